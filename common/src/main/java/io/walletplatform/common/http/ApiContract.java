@@ -1,0 +1,119 @@
+package io.walletplatform.common.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.openapi.router.OpenAPIRoute;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Operation;
+
+import org.yaml.snakeyaml.Yaml;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One API's OpenAPI document and the router built from it. The document defines the routes:
+ * every operationId must have a handler, and a handler without an operation is refused, so the
+ * contract and the code cannot drift apart silently.
+ */
+public record ApiContract(String name, OpenAPIContract contract, Buffer document, Router router) {
+
+  /** Request bodies above this many bytes are refused with 413. */
+  public static final long BODY_LIMIT_BYTES = 64 * 1024;
+
+  /**
+   * Loads {@code openapi/<name>.yaml} from the classpath and binds the handlers by operationId.
+   */
+  public static Future<ApiContract> load(Vertx vertx, String name, Map<String, Handler<RoutingContext>> handlers) {
+    String resource = "openapi/" + name + ".yaml";
+    return vertx.fileSystem().readFile(resource).compose(document ->
+        OpenAPIContract.from(vertx, forRouter(document.toString(StandardCharsets.UTF_8)))
+            .map(contract -> new ApiContract(name, contract, document, buildRouter(vertx, contract, handlers))));
+  }
+
+  /**
+   * The document as the router needs it. vertx-openapi refuses response media types other than a
+   * fixed list (application/problem+json is not on it) although it never validates responses, so
+   * the router gets a copy without them; clients get the document as written.
+   */
+  @SuppressWarnings("unchecked")
+  static JsonObject forRouter(String yaml) {
+    JsonObject document = new JsonObject((Map<String, Object>) new Yaml().load(yaml));
+    List<JsonObject> responseSets = new ArrayList<>();
+    JsonObject paths = document.getJsonObject("paths", new JsonObject());
+    for (String path : paths.fieldNames()) {
+      JsonObject item = paths.getJsonObject(path);
+      for (String method : item.fieldNames()) {
+        Object operation = item.getValue(method);
+        if (operation instanceof JsonObject op && op.containsKey("responses")) {
+          responseSets.add(op.getJsonObject("responses"));
+        }
+      }
+    }
+    JsonObject components = document.getJsonObject("components", new JsonObject());
+    if (components.containsKey("responses")) {
+      responseSets.add(components.getJsonObject("responses"));
+    }
+    for (JsonObject responses : responseSets) {
+      for (String status : responses.fieldNames()) {
+        JsonObject response = responses.getJsonObject(status);
+        JsonObject content = response.getJsonObject("content");
+        if (content != null) {
+          content.remove(ProblemHandler.CONTENT_TYPE);
+          if (content.isEmpty()) {
+            response.remove("content");
+          }
+        }
+      }
+    }
+    return document;
+  }
+
+  private static Router buildRouter(Vertx vertx, OpenAPIContract contract,
+                                    Map<String, Handler<RoutingContext>> handlers) {
+    RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+    builder.rootHandler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
+    Set<String> unbound = new HashSet<>(handlers.keySet());
+    List<String> missing = new ArrayList<>();
+    for (OpenAPIRoute route : builder.getRoutes()) {
+      String operationId = route.getOperation().getOperationId();
+      Handler<RoutingContext> handler = handlers.get(operationId);
+      if (handler == null) {
+        missing.add(operationId);
+        continue;
+      }
+      unbound.remove(operationId);
+      route.addHandler(handler);
+      route.addFailureHandler(new ProblemHandler());
+    }
+    if (!missing.isEmpty() || !unbound.isEmpty()) {
+      throw new IllegalStateException("contract and handlers disagree: operations without a handler " + missing
+          + ", handlers without an operation " + unbound);
+    }
+    return builder.createRouter();
+  }
+
+  /** The HTTP methods the contract allows on a concrete request path, empty when no path matches. */
+  public Set<String> methodsFor(String requestPath) {
+    Set<String> methods = new HashSet<>();
+    for (Operation operation : contract.operations()) {
+      if (contract.findPath(requestPath) != null
+          && contract.findPath(requestPath).getName().equals(operation.getOpenAPIPath())) {
+        methods.add(operation.getHttpMethod().name());
+      }
+    }
+    return methods;
+  }
+}

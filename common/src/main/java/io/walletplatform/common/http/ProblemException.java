@@ -1,0 +1,79 @@
+package io.walletplatform.common.http;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An expected outcome that the client must hear about as an RFC 9457 problem: bad input, a missing
+ * resource, a conflict, a dependency that is down. Thrown or failed with anywhere below a handler
+ * and written once, by {@link ProblemHandler}.
+ */
+public class ProblemException extends RuntimeException {
+
+  private final int status;
+  private final String code;
+  private final String title;
+  private final List<FieldError> errors;
+  private final Map<String, String> headers;
+
+  public ProblemException(int status, String code, String title, String detail, List<FieldError> errors,
+                          Map<String, String> headers) {
+    super(detail, null, false, false);
+    this.status = status;
+    this.code = code;
+    this.title = title;
+    this.errors = List.copyOf(errors);
+    this.headers = Map.copyOf(headers);
+  }
+
+  public static ProblemException validation(List<FieldError> errors) {
+    FieldError first = errors.get(0);
+    return new ProblemException(400, "VALIDATION_FAILED", "Request validation failed",
+        first.field() + " " + first.message(), errors, Map.of());
+  }
+
+  public static ProblemException validation(String field, String message) {
+    return validation(List.of(new FieldError(field, message)));
+  }
+
+  public static ProblemException notFound(String code, String detail) {
+    return new ProblemException(404, code, "Resource not found", detail, List.of(), Map.of());
+  }
+
+  public static ProblemException conflict(String code, String detail) {
+    return new ProblemException(409, code, "Conflict", detail, List.of(), Map.of());
+  }
+
+  public static ProblemException unprocessable(String code, String detail) {
+    return new ProblemException(422, code, "Request cannot be processed", detail, List.of(), Map.of());
+  }
+
+  public static ProblemException unavailable(String detail, int retryAfterSeconds) {
+    return new ProblemException(503, "SERVICE_UNAVAILABLE", "Service unavailable", detail, List.of(),
+        Map.of("Retry-After", Integer.toString(retryAfterSeconds)));
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  public String title() {
+    return title;
+  }
+
+  public String detail() {
+    return getMessage();
+  }
+
+  public List<FieldError> errors() {
+    return errors;
+  }
+
+  public Map<String, String> headers() {
+    return headers;
+  }
+}

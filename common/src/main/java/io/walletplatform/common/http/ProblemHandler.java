@@ -1,0 +1,199 @@
+package io.walletplatform.common.http;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.openapi.validation.SchemaValidationException;
+import io.vertx.openapi.validation.ValidatorErrorType;
+import io.vertx.openapi.validation.ValidatorException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The one failure handler: every failure of every route becomes an RFC 9457
+ * {@code application/problem+json} response. Expected outcomes arrive as {@link ProblemException};
+ * OpenAPI validation failures become 400 with the offending fields named; anything else is a bug,
+ * logged once here with an id the client also sees, and answered 500 without internals.
+ */
+public final class ProblemHandler implements Handler<RoutingContext> {
+
+  public static final String CONTENT_TYPE = "application/problem+json";
+
+  private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+  private static final Pattern PARAMETER = Pattern.compile("(path|query|header|cookie) parameter (\\S+?)[:,.]?(\\s|$)");
+  private static final Pattern REQUIRED_PROPERTY = Pattern.compile("required property \"?([^\"\\s]+)\"?");
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    if (ctx.response().headWritten()) {
+      ctx.response().reset();
+      return;
+    }
+    write(ctx, toProblem(ctx));
+  }
+
+  /** Writes a problem response for the request. */
+  public static void write(RoutingContext ctx, ProblemException problem) {
+    JsonObject body = new JsonObject()
+        .put("type", "/problems/" + problem.code().toLowerCase().replace('_', '-'))
+        .put("title", problem.title())
+        .put("status", problem.status())
+        .put("code", problem.code())
+        .put("detail", problem.detail())
+        .put("instance", ctx.request().path());
+    if (!problem.errors().isEmpty()) {
+      JsonArray errors = new JsonArray();
+      for (FieldError error : problem.errors()) {
+        errors.add(new JsonObject().put("field", error.field()).put("message", error.message()));
+      }
+      body.put("errors", errors);
+    }
+    HttpServerResponse response = ctx.response()
+        .setStatusCode(problem.status())
+        .putHeader(HttpHeaders.CONTENT_TYPE, CONTENT_TYPE);
+    problem.headers().forEach(response::putHeader);
+    response.end(body.encode());
+  }
+
+  static ProblemException toProblem(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure instanceof HttpException http && http.getCause() instanceof ValidatorException validation) {
+      // The OpenAPI router reports a validation failure as a bare 400 with the details as its cause.
+      failure = validation;
+    }
+    if (failure instanceof ProblemException problem) {
+      return problem;
+    }
+    if (failure instanceof SchemaValidationException invalid) {
+      return ProblemException.validation(fieldErrors(invalid));
+    }
+    if (failure instanceof ValidatorException invalid) {
+      return fromValidator(invalid);
+    }
+    int status = failure instanceof HttpException http ? http.getStatusCode() : ctx.statusCode();
+    return switch (status) {
+      case 400 -> new ProblemException(400, "MALFORMED_JSON", "Malformed request",
+          "the request could not be read", List.of(), Map.of());
+      case 404 -> new ProblemException(404, "NOT_FOUND", "Not found",
+          "no resource at " + ctx.request().path(), List.of(), Map.of());
+      case 405 -> new ProblemException(405, "METHOD_NOT_ALLOWED", "Method not allowed",
+          ctx.request().method() + " is not allowed on " + ctx.request().path(), List.of(), Map.of());
+      case 413 -> new ProblemException(413, "PAYLOAD_TOO_LARGE", "Payload too large",
+          "request bodies are limited to 64 KiB", List.of(), Map.of());
+      case 415 -> unsupportedMediaType();
+      default -> internalError(ctx, failure);
+    };
+  }
+
+  private static ProblemException fromValidator(ValidatorException invalid) {
+    String message = invalid.getMessage() == null ? "invalid request" : invalid.getMessage();
+    boolean aboutBody = message.contains("request body");
+    if (invalid.type() == ValidatorErrorType.UNSUPPORTED_VALUE_FORMAT && aboutBody) {
+      return unsupportedMediaType();
+    }
+    if (aboutBody && (invalid.type() == ValidatorErrorType.INVALID_VALUE_FORMAT || message.contains("decode"))) {
+      return new ProblemException(400, "MALFORMED_JSON", "Malformed JSON",
+          "the request body is not valid JSON", List.of(new FieldError("body", "is not valid JSON")), Map.of());
+    }
+    String field = aboutBody ? "body" : parameterName(message);
+    String reason = invalid.type() == ValidatorErrorType.MISSING_REQUIRED_PARAMETER ? "is required" : "is invalid";
+    return ProblemException.validation(field, reason);
+  }
+
+  private static ProblemException unsupportedMediaType() {
+    return new ProblemException(415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported media type",
+        "request bodies must be application/json", List.of(), Map.of());
+  }
+
+  private static ProblemException internalError(RoutingContext ctx, Throwable failure) {
+    String errorId = UUID.randomUUID().toString();
+    log.error("unhandled failure errorId={} {} {}", errorId, ctx.request().method(), ctx.request().path(), failure);
+    return new ProblemException(500, "INTERNAL_ERROR", "Internal server error",
+        "an unexpected error occurred; errorId " + errorId, List.of(), Map.of());
+  }
+
+  static List<FieldError> fieldErrors(SchemaValidationException invalid) {
+    String message = invalid.getMessage() == null ? "" : invalid.getMessage();
+    boolean aboutParameter = PARAMETER.matcher(message).find();
+    OutputUnit root = invalid.getOutputUnit();
+    List<OutputUnit> leaves = new ArrayList<>();
+    collectLeaves(root, leaves);
+    Map<String, FieldError> byField = new LinkedHashMap<>();
+    for (OutputUnit leaf : leaves) {
+      String error = leaf.getError() == null ? "is invalid" : leaf.getError();
+      String field;
+      if (aboutParameter) {
+        field = parameterName(message);
+      } else {
+        field = pointerToField(leaf.getInstanceLocation());
+        Matcher required = REQUIRED_PROPERTY.matcher(error);
+        if (required.find()) {
+          field = field.isEmpty() ? required.group(1) : field + "." + required.group(1);
+          error = "is required";
+        }
+      }
+      if (field.isEmpty()) {
+        field = "body";
+      }
+      byField.putIfAbsent(field, new FieldError(field, describe(error)));
+    }
+    if (byField.isEmpty()) {
+      String field = aboutParameter ? parameterName(message) : "body";
+      byField.put(field, new FieldError(field, "is invalid"));
+    }
+    return List.copyOf(byField.values());
+  }
+
+  private static void collectLeaves(OutputUnit unit, List<OutputUnit> leaves) {
+    if (unit == null) {
+      return;
+    }
+    if (unit.getErrors() == null || unit.getErrors().isEmpty()) {
+      if (unit.getError() != null) {
+        leaves.add(unit);
+      }
+      return;
+    }
+    for (OutputUnit child : unit.getErrors()) {
+      collectLeaves(child, leaves);
+    }
+  }
+
+  private static String parameterName(String message) {
+    Matcher matcher = PARAMETER.matcher(message);
+    return matcher.find() ? matcher.group(2) : "parameter";
+  }
+
+  private static String pointerToField(String instanceLocation) {
+    if (instanceLocation == null) {
+      return "";
+    }
+    String pointer = instanceLocation.startsWith("#") ? instanceLocation.substring(1) : instanceLocation;
+    if (pointer.startsWith("/")) {
+      pointer = pointer.substring(1);
+    }
+    return pointer.replace('/', '.');
+  }
+
+  /** Schema errors read like "Instance type string is invalid. Expected number": keep them, lower-cased and short. */
+  private static String describe(String error) {
+    String text = error.trim();
+    if (text.endsWith(".")) {
+      text = text.substring(0, text.length() - 1);
+    }
+    return text.length() > 200 ? text.substring(0, 200) : text;
+  }
+}

@@ -1,0 +1,118 @@
+package io.walletplatform.common.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.ext.web.RoutingContext;
+import io.walletplatform.common.json.Json;
+import io.walletplatform.common.money.Money;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Reads fields of a JSON request body exactly. The OpenAPI validator has already checked the
+ * shape; money is read again from the body text because the validator's numbers are doubles.
+ */
+public final class RequestBodies {
+
+  private RequestBodies() {
+  }
+
+  /** The body as a JSON tree with exact decimals; an absent or empty body is an empty object. */
+  public static JsonNode object(RoutingContext ctx) {
+    if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() == 0) {
+      return Json.MAPPER.createObjectNode();
+    }
+    JsonNode node;
+    try {
+      node = Json.parse(ctx.body().buffer().getBytes());
+    } catch (IllegalArgumentException e) {
+      throw new ProblemException(400, "MALFORMED_JSON", "Malformed JSON", "the request body is not valid JSON",
+          List.of(new FieldError("body", "is not valid JSON")), Map.of());
+    }
+    if (node == null || node.isNull() || node.isMissingNode()) {
+      return Json.MAPPER.createObjectNode();
+    }
+    if (!node.isObject()) {
+      throw ProblemException.validation("body", "must be a JSON object");
+    }
+    return node;
+  }
+
+  /**
+   * A money field: a JSON number with at most two fractional digits, {@code > 0} (or {@code >= 0}
+   * when zero is allowed) and at most {@link Money#MAX_AMOUNT}.
+   */
+  public static Money amount(JsonNode body, String field, boolean zeroAllowed) {
+    JsonNode node = body.get(field);
+    if (node == null || node.isNull()) {
+      throw ProblemException.validation(field, "is required");
+    }
+    if (!node.isNumber()) {
+      throw ProblemException.validation(field, "must be a number");
+    }
+    BigDecimal value = node.isBigDecimal() ? node.decimalValue() : new BigDecimal(node.isBigInteger() ? node.bigIntegerValue() : BigInteger.valueOf(node.longValue()));
+    int sign = value.signum();
+    if (sign < 0 || (sign == 0 && !zeroAllowed)) {
+      throw ProblemException.validation(field, zeroAllowed ? "must be zero or greater" : "must be greater than 0");
+    }
+    if (value.compareTo(Money.MAX_AMOUNT.toDecimal()) > 0) {
+      throw ProblemException.validation(field, "must be at most 1000000000.00");
+    }
+    try {
+      return Money.of(value);
+    } catch (IllegalArgumentException e) {
+      throw ProblemException.validation(field, e.getMessage());
+    }
+  }
+
+  /** An optional money field, {@code >= 0}; absent means zero. */
+  public static Money optionalAmount(JsonNode body, String field) {
+    JsonNode node = body.get(field);
+    if (node == null || node.isNull()) {
+      return Money.ZERO;
+    }
+    return amount(body, field, true);
+  }
+
+  public static UUID uuid(JsonNode body, String field) {
+    JsonNode node = body.get(field);
+    if (node == null || node.isNull()) {
+      throw ProblemException.validation(field, "is required");
+    }
+    return parseUuid(field, node.isTextual() ? node.textValue() : null);
+  }
+
+  public static UUID optionalUuid(JsonNode body, String field) {
+    JsonNode node = body.get(field);
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    return parseUuid(field, node.isTextual() ? node.textValue() : null);
+  }
+
+  /** A UUID in canonical 8-4-4-4-12 hexadecimal form. */
+  public static UUID parseUuid(String field, String text) {
+    if (text == null || text.length() != 36) {
+      throw ProblemException.validation(field, "must be a UUID");
+    }
+    try {
+      return UUID.fromString(text);
+    } catch (IllegalArgumentException e) {
+      throw ProblemException.validation(field, "must be a UUID");
+    }
+  }
+
+  public static String text(JsonNode body, String field) {
+    JsonNode node = body.get(field);
+    if (node == null || node.isNull()) {
+      throw ProblemException.validation(field, "is required");
+    }
+    if (!node.isTextual()) {
+      throw ProblemException.validation(field, "must be a string");
+    }
+    return node.textValue();
+  }
+}

@@ -1,0 +1,55 @@
+package io.walletplatform.common.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.validation.RequestParameter;
+import io.vertx.openapi.validation.ValidatedRequest;
+
+import java.util.UUID;
+
+/** Writing JSON responses and reading validated parameters, the same way in every handler. */
+public final class Responses {
+
+  private Responses() {
+  }
+
+  public static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(body.encode());
+  }
+
+  /** Completes the request with the future's JSON, or hands its failure to the problem handler. */
+  public static void reply(RoutingContext ctx, int status, Future<JsonObject> result) {
+    result.onComplete(done -> {
+      if (done.succeeded()) {
+        json(ctx, status, done.result());
+      } else {
+        ctx.fail(done.cause());
+      }
+    });
+  }
+
+  public static ValidatedRequest validated(RoutingContext ctx) {
+    return ctx.get(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST);
+  }
+
+  public static UUID pathUuid(RoutingContext ctx, String name) {
+    RequestParameter parameter = validated(ctx).getPathParameters().get(name);
+    return RequestBodies.parseUuid(name, parameter == null ? null : parameter.getString());
+  }
+
+  public static String query(RoutingContext ctx, String name) {
+    RequestParameter parameter = validated(ctx).getQuery().get(name);
+    return parameter == null || parameter.isNull() ? null : parameter.getString();
+  }
+
+  public static int queryInt(RoutingContext ctx, String name, int defaultValue) {
+    RequestParameter parameter = validated(ctx).getQuery().get(name);
+    return parameter == null || parameter.isNull() ? defaultValue : parameter.getInteger();
+  }
+}

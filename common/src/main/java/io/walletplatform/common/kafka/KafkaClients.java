@@ -1,0 +1,91 @@
+package io.walletplatform.common.kafka;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.kafka.admin.KafkaAdminClient;
+import io.vertx.kafka.admin.NewTopic;
+import io.walletplatform.common.config.KafkaSettings;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Kafka client configuration shared by every service. Producers wait for all in-sync replicas and
+ * are idempotent, so a retried send never duplicates or reorders a key's records; every wait is
+ * bounded by {@link KafkaSettings#sendTimeout()}. Consumers never auto-commit.
+ */
+public final class KafkaClients {
+
+  public static final String EVENT_ID_HEADER = "event-id";
+  public static final String EVENT_TYPE_HEADER = "event-type";
+  public static final String ERROR_HEADER = "error";
+  public static final String ERROR_CLASS_HEADER = "error-class";
+
+  private KafkaClients() {
+  }
+
+  public static Map<String, String> producerConfig(KafkaSettings settings, String clientId) {
+    long sendTimeoutMs = settings.sendTimeout().toMillis();
+    Map<String, String> config = new HashMap<>();
+    config.put("bootstrap.servers", settings.bootstrapServers());
+    config.put("client.id", clientId);
+    config.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+    config.put("value.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+    config.put("acks", "all");
+    config.put("enable.idempotence", "true");
+    config.put("max.in.flight.requests.per.connection", "5");
+    config.put("linger.ms", "1");
+    config.put("compression.type", "lz4");
+    config.put("request.timeout.ms", Long.toString(Math.max(1_000, sendTimeoutMs - 1_000)));
+    config.put("delivery.timeout.ms", Long.toString(sendTimeoutMs + 1));
+    config.put("max.block.ms", Long.toString(sendTimeoutMs));
+    config.put("reconnect.backoff.max.ms", "1000");
+    return config;
+  }
+
+  public static Map<String, String> consumerConfig(KafkaSettings settings, String groupId, String clientId,
+                                                   int maxPollRecords) {
+    Map<String, String> config = new HashMap<>();
+    config.put("bootstrap.servers", settings.bootstrapServers());
+    config.put("group.id", groupId);
+    config.put("client.id", clientId);
+    config.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+    config.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+    config.put("enable.auto.commit", "false");
+    config.put("auto.offset.reset", "earliest");
+    config.put("isolation.level", "read_committed");
+    config.put("max.poll.records", Integer.toString(maxPollRecords));
+    config.put("session.timeout.ms", "10000");
+    config.put("heartbeat.interval.ms", "1000");
+    config.put("reconnect.backoff.max.ms", "1000");
+    return config;
+  }
+
+  /** Creates the topics that do not exist yet; an existing topic is left as it is. */
+  public static Future<Void> ensureTopics(Vertx vertx, KafkaSettings settings, List<String> topics) {
+    Map<String, String> config = Map.of(
+        "bootstrap.servers", settings.bootstrapServers(),
+        "request.timeout.ms", "10000",
+        "default.api.timeout.ms", "20000");
+    KafkaAdminClient admin = KafkaAdminClient.create(vertx, config);
+    List<NewTopic> newTopics = topics.stream()
+        .map(topic -> new NewTopic(topic, settings.partitions(), settings.replicationFactor()))
+        .toList();
+    return admin.listTopics()
+        .compose(existing -> {
+          List<NewTopic> missing = newTopics.stream().filter(t -> !existing.contains(t.getName())).toList();
+          return missing.isEmpty() ? Future.<Void>succeededFuture() : admin.createTopics(missing);
+        })
+        .recover(error -> error instanceof TopicExistsException || error.getCause() instanceof TopicExistsException
+            ? Future.succeededFuture()
+            : Future.failedFuture(error))
+        .eventually(admin::close);
+  }
+
+  /** A health probe: the cluster answers a metadata request. */
+  public static Future<?> probe(KafkaAdminClient admin) {
+    return admin.describeCluster();
+  }
+}

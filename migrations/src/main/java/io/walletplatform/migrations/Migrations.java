@@ -1,0 +1,104 @@
+package io.walletplatform.migrations;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.walletplatform.common.config.PgSettings;
+import liquibase.Scope;
+import liquibase.command.CommandScope;
+import liquibase.command.core.UpdateCommandStep;
+import liquibase.command.core.helpers.DbUrlConnectionArgumentsCommandStep;
+import liquibase.database.Database;
+import liquibase.database.DatabaseFactory;
+import liquibase.database.jvm.JdbcConnection;
+import liquibase.resource.ClassLoaderResourceAccessor;
+import liquibase.ui.LoggerUIService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Brings a service's database to the newest schema before the service serves: creates the
+ * database when it is missing, then applies the service's Liquibase master changelog. Running it
+ * again changes nothing. JDBC and Liquibase block, so {@link #migrate(Vertx, PgSettings, String)}
+ * runs them on a worker thread, never on an event loop.
+ */
+public final class Migrations {
+
+  /** The wallet database's master changelog. */
+  public static final String WALLET = "db/wallet/changelog-master.yaml";
+
+  private static final Logger log = LoggerFactory.getLogger(Migrations.class);
+
+  static {
+    // Liquibase would otherwise call home on every run.
+    System.setProperty("liquibase.analytics.enabled", "false");
+    System.setProperty("liquibase.showBanner", "false");
+    System.setProperty("liquibase.showSummaryOutput", "log");
+    java.util.logging.Logger.getLogger("liquibase").setLevel(java.util.logging.Level.WARNING);
+  }
+
+  private Migrations() {
+  }
+
+  public static Future<Void> migrate(Vertx vertx, PgSettings settings, String changelog) {
+    return vertx.executeBlocking(() -> {
+      migrate(settings, changelog);
+      return null;
+    }, false);
+  }
+
+  /** Blocking form, for tools and tests that are not on an event loop. */
+  public static synchronized void migrate(PgSettings settings, String changelog) throws Exception {
+    createDatabaseIfMissing(settings);
+    try (Connection connection = DriverManager.getConnection(settings.jdbcUrl(), credentials(settings))) {
+      Database database = DatabaseFactory.getInstance()
+          .findCorrectDatabaseImplementation(new JdbcConnection(connection));
+      Map<String, Object> scope = Map.of(
+          Scope.Attr.resourceAccessor.name(), new ClassLoaderResourceAccessor(Migrations.class.getClassLoader()),
+          Scope.Attr.ui.name(), new LoggerUIService());
+      Scope.child(scope, () -> new CommandScope(UpdateCommandStep.COMMAND_NAME)
+          .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
+          .addArgumentValue(UpdateCommandStep.CHANGELOG_FILE_ARG, changelog)
+          .execute());
+    }
+    log.info("database {} is at the newest schema of {}", settings.database(), changelog);
+  }
+
+  private static void createDatabaseIfMissing(PgSettings settings) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(settings.jdbcUrl("postgres"), credentials(settings))) {
+      try (PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+        exists.setString(1, settings.database());
+        try (ResultSet row = exists.executeQuery()) {
+          if (row.next()) {
+            return;
+          }
+        }
+      }
+      try (Statement create = connection.createStatement()) {
+        // The name was checked to be a plain identifier when the settings were read.
+        create.execute("CREATE DATABASE " + settings.database());
+        log.info("created database {}", settings.database());
+      } catch (SQLException e) {
+        if (!"42P04".equals(e.getSQLState())) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static Properties credentials(PgSettings settings) {
+    Properties properties = new Properties();
+    properties.setProperty("user", settings.user());
+    properties.setProperty("password", settings.password());
+    properties.setProperty("connectTimeout", "10");
+    return properties;
+  }
+}

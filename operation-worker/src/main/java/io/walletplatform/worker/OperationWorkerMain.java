@@ -1,0 +1,64 @@
+package io.walletplatform.worker;
+
+import io.vertx.core.Future;
+import io.vertx.kafka.admin.KafkaAdminClient;
+import io.vertx.redis.client.Redis;
+import io.vertx.sqlclient.Pool;
+import io.walletplatform.common.config.Config;
+import io.walletplatform.common.db.PgPools;
+import io.walletplatform.common.db.RedisClients;
+import io.walletplatform.common.kafka.KafkaClients;
+import io.walletplatform.common.ops.HealthCheck;
+import io.walletplatform.common.ops.HttpFront;
+import io.walletplatform.common.ops.ServiceRuntime;
+import io.walletplatform.common.wallet.WalletCache;
+import io.walletplatform.migrations.Migrations;
+import io.walletplatform.worker.kafka.OffsetCommitGate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs operation-worker alone: migrate, deploy the consumers, and serve {@code /health} and
+ * {@code /metrics} on {@code WORKER_HTTP_PORT}. Several such processes share the partitions.
+ */
+public final class OperationWorkerMain {
+
+  private static final Logger log = LoggerFactory.getLogger(OperationWorkerMain.class);
+
+  private OperationWorkerMain() {
+  }
+
+  public static void main(String[] args) {
+    OperationWorkerSettings settings = OperationWorkerSettings.from(Config.fromEnvironment());
+    ServiceRuntime runtime = ServiceRuntime.create();
+    Migrations.migrate(runtime.vertx(), settings.pg(), Migrations.WALLET)
+        .compose(ignored -> OperationWorker.deploy(runtime.vertx(), settings, runtime.registry(), OffsetCommitGate.OPEN))
+        .compose(ignored -> serveOperations(runtime, settings))
+        .onSuccess(port -> log.info("operation-worker running, /health and /metrics on port {}", port))
+        .onFailure(error -> {
+          log.error("operation-worker failed to start", error);
+          new Thread(() -> System.exit(1), "exit").start();
+        });
+    java.lang.Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        runtime.vertx().close().toCompletionStage().toCompletableFuture().join(), "operation-worker-stop"));
+  }
+
+  private static Future<Integer> serveOperations(ServiceRuntime runtime, OperationWorkerSettings settings) {
+    Pool pool = PgPools.create(runtime.vertx(), settings.pg(), "operation-worker-health");
+    Redis redis = RedisClients.create(runtime.vertx(), settings.redis());
+    KafkaAdminClient admin = KafkaAdminClient.create(runtime.vertx(), Map.of(
+        "bootstrap.servers", settings.kafka().bootstrapServers(), "request.timeout.ms", "2000",
+        "default.api.timeout.ms", "2000"));
+    List<HealthCheck> checks = List.of(
+        new HealthCheck("postgres", () -> pool.query("SELECT 1").execute()),
+        new HealthCheck("redis", () -> WalletCache.ping(redis)),
+        new HealthCheck("kafka", () -> KafkaClients.probe(admin)));
+    return runtime.vertx().createHttpServer()
+        .requestHandler(HttpFront.router(runtime.vertx(), List.of(), checks, runtime.registry()))
+        .listen(settings.http().port(), settings.http().host())
+        .map(server -> server.actualPort());
+  }
+}

@@ -1,0 +1,44 @@
+package io.walletplatform.worker;
+
+import io.walletplatform.common.config.Config;
+import io.walletplatform.common.config.HttpSettings;
+import io.walletplatform.common.config.KafkaSettings;
+import io.walletplatform.common.config.PgSettings;
+import io.walletplatform.common.config.RedisSettings;
+
+import java.time.Duration;
+
+/**
+ * Everything operation-worker reads from its configuration.
+ *
+ * @param flushInterval      how often buffered records are applied (the batch window)
+ * @param maxBatchRecords    a buffer this large is applied at once, without waiting for the window
+ * @param maxBufferedRecords the consumer pauses while this many records wait
+ * @param consumers          consumers (each its own Vert.x context) in this process
+ */
+public record OperationWorkerSettings(PgSettings pg, RedisSettings redis, KafkaSettings kafka, HttpSettings http,
+                                      String operationsTopic, String groupId, Duration flushInterval,
+                                      int maxBatchRecords, int maxBufferedRecords, int consumers,
+                                      Duration cacheTtl, Duration maxRetryBackoff) {
+
+  public static OperationWorkerSettings from(Config config) {
+    KafkaSettings kafka = KafkaSettings.from(config);
+    return new OperationWorkerSettings(
+        PgSettings.from(config, "WALLET_DB_NAME", "wallet"),
+        RedisSettings.from(config),
+        kafka,
+        HttpSettings.from(config, "WORKER_HTTP_PORT", 8085),
+        config.get("WALLET_OPERATIONS_TOPIC", "wallet.operations"),
+        config.get("WORKER_GROUP_ID", "operation-worker"),
+        config.getMillis("WORKER_FLUSH_INTERVAL_MS", 100, 5, 10_000),
+        config.getInt("WORKER_MAX_BATCH_RECORDS", 5_000, 1, 100_000),
+        config.getInt("WORKER_MAX_BUFFERED_RECORDS", 20_000, 1, 1_000_000),
+        config.getInt("WORKER_CONSUMERS", kafka.partitions(), 1, 256),
+        config.getMillis("WALLET_CACHE_TTL_MS", Duration.ofMinutes(10).toMillis(), 1_000, Duration.ofDays(1).toMillis()),
+        config.getMillis("WORKER_MAX_RETRY_BACKOFF_MS", 5_000, 10, 60_000));
+  }
+
+  public String deadLetterTopic() {
+    return operationsTopic + ".dlt";
+  }
+}

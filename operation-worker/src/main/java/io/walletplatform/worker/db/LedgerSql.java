@@ -1,0 +1,38 @@
+package io.walletplatform.worker.db;
+
+/** The SQL of one batch: lock, find what was applied before, insert outcomes, update balances. */
+final class LedgerSql {
+
+  /** Locks in wallet id order, so two transactions over overlapping wallets cannot deadlock. */
+  static final String LOCK_WALLETS = """
+      SELECT wallet_id, balance_minor, version, created_at, updated_at
+        FROM wallets
+       WHERE wallet_id = ANY($1::uuid[])
+       ORDER BY wallet_id
+         FOR UPDATE""";
+
+  static final String FIND_APPLIED = """
+      SELECT operation_id FROM wallet_operations WHERE operation_id = ANY($1::uuid[])""";
+
+  /** ORDER BY ordinality makes the identity column follow the Kafka order of the batch. */
+  static final String INSERT_OPERATIONS = """
+      INSERT INTO wallet_operations (operation_id, wallet_id, operation_type, amount_minor, status, failure_reason,
+                                     balance_after_minor, accepted_at, processed_at, kafka_partition, kafka_offset)
+      SELECT o.operation_id, o.wallet_id, o.operation_type, o.amount_minor, o.status, o.failure_reason,
+             o.balance_after_minor, o.accepted_at, now(), o.kafka_partition, o.kafka_offset
+        FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::bigint[],
+                    $8::timestamptz[], $9::int[], $10::bigint[])
+             WITH ORDINALITY AS o(operation_id, wallet_id, operation_type, amount_minor, status, failure_reason,
+                                  balance_after_minor, accepted_at, kafka_partition, kafka_offset, ordinal)
+       ORDER BY o.ordinal""";
+
+  static final String UPDATE_WALLETS = """
+      UPDATE wallets AS w
+         SET balance_minor = u.balance_minor, version = u.version, updated_at = now()
+        FROM unnest($1::uuid[], $2::bigint[], $3::bigint[]) AS u(wallet_id, balance_minor, version)
+       WHERE w.wallet_id = u.wallet_id
+      RETURNING w.wallet_id, w.balance_minor, w.version, w.created_at, w.updated_at""";
+
+  private LedgerSql() {
+  }
+}

@@ -1,0 +1,98 @@
+package io.walletplatform.worker.domain;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.walletplatform.common.money.Money;
+import io.walletplatform.common.wallet.WalletOperationEvent;
+import io.walletplatform.common.wallet.WalletSnapshot;
+import io.walletplatform.worker.db.LedgerRepository;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * Applies a batch of operations in one transaction: the batch's wallets are locked
+ * ({@code SELECT … FOR UPDATE}, in id order), operations applied before (by any worker, in any
+ * earlier batch) are skipped, the rest are applied in the order given, which is their Kafka order.
+ * A WITHDRAW beyond the balance at its turn fails with INSUFFICIENT_FUNDS; an operation on an
+ * unknown wallet fails with WALLET_NOT_FOUND. Every wallet of the batch thus gets one transaction
+ * per batch window, however many operations it had.
+ */
+public final class WalletLedger {
+
+  /** What a committed batch did: the outcomes written and the wallets as committed. */
+  public record BatchResult(List<AppliedOperation> applied, int duplicates, List<WalletSnapshot> wallets) {
+  }
+
+  private final Pool pool;
+  private final LedgerRepository repository;
+
+  public WalletLedger(Pool pool, LedgerRepository repository) {
+    this.pool = pool;
+    this.repository = repository;
+  }
+
+  public Future<BatchResult> apply(List<PendingOperation> batch) {
+    if (batch.isEmpty()) {
+      return Future.succeededFuture(new BatchResult(List.of(), 0, List.of()));
+    }
+    Set<UUID> walletIds = new TreeSet<>();
+    List<UUID> operationIds = new ArrayList<>(batch.size());
+    for (PendingOperation pending : batch) {
+      walletIds.add(pending.event().walletId());
+      operationIds.add(pending.event().operationId());
+    }
+    return pool.withTransaction(tx -> repository.lockWallets(tx, walletIds)
+        .compose(wallets -> repository.findApplied(tx, operationIds).compose(alreadyApplied -> {
+          Decision decision = decide(batch, wallets, alreadyApplied);
+          return repository.insertOperations(tx, decision.applied)
+              .compose(ignored -> repository.updateWallets(tx, decision.changedWallets.values()))
+              .map(updated -> new BatchResult(decision.applied, decision.duplicates, updated));
+        })));
+  }
+
+  private record Decision(List<AppliedOperation> applied, int duplicates, Map<UUID, WalletSnapshot> changedWallets) {
+  }
+
+  static Decision decide(List<PendingOperation> batch, Map<UUID, WalletSnapshot> lockedWallets,
+                         Set<UUID> alreadyApplied) {
+    Set<UUID> seen = new HashSet<>(alreadyApplied);
+    Map<UUID, WalletSnapshot> current = new LinkedHashMap<>(lockedWallets);
+    Map<UUID, WalletSnapshot> changed = new LinkedHashMap<>();
+    List<AppliedOperation> applied = new ArrayList<>(batch.size());
+    int duplicates = 0;
+    for (PendingOperation pending : batch) {
+      WalletOperationEvent event = pending.event();
+      if (!seen.add(event.operationId())) {
+        duplicates++;
+        continue;
+      }
+      WalletSnapshot wallet = current.get(event.walletId());
+      if (wallet == null) {
+        applied.add(new AppliedOperation(pending, AppliedOperation.FAILED, "WALLET_NOT_FOUND", null));
+        continue;
+      }
+      Money balance = wallet.balance();
+      Money next = switch (event.operationType()) {
+        case DEPOSIT -> balance.plus(event.amount());
+        case WITHDRAW -> balance.minus(event.amount());
+      };
+      if (next.isNegative()) {
+        applied.add(new AppliedOperation(pending, AppliedOperation.FAILED, "INSUFFICIENT_FUNDS", balance));
+        continue;
+      }
+      WalletSnapshot updated = new WalletSnapshot(wallet.walletId(), next, Math.addExact(wallet.version(), 1),
+          wallet.createdAt(), wallet.updatedAt());
+      current.put(updated.walletId(), updated);
+      changed.put(updated.walletId(), updated);
+      applied.add(new AppliedOperation(pending, AppliedOperation.COMPLETED, null, next));
+    }
+    return new Decision(applied, duplicates, changed);
+  }
+}

@@ -1,0 +1,48 @@
+package io.walletplatform.platform;
+
+import io.walletplatform.common.config.Config;
+import io.walletplatform.common.ops.ServiceRuntime;
+import io.walletplatform.infra.EmbeddedInfrastructure;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code java -jar platform/target/platform.jar}: starts embedded PostgreSQL, Redis and Kafka for
+ * whichever of {@code PG_URL}, {@code REDIS_URL}, {@code KAFKA_BOOTSTRAP_SERVERS} is not set, runs
+ * the migrations, deploys every service and serves them on {@code PLATFORM_PORT} (8080).
+ * Ctrl-C stops the services first (in-flight batches finish or stay uncommitted), then the servers.
+ */
+public final class PlatformMain {
+
+  private static final Logger log = LoggerFactory.getLogger(PlatformMain.class);
+
+  private PlatformMain() {
+  }
+
+  public static void main(String[] args) {
+    Config environment = Config.fromEnvironment();
+    Config config = environment.with(EmbeddedInfrastructure.DATA_DIR, environment.get(EmbeddedInfrastructure.DATA_DIR, "data"));
+    EmbeddedInfrastructure infrastructure = EmbeddedInfrastructure.startMissing(config);
+    ServiceRuntime runtime = ServiceRuntime.create();
+    PlatformSettings settings = PlatformSettings.from(infrastructure.config());
+    java.lang.Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("stopping: services first, then the embedded servers");
+      try {
+        runtime.vertx().close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.warn("services did not stop within 30 s", e);
+      }
+      infrastructure.close();
+    }, "platform-stop"));
+    Platform.deploy(runtime, settings)
+        .onSuccess(ignored -> log.info("platform ready on http://localhost:{}/ (health: /health, metrics: /metrics, "
+            + "contract: /openapi/wallet-api.yaml)", settings.http().port()))
+        .onFailure(error -> {
+          log.error("platform failed to start", error);
+          // Exit from a plain thread: the shutdown hook waits for the event loops this callback runs on.
+          new Thread(() -> System.exit(1), "platform-exit").start();
+        });
+  }
+}

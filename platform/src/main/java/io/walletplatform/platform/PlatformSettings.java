@@ -1,0 +1,15 @@
+package io.walletplatform.platform;
+
+import io.walletplatform.common.config.Config;
+import io.walletplatform.common.config.HttpSettings;
+import io.walletplatform.wallet.WalletApiSettings;
+import io.walletplatform.worker.OperationWorkerSettings;
+
+/** The single entry point's port and the settings of every service it runs. */
+public record PlatformSettings(HttpSettings http, WalletApiSettings wallet, OperationWorkerSettings worker) {
+
+  public static PlatformSettings from(Config config) {
+    return new PlatformSettings(HttpSettings.from(config, "PLATFORM_PORT", 8080), WalletApiSettings.from(config),
+        OperationWorkerSettings.from(config));
+  }
+}

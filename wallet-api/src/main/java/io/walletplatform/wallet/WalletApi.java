@@ -1,0 +1,87 @@
+package io.walletplatform.wallet;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.kafka.admin.KafkaAdminClient;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.redis.client.Redis;
+import io.vertx.sqlclient.Pool;
+import io.walletplatform.common.db.PgPools;
+import io.walletplatform.common.db.RedisClients;
+import io.walletplatform.common.http.ApiContract;
+import io.walletplatform.common.kafka.KafkaClients;
+import io.walletplatform.common.ops.HealthCheck;
+import io.walletplatform.common.wallet.WalletCache;
+import io.walletplatform.wallet.db.WalletRepository;
+import io.walletplatform.wallet.domain.OperationGuard;
+import io.walletplatform.wallet.domain.WalletService;
+import io.walletplatform.wallet.http.WalletHandlers;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The wallet API's clients and routes for one verticle: what the standalone
+ * {@code WalletHttpVerticle} serves on its own port and the platform serves on 8080.
+ */
+public final class WalletApi {
+
+  private final Pool pool;
+  private final Redis redis;
+  private final KafkaProducer<String, String> producer;
+  private final KafkaAdminClient admin;
+  private final ApiContract contract;
+
+  private WalletApi(Pool pool, Redis redis, KafkaProducer<String, String> producer, KafkaAdminClient admin,
+                    ApiContract contract) {
+    this.pool = pool;
+    this.redis = redis;
+    this.producer = producer;
+    this.admin = admin;
+    this.contract = contract;
+  }
+
+  /** Creates the clients on the calling verticle's context and binds the contract's routes. */
+  public static Future<WalletApi> create(Vertx vertx, WalletApiSettings settings, MeterRegistry registry) {
+    Pool pool = PgPools.create(vertx, settings.pg(), "wallet-api");
+    Redis redis = RedisClients.create(vertx, settings.redis());
+    Map<String, String> producerConfig = KafkaClients.producerConfig(settings.kafka(), "wallet-api");
+    // Shared by the verticle instances of one deployment; the name carries the brokers so that
+    // differently configured deployments in one Vert.x never share a producer.
+    KafkaProducer<String, String> producer = KafkaProducer.createShared(vertx,
+        "wallet-api@" + settings.kafka().bootstrapServers(), producerConfig);
+    KafkaAdminClient admin = KafkaAdminClient.create(vertx, Map.of(
+        "bootstrap.servers", settings.kafka().bootstrapServers(), "request.timeout.ms", "2000",
+        "default.api.timeout.ms", "2000"));
+    WalletCache cache = new WalletCache(redis, settings.redis().keyPrefix(), settings.cacheTtl());
+    OperationGuard guard = new OperationGuard(redis, settings.redis().keyPrefix(),
+        settings.kafka().sendTimeout().plus(Duration.ofSeconds(10)), settings.operationGuardTtl());
+    WalletService service = new WalletService(vertx, pool, new WalletRepository(), cache, guard, producer,
+        settings.operationsTopic(), settings.kafka().sendTimeout(), registry);
+    return ApiContract.load(vertx, "wallet-api", new WalletHandlers(service).byOperationId())
+        .map(contract -> new WalletApi(pool, redis, producer, admin, contract))
+        .onFailure(error -> {
+          pool.close();
+          redis.close();
+          producer.close();
+          admin.close();
+        });
+  }
+
+  public ApiContract contract() {
+    return contract;
+  }
+
+  public List<HealthCheck> healthChecks() {
+    return List.of(
+        new HealthCheck("postgres", () -> pool.query("SELECT 1").execute()),
+        new HealthCheck("redis", () -> WalletCache.ping(redis)),
+        new HealthCheck("kafka", () -> KafkaClients.probe(admin)));
+  }
+
+  public Future<Void> close() {
+    return Future.join(pool.close(), redis.close(), producer.close(), admin.close()).mapEmpty();
+  }
+}

@@ -1,0 +1,42 @@
+package io.walletplatform.wallet;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.walletplatform.common.config.Config;
+import io.walletplatform.common.kafka.KafkaClients;
+import io.walletplatform.common.ops.ServiceRuntime;
+import io.walletplatform.migrations.Migrations;
+import io.walletplatform.wallet.http.WalletHttpVerticle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/** Runs wallet-api alone: migrate, make sure the topic exists, then serve on {@code WALLET_API_PORT}. */
+public final class WalletApiMain {
+
+  private static final Logger log = LoggerFactory.getLogger(WalletApiMain.class);
+
+  private WalletApiMain() {
+  }
+
+  public static void main(String[] args) {
+    WalletApiSettings settings = WalletApiSettings.from(Config.fromEnvironment());
+    ServiceRuntime runtime = ServiceRuntime.create();
+    start(runtime, settings)
+        .onSuccess(id -> log.info("wallet-api listening on port {}", settings.http().port()))
+        .onFailure(error -> {
+          log.error("wallet-api failed to start", error);
+          new Thread(() -> System.exit(1), "exit").start();
+        });
+    java.lang.Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        runtime.vertx().close().toCompletionStage().toCompletableFuture().join(), "wallet-api-stop"));
+  }
+
+  public static Future<String> start(ServiceRuntime runtime, WalletApiSettings settings) {
+    return Migrations.migrate(runtime.vertx(), settings.pg(), Migrations.WALLET)
+        .compose(ignored -> KafkaClients.ensureTopics(runtime.vertx(), settings.kafka(), List.of(settings.operationsTopic())))
+        .compose(ignored -> runtime.vertx().deployVerticle(() -> new WalletHttpVerticle(settings, runtime.registry()),
+            new DeploymentOptions().setInstances(settings.httpInstances())));
+  }
+}

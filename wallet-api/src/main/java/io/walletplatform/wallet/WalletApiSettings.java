@@ -1,0 +1,33 @@
+package io.walletplatform.wallet;
+
+import io.walletplatform.common.config.Config;
+import io.walletplatform.common.config.HttpSettings;
+import io.walletplatform.common.config.KafkaSettings;
+import io.walletplatform.common.config.PgSettings;
+import io.walletplatform.common.config.RedisSettings;
+
+import java.time.Duration;
+
+/**
+ * Everything wallet-api reads from its configuration.
+ *
+ * @param operationGuardTtl how long an accepted operationId is remembered in Redis for fast
+ *                          replays and 422s (PostgreSQL remembers it for ever)
+ * @param cacheTtl          how long a cached balance may live without being refreshed
+ */
+public record WalletApiSettings(PgSettings pg, RedisSettings redis, KafkaSettings kafka, HttpSettings http,
+                                String operationsTopic, Duration operationGuardTtl, Duration cacheTtl,
+                                int httpInstances) {
+
+  public static WalletApiSettings from(Config config) {
+    return new WalletApiSettings(
+        PgSettings.from(config, "WALLET_DB_NAME", "wallet"),
+        RedisSettings.from(config),
+        KafkaSettings.from(config),
+        HttpSettings.from(config, "WALLET_API_PORT", 8081),
+        config.get("WALLET_OPERATIONS_TOPIC", "wallet.operations"),
+        config.getMillis("WALLET_OPERATION_GUARD_TTL_MS", Duration.ofHours(24).toMillis(), 1_000, Duration.ofDays(30).toMillis()),
+        config.getMillis("WALLET_CACHE_TTL_MS", Duration.ofMinutes(10).toMillis(), 1_000, Duration.ofDays(1).toMillis()),
+        config.getInt("HTTP_INSTANCES", Math.max(1, java.lang.Runtime.getRuntime().availableProcessors()), 1, 64));
+  }
+}

@@ -1,0 +1,216 @@
+package io.walletplatform.wallet.domain;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import io.vertx.sqlclient.Pool;
+import io.walletplatform.common.db.SqlStates;
+import io.walletplatform.common.http.ProblemException;
+import io.walletplatform.common.json.Timestamps;
+import io.walletplatform.common.kafka.KafkaClients;
+import io.walletplatform.common.money.Money;
+import io.walletplatform.common.wallet.WalletCache;
+import io.walletplatform.common.wallet.WalletOperationEvent;
+import io.walletplatform.common.wallet.WalletOperationEvent.OperationType;
+import io.walletplatform.common.wallet.WalletSnapshot;
+import io.walletplatform.wallet.db.WalletRepository;
+import io.walletplatform.wallet.db.WalletRepository.OperationPage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Wallet use cases. Accepting an operation writes nothing to PostgreSQL: it checks that the
+ * wallet exists (cached), claims the operationId in Redis, produces the operation to Kafka keyed
+ * by wallet id and answers only after the broker acknowledged it. operation-worker applies it.
+ */
+public final class WalletService {
+
+  private static final Logger log = LoggerFactory.getLogger(WalletService.class);
+  /** Wallets are never deleted, so a wallet once seen stays known; bounded so memory is too. */
+  private static final Set<UUID> KNOWN_WALLETS = ConcurrentHashMap.newKeySet();
+  private static final int KNOWN_WALLETS_LIMIT = 1_000_000;
+  private static final long DUPLICATE_POLL_MS = 10;
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final WalletRepository repository;
+  private final WalletCache cache;
+  private final OperationGuard guard;
+  private final KafkaProducer<String, String> producer;
+  private final String topic;
+  private final Duration sendTimeout;
+  private final Counter accepted;
+
+  public WalletService(Vertx vertx, Pool pool, WalletRepository repository, WalletCache cache, OperationGuard guard,
+                       KafkaProducer<String, String> producer, String topic, Duration sendTimeout,
+                       MeterRegistry registry) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.repository = repository;
+    this.cache = cache;
+    this.guard = guard;
+    this.producer = producer;
+    this.topic = topic;
+    this.sendTimeout = sendTimeout;
+    this.accepted = Counter.builder("wallet_operations_accepted").description("Operations acknowledged by Kafka and answered 202")
+        .register(registry);
+  }
+
+  public Future<WalletSnapshot> createWallet(UUID walletId, Money initialBalance) {
+    return repository.insertWallet(pool, walletId, initialBalance)
+        .recover(error -> Future.failedFuture(SqlStates.isUniqueViolation(error)
+            ? ProblemException.conflict("WALLET_ALREADY_EXISTS", "wallet " + walletId + " already exists")
+            : error))
+        .compose(snapshot -> {
+          remember(walletId);
+          return cache.put(snapshot).otherwiseEmpty().map(snapshot);
+        });
+  }
+
+  /** The balance from Redis, or from PostgreSQL when the entry is missing or Redis is down. */
+  public Future<WalletSnapshot> getWallet(UUID walletId) {
+    return cache.get(walletId)
+        .otherwise(error -> {
+          log.warn("wallet cache unavailable, reading walletId={} from PostgreSQL: {}", walletId, error.getMessage());
+          return null;
+        })
+        .compose(cached -> cached != null ? Future.succeededFuture(cached) : loadAndCache(walletId));
+  }
+
+  private Future<WalletSnapshot> loadAndCache(UUID walletId) {
+    return repository.findWallet(pool, walletId).compose(stored -> {
+      if (stored == null) {
+        return Future.failedFuture(walletNotFound(walletId));
+      }
+      remember(walletId);
+      return cache.put(stored).otherwiseEmpty().map(stored);
+    });
+  }
+
+  public Future<OperationView> submit(UUID walletId, OperationType type, Money amount, UUID requestedOperationId) {
+    UUID operationId = requestedOperationId != null ? requestedOperationId : UUID.randomUUID();
+    OperationGuard.Claim claim = new OperationGuard.Claim(false, walletId, type, amount, Timestamps.now());
+    long deadline = System.currentTimeMillis() + sendTimeout.toMillis() + 2_000;
+    return requireWallet(walletId).compose(ignored -> acceptOnce(operationId, claim, deadline));
+  }
+
+  private Future<OperationView> acceptOnce(UUID operationId, OperationGuard.Claim claim, long deadline) {
+    return guard.tryClaim(operationId, claim)
+        .recover(error -> Future.failedFuture(ProblemException.unavailable("operation store unavailable", 1)))
+        .compose(owned -> owned ? produce(operationId, claim) : existing(operationId, claim, deadline));
+  }
+
+  private Future<OperationView> produce(UUID operationId, OperationGuard.Claim claim) {
+    WalletOperationEvent event = new WalletOperationEvent(operationId, claim.walletId(), claim.operationType(),
+        claim.amount(), claim.acceptedAt());
+    KafkaProducerRecord<String, String> record = KafkaProducerRecord
+        .create(topic, claim.walletId().toString(), event.encode())
+        .addHeader(KafkaClients.EVENT_ID_HEADER, operationId.toString())
+        .addHeader(KafkaClients.EVENT_TYPE_HEADER, WalletOperationEvent.EVENT_TYPE);
+    return producer.send(record)
+        .recover(error -> {
+          log.warn("operation not accepted, Kafka did not acknowledge operationId={} walletId={}: {}",
+              operationId, claim.walletId(), error.getMessage());
+          return guard.release(operationId, claim).otherwiseEmpty()
+              .compose(ignored -> Future.failedFuture(ProblemException.unavailable("operation log unavailable", 2)));
+        })
+        .compose(metadata -> {
+          accepted.increment();
+          // Durable in Kafka from here on: a failure to mark the claim only shortens its life.
+          return guard.markAccepted(operationId, claim).otherwiseEmpty();
+        })
+        .map(ignored -> OperationView.pending(operationId, claim.walletId(), claim.operationType(), claim.amount(),
+            claim.acceptedAt()));
+  }
+
+  /** Someone claimed this operationId before: a replay, a conflicting reuse, or a race with an accept in flight. */
+  private Future<OperationView> existing(UUID operationId, OperationGuard.Claim request, long deadline) {
+    return guard.find(operationId).compose(current -> {
+      if (current == null) {
+        // The earlier claim was released or expired: compete for the id again.
+        return acceptOnce(operationId, request, deadline);
+      }
+      if (!current.sameRequest(request.walletId(), request.operationType(), request.amount())) {
+        return Future.failedFuture(reused(operationId));
+      }
+      if (current.accepted()) {
+        return currentState(operationId, current);
+      }
+      if (System.currentTimeMillis() > deadline) {
+        return Future.failedFuture(ProblemException.unavailable("operation " + operationId + " is still being accepted", 1));
+      }
+      return vertx.timer(DUPLICATE_POLL_MS).compose(ignored -> existing(operationId, request, deadline));
+    });
+  }
+
+  private Future<OperationView> currentState(UUID operationId, OperationGuard.Claim claim) {
+    return repository.findOperation(pool, operationId).map(applied -> applied != null
+        ? applied
+        : OperationView.pending(operationId, claim.walletId(), claim.operationType(), claim.amount(),
+            claim.acceptedAt()));
+  }
+
+  public Future<OperationView> getOperation(UUID walletId, UUID operationId) {
+    return repository.findOperation(pool, operationId).compose(applied -> {
+      if (applied != null) {
+        return applied.walletId().equals(walletId)
+            ? Future.succeededFuture(applied)
+            : Future.failedFuture(operationNotFound(walletId, operationId));
+      }
+      return guard.find(operationId).otherwiseEmpty().compose(claim -> {
+        if (claim != null && claim.accepted() && claim.walletId().equals(walletId)) {
+          return Future.succeededFuture(OperationView.pending(operationId, walletId, claim.operationType(),
+              claim.amount(), claim.acceptedAt()));
+        }
+        return Future.failedFuture(operationNotFound(walletId, operationId));
+      });
+    });
+  }
+
+  public Future<OperationPage> listOperations(UUID walletId, Long beforeId, int limit) {
+    return requireWallet(walletId).compose(ignored -> repository.listOperations(pool, walletId, beforeId, limit));
+  }
+
+  private Future<Void> requireWallet(UUID walletId) {
+    if (KNOWN_WALLETS.contains(walletId)) {
+      return Future.succeededFuture();
+    }
+    return cache.exists(walletId).otherwise(false).compose(cached -> {
+      if (cached) {
+        remember(walletId);
+        return Future.<Void>succeededFuture();
+      }
+      return loadAndCache(walletId).mapEmpty();
+    });
+  }
+
+  private static void remember(UUID walletId) {
+    if (KNOWN_WALLETS.size() >= KNOWN_WALLETS_LIMIT) {
+      KNOWN_WALLETS.clear();
+    }
+    KNOWN_WALLETS.add(walletId);
+  }
+
+  private static ProblemException walletNotFound(UUID walletId) {
+    return ProblemException.notFound("WALLET_NOT_FOUND", "wallet " + walletId + " does not exist");
+  }
+
+  private static ProblemException operationNotFound(UUID walletId, UUID operationId) {
+    return ProblemException.notFound("OPERATION_NOT_FOUND",
+        "wallet " + walletId + " has no operation " + operationId);
+  }
+
+  private static ProblemException reused(UUID operationId) {
+    return ProblemException.unprocessable("IDEMPOTENCY_KEY_REUSED",
+        "operationId " + operationId + " was already used for a different wallet, type or amount");
+  }
+}

@@ -1,0 +1,357 @@
+package io.walletplatform.wallet;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.walletplatform.common.config.Config;
+import io.walletplatform.common.config.RedisSettings;
+import io.walletplatform.common.kafka.KafkaClients;
+import io.walletplatform.common.ops.ServiceRuntime;
+import io.walletplatform.infra.testing.Await;
+import io.walletplatform.infra.testing.IsolatedConfig;
+import io.walletplatform.migrations.Migrations;
+import io.walletplatform.wallet.http.WalletHttpVerticle;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * wallet-api alone on a real HTTP server (port 0) against real PostgreSQL, Redis and Kafka.
+ * Nothing applies operations here, so accepted ones stay PENDING: the worker has its own tests.
+ */
+@ExtendWith(VertxExtension.class)
+class WalletApiTest {
+
+  private static ServiceRuntime runtime;
+  private static Vertx vertx;
+  private static WebClient client;
+  private static Redis redis;
+  private static Config config;
+  private static WalletApiSettings settings;
+  private static int port;
+
+  @BeforeAll
+  static void start() {
+    runtime = ServiceRuntime.create();
+    vertx = runtime.vertx();
+    config = IsolatedConfig.create("walletapi");
+    settings = WalletApiSettings.from(config);
+    port = deploy(settings);
+    client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+    redis = Redis.createClient(vertx, RedisSettings.from(config).url());
+  }
+
+  private static int deploy(WalletApiSettings walletSettings) {
+    Await.result(Migrations.migrate(vertx, walletSettings.pg(), Migrations.WALLET));
+    Await.result(KafkaClients.ensureTopics(vertx, walletSettings.kafka(), List.of(walletSettings.operationsTopic())));
+    WalletHttpVerticle verticle = new WalletHttpVerticle(walletSettings, runtime.registry());
+    Await.result(vertx.deployVerticle(verticle));
+    return verticle.actualPort();
+  }
+
+  @AfterAll
+  static void stop() {
+    Await.result(vertx.close());
+  }
+
+  private static HttpResponse<Buffer> post(String path, String body) {
+    return Await.result(client.post(path).putHeader("content-type", "application/json").sendBuffer(Buffer.buffer(body)));
+  }
+
+  private static HttpResponse<Buffer> get(String path) {
+    return Await.result(client.get(path).send());
+  }
+
+  private static UUID createWallet(String initialBalance) {
+    HttpResponse<Buffer> created = post("/api/v1/wallets", "{\"initialBalance\": " + initialBalance + "}");
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    return UUID.fromString(created.bodyAsJsonObject().getString("walletId"));
+  }
+
+  private static void assertProblem(HttpResponse<Buffer> response, int status, String code, String field) {
+    assertEquals(status, response.statusCode(), response.bodyAsString());
+    assertEquals("application/problem+json", response.getHeader("content-type"));
+    JsonObject problem = response.bodyAsJsonObject();
+    assertEquals(code, problem.getString("code"), problem.encode());
+    assertEquals(status, problem.getInteger("status"));
+    assertNotNull(problem.getString("type"));
+    assertNotNull(problem.getString("title"));
+    if (field != null) {
+      assertEquals(field, problem.getJsonArray("errors").getJsonObject(0).getString("field"), problem.encode());
+    }
+  }
+
+  @Test
+  void creatingAWalletReturns201WithLocationAndAmountsWithTwoDecimals() {
+    UUID walletId = UUID.randomUUID();
+    HttpResponse<Buffer> created = post("/api/v1/wallets", "{\"walletId\":\"" + walletId + "\",\"initialBalance\":10.5}");
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    assertEquals("/api/v1/wallets/" + walletId, created.getHeader("Location"));
+    assertTrue(created.bodyAsString().contains("\"balance\":10.50"), created.bodyAsString());
+    assertEquals(0, created.bodyAsJsonObject().getLong("version"));
+
+    HttpResponse<Buffer> fetched = get("/api/v1/wallets/" + walletId);
+    assertEquals(200, fetched.statusCode());
+    assertTrue(fetched.bodyAsString().contains("\"balance\":10.50"), fetched.bodyAsString());
+    assertTrue(fetched.bodyAsJsonObject().getString("createdAt").matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"));
+  }
+
+  @Test
+  void anEmptyBodyCreatesAWalletWithAGeneratedIdAndZeroBalance() {
+    HttpResponse<Buffer> created = Await.result(client.post("/api/v1/wallets").send());
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    assertTrue(created.bodyAsString().contains("\"balance\":0.00"), created.bodyAsString());
+    assertNotNull(UUID.fromString(created.bodyAsJsonObject().getString("walletId")));
+  }
+
+  @Test
+  void creatingAnExistingWalletIsAConflict() {
+    UUID walletId = createWallet("1");
+    assertProblem(post("/api/v1/wallets", "{\"walletId\":\"" + walletId + "\"}"), 409, "WALLET_ALREADY_EXISTS", null);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "{\"initialBalance\": -1}|initialBalance",
+      "{\"initialBalance\": 1.001}|initialBalance",
+      "{\"initialBalance\": \"5\"}|initialBalance",
+      "{\"initialBalance\": 1000000000.01}|initialBalance",
+      "{\"walletId\": \"not-a-uuid\"}|walletId",
+  })
+  void badWalletCreationsAreRejectedNamingTheField(String body, String field) {
+    assertProblem(post("/api/v1/wallets", body), 400, "VALIDATION_FAILED", field);
+  }
+
+  @Test
+  void unknownAndMalformedWalletIdsAre404And400() {
+    assertProblem(get("/api/v1/wallets/" + UUID.randomUUID()), 404, "WALLET_NOT_FOUND", null);
+    assertProblem(get("/api/v1/wallets/not-a-uuid"), 400, "VALIDATION_FAILED", "walletId");
+  }
+
+  @Test
+  void anAcceptedOperationIsPendingAndVisibleRightAfterThe202() {
+    UUID walletId = createWallet("5");
+    UUID operationId = UUID.randomUUID();
+    HttpResponse<Buffer> accepted = post("/api/v1/wallet", "{\"walletId\":\"" + walletId
+        + "\",\"operationType\":\"DEPOSIT\",\"amount\":12.5,\"operationId\":\"" + operationId + "\"}");
+    assertEquals(202, accepted.statusCode(), accepted.bodyAsString());
+    assertEquals("/api/v1/wallets/" + walletId + "/operations/" + operationId, accepted.getHeader("Location"));
+    JsonObject operation = accepted.bodyAsJsonObject();
+    assertEquals("PENDING", operation.getString("status"));
+    assertTrue(accepted.bodyAsString().contains("\"amount\":12.50"), accepted.bodyAsString());
+    assertNull(operation.getValue("balanceAfter"));
+    assertNull(operation.getValue("processedAt"));
+
+    HttpResponse<Buffer> fetched = get("/api/v1/wallets/" + walletId + "/operations/" + operationId);
+    assertEquals(200, fetched.statusCode(), fetched.bodyAsString());
+    assertEquals("PENDING", fetched.bodyAsJsonObject().getString("status"));
+    assertEquals(operation.getString("acceptedAt"), fetched.bodyAsJsonObject().getString("acceptedAt"));
+  }
+
+  @Test
+  void anOperationIdIsGeneratedWhenTheClientSendsNone() {
+    UUID walletId = createWallet("5");
+    HttpResponse<Buffer> accepted = post("/api/v1/wallet", "{\"walletId\":\"" + walletId
+        + "\",\"operationType\":\"WITHDRAW\",\"amount\":1}");
+    assertEquals(202, accepted.statusCode(), accepted.bodyAsString());
+    assertNotNull(UUID.fromString(accepted.bodyAsJsonObject().getString("operationId")));
+  }
+
+  @Test
+  void resubmittingAnOperationIdReplaysIdenticalRequestsAndRejectsDifferentOnes() {
+    UUID walletId = createWallet("5");
+    UUID operationId = UUID.randomUUID();
+    String body = "{\"walletId\":\"" + walletId + "\",\"operationType\":\"DEPOSIT\",\"amount\":2,\"operationId\":\"" + operationId + "\"}";
+    HttpResponse<Buffer> first = post("/api/v1/wallet", body);
+    HttpResponse<Buffer> replay = post("/api/v1/wallet", body);
+    assertEquals(202, first.statusCode());
+    assertEquals(202, replay.statusCode());
+    assertEquals(first.bodyAsJsonObject().getString("acceptedAt"), replay.bodyAsJsonObject().getString("acceptedAt"));
+
+    String otherAmount = body.replace("\"amount\":2", "\"amount\":3");
+    assertProblem(post("/api/v1/wallet", otherAmount), 422, "IDEMPOTENCY_KEY_REUSED", null);
+    String otherType = body.replace("DEPOSIT", "WITHDRAW");
+    assertProblem(post("/api/v1/wallet", otherType), 422, "IDEMPOTENCY_KEY_REUSED", null);
+    UUID otherWallet = createWallet("5");
+    assertProblem(post("/api/v1/wallet", body.replace(walletId.toString(), otherWallet.toString())), 422,
+        "IDEMPOTENCY_KEY_REUSED", null);
+  }
+
+  @Test
+  void anOperationOnAnUnknownWalletIs404AndIsNotAccepted() {
+    UUID operationId = UUID.randomUUID();
+    UUID walletId = UUID.randomUUID();
+    assertProblem(post("/api/v1/wallet", "{\"walletId\":\"" + walletId + "\",\"operationType\":\"DEPOSIT\",\"amount\":1,\"operationId\":\"" + operationId + "\"}"),
+        404, "WALLET_NOT_FOUND", null);
+    assertProblem(get("/api/v1/wallets/" + walletId + "/operations/" + operationId), 404, "OPERATION_NOT_FOUND", null);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "\"amount\": 0|amount",
+      "\"amount\": -1|amount",
+      "\"amount\": -0.01|amount",
+      "\"amount\": 1.001|amount",
+      "\"amount\": 0.001|amount",
+      "\"amount\": 1e-7|amount",
+      "\"amount\": \"10\"|amount",
+      "\"amount\": 1000000000.01|amount",
+      "\"amount\": 1000000000.000000001|amount",
+      "\"amount\": 1e400|amount",
+      "\"amount\": null|amount",
+      "\"amount\": true|amount",
+      "\"other\": 1|amount",
+  })
+  void badAmountsAreRejectedNamingTheField(String amountJson, String field) {
+    UUID walletId = createWallet("1");
+    String body = "{\"walletId\":\"" + walletId + "\",\"operationType\":\"DEPOSIT\"," + amountJson + "}";
+    assertProblem(post("/api/v1/wallet", body), 400, "VALIDATION_FAILED", field);
+  }
+
+  @Test
+  void theLargestAmountAndTwoDecimalsAreAccepted() {
+    UUID walletId = createWallet("1");
+    for (String amount : List.of("1000000000.00", "1000000000", "0.01", "1.10", "1e2")) {
+      HttpResponse<Buffer> accepted = post("/api/v1/wallet", "{\"walletId\":\"" + walletId
+          + "\",\"operationType\":\"DEPOSIT\",\"amount\":" + amount + "}");
+      assertEquals(202, accepted.statusCode(), amount + " -> " + accepted.bodyAsString());
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "{\"operationType\":\"DEPOSIT\",\"amount\":1}|walletId",
+      "{\"walletId\":\"nope\",\"operationType\":\"DEPOSIT\",\"amount\":1}|walletId",
+      "{\"walletId\":\"WALLET\",\"amount\":1}|operationType",
+      "{\"walletId\":\"WALLET\",\"operationType\":\"STEAL\",\"amount\":1}|operationType",
+      "{\"walletId\":\"WALLET\",\"operationType\":\"deposit\",\"amount\":1}|operationType",
+      "{\"walletId\":\"WALLET\",\"operationType\":\"DEPOSIT\",\"amount\":1,\"operationId\":\"x\"}|operationId",
+      "[1,2]|body",
+  })
+  void badOperationFieldsAreRejectedNamingTheField(String body, String field) {
+    UUID walletId = createWallet("1");
+    assertProblem(post("/api/v1/wallet", body.replace("WALLET", walletId.toString())), 400, "VALIDATION_FAILED", field);
+  }
+
+  @Test
+  void malformedJsonWrongContentTypeAndOversizedBodiesGetTheirOwnProblems() {
+    assertProblem(post("/api/v1/wallet", "{\"walletId\": "), 400, "MALFORMED_JSON", null);
+    assertProblem(post("/api/v1/wallet", "{\"amount\": NaN}"), 400, "MALFORMED_JSON", null);
+    HttpResponse<Buffer> text = Await.result(client.post("/api/v1/wallet").putHeader("content-type", "text/plain")
+        .sendBuffer(Buffer.buffer("DEPOSIT 1")));
+    assertProblem(text, 415, "UNSUPPORTED_MEDIA_TYPE", null);
+    String big = "{\"pad\":\"" + "x".repeat(70_000) + "\"}";
+    assertProblem(post("/api/v1/wallet", big), 413, "PAYLOAD_TOO_LARGE", null);
+  }
+
+  @Test
+  void unknownRoutesAre404AndWrongMethods405WithAllow() {
+    assertProblem(get("/api/v1/nothing-here"), 404, "NOT_FOUND", null);
+    HttpResponse<Buffer> wrongMethod = Await.result(client.delete("/api/v1/wallets/" + UUID.randomUUID()).send());
+    assertProblem(wrongMethod, 405, "METHOD_NOT_ALLOWED", null);
+    assertEquals("GET", wrongMethod.getHeader("Allow"));
+  }
+
+  @Test
+  void operationLookupsOfUnknownOperationsAndWalletsAre404() {
+    UUID walletId = createWallet("1");
+    assertProblem(get("/api/v1/wallets/" + walletId + "/operations/" + UUID.randomUUID()), 404, "OPERATION_NOT_FOUND", null);
+    assertProblem(get("/api/v1/wallets/" + walletId + "/operations/not-a-uuid"), 400, "VALIDATION_FAILED", "operationId");
+    assertProblem(get("/api/v1/wallets/" + UUID.randomUUID() + "/operations"), 404, "WALLET_NOT_FOUND", null);
+  }
+
+  @Test
+  void listingValidatesLimitAndCursor() {
+    UUID walletId = createWallet("1");
+    HttpResponse<Buffer> empty = get("/api/v1/wallets/" + walletId + "/operations");
+    assertEquals(200, empty.statusCode(), empty.bodyAsString());
+    assertEquals(0, empty.bodyAsJsonObject().getJsonArray("items").size());
+    assertNull(empty.bodyAsJsonObject().getValue("nextCursor"));
+    assertProblem(get("/api/v1/wallets/" + walletId + "/operations?limit=0"), 400, "VALIDATION_FAILED", "limit");
+    assertProblem(get("/api/v1/wallets/" + walletId + "/operations?limit=501"), 400, "VALIDATION_FAILED", "limit");
+    assertProblem(get("/api/v1/wallets/" + walletId + "/operations?limit=ten"), 400, "VALIDATION_FAILED", "limit");
+    assertProblem(get("/api/v1/wallets/" + walletId + "/operations?cursor=zzzz"), 400, "VALIDATION_FAILED", "cursor");
+  }
+
+  @Test
+  void aBalanceMissingFromRedisIsReadFromPostgresAndCachedAgain() {
+    UUID walletId = createWallet("7.77");
+    String key = RedisSettings.from(config).keyPrefix() + "wallet:" + walletId;
+    Await.result(redis.send(Request.cmd(Command.DEL).arg(key)));
+    HttpResponse<Buffer> fetched = get("/api/v1/wallets/" + walletId);
+    assertEquals(200, fetched.statusCode());
+    assertTrue(fetched.bodyAsString().contains("\"balance\":7.77"), fetched.bodyAsString());
+    assertEquals("777", Await.result(redis.send(Request.cmd(Command.HGET).arg(key).arg("balance"))).toString());
+  }
+
+  @Test
+  void operationalEndpointsReportHealthMetricsAndTheContract() {
+    HttpResponse<Buffer> health = get("/health");
+    assertEquals(200, health.statusCode(), health.bodyAsString());
+    assertEquals("UP", health.bodyAsJsonObject().getString("status"));
+    List<String> ids = new ArrayList<>();
+    health.bodyAsJsonObject().getJsonArray("checks").forEach(check -> ids.add(((JsonObject) check).getString("id")));
+    assertEquals(List.of("postgres", "redis", "kafka"), ids);
+
+    createWallet("1");
+    String metrics = get("/metrics").bodyAsString();
+    assertTrue(metrics.contains("vertx_http_server_requests_total"), "HTTP metrics");
+    assertTrue(metrics.contains("vertx_pool_"), "pool metrics");
+
+    HttpResponse<Buffer> contract = get("/openapi/wallet-api.yaml");
+    assertEquals(200, contract.statusCode());
+    assertTrue(contract.bodyAsString().contains("operationId: submitOperation"));
+    assertTrue(contract.bodyAsString().contains("application/problem+json"));
+  }
+
+  @Test
+  void whenKafkaIsDownAnOperationIs503AndNothingIsLeftHalfDone() {
+    UUID walletId = createWallet("1");
+    WalletApiSettings brokenKafka = WalletApiSettings.from(config
+        .with("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1")
+        .with("KAFKA_SEND_TIMEOUT_MS", "1500"));
+    WalletHttpVerticle verticle = new WalletHttpVerticle(brokenKafka, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    Await.result(vertx.deployVerticle(verticle));
+    WebClient broken = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(verticle.actualPort()));
+    UUID operationId = UUID.randomUUID();
+    String body = "{\"walletId\":\"" + walletId + "\",\"operationType\":\"DEPOSIT\",\"amount\":1,\"operationId\":\"" + operationId + "\"}";
+
+    HttpResponse<Buffer> refused = Await.result(broken.post("/api/v1/wallet").putHeader("content-type", "application/json")
+        .sendBuffer(Buffer.buffer(body)));
+    assertProblem(refused, 503, "SERVICE_UNAVAILABLE", null);
+    assertNotNull(refused.getHeader("Retry-After"));
+    // The claim on the operationId was given back: the operation does not exist, and a retry on a healthy node is accepted.
+    assertProblem(get("/api/v1/wallets/" + walletId + "/operations/" + operationId), 404, "OPERATION_NOT_FOUND", null);
+    assertEquals(202, post("/api/v1/wallet", body).statusCode());
+
+    HttpResponse<Buffer> health = Await.result(broken.get("/health").send());
+    assertEquals(503, health.statusCode(), health.bodyAsString());
+    assertEquals("DOWN", health.bodyAsJsonObject().getString("status"));
+    JsonObject kafka = health.bodyAsJsonObject().getJsonArray("checks").getJsonObject(2);
+    assertEquals("kafka", kafka.getString("id"));
+    assertEquals("DOWN", kafka.getString("status"));
+    assertNotEquals("DOWN", health.bodyAsJsonObject().getJsonArray("checks").getJsonObject(0).getString("status"));
+  }
+}
