@@ -1,6 +1,7 @@
 package io.walletplatform.wallet;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.admin.KafkaAdminClient;
@@ -33,9 +34,11 @@ public final class WalletApi {
   private final KafkaProducer<String, String> producer;
   private final KafkaAdminClient admin;
   private final ApiContract contract;
+  private final KafkaClientMetrics producerMetrics;
 
   private WalletApi(Pool pool, Redis redis, KafkaProducer<String, String> producer, KafkaAdminClient admin,
-                    ApiContract contract) {
+                    ApiContract contract, KafkaClientMetrics producerMetrics) {
+    this.producerMetrics = producerMetrics;
     this.pool = pool;
     this.redis = redis;
     this.producer = producer;
@@ -60,9 +63,12 @@ public final class WalletApi {
         settings.kafka().sendTimeout().plus(Duration.ofSeconds(10)), settings.operationGuardTtl());
     WalletService service = new WalletService(vertx, pool, new WalletRepository(), cache, guard, producer,
         settings.operationsTopic(), settings.kafka().sendTimeout(), registry);
+    KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer.unwrap());
+    producerMetrics.bindTo(registry);
     return ApiContract.load(vertx, "wallet-api", new WalletHandlers(service).byOperationId())
-        .map(contract -> new WalletApi(pool, redis, producer, admin, contract))
+        .map(contract -> new WalletApi(pool, redis, producer, admin, contract, producerMetrics))
         .onFailure(error -> {
+          producerMetrics.close();
           pool.close();
           redis.close();
           producer.close();
@@ -82,6 +88,7 @@ public final class WalletApi {
   }
 
   public Future<Void> close() {
+    producerMetrics.close();
     return Future.join(pool.close(), redis.close(), producer.close(), admin.close()).mapEmpty();
   }
 }

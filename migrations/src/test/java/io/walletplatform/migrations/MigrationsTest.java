@@ -1,0 +1,61 @@
+package io.walletplatform.migrations;
+
+import io.walletplatform.common.config.PgSettings;
+import io.walletplatform.infra.testing.IsolatedConfig;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class MigrationsTest {
+
+  @Test
+  void createsTheMissingDatabaseAppliesTheChangelogAndASecondRunChangesNothing() throws Exception {
+    PgSettings settings = PgSettings.from(IsolatedConfig.create("migrations"), "WALLET_DB_NAME", "wallet");
+    Migrations.migrate(settings, Migrations.WALLET);
+    List<String> first = appliedChangesets(settings);
+    assertEquals(List.of("001-wallets", "001-wallet-operations"), first);
+
+    Migrations.migrate(settings, Migrations.WALLET);
+    assertEquals(first, appliedChangesets(settings));
+  }
+
+  @Test
+  void theSchemaRefusesNegativeBalancesAndDuplicateOperations() throws Exception {
+    PgSettings settings = PgSettings.from(IsolatedConfig.create("schema"), "WALLET_DB_NAME", "wallet");
+    Migrations.migrate(settings, Migrations.WALLET);
+    try (Connection connection = connect(settings); Statement statement = connection.createStatement()) {
+      assertThrows(SQLException.class, () -> statement.execute(
+          "INSERT INTO wallets (wallet_id, balance_minor) VALUES (gen_random_uuid(), -1)"));
+      String operation = "INSERT INTO wallet_operations (operation_id, wallet_id, operation_type, amount_minor, status,"
+          + " balance_after_minor, accepted_at, processed_at, kafka_partition, kafka_offset) VALUES"
+          + " ('00000000-0000-0000-0000-000000000001', gen_random_uuid(), 'DEPOSIT', 1, 'COMPLETED', 1, now(), now(), 0, 0)";
+      statement.execute(operation);
+      SQLException duplicate = assertThrows(SQLException.class, () -> statement.execute(operation));
+      assertEquals("23505", duplicate.getSQLState());
+    }
+  }
+
+  private static Connection connect(PgSettings settings) throws SQLException {
+    return DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
+  }
+
+  private static List<String> appliedChangesets(PgSettings settings) throws SQLException {
+    try (Connection connection = connect(settings); Statement statement = connection.createStatement();
+         ResultSet rows = statement.executeQuery("SELECT id FROM databasechangelog ORDER BY orderexecuted")) {
+      List<String> ids = new ArrayList<>();
+      while (rows.next()) {
+        ids.add(rows.getString(1));
+      }
+      return ids;
+    }
+  }
+}

@@ -1,0 +1,255 @@
+package io.walletplatform.worker;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.admin.KafkaAdminClient;
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.consumer.OffsetAndMetadata;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import io.walletplatform.common.config.Config;
+import io.walletplatform.common.db.PgPools;
+import io.walletplatform.common.json.Timestamps;
+import io.walletplatform.common.kafka.KafkaClients;
+import io.walletplatform.common.money.Money;
+import io.walletplatform.common.wallet.WalletOperationEvent;
+import io.walletplatform.common.wallet.WalletOperationEvent.OperationType;
+import io.walletplatform.infra.testing.Await;
+import io.walletplatform.infra.testing.IsolatedConfig;
+import io.walletplatform.migrations.Migrations;
+import io.walletplatform.worker.kafka.OffsetCommitGate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** operation-worker on real Kafka, PostgreSQL and Redis, fed by records produced straight to its topic. */
+@ExtendWith(VertxExtension.class)
+class OperationWorkerTest {
+
+  private static final Duration SETTLE = Duration.ofSeconds(30);
+
+  private static Vertx vertx;
+  private static Config config;
+  private static OperationWorkerSettings settings;
+  private static Pool pool;
+  private static Redis redis;
+  private static KafkaProducer<String, String> producer;
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+    config = IsolatedConfig.create("worker").with("WORKER_CONSUMERS", "2");
+    settings = OperationWorkerSettings.from(config);
+    prepare(settings);
+    pool = PgPools.create(vertx, settings.pg(), "worker-test");
+    redis = Redis.createClient(vertx, settings.redis().url());
+    producer = KafkaProducer.create(vertx, KafkaClients.producerConfig(settings.kafka(), "worker-test"));
+    Await.result(OperationWorker.deploy(vertx, settings, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+        OffsetCommitGate.OPEN));
+  }
+
+  @AfterAll
+  static void stop() {
+    Await.result(vertx.close());
+  }
+
+  private static void prepare(OperationWorkerSettings workerSettings) {
+    Await.result(Migrations.migrate(vertx, workerSettings.pg(), Migrations.WALLET));
+    Await.result(KafkaClients.ensureTopics(vertx, workerSettings.kafka(),
+        List.of(workerSettings.operationsTopic(), workerSettings.deadLetterTopic())));
+  }
+
+  private static UUID createWallet(Pool client, long balanceMinor) {
+    UUID walletId = UUID.randomUUID();
+    Await.result(client.preparedQuery("INSERT INTO wallets (wallet_id, balance_minor) VALUES ($1, $2)")
+        .execute(Tuple.of(walletId, balanceMinor)));
+    return walletId;
+  }
+
+  private static WalletOperationEvent event(UUID walletId, OperationType type, long amountMinor) {
+    return new WalletOperationEvent(UUID.randomUUID(), walletId, type, Money.ofMinor(amountMinor), Timestamps.now());
+  }
+
+  private static void produce(String topic, WalletOperationEvent event) {
+    produceRaw(topic, event.walletId().toString(), event.encode());
+  }
+
+  private static void produceRaw(String topic, String key, String value) {
+    Await.result(producer.send(KafkaProducerRecord.create(topic, key, value)
+        .addHeader(KafkaClients.EVENT_TYPE_HEADER, WalletOperationEvent.EVENT_TYPE)));
+  }
+
+  private static List<Row> operations(Pool client, UUID walletId) {
+    List<Row> rows = new ArrayList<>();
+    Await.result(client.preparedQuery("SELECT * FROM wallet_operations WHERE wallet_id = $1 ORDER BY id")
+        .execute(Tuple.of(walletId))).forEach(rows::add);
+    return rows;
+  }
+
+  private static long balance(Pool client, UUID walletId) {
+    return Await.result(client.preparedQuery("SELECT balance_minor FROM wallets WHERE wallet_id = $1")
+        .execute(Tuple.of(walletId))).iterator().next().getLong(0);
+  }
+
+  private static void awaitOperations(Pool client, UUID walletId, int count) {
+    Await.until(count + " operations of " + walletId + " applied", SETTLE, () -> operations(client, walletId).size() >= count);
+  }
+
+  @Test
+  void theSameRecordDeliveredTwiceIsAppliedOnce() {
+    UUID walletId = createWallet(pool, 0);
+    WalletOperationEvent deposit = event(walletId, OperationType.DEPOSIT, 500);
+    produce(settings.operationsTopic(), deposit);
+    produce(settings.operationsTopic(), deposit);
+    WalletOperationEvent marker = event(walletId, OperationType.DEPOSIT, 1);
+    produce(settings.operationsTopic(), marker);
+
+    awaitOperations(pool, walletId, 2);
+    assertEquals(2, operations(pool, walletId).size());
+    assertEquals(501, balance(pool, walletId));
+  }
+
+  @Test
+  void operationsAreAppliedInKafkaOrderAndAWithdrawalNeverOverdraws() {
+    UUID walletId = createWallet(pool, 0);
+    List<WalletOperationEvent> events = List.of(
+        event(walletId, OperationType.DEPOSIT, 500),
+        event(walletId, OperationType.WITHDRAW, 300),
+        event(walletId, OperationType.WITHDRAW, 300),
+        event(walletId, OperationType.DEPOSIT, 100),
+        event(walletId, OperationType.WITHDRAW, 300));
+    events.forEach(e -> produce(settings.operationsTopic(), e));
+
+    awaitOperations(pool, walletId, 5);
+    List<Row> rows = operations(pool, walletId);
+    for (int i = 0; i < events.size(); i++) {
+      assertEquals(events.get(i).operationId(), rows.get(i).getUUID("operation_id"));
+    }
+    assertEquals(List.of("COMPLETED", "COMPLETED", "FAILED", "COMPLETED", "COMPLETED"),
+        rows.stream().map(r -> r.getString("status")).toList());
+    assertEquals("INSUFFICIENT_FUNDS", rows.get(2).getString("failure_reason"));
+    assertEquals(List.of(500L, 200L, 200L, 300L, 0L), rows.stream().map(r -> r.getLong("balance_after_minor")).toList());
+    assertEquals(0, balance(pool, walletId));
+
+    // The cache follows the committed version: four balance changes.
+    String key = settings.redis().keyPrefix() + "wallet:" + walletId;
+    Await.until("cache refreshed", SETTLE, () -> {
+      Response version = Await.result(redis.send(Request.cmd(Command.HGET).arg(key).arg("version")));
+      return version != null && version.toLong() == 4;
+    });
+    assertEquals("0", Await.result(redis.send(Request.cmd(Command.HGET).arg(key).arg("balance"))).toString());
+  }
+
+  @Test
+  void anOperationOnAnUnknownWalletFailsWithWalletNotFound() {
+    UUID walletId = UUID.randomUUID();
+    produce(settings.operationsTopic(), event(walletId, OperationType.DEPOSIT, 100));
+    awaitOperations(pool, walletId, 1);
+    Row row = operations(pool, walletId).get(0);
+    assertEquals("FAILED", row.getString("status"));
+    assertEquals("WALLET_NOT_FOUND", row.getString("failure_reason"));
+    assertNull(row.getLong("balance_after_minor"));
+  }
+
+  @Test
+  void anUndecodableRecordGoesToTheDeadLetterTopicWithoutBlockingItsPartition() {
+    UUID walletId = createWallet(pool, 0);
+    List<KafkaConsumerRecord<String, String>> deadLetters = new CopyOnWriteArrayList<>();
+    KafkaConsumer<String, String> dlt = KafkaConsumer.create(vertx, Map.of(
+        "bootstrap.servers", settings.kafka().bootstrapServers(),
+        "group.id", "dlt-reader-" + UUID.randomUUID(),
+        "auto.offset.reset", "earliest",
+        "key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer",
+        "value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer"));
+    dlt.handler(deadLetters::add);
+    Await.result(dlt.subscribe(settings.deadLetterTopic()));
+
+    String key = walletId.toString();
+    produceRaw(settings.operationsTopic(), key, "{not json");
+    produceRaw(settings.operationsTopic(), key, new JsonObject().put("operationId", UUID.randomUUID().toString())
+        .put("walletId", key).put("operationType", "DEPOSIT").put("amountMinor", -5)
+        .put("acceptedAt", "2026-01-01T00:00:00.000Z").encode());
+    WalletOperationEvent valid = event(walletId, OperationType.DEPOSIT, 250);
+    produce(settings.operationsTopic(), valid);
+
+    awaitOperations(pool, walletId, 1);
+    assertEquals(250, balance(pool, walletId));
+    Await.until("two dead letters", SETTLE, () -> deadLetters.stream().filter(r -> key.equals(r.key())).count() == 2);
+    KafkaConsumerRecord<String, String> first = deadLetters.stream().filter(r -> key.equals(r.key())).findFirst().orElseThrow();
+    assertEquals("{not json", first.value());
+    String error = first.headers().stream().filter(h -> h.key().equals(KafkaClients.ERROR_HEADER)).findFirst()
+        .orElseThrow().value().toString();
+    assertTrue(error.contains("JSON"), error);
+    Await.result(dlt.close());
+  }
+
+  @Test
+  void aWorkerStoppedAfterItsDatabaseCommitAndBeforeItsOffsetCommitAppliesNothingTwice() {
+    Config crashConfig = IsolatedConfig.create("crash").with("WORKER_CONSUMERS", "1");
+    OperationWorkerSettings crashSettings = OperationWorkerSettings.from(crashConfig);
+    prepare(crashSettings);
+    Pool crashPool = PgPools.create(vertx, crashSettings.pg(), "crash-test");
+    UUID walletId = createWallet(crashPool, 0);
+    long expected = 0;
+    for (int i = 1; i <= 40; i++) {
+      OperationType type = i % 4 == 0 ? OperationType.WITHDRAW : OperationType.DEPOSIT;
+      expected += type == OperationType.DEPOSIT ? i : -i;
+      produce(crashSettings.operationsTopic(), event(walletId, type, i));
+    }
+
+    // First worker: every batch reaches PostgreSQL, then "crashes" before committing its offsets.
+    OffsetCommitGate crashBeforeCommit = offsets -> Future.failedFuture(new IllegalStateException("crash before offset commit"));
+    String crashed = Await.result(OperationWorker.deploy(vertx, crashSettings,
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), crashBeforeCommit));
+    awaitOperations(crashPool, walletId, 40);
+    Await.result(vertx.undeploy(crashed));
+    assertEquals(expected, balance(crashPool, walletId));
+    assertTrue(committedOffsets(crashSettings).isEmpty(), "the crashed worker committed no offset");
+
+    // Restarted worker: reads the same records again, applies none of them twice, then commits.
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    String restarted = Await.result(OperationWorker.deploy(vertx, crashSettings, registry, OffsetCommitGate.OPEN));
+    Await.until("offsets committed past all 40 records", SETTLE, () ->
+        committedOffsets(crashSettings).values().stream().mapToLong(OffsetAndMetadata::getOffset).sum() == 40);
+    Counter duplicates = registry.find("worker_operations_duplicates").counter();
+    assertEquals(40.0, duplicates == null ? 0 : duplicates.count(), "every redelivered operation was recognised");
+    assertEquals(40, operations(crashPool, walletId).size());
+    assertEquals(expected, balance(crashPool, walletId));
+    Await.result(vertx.undeploy(restarted));
+  }
+
+  private static Map<TopicPartition, OffsetAndMetadata> committedOffsets(OperationWorkerSettings workerSettings) {
+    KafkaAdminClient admin = KafkaAdminClient.create(vertx, Map.of("bootstrap.servers", workerSettings.kafka().bootstrapServers()));
+    try {
+      return Await.result(admin.listConsumerGroupOffsets(workerSettings.groupId()));
+    } finally {
+      admin.close();
+    }
+  }
+}
