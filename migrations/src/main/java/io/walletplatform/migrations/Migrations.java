@@ -34,6 +34,10 @@ public final class Migrations {
 
   /** The wallet database's master changelog. */
   public static final String WALLET = "db/wallet/changelog-master.yaml";
+  /** The payments database's master changelog. */
+  public static final String PAYMENTS = "db/payments/changelog-master.yaml";
+  /** The orders database's master changelog. */
+  public static final String ORDERS = "db/orders/changelog-master.yaml";
 
   private static final Logger log = LoggerFactory.getLogger(Migrations.class);
 

@@ -29,6 +29,28 @@ class MigrationsTest {
   }
 
   @Test
+  void thePaymentsAndOrdersDatabasesGetTheirTablesAndTheSharedOutboxInboxAndKeys() throws Exception {
+    var config = IsolatedConfig.create("services");
+    for (String[] database : new String[][] {{"PAYMENTS_DB_NAME", Migrations.PAYMENTS, "accounts"},
+        {"ORDERS_DB_NAME", Migrations.ORDERS, "orders"}}) {
+      PgSettings settings = PgSettings.from(config, database[0], "unused");
+      Migrations.migrate(settings, database[1]);
+      List<String> first = appliedChangesets(settings);
+      Migrations.migrate(settings, database[1]);
+      assertEquals(first, appliedChangesets(settings), "a second run changes nothing");
+      try (Connection connection = connect(settings); Statement statement = connection.createStatement();
+           ResultSet tables = statement.executeQuery("SELECT string_agg(table_name, ',' ORDER BY table_name)"
+               + " FROM information_schema.tables WHERE table_schema = 'public' AND table_name NOT LIKE 'databasechangelog%'")) {
+        tables.next();
+        List<String> names = List.of(tables.getString(1).split(","));
+        for (String table : List.of(database[2], "outbox", "inbox", "idempotency_keys")) {
+          assertEquals(true, names.contains(table), table + " in " + names);
+        }
+      }
+    }
+  }
+
+  @Test
   void theSchemaRefusesNegativeBalancesAndDuplicateOperations() throws Exception {
     PgSettings settings = PgSettings.from(IsolatedConfig.create("schema"), "WALLET_DB_NAME", "wallet");
     Migrations.migrate(settings, Migrations.WALLET);

@@ -49,9 +49,7 @@ public final class OperationWorkerMain {
   private static Future<Integer> serveOperations(ServiceRuntime runtime, OperationWorkerSettings settings) {
     Pool pool = PgPools.create(runtime.vertx(), settings.pg(), "operation-worker-health");
     Redis redis = RedisClients.create(runtime.vertx(), settings.redis());
-    KafkaAdminClient admin = KafkaAdminClient.create(runtime.vertx(), Map.of(
-        "bootstrap.servers", settings.kafka().bootstrapServers(), "request.timeout.ms", "2000",
-        "default.api.timeout.ms", "2000"));
+    KafkaAdminClient admin = KafkaClients.healthAdmin(runtime.vertx(), settings.kafka());
     List<HealthCheck> checks = List.of(
         new HealthCheck("postgres", () -> pool.query("SELECT 1").execute()),
         new HealthCheck("redis", () -> WalletCache.ping(redis)),

@@ -3,14 +3,21 @@ package io.walletplatform.platform;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.walletplatform.common.kafka.KafkaClients;
+import io.walletplatform.common.ops.HttpFrontVerticle;
 import io.walletplatform.common.ops.ServiceRuntime;
+import io.walletplatform.common.outbox.PublishGate;
 import io.walletplatform.migrations.Migrations;
+import io.walletplatform.orders.OrdersApi;
+import io.walletplatform.orders.OrdersProcessing;
+import io.walletplatform.payments.PaymentsApi;
+import io.walletplatform.payments.PaymentsProcessing;
+import io.walletplatform.wallet.WalletApi;
 import io.walletplatform.worker.OperationWorker;
 import io.walletplatform.worker.kafka.OffsetCommitGate;
 
 import java.util.List;
 
-/** Deploys every service of the platform into one Vert.x instance. */
+/** Deploys every service of the platform into one Vert.x instance, behind one HTTP port. */
 public final class Platform {
 
   private Platform() {
@@ -22,8 +29,15 @@ public final class Platform {
             List.of(settings.wallet().operationsTopic())))
         .compose(ignored -> OperationWorker.deploy(runtime.vertx(), settings.worker(), runtime.registry(),
             OffsetCommitGate.OPEN))
+        .compose(ignored -> PaymentsProcessing.deploy(runtime.vertx(), settings.payments(), runtime.registry(),
+            PublishGate.OPEN))
+        .compose(ignored -> OrdersProcessing.deploy(runtime.vertx(), settings.orders(), runtime.registry(),
+            PublishGate.OPEN))
         .compose(ignored -> runtime.vertx().deployVerticle(
-            () -> new PlatformHttpVerticle(settings, runtime.registry()),
+            () -> new HttpFrontVerticle(settings.http(), runtime.registry(), List.of(
+                WalletApi.factory(settings.wallet(), runtime.registry()),
+                PaymentsApi.factory(settings.payments()),
+                OrdersApi.factory(settings.orders()))),
             new DeploymentOptions().setInstances(settings.wallet().httpInstances())))
         .mapEmpty();
   }

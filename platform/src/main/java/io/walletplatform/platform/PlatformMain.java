@@ -38,7 +38,7 @@ public final class PlatformMain {
     }, "platform-stop"));
     Platform.deploy(runtime, settings)
         .onSuccess(ignored -> log.info("platform ready on http://localhost:{}/ (health: /health, metrics: /metrics, "
-            + "contract: /openapi/wallet-api.yaml)", settings.http().port()))
+            + "contracts: /openapi/{wallet-api,payments-api,orders-api}.yaml)", settings.http().port()))
         .onFailure(error -> {
           log.error("platform failed to start", error);
           // Exit from a plain thread: the shutdown hook waits for the event loops this callback runs on.

@@ -12,6 +12,7 @@ import io.walletplatform.common.db.PgPools;
 import io.walletplatform.common.db.RedisClients;
 import io.walletplatform.common.http.ApiContract;
 import io.walletplatform.common.kafka.KafkaClients;
+import io.walletplatform.common.ops.ApiModule;
 import io.walletplatform.common.ops.HealthCheck;
 import io.walletplatform.common.wallet.WalletCache;
 import io.walletplatform.wallet.db.WalletRepository;
@@ -24,10 +25,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The wallet API's clients and routes for one verticle: what the standalone
- * {@code WalletHttpVerticle} serves on its own port and the platform serves on 8080.
+ * The wallet API's clients and routes for one verticle: what wallet-api serves alone on its own
+ * port and the platform serves on 8080.
  */
-public final class WalletApi {
+public final class WalletApi implements ApiModule {
 
   private final Pool pool;
   private final Redis redis;
@@ -46,6 +47,10 @@ public final class WalletApi {
     this.contract = contract;
   }
 
+  public static ApiModule.Factory factory(WalletApiSettings settings, MeterRegistry registry) {
+    return vertx -> create(vertx, settings, registry).map(api -> (ApiModule) api);
+  }
+
   /** Creates the clients on the calling verticle's context and binds the contract's routes. */
   public static Future<WalletApi> create(Vertx vertx, WalletApiSettings settings, MeterRegistry registry) {
     Pool pool = PgPools.create(vertx, settings.pg(), "wallet-api");
@@ -55,9 +60,7 @@ public final class WalletApi {
     // differently configured deployments in one Vert.x never share a producer.
     KafkaProducer<String, String> producer = KafkaProducer.createShared(vertx,
         "wallet-api@" + settings.kafka().bootstrapServers(), producerConfig);
-    KafkaAdminClient admin = KafkaAdminClient.create(vertx, Map.of(
-        "bootstrap.servers", settings.kafka().bootstrapServers(), "request.timeout.ms", "2000",
-        "default.api.timeout.ms", "2000"));
+    KafkaAdminClient admin = KafkaClients.healthAdmin(vertx, settings.kafka());
     WalletCache cache = new WalletCache(redis, settings.redis().keyPrefix(), settings.cacheTtl());
     OperationGuard guard = new OperationGuard(redis, settings.redis().keyPrefix(),
         settings.kafka().sendTimeout().plus(Duration.ofSeconds(10)), settings.operationGuardTtl());
@@ -76,10 +79,12 @@ public final class WalletApi {
         });
   }
 
+  @Override
   public ApiContract contract() {
     return contract;
   }
 
+  @Override
   public List<HealthCheck> healthChecks() {
     return List.of(
         new HealthCheck("postgres", () -> pool.query("SELECT 1").execute()),
@@ -87,6 +92,7 @@ public final class WalletApi {
         new HealthCheck("kafka", () -> KafkaClients.probe(admin)));
   }
 
+  @Override
   public Future<Void> close() {
     producerMetrics.close();
     return Future.join(pool.close(), redis.close(), producer.close(), admin.close()).mapEmpty();

@@ -6,7 +6,7 @@ import io.walletplatform.common.config.Config;
 import io.walletplatform.common.kafka.KafkaClients;
 import io.walletplatform.common.ops.ServiceRuntime;
 import io.walletplatform.migrations.Migrations;
-import io.walletplatform.wallet.http.WalletHttpVerticle;
+import io.walletplatform.common.ops.HttpFrontVerticle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +36,8 @@ public final class WalletApiMain {
   public static Future<String> start(ServiceRuntime runtime, WalletApiSettings settings) {
     return Migrations.migrate(runtime.vertx(), settings.pg(), Migrations.WALLET)
         .compose(ignored -> KafkaClients.ensureTopics(runtime.vertx(), settings.kafka(), List.of(settings.operationsTopic())))
-        .compose(ignored -> runtime.vertx().deployVerticle(() -> new WalletHttpVerticle(settings, runtime.registry()),
+        .compose(ignored -> runtime.vertx().deployVerticle(
+            () -> new HttpFrontVerticle(settings.http(), runtime.registry(), List.of(WalletApi.factory(settings, runtime.registry()))),
             new DeploymentOptions().setInstances(settings.httpInstances())));
   }
 }

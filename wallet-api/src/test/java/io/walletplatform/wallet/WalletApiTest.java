@@ -19,7 +19,7 @@ import io.walletplatform.common.ops.ServiceRuntime;
 import io.walletplatform.infra.testing.Await;
 import io.walletplatform.infra.testing.IsolatedConfig;
 import io.walletplatform.migrations.Migrations;
-import io.walletplatform.wallet.http.WalletHttpVerticle;
+import io.walletplatform.common.ops.HttpFrontVerticle;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import static io.walletplatform.infra.testing.ApiClient.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -66,7 +67,8 @@ class WalletApiTest {
   private static int deploy(WalletApiSettings walletSettings) {
     Await.result(Migrations.migrate(vertx, walletSettings.pg(), Migrations.WALLET));
     Await.result(KafkaClients.ensureTopics(vertx, walletSettings.kafka(), List.of(walletSettings.operationsTopic())));
-    WalletHttpVerticle verticle = new WalletHttpVerticle(walletSettings, runtime.registry());
+    HttpFrontVerticle verticle = new HttpFrontVerticle(walletSettings.http(), runtime.registry(),
+        List.of(WalletApi.factory(walletSettings, runtime.registry())));
     Await.result(vertx.deployVerticle(verticle));
     return verticle.actualPort();
   }
@@ -88,19 +90,6 @@ class WalletApiTest {
     HttpResponse<Buffer> created = post("/api/v1/wallets", "{\"initialBalance\": " + initialBalance + "}");
     assertEquals(201, created.statusCode(), created.bodyAsString());
     return UUID.fromString(created.bodyAsJsonObject().getString("walletId"));
-  }
-
-  private static void assertProblem(HttpResponse<Buffer> response, int status, String code, String field) {
-    assertEquals(status, response.statusCode(), response.bodyAsString());
-    assertEquals("application/problem+json", response.getHeader("content-type"));
-    JsonObject problem = response.bodyAsJsonObject();
-    assertEquals(code, problem.getString("code"), problem.encode());
-    assertEquals(status, problem.getInteger("status"));
-    assertNotNull(problem.getString("type"));
-    assertNotNull(problem.getString("title"));
-    if (field != null) {
-      assertEquals(field, problem.getJsonArray("errors").getJsonObject(0).getString("field"), problem.encode());
-    }
   }
 
   @Test
@@ -332,7 +321,8 @@ class WalletApiTest {
     WalletApiSettings brokenKafka = WalletApiSettings.from(config
         .with("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1")
         .with("KAFKA_SEND_TIMEOUT_MS", "1500"));
-    WalletHttpVerticle verticle = new WalletHttpVerticle(brokenKafka, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    HttpFrontVerticle verticle = new HttpFrontVerticle(brokenKafka.http(), runtime.registry(),
+        List.of(WalletApi.factory(brokenKafka, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))));
     Await.result(vertx.deployVerticle(verticle));
     WebClient broken = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(verticle.actualPort()));
     UUID operationId = UUID.randomUUID();

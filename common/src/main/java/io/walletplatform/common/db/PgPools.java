@@ -16,7 +16,17 @@ public final class PgPools {
   }
 
   public static Pool create(Vertx vertx, PgSettings settings, String name) {
-    PgConnectOptions connect = new PgConnectOptions()
+    PoolOptions pool = new PoolOptions()
+        .setName(name + "-" + SEQUENCE.incrementAndGet())
+        .setMaxSize(settings.maxPoolSize())
+        .setMaxWaitQueueSize(10_000)
+        .setConnectionTimeout(10)
+        .setShared(false);
+    return PgBuilder.pool().with(pool).connectingTo(connectOptions(settings)).using(vertx).build();
+  }
+
+  public static PgConnectOptions connectOptions(PgSettings settings) {
+    return new PgConnectOptions()
         .setHost(settings.host())
         .setPort(settings.port())
         .setUser(settings.user())
@@ -24,12 +34,5 @@ public final class PgPools {
         .setDatabase(settings.database())
         .setCachePreparedStatements(true)
         .setPipeliningLimit(64);
-    PoolOptions pool = new PoolOptions()
-        .setName(name + "-" + SEQUENCE.incrementAndGet())
-        .setMaxSize(settings.maxPoolSize())
-        .setMaxWaitQueueSize(10_000)
-        .setConnectionTimeout(10)
-        .setShared(false);
-    return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
   }
 }

@@ -7,6 +7,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.ValidatedRequest;
+import io.walletplatform.common.idempotency.IdempotentRequests;
 
 import java.util.UUID;
 
@@ -32,6 +33,25 @@ public final class Responses {
         ctx.fail(done.cause());
       }
     });
+  }
+
+  /** Writes a response that may be a replay: the stored status and body, byte for byte. */
+  public static void stored(RoutingContext ctx, Future<IdempotentRequests.StoredResponse> result) {
+    result.onComplete(done -> {
+      if (done.failed()) {
+        ctx.fail(done.cause());
+        return;
+      }
+      ctx.response()
+          .setStatusCode(done.result().status())
+          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .end(done.result().body());
+    });
+  }
+
+  public static String header(RoutingContext ctx, String name) {
+    RequestParameter parameter = validated(ctx).getHeaders().get(name);
+    return parameter == null || parameter.isNull() ? null : parameter.getString();
   }
 
   public static ValidatedRequest validated(RoutingContext ctx) {

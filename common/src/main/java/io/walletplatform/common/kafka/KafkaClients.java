@@ -84,6 +84,14 @@ public final class KafkaClients {
         .eventually(admin::close);
   }
 
+  /** An admin client for health probes: short timeouts, so a probe of a dead broker fails fast. */
+  public static KafkaAdminClient healthAdmin(Vertx vertx, KafkaSettings settings) {
+    return KafkaAdminClient.create(vertx, Map.of(
+        "bootstrap.servers", settings.bootstrapServers(),
+        "request.timeout.ms", "2000",
+        "default.api.timeout.ms", "2000"));
+  }
+
   /** A health probe: the cluster answers a metadata request. */
   public static Future<?> probe(KafkaAdminClient admin) {
     return admin.describeCluster();

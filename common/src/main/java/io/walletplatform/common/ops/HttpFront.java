@@ -15,6 +15,7 @@ import io.walletplatform.common.http.ProblemHandler;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,16 +63,21 @@ public final class HttpFront {
         List.of(), Map.of("Allow", String.join(", ", allowed))));
   }
 
+  /** Checks with the same id (one per database, say) are reported as one: UP only if all are. */
   private static void health(Vertx vertx, RoutingContext ctx, List<HealthCheck> checks) {
     List<Future<JsonObject>> results = new ArrayList<>();
     for (HealthCheck check : checks) {
       results.add(probe(vertx, check));
     }
     Future.join(results).onComplete(ignored -> {
-      JsonArray entries = new JsonArray();
-      boolean up = true;
+      Map<String, JsonObject> byId = new LinkedHashMap<>();
       for (Future<JsonObject> result : results) {
         JsonObject entry = result.result();
+        byId.merge(entry.getString("id"), entry, (first, second) -> "UP".equals(first.getString("status")) ? second : first);
+      }
+      JsonArray entries = new JsonArray();
+      boolean up = true;
+      for (JsonObject entry : byId.values()) {
         up &= "UP".equals(entry.getString("status"));
         entries.add(entry);
       }

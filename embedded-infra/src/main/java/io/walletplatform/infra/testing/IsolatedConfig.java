@@ -19,15 +19,23 @@ public final class IsolatedConfig {
   public static Config create(String label) {
     String suffix = label.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "") + "_"
         + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-    return SharedInfrastructure.config().withAll(Map.of(
-        "WALLET_DB_NAME", "wallet_" + suffix,
-        "WALLET_OPERATIONS_TOPIC", "wallet.operations." + suffix,
-        "WORKER_GROUP_ID", "operation-worker-" + suffix,
-        "REDIS_KEY_PREFIX", suffix + ":",
-        "KAFKA_TOPIC_PARTITIONS", "4",
-        "WALLET_API_PORT", "0",
-        "WORKER_HTTP_PORT", "0",
-        "HTTP_INSTANCES", "1",
-        "PG_POOL_SIZE", "4"));
+    return SharedInfrastructure.config().withAll(Map.ofEntries(
+        Map.entry("PAYMENTS_DB_NAME", "payments_" + suffix),
+        Map.entry("ORDERS_DB_NAME", "orders_" + suffix),
+        Map.entry("PAYMENTS_REQUESTS_TOPIC", "payments.requests." + suffix),
+        Map.entry("PAYMENTS_RESULTS_TOPIC", "payments.results." + suffix),
+        Map.entry("PAYMENTS_GROUP_ID", "payments-api-" + suffix),
+        Map.entry("ORDERS_GROUP_ID", "orders-api-" + suffix),
+        Map.entry("PAYMENTS_API_PORT", "0"),
+        Map.entry("ORDERS_API_PORT", "0"),
+        Map.entry("WALLET_DB_NAME", "wallet_" + suffix),
+        Map.entry("WALLET_OPERATIONS_TOPIC", "wallet.operations." + suffix),
+        Map.entry("WORKER_GROUP_ID", "operation-worker-" + suffix),
+        Map.entry("REDIS_KEY_PREFIX", suffix + ":"),
+        Map.entry("KAFKA_TOPIC_PARTITIONS", "4"),
+        Map.entry("WALLET_API_PORT", "0"),
+        Map.entry("WORKER_HTTP_PORT", "0"),
+        Map.entry("HTTP_INSTANCES", "1"),
+        Map.entry("PG_POOL_SIZE", "4")));
   }
 }

@@ -11,14 +11,13 @@ import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.consumer.OffsetAndMetadata;
-import io.vertx.kafka.client.producer.KafkaHeader;
-import io.vertx.kafka.client.producer.KafkaProducer;
-import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
 import io.walletplatform.common.db.PgPools;
 import io.walletplatform.common.db.RedisClients;
+import io.walletplatform.common.kafka.DeadLetters;
 import io.walletplatform.common.kafka.KafkaClients;
+import io.walletplatform.common.kafka.RecordBuffer;
 import io.walletplatform.common.wallet.WalletCache;
 import io.walletplatform.common.wallet.WalletOperationEvent;
 import io.walletplatform.common.wallet.WalletSnapshot;
@@ -32,8 +31,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -70,17 +67,14 @@ public final class OperationConsumerVerticle extends VerticleBase {
   private final int index;
 
   private KafkaConsumer<String, byte[]> consumer;
-  private KafkaProducer<String, byte[]> deadLetters;
+  private DeadLetters deadLetters;
   private Pool pool;
   private Redis redis;
   private WalletLedger ledger;
   private WalletCache cache;
   private KafkaClientMetrics consumerMetrics;
 
-  private List<Received> buffer = new ArrayList<>();
-  private final Set<Integer> assigned = new HashSet<>();
-  private final Map<Integer, Long> lastBufferedOffset = new HashMap<>();
-  private final Map<Integer, Long> committedOffset = new HashMap<>();
+  private final RecordBuffer<Received> buffer = new RecordBuffer<>(Received::partition, Received::offset);
   private Future<Void> inFlight = Future.succeededFuture();
   private boolean flushing;
   private boolean paused;
@@ -124,10 +118,7 @@ public final class OperationConsumerVerticle extends VerticleBase {
     redis = RedisClients.create(vertx, settings.redis());
     ledger = new WalletLedger(pool, new LedgerRepository());
     cache = new WalletCache(redis, settings.redis().keyPrefix(), settings.cacheTtl());
-    Map<String, String> producerConfig = KafkaClients.producerConfig(settings.kafka(), "operation-worker-dlt");
-    producerConfig.put("value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
-    deadLetters = KafkaProducer.createShared(vertx,
-        "operation-worker-dlt@" + settings.kafka().bootstrapServers(), producerConfig);
+    deadLetters = DeadLetters.create(vertx, settings.kafka(), "operation-worker-dlt");
 
     String clientId = "operation-worker-" + index + "-" + UUID.randomUUID().toString().substring(0, 8);
     consumer = KafkaConsumer.create(vertx, KafkaClients.consumerConfig(settings.kafka(), settings.groupId(), clientId,
@@ -158,38 +149,19 @@ public final class OperationConsumerVerticle extends VerticleBase {
   }
 
   private void onAssigned(Set<TopicPartition> partitions) {
-    for (TopicPartition partition : partitions) {
-      assigned.add(partition.getPartition());
-      lastBufferedOffset.remove(partition.getPartition());
-      committedOffset.remove(partition.getPartition());
-    }
-    log.info("consumer {} assigned partitions {}", index, partitions.stream().map(TopicPartition::getPartition).toList());
+    List<Integer> numbers = partitions.stream().map(TopicPartition::getPartition).toList();
+    buffer.assigned(numbers);
+    log.info("consumer {} assigned partitions {}", index, numbers);
   }
 
-  /** Revoked partitions' buffered records are dropped: they are uncommitted, so their next owner reads them again. */
   private void onRevoked(Set<TopicPartition> partitions) {
-    Set<Integer> revoked = new HashSet<>();
-    partitions.forEach(partition -> revoked.add(partition.getPartition()));
-    assigned.removeAll(revoked);
-    revoked.forEach(lastBufferedOffset::remove);
-    revoked.forEach(committedOffset::remove);
-    buffer.removeIf(received -> revoked.contains(received.partition()));
+    buffer.revoked(partitions.stream().map(TopicPartition::getPartition).toList());
   }
 
   private void onRecord(KafkaConsumerRecord<String, byte[]> record) {
-    int partition = record.partition();
-    if (!assigned.contains(partition)) {
-      // Fetched before a revocation and delivered after it: the new owner applies it, in order.
+    if (!buffer.add(decode(record))) {
       return;
     }
-    Long last = lastBufferedOffset.get(partition);
-    if (last != null && record.offset() <= last) {
-      // The consumer was rewound (a rebalance put us back at the committed offset): keep the buffer in offset order.
-      long from = record.offset();
-      buffer.removeIf(received -> received.partition() == partition && received.offset() >= from);
-    }
-    lastBufferedOffset.put(partition, record.offset());
-    buffer.add(decode(record));
     if (buffer.size() >= settings.maxBatchRecords()) {
       flush();
     }
@@ -223,8 +195,7 @@ public final class OperationConsumerVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     flushing = true;
-    List<Received> batch = buffer;
-    buffer = new ArrayList<>();
+    List<Received> batch = buffer.take(Integer.MAX_VALUE);
     Timer.Sample sample = Timer.start(registry);
     return process(batch)
         .onSuccess(ignored -> {
@@ -238,7 +209,7 @@ public final class OperationConsumerVerticle extends VerticleBase {
           retryNotBeforeMs = System.currentTimeMillis() + backoffMs;
           log.warn("consumer {} batch of {} records failed (attempt {}), retrying in {} ms: {}", index, batch.size(),
               consecutiveFailures, backoffMs, error.toString());
-          requeue(batch);
+          buffer.requeue(batch);
         })
         .eventually(() -> {
           flushing = false;
@@ -250,40 +221,15 @@ public final class OperationConsumerVerticle extends VerticleBase {
         });
   }
 
-  /**
-   * Puts a failed batch back in front of what arrived meanwhile. A partition that was revoked or
-   * rewound in the meantime is left to what the buffer now holds for it, so order is kept.
-   */
-  private void requeue(List<Received> batch) {
-    Map<Integer, Long> firstBuffered = new HashMap<>();
-    for (Received received : buffer) {
-      firstBuffered.merge(received.partition(), received.offset(), Math::min);
-    }
-    List<Received> merged = new ArrayList<>(batch.size() + buffer.size());
-    for (Received received : batch) {
-      Long first = firstBuffered.get(received.partition());
-      boolean rewound = first != null && first <= received.offset();
-      if (assigned.contains(received.partition()) && !rewound) {
-        merged.add(received);
-      }
-    }
-    merged.addAll(buffer);
-    buffer = merged;
-  }
-
   private Future<Void> process(List<Received> batch) {
     List<PendingOperation> operations = new ArrayList<>(batch.size());
     List<Received> undecodable = new ArrayList<>();
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (Received received : batch) {
       if (received.event() != null) {
         operations.add(new PendingOperation(received.event(), received.partition(), received.offset()));
       } else {
         undecodable.add(received);
       }
-      offsets.merge(new TopicPartition(settings.operationsTopic(), received.partition()),
-          new OffsetAndMetadata(received.offset() + 1, ""),
-          (a, b) -> a.getOffset() >= b.getOffset() ? a : b);
     }
     return deadLetter(undecodable)
         .compose(ignored -> ledger.apply(operations))
@@ -296,8 +242,7 @@ public final class OperationConsumerVerticle extends VerticleBase {
           duplicates.increment(result.duplicates());
           return refreshCache(result.wallets());
         })
-        .compose(ignored -> gate.beforeCommit(offsets))
-        .compose(ignored -> commit(offsets));
+        .compose(ignored -> commit(batch));
   }
 
   /** Bounded retries; if Redis stays down the entries are evicted (or expire), so readers fall back to PostgreSQL. */
@@ -313,49 +258,33 @@ public final class OperationConsumerVerticle extends VerticleBase {
         });
   }
 
-  private Future<Void> commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
-    Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
-    for (Iterator<Map.Entry<TopicPartition, OffsetAndMetadata>> it = offsets.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<TopicPartition, OffsetAndMetadata> entry = it.next();
-      int partition = entry.getKey().getPartition();
-      Long committed = committedOffset.get(partition);
-      if (assigned.contains(partition) && (committed == null || committed < entry.getValue().getOffset())) {
-        toCommit.put(entry.getKey(), entry.getValue());
+  private Future<Void> commit(List<Received> batch) {
+    Map<Integer, Long> next = buffer.offsetsToCommit(batch);
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    next.forEach((partition, offset) ->
+        offsets.put(new TopicPartition(settings.operationsTopic(), partition), new OffsetAndMetadata(offset, "")));
+    return gate.beforeCommit(offsets).compose(ignored -> {
+      if (offsets.isEmpty()) {
+        return Future.succeededFuture();
       }
-    }
-    if (toCommit.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    return consumer.commit(toCommit)
-        .onSuccess(done -> toCommit.forEach((partition, offset) ->
-            committedOffset.merge(partition.getPartition(), offset.getOffset(), Math::max)))
-        .recover(error -> {
-          // Applied and durable already; the next owner re-reads and skips these operations.
-          log.warn("consumer {} could not commit offsets {}: {}", index, toCommit, error.getMessage());
-          return Future.succeededFuture();
-        })
-        .mapEmpty();
+      return consumer.commit(offsets)
+          .onSuccess(done -> buffer.committed(next))
+          .recover(error -> {
+            // Applied and durable already; the next owner re-reads and skips these operations.
+            log.warn("consumer {} could not commit offsets {}: {}", index, next, error.getMessage());
+            return Future.succeededFuture();
+          })
+          .mapEmpty();
+    });
   }
 
   private Future<Void> deadLetter(List<Received> undecodable) {
     if (undecodable.isEmpty()) {
       return Future.succeededFuture();
     }
-    List<Future<?>> sends = new ArrayList<>();
+    List<Future<Void>> sends = new ArrayList<>();
     for (Received received : undecodable) {
-      KafkaConsumerRecord<String, byte[]> original = received.record();
-      KafkaProducerRecord<String, byte[]> record = KafkaProducerRecord
-          .create(settings.deadLetterTopic(), original.key(), original.value());
-      for (KafkaHeader header : original.headers()) {
-        record.addHeader(header);
-      }
-      record.addHeader(KafkaClients.ERROR_HEADER, received.error())
-          .addHeader(KafkaClients.ERROR_CLASS_HEADER, "InvalidRecord")
-          .addHeader("original-topic", original.topic())
-          .addHeader("original-partition", Integer.toString(original.partition()))
-          .addHeader("original-offset", Long.toString(original.offset()));
-      log.warn("dead-lettering {}-{}@{}: {}", original.topic(), original.partition(), original.offset(), received.error());
-      sends.add(deadLetters.send(record));
+      sends.add(deadLetters.send(received.record(), "InvalidRecord", received.error()));
     }
     return Future.all(sends).onSuccess(ignored -> deadLettered.increment(undecodable.size())).mapEmpty();
   }

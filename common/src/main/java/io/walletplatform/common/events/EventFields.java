@@ -1,0 +1,70 @@
+package io.walletplatform.common.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.walletplatform.common.inbox.InvalidRecordException;
+import io.walletplatform.common.json.Json;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.UUID;
+
+/** Strict reading of event fields: anything malformed is an {@link InvalidRecordException} naming the field. */
+final class EventFields {
+
+  private EventFields() {
+  }
+
+  static JsonNode object(byte[] value) {
+    if (value == null) {
+      throw new InvalidRecordException("record has no value");
+    }
+    JsonNode node;
+    try {
+      node = Json.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRecordException(e.getMessage());
+    }
+    if (!node.isObject()) {
+      throw new InvalidRecordException("value is not a JSON object");
+    }
+    return node;
+  }
+
+  static String text(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || !value.isTextual()) {
+      throw new InvalidRecordException(field + " must be a string");
+    }
+    return value.textValue();
+  }
+
+  static String optionalText(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    return value == null || value.isNull() ? null : text(node, field);
+  }
+
+  static UUID uuid(JsonNode node, String field) {
+    try {
+      return UUID.fromString(text(node, field));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRecordException(field + " must be a UUID");
+    }
+  }
+
+  static long positiveMinor(JsonNode node, String field, long max) {
+    JsonNode value = node.get(field);
+    if (value == null || !value.isIntegralNumber() || !value.canConvertToLong()
+        || value.longValue() <= 0 || value.longValue() > max) {
+      throw new InvalidRecordException(field + " must be a whole number of minor units, > 0 and <= " + max);
+    }
+    return value.longValue();
+  }
+
+  static Instant instant(JsonNode node, String field) {
+    try {
+      return Instant.parse(text(node, field));
+    } catch (DateTimeParseException e) {
+      throw new InvalidRecordException(field + " must be an RFC 3339 timestamp");
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package io.walletplatform.common.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.json.JsonObject;
+import io.walletplatform.common.inbox.InvalidRecordException;
+import io.walletplatform.common.json.Timestamps;
+
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+
+/** {@code payments.results}, keyed by orderId: whether the order's amount was debited. */
+public record PaymentResult(UUID eventId, UUID orderId, UUID userId, String status, String failureReason,
+                            Instant processedAt) {
+
+  public static final String EVENT_TYPE = "PaymentProcessed";
+  public static final String SUCCEEDED = "SUCCEEDED";
+  public static final String FAILED = "FAILED";
+  public static final String INSUFFICIENT_FUNDS = "INSUFFICIENT_FUNDS";
+  public static final String ACCOUNT_NOT_FOUND = "ACCOUNT_NOT_FOUND";
+
+  public String encode() {
+    return new JsonObject()
+        .put("eventId", eventId.toString())
+        .put("orderId", orderId.toString())
+        .put("userId", userId.toString())
+        .put("status", status)
+        .put("failureReason", failureReason)
+        .put("processedAt", Timestamps.format(processedAt))
+        .encode();
+  }
+
+  public static PaymentResult decode(byte[] value) {
+    JsonNode node = EventFields.object(value);
+    String status = EventFields.text(node, "status");
+    String reason = EventFields.optionalText(node, "failureReason");
+    boolean valid = SUCCEEDED.equals(status) ? reason == null
+        : FAILED.equals(status) && Set.of(INSUFFICIENT_FUNDS, ACCOUNT_NOT_FOUND).contains(reason);
+    if (!valid) {
+      throw new InvalidRecordException("status and failureReason must be SUCCEEDED/null or FAILED/"
+          + INSUFFICIENT_FUNDS + "|" + ACCOUNT_NOT_FOUND);
+    }
+    return new PaymentResult(EventFields.uuid(node, "eventId"), EventFields.uuid(node, "orderId"),
+        EventFields.uuid(node, "userId"), status, reason, EventFields.instant(node, "processedAt"));
+  }
+}

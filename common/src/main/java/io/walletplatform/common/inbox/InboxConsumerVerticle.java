@@ -1,0 +1,215 @@
+package io.walletplatform.common.inbox;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.consumer.OffsetAndMetadata;
+import io.vertx.kafka.client.producer.KafkaHeader;
+import io.vertx.sqlclient.Pool;
+import io.walletplatform.common.db.Failures;
+import io.walletplatform.common.db.PgPools;
+import io.walletplatform.common.kafka.DeadLetters;
+import io.walletplatform.common.kafka.KafkaClients;
+import io.walletplatform.common.kafka.RecordBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * An idempotent consumer: each record is processed in one transaction that first records its
+ * {@code event-id} in the inbox (already there: a duplicate, skipped) and then runs the
+ * {@link InboxHandler}. Offsets are committed only after the transactions committed. A failure that
+ * may pass is retried with backoff until it does; a record that keeps failing the same way is
+ * dead-lettered after a bounded number of attempts, so it cannot hold its partition for ever.
+ */
+public final class InboxConsumerVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(InboxConsumerVerticle.class);
+
+  private final InboxConsumerSettings settings;
+  private final MeterRegistry registry;
+  private final InboxHandler handler;
+  private final String name;
+
+  private final RecordBuffer<KafkaConsumerRecord<String, byte[]>> buffer =
+      new RecordBuffer<>(KafkaConsumerRecord::partition, KafkaConsumerRecord::offset);
+  private KafkaConsumer<String, byte[]> consumer;
+  private KafkaClientMetrics consumerMetrics;
+  private DeadLetters deadLetters;
+  private Pool pool;
+  private boolean processing;
+  private boolean paused;
+  private boolean stopping;
+  private Future<Void> current = Future.succeededFuture();
+  private Counter processed;
+  private Counter duplicates;
+  private Counter deadLettered;
+
+  public InboxConsumerVerticle(InboxConsumerSettings settings, MeterRegistry registry, String name, InboxHandler handler) {
+    this.settings = settings;
+    this.registry = registry;
+    this.name = name;
+    this.handler = handler;
+  }
+
+  @Override
+  public Future<?> start() {
+    processed = Counter.builder("inbox_records_processed").tag("consumer", name).register(registry);
+    duplicates = Counter.builder("inbox_records_duplicates").tag("consumer", name).register(registry);
+    deadLettered = Counter.builder("inbox_records_dead_lettered").tag("consumer", name).register(registry);
+    pool = PgPools.create(vertx, settings.pg(), name);
+    deadLetters = DeadLetters.create(vertx, settings.kafka(), name + "-dlt");
+    String clientId = name + "-" + UUID.randomUUID().toString().substring(0, 8);
+    consumer = KafkaConsumer.create(vertx, KafkaClients.consumerConfig(settings.kafka(), settings.groupId(), clientId,
+        settings.maxBatchRecords()));
+    consumerMetrics = new KafkaClientMetrics(consumer.unwrap());
+    consumerMetrics.bindTo(registry);
+    consumer.partitionsAssignedHandler(partitions -> buffer.assigned(numbers(partitions)));
+    consumer.partitionsRevokedHandler(partitions -> buffer.revoked(numbers(partitions)));
+    consumer.exceptionHandler(error -> log.warn("{} consumer error: {}", name, error.getMessage()));
+    consumer.handler(record -> {
+      if (buffer.add(record)) {
+        if (!paused && buffer.size() >= settings.maxBatchRecords() * 4) {
+          paused = true;
+          consumer.pause();
+        }
+        drain();
+      }
+    });
+    return consumer.subscribe(settings.topic());
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    consumer.pause();
+    return current.otherwiseEmpty()
+        .compose(ignored -> consumer.close().otherwiseEmpty())
+        .eventually(() -> {
+          consumerMetrics.close();
+          return Future.join(deadLetters.close(), pool.close());
+        });
+  }
+
+  private static List<Integer> numbers(Set<TopicPartition> partitions) {
+    return partitions.stream().map(TopicPartition::getPartition).toList();
+  }
+
+  private void drain() {
+    if (processing || stopping || buffer.isEmpty()) {
+      return;
+    }
+    processing = true;
+    List<KafkaConsumerRecord<String, byte[]>> batch = buffer.take(settings.maxBatchRecords());
+    current = processInOrder(batch, 0, new ArrayList<>())
+        .onComplete(ignored -> {
+          processing = false;
+          if (paused && !stopping && buffer.size() < settings.maxBatchRecords()) {
+            paused = false;
+            consumer.resume();
+          }
+          drain();
+        });
+  }
+
+  /** Processes records one after the other; on stopping, what is left goes back unprocessed and uncommitted. */
+  private Future<Void> processInOrder(List<KafkaConsumerRecord<String, byte[]>> batch, int index,
+                                      List<KafkaConsumerRecord<String, byte[]>> done) {
+    if (index == batch.size() || stopping) {
+      if (index < batch.size()) {
+        buffer.requeue(batch.subList(index, batch.size()));
+      }
+      return commit(done);
+    }
+    return processWithRetries(batch.get(index), 1)
+        .compose(ignored -> {
+          done.add(batch.get(index));
+          return processInOrder(batch, index + 1, done);
+        });
+  }
+
+  private Future<Void> processWithRetries(KafkaConsumerRecord<String, byte[]> record, int attempt) {
+    return processOnce(record).recover(error -> {
+      if (error instanceof InvalidRecordException) {
+        return deadLetter(record, "InvalidRecord", error.getMessage());
+      }
+      boolean mayPass = Failures.isTransient(error);
+      if (!mayPass && attempt >= settings.maxAttempts()) {
+        return deadLetter(record, error.getClass().getSimpleName(), error.getMessage());
+      }
+      if (stopping) {
+        return Future.failedFuture(error);
+      }
+      long backoffMs = Math.min(settings.maxBackoff().toMillis(), 50L << Math.min(attempt, 10));
+      log.warn("{} failed on {}-{}@{} (attempt {}, {}), retrying in {} ms: {}", name, record.topic(),
+          record.partition(), record.offset(), attempt, mayPass ? "transient" : "permanent", backoffMs, error.toString());
+      return vertx.timer(backoffMs).compose(ignored -> processWithRetries(record, attempt + 1));
+    });
+  }
+
+  private Future<Void> processOnce(KafkaConsumerRecord<String, byte[]> record) {
+    UUID eventId;
+    try {
+      eventId = eventId(record);
+    } catch (InvalidRecordException e) {
+      return Future.failedFuture(e);
+    }
+    return pool.withTransaction(tx -> Inbox.recordFirstSeen(tx, eventId, record.topic()).compose(first -> {
+      if (!first) {
+        duplicates.increment();
+        return Future.succeededFuture();
+      }
+      try {
+        return handler.handle(tx, record);
+      } catch (InvalidRecordException e) {
+        return Future.failedFuture(e);
+      }
+    })).onSuccess(ignored -> processed.increment());
+  }
+
+  private static UUID eventId(KafkaConsumerRecord<String, byte[]> record) {
+    for (KafkaHeader header : record.headers()) {
+      if (KafkaClients.EVENT_ID_HEADER.equals(header.key())) {
+        try {
+          return UUID.fromString(header.value().toString());
+        } catch (IllegalArgumentException e) {
+          throw new InvalidRecordException("header event-id is not a UUID");
+        }
+      }
+    }
+    throw new InvalidRecordException("record has no event-id header");
+  }
+
+  private Future<Void> deadLetter(KafkaConsumerRecord<String, byte[]> record, String errorClass, String error) {
+    return deadLetters.send(record, errorClass, error).onSuccess(ignored -> deadLettered.increment());
+  }
+
+  private Future<Void> commit(List<KafkaConsumerRecord<String, byte[]>> done) {
+    Map<Integer, Long> next = buffer.offsetsToCommit(done);
+    if (next.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    next.forEach((partition, offset) -> offsets.put(new TopicPartition(settings.topic(), partition),
+        new OffsetAndMetadata(offset, "")));
+    return consumer.commit(offsets)
+        .onSuccess(ignored -> buffer.committed(next))
+        .recover(error -> {
+          // The effects are committed; whoever re-reads these records finds them in the inbox.
+          log.warn("{} could not commit offsets {}: {}", name, next, error.getMessage());
+          return Future.succeededFuture();
+        })
+        .mapEmpty();
+  }
+}

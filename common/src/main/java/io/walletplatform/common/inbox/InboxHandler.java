@@ -1,0 +1,18 @@
+package io.walletplatform.common.inbox;
+
+import io.vertx.core.Future;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.sqlclient.SqlConnection;
+
+/**
+ * Processes one consumed record inside the transaction that also records its event id in the
+ * inbox, so the effect and the "seen" mark commit together or not at all.
+ */
+@FunctionalInterface
+public interface InboxHandler {
+
+  /**
+   * @throws InvalidRecordException (or fail with it) when the record can never be processed
+   */
+  Future<Void> handle(SqlConnection tx, KafkaConsumerRecord<String, byte[]> record);
+}

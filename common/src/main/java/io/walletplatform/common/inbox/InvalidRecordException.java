@@ -1,0 +1,9 @@
+package io.walletplatform.common.inbox;
+
+/** A record whose content can never be processed: it goes to the dead-letter topic at once. */
+public class InvalidRecordException extends RuntimeException {
+
+  public InvalidRecordException(String message) {
+    super(message, null, false, false);
+  }
+}

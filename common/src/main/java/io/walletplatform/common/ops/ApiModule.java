@@ -1,0 +1,23 @@
+package io.walletplatform.common.ops;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.walletplatform.common.http.ApiContract;
+
+import java.util.List;
+
+/** One API's routes, the dependencies its health depends on, and the clients to close with it. */
+public interface ApiModule {
+
+  ApiContract contract();
+
+  List<HealthCheck> healthChecks();
+
+  Future<Void> close();
+
+  /** Creates a module on the calling verticle's context. */
+  @FunctionalInterface
+  interface Factory {
+    Future<ApiModule> create(Vertx vertx);
+  }
+}

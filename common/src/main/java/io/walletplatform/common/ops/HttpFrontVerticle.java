@@ -1,0 +1,60 @@
+package io.walletplatform.common.ops;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.walletplatform.common.config.HttpSettings;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Serves API modules on one port with {@link HttpFront}: a standalone service serves its own
+ * module, the single entry point serves them all.
+ */
+public final class HttpFrontVerticle extends VerticleBase {
+
+  private final HttpSettings settings;
+  private final PrometheusMeterRegistry registry;
+  private final List<ApiModule.Factory> factories;
+  private final List<ApiModule> modules = new ArrayList<>();
+  private HttpServer server;
+
+  public HttpFrontVerticle(HttpSettings settings, PrometheusMeterRegistry registry, List<ApiModule.Factory> factories) {
+    this.settings = settings;
+    this.registry = registry;
+    this.factories = List.copyOf(factories);
+  }
+
+  @Override
+  public Future<?> start() {
+    Future<Void> created = Future.succeededFuture();
+    for (ApiModule.Factory factory : factories) {
+      created = created.compose(ignored -> factory.create(vertx).map(module -> {
+        modules.add(module);
+        return null;
+      }));
+    }
+    return created.compose(ignored -> {
+      List<HealthCheck> checks = new ArrayList<>();
+      modules.forEach(module -> checks.addAll(module.healthChecks()));
+      server = vertx.createHttpServer(new HttpServerOptions().setHost(settings.host()).setPort(settings.port()));
+      return server
+          .requestHandler(HttpFront.router(vertx, modules.stream().map(ApiModule::contract).toList(), checks, registry))
+          .listen();
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    return closed.compose(ignored -> Future.join(modules.stream().map(ApiModule::close).toList()));
+  }
+
+  /** The port actually bound (useful with port 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+}

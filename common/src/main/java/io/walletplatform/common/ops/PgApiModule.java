@@ -1,0 +1,65 @@
+package io.walletplatform.common.ops;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.kafka.admin.KafkaAdminClient;
+import io.vertx.sqlclient.Pool;
+import io.walletplatform.common.config.KafkaSettings;
+import io.walletplatform.common.config.PgSettings;
+import io.walletplatform.common.db.PgPools;
+import io.walletplatform.common.http.ApiContract;
+import io.walletplatform.common.kafka.KafkaClients;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * An API module whose handlers need one PostgreSQL pool, and whose health is that database and
+ * Kafka (which its outbox relay and inbox consumers depend on).
+ */
+public final class PgApiModule implements ApiModule {
+
+  private final Pool pool;
+  private final KafkaAdminClient admin;
+  private final ApiContract contract;
+
+  private PgApiModule(Pool pool, KafkaAdminClient admin, ApiContract contract) {
+    this.pool = pool;
+    this.admin = admin;
+    this.contract = contract;
+  }
+
+  /**
+   * @param name     the contract's name ({@code openapi/<name>.yaml}) and the pool's
+   * @param handlers the handlers by operationId, built on the module's pool
+   */
+  public static ApiModule.Factory factory(String name, PgSettings pg, KafkaSettings kafka,
+                                          Function<Pool, Map<String, Handler<RoutingContext>>> handlers) {
+    return vertx -> {
+      Pool pool = PgPools.create(vertx, pg, name);
+      KafkaAdminClient admin = KafkaClients.healthAdmin(vertx, kafka);
+      return ApiContract.load(vertx, name, handlers.apply(pool))
+          .<ApiModule>map(contract -> new PgApiModule(pool, admin, contract))
+          .onFailure(error -> Future.join(pool.close(), admin.close()));
+    };
+  }
+
+  @Override
+  public ApiContract contract() {
+    return contract;
+  }
+
+  @Override
+  public List<HealthCheck> healthChecks() {
+    return List.of(
+        new HealthCheck("postgres", () -> pool.query("SELECT 1").execute()),
+        new HealthCheck("kafka", () -> KafkaClients.probe(admin)));
+  }
+
+  @Override
+  public Future<Void> close() {
+    return Future.join(pool.close(), admin.close()).mapEmpty();
+  }
+}

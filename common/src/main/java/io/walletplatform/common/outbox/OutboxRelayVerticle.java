@@ -1,0 +1,186 @@
+package io.walletplatform.common.outbox;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import io.vertx.pgclient.pubsub.PgSubscriber;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import io.walletplatform.common.db.PgPools;
+import io.walletplatform.common.kafka.KafkaClients;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Publishes a database's outbox rows to Kafka, in id order, and marks them published only after
+ * the broker acknowledged them. It is woken the moment a transaction that wrote outbox rows
+ * commits (a trigger NOTIFYs the {@code outbox} channel, which PostgreSQL delivers at commit), and
+ * it also sweeps periodically for rows nobody woke it for.
+ *
+ * <p>Of all relays of one database, only the holder of a session advisory lock publishes, so two
+ * instances never publish the same row at the same time and per-key order is kept; if the holder
+ * dies its session ends, the lock is released, and another relay takes over at its next sweep.
+ * A crash between the acknowledgement and the marking publishes those rows again: consumers
+ * deduplicate by event id.
+ */
+public final class OutboxRelayVerticle extends VerticleBase {
+
+  public static final String CHANNEL = "outbox";
+
+  private static final Logger log = LoggerFactory.getLogger(OutboxRelayVerticle.class);
+  private static final long CLEANUP_INTERVAL_MS = 60_000;
+
+  private final OutboxRelaySettings settings;
+  private final MeterRegistry registry;
+  private final PublishGate gate;
+
+  private Pool pool;
+  private PgSubscriber subscriber;
+  private KafkaProducer<String, String> producer;
+  private SqlConnection leadership;
+  private long timerId;
+  private boolean running;
+  private boolean wokenWhileRunning;
+  private boolean stopping;
+  private long lastCleanupMs;
+  private Future<Void> current = Future.succeededFuture();
+  private Counter published;
+  private Counter failures;
+
+  public OutboxRelayVerticle(OutboxRelaySettings settings, MeterRegistry registry, PublishGate gate) {
+    this.settings = settings;
+    this.registry = registry;
+    this.gate = gate;
+  }
+
+  @Override
+  public Future<?> start() {
+    published = Counter.builder("outbox_events_published").tag("outbox", settings.name()).register(registry);
+    failures = Counter.builder("outbox_relay_failures").description("Relay rounds that failed and wait for the next wake-up")
+        .tag("outbox", settings.name()).register(registry);
+    pool = PgPools.create(vertx, settings.pg(), "outbox-relay-" + settings.name());
+    producer = KafkaProducer.createShared(vertx, "outbox-relay-" + settings.name() + "@" + settings.kafka().bootstrapServers(),
+        KafkaClients.producerConfig(settings.kafka(), "outbox-relay-" + settings.name()));
+    subscriber = PgSubscriber.subscriber(vertx, PgPools.connectOptions(settings.pg()))
+        .reconnectPolicy(attempt -> 1_000L);
+    subscriber.channel(CHANNEL).handler(payload -> wake());
+    timerId = vertx.setPeriodic(settings.sweepInterval().toMillis(), id -> wake());
+    // Without notifications the relay still publishes, only later: a failed LISTEN must not stop the service.
+    return subscriber.connect()
+        .onFailure(error -> log.warn("outbox {} relay could not LISTEN, relying on sweeps: {}", settings.name(), error.getMessage()))
+        .otherwiseEmpty()
+        .onComplete(ignored -> wake());
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    vertx.cancelTimer(timerId);
+    return current.otherwiseEmpty().eventually(() -> {
+      List<Future<?>> closing = new ArrayList<>();
+      closing.add(subscriber.close());
+      if (leadership != null) {
+        closing.add(leadership.close());
+      }
+      closing.add(producer.close());
+      closing.add(pool.close());
+      return Future.join(closing);
+    });
+  }
+
+  /** Publishes now; if a round is running, one more follows it. */
+  public void wake() {
+    if (stopping) {
+      return;
+    }
+    if (running) {
+      wokenWhileRunning = true;
+      return;
+    }
+    running = true;
+    wokenWhileRunning = false;
+    current = lead()
+        .compose(leader -> leader ? publishAll().compose(ignored -> cleanup()) : Future.succeededFuture())
+        .onFailure(error -> {
+          failures.increment();
+          log.warn("outbox {} relay round failed, retrying at the next sweep: {}", settings.name(), error.toString());
+        })
+        .otherwiseEmpty()
+        .onComplete(ignored -> {
+          running = false;
+          if (wokenWhileRunning) {
+            wake();
+          }
+        });
+  }
+
+  private Future<Boolean> lead() {
+    if (leadership != null) {
+      return Future.succeededFuture(true);
+    }
+    return pool.getConnection().compose(connection -> connection.preparedQuery(OutboxSql.TRY_LEAD)
+        .execute(Tuple.of(lockKey()))
+        .map(rows -> rows.iterator().next().getBoolean(0))
+        .compose(acquired -> {
+          if (!acquired) {
+            return connection.close().map(false);
+          }
+          leadership = connection;
+          connection.closeHandler(closed -> leadership = null);
+          log.info("outbox {} relay is the publisher", settings.name());
+          return Future.succeededFuture(true);
+        }, error -> connection.close().transform(ignored -> Future.failedFuture(error))));
+  }
+
+  private long lockKey() {
+    return ("outbox-relay:" + settings.name()).hashCode();
+  }
+
+  private Future<Void> publishAll() {
+    return pool.preparedQuery(OutboxSql.UNPUBLISHED).execute(Tuple.of(settings.batchSize())).compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.succeededFuture();
+      }
+      List<Long> ids = new ArrayList<>(rows.size());
+      List<Future<?>> sends = new ArrayList<>(rows.size());
+      for (Row row : rows) {
+        ids.add(row.getLong("id"));
+        KafkaProducerRecord<String, String> record = KafkaProducerRecord
+            .create(row.getString("topic"), row.getString("aggregate_id"), row.getString("payload"))
+            .addHeader(KafkaClients.EVENT_ID_HEADER, row.getUUID("event_id").toString())
+            .addHeader(KafkaClients.EVENT_TYPE_HEADER, row.getString("event_type"));
+        sends.add(producer.send(record));
+      }
+      boolean full = rows.size() == settings.batchSize();
+      return Future.all(sends)
+          .compose(acknowledged -> gate.beforeMarkingPublished(ids))
+          .compose(ignored -> pool.preparedQuery(OutboxSql.MARK_PUBLISHED).execute(Tuple.of(ids.toArray(Long[]::new))))
+          .compose(marked -> {
+            published.increment(ids.size());
+            return full && !stopping ? publishAll() : Future.succeededFuture();
+          });
+    });
+  }
+
+  /** Keeps the tables bounded: published rows and expired Idempotency-Key records go. */
+  private Future<Void> cleanup() {
+    long now = System.currentTimeMillis();
+    if (now - lastCleanupMs < CLEANUP_INTERVAL_MS) {
+      return Future.succeededFuture();
+    }
+    lastCleanupMs = now;
+    return pool.preparedQuery(OutboxSql.DELETE_PUBLISHED)
+        .execute(Tuple.of((double) settings.publishedRetention().toSeconds()))
+        .compose(ignored -> pool.preparedQuery(OutboxSql.DELETE_IDEMPOTENCY_KEYS)
+            .execute(Tuple.of((double) settings.idempotencyRetention().toSeconds())))
+        .mapEmpty();
+  }
+}

@@ -1,0 +1,30 @@
+package io.walletplatform.common.outbox;
+
+/** The outbox table's SQL (see the shared changelog {@code db/shared/outbox-inbox-idempotency.sql}). */
+final class OutboxSql {
+
+  static final String INSERT = """
+      INSERT INTO outbox (event_id, aggregate_type, aggregate_id, topic, event_type, payload)
+      VALUES ($1, $2, $3, $4, $5, $6)""";
+
+  static final String UNPUBLISHED = """
+      SELECT id, event_id, aggregate_id, topic, event_type, payload
+        FROM outbox
+       WHERE published_at IS NULL
+       ORDER BY id
+       LIMIT $1""";
+
+  static final String MARK_PUBLISHED = """
+      UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])""";
+
+  static final String DELETE_PUBLISHED = """
+      DELETE FROM outbox WHERE published_at < now() - make_interval(secs => $1)""";
+
+  static final String DELETE_IDEMPOTENCY_KEYS = """
+      DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => $1)""";
+
+  static final String TRY_LEAD = "SELECT pg_try_advisory_lock($1)";
+
+  private OutboxSql() {
+  }
+}

@@ -1,0 +1,66 @@
+package io.walletplatform.common.kafka;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RecordBufferTest {
+
+  private record Rec(int partition, long offset) {
+  }
+
+  private static RecordBuffer<Rec> buffer(Integer... partitions) {
+    RecordBuffer<Rec> buffer = new RecordBuffer<>(Rec::partition, Rec::offset);
+    buffer.assigned(List.of(partitions));
+    return buffer;
+  }
+
+  @Test
+  void recordsOfPartitionsNotOwnedAreRefused() {
+    RecordBuffer<Rec> buffer = buffer(0);
+    assertFalse(buffer.add(new Rec(1, 0)));
+    assertTrue(buffer.add(new Rec(0, 0)));
+    buffer.revoked(List.of(0));
+    assertFalse(buffer.add(new Rec(0, 1)), "fetched before the revocation, delivered after it");
+    assertTrue(buffer.isEmpty(), "revocation drops what was buffered");
+  }
+
+  @Test
+  void aRewoundPartitionReplacesWhatWasBufferedFromThatOffsetOn() {
+    RecordBuffer<Rec> buffer = buffer(0, 1);
+    buffer.add(new Rec(0, 5));
+    buffer.add(new Rec(1, 9));
+    buffer.add(new Rec(0, 6));
+    buffer.add(new Rec(0, 3));
+    buffer.add(new Rec(0, 4));
+    buffer.add(new Rec(0, 5));
+    assertEquals(List.of(new Rec(1, 9), new Rec(0, 3), new Rec(0, 4), new Rec(0, 5)), buffer.take(10));
+  }
+
+  @Test
+  void aFailedBatchGoesBackInFrontUnlessItsPartitionWasRewound() {
+    RecordBuffer<Rec> buffer = buffer(0, 1);
+    buffer.add(new Rec(0, 1));
+    buffer.add(new Rec(1, 1));
+    List<Rec> failed = buffer.take(10);
+    buffer.add(new Rec(0, 2));
+    buffer.add(new Rec(1, 0));
+    buffer.requeue(failed);
+    assertEquals(List.of(new Rec(0, 1), new Rec(0, 2), new Rec(1, 0)), buffer.take(10),
+        "partition 1 was re-read from offset 0, so its failed record is not put back ahead of it");
+  }
+
+  @Test
+  void offsetsToCommitOnlyMoveForward() {
+    RecordBuffer<Rec> buffer = buffer(0);
+    assertEquals(Map.of(0, 8L), buffer.offsetsToCommit(List.of(new Rec(0, 6), new Rec(0, 7))));
+    buffer.committed(Map.of(0, 8L));
+    assertEquals(Map.of(), buffer.offsetsToCommit(List.of(new Rec(0, 3))));
+    assertEquals(Map.of(0, 10L), buffer.offsetsToCommit(List.of(new Rec(0, 9))));
+  }
+}

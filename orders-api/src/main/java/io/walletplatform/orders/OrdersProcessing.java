@@ -1,0 +1,27 @@
+package io.walletplatform.orders;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.walletplatform.common.outbox.Messaging;
+import io.walletplatform.common.outbox.PublishGate;
+import io.walletplatform.migrations.Migrations;
+import io.walletplatform.orders.db.OrderRepository;
+import io.walletplatform.orders.domain.PaymentResultApplier;
+
+import java.util.List;
+
+/** Migrates the orders database and deploys its outbox relay and its payment-result consumers. */
+public final class OrdersProcessing {
+
+  private OrdersProcessing() {
+  }
+
+  public static Future<Messaging.Deployments> deploy(Vertx vertx, OrdersSettings settings, MeterRegistry registry,
+                                                     PublishGate gate) {
+    return Migrations.migrate(vertx, settings.pg(), Migrations.ORDERS)
+        .compose(ignored -> Messaging.deploy(vertx, registry, settings.kafka(), settings.relay(), gate, settings.inbox(),
+            List.of(settings.requestsTopic()), "orders-results",
+            () -> new PaymentResultApplier(new OrderRepository())));
+  }
+}

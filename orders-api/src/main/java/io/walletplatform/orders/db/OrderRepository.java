@@ -1,0 +1,58 @@
+package io.walletplatform.orders.db;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import io.walletplatform.common.money.Money;
+import io.walletplatform.orders.domain.Order;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** Orders, through the caller's {@link SqlClient}. */
+public final class OrderRepository {
+
+  /** One page of orders and the id of its last row, for the next cursor. */
+  public record OrderPage(List<Order> items, Long lastId) {
+  }
+
+  public Future<Order> insert(SqlClient client, UUID orderId, UUID userId, Money amount, String description) {
+    return client.preparedQuery(OrderSql.INSERT)
+        .execute(Tuple.of(orderId, userId, amount.minor(), description))
+        .map(rows -> toOrder(rows.iterator().next()));
+  }
+
+  /** The order, or {@code null}. */
+  public Future<Order> find(SqlClient client, UUID orderId) {
+    return client.preparedQuery(OrderSql.FIND).execute(Tuple.of(orderId))
+        .map(rows -> rows.size() == 0 ? null : toOrder(rows.iterator().next()));
+  }
+
+  public Future<OrderPage> listByUser(SqlClient client, UUID userId, Long beforeId, int limit) {
+    return client.preparedQuery(OrderSql.LIST_BY_USER)
+        .execute(Tuple.of(userId, beforeId == null ? Long.MAX_VALUE : beforeId, limit))
+        .map(rows -> {
+          List<Order> items = new ArrayList<>(rows.size());
+          Long lastId = null;
+          for (Row row : rows) {
+            items.add(toOrder(row));
+            lastId = row.getLong("id");
+          }
+          return new OrderPage(items, lastId);
+        });
+  }
+
+  /** True if the order was NEW and now carries the result; false if it was already final or is unknown. */
+  public Future<Boolean> settle(SqlClient client, UUID orderId, String status, String failureReason) {
+    return client.preparedQuery(OrderSql.SETTLE).execute(Tuple.of(orderId, status, failureReason))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  private static Order toOrder(Row row) {
+    return new Order(row.getUUID("order_id"), row.getUUID("user_id"), Money.ofMinor(row.getLong("amount_minor")),
+        row.getString("description"), row.getString("status"), row.getString("failure_reason"),
+        row.getOffsetDateTime("created_at").toInstant(), row.getOffsetDateTime("updated_at").toInstant());
+  }
+}

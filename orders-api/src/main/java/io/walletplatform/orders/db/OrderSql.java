@@ -1,0 +1,27 @@
+package io.walletplatform.orders.db;
+
+/** The SQL of orders. */
+final class OrderSql {
+
+  static final String COLUMNS = "id, order_id, user_id, amount_minor, description, status, failure_reason, created_at, updated_at";
+
+  static final String INSERT = """
+      INSERT INTO orders (order_id, user_id, amount_minor, description, status) VALUES ($1, $2, $3, $4, 'NEW')
+      RETURNING\s""" + COLUMNS;
+
+  static final String FIND = "SELECT " + COLUMNS + " FROM orders WHERE order_id = $1";
+
+  static final String LIST_BY_USER = "SELECT " + COLUMNS + """
+       FROM orders
+      WHERE user_id = $1 AND id < $2
+      ORDER BY id DESC
+      LIMIT $3""";
+
+  /** Only a NEW order moves: a repeated or late result changes nothing. */
+  static final String SETTLE = """
+      UPDATE orders SET status = $2, failure_reason = $3, updated_at = now()
+       WHERE order_id = $1 AND status = 'NEW'""";
+
+  private OrderSql() {
+  }
+}

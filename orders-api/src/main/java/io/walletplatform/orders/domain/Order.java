@@ -1,0 +1,29 @@
+package io.walletplatform.orders.domain;
+
+import io.vertx.core.json.JsonObject;
+import io.walletplatform.common.json.Timestamps;
+import io.walletplatform.common.money.Money;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** An order: NEW until its payment result arrives, then FINISHED or FAILED for good. */
+public record Order(UUID orderId, UUID userId, Money amount, String description, String status, String failureReason,
+                    Instant createdAt, Instant updatedAt) {
+
+  public static final String NEW = "NEW";
+  public static final String FINISHED = "FINISHED";
+  public static final String FAILED = "FAILED";
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("orderId", orderId.toString())
+        .put("userId", userId.toString())
+        .put("amount", amount.toDecimal())
+        .put("description", description)
+        .put("status", status)
+        .put("failureReason", failureReason)
+        .put("createdAt", Timestamps.format(createdAt))
+        .put("updatedAt", Timestamps.format(updatedAt));
+  }
+}

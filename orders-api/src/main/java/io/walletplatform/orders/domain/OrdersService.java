@@ -1,0 +1,58 @@
+package io.walletplatform.orders.domain;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.walletplatform.common.events.PaymentRequested;
+import io.walletplatform.common.http.ProblemException;
+import io.walletplatform.common.idempotency.IdempotentRequests;
+import io.walletplatform.common.idempotency.IdempotentRequests.StoredResponse;
+import io.walletplatform.common.money.Money;
+import io.walletplatform.common.outbox.Outbox;
+import io.walletplatform.common.outbox.OutboxEvent;
+import io.walletplatform.orders.db.OrderRepository;
+import io.walletplatform.orders.db.OrderRepository.OrderPage;
+
+import java.util.UUID;
+
+/**
+ * Order use cases. Creating an order writes the order and its payment request to the outbox in
+ * one transaction: Kafka being down does not stop orders, the request goes out when it is back.
+ */
+public final class OrdersService {
+
+  public static final String CREATE_SCOPE = "orders:create";
+
+  private final Pool pool;
+  private final OrderRepository repository;
+  private final IdempotentRequests idempotency;
+  private final String requestsTopic;
+
+  public OrdersService(Pool pool, OrderRepository repository, String requestsTopic) {
+    this.pool = pool;
+    this.repository = repository;
+    this.requestsTopic = requestsTopic;
+    this.idempotency = new IdempotentRequests(pool);
+  }
+
+  public Future<StoredResponse> create(UUID userId, Money amount, String description, String idempotencyKey,
+                                       String fingerprint) {
+    return idempotency.execute(CREATE_SCOPE, idempotencyKey, fingerprint, tx ->
+        repository.insert(tx, UUID.randomUUID(), userId, amount, description).compose(order -> {
+          PaymentRequested request = new PaymentRequested(UUID.randomUUID(), order.orderId(), userId, amount,
+              order.createdAt());
+          return Outbox.append(tx, new OutboxEvent(request.eventId(), "order", userId.toString(), requestsTopic,
+                  PaymentRequested.EVENT_TYPE, request.encode()))
+              .map(new StoredResponse(201, order.toJson().encode()));
+        }));
+  }
+
+  public Future<Order> get(UUID orderId) {
+    return repository.find(pool, orderId).compose(order -> order == null
+        ? Future.failedFuture(ProblemException.notFound("ORDER_NOT_FOUND", "order " + orderId + " does not exist"))
+        : Future.succeededFuture(order));
+  }
+
+  public Future<OrderPage> list(UUID userId, Long beforeId, int limit) {
+    return repository.listByUser(pool, userId, beforeId, limit);
+  }
+}

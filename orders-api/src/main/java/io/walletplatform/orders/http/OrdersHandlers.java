@@ -1,0 +1,68 @@
+package io.walletplatform.orders.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.walletplatform.common.http.Cursors;
+import io.walletplatform.common.http.ProblemException;
+import io.walletplatform.common.http.RequestBodies;
+import io.walletplatform.common.http.Responses;
+import io.walletplatform.common.idempotency.IdempotentRequests;
+import io.walletplatform.common.money.Money;
+import io.walletplatform.orders.domain.Order;
+import io.walletplatform.orders.domain.OrdersService;
+
+import java.util.Map;
+import java.util.UUID;
+
+/** One handler per operationId of {@code orders-api.yaml}. */
+public final class OrdersHandlers {
+
+  private static final int MAX_DESCRIPTION_CODE_POINTS = 500;
+
+  private final OrdersService service;
+
+  public OrdersHandlers(OrdersService service) {
+    this.service = service;
+  }
+
+  public Map<String, Handler<RoutingContext>> byOperationId() {
+    return Map.of(
+        "createOrder", this::createOrder,
+        "listOrders", this::listOrders,
+        "getOrder", this::getOrder);
+  }
+
+  void createOrder(RoutingContext ctx) {
+    JsonNode body = RequestBodies.object(ctx);
+    UUID userId = RequestBodies.uuid(body, "userId");
+    Money amount = RequestBodies.amount(body, "amount", false);
+    String description = RequestBodies.text(body, "description");
+    int length = description.codePointCount(0, description.length());
+    if (length < 1 || length > MAX_DESCRIPTION_CODE_POINTS || description.isBlank()) {
+      throw ProblemException.validation("description", "must be 1 to 500 characters, not only blanks");
+    }
+    String fingerprint = IdempotentRequests.fingerprint(OrdersService.CREATE_SCOPE, body);
+    Responses.stored(ctx, service.create(userId, amount, description, Responses.header(ctx, "Idempotency-Key"), fingerprint)
+        .onSuccess(stored -> ctx.response().putHeader("Location",
+            "/api/v1/orders/" + new JsonObject(stored.body()).getString("orderId"))));
+  }
+
+  void listOrders(RoutingContext ctx) {
+    UUID userId = RequestBodies.parseUuid("userId", Responses.query(ctx, "userId"));
+    int limit = Responses.queryInt(ctx, "limit", 50);
+    Long before = Cursors.decode(Responses.query(ctx, "cursor"));
+    Responses.reply(ctx, 200, service.list(userId, before, limit).map(page -> {
+      JsonArray items = new JsonArray();
+      page.items().forEach(order -> items.add(order.toJson()));
+      String next = page.items().size() == limit && page.lastId() != null ? Cursors.encode(page.lastId()) : null;
+      return new JsonObject().put("items", items).put("nextCursor", next);
+    }));
+  }
+
+  void getOrder(RoutingContext ctx) {
+    Responses.reply(ctx, 200, service.get(Responses.pathUuid(ctx, "orderId")).map(Order::toJson));
+  }
+}

@@ -1,0 +1,184 @@
+package io.walletplatform.orders;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import io.walletplatform.common.db.PgPools;
+import io.walletplatform.common.ops.HttpFrontVerticle;
+import io.walletplatform.common.ops.ServiceRuntime;
+import io.walletplatform.infra.testing.Await;
+import io.walletplatform.infra.testing.IsolatedConfig;
+import io.walletplatform.migrations.Migrations;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import static io.walletplatform.infra.testing.ApiClient.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** orders-api's HTTP contract on a real server (port 0) and a real PostgreSQL; no relay runs here. */
+@ExtendWith(VertxExtension.class)
+class OrdersApiTest {
+
+  private static Vertx vertx;
+  private static WebClient client;
+  private static Pool pool;
+
+  @BeforeAll
+  static void start() {
+    ServiceRuntime runtime = ServiceRuntime.create();
+    vertx = runtime.vertx();
+    OrdersSettings settings = OrdersSettings.from(IsolatedConfig.create("ordersapi"));
+    Await.result(Migrations.migrate(vertx, settings.pg(), Migrations.ORDERS));
+    HttpFrontVerticle verticle = new HttpFrontVerticle(settings.http(), runtime.registry(), List.of(OrdersApi.factory(settings)));
+    Await.result(vertx.deployVerticle(verticle));
+    client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(verticle.actualPort()));
+    pool = PgPools.create(vertx, settings.pg(), "orders-test");
+  }
+
+  @AfterAll
+  static void stop() {
+    Await.result(vertx.close());
+  }
+
+  private static Future<HttpResponse<Buffer>> create(String body, String idempotencyKey) {
+    var request = client.post("/api/v1/orders").putHeader("content-type", "application/json");
+    if (idempotencyKey != null) {
+      request.putHeader("Idempotency-Key", idempotencyKey);
+    }
+    return request.sendBuffer(Buffer.buffer(body));
+  }
+
+  private static String order(UUID userId, String amount, String description) {
+    return new JsonObject().put("userId", userId.toString()).put("description", description).encode()
+        .replace("}", ",\"amount\":" + amount + "}");
+  }
+
+  private static HttpResponse<Buffer> get(String path) {
+    return Await.result(client.get(path).send());
+  }
+
+  private static long outboxRows(UUID orderIdOrUser) {
+    return Await.result(pool.preparedQuery("SELECT count(*) FROM outbox WHERE aggregate_id = $1")
+        .execute(Tuple.of(orderIdOrUser.toString()))).iterator().next().getLong(0);
+  }
+
+  @Test
+  void anOrderIsStoredNewWithItsPaymentRequestInTheOutbox() {
+    UUID userId = UUID.randomUUID();
+    HttpResponse<Buffer> created = Await.result(create(order(userId, "200", "Книга"), null));
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    JsonObject body = created.bodyAsJsonObject();
+    assertEquals("NEW", body.getString("status"));
+    assertTrue(created.bodyAsString().contains("\"amount\":200.00"), created.bodyAsString());
+    assertEquals("Книга", body.getString("description"));
+    assertEquals("/api/v1/orders/" + body.getString("orderId"), created.getHeader("Location"));
+    assertEquals(1, outboxRows(userId));
+
+    assertEquals(created.bodyAsString(), get("/api/v1/orders/" + body.getString("orderId")).bodyAsString());
+    JsonObject list = get("/api/v1/orders?userId=" + userId).bodyAsJsonObject();
+    assertEquals(1, list.getJsonArray("items").size());
+  }
+
+  @Test
+  void ordersAreListedNewestFirstPageByPage() {
+    UUID userId = UUID.randomUUID();
+    List<String> created = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      created.add(Await.result(create(order(userId, "1", "order " + i), null)).bodyAsJsonObject().getString("orderId"));
+    }
+    List<String> listed = new ArrayList<>();
+    String cursor = null;
+    do {
+      JsonObject page = get("/api/v1/orders?userId=" + userId + "&limit=2" + (cursor == null ? "" : "&cursor=" + cursor)).bodyAsJsonObject();
+      page.getJsonArray("items").forEach(item -> listed.add(((JsonObject) item).getString("orderId")));
+      cursor = page.getString("nextCursor");
+    } while (cursor != null);
+    java.util.Collections.reverse(created);
+    assertEquals(created, listed);
+  }
+
+  @Test
+  void anIdempotencyKeyCreatesOneOrderReplaysItAndRefusesADifferentOne() {
+    UUID userId = UUID.randomUUID();
+    String body = order(userId, "10", "one");
+    List<Future<HttpResponse<Buffer>>> attempts = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      attempts.add(create(body, "order-key"));
+    }
+    Await.result(Future.join(attempts));
+    Set<String> orderIds = new HashSet<>();
+    for (Future<HttpResponse<Buffer>> attempt : attempts) {
+      HttpResponse<Buffer> response = attempt.result();
+      assertTrue(response.statusCode() == 201 || response.statusCode() == 409, response.bodyAsString());
+      if (response.statusCode() == 201) {
+        orderIds.add(response.bodyAsJsonObject().getString("orderId"));
+      }
+    }
+    assertEquals(1, orderIds.size(), "every replay names the same order");
+    HttpResponse<Buffer> late = Await.result(create(body, "order-key"));
+    assertEquals(201, late.statusCode());
+    assertEquals(orderIds.iterator().next(), late.bodyAsJsonObject().getString("orderId"));
+    assertProblem(Await.result(create(order(userId, "11", "one"), "order-key")), 422, "IDEMPOTENCY_KEY_REUSED", null);
+    assertEquals(1, get("/api/v1/orders?userId=" + userId).bodyAsJsonObject().getJsonArray("items").size());
+    assertEquals(1, outboxRows(userId));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "-5|x|amount",
+      "0|x|amount",
+      "2.001|x|amount",
+      "\"10\"|x|amount",
+      "1000000000.01|x|amount",
+      "10|EMPTY|description",
+      "10|LONG|description",
+      "10|BLANK|description",
+  })
+  void badOrdersAreRejectedNamingTheFieldAndStoreNothing(String amount, String description, String field) {
+    UUID userId = UUID.randomUUID();
+    String text = switch (description) {
+      case "EMPTY" -> "";
+      case "LONG" -> "d".repeat(501);
+      case "BLANK" -> "   ";
+      default -> description;
+    };
+    assertProblem(Await.result(create(order(userId, amount, text), null)), 400, "VALIDATION_FAILED", field);
+    assertEquals(0, get("/api/v1/orders?userId=" + userId).bodyAsJsonObject().getJsonArray("items").size());
+  }
+
+  @Test
+  void aDescriptionOfExactly500CharactersIsAccepted() {
+    assertEquals(201, Await.result(create(order(UUID.randomUUID(), "1", "é".repeat(500)), null)).statusCode());
+  }
+
+  @Test
+  void missingFieldsBadIdsAndUnknownOrdersAreRejected() {
+    assertProblem(Await.result(create("{\"amount\":1,\"description\":\"x\"}", null)), 400, "VALIDATION_FAILED", "userId");
+    assertProblem(Await.result(create("{\"userId\":\"" + UUID.randomUUID() + "\",\"description\":\"x\"}", null)), 400,
+        "VALIDATION_FAILED", "amount");
+    assertProblem(Await.result(create("{\"userId\":\"nope\",\"amount\":1,\"description\":\"x\"}", null)), 400,
+        "VALIDATION_FAILED", "userId");
+    assertProblem(get("/api/v1/orders"), 400, "VALIDATION_FAILED", "userId");
+    assertProblem(get("/api/v1/orders?userId=nope"), 400, "VALIDATION_FAILED", "userId");
+    assertProblem(get("/api/v1/orders/" + UUID.randomUUID()), 404, "ORDER_NOT_FOUND", null);
+    assertProblem(get("/api/v1/orders/not-a-uuid"), 400, "VALIDATION_FAILED", "orderId");
+  }
+}

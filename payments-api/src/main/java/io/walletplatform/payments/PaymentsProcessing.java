@@ -1,0 +1,27 @@
+package io.walletplatform.payments;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.walletplatform.common.outbox.Messaging;
+import io.walletplatform.common.outbox.PublishGate;
+import io.walletplatform.migrations.Migrations;
+import io.walletplatform.payments.db.AccountRepository;
+import io.walletplatform.payments.domain.PaymentProcessor;
+
+import java.util.List;
+
+/** Migrates the payments database and deploys its outbox relay and its payment-request consumers. */
+public final class PaymentsProcessing {
+
+  private PaymentsProcessing() {
+  }
+
+  public static Future<Messaging.Deployments> deploy(Vertx vertx, PaymentsSettings settings, MeterRegistry registry,
+                                                     PublishGate gate) {
+    return Migrations.migrate(vertx, settings.pg(), Migrations.PAYMENTS)
+        .compose(ignored -> Messaging.deploy(vertx, registry, settings.kafka(), settings.relay(), gate, settings.inbox(),
+            List.of(settings.resultsTopic()), "payments-requests",
+            () -> new PaymentProcessor(new AccountRepository(), settings.resultsTopic())));
+  }
+}

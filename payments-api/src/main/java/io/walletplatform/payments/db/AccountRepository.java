@@ -1,0 +1,85 @@
+package io.walletplatform.payments.db;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import io.walletplatform.common.money.Money;
+import io.walletplatform.payments.domain.Account;
+import io.walletplatform.payments.domain.AccountTransaction;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** Accounts and their transactions, through the caller's {@link SqlClient} (usually a transaction). */
+public final class AccountRepository {
+
+  /** One page of transactions and the id of its last row, for the next cursor. */
+  public record TransactionPage(List<AccountTransaction> items, Long lastId) {
+  }
+
+  public Future<Account> insert(SqlClient client, UUID userId, Money initialBalance) {
+    return client.preparedQuery(AccountSql.INSERT_ACCOUNT).execute(Tuple.of(userId, initialBalance.minor()))
+        .map(AccountRepository::firstAccount);
+  }
+
+  /** The account, or {@code null}. */
+  public Future<Account> find(SqlClient client, UUID userId) {
+    return client.preparedQuery(AccountSql.FIND_ACCOUNT).execute(Tuple.of(userId)).map(AccountRepository::firstAccount);
+  }
+
+  /** The account after the credit, or {@code null} when there is no account. */
+  public Future<Account> credit(SqlClient client, UUID userId, Money amount) {
+    return client.preparedQuery(AccountSql.CREDIT).execute(Tuple.of(userId, amount.minor()))
+        .map(AccountRepository::firstAccount);
+  }
+
+  /** The account after the debit, or {@code null} when there is no account or it does not cover the amount. */
+  public Future<Account> debitIfCovered(SqlClient client, UUID userId, Money amount) {
+    return client.preparedQuery(AccountSql.DEBIT_IF_COVERED).execute(Tuple.of(userId, amount.minor()))
+        .map(AccountRepository::firstAccount);
+  }
+
+  public Future<Boolean> exists(SqlClient client, UUID userId) {
+    return client.preparedQuery(AccountSql.ACCOUNT_EXISTS).execute(Tuple.of(userId)).map(rows -> rows.size() > 0);
+  }
+
+  public Future<Boolean> orderPaid(SqlClient client, UUID orderId) {
+    return client.preparedQuery(AccountSql.PAYMENT_OF_ORDER).execute(Tuple.of(orderId)).map(rows -> rows.size() > 0);
+  }
+
+  public Future<Void> insertTransaction(SqlClient client, UUID userId, AccountTransaction transaction) {
+    return client.preparedQuery(AccountSql.INSERT_TRANSACTION)
+        .execute(Tuple.of(transaction.transactionId(), userId, transaction.type(), transaction.amount().minor(),
+            transaction.orderId(), transaction.balanceAfter().minor()))
+        .mapEmpty();
+  }
+
+  public Future<TransactionPage> listTransactions(SqlClient client, UUID userId, Long beforeId, int limit) {
+    return client.preparedQuery(AccountSql.LIST_TRANSACTIONS)
+        .execute(Tuple.of(userId, beforeId == null ? Long.MAX_VALUE : beforeId, limit))
+        .map(rows -> {
+          List<AccountTransaction> items = new ArrayList<>(rows.size());
+          Long lastId = null;
+          for (Row row : rows) {
+            Long balanceAfter = row.getLong("balance_after_minor");
+            items.add(new AccountTransaction(row.getUUID("transaction_id"), row.getString("type"),
+                Money.ofMinor(row.getLong("amount_minor")), row.getUUID("order_id"), Money.ofMinor(balanceAfter),
+                row.getOffsetDateTime("created_at").toInstant()));
+            lastId = row.getLong("id");
+          }
+          return new TransactionPage(items, lastId);
+        });
+  }
+
+  private static Account firstAccount(RowSet<Row> rows) {
+    if (rows.size() == 0) {
+      return null;
+    }
+    Row row = rows.iterator().next();
+    return new Account(row.getUUID("user_id"), Money.ofMinor(row.getLong("balance_minor")), row.getLong("version"),
+        row.getOffsetDateTime("created_at").toInstant(), row.getOffsetDateTime("updated_at").toInstant());
+  }
+}

@@ -1,0 +1,45 @@
+package io.walletplatform.payments.db;
+
+/** The SQL of accounts and their transactions. */
+final class AccountSql {
+
+  static final String ACCOUNT_COLUMNS = "user_id, balance_minor, version, created_at, updated_at";
+
+  static final String INSERT_ACCOUNT = "INSERT INTO accounts (user_id, balance_minor) VALUES ($1, $2) RETURNING "
+      + ACCOUNT_COLUMNS;
+
+  static final String FIND_ACCOUNT = "SELECT " + ACCOUNT_COLUMNS + " FROM accounts WHERE user_id = $1";
+
+  static final String CREDIT = """
+      UPDATE accounts SET balance_minor = balance_minor + $2, version = version + 1, updated_at = now()
+       WHERE user_id = $1
+      RETURNING\s""" + ACCOUNT_COLUMNS;
+
+  /**
+   * One conditional statement: the row lock makes a concurrent deposit wait, and PostgreSQL
+   * re-evaluates the condition on the row as that deposit left it, so it never fails spuriously.
+   */
+  static final String DEBIT_IF_COVERED = """
+      UPDATE accounts SET balance_minor = balance_minor - $2, version = version + 1, updated_at = now()
+       WHERE user_id = $1 AND balance_minor >= $2
+      RETURNING\s""" + ACCOUNT_COLUMNS;
+
+  static final String ACCOUNT_EXISTS = "SELECT 1 FROM accounts WHERE user_id = $1";
+
+  static final String PAYMENT_OF_ORDER = "SELECT 1 FROM account_transactions WHERE order_id = $1";
+
+  static final String TRANSACTION_COLUMNS = "id, transaction_id, type, amount_minor, order_id, balance_after_minor, created_at";
+
+  static final String INSERT_TRANSACTION = """
+      INSERT INTO account_transactions (transaction_id, user_id, type, amount_minor, order_id, balance_after_minor)
+      VALUES ($1, $2, $3, $4, $5, $6)""";
+
+  static final String LIST_TRANSACTIONS = "SELECT " + TRANSACTION_COLUMNS + """
+       FROM account_transactions
+      WHERE user_id = $1 AND id < $2
+      ORDER BY id DESC
+      LIMIT $3""";
+
+  private AccountSql() {
+  }
+}

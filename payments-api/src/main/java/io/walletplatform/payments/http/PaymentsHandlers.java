@@ -1,0 +1,67 @@
+package io.walletplatform.payments.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.walletplatform.common.http.Cursors;
+import io.walletplatform.common.http.RequestBodies;
+import io.walletplatform.common.http.Responses;
+import io.walletplatform.common.idempotency.IdempotentRequests;
+import io.walletplatform.common.money.Money;
+import io.walletplatform.payments.domain.Account;
+import io.walletplatform.payments.domain.AccountsService;
+
+import java.util.Map;
+import java.util.UUID;
+
+/** One handler per operationId of {@code payments-api.yaml}. */
+public final class PaymentsHandlers {
+
+  private final AccountsService service;
+
+  public PaymentsHandlers(AccountsService service) {
+    this.service = service;
+  }
+
+  public Map<String, Handler<RoutingContext>> byOperationId() {
+    return Map.of(
+        "createAccount", this::createAccount,
+        "getAccount", this::getAccount,
+        "deposit", this::deposit,
+        "listTransactions", this::listTransactions);
+  }
+
+  void createAccount(RoutingContext ctx) {
+    JsonNode body = RequestBodies.object(ctx);
+    UUID userId = RequestBodies.uuid(body, "userId");
+    Money initialBalance = RequestBodies.optionalAmount(body, "initialBalance");
+    ctx.response().putHeader("Location", "/api/v1/accounts/" + userId);
+    Responses.reply(ctx, 201, service.open(userId, initialBalance).map(Account::toJson));
+  }
+
+  void getAccount(RoutingContext ctx) {
+    Responses.reply(ctx, 200, service.get(Responses.pathUuid(ctx, "userId")).map(Account::toJson));
+  }
+
+  void deposit(RoutingContext ctx) {
+    UUID userId = Responses.pathUuid(ctx, "userId");
+    JsonNode body = RequestBodies.object(ctx);
+    Money amount = RequestBodies.amount(body, "amount", false);
+    String fingerprint = IdempotentRequests.fingerprint("deposit:" + userId, body);
+    Responses.stored(ctx, service.deposit(userId, amount, Responses.header(ctx, "Idempotency-Key"), fingerprint));
+  }
+
+  void listTransactions(RoutingContext ctx) {
+    UUID userId = Responses.pathUuid(ctx, "userId");
+    int limit = Responses.queryInt(ctx, "limit", 50);
+    Long before = Cursors.decode(Responses.query(ctx, "cursor"));
+    Responses.reply(ctx, 200, service.transactions(userId, before, limit).map(page -> {
+      JsonArray items = new JsonArray();
+      page.items().forEach(transaction -> items.add(transaction.toJson()));
+      String next = page.items().size() == limit && page.lastId() != null ? Cursors.encode(page.lastId()) : null;
+      return new JsonObject().put("items", items).put("nextCursor", next);
+    }));
+  }
+}

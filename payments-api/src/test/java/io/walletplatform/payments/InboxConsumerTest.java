@@ -1,0 +1,150 @@
+package io.walletplatform.payments;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import io.vertx.pgclient.PgException;
+import io.walletplatform.common.inbox.InboxConsumerSettings;
+import io.walletplatform.common.inbox.InboxConsumerVerticle;
+import io.walletplatform.common.inbox.InboxHandler;
+import io.walletplatform.common.kafka.DeadLetters;
+import io.walletplatform.common.kafka.KafkaClients;
+import io.walletplatform.infra.testing.Await;
+import io.walletplatform.infra.testing.IsolatedConfig;
+import io.walletplatform.migrations.Migrations;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The shared inbox consumer's failure policy on real Kafka and PostgreSQL: what can never be
+ * processed is dead-lettered (at once, or after bounded attempts) without blocking the keys behind
+ * it; what may pass is retried past that bound until it does; duplicates are absorbed.
+ */
+@ExtendWith(VertxExtension.class)
+class InboxConsumerTest {
+
+  private static final Duration SETTLE = Duration.ofSeconds(30);
+
+  private static Vertx vertx;
+  private static InboxConsumerSettings settings;
+  private static KafkaProducer<String, String> producer;
+  private static final Set<String> handled = ConcurrentHashMap.newKeySet();
+  private static final AtomicInteger handlerCalls = new AtomicInteger();
+  private static final AtomicInteger transientFailuresLeft = new AtomicInteger(6);
+  private static final List<KafkaConsumerRecord<String, String>> deadLetters = new CopyOnWriteArrayList<>();
+
+  /** Fails by the record's value: "permanent" always, "transient" six times with a connection error, else succeeds. */
+  private static final InboxHandler HANDLER = (tx, record) -> {
+    handlerCalls.incrementAndGet();
+    String value = new String(record.value(), StandardCharsets.UTF_8);
+    if (value.equals("permanent")) {
+      return Future.failedFuture(new IllegalStateException("this record always fails"));
+    }
+    if (value.equals("transient") && transientFailuresLeft.getAndDecrement() > 0) {
+      return Future.failedFuture(new PgException("connection lost", "FATAL", "08006", "simulated"));
+    }
+    handled.add(value);
+    return Future.succeededFuture();
+  };
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+    PaymentsSettings payments = PaymentsSettings.from(IsolatedConfig.create("inbox")
+        .with("INBOX_MAX_ATTEMPTS", "3").with("INBOX_MAX_BACKOFF_MS", "100"));
+    settings = new InboxConsumerSettings(payments.pg(), payments.kafka(), "inbox.test." + UUID.randomUUID(),
+        "inbox-test", 1, 3, Duration.ofMillis(100), 100);
+    Await.result(Migrations.migrate(vertx, settings.pg(), Migrations.PAYMENTS));
+    Await.result(KafkaClients.ensureTopics(vertx, settings.kafka(), List.of(settings.topic(), DeadLetters.topicFor(settings.topic()))));
+    producer = KafkaProducer.create(vertx, KafkaClients.producerConfig(settings.kafka(), "inbox-test"));
+    KafkaConsumer<String, String> dlt = KafkaConsumer.create(vertx, Map.of(
+        "bootstrap.servers", settings.kafka().bootstrapServers(), "group.id", "dlt-" + UUID.randomUUID(),
+        "auto.offset.reset", "earliest",
+        "key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer",
+        "value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer"));
+    dlt.handler(deadLetters::add);
+    Await.result(dlt.subscribe(DeadLetters.topicFor(settings.topic())));
+    Await.result(vertx.deployVerticle(new InboxConsumerVerticle(settings, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+        "inbox-test", HANDLER)));
+  }
+
+  @AfterAll
+  static void stop() {
+    Await.result(vertx.close());
+  }
+
+  private static void send(String key, String value, UUID eventId) {
+    KafkaProducerRecord<String, String> record = KafkaProducerRecord.create(settings.topic(), key, value);
+    if (eventId != null) {
+      record.addHeader(KafkaClients.EVENT_ID_HEADER, eventId.toString());
+    }
+    Await.result(producer.send(record));
+  }
+
+  private static String header(KafkaConsumerRecord<String, String> record, String name) {
+    return record.headers().stream().filter(h -> h.key().equals(name)).findFirst().orElseThrow().value().toString();
+  }
+
+  @Test
+  void aRecordThatKeepsFailingIsDeadLetteredAfterBoundedAttemptsAndTheKeysBehindItGoOn() {
+    String key = "key-" + UUID.randomUUID();
+    send(key, "permanent", UUID.randomUUID());
+    send(key, "after-permanent", UUID.randomUUID());
+    send(key, "no-event-id", null);
+    send(key, "after-no-event-id", UUID.randomUUID());
+
+    Await.until("the records behind the bad ones are processed", SETTLE,
+        () -> handled.containsAll(List.of("after-permanent", "after-no-event-id")));
+    Await.until("both bad records dead-lettered", SETTLE,
+        () -> deadLetters.stream().filter(r -> key.equals(r.key())).count() == 2);
+    KafkaConsumerRecord<String, String> permanent = deadLetters.stream()
+        .filter(r -> key.equals(r.key()) && r.value().equals("permanent")).findFirst().orElseThrow();
+    assertEquals("IllegalStateException", header(permanent, KafkaClients.ERROR_CLASS_HEADER));
+    assertTrue(header(permanent, KafkaClients.ERROR_HEADER).contains("always fails"));
+    KafkaConsumerRecord<String, String> noId = deadLetters.stream()
+        .filter(r -> key.equals(r.key()) && r.value().equals("no-event-id")).findFirst().orElseThrow();
+    assertEquals("InvalidRecord", header(noId, KafkaClients.ERROR_CLASS_HEADER));
+  }
+
+  @Test
+  void aFailureThatMayPassIsRetriedBeyondTheBoundUntilItDoes() {
+    send("transient-key", "transient", UUID.randomUUID());
+    Await.until("the transient record is processed", SETTLE, () -> handled.contains("transient"));
+    assertTrue(transientFailuresLeft.get() < 0, "it failed six times (twice the bound) before succeeding");
+    assertTrue(deadLetters.stream().noneMatch(r -> "transient".equals(r.value())), "never dead-lettered");
+  }
+
+  @Test
+  void aDuplicateEventIdIsAbsorbedByTheInbox() {
+    UUID eventId = UUID.randomUUID();
+    String value = "once-" + UUID.randomUUID();
+    send("dup-key", value, eventId);
+    Await.until("the first copy is processed", SETTLE, () -> handled.contains(value));
+    int callsBefore = handlerCalls.get();
+    send("dup-key", value, eventId);
+    send("dup-key", "marker-" + eventId, UUID.randomUUID());
+    Await.until("the marker behind the duplicate is processed", SETTLE, () -> handled.contains("marker-" + eventId));
+    assertEquals(callsBefore + 1, handlerCalls.get(), "the handler ran for the marker only, not for the duplicate");
+  }
+}

@@ -1,0 +1,299 @@
+package io.walletplatform.platform;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import io.walletplatform.common.config.Config;
+import io.walletplatform.common.db.PgPools;
+import io.walletplatform.common.events.PaymentRequested;
+import io.walletplatform.common.json.Timestamps;
+import io.walletplatform.common.kafka.KafkaClients;
+import io.walletplatform.common.money.Money;
+import io.walletplatform.common.ops.HttpFrontVerticle;
+import io.walletplatform.common.outbox.Messaging;
+import io.walletplatform.common.outbox.OutboxRelayVerticle;
+import io.walletplatform.common.outbox.PublishGate;
+import io.walletplatform.infra.testing.Await;
+import io.walletplatform.infra.testing.IsolatedConfig;
+import io.walletplatform.orders.OrdersApi;
+import io.walletplatform.orders.OrdersProcessing;
+import io.walletplatform.orders.OrdersSettings;
+import io.walletplatform.payments.PaymentsApi;
+import io.walletplatform.payments.PaymentsProcessing;
+import io.walletplatform.payments.PaymentsSettings;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Orders and payments end to end on real PostgreSQL and Kafka: outbox, relay, inbox, both
+ * services. The relays sweep only every ten minutes here, so anything that settles in about a
+ * second was woken by the commit itself.
+ */
+@ExtendWith(VertxExtension.class)
+class OrderPaymentFlowTest {
+
+  private static final Duration SETTLE = Duration.ofSeconds(30);
+
+  private static Vertx vertx;
+  private static Stack stack;
+
+  /** One isolated deployment of payments-api and orders-api with their messaging and an HTTP front. */
+  private record Stack(Config config, PaymentsSettings payments, OrdersSettings orders, WebClient client,
+                       Pool paymentsDb, Pool ordersDb, Messaging.Deployments ordersMessaging,
+                       PrometheusMeterRegistry registry) {
+  }
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+    stack = stack("orderflow", PublishGate.OPEN);
+  }
+
+  @AfterAll
+  static void stop() {
+    Await.result(vertx.close());
+  }
+
+  private static Stack stack(String label, PublishGate ordersGate) {
+    Config config = IsolatedConfig.create(label)
+        .with("OUTBOX_SWEEP_INTERVAL_MS", Long.toString(Duration.ofMinutes(10).toMillis()))
+        .with("INBOX_CONSUMERS", "2");
+    PaymentsSettings payments = PaymentsSettings.from(config);
+    OrdersSettings orders = OrdersSettings.from(config);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Await.result(PaymentsProcessing.deploy(vertx, payments, registry, PublishGate.OPEN), Duration.ofSeconds(60));
+    Messaging.Deployments ordersMessaging = Await.result(OrdersProcessing.deploy(vertx, orders, registry, ordersGate),
+        Duration.ofSeconds(60));
+    HttpFrontVerticle front = new HttpFrontVerticle(orders.http(), registry,
+        List.of(PaymentsApi.factory(payments), OrdersApi.factory(orders)));
+    Await.result(vertx.deployVerticle(front));
+    WebClient client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+        .setDefaultPort(front.actualPort()), new PoolOptions().setHttp1MaxSize(64));
+    return new Stack(config, payments, orders, client, PgPools.create(vertx, payments.pg(), "payments-test"),
+        PgPools.create(vertx, orders.pg(), "orders-test"), ordersMessaging, registry);
+  }
+
+  private static Future<HttpResponse<Buffer>> post(Stack on, String path, String json) {
+    return on.client().post(path).putHeader("content-type", "application/json").sendBuffer(Buffer.buffer(json));
+  }
+
+  private static UUID openAccount(Stack on, String initialBalance) {
+    UUID userId = UUID.randomUUID();
+    HttpResponse<Buffer> created = Await.result(post(on, "/api/v1/accounts",
+        "{\"userId\":\"" + userId + "\",\"initialBalance\":" + initialBalance + "}"));
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    return userId;
+  }
+
+  private static String placeOrder(Stack on, UUID userId, String amount) {
+    HttpResponse<Buffer> created = Await.result(post(on, "/api/v1/orders",
+        "{\"userId\":\"" + userId + "\",\"amount\":" + amount + ",\"description\":\"test order\"}"));
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    return created.bodyAsJsonObject().getString("orderId");
+  }
+
+  private static JsonObject order(Stack on, String orderId) {
+    return Await.result(on.client().get("/api/v1/orders/" + orderId).send()).bodyAsJsonObject();
+  }
+
+  private static JsonObject awaitFinal(Stack on, String orderId) {
+    Await.until("order " + orderId + " is final", SETTLE, () -> !"NEW".equals(order(on, orderId).getString("status")));
+    return order(on, orderId);
+  }
+
+  private static long balanceMinor(Stack on, UUID userId) {
+    JsonObject account = Await.result(on.client().get("/api/v1/accounts/" + userId).send()).bodyAsJsonObject();
+    return new BigDecimal(account.getValue("balance").toString()).movePointRight(2).longValueExact();
+  }
+
+  private static long payments(Stack on, String orderId) {
+    return Await.result(on.paymentsDb().preparedQuery("SELECT count(*) FROM account_transactions WHERE order_id = $1")
+        .execute(Tuple.of(UUID.fromString(orderId)))).iterator().next().getLong(0);
+  }
+
+  @Test
+  void theSeedFlowTopUpThenPayFinishesTheOrderAndDebitsOnce() {
+    UUID userId = openAccount(stack, "500.00");
+    HttpResponse<Buffer> topUp = Await.result(post(stack, "/api/v1/accounts/" + userId + "/deposits", "{\"amount\":300.00}"));
+    assertEquals(200, topUp.statusCode(), topUp.bodyAsString());
+    String orderId = placeOrder(stack, userId, "200.00");
+
+    JsonObject settled = awaitFinal(stack, orderId);
+    assertEquals("FINISHED", settled.getString("status"));
+    assertEquals(60_000, balanceMinor(stack, userId));
+    HttpResponse<Buffer> history = Await.result(stack.client().get("/api/v1/accounts/" + userId + "/transactions").send());
+    JsonObject payment = history.bodyAsJsonObject().getJsonArray("items").getJsonObject(0);
+    assertEquals("PAYMENT", payment.getString("type"));
+    assertEquals(orderId, payment.getString("orderId"));
+    assertTrue(history.bodyAsString().contains("\"balanceAfter\":600.00"), history.bodyAsString());
+    assertEquals(1, payments(stack, orderId));
+  }
+
+  @Test
+  void anOrderAboveTheBalanceFailsAndDebitsNothing() {
+    UUID userId = openAccount(stack, "100.00");
+    JsonObject settled = awaitFinal(stack, placeOrder(stack, userId, "150.00"));
+    assertEquals("FAILED", settled.getString("status"));
+    assertEquals("INSUFFICIENT_FUNDS", settled.getString("failureReason"));
+    assertEquals(10_000, balanceMinor(stack, userId));
+  }
+
+  @Test
+  void anOrderOfAUserWithoutAnAccountFails() {
+    JsonObject settled = awaitFinal(stack, placeOrder(stack, UUID.randomUUID(), "1.00"));
+    assertEquals("FAILED", settled.getString("status"));
+    assertEquals("ACCOUNT_NOT_FOUND", settled.getString("failureReason"));
+  }
+
+  @Test
+  void anOrderSettlesInAboutASecondWithoutWaitingForTheSweep() {
+    UUID userId = openAccount(stack, "10.00");
+    awaitFinal(stack, placeOrder(stack, userId, "1.00"));
+    long[] elapsedMs = new long[5];
+    for (int i = 0; i < elapsedMs.length; i++) {
+      long start = System.nanoTime();
+      awaitFinal(stack, placeOrder(stack, userId, "1.00"));
+      elapsedMs[i] = (System.nanoTime() - start) / 1_000_000;
+    }
+    java.util.Arrays.sort(elapsedMs);
+    assertTrue(elapsedMs[elapsedMs.length / 2] < 1_500, "median settle time " + elapsedMs[elapsedMs.length / 2] + " ms");
+    assertTrue(elapsedMs[elapsedMs.length - 1] < 5_000, "slowest settle time " + elapsedMs[elapsedMs.length - 1] + " ms");
+  }
+
+  @Test
+  void aPaymentRequestDeliveredTwiceDebitsOnce() {
+    UUID userId = openAccount(stack, "50.00");
+    UUID orderId = UUID.randomUUID();
+    PaymentRequested request = new PaymentRequested(UUID.randomUUID(), orderId, userId, Money.ofMinor(1_000), Timestamps.now());
+    KafkaProducer<String, String> producer = KafkaProducer.create(vertx,
+        KafkaClients.producerConfig(stack.payments().kafka(), "duplicate-test"));
+    for (int i = 0; i < 2; i++) {
+      Await.result(producer.send(KafkaProducerRecord.create(stack.payments().requestsTopic(), userId.toString(), request.encode())
+          .addHeader(KafkaClients.EVENT_ID_HEADER, request.eventId().toString())
+          .addHeader(KafkaClients.EVENT_TYPE_HEADER, PaymentRequested.EVENT_TYPE)));
+    }
+    // A second request for the same order under another event id must not debit again either.
+    PaymentRequested again = new PaymentRequested(UUID.randomUUID(), orderId, userId, Money.ofMinor(1_000), Timestamps.now());
+    Await.result(producer.send(KafkaProducerRecord.create(stack.payments().requestsTopic(), userId.toString(), again.encode())
+        .addHeader(KafkaClients.EVENT_ID_HEADER, again.eventId().toString())));
+    Await.until("both requests processed", SETTLE, () -> Await.result(stack.paymentsDb()
+        .preparedQuery("SELECT count(*) FROM inbox WHERE event_id = ANY($1)")
+        .execute(Tuple.of((Object) new UUID[] {request.eventId(), again.eventId()}))).iterator().next().getLong(0) == 2);
+    assertEquals(1, payments(stack, orderId.toString()));
+    assertEquals(4_000, balanceMinor(stack, userId));
+    Await.result(producer.close());
+  }
+
+  @Test
+  void aRelayStoppedAfterTheAcknowledgementButBeforeMarkingPublishesAgainAndTheInboxAbsorbsIt() {
+    PublishGate crashAfterAck = ids -> Future.failedFuture(new IllegalStateException("crash before marking published"));
+    Stack crashing = stack("relaycrash", crashAfterAck);
+    UUID userId = openAccount(crashing, "100.00");
+    String orderId = placeOrder(crashing, userId, "30.00");
+    assertEquals("FINISHED", awaitFinal(crashing, orderId).getString("status"));
+
+    // "Restart": the crashed relay goes, a healthy one republishes the unmarked row.
+    Await.result(vertx.undeploy(crashing.ordersMessaging().relay()));
+    Await.result(vertx.deployVerticle(new OutboxRelayVerticle(crashing.orders().relay(), crashing.registry(), PublishGate.OPEN)));
+    Await.until("the row is marked published", SETTLE, () -> Await.result(crashing.ordersDb()
+        .query("SELECT count(*) FROM outbox WHERE published_at IS NULL").execute()).iterator().next().getLong(0) == 0);
+    Await.until("the duplicate reached the payments inbox", SETTLE, () -> {
+      Counter duplicates = crashing.registry().find("inbox_records_duplicates").tag("consumer", "payments-requests").counter();
+      return duplicates != null && duplicates.count() >= 1;
+    });
+    assertEquals(1, payments(crashing, orderId));
+    assertEquals(7_000, balanceMinor(crashing, userId));
+    assertEquals("FINISHED", order(crashing, orderId).getString("status"));
+  }
+
+  @Test
+  void anOrderCreatedWhileKafkaIsDownIsKeptAndSettlesWhenKafkaIsBack() {
+    Stack down = stack("kafkadown", PublishGate.OPEN);
+    Await.result(vertx.undeploy(down.ordersMessaging().relay()));
+    var unreachable = new io.walletplatform.common.outbox.OutboxRelaySettings(down.orders().relay().pg(),
+        new io.walletplatform.common.config.KafkaSettings("127.0.0.1:1", 1, (short) 1, Duration.ofMillis(1_500)),
+        "orders", Duration.ofMillis(200), 100, Duration.ofMinutes(10), Duration.ofHours(24));
+    String brokenRelay = Await.result(vertx.deployVerticle(new OutboxRelayVerticle(unreachable, down.registry(), PublishGate.OPEN)));
+
+    UUID userId = openAccount(down, "20.00");
+    String orderId = placeOrder(down, userId, "5.00");
+    Await.until("the relay failed to publish twice", SETTLE, () -> {
+      Counter failures = down.registry().find("outbox_relay_failures").tag("outbox", "orders").counter();
+      return failures != null && failures.count() >= 2;
+    });
+    assertEquals("NEW", order(down, orderId).getString("status"));
+    assertEquals(1, Await.result(down.ordersDb().query("SELECT count(*) FROM outbox WHERE published_at IS NULL").execute())
+        .iterator().next().getLong(0));
+
+    Await.result(vertx.undeploy(brokenRelay));
+    Await.result(vertx.deployVerticle(new OutboxRelayVerticle(down.orders().relay(), down.registry(), PublishGate.OPEN)));
+    assertEquals("FINISHED", awaitFinal(down, orderId).getString("status"));
+    assertEquals(1_500, balanceMinor(down, userId));
+  }
+
+  @Test
+  void twoHundredConcurrentOrdersAndTwentyDepositsNeverOverdrawAndAllSettle() {
+    UUID userId = openAccount(stack, "1000.00");
+    List<Future<HttpResponse<Buffer>>> requests = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      requests.add(post(stack, "/api/v1/orders", "{\"userId\":\"" + userId + "\",\"amount\":10.00,\"description\":\"o" + i + "\"}"));
+      if (i % 10 == 0) {
+        requests.add(post(stack, "/api/v1/accounts/" + userId + "/deposits", "{\"amount\":5.00}"));
+      }
+    }
+    Await.result(Future.join(requests), Duration.ofSeconds(60));
+    List<String> orderIds = new ArrayList<>();
+    for (Future<HttpResponse<Buffer>> request : requests) {
+      HttpResponse<Buffer> response = request.result();
+      assertTrue(response.statusCode() == 201 || response.statusCode() == 200, response.bodyAsString());
+      if (response.statusCode() == 201) {
+        orderIds.add(response.bodyAsJsonObject().getString("orderId"));
+      }
+    }
+    assertEquals(200, orderIds.size());
+
+    Await.until("no order is NEW", Duration.ofSeconds(60), () -> Await.result(stack.ordersDb()
+        .preparedQuery("SELECT count(*) FROM orders WHERE user_id = $1 AND status = 'NEW'").execute(Tuple.of(userId)))
+        .iterator().next().getLong(0) == 0);
+    long finished = Await.result(stack.ordersDb()
+        .preparedQuery("SELECT count(*) FROM orders WHERE user_id = $1 AND status = 'FINISHED'").execute(Tuple.of(userId)))
+        .iterator().next().getLong(0);
+    long paid = Await.result(stack.paymentsDb()
+        .preparedQuery("SELECT count(*) FROM account_transactions WHERE user_id = $1 AND type = 'PAYMENT'").execute(Tuple.of(userId)))
+        .iterator().next().getLong(0);
+    long negative = Await.result(stack.paymentsDb()
+        .preparedQuery("SELECT count(*) FROM account_transactions WHERE user_id = $1 AND balance_after_minor < 0").execute(Tuple.of(userId)))
+        .iterator().next().getLong(0);
+    long balance = balanceMinor(stack, userId);
+
+    assertEquals(finished, paid, "every FINISHED order was debited exactly once, no FAILED one was");
+    assertEquals(0, negative);
+    assertEquals(100_000 + 20 * 500 - finished * 1_000, balance, "balance = initial + deposits - finished orders");
+    // 1000.00 pays 100 orders whatever the timing; the 100.00 deposited pays at most 10 more.
+    assertTrue(finished >= 100 && finished <= 110, "finished " + finished);
+  }
+}
