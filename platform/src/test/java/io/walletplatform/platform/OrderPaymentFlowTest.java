@@ -256,6 +256,31 @@ class OrderPaymentFlowTest {
   }
 
   @Test
+  void twoRelaysOnOneDatabasePublishEachRowOnceAndInOrder() {
+    Stack shared = stack("tworelays", PublishGate.OPEN);
+    Await.result(vertx.deployVerticle(new OutboxRelayVerticle(shared.orders().relay(), shared.registry(), PublishGate.OPEN)));
+    UUID userId = openAccount(shared, "1000.00");
+    List<String> created = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      created.add(placeOrder(shared, userId, "1.00"));
+    }
+    List<String> published = new java.util.concurrent.CopyOnWriteArrayList<>();
+    io.vertx.kafka.client.consumer.KafkaConsumer<String, String> reader = io.vertx.kafka.client.consumer.KafkaConsumer.create(vertx,
+        java.util.Map.of("bootstrap.servers", shared.orders().kafka().bootstrapServers(), "group.id", "reader-" + UUID.randomUUID(),
+            "auto.offset.reset", "earliest",
+            "key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer",
+            "value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer"));
+    reader.handler(record -> published.add(new JsonObject(record.value()).getString("orderId")));
+    Await.result(reader.subscribe(shared.orders().requestsTopic()));
+    Await.until("every order published", SETTLE, () -> published.containsAll(created));
+    for (String orderId : created) {
+      awaitFinal(shared, orderId);
+    }
+    Await.result(reader.close());
+    assertEquals(created, published, "each row once, in the order the orders were created (one key, one partition)");
+  }
+
+  @Test
   void twoHundredConcurrentOrdersAndTwentyDepositsNeverOverdrawAndAllSettle() {
     UUID userId = openAccount(stack, "1000.00");
     List<Future<HttpResponse<Buffer>>> requests = new ArrayList<>();
