@@ -55,7 +55,7 @@ public final class OperationWorkerMain {
         new HealthCheck("redis", () -> WalletCache.ping(redis)),
         new HealthCheck("kafka", () -> KafkaClients.probe(admin)));
     return runtime.vertx().createHttpServer()
-        .requestHandler(HttpFront.router(runtime.vertx(), List.of(), checks, runtime.registry()))
+        .requestHandler(HttpFront.builder(runtime.vertx(), runtime.registry()).healthChecks(checks).build())
         .listen(settings.http().port(), settings.http().host())
         .map(server -> server.actualPort());
   }

@@ -37,7 +37,7 @@ public final class Platform {
             () -> new HttpFrontVerticle(settings.http(), runtime.registry(), List.of(
                 WalletApi.factory(settings.wallet(), runtime.registry()),
                 PaymentsApi.factory(settings.payments()),
-                OrdersApi.factory(settings.orders()))),
+                OrdersApi.factory(settings.orders())), WebUi.addTo()),
             new DeploymentOptions().setInstances(settings.wallet().httpInstances())))
         .mapEmpty();
   }

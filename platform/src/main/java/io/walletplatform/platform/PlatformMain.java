@@ -23,6 +23,12 @@ public final class PlatformMain {
 
   public static void main(String[] args) {
     Config environment = Config.fromEnvironment();
+    boolean gateway = java.util.Arrays.asList(args).contains("--gateway")
+        || "gateway".equalsIgnoreCase(environment.get("PLATFORM_ROLE", "all-in-one"));
+    if (gateway) {
+      runGateway(environment);
+      return;
+    }
     Config config = environment.with(EmbeddedInfrastructure.DATA_DIR, environment.get(EmbeddedInfrastructure.DATA_DIR, "data"));
     EmbeddedInfrastructure infrastructure = EmbeddedInfrastructure.startMissing(config);
     ServiceRuntime runtime = ServiceRuntime.create();
@@ -43,6 +49,22 @@ public final class PlatformMain {
           log.error("platform failed to start", error);
           // Exit from a plain thread: the shutdown hook waits for the event loops this callback runs on.
           new Thread(() -> System.exit(1), "platform-exit").start();
+        });
+  }
+
+  /** Gateway role: no infrastructure, no services; forwards to the standalone services. */
+  private static void runGateway(Config config) {
+    GatewaySettings settings = GatewaySettings.from(config);
+    ServiceRuntime runtime = ServiceRuntime.create();
+    java.lang.Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        runtime.vertx().close().toCompletionStage().toCompletableFuture().join(), "gateway-stop"));
+    runtime.vertx().deployVerticle(() -> new GatewayVerticle(settings, runtime.registry()),
+            new io.vertx.core.DeploymentOptions().setInstances(Math.max(1, java.lang.Runtime.getRuntime().availableProcessors())))
+        .onSuccess(ignored -> log.info("gateway ready on http://localhost:{}/ forwarding to {}", settings.http().port(),
+            settings.healthTargets()))
+        .onFailure(error -> {
+          log.error("gateway failed to start", error);
+          new Thread(() -> System.exit(1), "gateway-exit").start();
         });
   }
 }

@@ -131,7 +131,10 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     OutputUnit root = invalid.getOutputUnit();
     List<OutputUnit> leaves = new ArrayList<>();
     collectLeaves(root, leaves);
+    // The validator lists an error for every schema level it passed through ("Property x does not
+    // match schema", "A subschema had errors", then the reason): per field, keep the deepest one.
     Map<String, FieldError> byField = new LinkedHashMap<>();
+    Map<String, Integer> depthByField = new LinkedHashMap<>();
     for (OutputUnit leaf : leaves) {
       String error = leaf.getError() == null ? "is invalid" : leaf.getError();
       String field;
@@ -148,7 +151,11 @@ public final class ProblemHandler implements Handler<RoutingContext> {
       if (field.isEmpty()) {
         field = "body";
       }
-      byField.putIfAbsent(field, new FieldError(field, describe(error)));
+      int depth = leaf.getKeywordLocation() == null ? 0 : leaf.getKeywordLocation().length();
+      if (depth >= depthByField.getOrDefault(field, -1)) {
+        depthByField.put(field, depth);
+        byField.put(field, new FieldError(field, describe(error)));
+      }
     }
     if (byField.isEmpty()) {
       String field = aboutParameter ? parameterName(message) : "body";

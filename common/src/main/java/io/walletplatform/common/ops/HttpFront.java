@@ -2,7 +2,9 @@ package io.walletplatform.common.ops;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -13,43 +15,160 @@ import io.walletplatform.common.http.ApiContract;
 import io.walletplatform.common.http.ProblemException;
 import io.walletplatform.common.http.ProblemHandler;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The router a process serves: its API contracts, {@code /health}, {@code /metrics},
- * {@code /openapi/<name>.yaml}, and problem+json for unknown routes and wrong methods.
- * The standalone services and the single entry point build theirs the same way.
+ * {@code /openapi/<name>.yaml}, Swagger UI at {@code /swagger/}, and problem+json for unknown
+ * routes and wrong methods. Standalone services, the single entry point and the gateway all
+ * build theirs here, so they answer the operational endpoints the same way.
  */
 public final class HttpFront {
 
   private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(2);
+  private static final String SWAGGER_UI = "META-INF/resources/webjars/swagger-ui/" + swaggerUiVersion() + "/";
 
-  private HttpFront() {
+  private final Vertx vertx;
+  private final PrometheusMeterRegistry registry;
+  private final List<ApiContract> apis = new ArrayList<>();
+  private final Map<String, Buffer> documents = new LinkedHashMap<>();
+  private final List<Consumer<Router>> beforeApis = new ArrayList<>();
+  private final List<Consumer<Router>> afterApis = new ArrayList<>();
+  private Handler<RoutingContext> health = ctx -> ctx.fail(404);
+
+  private HttpFront(Vertx vertx, PrometheusMeterRegistry registry) {
+    this.vertx = vertx;
+    this.registry = registry;
   }
 
-  public static Router router(Vertx vertx, List<ApiContract> apis, List<HealthCheck> checks,
-                              PrometheusMeterRegistry registry) {
+  public static HttpFront builder(Vertx vertx, PrometheusMeterRegistry registry) {
+    return new HttpFront(vertx, registry);
+  }
+
+  /** Serves an API: its routes and its document. */
+  public HttpFront serve(ApiContract api) {
+    apis.add(api);
+    documents.put(api.name(), api.document());
+    return this;
+  }
+
+  /** Publishes a contract without serving its routes (the gateway forwards them). */
+  public HttpFront document(String name, Buffer yaml) {
+    documents.put(name, yaml);
+    return this;
+  }
+
+  public HttpFront healthChecks(List<HealthCheck> checks) {
+    this.health = ctx -> health(vertx, ctx, checks);
+    return this;
+  }
+
+  public HttpFront health(Handler<RoutingContext> handler) {
+    this.health = handler;
+    return this;
+  }
+
+  /** Routes tried before the API routes (a proxy, say). */
+  public HttpFront before(Consumer<Router> routes) {
+    beforeApis.add(routes);
+    return this;
+  }
+
+  /** Routes tried after the API routes and before the problem fallback (static pages, say). */
+  public HttpFront after(Consumer<Router> routes) {
+    afterApis.add(routes);
+    return this;
+  }
+
+  public Router build() {
     Router router = Router.router(vertx);
-    router.get("/health").handler(ctx -> health(vertx, ctx, checks));
+    router.get("/health").handler(health);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+    documents.forEach((name, yaml) -> router.get("/openapi/" + name + ".yaml").handler(ctx -> ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml; charset=utf-8")
+        .end(yaml)));
+    if (!documents.isEmpty()) {
+      mountSwaggerUi(router);
+    }
+    beforeApis.forEach(routes -> routes.accept(router));
     for (ApiContract api : apis) {
-      router.get("/openapi/" + api.name() + ".yaml").handler(ctx -> ctx.response()
-          .putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml; charset=utf-8")
-          .end(api.document()));
       router.route("/*").subRouter(api.router());
     }
-    router.route().last().handler(ctx -> unmatched(ctx, apis));
+    afterApis.forEach(routes -> routes.accept(router));
+    router.route().last().handler(this::unmatched);
     router.route().failureHandler(new ProblemHandler());
     return router;
   }
 
-  private static void unmatched(RoutingContext ctx, List<ApiContract> apis) {
+  /** Swagger UI from its webjar, with a selector over this process's contracts; "Try it out" calls this host. */
+  private void mountSwaggerUi(Router router) {
+    JsonArray urls = new JsonArray();
+    documents.keySet().forEach(name -> urls.add(new JsonObject().put("url", "/openapi/" + name + ".yaml").put("name", name)));
+    String page = """
+        <!doctype html>
+        <html lang="en">
+        <head>
+          <meta charset="utf-8">
+          <title>API documentation</title>
+          <link rel="stylesheet" href="/swagger/swagger-ui.css">
+          <link rel="icon" type="image/png" href="/swagger/favicon-32x32.png">
+        </head>
+        <body>
+          <div id="swagger-ui"></div>
+          <script src="/swagger/swagger-ui-bundle.js"></script>
+          <script src="/swagger/swagger-ui-standalone-preset.js"></script>
+          <script>
+            window.ui = SwaggerUIBundle({
+              urls: %s,
+              dom_id: '#swagger-ui',
+              deepLinking: true,
+              presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
+              layout: 'StandaloneLayout'
+            });
+          </script>
+        </body>
+        </html>
+        """.formatted(urls.encode());
+    // Vert.x matches "/swagger" for "/swagger/" too: tell them apart by the path itself.
+    router.get("/swagger").handler(ctx -> {
+      if (ctx.request().path().endsWith("/")) {
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8").end(page);
+      } else {
+        ctx.redirect("/swagger/");
+      }
+    });
+    router.get("/swagger/index.html").handler(ctx -> ctx.redirect("/swagger/"));
+    router.get("/swagger/*").handler(new ClasspathAssets("/swagger/", SWAGGER_UI, List.of("swagger-ui-bundle.js",
+        "swagger-ui-standalone-preset.js", "swagger-ui.css", "favicon-32x32.png", "favicon-16x16.png")));
+  }
+
+  private static String swaggerUiVersion() {
+    try (InputStream in = HttpFront.class.getClassLoader()
+        .getResourceAsStream("META-INF/maven/org.webjars/swagger-ui/pom.properties")) {
+      if (in == null) {
+        throw new IllegalStateException("the swagger-ui webjar is not on the classpath");
+      }
+      Properties properties = new Properties();
+      properties.load(in);
+      return properties.getProperty("version");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void unmatched(RoutingContext ctx) {
     Set<String> allowed = new TreeSet<>();
     for (ApiContract api : apis) {
       allowed.addAll(api.methodsFor(ctx.request().path()));
@@ -67,7 +186,7 @@ public final class HttpFront {
   private static void health(Vertx vertx, RoutingContext ctx, List<HealthCheck> checks) {
     List<Future<JsonObject>> results = new ArrayList<>();
     for (HealthCheck check : checks) {
-      results.add(probe(vertx, check));
+      results.add(probe(check));
     }
     Future.join(results).onComplete(ignored -> {
       Map<String, JsonObject> byId = new LinkedHashMap<>();
@@ -75,27 +194,27 @@ public final class HttpFront {
         JsonObject entry = result.result();
         byId.merge(entry.getString("id"), entry, (first, second) -> "UP".equals(first.getString("status")) ? second : first);
       }
-      JsonArray entries = new JsonArray();
-      boolean up = true;
-      for (JsonObject entry : byId.values()) {
-        up &= "UP".equals(entry.getString("status"));
-        entries.add(entry);
-      }
-      ctx.response()
-          .setStatusCode(up ? 200 : 503)
-          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-          .end(new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", entries).encode());
+      respondHealth(ctx, new ArrayList<>(byId.values()));
     });
   }
 
-  private static Future<JsonObject> probe(Vertx vertx, HealthCheck check) {
+  /** Writes {@code {"status", "checks"}}: 200 when every check is UP, 503 naming the failing ones otherwise. */
+  public static void respondHealth(RoutingContext ctx, List<JsonObject> entries) {
+    boolean up = entries.stream().allMatch(entry -> "UP".equals(entry.getString("status")));
+    ctx.response()
+        .setStatusCode(up ? 200 : 503)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", new JsonArray(entries)).encode());
+  }
+
+  private static Future<JsonObject> probe(HealthCheck check) {
     Future<?> probe;
     try {
       probe = check.probe().get();
     } catch (RuntimeException e) {
       probe = Future.failedFuture(e);
     }
-    return probe.timeout(HEALTH_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+    return probe.timeout(HEALTH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
         .map(ok -> new JsonObject().put("id", check.id()).put("status", "UP"))
         .otherwise(error -> new JsonObject().put("id", check.id()).put("status", "DOWN")
             .put("error", String.valueOf(error.getMessage())));

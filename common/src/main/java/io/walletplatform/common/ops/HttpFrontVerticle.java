@@ -9,6 +9,7 @@ import io.walletplatform.common.config.HttpSettings;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Serves API modules on one port with {@link HttpFront}: a standalone service serves its own
@@ -19,13 +20,21 @@ public final class HttpFrontVerticle extends VerticleBase {
   private final HttpSettings settings;
   private final PrometheusMeterRegistry registry;
   private final List<ApiModule.Factory> factories;
+  private final Consumer<HttpFront> customization;
   private final List<ApiModule> modules = new ArrayList<>();
   private HttpServer server;
 
   public HttpFrontVerticle(HttpSettings settings, PrometheusMeterRegistry registry, List<ApiModule.Factory> factories) {
+    this(settings, registry, factories, front -> { });
+  }
+
+  /** @param customization adds routes to the front, such as the web UI of the single entry point */
+  public HttpFrontVerticle(HttpSettings settings, PrometheusMeterRegistry registry, List<ApiModule.Factory> factories,
+                           Consumer<HttpFront> customization) {
     this.settings = settings;
     this.registry = registry;
     this.factories = List.copyOf(factories);
+    this.customization = customization;
   }
 
   @Override
@@ -40,10 +49,11 @@ public final class HttpFrontVerticle extends VerticleBase {
     return created.compose(ignored -> {
       List<HealthCheck> checks = new ArrayList<>();
       modules.forEach(module -> checks.addAll(module.healthChecks()));
+      HttpFront front = HttpFront.builder(vertx, registry).healthChecks(checks);
+      modules.forEach(module -> front.serve(module.contract()));
+      customization.accept(front);
       server = vertx.createHttpServer(new HttpServerOptions().setHost(settings.host()).setPort(settings.port()));
-      return server
-          .requestHandler(HttpFront.router(vertx, modules.stream().map(ApiModule::contract).toList(), checks, registry))
-          .listen();
+      return server.requestHandler(front.build()).listen();
     });
   }
 

@@ -1,0 +1,25 @@
+# One image per service, built from its fat jar: docker build --build-arg MODULE=wallet-api .
+# MODULE is one of wallet-api, operation-worker, payments-api, orders-api, platform (the gateway).
+FROM eclipse-temurin:17-jdk AS build
+ARG MODULE
+WORKDIR /src
+COPY .mvn .mvn
+COPY mvnw pom.xml ./
+COPY common common
+COPY migrations migrations
+COPY embedded-infra embedded-infra
+COPY wallet-api wallet-api
+COPY operation-worker operation-worker
+COPY payments-api payments-api
+COPY orders-api orders-api
+COPY platform platform
+RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q package -DskipTests -pl ${MODULE} -am \
+ && cp ${MODULE}/target/${MODULE}.jar /app.jar
+
+FROM eclipse-temurin:17-jre
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
+RUN useradd --system --uid 10001 app
+USER app
+COPY --from=build /app.jar /app/app.jar
+ENV JAVA_OPTS="-XX:MaxRAMPercentage=75"
+ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/app.jar \"$@\"", "--"]

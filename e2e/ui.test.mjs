@@ -1,0 +1,103 @@
+// Drives the web UI in headless Chromium as a person would: wallets, orders and a bad amount.
+// BASE_URL is the running platform; SCREENSHOT_DIR receives what the browser showed.
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+
+const base = process.env.BASE_URL;
+const shots = process.env.SCREENSHOT_DIR || 'screenshots';
+mkdirSync(shots, { recursive: true });
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+});
+const page = await browser.newPage({ viewport: { width: 1440, height: 1100 } });
+page.setDefaultTimeout(15000);
+let passed = 0;
+let failed = 0;
+
+async function step(name, body) {
+  try {
+    await body();
+    passed++;
+    console.log(`ok - ${name}`);
+  } catch (error) {
+    failed++;
+    console.log(`not ok - ${name}: ${error.message.split('\n')[0]}`);
+    await page.screenshot({ path: `${shots}/failed-${passed + failed}.png`, fullPage: true }).catch(() => {});
+  }
+}
+
+const text = (selector) => page.locator(selector).textContent();
+async function waitForText(selector, expected) {
+  await page.waitForFunction(([s, e]) => document.querySelector(s)?.textContent?.includes(e), [selector, expected]);
+}
+
+await page.goto(`${base}/`);
+
+await step('create a wallet, deposit and see the balance change', async () => {
+  await page.getByLabel('Initial balance').first().fill('10.00');
+  await page.getByRole('button', { name: 'Create wallet' }).click();
+  await waitForText('#wallet-balance', '10.00');
+  await page.getByLabel('Deposit').check();
+  await page.locator('#operation-amount').fill('5.25');
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await waitForText('#wallet-balance', '15.25');
+  await page.locator('#operations .status-COMPLETED').first().waitFor();
+});
+
+await step('a withdrawal beyond the balance ends FAILED with its reason', async () => {
+  await page.getByLabel('Withdraw').check();
+  await page.locator('#operation-amount').fill('100.00');
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await waitForText('#operations tbody', 'FAILED (INSUFFICIENT_FUNDS)');
+  if ((await text('#wallet-balance')) !== '15.25') throw new Error('the balance changed');
+  await page.screenshot({ path: `${shots}/wallets.png`, fullPage: true });
+});
+
+await step('open an account, top up, place an order and see it FINISHED', async () => {
+  await page.locator('#account-initial').fill('500.00');
+  await page.getByRole('button', { name: 'Open account' }).click();
+  await waitForText('#account-balance', '500.00');
+  await page.locator('#deposit-amount').fill('300.00');
+  await page.getByRole('button', { name: 'Top up' }).click();
+  await waitForText('#account-balance', '800.00');
+  await page.locator('#order-amount').fill('200.00');
+  await page.locator('#order-description').fill('A book');
+  await page.getByRole('button', { name: 'Place order' }).click();
+  await page.locator('#orders .status-FINISHED').first().waitFor();
+  await waitForText('#account-balance', '600.00');
+  await waitForText('#transactions tbody', 'PAYMENT');
+});
+
+await step('an invalid amount shows the problem next to its form', async () => {
+  await page.locator('#order-amount').fill('1.001');
+  await page.getByRole('button', { name: 'Place order' }).click();
+  await waitForText('#create-order .error', 'amount must have at most 2 fractional digits');
+  await page.locator('#operation-amount').fill('-5');
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await waitForText('#submit-operation .error', 'amount');
+  await page.screenshot({ path: `${shots}/ui.png`, fullPage: true });
+});
+
+await step('Swagger UI offers the three contracts and Try it out works', async () => {
+  await page.goto(`${base}/swagger/`);
+  const options = await page.locator('.topbar select option').allTextContents();
+  for (const name of ['wallet-api', 'payments-api', 'orders-api']) {
+    if (!options.includes(name)) throw new Error(`${name} not in ${options}`);
+  }
+  await page.locator('.opblock-summary-path').first().waitFor();
+  await page.screenshot({ path: `${shots}/swagger.png` });
+  // "Try it out" against this platform: create a wallet from the documentation page.
+  const createWallet = page.locator('.opblock-post').filter({ hasText: 'Create a wallet' });
+  await createWallet.locator('.opblock-summary').click();
+  await createWallet.getByRole('button', { name: 'Try it out' }).click();
+  await createWallet.getByRole('button', { name: 'Execute' }).click();
+  const status = await createWallet.locator('.live-responses-table tbody .response-col_status').first().textContent();
+  if (!status.includes('201')) throw new Error(`Try it out answered ${status}`);
+});
+
+await browser.close();
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

@@ -1,0 +1,35 @@
+package io.walletplatform.platform;
+
+import io.walletplatform.common.config.Config;
+import io.walletplatform.common.config.HttpSettings;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The gateway's port and where the standalone services are. The contracts it publishes come from
+ * its own jar, the same documents the services were built from.
+ */
+public record GatewaySettings(HttpSettings http, URI walletApi, URI paymentsApi, URI ordersApi, URI operationWorker) {
+
+  public static GatewaySettings from(Config config) {
+    return new GatewaySettings(HttpSettings.from(config, "PLATFORM_PORT", 8080),
+        URI.create(config.get("WALLET_API_URL", "http://localhost:8081")),
+        URI.create(config.get("PAYMENTS_API_URL", "http://localhost:8082")),
+        URI.create(config.get("ORDERS_API_URL", "http://localhost:8083")),
+        config.find("OPERATION_WORKER_URL").map(URI::create).orElse(null));
+  }
+
+  /** The services whose {@code /health} the gateway reports, by name. */
+  public Map<String, URI> healthTargets() {
+    Map<String, URI> targets = new LinkedHashMap<>();
+    targets.put("wallet-api", walletApi);
+    targets.put("payments-api", paymentsApi);
+    targets.put("orders-api", ordersApi);
+    if (operationWorker != null) {
+      targets.put("operation-worker", operationWorker);
+    }
+    return targets;
+  }
+}

@@ -1,0 +1,108 @@
+package io.walletplatform.platform;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.proxy.handler.ProxyHandler;
+import io.vertx.httpproxy.HttpProxy;
+import io.walletplatform.common.ops.HttpFront;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The single entry point of a deployment of separate services: forwards the API paths to the
+ * services with vertx-http-proxy, publishes their contracts with Swagger UI, serves the web UI,
+ * and reports the services' health as its own.
+ */
+public final class GatewayVerticle extends VerticleBase {
+
+  private static final long HEALTH_TIMEOUT_MS = 2_000;
+  private static final List<String> CONTRACTS = List.of("wallet-api", "payments-api", "orders-api");
+
+  private final GatewaySettings settings;
+  private final PrometheusMeterRegistry registry;
+  private HttpClient proxyClient;
+  private WebClient healthClient;
+  private HttpServer server;
+
+  public GatewayVerticle(GatewaySettings settings, PrometheusMeterRegistry registry) {
+    this.settings = settings;
+    this.registry = registry;
+  }
+
+  @Override
+  public Future<?> start() {
+    proxyClient = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2_000).setKeepAlive(true),
+        new PoolOptions().setHttp1MaxSize(256));
+    healthClient = WebClient.create(vertx);
+    HttpFront front = HttpFront.builder(vertx, registry)
+        .health(this::health)
+        .before(this::forward);
+    WebUi.addTo().accept(front);
+    List<Future<?>> documents = new ArrayList<>();
+    for (String name : CONTRACTS) {
+      documents.add(vertx.fileSystem().readFile("openapi/" + name + ".yaml").onSuccess(yaml -> front.document(name, yaml)));
+    }
+    return Future.all(documents).compose(ignored -> {
+      server = vertx.createHttpServer(new HttpServerOptions().setHost(settings.http().host()).setPort(settings.http().port()));
+      return server.requestHandler(front.build()).listen();
+    });
+  }
+
+  private void forward(Router router) {
+    router.route("/api/v1/wallet*").handler(ProxyHandler.create(proxyTo(settings.walletApi())));
+    router.route("/api/v1/accounts*").handler(ProxyHandler.create(proxyTo(settings.paymentsApi())));
+    router.route("/api/v1/orders*").handler(ProxyHandler.create(proxyTo(settings.ordersApi())));
+  }
+
+  private HttpProxy proxyTo(URI service) {
+    return HttpProxy.reverseProxy(proxyClient).origin(service.getPort(), service.getHost());
+  }
+
+  private void health(RoutingContext ctx) {
+    List<Future<JsonObject>> probes = new ArrayList<>();
+    for (Map.Entry<String, URI> target : settings.healthTargets().entrySet()) {
+      URI uri = target.getValue();
+      probes.add(healthClient.get(uri.getPort(), uri.getHost(), "/health").timeout(HEALTH_TIMEOUT_MS).send()
+          .map(response -> {
+            JsonObject entry = new JsonObject().put("id", target.getKey())
+                .put("status", response.statusCode() == 200 ? "UP" : "DOWN");
+            try {
+              entry.put("checks", response.bodyAsJsonObject().getJsonArray("checks"));
+            } catch (RuntimeException notJson) {
+              entry.put("error", "health answered " + response.statusCode());
+            }
+            return entry;
+          })
+          .otherwise(error -> new JsonObject().put("id", target.getKey()).put("status", "DOWN")
+              .put("error", String.valueOf(error.getMessage()))));
+    }
+    Future.join(probes).onComplete(ignored ->
+        HttpFront.respondHealth(ctx, probes.stream().map(Future::result).toList()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    return closed.compose(ignored -> {
+      healthClient.close();
+      return proxyClient.close();
+    });
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+}
