@@ -16,7 +16,15 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
 
-port=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+# Below the ephemeral range: the platform binds ~20 s from now, after its embedded servers start.
+port=$(node -e "
+const net = require('net');
+(function tryPort() {
+  const port = 20000 + Math.floor(Math.random() * 12000);
+  const s = net.createServer();
+  s.once('error', tryPort);
+  s.listen(port, '127.0.0.1', () => s.close(() => console.log(port)));
+})();")
 data=$(mktemp -d)
 PLATFORM_PORT=$port EMBEDDED_DATA_DIR=$data EMBEDDED_PG_DURABLE=false HTTP_INSTANCES=2 \
   java -Xmx768m -jar "$jar" > "$out/platform.log" 2>&1 &

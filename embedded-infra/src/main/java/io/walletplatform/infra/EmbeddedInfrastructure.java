@@ -21,7 +21,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -73,7 +72,7 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
         filled.put(PgSettings.URL, "postgresql://postgres:postgres@127.0.0.1:" + postgres.getPort());
       }
       if (config.find(RedisSettings.URL).isEmpty()) {
-        int port = freePort();
+        int port = FreePorts.pick();
         RedisServer redis = RedisServer.newRedisServer()
             .bind("127.0.0.1")
             .port(port)
@@ -86,8 +85,8 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
         filled.put(RedisSettings.URL, "redis://127.0.0.1:" + port);
       }
       if (config.find(KafkaSettings.BOOTSTRAP_SERVERS).isEmpty()) {
-        int port = freePort();
-        KafkaRaftServer kafka = startKafka(directory(dataDir, "kafka", temporary), port, freePort());
+        int port = FreePorts.pick();
+        KafkaRaftServer kafka = startKafka(directory(dataDir, "kafka", temporary), port, FreePorts.pick());
         started.add(() -> {
           kafka.shutdown();
           kafka.awaitShutdown();
@@ -182,13 +181,6 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
     Path directory = Files.createTempDirectory("wallet-platform-" + name + "-");
     temporary.add(directory);
     return directory;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    }
   }
 
   private static void deleteRecursively(Path directory) {

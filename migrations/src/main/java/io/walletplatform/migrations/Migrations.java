@@ -40,6 +40,7 @@ public final class Migrations {
   public static final String ORDERS = "db/orders/changelog-master.yaml";
 
   private static final Logger log = LoggerFactory.getLogger(Migrations.class);
+  private static final long MIGRATION_LOCK = 0x6d6967726174L;
 
   static {
     // Liquibase would otherwise call home on every run.
@@ -60,9 +61,14 @@ public final class Migrations {
   }
 
   /** Blocking form, for tools and tests that are not on an event loop. */
-  public static synchronized void migrate(PgSettings settings, String changelog) throws Exception {
+  public static void migrate(PgSettings settings, String changelog) throws Exception {
     createDatabaseIfMissing(settings);
     try (Connection connection = DriverManager.getConnection(settings.jdbcUrl(), credentials(settings))) {
+      // Processes that start together (a service and its workers) would race on Liquibase's own
+      // tables before its lock exists; a session advisory lock makes them take turns.
+      try (Statement lock = connection.createStatement()) {
+        lock.execute("SELECT pg_advisory_lock(" + MIGRATION_LOCK + ")");
+      }
       Database database = DatabaseFactory.getInstance()
           .findCorrectDatabaseImplementation(new JdbcConnection(connection));
       Map<String, Object> scope = Map.of(
@@ -91,7 +97,8 @@ public final class Migrations {
         create.execute("CREATE DATABASE " + settings.database());
         log.info("created database {}", settings.database());
       } catch (SQLException e) {
-        if (!"42P04".equals(e.getSQLState())) {
+        // 42P04: created meanwhile; 23505: two CREATE DATABASE of the same name raced in the catalog.
+        if (!"42P04".equals(e.getSQLState()) && !"23505".equals(e.getSQLState())) {
           throw e;
         }
       }

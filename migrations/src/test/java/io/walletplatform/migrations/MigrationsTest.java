@@ -29,6 +29,27 @@ class MigrationsTest {
   }
 
   @Test
+  void servicesStartingTogetherMigrateOneFreshDatabaseOnce() throws Exception {
+    PgSettings settings = PgSettings.from(IsolatedConfig.create("together"), "WALLET_DB_NAME", "wallet");
+    java.util.concurrent.ExecutorService starting = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<?>> runs = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        runs.add(starting.submit(() -> {
+          Migrations.migrate(settings, Migrations.WALLET);
+          return null;
+        }));
+      }
+      for (java.util.concurrent.Future<?> run : runs) {
+        run.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } finally {
+      starting.shutdownNow();
+    }
+    assertEquals(List.of("001-wallets", "001-wallet-operations"), appliedChangesets(settings));
+  }
+
+  @Test
   void thePaymentsAndOrdersDatabasesGetTheirTablesAndTheSharedOutboxInboxAndKeys() throws Exception {
     var config = IsolatedConfig.create("services");
     for (String[] database : new String[][] {{"PAYMENTS_DB_NAME", Migrations.PAYMENTS, "accounts"},

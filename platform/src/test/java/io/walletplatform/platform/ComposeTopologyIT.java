@@ -6,6 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.walletplatform.common.config.Config;
+import io.walletplatform.infra.FreePorts;
 import io.walletplatform.infra.SharedInfrastructure;
 import io.walletplatform.infra.testing.ApiClient;
 import io.walletplatform.infra.testing.Await;
@@ -18,7 +19,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,10 +57,10 @@ class ComposeTopologyIT {
     Config infrastructure = SharedInfrastructure.config();
     Map<String, Map<String, String>> compose = composeEnvironments();
     for (String service : List.of("wallet-api", "payments-api", "orders-api", "gateway")) {
-      ports.put(service, freePort());
+      ports.put(service, FreePorts.pick());
     }
-    ports.put("operation-worker-1", freePort());
-    ports.put("operation-worker-2", freePort());
+    ports.put("operation-worker-1", FreePorts.pick());
+    ports.put("operation-worker-2", FreePorts.pick());
 
     launch("wallet-api", "wallet-api", compose.get("wallet-api"), infrastructure);
     launch("operation-worker-1", "operation-worker", compose.get("operation-worker"), infrastructure);
@@ -154,12 +154,6 @@ class ComposeTopologyIT {
         throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see target/topology-logs/" + name + ".log");
       }
     });
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   private static long minor(JsonObject json, String field) {

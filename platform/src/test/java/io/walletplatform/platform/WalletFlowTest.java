@@ -18,6 +18,7 @@ import io.vertx.sqlclient.Tuple;
 import io.walletplatform.common.config.Config;
 import io.walletplatform.common.db.PgPools;
 import io.walletplatform.common.ops.ServiceRuntime;
+import io.walletplatform.infra.FreePorts;
 import io.walletplatform.infra.testing.Await;
 import io.walletplatform.infra.testing.IsolatedConfig;
 import org.junit.jupiter.api.AfterAll;
@@ -27,7 +28,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -64,7 +64,7 @@ class WalletFlowTest {
   static void start() throws IOException {
     runtime = ServiceRuntime.create();
     vertx = runtime.vertx();
-    Config config = IsolatedConfig.create("platform").with("PLATFORM_PORT", Integer.toString(freePort()))
+    Config config = IsolatedConfig.create("platform").with("PLATFORM_PORT", Integer.toString(FreePorts.pick()))
         .with("HTTP_INSTANCES", "2");
     settings = PlatformSettings.from(config);
     Await.result(Platform.deploy(runtime, settings), Duration.ofSeconds(60));
@@ -77,12 +77,6 @@ class WalletFlowTest {
   @AfterAll
   static void stop() {
     Await.result(vertx.close());
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   private static Future<HttpResponse<Buffer>> submit(UUID walletId, String type, String amount, UUID operationId) {
