@@ -236,7 +236,7 @@ class OrderPaymentFlowTest {
     Await.result(vertx.undeploy(down.ordersMessaging().relay()));
     var unreachable = new io.walletplatform.common.outbox.OutboxRelaySettings(down.orders().relay().pg(),
         new io.walletplatform.common.config.KafkaSettings("127.0.0.1:1", 1, (short) 1, Duration.ofMillis(1_500)),
-        "orders", Duration.ofMillis(200), 100, Duration.ofMinutes(10), Duration.ofHours(24));
+        "orders", Duration.ofMillis(200), 100, Duration.ofMinutes(10), Duration.ofHours(24), Duration.ofMinutes(1));
     String brokenRelay = Await.result(vertx.deployVerticle(new OutboxRelayVerticle(unreachable, down.registry(), PublishGate.OPEN)));
 
     UUID userId = openAccount(down, "20.00");
@@ -253,6 +253,23 @@ class OrderPaymentFlowTest {
     Await.result(vertx.deployVerticle(new OutboxRelayVerticle(down.orders().relay(), down.registry(), PublishGate.OPEN)));
     assertEquals("FINISHED", awaitFinal(down, orderId).getString("status"));
     assertEquals(1_500, balanceMinor(down, userId));
+  }
+
+  @Test
+  void publishedOutboxRowsAreDeletedAfterTheirRetention() {
+    Stack tidy = stack("tidy", PublishGate.OPEN);
+    Await.result(vertx.undeploy(tidy.ordersMessaging().relay()));
+    var settings = tidy.orders().relay();
+    var shortRetention = new io.walletplatform.common.outbox.OutboxRelaySettings(settings.pg(), settings.kafka(),
+        settings.name(), Duration.ofMillis(100), settings.batchSize(), Duration.ZERO, settings.idempotencyRetention(),
+        Duration.ofMillis(100));
+    Await.result(vertx.deployVerticle(new OutboxRelayVerticle(shortRetention, tidy.registry(), PublishGate.OPEN)));
+    UUID userId = openAccount(tidy, "10.00");
+    for (int i = 0; i < 5; i++) {
+      assertEquals("FINISHED", awaitFinal(tidy, placeOrder(tidy, userId, "1.00")).getString("status"));
+    }
+    Await.until("the orders outbox is empty again", SETTLE, () -> Await.result(tidy.ordersDb()
+        .query("SELECT count(*) FROM outbox").execute()).iterator().next().getLong(0) == 0);
   }
 
   @Test

@@ -13,9 +13,11 @@ import java.time.Duration;
  * @param batchSize            rows published per round trip
  * @param publishedRetention   how long published rows stay before they are deleted
  * @param idempotencyRetention how long Idempotency-Key records are kept (at least 24 h)
+ * @param cleanupInterval      how often expired rows are deleted
  */
 public record OutboxRelaySettings(PgSettings pg, KafkaSettings kafka, String name, Duration sweepInterval,
-                                  int batchSize, Duration publishedRetention, Duration idempotencyRetention) {
+                                  int batchSize, Duration publishedRetention, Duration idempotencyRetention,
+                                  Duration cleanupInterval) {
 
   public static OutboxRelaySettings from(Config config, PgSettings pg, String name) {
     return new OutboxRelaySettings(pg, KafkaSettings.from(config), name,
@@ -23,6 +25,7 @@ public record OutboxRelaySettings(PgSettings pg, KafkaSettings kafka, String nam
         config.getInt("OUTBOX_BATCH_SIZE", 500, 1, 10_000),
         config.getMillis("OUTBOX_PUBLISHED_RETENTION_MS", Duration.ofMinutes(10).toMillis(), 0, Duration.ofDays(30).toMillis()),
         config.getMillis("IDEMPOTENCY_KEY_RETENTION_MS", Duration.ofHours(24).toMillis(), Duration.ofHours(24).toMillis(),
-            Duration.ofDays(30).toMillis()));
+            Duration.ofDays(30).toMillis()),
+        config.getMillis("OUTBOX_CLEANUP_INTERVAL_MS", 60_000, 10, Duration.ofDays(1).toMillis()));
   }
 }

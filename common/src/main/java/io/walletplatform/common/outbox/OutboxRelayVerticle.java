@@ -36,7 +36,6 @@ public final class OutboxRelayVerticle extends VerticleBase {
   public static final String CHANNEL = "outbox";
 
   private static final Logger log = LoggerFactory.getLogger(OutboxRelayVerticle.class);
-  private static final long CLEANUP_INTERVAL_MS = 60_000;
 
   private final OutboxRelaySettings settings;
   private final MeterRegistry registry;
@@ -173,7 +172,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
   /** Keeps the tables bounded: published rows and expired Idempotency-Key records go. */
   private Future<Void> cleanup() {
     long now = System.currentTimeMillis();
-    if (now - lastCleanupMs < CLEANUP_INTERVAL_MS) {
+    if (now - lastCleanupMs < settings.cleanupInterval().toMillis()) {
       return Future.succeededFuture();
     }
     lastCleanupMs = now;
