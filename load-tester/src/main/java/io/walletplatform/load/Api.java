@@ -1,0 +1,88 @@
+package io.walletplatform.load;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The deployment under test, reached over HTTP only: the tool works against any deployment. */
+final class Api {
+
+  private final WebClient client;
+  private final long timeoutMs;
+
+  Api(Vertx vertx, URI base, int connections, long timeoutMs) {
+    this.timeoutMs = timeoutMs;
+    this.client = WebClient.create(vertx, new WebClientOptions()
+            .setDefaultHost(base.getHost())
+            .setDefaultPort(base.getPort() > 0 ? base.getPort() : 80)
+            .setKeepAlive(true)
+            .setTcpNoDelay(true),
+        new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
+  }
+
+  Future<HttpResponse<Buffer>> post(String path, String json) {
+    return client.post(path).timeout(timeoutMs).putHeader("content-type", "application/json").sendBuffer(Buffer.buffer(json));
+  }
+
+  Future<HttpResponse<Buffer>> post(String path, String json, String idempotencyKey) {
+    return client.post(path).timeout(timeoutMs).putHeader("content-type", "application/json")
+        .putHeader("Idempotency-Key", idempotencyKey).sendBuffer(Buffer.buffer(json));
+  }
+
+  Future<HttpResponse<Buffer>> get(String path) {
+    return client.get(path).timeout(timeoutMs).send();
+  }
+
+  /** Every item of a paged list, oldest first (the API lists newest first). */
+  Future<List<JsonObject>> all(String path) {
+    return page(path, null, new ArrayList<>()).map(items -> {
+      java.util.Collections.reverse(items);
+      return items;
+    });
+  }
+
+  private Future<List<JsonObject>> page(String path, String cursor, List<JsonObject> items) {
+    String separator = path.contains("?") ? "&" : "?";
+    return get(path + separator + "limit=500" + (cursor == null ? "" : "&cursor=" + cursor)).compose(response -> {
+      if (response.statusCode() != 200) {
+        return Future.failedFuture("GET " + path + " answered " + response.statusCode() + ": " + response.bodyAsString());
+      }
+      JsonObject body = response.bodyAsJsonObject();
+      JsonArray page = body.getJsonArray("items");
+      page.forEach(item -> items.add((JsonObject) item));
+      String next = body.getString("nextCursor");
+      return next == null ? Future.succeededFuture(items) : page(path, next, items);
+    });
+  }
+
+  /** The problem code of an error response, or the status when the body is not a problem. */
+  static String errorCode(HttpResponse<Buffer> response) {
+    try {
+      String code = response.bodyAsJsonObject().getString("code");
+      return code != null ? code : "HTTP_" + response.statusCode();
+    } catch (RuntimeException notJson) {
+      return "HTTP_" + response.statusCode();
+    }
+  }
+
+  /** A JSON amount (text as the server wrote it) in minor units. */
+  static long minor(JsonObject json, String field) {
+    Object value = json.getValue(field);
+    return value == null ? 0 : new BigDecimal(value.toString()).movePointRight(2).longValueExact();
+  }
+
+  static String amount(long minor) {
+    return BigDecimal.valueOf(minor, 2).toPlainString();
+  }
+}

@@ -1,0 +1,98 @@
+package io.walletplatform.load;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import org.HdrHistogram.Histogram;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
+
+/**
+ * An open-model load: requests start on a fixed schedule whether or not earlier ones have
+ * finished, and each one's latency is measured from the time it was <em>meant</em> to start, so a
+ * stall shows up in full instead of silently slowing the generator (no coordinated omission).
+ * The warm-up is sent but not measured.
+ */
+final class OpenLoop {
+
+  /** What one request produced: accepted or not, and the error code when not. */
+  record Outcome(boolean accepted, String errorCode) {
+    static final Outcome OK = new Outcome(true, null);
+  }
+
+  /** One second of the run. */
+  static final class Second {
+    long offered;
+    long accepted;
+    long errors;
+    final Histogram latency = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
+  }
+
+  final Histogram latencyMicros = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
+  final Map<Long, Second> seconds = new TreeMap<>();
+  final Map<String, Long> errorsByCode = new TreeMap<>();
+  long offered;
+  long accepted;
+  long measuredAccepted;
+  long startedNanos;
+  long measuredNanos;
+
+  /**
+   * Runs {@code rate} requests per second for warm-up plus duration. {@code request} gets the
+   * request's sequence number and must complete with its outcome.
+   */
+  Future<Void> run(Vertx vertx, double rate, Duration warmUp, Duration duration, LongFunction<Future<Outcome>> request) {
+    Promise<Void> done = Promise.promise();
+    long intervalNanos = (long) (1_000_000_000L / rate);
+    long total = (long) (rate * (warmUp.toMillis() + duration.toMillis()) / 1000.0);
+    long warmUpCount = (long) (rate * warmUp.toMillis() / 1000.0);
+    startedNanos = System.nanoTime();
+    measuredNanos = duration.toNanos();
+    long[] next = {0};
+    long[] finished = {0};
+    List<Long> timers = new ArrayList<>();
+    timers.add(vertx.setPeriodic(1, id -> {
+      long now = System.nanoTime();
+      while (next[0] < total && startedNanos + next[0] * intervalNanos <= now) {
+        long sequence = next[0]++;
+        long intended = startedNanos + sequence * intervalNanos;
+        boolean measured = sequence >= warmUpCount;
+        offered++;
+        Future<Outcome> outcome;
+        try {
+          outcome = request.apply(sequence);
+        } catch (RuntimeException e) {
+          outcome = Future.succeededFuture(new Outcome(false, e.getClass().getSimpleName()));
+        }
+        outcome.otherwise(error -> new Outcome(false, error.getClass().getSimpleName())).onSuccess(result -> {
+          long latency = Math.max(0, (System.nanoTime() - intended) / 1_000);
+          Second second = seconds.computeIfAbsent((intended - startedNanos) / 1_000_000_000L, s -> new Second());
+          second.offered++;
+          if (result.accepted()) {
+            accepted++;
+            second.accepted++;
+            if (measured) {
+              measuredAccepted++;
+              latencyMicros.recordValue(Math.min(latency, latencyMicros.getHighestTrackableValue()));
+            }
+            second.latency.recordValue(Math.min(latency, second.latency.getHighestTrackableValue()));
+          } else {
+            second.errors++;
+            errorsByCode.merge(result.errorCode(), 1L, Long::sum);
+          }
+          if (++finished[0] == total) {
+            timers.forEach(vertx::cancelTimer);
+            done.tryComplete();
+          }
+        });
+      }
+    }));
+    return done.future();
+  }
+}

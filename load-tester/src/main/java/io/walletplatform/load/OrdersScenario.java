@@ -1,0 +1,209 @@
+package io.walletplatform.load;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.HdrHistogram.Histogram;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Orders at a constant rate across users while deposits run, then an audit: every order final,
+ * each FINISHED order debited exactly once and no FAILED one, balances that add up and never go
+ * below zero.
+ */
+final class OrdersScenario {
+
+  static final String HELP = """
+      orders: constant-rate orders while deposits run, then an audit.
+        --users N               accounts to open (20)
+        --rate N                orders per second in total (200)
+        --deposit-rate N        deposits per second in total (5)
+        --duration 60s          measured duration
+        --warmup 5s             unmeasured warm-up at the same rates
+        --amount 1.00           amount of each order
+        --deposit-amount 5.00   amount of each deposit
+        --initial-balance 100   balance of each new account
+        --settle-timeout 120s   how long to wait for every order to be final""";
+
+  private final Vertx vertx;
+  private final Api api;
+  private final Options options;
+
+  OrdersScenario(Vertx vertx, Api api, Options options) {
+    this.vertx = vertx;
+    this.api = api;
+    this.options = options;
+  }
+
+  Future<Report> run() {
+    int userCount = options.integer("users", 20, 1, 100_000);
+    int rate = options.integer("rate", 200, 1, 1_000_000);
+    int depositRate = options.integer("deposit-rate", 5, 0, 1_000_000);
+    Duration duration = options.duration("duration", "60s");
+    Duration warmUp = options.duration("warmup", "5s");
+    long amount = options.amountMinor("amount", "1.00");
+    long depositAmount = options.amountMinor("deposit-amount", "5.00");
+    long initialMinor = options.amountMinor("initial-balance", "100.00");
+    Duration settleTimeout = options.duration("settle-timeout", "120s");
+
+    Report report = new Report("orders", Map.of("users", userCount, "ordersPerSecond", rate, "depositsPerSecond", depositRate,
+        "durationSeconds", duration.toSeconds(), "warmUpSeconds", warmUp.toSeconds(), "amount", Api.amount(amount)));
+    List<UUID> users = new ArrayList<>();
+    Map<UUID, Integer> orderUser = new HashMap<>();
+    long[] deposited = new long[userCount];
+    Random random = new Random(7);
+    OpenLoop orders = new OpenLoop();
+    OpenLoop deposits = new OpenLoop();
+
+    Future<Void> opened = Future.succeededFuture();
+    for (int i = 0; i < userCount; i++) {
+      UUID userId = UUID.randomUUID();
+      opened = opened.compose(ignored -> api.post("/api/v1/accounts", "{\"userId\":\"" + userId + "\",\"initialBalance\":"
+              + Api.amount(initialMinor) + "}")
+          .compose(response -> response.statusCode() == 201 ? Future.succeededFuture(users.add(userId))
+              : Future.failedFuture("opening an account answered " + response.statusCode()))
+          .mapEmpty());
+    }
+    return opened.compose(ignored -> {
+          Future<Void> orderLoad = orders.run(vertx, rate, warmUp, duration, sequence -> {
+            int user = (int) (sequence % userCount);
+            return api.post("/api/v1/orders", "{\"userId\":\"" + users.get(user) + "\",\"amount\":" + Api.amount(amount)
+                    + ",\"description\":\"load " + sequence + "\"}", UUID.randomUUID().toString())
+                .map(response -> {
+                  if (response.statusCode() != 201) {
+                    return new OpenLoop.Outcome(false, Api.errorCode(response));
+                  }
+                  orderUser.put(UUID.fromString(response.bodyAsJsonObject().getString("orderId")), user);
+                  return OpenLoop.Outcome.OK;
+                });
+          });
+          Future<Void> depositLoad = depositRate == 0 ? Future.succeededFuture()
+              : deposits.run(vertx, depositRate, warmUp, duration, sequence -> {
+                int user = random.nextInt(userCount);
+                return api.post("/api/v1/accounts/" + users.get(user) + "/deposits", "{\"amount\":" + Api.amount(depositAmount) + "}",
+                        UUID.randomUUID().toString())
+                    .map(response -> {
+                      if (response.statusCode() != 200) {
+                        return new OpenLoop.Outcome(false, Api.errorCode(response));
+                      }
+                      deposited[user] += depositAmount;
+                      return OpenLoop.Outcome.OK;
+                    });
+              });
+          return Future.all(orderLoad, depositLoad);
+        })
+        .compose(ignored -> {
+          report.load(orders, "create");
+          report.metric("depositsAccepted", deposits.accepted);
+          return settleAndAudit(users, orderUser, deposited, initialMinor, settleTimeout, report);
+        })
+        .map(report);
+  }
+
+  private Future<Void> settleAndAudit(List<UUID> users, Map<UUID, Integer> orderUser, long[] deposited, long initialMinor,
+                                      Duration timeout, Report report) {
+    Map<Integer, Integer> expected = new HashMap<>();
+    orderUser.values().forEach(user -> expected.merge(user, 1, Integer::sum));
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Histogram settleMillis = new Histogram(TimeUnit.MINUTES.toMillis(10), 3);
+    long[] finished = {0};
+    Future<Void> audited = Future.succeededFuture();
+    for (int u = 0; u < users.size(); u++) {
+      int user = u;
+      UUID userId = users.get(user);
+      audited = audited.compose(ignored -> settled(userId, expected.getOrDefault(user, 0), deadline)
+          .compose(orders -> api.all("/api/v1/accounts/" + userId + "/transactions")
+              .compose(transactions -> api.get("/api/v1/accounts/" + userId).map(account -> {
+                finished[0] += audit(userId, orders, transactions, account.bodyAsJsonObject(),
+                    expected.getOrDefault(user, 0), initialMinor + deposited[user], settleMillis, report);
+                return null;
+              }))));
+    }
+    return audited.onComplete(ignored -> {
+      report.histogramMillis("createToFinal", settleMillis);
+      report.metric("ordersFinished", finished[0]);
+    });
+  }
+
+  private Future<List<JsonObject>> settled(UUID userId, int expected, long deadline) {
+    return api.all("/api/v1/orders?userId=" + userId).compose(orders -> {
+      boolean allFinal = orders.size() >= expected && orders.stream().noneMatch(o -> "NEW".equals(o.getString("status")));
+      if (allFinal || System.nanoTime() > deadline) {
+        return Future.succeededFuture(orders);
+      }
+      return vertx.timer(500).compose(ignored -> settled(userId, expected, deadline));
+    });
+  }
+
+  /** Returns how many of the user's orders FINISHED. */
+  private static long audit(UUID userId, List<JsonObject> orders, List<JsonObject> transactions, JsonObject account,
+                            int expected, long credited, Histogram settleMillis, Report report) {
+    Map<String, Long> payments = new HashMap<>();
+    long debited = 0;
+    long depositsSeen = 0;
+    for (JsonObject transaction : transactions) {
+      if (Api.minor(transaction, "balanceAfter") < 0) {
+        report.discrepancy("user " + userId + ": negative balance after " + transaction.getString("transactionId"));
+      }
+      if ("PAYMENT".equals(transaction.getString("type"))) {
+        debited += Api.minor(transaction, "amount");
+        payments.merge(transaction.getString("orderId"), 1L, Long::sum);
+      } else {
+        depositsSeen += Api.minor(transaction, "amount");
+      }
+    }
+    long finishedSum = 0;
+    long finished = 0;
+    for (JsonObject order : orders) {
+      String orderId = order.getString("orderId");
+      String status = order.getString("status");
+      long paid = payments.getOrDefault(orderId, 0L);
+      switch (status) {
+        case "FINISHED" -> {
+          finished++;
+          finishedSum += Api.minor(order, "amount");
+          if (paid != 1) {
+            report.discrepancy("order " + orderId + " FINISHED with " + paid + " payments");
+          }
+        }
+        case "FAILED" -> {
+          if (paid != 0) {
+            report.discrepancy("order " + orderId + " FAILED but was debited " + paid + " times");
+          }
+        }
+        default -> report.discrepancy("order " + orderId + " is still " + status);
+      }
+      if (!"NEW".equals(status)) {
+        long millis = Instant.parse(order.getString("updatedAt")).toEpochMilli()
+            - Instant.parse(order.getString("createdAt")).toEpochMilli();
+        settleMillis.recordValue(Math.max(0, Math.min(millis, settleMillis.getHighestTrackableValue())));
+      }
+    }
+    if (orders.size() != expected) {
+      report.discrepancy("user " + userId + ": " + expected + " orders accepted, " + orders.size() + " listed");
+    }
+    if (debited != finishedSum) {
+      report.discrepancy("user " + userId + ": debits " + Api.amount(debited) + " differ from FINISHED orders "
+          + Api.amount(finishedSum));
+    }
+    if (depositsSeen != credited) {
+      report.discrepancy("user " + userId + ": deposits " + Api.amount(depositsSeen) + " differ from those acknowledged "
+          + Api.amount(credited));
+    }
+    long balance = Api.minor(account, "balance");
+    if (balance != credited - debited) {
+      report.discrepancy("user " + userId + ": balance " + Api.amount(balance) + " is not deposits minus debits "
+          + Api.amount(credited - debited));
+    }
+    return finished;
+  }
+}

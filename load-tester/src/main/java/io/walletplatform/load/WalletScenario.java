@@ -1,0 +1,226 @@
+package io.walletplatform.load;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.HdrHistogram.Histogram;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Wallets under a constant arrival rate of DEPOSIT/WITHDRAW operations, then an audit of every
+ * accepted operation: applied exactly once and finally, balances that add up and never go below
+ * zero, the cache equal to the store, and application order consistent with acceptance order.
+ */
+final class WalletScenario {
+
+  static final String HELP = """
+      wallet: constant-rate DEPOSIT/WITHDRAW operations, then an audit.
+        --wallets N             wallets to create (1)
+        --rate N                operations per second per wallet (1000)
+        --duration 60s          measured duration
+        --warmup 10s            unmeasured warm-up at the same rate
+        --deposit-ratio 0.55    share of DEPOSITs
+        --min-amount 0.01       smallest amount
+        --max-amount 20.00      largest amount
+        --initial-balance 100   balance of each new wallet
+        --duplicates 0.0        share of requests that resubmit an accepted operationId
+        --settle-timeout 120s   how long to wait for every accepted operation to be applied""";
+
+  /** One accepted operation, as the client saw it. */
+  private record Accepted(UUID operationId, int wallet, boolean deposit, long amountMinor, long sentNanos, long ackNanos) {
+  }
+
+  private final Vertx vertx;
+  private final Api api;
+  private final Options options;
+
+  WalletScenario(Vertx vertx, Api api, Options options) {
+    this.vertx = vertx;
+    this.api = api;
+    this.options = options;
+  }
+
+  Future<Report> run() {
+    int walletCount = options.integer("wallets", 1, 1, 100_000);
+    int ratePerWallet = options.integer("rate", 1000, 1, 1_000_000);
+    Duration duration = options.duration("duration", "60s");
+    Duration warmUp = options.duration("warmup", "10s");
+    double depositRatio = options.fraction("deposit-ratio", 0.55);
+    long minAmount = options.amountMinor("min-amount", "0.01");
+    long maxAmount = options.amountMinor("max-amount", "20.00");
+    long initialMinor = options.amountMinor("initial-balance", "100.00");
+    double duplicates = options.fraction("duplicates", 0.0);
+    Duration settleTimeout = options.duration("settle-timeout", "120s");
+
+    Report report = new Report("wallet", Map.of("wallets", walletCount, "ratePerWallet", ratePerWallet,
+        "durationSeconds", duration.toSeconds(), "warmUpSeconds", warmUp.toSeconds(), "depositRatio", depositRatio,
+        "minAmount", Api.amount(minAmount), "maxAmount", Api.amount(maxAmount), "duplicates", duplicates));
+    List<UUID> wallets = new ArrayList<>();
+    List<Accepted> accepted = new ArrayList<>();
+    Random random = new Random(42);
+    OpenLoop loop = new OpenLoop();
+    long[] duplicatesSent = {0};
+
+    Future<Void> created = Future.succeededFuture();
+    for (int i = 0; i < walletCount; i++) {
+      created = created.compose(ignored -> api.post("/api/v1/wallets", "{\"initialBalance\":" + Api.amount(initialMinor) + "}")
+          .compose(response -> response.statusCode() == 201
+              ? Future.succeededFuture(wallets.add(UUID.fromString(response.bodyAsJsonObject().getString("walletId"))))
+              : Future.failedFuture("creating a wallet answered " + response.statusCode() + ": " + response.bodyAsString()))
+          .mapEmpty());
+    }
+    return created.compose(ignored -> loop.run(vertx, (double) ratePerWallet * walletCount, warmUp, duration, sequence -> {
+          int wallet = (int) (sequence % walletCount);
+          if (duplicates > 0 && !accepted.isEmpty() && random.nextDouble() < duplicates) {
+            Accepted again = accepted.get(random.nextInt(accepted.size()));
+            duplicatesSent[0]++;
+            return submit(wallets.get(again.wallet()), again.deposit(), again.amountMinor(), again.operationId())
+                .map(response -> response.statusCode() == 202 ? OpenLoop.Outcome.OK
+                    : new OpenLoop.Outcome(false, Api.errorCode(response)));
+          }
+          boolean deposit = random.nextDouble() < depositRatio;
+          long amount = minAmount + (long) (random.nextDouble() * (maxAmount - minAmount + 1));
+          UUID operationId = UUID.randomUUID();
+          long sent = System.nanoTime();
+          return submit(wallets.get(wallet), deposit, amount, operationId).map(response -> {
+            if (response.statusCode() != 202) {
+              return new OpenLoop.Outcome(false, Api.errorCode(response));
+            }
+            accepted.add(new Accepted(operationId, wallet, deposit, amount, sent, System.nanoTime()));
+            return OpenLoop.Outcome.OK;
+          });
+        }))
+        .compose(ignored -> {
+          report.load(loop, "accept");
+          report.metric("duplicatesSent", duplicatesSent[0]);
+          return settleAndAudit(wallets, accepted, initialMinor, settleTimeout, report);
+        })
+        .map(report);
+  }
+
+  private Future<io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer>> submit(UUID walletId, boolean deposit,
+                                                                                       long amountMinor, UUID operationId) {
+    return api.post("/api/v1/wallet", "{\"walletId\":\"" + walletId + "\",\"operationType\":\""
+        + (deposit ? "DEPOSIT" : "WITHDRAW") + "\",\"amount\":" + Api.amount(amountMinor) + ",\"operationId\":\""
+        + operationId + "\"}");
+  }
+
+  private Future<Void> settleAndAudit(List<UUID> wallets, List<Accepted> accepted, long initialMinor, Duration timeout,
+                                      Report report) {
+    Map<Integer, List<Accepted>> byWallet = new HashMap<>();
+    accepted.forEach(op -> byWallet.computeIfAbsent(op.wallet(), w -> new ArrayList<>()).add(op));
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Histogram appliedMillis = new Histogram(TimeUnit.MINUTES.toMillis(10), 3);
+    long settleStart = System.nanoTime();
+    Future<Void> audited = Future.succeededFuture();
+    for (int w = 0; w < wallets.size(); w++) {
+      int wallet = w;
+      List<Accepted> expected = byWallet.getOrDefault(wallet, List.of());
+      audited = audited.compose(ignored -> settled(wallets.get(wallet), expected.size(), deadline)
+          .compose(applied -> api.get("/api/v1/wallets/" + wallets.get(wallet)).map(response -> {
+            audit(wallets.get(wallet), expected, applied, initialMinor, response.bodyAsJsonObject(), appliedMillis, report);
+            return null;
+          })));
+    }
+    return audited.onComplete(ignored -> {
+      report.histogramMillis("acceptToApplied", appliedMillis);
+      report.metric("settleSeconds", (System.nanoTime() - settleStart) / 1e9);
+      report.metric("applied", appliedMillis.getTotalCount());
+    });
+  }
+
+  /** Polls until the wallet lists as many operations as were accepted for it, or the deadline passes. */
+  private Future<List<JsonObject>> settled(UUID walletId, int expected, long deadline) {
+    return api.all("/api/v1/wallets/" + walletId + "/operations").compose(applied -> {
+      if (applied.size() >= expected || System.nanoTime() > deadline) {
+        return Future.succeededFuture(applied);
+      }
+      return vertx.timer(500).compose(ignored -> settled(walletId, expected, deadline));
+    });
+  }
+
+  private static void audit(UUID walletId, List<Accepted> expected, List<JsonObject> applied, long initialMinor,
+                            JsonObject wallet, Histogram appliedMillis, Report report) {
+    Map<UUID, Accepted> byId = new HashMap<>();
+    expected.forEach(op -> byId.put(op.operationId(), op));
+    Map<UUID, Integer> seen = new HashMap<>();
+    long running = initialMinor;
+    long deposits = 0;
+    long withdrawals = 0;
+    List<Accepted> applicationOrder = new ArrayList<>();
+    for (JsonObject operation : applied) {
+      UUID id = UUID.fromString(operation.getString("operationId"));
+      if (seen.merge(id, 1, Integer::sum) > 1) {
+        report.discrepancy("wallet " + walletId + ": operation " + id + " applied more than once");
+      }
+      Accepted mine = byId.get(id);
+      if (mine == null) {
+        continue;
+      }
+      applicationOrder.add(mine);
+      long amount = Api.minor(operation, "amount");
+      if (amount != mine.amountMinor()) {
+        report.discrepancy("wallet " + walletId + ": operation " + id + " applied with amount " + amount);
+      }
+      String status = operation.getString("status");
+      if ("COMPLETED".equals(status)) {
+        running += mine.deposit() ? amount : -amount;
+        if (mine.deposit()) {
+          deposits += amount;
+        } else {
+          withdrawals += amount;
+        }
+      } else if ("FAILED".equals(status)) {
+        if (mine.deposit() || running >= amount) {
+          report.discrepancy("wallet " + walletId + ": operation " + id + " FAILED although it fit: " + operation.encode());
+        }
+      } else {
+        report.discrepancy("wallet " + walletId + ": operation " + id + " is " + status);
+      }
+      if (running < 0) {
+        report.discrepancy("wallet " + walletId + ": balance went negative at " + id);
+      }
+      if (Api.minor(operation, "balanceAfter") != running) {
+        report.discrepancy("wallet " + walletId + ": balanceAfter of " + id + " is " + operation.getValue("balanceAfter")
+            + ", the replay in application order gives " + Api.amount(running));
+      }
+      if (operation.getString("processedAt") != null) {
+        long millis = Instant.parse(operation.getString("processedAt")).toEpochMilli()
+            - Instant.parse(operation.getString("acceptedAt")).toEpochMilli();
+        appliedMillis.recordValue(Math.max(0, Math.min(millis, appliedMillis.getHighestTrackableValue())));
+      }
+    }
+    for (Accepted op : expected) {
+      if (!seen.containsKey(op.operationId())) {
+        report.discrepancy("wallet " + walletId + ": accepted operation " + op.operationId() + " was never applied");
+      }
+    }
+    if (running != initialMinor + deposits - withdrawals) {
+      report.discrepancy("wallet " + walletId + ": final balance does not add up");
+    }
+    long cached = Api.minor(wallet, "balance");
+    if (cached != running) {
+      report.discrepancy("wallet " + walletId + ": served balance " + Api.amount(cached) + " differs from the stored "
+          + Api.amount(running));
+    }
+    // An operation acknowledged before another was even sent must be applied before it.
+    long minAckAfter = Long.MAX_VALUE;
+    for (int i = applicationOrder.size() - 1; i >= 0; i--) {
+      Accepted op = applicationOrder.get(i);
+      if (minAckAfter < op.sentNanos()) {
+        report.discrepancy("wallet " + walletId + ": operation " + op.operationId()
+            + " was applied after one acknowledged before it was sent");
+      }
+      minAckAfter = Math.min(minAckAfter, op.ackNanos());
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package io.walletplatform.load;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.walletplatform.common.config.Config;
+import io.walletplatform.common.db.PgPools;
+import io.walletplatform.common.ops.ServiceRuntime;
+import io.walletplatform.infra.FreePorts;
+import io.walletplatform.infra.testing.Await;
+import io.walletplatform.infra.testing.IsolatedConfig;
+import io.walletplatform.platform.Platform;
+import io.walletplatform.platform.PlatformSettings;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The load tester against a real platform: clean runs pass their audit, and a tampered balance fails it. */
+class LoadTesterTest {
+
+  private static ServiceRuntime runtime;
+  private static PlatformSettings settings;
+  private static String url;
+
+  @BeforeAll
+  static void start() {
+    runtime = ServiceRuntime.create();
+    int port = FreePorts.pick();
+    Config config = IsolatedConfig.create("load").with("PLATFORM_PORT", Integer.toString(port)).with("HTTP_INSTANCES", "2");
+    settings = PlatformSettings.from(config);
+    Await.result(Platform.deploy(runtime, settings), Duration.ofSeconds(60));
+    url = "http://127.0.0.1:" + port;
+  }
+
+  @AfterAll
+  static void stop() {
+    Await.result(runtime.vertx().close());
+  }
+
+  private static JsonObject result(Path out) throws Exception {
+    return new JsonObject(Files.readString(out.resolve("result.json")));
+  }
+
+  @Test
+  void aWalletRunWithDuplicatesPassesItsAuditAndWritesItsReports(@TempDir Path out) throws Exception {
+    int exit = LoadTesterMain.run(new String[] {"wallet", "--url", url, "--wallets", "3", "--rate", "50", "--duration", "3s",
+        "--warmup", "1s", "--duplicates", "0.1", "--out", out.toString()});
+    JsonObject result = result(out);
+    assertEquals(0, exit, result.encodePrettily());
+    assertTrue(result.getBoolean("auditClean"));
+    assertTrue(result.getLong("accepted") >= 550, "accepted " + result.getLong("accepted"));
+    assertTrue(result.getLong("duplicatesSent") > 0);
+    assertTrue(result.getJsonObject("acceptLatencyMs").getDouble("p99") > 0);
+    assertTrue(Files.readString(out.resolve("report.html")).contains("<svg"));
+  }
+
+  @Test
+  void anOrdersRunPassesItsAudit(@TempDir Path out) throws Exception {
+    int exit = LoadTesterMain.run(new String[] {"orders", "--url", url, "--users", "4", "--rate", "40", "--deposit-rate", "4",
+        "--duration", "3s", "--warmup", "1s", "--initial-balance", "20", "--amount", "1.00", "--out", out.toString()});
+    JsonObject result = result(out);
+    assertEquals(0, exit, result.encodePrettily());
+    assertTrue(result.getLong("ordersFinished") > 0);
+    assertTrue(result.getJsonObject("createToFinalMs").getLong("count") >= 150);
+  }
+
+  @Test
+  void theAuditFailsWhenAStoredBalanceWasTamperedWith(@TempDir Path out) throws Exception {
+    // Every wallet the run creates gets 1000.00 more behind the API's back once it exists.
+    Pool pool = PgPools.create(runtime.vertx(), settings.wallet().pg(), "tamper");
+    long timer = runtime.vertx().setPeriodic(200, id -> pool.query(
+        "UPDATE wallets SET balance_minor = balance_minor + 100000, version = version + 1 WHERE created_at > now() - interval '1 minute'"
+            + " AND balance_minor < 100000000").execute());
+    int exit = LoadTesterMain.run(new String[] {"wallet", "--url", url, "--wallets", "1", "--rate", "20", "--duration", "2s",
+        "--warmup", "0s", "--out", out.toString()});
+    runtime.vertx().cancelTimer(timer);
+    JsonObject result = result(out);
+    assertEquals(1, exit, result.encodePrettily());
+    assertTrue(result.getLong("discrepancyCount") > 0);
+  }
+}
