@@ -165,6 +165,17 @@ class OrdersApiTest {
   }
 
   @Test
+  void aWrongContentTypeAndAnOverlongIdempotencyKeyAreRejected() {
+    HttpResponse<Buffer> text = Await.result(client.post("/api/v1/orders").putHeader("content-type", "text/plain")
+        .sendBuffer(Buffer.buffer(order(UUID.randomUUID(), "1", "x"))));
+    assertProblem(text, 415, "UNSUPPORTED_MEDIA_TYPE", null);
+    assertProblem(Await.result(create(order(UUID.randomUUID(), "1", "x"), "k".repeat(256))), 400, "VALIDATION_FAILED",
+        "Idempotency-Key");
+    assertProblem(Await.result(create("[1]", null)), 400, "VALIDATION_FAILED", "body");
+    assertProblem(Await.result(create("{\"userId\":", null)), 400, "MALFORMED_JSON", null);
+  }
+
+  @Test
   void aDescriptionOfExactly500CharactersIsAccepted() {
     assertEquals(201, Await.result(create(order(UUID.randomUUID(), "1", "é".repeat(500)), null)).statusCode());
   }

@@ -68,7 +68,7 @@ public final class WalletApi implements ApiModule {
         settings.operationsTopic(), settings.kafka().sendTimeout(), registry);
     KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer.unwrap());
     producerMetrics.bindTo(registry);
-    return ApiContract.load(vertx, "wallet-api", new WalletHandlers(service).byOperationId())
+    return ApiContract.load(vertx, "wallet-api", new WalletHandlers(service).byOperationId(), WalletHandlers.CHECKED_BY_HANDLER)
         .map(contract -> new WalletApi(pool, redis, producer, admin, contract, producerMetrics))
         .onFailure(error -> {
           producerMetrics.close();

@@ -37,10 +37,34 @@ public record ApiContract(String name, OpenAPIContract contract, Buffer document
    * Loads {@code openapi/<name>.yaml} from the classpath and binds the handlers by operationId.
    */
   public static Future<ApiContract> load(Vertx vertx, String name, Map<String, Handler<RoutingContext>> handlers) {
+    return load(vertx, name, handlers, Set.of());
+  }
+
+  /**
+   * Like {@link #load(Vertx, String, Map)}, but the operations in {@code checkedByHandler} skip the
+   * library's request validation: vertx-openapi 5.0.8 builds a new schema validator for every
+   * validation, copying its whole schema repository (meta-schemas included), which was the largest
+   * CPU cost of the accept path under load. Those handlers must enforce every rule of their
+   * operation themselves (they read the body exactly anyway, for money); the content type is
+   * checked here.
+   */
+  public static Future<ApiContract> load(Vertx vertx, String name, Map<String, Handler<RoutingContext>> handlers,
+                                         Set<String> checkedByHandler) {
     String resource = "openapi/" + name + ".yaml";
     return vertx.fileSystem().readFile(resource).compose(document ->
         OpenAPIContract.from(vertx, forRouter(document.toString(StandardCharsets.UTF_8)))
-            .map(contract -> new ApiContract(name, contract, document, buildRouter(vertx, contract, handlers))));
+            .map(contract -> new ApiContract(name, contract, document,
+                buildRouter(vertx, contract, handlers, checkedByHandler))));
+  }
+
+  private static void requireJsonBody(RoutingContext ctx) {
+    String contentType = ctx.request().getHeader("content-type");
+    boolean json = contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json");
+    if (!json && ctx.body() != null && ctx.body().length() > 0) {
+      ctx.fail(415);
+      return;
+    }
+    ctx.next();
   }
 
   /**
@@ -82,7 +106,7 @@ public record ApiContract(String name, OpenAPIContract contract, Buffer document
   }
 
   private static Router buildRouter(Vertx vertx, OpenAPIContract contract,
-                                    Map<String, Handler<RoutingContext>> handlers) {
+                                    Map<String, Handler<RoutingContext>> handlers, Set<String> checkedByHandler) {
     RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
     builder.rootHandler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
     Set<String> unbound = new HashSet<>(handlers.keySet());
@@ -95,6 +119,10 @@ public record ApiContract(String name, OpenAPIContract contract, Buffer document
         continue;
       }
       unbound.remove(operationId);
+      if (checkedByHandler.contains(operationId)) {
+        route.setDoValidation(false);
+        route.addHandler(ApiContract::requireJsonBody);
+      }
       route.addHandler(handler);
       route.addFailureHandler(new ProblemHandler());
     }

@@ -50,8 +50,21 @@ public final class Responses {
   }
 
   public static String header(RoutingContext ctx, String name) {
-    RequestParameter parameter = validated(ctx).getHeaders().get(name);
+    ValidatedRequest validated = validated(ctx);
+    if (validated == null) {
+      return ctx.request().getHeader(name);
+    }
+    RequestParameter parameter = validated.getHeaders().get(name);
     return parameter == null || parameter.isNull() ? null : parameter.getString();
+  }
+
+  /** The Idempotency-Key header, checked (1 to 255 characters) also where the library did not validate. */
+  public static String idempotencyKey(RoutingContext ctx) {
+    String key = header(ctx, "Idempotency-Key");
+    if (key != null && (key.isEmpty() || key.length() > 255)) {
+      throw ProblemException.validation("Idempotency-Key", "must be 1 to 255 characters");
+    }
+    return key;
   }
 
   public static ValidatedRequest validated(RoutingContext ctx) {

@@ -37,10 +37,17 @@ public final class PgApiModule implements ApiModule {
    */
   public static ApiModule.Factory factory(String name, PgSettings pg, KafkaSettings kafka,
                                           Function<Pool, Map<String, Handler<RoutingContext>>> handlers) {
+    return factory(name, pg, kafka, handlers, java.util.Set.of());
+  }
+
+  /** @param checkedByHandler operations whose handlers enforce the contract themselves (see {@link ApiContract}) */
+  public static ApiModule.Factory factory(String name, PgSettings pg, KafkaSettings kafka,
+                                          Function<Pool, Map<String, Handler<RoutingContext>>> handlers,
+                                          java.util.Set<String> checkedByHandler) {
     return vertx -> {
       Pool pool = PgPools.create(vertx, pg, name);
       KafkaAdminClient admin = KafkaClients.healthAdmin(vertx, kafka);
-      return ApiContract.load(vertx, name, handlers.apply(pool))
+      return ApiContract.load(vertx, name, handlers.apply(pool), checkedByHandler)
           .<ApiModule>map(contract -> new PgApiModule(pool, admin, contract))
           .onFailure(error -> Future.join(pool.close(), admin.close()));
     };

@@ -20,6 +20,9 @@ import java.util.UUID;
 /** One handler per operationId of {@code orders-api.yaml}. */
 public final class OrdersHandlers {
 
+  /** Operations whose handler enforces every rule of the contract itself (the hot write path). */
+  public static final java.util.Set<String> CHECKED_BY_HANDLER = java.util.Set.of("createOrder");
+
   private static final int MAX_DESCRIPTION_CODE_POINTS = 500;
 
   private final OrdersService service;
@@ -45,7 +48,7 @@ public final class OrdersHandlers {
       throw ProblemException.validation("description", "must be 1 to 500 characters, not only blanks");
     }
     String fingerprint = IdempotentRequests.fingerprint(OrdersService.CREATE_SCOPE, body);
-    Responses.stored(ctx, service.create(userId, amount, description, Responses.header(ctx, "Idempotency-Key"), fingerprint)
+    Responses.stored(ctx, service.create(userId, amount, description, Responses.idempotencyKey(ctx), fingerprint)
         .onSuccess(stored -> ctx.response().putHeader("Location",
             "/api/v1/orders/" + new JsonObject(stored.body()).getString("orderId"))));
   }

@@ -50,7 +50,7 @@ public final class PaymentsHandlers {
     JsonNode body = RequestBodies.object(ctx);
     Money amount = RequestBodies.amount(body, "amount", false);
     String fingerprint = IdempotentRequests.fingerprint("deposit:" + userId, body);
-    Responses.stored(ctx, service.deposit(userId, amount, Responses.header(ctx, "Idempotency-Key"), fingerprint));
+    Responses.stored(ctx, service.deposit(userId, amount, Responses.idempotencyKey(ctx), fingerprint));
   }
 
   void listTransactions(RoutingContext ctx) {

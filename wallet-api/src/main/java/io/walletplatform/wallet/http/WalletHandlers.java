@@ -20,6 +20,9 @@ import java.util.UUID;
 /** One handler per operationId of {@code wallet-api.yaml}. */
 public final class WalletHandlers {
 
+  /** Operations whose handler enforces every rule of the contract itself (the hot write path). */
+  public static final java.util.Set<String> CHECKED_BY_HANDLER = java.util.Set.of("submitOperation");
+
   private final WalletService service;
 
   public WalletHandlers(WalletService service) {
