@@ -73,11 +73,25 @@ function fillSelect(select, values, selected) {
   if (selected) select.value = selected;
 }
 
-function cell(row, text, className) {
-  const td = document.createElement('td');
-  td.textContent = text;
-  if (className) td.className = className;
-  row.appendChild(td);
+/** Replaces a table's rows; toCells gives each item's cells as text or [text, className]. */
+function renderRows(selector, items, toCells) {
+  const body = $(selector);
+  body.innerHTML = '';
+  for (const item of items) {
+    const row = document.createElement('tr');
+    for (const cell of toCells(item)) {
+      const [text, className] = Array.isArray(cell) ? cell : [cell];
+      const td = document.createElement('td');
+      td.textContent = text;
+      if (className) td.className = className;
+      row.appendChild(td);
+    }
+    body.appendChild(row);
+  }
+}
+
+function status(item) {
+  return [item.failureReason ? `${item.status} (${item.failureReason})` : item.status, `status status-${item.status}`];
 }
 
 function money(value) {
@@ -124,17 +138,8 @@ async function refreshWallet() {
       pendingOperations.set(op.operationId, await call('GET', `/api/v1/wallets/${walletId}/operations/${op.operationId}`));
     }
     const rows = [...pending.map((op) => pendingOperations.get(op.operationId)), ...page.items];
-    const body = $('#operations tbody');
-    body.innerHTML = '';
-    for (const op of rows) {
-      const row = document.createElement('tr');
-      cell(row, time(op.acceptedAt));
-      cell(row, op.operationType);
-      cell(row, money(op.amount), 'num');
-      cell(row, op.failureReason ? `${op.status} (${op.failureReason})` : op.status, `status status-${op.status}`);
-      cell(row, money(op.balanceAfter), 'num');
-      body.appendChild(row);
-    }
+    renderRows('#operations tbody', rows, (op) =>
+      [time(op.acceptedAt), op.operationType, [money(op.amount), 'num'], status(op), [money(op.balanceAfter), 'num']]);
   } catch (e) {
     $('#wallet-balance').textContent = e.message;
   }
@@ -176,27 +181,11 @@ async function refreshAccount() {
     const account = await call('GET', `/api/v1/accounts/${userId}`);
     $('#account-balance').textContent = money(account.balance);
     const orders = await call('GET', `/api/v1/orders?userId=${userId}&limit=20`);
-    const ordersBody = $('#orders tbody');
-    ordersBody.innerHTML = '';
-    for (const order of orders.items) {
-      const row = document.createElement('tr');
-      cell(row, time(order.createdAt));
-      cell(row, order.description);
-      cell(row, money(order.amount), 'num');
-      cell(row, order.failureReason ? `${order.status} (${order.failureReason})` : order.status, `status status-${order.status}`);
-      ordersBody.appendChild(row);
-    }
+    renderRows('#orders tbody', orders.items, (order) =>
+      [time(order.createdAt), order.description, [money(order.amount), 'num'], status(order)]);
     const transactions = await call('GET', `/api/v1/accounts/${userId}/transactions?limit=20`);
-    const txBody = $('#transactions tbody');
-    txBody.innerHTML = '';
-    for (const tx of transactions.items) {
-      const row = document.createElement('tr');
-      cell(row, time(tx.createdAt));
-      cell(row, tx.type);
-      cell(row, money(tx.amount), 'num');
-      cell(row, money(tx.balanceAfter), 'num');
-      txBody.appendChild(row);
-    }
+    renderRows('#transactions tbody', transactions.items, (tx) =>
+      [time(tx.createdAt), tx.type, [money(tx.amount), 'num'], [money(tx.balanceAfter), 'num']]);
   } catch (e) {
     $('#account-balance').textContent = e.message;
   }
