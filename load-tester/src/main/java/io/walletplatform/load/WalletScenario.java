@@ -66,6 +66,8 @@ final class WalletScenario {
         "minAmount", Api.amount(minAmount), "maxAmount", Api.amount(maxAmount), "duplicates", duplicates));
     List<UUID> wallets = new ArrayList<>();
     List<Accepted> accepted = new ArrayList<>();
+    // Sent but not answered (timeout, broken connection): the server may still have accepted them.
+    Map<UUID, Accepted> unknown = new HashMap<>();
     Random random = new Random(42);
     OpenLoop loop = new OpenLoop();
     long[] duplicatesSent = {0};
@@ -97,12 +99,13 @@ final class WalletScenario {
             }
             accepted.add(new Accepted(operationId, wallet, deposit, amount, sent, System.nanoTime()));
             return OpenLoop.Outcome.OK;
-          });
+          }).onFailure(error -> unknown.put(operationId, new Accepted(operationId, wallet, deposit, amount, sent, Long.MAX_VALUE)));
         }))
         .compose(ignored -> {
           report.load(loop, "accept");
           report.metric("duplicatesSent", duplicatesSent[0]);
-          return settleAndAudit(wallets, accepted, initialMinor, settleTimeout, report);
+          report.metric("unanswered", unknown.size());
+          return settleAndAudit(wallets, accepted, unknown, initialMinor, settleTimeout, report);
         })
         .map(report);
   }
@@ -114,8 +117,8 @@ final class WalletScenario {
         + operationId + "\"}");
   }
 
-  private Future<Void> settleAndAudit(List<UUID> wallets, List<Accepted> accepted, long initialMinor, Duration timeout,
-                                      Report report) {
+  private Future<Void> settleAndAudit(List<UUID> wallets, List<Accepted> accepted, Map<UUID, Accepted> unknown,
+                                      long initialMinor, Duration timeout, Report report) {
     Map<Integer, List<Accepted>> byWallet = new HashMap<>();
     accepted.forEach(op -> byWallet.computeIfAbsent(op.wallet(), w -> new ArrayList<>()).add(op));
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -127,7 +130,7 @@ final class WalletScenario {
       List<Accepted> expected = byWallet.getOrDefault(wallet, List.of());
       audited = audited.compose(ignored -> settled(wallets.get(wallet), expected.size(), deadline)
           .compose(applied -> api.get("/api/v1/wallets/" + wallets.get(wallet)).map(response -> {
-            audit(wallets.get(wallet), expected, applied, initialMinor, response.bodyAsJsonObject(), appliedMillis, report);
+            audit(wallets.get(wallet), expected, unknown, applied, initialMinor, response.bodyAsJsonObject(), appliedMillis, report);
             return null;
           })));
     }
@@ -148,8 +151,12 @@ final class WalletScenario {
     });
   }
 
-  private static void audit(UUID walletId, List<Accepted> expected, List<JsonObject> applied, long initialMinor,
-                            JsonObject wallet, Histogram appliedMillis, Report report) {
+  /**
+   * Unanswered requests that the server applied anyway (it accepted them after the client gave up)
+   * are part of the wallet's history: they are replayed too, but they are not required to appear.
+   */
+  private static void audit(UUID walletId, List<Accepted> expected, Map<UUID, Accepted> unknown, List<JsonObject> applied,
+                            long initialMinor, JsonObject wallet, Histogram appliedMillis, Report report) {
     Map<UUID, Accepted> byId = new HashMap<>();
     expected.forEach(op -> byId.put(op.operationId(), op));
     Map<UUID, Integer> seen = new HashMap<>();
@@ -162,8 +169,9 @@ final class WalletScenario {
       if (seen.merge(id, 1, Integer::sum) > 1) {
         report.discrepancy("wallet " + walletId + ": operation " + id + " applied more than once");
       }
-      Accepted mine = byId.get(id);
+      Accepted mine = byId.containsKey(id) ? byId.get(id) : unknown.get(id);
       if (mine == null) {
+        report.discrepancy("wallet " + walletId + ": operation " + id + " was applied but never sent by this run");
         continue;
       }
       applicationOrder.add(mine);
