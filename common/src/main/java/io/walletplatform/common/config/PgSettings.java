@@ -36,7 +36,4 @@ public record PgSettings(String host, int port, String user, String password, St
     return "jdbc:postgresql://" + host + ":" + port + "/" + databaseName;
   }
 
-  public String serverUrl() {
-    return "postgresql://" + user + ":" + password + "@" + host + ":" + port;
-  }
 }

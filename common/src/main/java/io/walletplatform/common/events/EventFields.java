@@ -9,12 +9,12 @@ import java.time.format.DateTimeParseException;
 import java.util.UUID;
 
 /** Strict reading of event fields: anything malformed is an {@link InvalidRecordException} naming the field. */
-final class EventFields {
+public final class EventFields {
 
   private EventFields() {
   }
 
-  static JsonNode object(byte[] value) {
+  public static JsonNode object(byte[] value) {
     if (value == null) {
       throw new InvalidRecordException("record has no value");
     }
@@ -30,7 +30,7 @@ final class EventFields {
     return node;
   }
 
-  static String text(JsonNode node, String field) {
+  public static String text(JsonNode node, String field) {
     JsonNode value = node.get(field);
     if (value == null || !value.isTextual()) {
       throw new InvalidRecordException(field + " must be a string");
@@ -38,12 +38,12 @@ final class EventFields {
     return value.textValue();
   }
 
-  static String optionalText(JsonNode node, String field) {
+  public static String optionalText(JsonNode node, String field) {
     JsonNode value = node.get(field);
     return value == null || value.isNull() ? null : text(node, field);
   }
 
-  static UUID uuid(JsonNode node, String field) {
+  public static UUID uuid(JsonNode node, String field) {
     try {
       return UUID.fromString(text(node, field));
     } catch (IllegalArgumentException e) {
@@ -51,7 +51,7 @@ final class EventFields {
     }
   }
 
-  static long positiveMinor(JsonNode node, String field, long max) {
+  public static long positiveMinor(JsonNode node, String field, long max) {
     JsonNode value = node.get(field);
     if (value == null || !value.isIntegralNumber() || !value.canConvertToLong()
         || value.longValue() <= 0 || value.longValue() > max) {
@@ -60,7 +60,7 @@ final class EventFields {
     return value.longValue();
   }
 
-  static Instant instant(JsonNode node, String field) {
+  public static Instant instant(JsonNode node, String field) {
     try {
       return Instant.parse(text(node, field));
     } catch (DateTimeParseException e) {

@@ -136,9 +136,12 @@ public record ApiContract(String name, OpenAPIContract contract, Buffer document
   /** The HTTP methods the contract allows on a concrete request path, empty when no path matches. */
   public Set<String> methodsFor(String requestPath) {
     Set<String> methods = new HashSet<>();
+    io.vertx.openapi.contract.Path path = contract.findPath(requestPath);
+    if (path == null) {
+      return methods;
+    }
     for (Operation operation : contract.operations()) {
-      if (contract.findPath(requestPath) != null
-          && contract.findPath(requestPath).getName().equals(operation.getOpenAPIPath())) {
+      if (path.getName().equals(operation.getOpenAPIPath())) {
         methods.add(operation.getHttpMethod().name());
       }
     }

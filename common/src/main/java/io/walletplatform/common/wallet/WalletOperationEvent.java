@@ -2,12 +2,12 @@ package io.walletplatform.common.wallet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.json.JsonObject;
-import io.walletplatform.common.json.Json;
+import io.walletplatform.common.events.EventFields;
+import io.walletplatform.common.inbox.InvalidRecordException;
 import io.walletplatform.common.json.Timestamps;
 import io.walletplatform.common.money.Money;
 
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.UUID;
 
 /**
@@ -31,53 +31,17 @@ public record WalletOperationEvent(UUID operationId, UUID walletId, OperationTyp
         .encode();
   }
 
-  /** Decodes a record value; anything malformed is an {@link IllegalArgumentException} naming the field. */
+  /** Decodes a record value; anything malformed is an {@link InvalidRecordException} naming the field. */
   public static WalletOperationEvent decode(byte[] value) {
-    if (value == null) {
-      throw new IllegalArgumentException("record has no value");
-    }
-    JsonNode node = Json.parse(value);
-    if (!node.isObject()) {
-      throw new IllegalArgumentException("value is not a JSON object");
-    }
-    UUID operationId = uuid(node, "operationId");
-    UUID walletId = uuid(node, "walletId");
+    JsonNode node = EventFields.object(value);
     OperationType type;
     try {
-      type = OperationType.valueOf(text(node, "operationType"));
+      type = OperationType.valueOf(EventFields.text(node, "operationType"));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("operationType must be DEPOSIT or WITHDRAW");
+      throw new InvalidRecordException("operationType must be DEPOSIT or WITHDRAW");
     }
-    JsonNode amount = node.get("amountMinor");
-    if (amount == null || !amount.isIntegralNumber() || !amount.canConvertToLong()) {
-      throw new IllegalArgumentException("amountMinor must be a whole number of minor units");
-    }
-    Money money = Money.ofMinor(amount.longValue());
-    if (!money.isPositive() || money.compareTo(Money.MAX_AMOUNT) > 0) {
-      throw new IllegalArgumentException("amountMinor must be > 0 and <= " + Money.MAX_AMOUNT.minor());
-    }
-    Instant acceptedAt;
-    try {
-      acceptedAt = Instant.parse(text(node, "acceptedAt"));
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("acceptedAt must be an RFC 3339 timestamp");
-    }
-    return new WalletOperationEvent(operationId, walletId, type, money, acceptedAt);
-  }
-
-  private static String text(JsonNode node, String field) {
-    JsonNode value = node.get(field);
-    if (value == null || !value.isTextual()) {
-      throw new IllegalArgumentException(field + " must be a string");
-    }
-    return value.textValue();
-  }
-
-  private static UUID uuid(JsonNode node, String field) {
-    try {
-      return UUID.fromString(text(node, field));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(field + " must be a UUID");
-    }
+    return new WalletOperationEvent(EventFields.uuid(node, "operationId"), EventFields.uuid(node, "walletId"), type,
+        Money.ofMinor(EventFields.positiveMinor(node, "amountMinor", Money.MAX_AMOUNT.minor())),
+        EventFields.instant(node, "acceptedAt"));
   }
 }

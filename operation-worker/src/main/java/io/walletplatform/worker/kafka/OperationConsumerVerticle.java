@@ -15,6 +15,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
 import io.walletplatform.common.db.PgPools;
 import io.walletplatform.common.db.RedisClients;
+import io.walletplatform.common.inbox.InvalidRecordException;
 import io.walletplatform.common.kafka.DeadLetters;
 import io.walletplatform.common.kafka.KafkaClients;
 import io.walletplatform.common.kafka.RecordBuffer;
@@ -178,7 +179,7 @@ public final class OperationConsumerVerticle extends VerticleBase {
         return new Received(record, null, "record key " + record.key() + " is not its walletId " + event.walletId());
       }
       return new Received(record, event, null);
-    } catch (IllegalArgumentException e) {
+    } catch (InvalidRecordException e) {
       return new Received(record, null, e.getMessage());
     }
   }

@@ -18,10 +18,6 @@ public record OperationView(UUID operationId, UUID walletId, OperationType opera
     return new OperationView(operationId, walletId, type, amount, "PENDING", null, null, acceptedAt, null);
   }
 
-  public boolean sameRequest(UUID otherWalletId, OperationType otherType, Money otherAmount) {
-    return walletId.equals(otherWalletId) && operationType == otherType && amount.equals(otherAmount);
-  }
-
   public JsonObject toJson() {
     return new JsonObject()
         .put("operationId", operationId.toString())
