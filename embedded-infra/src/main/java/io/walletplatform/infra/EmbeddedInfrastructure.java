@@ -158,6 +158,9 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
     properties.put("transaction.state.log.min.isr", "1");
     properties.put("group.initial.rebalance.delay.ms", "0");
     properties.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
+    // The log cleaner (compacting __consumer_offsets) allocates its dedupe buffer on the heap it
+    // shares with the platform: 128 MiB by default, a quarter of a 512 MiB heap. 8 MiB is plenty here.
+    properties.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024));
     KafkaConfig kafkaConfig = KafkaConfig.fromProps(properties, false);
 
     if (!Files.exists(logDirectory.resolve("meta.properties"))) {
