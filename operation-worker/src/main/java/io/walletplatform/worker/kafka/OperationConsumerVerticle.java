@@ -123,7 +123,7 @@ public final class OperationConsumerVerticle extends VerticleBase {
 
     String clientId = "operation-worker-" + index + "-" + UUID.randomUUID().toString().substring(0, 8);
     consumer = KafkaConsumer.create(vertx, KafkaClients.consumerConfig(settings.kafka(), settings.groupId(), clientId,
-        Math.min(settings.maxBatchRecords(), 5_000)));
+        Math.min(settings.maxBatchRecords(), 5_000), Math.max(1, settings.flushInterval().toMillis() / 4)));
     consumerMetrics = new KafkaClientMetrics(consumer.unwrap());
     consumerMetrics.bindTo(registry);
     consumer.partitionsAssignedHandler(this::onAssigned);
