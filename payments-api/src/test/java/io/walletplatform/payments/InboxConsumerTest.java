@@ -48,6 +48,7 @@ class InboxConsumerTest {
 
   private static Vertx vertx;
   private static InboxConsumerSettings settings;
+  private static final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private static KafkaProducer<String, String> producer;
   private static final Set<String> handled = ConcurrentHashMap.newKeySet();
   private static final AtomicInteger handlerCalls = new AtomicInteger();
@@ -85,8 +86,7 @@ class InboxConsumerTest {
         "value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer"));
     dlt.handler(deadLetters::add);
     Await.result(dlt.subscribe(DeadLetters.topicFor(settings.topic())));
-    Await.result(vertx.deployVerticle(new InboxConsumerVerticle(settings, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-        "inbox-test", HANDLER)));
+    Await.result(vertx.deployVerticle(new InboxConsumerVerticle(settings, registry, "inbox-test", HANDLER)));
   }
 
   @AfterAll
@@ -100,6 +100,17 @@ class InboxConsumerTest {
       record.addHeader(KafkaClients.EVENT_ID_HEADER, eventId.toString());
     }
     Await.result(producer.send(record));
+  }
+
+  private static void sendAll(String key, List<String> values) {
+    Await.result(Future.all(values.stream()
+        .map(value -> producer.send(KafkaProducerRecord.create(settings.topic(), key, value)
+            .addHeader(KafkaClients.EVENT_ID_HEADER, UUID.randomUUID().toString())))
+        .toList()));
+  }
+
+  private static double transactions() {
+    return registry.get("inbox_transactions").counter().count();
   }
 
   private static String header(KafkaConsumerRecord<String, String> record, String name) {
@@ -146,5 +157,32 @@ class InboxConsumerTest {
     send("dup-key", "marker-" + eventId, UUID.randomUUID());
     Await.until("the marker behind the duplicate is processed", SETTLE, () -> handled.contains("marker-" + eventId));
     assertEquals(callsBefore + 1, handlerCalls.get(), "the handler ran for the marker only, not for the duplicate");
+  }
+
+  @Test
+  void aBurstIsProcessedInFarFewerTransactionsThanRecords() {
+    String key = "burst-" + UUID.randomUUID();
+    List<String> values = java.util.stream.IntStream.range(0, 300).mapToObj(i -> key + "-" + i).toList();
+    double before = transactions();
+    sendAll(key, values);
+    Await.until("every record of the burst is processed", SETTLE, () -> handled.containsAll(values));
+    double used = transactions() - before;
+    assertTrue(used >= 1 && used <= 60, "300 records took " + used + " transactions");
+  }
+
+  @Test
+  void aBadRecordInABurstIsDeadLetteredAndTheRecordsAroundItAreProcessed() {
+    String key = "bad-burst-" + UUID.randomUUID();
+    List<String> before = java.util.stream.IntStream.range(0, 40).mapToObj(i -> key + "-a" + i).toList();
+    List<String> after = java.util.stream.IntStream.range(0, 40).mapToObj(i -> key + "-b" + i).toList();
+    List<String> values = new java.util.ArrayList<>(before);
+    values.add("permanent");
+    values.addAll(after);
+    sendAll(key, values);
+    Await.until("the records around the bad one are processed", SETTLE,
+        () -> handled.containsAll(before) && handled.containsAll(after));
+    Await.until("the bad record is dead-lettered", SETTLE,
+        () -> deadLetters.stream().anyMatch(r -> key.equals(r.key()) && "permanent".equals(r.value())));
+    assertEquals(1, deadLetters.stream().filter(r -> key.equals(r.key())).count(), "only the bad record");
   }
 }

@@ -11,6 +11,7 @@ import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import io.vertx.kafka.client.producer.KafkaHeader;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
 import io.walletplatform.common.db.Failures;
 import io.walletplatform.common.db.PgPools;
 import io.walletplatform.common.kafka.DeadLetters;
@@ -27,11 +28,14 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * An idempotent consumer: each record is processed in one transaction that first records its
+ * An idempotent consumer: each record is processed in a transaction that first records its
  * {@code event-id} in the inbox (already there: a duplicate, skipped) and then runs the
- * {@link InboxHandler}. Offsets are committed only after the transactions committed. A failure that
- * may pass is retried with backoff until it does; a record that keeps failing the same way is
- * dead-lettered after a bounded number of attempts, so it cannot hold its partition for ever.
+ * {@link InboxHandler}. The records of one poll are processed together, in partition order, in one
+ * transaction, so a burst costs one commit instead of one per record; if anything in that
+ * transaction fails it is rolled back and the same records are processed one transaction each,
+ * where failures are told apart. Offsets are committed only after the transactions committed. A
+ * failure that may pass is retried with backoff until it does; a record that keeps failing the same
+ * way is dead-lettered after a bounded number of attempts, so it cannot hold its partition for ever.
  */
 public final class InboxConsumerVerticle extends VerticleBase {
 
@@ -55,6 +59,7 @@ public final class InboxConsumerVerticle extends VerticleBase {
   private Counter processed;
   private Counter duplicates;
   private Counter deadLettered;
+  private Counter transactions;
 
   public InboxConsumerVerticle(InboxConsumerSettings settings, MeterRegistry registry, String name, InboxHandler handler) {
     this.settings = settings;
@@ -68,6 +73,8 @@ public final class InboxConsumerVerticle extends VerticleBase {
     processed = Counter.builder("inbox_records_processed").tag("consumer", name).register(registry);
     duplicates = Counter.builder("inbox_records_duplicates").tag("consumer", name).register(registry);
     deadLettered = Counter.builder("inbox_records_dead_lettered").tag("consumer", name).register(registry);
+    transactions = Counter.builder("inbox_transactions").description("Committed inbox transactions, each of one or more records")
+        .tag("consumer", name).register(registry);
     pool = PgPools.create(vertx, settings.pg(), name);
     deadLetters = DeadLetters.create(vertx, settings.kafka(), name + "-dlt");
     String clientId = name + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -112,7 +119,7 @@ public final class InboxConsumerVerticle extends VerticleBase {
     }
     processing = true;
     List<KafkaConsumerRecord<String, byte[]>> batch = buffer.take(settings.maxBatchRecords());
-    current = processInOrder(batch, 0, new ArrayList<>())
+    current = processBatch(batch)
         .onComplete(ignored -> {
           processing = false;
           if (paused && !stopping && buffer.size() < settings.maxBatchRecords()) {
@@ -123,7 +130,58 @@ public final class InboxConsumerVerticle extends VerticleBase {
         });
   }
 
-  /** Processes records one after the other; on stopping, what is left goes back unprocessed and uncommitted. */
+  private Future<Void> processBatch(List<KafkaConsumerRecord<String, byte[]>> batch) {
+    if (batch.size() == 1) {
+      return processInOrder(batch, 0, new ArrayList<>());
+    }
+    return processTogether(batch).compose(ignored -> commit(batch), error -> {
+      log.debug("{} batch of {} failed together ({}), processing its records one by one", name, batch.size(),
+          error.toString());
+      return processInOrder(batch, 0, new ArrayList<>());
+    });
+  }
+
+  /** All records in one transaction: it commits all of them or none. */
+  private Future<Void> processTogether(List<KafkaConsumerRecord<String, byte[]>> batch) {
+    List<UUID> eventIds = new ArrayList<>(batch.size());
+    for (KafkaConsumerRecord<String, byte[]> record : batch) {
+      try {
+        eventIds.add(eventId(record));
+      } catch (InvalidRecordException e) {
+        return Future.failedFuture(e);
+      }
+    }
+    int[] duplicatesSeen = {0};
+    return pool.withTransaction(tx -> processInTransaction(tx, batch, eventIds, 0, duplicatesSeen))
+        .onSuccess(ignored -> {
+          transactions.increment();
+          processed.increment(batch.size());
+          duplicates.increment(duplicatesSeen[0]);
+        });
+  }
+
+  private Future<Void> processInTransaction(SqlConnection tx, List<KafkaConsumerRecord<String, byte[]>> batch,
+                                            List<UUID> eventIds, int index, int[] duplicatesSeen) {
+    if (index == batch.size()) {
+      return Future.succeededFuture();
+    }
+    KafkaConsumerRecord<String, byte[]> record = batch.get(index);
+    return Inbox.recordFirstSeen(tx, eventIds.get(index), record.topic())
+        .compose(first -> {
+          if (!first) {
+            duplicatesSeen[0]++;
+            return Future.<Void>succeededFuture();
+          }
+          try {
+            return handler.handle(tx, record);
+          } catch (InvalidRecordException e) {
+            return Future.<Void>failedFuture(e);
+          }
+        })
+        .compose(ignored -> processInTransaction(tx, batch, eventIds, index + 1, duplicatesSeen));
+  }
+
+  /** Processes records one after the other, one transaction each; on stopping, what is left goes back unprocessed and uncommitted. */
   private Future<Void> processInOrder(List<KafkaConsumerRecord<String, byte[]>> batch, int index,
                                       List<KafkaConsumerRecord<String, byte[]>> done) {
     if (index == batch.size() || stopping) {
@@ -175,7 +233,10 @@ public final class InboxConsumerVerticle extends VerticleBase {
       } catch (InvalidRecordException e) {
         return Future.failedFuture(e);
       }
-    })).onSuccess(ignored -> processed.increment());
+    })).onSuccess(ignored -> {
+      transactions.increment();
+      processed.increment();
+    });
   }
 
   private static UUID eventId(KafkaConsumerRecord<String, byte[]> record) {
