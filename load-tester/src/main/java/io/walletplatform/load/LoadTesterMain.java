@@ -28,7 +28,8 @@ public final class LoadTesterMain {
 
 
       Latency is measured from each request's intended send time (open model, no coordinated
-      omission). Exit code: 0 audit clean, 1 discrepancies found, 2 bad usage or run failure.""";
+      omission); every latency (accept, accept-to-applied, creation-to-final) covers the requests
+      sent after the warm-up only, while the audit covers all of them. Exit code: 0 audit clean, 1 discrepancies found, 2 bad usage or run failure.""";
 
   private LoadTesterMain() {
   }

@@ -42,6 +42,12 @@ final class OpenLoop {
   long measuredAccepted;
   long startedNanos;
   long measuredNanos;
+  private long warmUpCount;
+
+  /** Whether the request with this sequence number falls in the measured part of the run (not the warm-up). */
+  boolean measured(long sequence) {
+    return sequence >= warmUpCount;
+  }
 
   /**
    * Runs {@code rate} requests per second for warm-up plus duration. {@code request} gets the
@@ -51,7 +57,7 @@ final class OpenLoop {
     Promise<Void> done = Promise.promise();
     long intervalNanos = (long) (1_000_000_000L / rate);
     long total = (long) (rate * (warmUp.toMillis() + duration.toMillis()) / 1000.0);
-    long warmUpCount = (long) (rate * warmUp.toMillis() / 1000.0);
+    warmUpCount = (long) (rate * warmUp.toMillis() / 1000.0);
     startedNanos = System.nanoTime();
     measuredNanos = duration.toNanos();
     long[] next = {0};
@@ -62,7 +68,7 @@ final class OpenLoop {
       while (next[0] < total && startedNanos + next[0] * intervalNanos <= now) {
         long sequence = next[0]++;
         long intended = startedNanos + sequence * intervalNanos;
-        boolean measured = sequence >= warmUpCount;
+        boolean measured = measured(sequence);
         offered++;
         Future<Outcome> outcome;
         try {

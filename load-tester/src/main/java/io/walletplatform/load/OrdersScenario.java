@@ -9,9 +9,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -59,6 +61,7 @@ final class OrdersScenario {
         "durationSeconds", duration.toSeconds(), "warmUpSeconds", warmUp.toSeconds(), "amount", Api.amount(amount)));
     List<UUID> users = new ArrayList<>();
     Map<UUID, Integer> orderUser = new HashMap<>();
+    Set<UUID> measuredOrders = new HashSet<>();
     long[] deposited = new long[userCount];
     Random random = new Random(7);
     OpenLoop orders = new OpenLoop();
@@ -82,7 +85,11 @@ final class OrdersScenario {
                   if (response.statusCode() != 201) {
                     return new OpenLoop.Outcome(false, Api.errorCode(response));
                   }
-                  orderUser.put(UUID.fromString(response.bodyAsJsonObject().getString("orderId")), user);
+                  UUID orderId = UUID.fromString(response.bodyAsJsonObject().getString("orderId"));
+                  orderUser.put(orderId, user);
+                  if (orders.measured(sequence)) {
+                    measuredOrders.add(orderId);
+                  }
                   return OpenLoop.Outcome.OK;
                 });
           });
@@ -104,12 +111,13 @@ final class OrdersScenario {
         .compose(ignored -> {
           report.load(orders, "create");
           report.metric("depositsAccepted", deposits.accepted);
-          return settleAndAudit(users, orderUser, deposited, initialMinor, settleTimeout, report);
+          return settleAndAudit(users, orderUser, measuredOrders, deposited, initialMinor, settleTimeout, report);
         })
         .map(report);
   }
 
-  private Future<Void> settleAndAudit(List<UUID> users, Map<UUID, Integer> orderUser, long[] deposited, long initialMinor,
+  private Future<Void> settleAndAudit(List<UUID> users, Map<UUID, Integer> orderUser, Set<UUID> measuredOrders,
+                                      long[] deposited, long initialMinor,
                                       Duration timeout, Report report) {
     Map<Integer, Integer> expected = new HashMap<>();
     orderUser.values().forEach(user -> expected.merge(user, 1, Integer::sum));
@@ -124,7 +132,7 @@ final class OrdersScenario {
           .compose(orders -> api.all("/api/v1/accounts/" + userId + "/transactions")
               .compose(transactions -> api.get("/api/v1/accounts/" + userId).map(account -> {
                 finished[0] += audit(userId, orders, transactions, account.bodyAsJsonObject(),
-                    expected.getOrDefault(user, 0), initialMinor + deposited[user], settleMillis, report);
+                    expected.getOrDefault(user, 0), initialMinor + deposited[user], measuredOrders, settleMillis, report);
                 return null;
               }))));
     }
@@ -146,7 +154,8 @@ final class OrdersScenario {
 
   /** Returns how many of the user's orders FINISHED. */
   private static long audit(UUID userId, List<JsonObject> orders, List<JsonObject> transactions, JsonObject account,
-                            int expected, long credited, Histogram settleMillis, Report report) {
+                            int expected, long credited, Set<UUID> measuredOrders, Histogram settleMillis,
+                            Report report) {
     Map<String, Long> payments = new HashMap<>();
     long debited = 0;
     long depositsSeen = 0;
@@ -182,7 +191,7 @@ final class OrdersScenario {
         }
         default -> report.discrepancy("order " + orderId + " is still " + status);
       }
-      if (!"NEW".equals(status)) {
+      if (!"NEW".equals(status) && measuredOrders.contains(UUID.fromString(orderId))) {
         long millis = Instant.parse(order.getString("updatedAt")).toEpochMilli()
             - Instant.parse(order.getString("createdAt")).toEpochMilli();
         settleMillis.recordValue(Math.max(0, Math.min(millis, settleMillis.getHighestTrackableValue())));
