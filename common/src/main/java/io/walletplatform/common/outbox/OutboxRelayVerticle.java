@@ -46,10 +46,12 @@ public final class OutboxRelayVerticle extends VerticleBase {
   private KafkaProducer<String, String> producer;
   private SqlConnection leadership;
   private long timerId;
+  private long cleanupTimerId;
+  private boolean cleaning;
+  private Future<Void> currentCleanup = Future.succeededFuture();
   private boolean running;
   private boolean wokenWhileRunning;
   private boolean stopping;
-  private long lastCleanupMs;
   private Future<Void> current = Future.succeededFuture();
   private Counter published;
   private Counter failures;
@@ -72,6 +74,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
         .reconnectPolicy(attempt -> 1_000L);
     subscriber.channel(CHANNEL).handler(payload -> wake());
     timerId = vertx.setPeriodic(settings.sweepInterval().toMillis(), id -> wake());
+    cleanupTimerId = vertx.setPeriodic(settings.cleanupInterval().toMillis(), id -> cleanup());
     // Without notifications the relay still publishes, only later: a failed LISTEN must not stop the service.
     return subscriber.connect()
         .onFailure(error -> log.warn("outbox {} relay could not LISTEN, relying on sweeps: {}", settings.name(), error.getMessage()))
@@ -83,7 +86,8 @@ public final class OutboxRelayVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     vertx.cancelTimer(timerId);
-    return current.otherwiseEmpty().eventually(() -> {
+    vertx.cancelTimer(cleanupTimerId);
+    return Future.join(current.otherwiseEmpty(), currentCleanup.otherwiseEmpty()).eventually(() -> {
       List<Future<?>> closing = new ArrayList<>();
       closing.add(subscriber.close());
       if (leadership != null) {
@@ -107,7 +111,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
     running = true;
     wokenWhileRunning = false;
     current = lead()
-        .compose(leader -> leader ? publishAll().compose(ignored -> cleanup()) : Future.succeededFuture())
+        .compose(leader -> leader ? publishAll() : Future.succeededFuture())
         .onFailure(error -> {
           failures.increment();
           log.warn("outbox {} relay round failed, retrying at the next sweep: {}", settings.name(), error.toString());
@@ -169,17 +173,23 @@ public final class OutboxRelayVerticle extends VerticleBase {
     });
   }
 
-  /** Keeps the tables bounded: published rows and expired Idempotency-Key records go. */
-  private Future<Void> cleanup() {
-    long now = System.currentTimeMillis();
-    if (now - lastCleanupMs < settings.cleanupInterval().toMillis()) {
-      return Future.succeededFuture();
+  /**
+   * Keeps the tables bounded: published rows and expired Idempotency-Key records go. The leader
+   * does it on its own timer and connection, beside publishing rather than inside a round, so a
+   * large delete never holds up the events behind it.
+   */
+  private void cleanup() {
+    if (cleaning || stopping || leadership == null) {
+      return;
     }
-    lastCleanupMs = now;
-    return pool.preparedQuery(OutboxSql.DELETE_PUBLISHED)
+    cleaning = true;
+    currentCleanup = pool.preparedQuery(OutboxSql.DELETE_PUBLISHED)
         .execute(Tuple.of((double) settings.publishedRetention().toSeconds()))
         .compose(ignored -> pool.preparedQuery(OutboxSql.DELETE_IDEMPOTENCY_KEYS)
             .execute(Tuple.of((double) settings.idempotencyRetention().toSeconds())))
-        .mapEmpty();
+        .<Void>mapEmpty()
+        .onFailure(error -> log.warn("outbox {} cleanup failed, retrying at the next interval: {}", settings.name(),
+            error.toString()))
+        .onComplete(ignored -> cleaning = false);
   }
 }
