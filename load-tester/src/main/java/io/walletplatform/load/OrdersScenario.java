@@ -63,6 +63,8 @@ final class OrdersScenario {
     Map<UUID, Integer> orderUser = new HashMap<>();
     Set<UUID> measuredOrders = new HashSet<>();
     long[] deposited = new long[userCount];
+    int[] unansweredOrders = new int[userCount];
+    int[] unansweredDeposits = new int[userCount];
     Random random = new Random(7);
     OpenLoop orders = new OpenLoop();
     OpenLoop deposits = new OpenLoop();
@@ -91,7 +93,8 @@ final class OrdersScenario {
                     measuredOrders.add(orderId);
                   }
                   return OpenLoop.Outcome.OK;
-                });
+                })
+                .onFailure(error -> unansweredOrders[user]++);
           });
           Future<Void> depositLoad = depositRate == 0 ? Future.succeededFuture()
               : deposits.run(vertx, depositRate, warmUp, duration, sequence -> {
@@ -104,35 +107,50 @@ final class OrdersScenario {
                       }
                       deposited[user] += depositAmount;
                       return OpenLoop.Outcome.OK;
-                    });
+                    })
+                    .onFailure(error -> unansweredDeposits[user]++);
               });
           return Future.all(orderLoad, depositLoad);
         })
         .compose(ignored -> {
           report.load(orders, "create");
           report.metric("depositsAccepted", deposits.accepted);
-          return settleAndAudit(users, orderUser, measuredOrders, deposited, initialMinor, settleTimeout, report);
+          report.metric("unanswered", java.util.Arrays.stream(unansweredOrders).sum()
+              + java.util.Arrays.stream(unansweredDeposits).sum());
+          List<Expected> expected = new ArrayList<>();
+          for (int u = 0; u < userCount; u++) {
+            expected.add(new Expected(new HashSet<>(), unansweredOrders[u], initialMinor + deposited[u],
+                unansweredDeposits[u], depositAmount));
+          }
+          orderUser.forEach((orderId, user) -> expected.get(user).orders().add(orderId.toString()));
+          return settleAndAudit(users, expected, measuredOrders, settleTimeout, report);
         })
         .map(report);
   }
 
-  private Future<Void> settleAndAudit(List<UUID> users, Map<UUID, Integer> orderUser, Set<UUID> measuredOrders,
-                                      long[] deposited, long initialMinor,
+  /**
+   * What the run knows about one user: the orders it was told were created, how many order and
+   * deposit requests went unanswered (the server may have carried them out after the client gave
+   * up, so they may appear but need not), and the deposits it was told were made.
+   */
+  private record Expected(Set<String> orders, int unansweredOrders, long credited, int unansweredDeposits,
+                          long depositAmount) {
+  }
+
+  private Future<Void> settleAndAudit(List<UUID> users, List<Expected> expected, Set<UUID> measuredOrders,
                                       Duration timeout, Report report) {
-    Map<Integer, Integer> expected = new HashMap<>();
-    orderUser.values().forEach(user -> expected.merge(user, 1, Integer::sum));
     long deadline = System.nanoTime() + timeout.toNanos();
     Histogram settleMillis = new Histogram(TimeUnit.MINUTES.toMillis(10), 3);
     long[] finished = {0};
     Future<Void> audited = Future.succeededFuture();
     for (int u = 0; u < users.size(); u++) {
-      int user = u;
-      UUID userId = users.get(user);
-      audited = audited.compose(ignored -> settled(userId, expected.getOrDefault(user, 0), deadline)
+      UUID userId = users.get(u);
+      Expected mine = expected.get(u);
+      audited = audited.compose(ignored -> settled(userId, mine.orders().size(), deadline)
           .compose(orders -> api.all("/api/v1/accounts/" + userId + "/transactions")
               .compose(transactions -> api.get("/api/v1/accounts/" + userId).map(account -> {
-                finished[0] += audit(userId, orders, transactions, account.bodyAsJsonObject(),
-                    expected.getOrDefault(user, 0), initialMinor + deposited[user], measuredOrders, settleMillis, report);
+                finished[0] += audit(userId, orders, transactions, account.bodyAsJsonObject(), mine, measuredOrders,
+                    settleMillis, report);
                 return null;
               }))));
     }
@@ -154,8 +172,7 @@ final class OrdersScenario {
 
   /** Returns how many of the user's orders FINISHED. */
   private static long audit(UUID userId, List<JsonObject> orders, List<JsonObject> transactions, JsonObject account,
-                            int expected, long credited, Set<UUID> measuredOrders, Histogram settleMillis,
-                            Report report) {
+                            Expected expected, Set<UUID> measuredOrders, Histogram settleMillis, Report report) {
     Map<String, Long> payments = new HashMap<>();
     long debited = 0;
     long depositsSeen = 0;
@@ -197,21 +214,32 @@ final class OrdersScenario {
         settleMillis.recordValue(Math.max(0, Math.min(millis, settleMillis.getHighestTrackableValue())));
       }
     }
-    if (orders.size() != expected) {
-      report.discrepancy("user " + userId + ": " + expected + " orders accepted, " + orders.size() + " listed");
+    Set<String> listed = new HashSet<>();
+    orders.forEach(order -> listed.add(order.getString("orderId")));
+    for (String orderId : expected.orders()) {
+      if (!listed.contains(orderId)) {
+        report.discrepancy("user " + userId + ": order " + orderId + " was created (201) but is not listed");
+      }
+    }
+    int unexpected = listed.size() - expected.orders().size();
+    if (listed.size() != orders.size() || unexpected < 0 || unexpected > expected.unansweredOrders()) {
+      report.discrepancy("user " + userId + ": " + expected.orders().size() + " orders created and "
+          + expected.unansweredOrders() + " unanswered, but " + orders.size() + " listed");
     }
     if (debited != finishedSum) {
       report.discrepancy("user " + userId + ": debits " + Api.amount(debited) + " differ from FINISHED orders "
           + Api.amount(finishedSum));
     }
-    if (depositsSeen != credited) {
+    long unacknowledged = depositsSeen - expected.credited();
+    if (unacknowledged < 0 || unacknowledged % expected.depositAmount() != 0
+        || unacknowledged / expected.depositAmount() > expected.unansweredDeposits()) {
       report.discrepancy("user " + userId + ": deposits " + Api.amount(depositsSeen) + " differ from those acknowledged "
-          + Api.amount(credited));
+          + Api.amount(expected.credited()) + " (" + expected.unansweredDeposits() + " unanswered)");
     }
     long balance = Api.minor(account, "balance");
-    if (balance != credited - debited) {
+    if (balance != depositsSeen - debited) {
       report.discrepancy("user " + userId + ": balance " + Api.amount(balance) + " is not deposits minus debits "
-          + Api.amount(credited - debited));
+          + Api.amount(depositsSeen - debited));
     }
     return finished;
   }

@@ -86,4 +86,22 @@ class LoadTesterTest {
     assertEquals(1, exit, result.encodePrettily());
     assertTrue(result.getLong("discrepancyCount") > 0);
   }
+
+  @Test
+  void theOrdersAuditFailsOnAnOrderNobodyPlaced(@TempDir Path out) throws Exception {
+    // Once the run's users have orders, each gets one more FAILED order written behind the API's back:
+    // nothing went unanswered, so the audit has no request to explain it with.
+    Pool pool = PgPools.create(runtime.vertx(), settings.orders().pg(), "tamper-orders");
+    long timer = runtime.vertx().setTimer(1_500, id -> pool.query(
+        "INSERT INTO orders (order_id, user_id, amount_minor, description, status, failure_reason)"
+            + " SELECT gen_random_uuid(), user_id, 100, 'not placed by the run', 'FAILED', 'INSUFFICIENT_FUNDS'"
+            + " FROM orders WHERE created_at > now() - interval '10 seconds' GROUP BY user_id").execute());
+    int exit = LoadTesterMain.run(new String[] {"orders", "--url", url, "--users", "2", "--rate", "20", "--deposit-rate", "0",
+        "--duration", "3s", "--warmup", "0s", "--initial-balance", "100", "--out", out.toString()});
+    runtime.vertx().cancelTimer(timer);
+    JsonObject result = result(out);
+    assertEquals(1, exit, result.encodePrettily());
+    assertEquals(0, result.getLong("unanswered"));
+    assertTrue(result.getJsonArray("discrepancies").encode().contains("0 unanswered"), result.encodePrettily());
+  }
 }
