@@ -141,7 +141,7 @@ public final class InboxConsumerVerticle extends VerticleBase {
     });
   }
 
-  /** All records in one transaction: it commits all of them or none. */
+  /** The records in one transaction, in order: it commits all of them or none. */
   private Future<Void> processTogether(List<KafkaConsumerRecord<String, byte[]>> batch) {
     List<UUID> eventIds = new ArrayList<>(batch.size());
     for (KafkaConsumerRecord<String, byte[]> record : batch) {
@@ -198,7 +198,7 @@ public final class InboxConsumerVerticle extends VerticleBase {
   }
 
   private Future<Void> processWithRetries(KafkaConsumerRecord<String, byte[]> record, int attempt) {
-    return processOnce(record).recover(error -> {
+    return processTogether(List.of(record)).recover(error -> {
       if (error instanceof InvalidRecordException) {
         return deadLetter(record, "InvalidRecord", error.getMessage());
       }
@@ -213,29 +213,6 @@ public final class InboxConsumerVerticle extends VerticleBase {
       log.warn("{} failed on {}-{}@{} (attempt {}, {}), retrying in {} ms: {}", name, record.topic(),
           record.partition(), record.offset(), attempt, mayPass ? "transient" : "permanent", backoffMs, error.toString());
       return vertx.timer(backoffMs).compose(ignored -> processWithRetries(record, attempt + 1));
-    });
-  }
-
-  private Future<Void> processOnce(KafkaConsumerRecord<String, byte[]> record) {
-    UUID eventId;
-    try {
-      eventId = eventId(record);
-    } catch (InvalidRecordException e) {
-      return Future.failedFuture(e);
-    }
-    return pool.withTransaction(tx -> Inbox.recordFirstSeen(tx, eventId, record.topic()).compose(first -> {
-      if (!first) {
-        duplicates.increment();
-        return Future.succeededFuture();
-      }
-      try {
-        return handler.handle(tx, record);
-      } catch (InvalidRecordException e) {
-        return Future.failedFuture(e);
-      }
-    })).onSuccess(ignored -> {
-      transactions.increment();
-      processed.increment();
     });
   }
 
