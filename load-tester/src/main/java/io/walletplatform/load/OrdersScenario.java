@@ -59,12 +59,8 @@ final class OrdersScenario {
 
     Report report = new Report("orders", Map.of("users", userCount, "ordersPerSecond", rate, "depositsPerSecond", depositRate,
         "durationSeconds", duration.toSeconds(), "warmUpSeconds", warmUp.toSeconds(), "amount", Api.amount(amount)));
-    List<UUID> users = new ArrayList<>();
-    Map<UUID, Integer> orderUser = new HashMap<>();
+    List<User> users = new ArrayList<>();
     Set<UUID> measuredOrders = new HashSet<>();
-    long[] deposited = new long[userCount];
-    int[] unansweredOrders = new int[userCount];
-    int[] unansweredDeposits = new int[userCount];
     Random random = new Random(7);
     OpenLoop orders = new OpenLoop();
     OpenLoop deposits = new OpenLoop();
@@ -74,83 +70,85 @@ final class OrdersScenario {
       UUID userId = UUID.randomUUID();
       opened = opened.compose(ignored -> api.post("/api/v1/accounts", "{\"userId\":\"" + userId + "\",\"initialBalance\":"
               + Api.amount(initialMinor) + "}")
-          .compose(response -> response.statusCode() == 201 ? Future.succeededFuture(users.add(userId))
+          .compose(response -> response.statusCode() == 201 ? Future.succeededFuture(users.add(new User(userId, initialMinor)))
               : Future.failedFuture("opening an account answered " + response.statusCode()))
           .mapEmpty());
     }
     return opened.compose(ignored -> {
           Future<Void> orderLoad = orders.run(vertx, rate, warmUp, duration, sequence -> {
-            int user = (int) (sequence % userCount);
-            return api.post("/api/v1/orders", "{\"userId\":\"" + users.get(user) + "\",\"amount\":" + Api.amount(amount)
+            User user = users.get((int) (sequence % userCount));
+            return api.post("/api/v1/orders", "{\"userId\":\"" + user.id + "\",\"amount\":" + Api.amount(amount)
                     + ",\"description\":\"load " + sequence + "\"}", UUID.randomUUID().toString())
                 .map(response -> {
                   if (response.statusCode() != 201) {
                     return new OpenLoop.Outcome(false, Api.errorCode(response));
                   }
                   UUID orderId = UUID.fromString(response.bodyAsJsonObject().getString("orderId"));
-                  orderUser.put(orderId, user);
+                  user.orders.add(orderId.toString());
                   if (orders.measured(sequence)) {
                     measuredOrders.add(orderId);
                   }
                   return OpenLoop.Outcome.OK;
                 })
-                .onFailure(error -> unansweredOrders[user]++);
+                .onFailure(error -> user.unansweredOrders++);
           });
           Future<Void> depositLoad = depositRate == 0 ? Future.succeededFuture()
               : deposits.run(vertx, depositRate, warmUp, duration, sequence -> {
-                int user = random.nextInt(userCount);
-                return api.post("/api/v1/accounts/" + users.get(user) + "/deposits", "{\"amount\":" + Api.amount(depositAmount) + "}",
+                User user = users.get(random.nextInt(userCount));
+                return api.post("/api/v1/accounts/" + user.id + "/deposits", "{\"amount\":" + Api.amount(depositAmount) + "}",
                         UUID.randomUUID().toString())
                     .map(response -> {
                       if (response.statusCode() != 200) {
                         return new OpenLoop.Outcome(false, Api.errorCode(response));
                       }
-                      deposited[user] += depositAmount;
+                      user.credited += depositAmount;
                       return OpenLoop.Outcome.OK;
                     })
-                    .onFailure(error -> unansweredDeposits[user]++);
+                    .onFailure(error -> user.unansweredDeposits++);
               });
           return Future.all(orderLoad, depositLoad);
         })
         .compose(ignored -> {
           report.load(orders, "create");
           report.metric("depositsAccepted", deposits.accepted);
-          report.metric("unanswered", java.util.Arrays.stream(unansweredOrders).sum()
-              + java.util.Arrays.stream(unansweredDeposits).sum());
-          List<Expected> expected = new ArrayList<>();
-          for (int u = 0; u < userCount; u++) {
-            expected.add(new Expected(new HashSet<>(), unansweredOrders[u], initialMinor + deposited[u],
-                unansweredDeposits[u], depositAmount));
-          }
-          orderUser.forEach((orderId, user) -> expected.get(user).orders().add(orderId.toString()));
-          return settleAndAudit(users, expected, measuredOrders, settleTimeout, report);
+          report.metric("unanswered", users.stream().mapToLong(u -> u.unansweredOrders + u.unansweredDeposits).sum());
+          return settleAndAudit(users, depositAmount, measuredOrders, settleTimeout, report);
         })
         .map(report);
   }
 
   /**
-   * What the run knows about one user: the orders it was told were created, how many order and
-   * deposit requests went unanswered (the server may have carried them out after the client gave
-   * up, so they may appear but need not), and the deposits it was told were made.
+   * What the run knows about one user: the orders it was told were created, the balance it was told
+   * was credited (initial plus acknowledged deposits), and how many order and deposit requests went
+   * unanswered (the server may have carried them out after the client gave up, so they may appear
+   * but need not). Touched only on the generator's context.
    */
-  private record Expected(Set<String> orders, int unansweredOrders, long credited, int unansweredDeposits,
-                          long depositAmount) {
+  private static final class User {
+    final UUID id;
+    final Set<String> orders = new HashSet<>();
+    long credited;
+    int unansweredOrders;
+    int unansweredDeposits;
+
+    User(UUID id, long initialBalance) {
+      this.id = id;
+      this.credited = initialBalance;
+    }
   }
 
-  private Future<Void> settleAndAudit(List<UUID> users, List<Expected> expected, Set<UUID> measuredOrders,
+  private Future<Void> settleAndAudit(List<User> users, long depositAmount, Set<UUID> measuredOrders,
                                       Duration timeout, Report report) {
     long deadline = System.nanoTime() + timeout.toNanos();
     Histogram settleMillis = new Histogram(TimeUnit.MINUTES.toMillis(10), 3);
     long[] finished = {0};
     Future<Void> audited = Future.succeededFuture();
-    for (int u = 0; u < users.size(); u++) {
-      UUID userId = users.get(u);
-      Expected mine = expected.get(u);
-      audited = audited.compose(ignored -> settled(userId, mine.orders().size(), deadline)
+    for (User user : users) {
+      UUID userId = user.id;
+      audited = audited.compose(ignored -> settled(userId, user.orders.size(), deadline)
           .compose(orders -> api.all("/api/v1/accounts/" + userId + "/transactions")
               .compose(transactions -> api.get("/api/v1/accounts/" + userId).map(account -> {
-                finished[0] += audit(userId, orders, transactions, account.bodyAsJsonObject(), mine, measuredOrders,
-                    settleMillis, report);
+                finished[0] += audit(userId, orders, transactions, account.bodyAsJsonObject(), user,
+                    depositAmount, measuredOrders, settleMillis, report);
                 return null;
               }))));
     }
@@ -172,7 +170,8 @@ final class OrdersScenario {
 
   /** Returns how many of the user's orders FINISHED. */
   private static long audit(UUID userId, List<JsonObject> orders, List<JsonObject> transactions, JsonObject account,
-                            Expected expected, Set<UUID> measuredOrders, Histogram settleMillis, Report report) {
+                            User expected, long depositAmount, Set<UUID> measuredOrders, Histogram settleMillis,
+                            Report report) {
     Map<String, Long> payments = new HashMap<>();
     long debited = 0;
     long depositsSeen = 0;
@@ -216,25 +215,25 @@ final class OrdersScenario {
     }
     Set<String> listed = new HashSet<>();
     orders.forEach(order -> listed.add(order.getString("orderId")));
-    for (String orderId : expected.orders()) {
+    for (String orderId : expected.orders) {
       if (!listed.contains(orderId)) {
         report.discrepancy("user " + userId + ": order " + orderId + " was created (201) but is not listed");
       }
     }
-    int unexpected = listed.size() - expected.orders().size();
-    if (listed.size() != orders.size() || unexpected < 0 || unexpected > expected.unansweredOrders()) {
-      report.discrepancy("user " + userId + ": " + expected.orders().size() + " orders created and "
-          + expected.unansweredOrders() + " unanswered, but " + orders.size() + " listed");
+    int unexpected = listed.size() - expected.orders.size();
+    if (listed.size() != orders.size() || unexpected < 0 || unexpected > expected.unansweredOrders) {
+      report.discrepancy("user " + userId + ": " + expected.orders.size() + " orders created and "
+          + expected.unansweredOrders + " unanswered, but " + orders.size() + " listed");
     }
     if (debited != finishedSum) {
       report.discrepancy("user " + userId + ": debits " + Api.amount(debited) + " differ from FINISHED orders "
           + Api.amount(finishedSum));
     }
-    long unacknowledged = depositsSeen - expected.credited();
-    if (unacknowledged < 0 || unacknowledged % expected.depositAmount() != 0
-        || unacknowledged / expected.depositAmount() > expected.unansweredDeposits()) {
+    long unacknowledged = depositsSeen - expected.credited;
+    if (unacknowledged < 0 || unacknowledged % depositAmount != 0
+        || unacknowledged / depositAmount > expected.unansweredDeposits) {
       report.discrepancy("user " + userId + ": deposits " + Api.amount(depositsSeen) + " differ from those acknowledged "
-          + Api.amount(expected.credited()) + " (" + expected.unansweredDeposits() + " unanswered)");
+          + Api.amount(expected.credited) + " (" + expected.unansweredDeposits + " unanswered)");
     }
     long balance = Api.minor(account, "balance");
     if (balance != depositsSeen - debited) {
