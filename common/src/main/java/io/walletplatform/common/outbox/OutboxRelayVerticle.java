@@ -47,7 +47,6 @@ public final class OutboxRelayVerticle extends VerticleBase {
   private SqlConnection leadership;
   private long timerId;
   private long cleanupTimerId;
-  private boolean cleaning;
   private Future<Void> currentCleanup = Future.succeededFuture();
   private boolean running;
   private boolean wokenWhileRunning;
@@ -179,17 +178,15 @@ public final class OutboxRelayVerticle extends VerticleBase {
    * large delete never holds up the events behind it.
    */
   private void cleanup() {
-    if (cleaning || stopping || leadership == null) {
+    if (!currentCleanup.isComplete() || stopping || leadership == null) {
       return;
     }
-    cleaning = true;
     currentCleanup = pool.preparedQuery(OutboxSql.DELETE_PUBLISHED)
         .execute(Tuple.of((double) settings.publishedRetention().toSeconds()))
         .compose(ignored -> pool.preparedQuery(OutboxSql.DELETE_IDEMPOTENCY_KEYS)
             .execute(Tuple.of((double) settings.idempotencyRetention().toSeconds())))
         .<Void>mapEmpty()
         .onFailure(error -> log.warn("outbox {} cleanup failed, retrying at the next interval: {}", settings.name(),
-            error.toString()))
-        .onComplete(ignored -> cleaning = false);
+            error.toString()));
   }
 }
