@@ -10,6 +10,10 @@ import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import io.walletplatform.common.db.PgPools;
 import io.walletplatform.common.inbox.InboxConsumerSettings;
 import io.walletplatform.common.inbox.InboxConsumerVerticle;
 import io.walletplatform.common.inbox.InboxHandler;
@@ -18,6 +22,12 @@ import io.walletplatform.common.kafka.KafkaClients;
 import io.walletplatform.infra.testing.Await;
 import io.walletplatform.infra.testing.IsolatedConfig;
 import io.walletplatform.migrations.Migrations;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,11 +35,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -50,7 +60,7 @@ class InboxConsumerTest {
   private static InboxConsumerSettings settings;
   private static final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private static KafkaProducer<String, String> producer;
-  private static final Set<String> handled = ConcurrentHashMap.newKeySet();
+  private static Pool pool;
   private static final AtomicInteger handlerCalls = new AtomicInteger();
   private static final AtomicInteger transientFailuresLeft = new AtomicInteger(6);
   private static final List<KafkaConsumerRecord<String, String>> deadLetters = new CopyOnWriteArrayList<>();
@@ -65,8 +75,7 @@ class InboxConsumerTest {
     if (value.equals("transient") && transientFailuresLeft.getAndDecrement() > 0) {
       return Future.failedFuture(new PgException("connection lost", "FATAL", "08006", "simulated"));
     }
-    handled.add(value);
-    return Future.succeededFuture();
+    return tx.preparedQuery("INSERT INTO inbox_test_handled (value) VALUES ($1)").execute(Tuple.of(value)).mapEmpty();
   };
 
   @BeforeAll
@@ -77,6 +86,8 @@ class InboxConsumerTest {
     settings = new InboxConsumerSettings(payments.pg(), payments.kafka(), "inbox.test." + UUID.randomUUID(),
         "inbox-test", 1, 3, Duration.ofMillis(100), 100);
     Await.result(Migrations.migrate(vertx, settings.pg(), Migrations.PAYMENTS));
+    pool = PgPools.create(vertx, settings.pg(), "inbox-test-reader");
+    Await.result(pool.query("CREATE TABLE inbox_test_handled (value text NOT NULL)").execute());
     Await.result(KafkaClients.ensureTopics(vertx, settings.kafka(), List.of(settings.topic(), DeadLetters.topicFor(settings.topic()))));
     producer = KafkaProducer.create(vertx, KafkaClients.producerConfig(settings.kafka(), "inbox-test"));
     KafkaConsumer<String, String> dlt = KafkaConsumer.create(vertx, Map.of(
@@ -109,6 +120,26 @@ class InboxConsumerTest {
         .toList()));
   }
 
+  /** How many committed rows each value has: 1 for a record processed exactly once. */
+  private static Map<String, Long> handledCounts(Collection<String> values) {
+    Map<String, Long> counts = new HashMap<>();
+    for (Row row : Await.result(pool.preparedQuery(
+        "SELECT value, count(*) AS n FROM inbox_test_handled WHERE value = ANY($1) GROUP BY value")
+        .execute(Tuple.of(values.toArray(String[]::new))))) {
+      counts.put(row.getString("value"), row.getLong("n"));
+    }
+    return counts;
+  }
+
+  private static boolean handledOnce(Collection<String> values) {
+    Map<String, Long> counts = handledCounts(values);
+    return values.stream().allMatch(value -> counts.getOrDefault(value, 0L) == 1L);
+  }
+
+  private static boolean handled(String value) {
+    return handledCounts(List.of(value)).getOrDefault(value, 0L) > 0;
+  }
+
   private static double transactions() {
     return registry.get("inbox_transactions").counter().count();
   }
@@ -126,7 +157,7 @@ class InboxConsumerTest {
     send(key, "after-no-event-id", UUID.randomUUID());
 
     Await.until("the records behind the bad ones are processed", SETTLE,
-        () -> handled.containsAll(List.of("after-permanent", "after-no-event-id")));
+        () -> handledOnce(List.of("after-permanent", "after-no-event-id")));
     Await.until("both bad records dead-lettered", SETTLE,
         () -> deadLetters.stream().filter(r -> key.equals(r.key())).count() == 2);
     KafkaConsumerRecord<String, String> permanent = deadLetters.stream()
@@ -141,7 +172,7 @@ class InboxConsumerTest {
   @Test
   void aFailureThatMayPassIsRetriedBeyondTheBoundUntilItDoes() {
     send("transient-key", "transient", UUID.randomUUID());
-    Await.until("the transient record is processed", SETTLE, () -> handled.contains("transient"));
+    Await.until("the transient record is processed", SETTLE, () -> handled("transient"));
     assertTrue(transientFailuresLeft.get() < 0, "it failed six times (twice the bound) before succeeding");
     assertTrue(deadLetters.stream().noneMatch(r -> "transient".equals(r.value())), "never dead-lettered");
   }
@@ -151,12 +182,13 @@ class InboxConsumerTest {
     UUID eventId = UUID.randomUUID();
     String value = "once-" + UUID.randomUUID();
     send("dup-key", value, eventId);
-    Await.until("the first copy is processed", SETTLE, () -> handled.contains(value));
+    Await.until("the first copy is processed", SETTLE, () -> handled(value));
     int callsBefore = handlerCalls.get();
     send("dup-key", value, eventId);
     send("dup-key", "marker-" + eventId, UUID.randomUUID());
-    Await.until("the marker behind the duplicate is processed", SETTLE, () -> handled.contains("marker-" + eventId));
+    Await.until("the marker behind the duplicate is processed", SETTLE, () -> handled("marker-" + eventId));
     assertEquals(callsBefore + 1, handlerCalls.get(), "the handler ran for the marker only, not for the duplicate");
+    assertEquals(1L, handledCounts(List.of(value)).get(value));
   }
 
   @Test
@@ -165,7 +197,7 @@ class InboxConsumerTest {
     List<String> values = java.util.stream.IntStream.range(0, 300).mapToObj(i -> key + "-" + i).toList();
     double before = transactions();
     sendAll(key, values);
-    Await.until("every record of the burst is processed", SETTLE, () -> handled.containsAll(values));
+    Await.until("every record of the burst is processed", SETTLE, () -> handledOnce(values));
     double used = transactions() - before;
     assertTrue(used >= 1 && used <= 60, "300 records took " + used + " transactions");
   }
@@ -180,9 +212,53 @@ class InboxConsumerTest {
     values.addAll(after);
     sendAll(key, values);
     Await.until("the records around the bad one are processed", SETTLE,
-        () -> handled.containsAll(before) && handled.containsAll(after));
+        () -> handledOnce(before) && handledOnce(after));
     Await.until("the bad record is dead-lettered", SETTLE,
         () -> deadLetters.stream().anyMatch(r -> key.equals(r.key()) && "permanent".equals(r.value())));
     assertEquals(1, deadLetters.stream().filter(r -> key.equals(r.key())).count(), "only the bad record");
+  }
+
+  @Test
+  void whileTheDeadLetterTopicRefusesRecordsNothingBehindTheBadRecordIsSkippedOrCommitted() throws Exception {
+    String key = "dlt-down-" + UUID.randomUUID();
+    List<String> after = java.util.stream.IntStream.range(0, 20).mapToObj(i -> key + "-after" + i).toList();
+    List<String> values = new java.util.ArrayList<>(List.of(key + "-before", "permanent"));
+    values.addAll(after);
+    String dlt = DeadLetters.topicFor(settings.topic());
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", settings.kafka().bootstrapServers()))) {
+      setMaxMessageBytes(admin, dlt, "1");
+      double deadLetteredBefore = registry.get("inbox_records_dead_lettered").counter().count();
+      sendAll(key, values);
+      Await.until("the record before the bad one is processed", SETTLE, () -> handled(key + "-before"));
+      Thread.sleep(3_000);
+      assertEquals(0, handledCounts(after).size(), "the records behind the bad one wait for its dead letter");
+      assertEquals(deadLetteredBefore, registry.get("inbox_records_dead_lettered").counter().count());
+      long committed = committedOffsets(admin).values().stream().mapToLong(Long::longValue).sum();
+
+      setMaxMessageBytes(admin, dlt, "1048588");
+      Await.until("the records behind the bad one are processed once", SETTLE, () -> handledOnce(after));
+      Await.until("the bad record is dead-lettered once", SETTLE,
+          () -> deadLetters.stream().filter(r -> key.equals(r.key())).count() == 1);
+      Await.until("offsets move past every record", SETTLE,
+          () -> committedOffsets(admin).values().stream().mapToLong(Long::longValue).sum() >= committed + values.size());
+    }
+  }
+
+  private static void setMaxMessageBytes(Admin admin, String topic, String bytes) throws Exception {
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(
+        new ConfigEntry("max.message.bytes", bytes), AlterConfigOp.OpType.SET)))).all().get();
+  }
+
+  private static Map<TopicPartition, Long> committedOffsets(Admin admin) {
+    try {
+      Map<TopicPartition, Long> offsets = new HashMap<>();
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          admin.listConsumerGroupOffsets(settings.groupId()).partitionsToOffsetAndMetadata().get();
+      committed.forEach((partition, offset) -> offsets.put(partition, offset == null ? 0 : offset.offset()));
+      return offsets;
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
   }
 }

@@ -16,6 +16,7 @@ import io.walletplatform.common.db.Failures;
 import io.walletplatform.common.db.PgPools;
 import io.walletplatform.common.kafka.DeadLetters;
 import io.walletplatform.common.kafka.KafkaClients;
+import io.walletplatform.common.kafka.PartitionPause;
 import io.walletplatform.common.kafka.RecordBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +37,8 @@ import java.util.UUID;
  * where failures are told apart. Offsets are committed only after the transactions committed. A
  * failure that may pass is retried with backoff until it does; a record that keeps failing the same
  * way is dead-lettered after a bounded number of attempts, so it cannot hold its partition for ever.
+ * Nothing is ever skipped: a record leaves the buffer only once its transaction or its dead letter
+ * is acknowledged, and a dead letter that cannot be sent is retried like any failure that may pass.
  */
 public final class InboxConsumerVerticle extends VerticleBase {
 
@@ -50,10 +53,10 @@ public final class InboxConsumerVerticle extends VerticleBase {
       new RecordBuffer<>(KafkaConsumerRecord::partition, KafkaConsumerRecord::offset);
   private KafkaConsumer<String, byte[]> consumer;
   private KafkaClientMetrics consumerMetrics;
+  private PartitionPause pause;
   private DeadLetters deadLetters;
   private Pool pool;
   private boolean processing;
-  private boolean paused;
   private boolean stopping;
   private Future<Void> current = Future.succeededFuture();
   private Counter processed;
@@ -82,14 +85,20 @@ public final class InboxConsumerVerticle extends VerticleBase {
         settings.maxBatchRecords()));
     consumerMetrics = new KafkaClientMetrics(consumer.unwrap());
     consumerMetrics.bindTo(registry);
-    consumer.partitionsAssignedHandler(partitions -> buffer.assigned(numbers(partitions)));
-    consumer.partitionsRevokedHandler(partitions -> buffer.revoked(numbers(partitions)));
+    pause = new PartitionPause(consumer, settings.topic());
+    consumer.partitionsAssignedHandler(partitions -> {
+      buffer.assigned(numbers(partitions));
+      pause.assigned(partitions);
+    });
+    consumer.partitionsRevokedHandler(partitions -> {
+      buffer.revoked(numbers(partitions));
+      pause.revoked(partitions);
+    });
     consumer.exceptionHandler(error -> log.warn("{} consumer error: {}", name, error.getMessage()));
     consumer.handler(record -> {
       if (buffer.add(record)) {
-        if (!paused && buffer.size() >= settings.maxBatchRecords() * 4) {
-          paused = true;
-          consumer.pause();
+        if (buffer.size() >= settings.maxBatchRecords() * 4) {
+          pause.pause();
         }
         drain();
       }
@@ -122,9 +131,8 @@ public final class InboxConsumerVerticle extends VerticleBase {
     current = processBatch(batch)
         .onComplete(ignored -> {
           processing = false;
-          if (paused && !stopping && buffer.size() < settings.maxBatchRecords()) {
-            paused = false;
-            consumer.resume();
+          if (!stopping && buffer.size() < settings.maxBatchRecords()) {
+            pause.resume();
           }
           drain();
         });
@@ -181,7 +189,11 @@ public final class InboxConsumerVerticle extends VerticleBase {
         .compose(ignored -> processInTransaction(tx, batch, eventIds, index + 1, duplicatesSeen));
   }
 
-  /** Processes records one after the other, one transaction each; on stopping, what is left goes back unprocessed and uncommitted. */
+  /**
+   * Processes records one after the other, one transaction each. On stopping, or if a record could
+   * neither be processed nor dead-lettered, it and what follows go back to the buffer unprocessed
+   * and uncommitted: the offsets committed stop before them.
+   */
   private Future<Void> processInOrder(List<KafkaConsumerRecord<String, byte[]>> batch, int index,
                                       List<KafkaConsumerRecord<String, byte[]>> done) {
     if (index == batch.size() || stopping) {
@@ -190,30 +202,38 @@ public final class InboxConsumerVerticle extends VerticleBase {
       }
       return commit(done);
     }
-    return processWithRetries(batch.get(index), 1)
-        .compose(ignored -> {
+    return processWithRetries(batch.get(index), 1).compose(
+        ignored -> {
           done.add(batch.get(index));
           return processInOrder(batch, index + 1, done);
+        },
+        error -> {
+          buffer.requeue(batch.subList(index, batch.size()));
+          return commit(done).compose(ignored -> Future.failedFuture(error));
         });
   }
 
   private Future<Void> processWithRetries(KafkaConsumerRecord<String, byte[]> record, int attempt) {
     return processTogether(List.of(record)).recover(error -> {
       if (error instanceof InvalidRecordException) {
-        return deadLetter(record, "InvalidRecord", error.getMessage());
+        return deadLetter(record, "InvalidRecord", error.getMessage(), 1);
       }
       boolean mayPass = Failures.isTransient(error);
       if (!mayPass && attempt >= settings.maxAttempts()) {
-        return deadLetter(record, error.getClass().getSimpleName(), error.getMessage());
+        return deadLetter(record, error.getClass().getSimpleName(), error.getMessage(), 1);
       }
       if (stopping) {
         return Future.failedFuture(error);
       }
-      long backoffMs = Math.min(settings.maxBackoff().toMillis(), 50L << Math.min(attempt, 10));
+      long backoffMs = backoffMs(attempt);
       log.warn("{} failed on {}-{}@{} (attempt {}, {}), retrying in {} ms: {}", name, record.topic(),
           record.partition(), record.offset(), attempt, mayPass ? "transient" : "permanent", backoffMs, error.toString());
       return vertx.timer(backoffMs).compose(ignored -> processWithRetries(record, attempt + 1));
     });
+  }
+
+  private long backoffMs(int attempt) {
+    return Math.min(settings.maxBackoff().toMillis(), 50L << Math.min(attempt, 10));
   }
 
   private static UUID eventId(KafkaConsumerRecord<String, byte[]> record) {
@@ -229,8 +249,20 @@ public final class InboxConsumerVerticle extends VerticleBase {
     throw new InvalidRecordException("record has no event-id header");
   }
 
-  private Future<Void> deadLetter(KafkaConsumerRecord<String, byte[]> record, String errorClass, String error) {
-    return deadLetters.send(record, errorClass, error).onSuccess(ignored -> deadLettered.increment());
+  /** Sends the record to the dead-letter topic, retrying until the broker acknowledges it (or the consumer stops). */
+  private Future<Void> deadLetter(KafkaConsumerRecord<String, byte[]> record, String errorClass, String error,
+                                  int attempt) {
+    return deadLetters.send(record, errorClass, error)
+        .onSuccess(ignored -> deadLettered.increment())
+        .recover(sendError -> {
+          if (stopping) {
+            return Future.failedFuture(sendError);
+          }
+          long backoffMs = backoffMs(attempt);
+          log.warn("{} could not dead-letter {}-{}@{} (attempt {}), retrying in {} ms: {}", name, record.topic(),
+              record.partition(), record.offset(), attempt, backoffMs, sendError.toString());
+          return vertx.timer(backoffMs).compose(ignored -> deadLetter(record, errorClass, error, attempt + 1));
+        });
   }
 
   private Future<Void> commit(List<KafkaConsumerRecord<String, byte[]>> done) {

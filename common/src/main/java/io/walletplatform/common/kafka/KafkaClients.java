@@ -76,6 +76,7 @@ public final class KafkaClients {
     config.put("isolation.level", "read_committed");
     config.put("max.poll.records", Integer.toString(maxPollRecords));
     config.put("session.timeout.ms", "10000");
+    config.put("max.poll.interval.ms", Long.toString(settings.maxPollInterval().toMillis()));
     config.put("heartbeat.interval.ms", "1000");
     config.put("reconnect.backoff.max.ms", "1000");
     // KIP-714 client telemetry: nothing here collects it, and its sender formatted a string on every poll.

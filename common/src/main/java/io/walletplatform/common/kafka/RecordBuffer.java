@@ -106,11 +106,18 @@ public final class RecordBuffer<R> {
     records = merged;
   }
 
-  /** The next offsets to commit for processed records: owned partitions only, and only forward. */
+  /**
+   * The next offsets to commit for processed records: owned partitions only, only forward, and never
+   * past a record still buffered (one put back for another attempt while later records of its
+   * partition were processed): a restart then reads it again, and the later ones as duplicates.
+   */
   public Map<Integer, Long> offsetsToCommit(List<R> processed) {
     Map<Integer, Long> next = new HashMap<>();
     for (R record : processed) {
       next.merge(partitionOf.applyAsInt(record), offsetOf.applyAsLong(record) + 1, Math::max);
+    }
+    for (R record : records) {
+      next.computeIfPresent(partitionOf.applyAsInt(record), (partition, offset) -> Math.min(offset, offsetOf.applyAsLong(record)));
     }
     next.entrySet().removeIf(entry -> !assigned.contains(entry.getKey())
         || committed.getOrDefault(entry.getKey(), -1L) >= entry.getValue());

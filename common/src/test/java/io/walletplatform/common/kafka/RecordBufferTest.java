@@ -63,4 +63,18 @@ class RecordBufferTest {
     assertEquals(Map.of(), buffer.offsetsToCommit(List.of(new Rec(0, 3))));
     assertEquals(Map.of(0, 10L), buffer.offsetsToCommit(List.of(new Rec(0, 9))));
   }
+
+  @Test
+  void offsetsToCommitStopAtARecordPutBackForAnotherAttempt() {
+    RecordBuffer<Rec> buffer = buffer(0, 1);
+    buffer.add(new Rec(0, 1));
+    buffer.add(new Rec(0, 2));
+    buffer.add(new Rec(0, 3));
+    buffer.add(new Rec(1, 7));
+    List<Rec> batch = buffer.take(10);
+    buffer.requeue(List.of(new Rec(0, 2)));
+    assertEquals(Map.of(0, 2L, 1, 8L), buffer.offsetsToCommit(List.of(new Rec(0, 1), new Rec(0, 3), new Rec(1, 7))),
+        "offset 3 of partition 0 was processed, but offset 2 waits in the buffer: commit up to 2 only");
+    assertEquals(4, batch.size());
+  }
 }
