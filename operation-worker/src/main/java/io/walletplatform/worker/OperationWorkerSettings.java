@@ -5,6 +5,7 @@ import io.walletplatform.common.config.HttpSettings;
 import io.walletplatform.common.config.KafkaSettings;
 import io.walletplatform.common.config.PgSettings;
 import io.walletplatform.common.config.RedisSettings;
+import io.walletplatform.common.ops.FaultPoints;
 
 import java.time.Duration;
 
@@ -15,11 +16,15 @@ import java.time.Duration;
  * @param maxBatchRecords    a buffer this large is applied at once, without waiting for the window
  * @param maxBufferedRecords the consumer pauses while this many records wait
  * @param consumers          consumers (each its own Vert.x context) in this process
+ * @param maxAttempts        attempts at an operation that fails in a way that will not pass (not a
+ *                           database or broker outage) before it is dead-lettered
+ * @param faultPoints        where a fault-injection test holds the process ({@code FAULT_HOLD_AT})
  */
 public record OperationWorkerSettings(PgSettings pg, RedisSettings redis, KafkaSettings kafka, HttpSettings http,
                                       String operationsTopic, String groupId, Duration flushInterval,
                                       int maxBatchRecords, int maxBufferedRecords, int consumers,
-                                      Duration cacheTtl, Duration maxRetryBackoff) {
+                                      Duration cacheTtl, Duration maxRetryBackoff, int maxAttempts,
+                                      FaultPoints faultPoints) {
 
   public static OperationWorkerSettings from(Config config) {
     KafkaSettings kafka = KafkaSettings.from(config);
@@ -35,7 +40,9 @@ public record OperationWorkerSettings(PgSettings pg, RedisSettings redis, KafkaS
         config.getInt("WORKER_MAX_BUFFERED_RECORDS", 20_000, 1, 1_000_000),
         config.getInt("WORKER_CONSUMERS", kafka.partitions(), 1, 256),
         config.getMillis("WALLET_CACHE_TTL_MS", Duration.ofMinutes(10).toMillis(), 1_000, Duration.ofDays(1).toMillis()),
-        config.getMillis("WORKER_MAX_RETRY_BACKOFF_MS", 5_000, 10, 60_000));
+        config.getMillis("WORKER_MAX_RETRY_BACKOFF_MS", 5_000, 10, 60_000),
+        config.getInt("WORKER_MAX_ATTEMPTS", 5, 1, 100),
+        FaultPoints.from(config));
   }
 
   public String deadLetterTopic() {

@@ -235,7 +235,8 @@ class OrderPaymentFlowTest {
     Stack down = stack("kafkadown", PublishGate.OPEN);
     Await.result(vertx.undeploy(down.ordersMessaging().relay()));
     var unreachable = new io.walletplatform.common.outbox.OutboxRelaySettings(down.orders().relay().pg(),
-        new io.walletplatform.common.config.KafkaSettings("127.0.0.1:1", 1, (short) 1, Duration.ofMillis(1_500)),
+        new io.walletplatform.common.config.KafkaSettings("127.0.0.1:1", 1, (short) 1, Duration.ofMillis(1_500),
+            Duration.ofMinutes(5)),
         "orders", Duration.ofMillis(200), 100, Duration.ofMinutes(10), Duration.ofHours(24), Duration.ofMinutes(1));
     String brokenRelay = Await.result(vertx.deployVerticle(new OutboxRelayVerticle(unreachable, down.registry(), PublishGate.OPEN)));
 

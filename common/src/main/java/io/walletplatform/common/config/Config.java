@@ -41,6 +41,11 @@ public final class Config {
     return new Config(copy, readEnvironment);
   }
 
+  /** The values set on this configuration itself (not the environment's): to hand to a child process. */
+  public Map<String, String> values() {
+    return overrides;
+  }
+
   public Optional<String> find(String name) {
     String value = overrides.get(name);
     if (value == null && readEnvironment) {

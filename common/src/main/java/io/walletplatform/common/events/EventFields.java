@@ -60,11 +60,20 @@ public final class EventFields {
     return value.longValue();
   }
 
+  /** The earliest and latest instants an event may carry: what every reader, PostgreSQL's timestamptz among them, stores exactly. */
+  public static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+  public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
+
   public static Instant instant(JsonNode node, String field) {
+    Instant instant;
     try {
-      return Instant.parse(text(node, field));
+      instant = Instant.parse(text(node, field));
     } catch (DateTimeParseException e) {
       throw new InvalidRecordException(field + " must be an RFC 3339 timestamp");
     }
+    if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+      throw new InvalidRecordException(field + " must be between " + EARLIEST + " and " + LATEST);
+    }
+    return instant;
   }
 }

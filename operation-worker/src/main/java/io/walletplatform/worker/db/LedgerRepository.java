@@ -7,17 +7,18 @@ import io.vertx.sqlclient.Tuple;
 import io.walletplatform.common.money.Money;
 import io.walletplatform.common.wallet.WalletOperationEvent;
 import io.walletplatform.common.wallet.WalletSnapshot;
+import io.walletplatform.common.wallet.WalletOperationEvent.OperationType;
 import io.walletplatform.worker.domain.AppliedOperation;
+import io.walletplatform.worker.domain.PendingOperation;
+import io.walletplatform.worker.domain.WalletLedger.Fingerprint;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 /** Wallet rows and operation rows for the worker; each method is one statement, whatever the batch size. */
@@ -37,14 +38,45 @@ public final class LedgerRepository {
         });
   }
 
-  public Future<Set<UUID>> findApplied(SqlClient tx, Collection<UUID> operationIds) {
+  /** The operations among the ids that were applied before, with what they were. */
+  public Future<Map<UUID, Fingerprint>> findApplied(SqlClient tx, Collection<UUID> operationIds) {
     return tx.preparedQuery(LedgerSql.FIND_APPLIED)
         .execute(Tuple.of(operationIds.toArray(UUID[]::new)))
         .map(rows -> {
-          Set<UUID> applied = new HashSet<>();
-          rows.forEach(row -> applied.add(row.getUUID(0)));
+          Map<UUID, Fingerprint> applied = new HashMap<>();
+          rows.forEach(row -> applied.put(row.getUUID("operation_id"), new Fingerprint(row.getUUID("wallet_id"),
+              OperationType.valueOf(row.getString("operation_type")), Money.ofMinor(row.getLong("amount_minor")))));
           return applied;
         });
+  }
+
+  /** Records operationIds reused with other content; a redelivered record is absorbed. */
+  public Future<Void> insertReuses(SqlClient tx, List<PendingOperation> reuses) {
+    if (reuses.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    int size = reuses.size();
+    UUID[] operationIds = new UUID[size];
+    Integer[] partitions = new Integer[size];
+    Long[] offsets = new Long[size];
+    UUID[] walletIds = new UUID[size];
+    String[] types = new String[size];
+    Long[] amounts = new Long[size];
+    OffsetDateTime[] acceptedAt = new OffsetDateTime[size];
+    for (int i = 0; i < size; i++) {
+      PendingOperation pending = reuses.get(i);
+      WalletOperationEvent event = pending.event();
+      operationIds[i] = event.operationId();
+      partitions[i] = pending.partition();
+      offsets[i] = pending.offset();
+      walletIds[i] = event.walletId();
+      types[i] = event.operationType().name();
+      amounts[i] = event.amount().minor();
+      acceptedAt[i] = event.acceptedAt().atOffset(ZoneOffset.UTC);
+    }
+    return tx.preparedQuery(LedgerSql.INSERT_REUSES)
+        .execute(Tuple.wrap(new Object[] {operationIds, partitions, offsets, walletIds, types, amounts, acceptedAt}))
+        .mapEmpty();
   }
 
   public Future<Void> insertOperations(SqlClient tx, List<AppliedOperation> operations) {

@@ -12,7 +12,15 @@ final class LedgerSql {
          FOR UPDATE""";
 
   static final String FIND_APPLIED = """
-      SELECT operation_id FROM wallet_operations WHERE operation_id = ANY($1::uuid[])""";
+      SELECT operation_id, wallet_id, operation_type, amount_minor
+        FROM wallet_operations
+       WHERE operation_id = ANY($1::uuid[])""";
+
+  static final String INSERT_REUSES = """
+      INSERT INTO wallet_operation_reuses (operation_id, kafka_partition, kafka_offset, wallet_id, operation_type,
+                                           amount_minor, accepted_at)
+      SELECT * FROM unnest($1::uuid[], $2::int[], $3::bigint[], $4::uuid[], $5::text[], $6::bigint[], $7::timestamptz[])
+      ON CONFLICT DO NOTHING""";
 
   /** ORDER BY ordinality makes the identity column follow the Kafka order of the batch. */
   static final String INSERT_OPERATIONS = """

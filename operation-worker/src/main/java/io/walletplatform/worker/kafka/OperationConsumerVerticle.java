@@ -13,12 +13,15 @@ import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
+import io.walletplatform.common.db.Failures;
 import io.walletplatform.common.db.PgPools;
 import io.walletplatform.common.db.RedisClients;
 import io.walletplatform.common.inbox.InvalidRecordException;
 import io.walletplatform.common.kafka.DeadLetters;
 import io.walletplatform.common.kafka.KafkaClients;
+import io.walletplatform.common.kafka.PartitionPause;
 import io.walletplatform.common.kafka.RecordBuffer;
+import io.walletplatform.common.ops.FaultPoints;
 import io.walletplatform.common.wallet.WalletCache;
 import io.walletplatform.common.wallet.WalletOperationEvent;
 import io.walletplatform.common.wallet.WalletSnapshot;
@@ -32,6 +35,8 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,9 +46,11 @@ import java.util.UUID;
  * One consumer of the operation-worker group, on its own Vert.x context. Records are buffered and,
  * every flush interval (or when the buffer reaches the batch bound), applied as one batch:
  * undecodable records go to the dead-letter topic, the rest to {@link WalletLedger} in one
- * transaction; then the Redis cache is refreshed; only then are the offsets committed. A failed
- * batch stays at the head of the buffer and is retried with backoff: nothing is skipped, and
- * re-applying is harmless because the ledger skips operations it already applied.
+ * transaction; then the Redis cache is refreshed; only then are the offsets committed. A batch
+ * that failed in a way that may pass stays at the head of the buffer and is retried with backoff:
+ * nothing is skipped, and re-applying is harmless because the ledger skips operations it already
+ * applied. Any other failure is isolated to the wallet and the record that cause it (see
+ * {@link #process}). While the buffer is full, fetching pauses but polling goes on.
  *
  * <p>All state here is touched only on this verticle's context, so it needs no locks.
  */
@@ -53,6 +60,10 @@ public final class OperationConsumerVerticle extends VerticleBase {
 
   /** A record as received: decoded, or the reason it could not be. */
   private record Received(KafkaConsumerRecord<String, byte[]> record, WalletOperationEvent event, String error) {
+    Position position() {
+      return new Position(record.partition(), record.offset());
+    }
+
     int partition() {
       return record.partition();
     }
@@ -60,6 +71,10 @@ public final class OperationConsumerVerticle extends VerticleBase {
     long offset() {
       return record.offset();
     }
+  }
+
+  /** Where a record sits, which tells it apart across redeliveries. */
+  private record Position(int partition, long offset) {
   }
 
   private final OperationWorkerSettings settings;
@@ -76,9 +91,11 @@ public final class OperationConsumerVerticle extends VerticleBase {
   private KafkaClientMetrics consumerMetrics;
 
   private final RecordBuffer<Received> buffer = new RecordBuffer<>(Received::partition, Received::offset);
+  private final Map<Position, Integer> attempts = new HashMap<>();
+  private PartitionPause pause;
+  private FaultPoints faults;
   private Future<Void> inFlight = Future.succeededFuture();
   private boolean flushing;
-  private boolean paused;
   private boolean stopping;
   private int consecutiveFailures;
   private long retryNotBeforeMs;
@@ -87,6 +104,7 @@ public final class OperationConsumerVerticle extends VerticleBase {
   private Counter completed;
   private Counter failed;
   private Counter duplicates;
+  private Counter reuses;
   private Counter deadLettered;
   private Counter transactions;
   private DistributionSummary batchSizes;
@@ -107,7 +125,10 @@ public final class OperationConsumerVerticle extends VerticleBase {
     failed = Counter.builder("worker_operations_applied").tag("status", "FAILED").register(registry);
     duplicates = Counter.builder("worker_operations_duplicates")
         .description("Operations skipped because they were applied before").register(registry);
+    reuses = Counter.builder("worker_operation_id_reuses")
+        .description("Records whose operationId was applied before with another wallet, type or amount").register(registry);
     deadLettered = Counter.builder("worker_records_dead_lettered").register(registry);
+    faults = settings.faultPoints();
     transactions = Counter.builder("worker_batch_transactions")
         .description("Committed batch transactions; each wallet lives on one consumer")
         .tag("consumer", consumerTag).register(registry);
@@ -126,6 +147,7 @@ public final class OperationConsumerVerticle extends VerticleBase {
         Math.min(settings.maxBatchRecords(), 5_000), Math.max(1, settings.flushInterval().toMillis() / 4)));
     consumerMetrics = new KafkaClientMetrics(consumer.unwrap());
     consumerMetrics.bindTo(registry);
+    pause = new PartitionPause(consumer, settings.operationsTopic());
     consumer.partitionsAssignedHandler(this::onAssigned);
     consumer.partitionsRevokedHandler(this::onRevoked);
     consumer.exceptionHandler(error -> log.warn("consumer {} error: {}", index, error.getMessage()));
@@ -152,11 +174,15 @@ public final class OperationConsumerVerticle extends VerticleBase {
   private void onAssigned(Set<TopicPartition> partitions) {
     List<Integer> numbers = partitions.stream().map(TopicPartition::getPartition).toList();
     buffer.assigned(numbers);
+    pause.assigned(partitions);
     log.info("consumer {} assigned partitions {}", index, numbers);
   }
 
   private void onRevoked(Set<TopicPartition> partitions) {
-    buffer.revoked(partitions.stream().map(TopicPartition::getPartition).toList());
+    List<Integer> numbers = partitions.stream().map(TopicPartition::getPartition).toList();
+    buffer.revoked(numbers);
+    pause.revoked(partitions);
+    attempts.keySet().removeIf(position -> numbers.contains(position.partition()));
   }
 
   private void onRecord(KafkaConsumerRecord<String, byte[]> record) {
@@ -166,9 +192,8 @@ public final class OperationConsumerVerticle extends VerticleBase {
     if (buffer.size() >= settings.maxBatchRecords()) {
       flush();
     }
-    if (!paused && buffer.size() >= settings.maxBufferedRecords()) {
-      paused = true;
-      consumer.pause();
+    if (buffer.size() >= settings.maxBufferedRecords()) {
+      pause.pause();
     }
   }
 
@@ -214,36 +239,128 @@ public final class OperationConsumerVerticle extends VerticleBase {
         })
         .eventually(() -> {
           flushing = false;
-          if (paused && !stopping && buffer.size() < settings.maxBufferedRecords() / 2) {
-            paused = false;
-            consumer.resume();
+          if (!stopping && buffer.size() < settings.maxBufferedRecords() / 2) {
+            pause.resume();
           }
           return Future.succeededFuture();
         });
   }
 
+  /**
+   * Applies a batch. A failure that may pass (PostgreSQL or Kafka down) fails the whole batch, to
+   * be retried with backoff; any other failure is isolated: each wallet's operations are applied in
+   * a transaction of their own, so one wallet cannot hold back the others, and within a failing
+   * wallet one operation at a time, so that only the record that fails stays behind (and is
+   * dead-lettered after bounded attempts). What stays behind goes back to the buffer before the
+   * offsets are committed, so they never pass it.
+   */
   private Future<Void> process(List<Received> batch) {
     List<PendingOperation> operations = new ArrayList<>(batch.size());
     List<Received> undecodable = new ArrayList<>();
+    Map<PendingOperation, Received> records = new HashMap<>();
     for (Received received : batch) {
       if (received.event() != null) {
-        operations.add(new PendingOperation(received.event(), received.partition(), received.offset()));
+        PendingOperation pending = new PendingOperation(received.event(), received.partition(), received.offset());
+        operations.add(pending);
+        records.put(pending, received);
       } else {
         undecodable.add(received);
       }
     }
+    Round round = new Round();
     return deadLetter(undecodable)
-        .compose(ignored -> ledger.apply(operations))
-        .compose(result -> {
-          transactions.increment();
-          batchSizes.record(operations.size());
-          for (AppliedOperation applied : result.applied()) {
-            (AppliedOperation.COMPLETED.equals(applied.status()) ? completed : failed).increment();
+        .compose(ignored -> applyTransaction(operations, round).recover(error -> {
+          if (Failures.isTransient(error)) {
+            return Future.failedFuture(error);
           }
-          duplicates.increment(result.duplicates());
-          return refreshCache(result.wallets());
+          log.warn("consumer {} batch of {} operations failed ({}); applying wallet by wallet", index, operations.size(),
+              error.toString());
+          return isolate(operations, records, round);
+        }))
+        .compose(ignored -> refreshCache(new ArrayList<>(round.wallets.values())))
+        .compose(ignored -> {
+          List<Received> done = new ArrayList<>(batch.size());
+          for (Received received : batch) {
+            if (!round.stayBehind.contains(received)) {
+              done.add(received);
+              attempts.remove(received.position());
+            }
+          }
+          if (!round.stayBehind.isEmpty()) {
+            buffer.requeue(batch.stream().filter(round.stayBehind::contains).toList());
+          }
+          return commit(done);
+        });
+  }
+
+  /** What the transactions of one flush did, across the isolation steps. */
+  private static final class Round {
+    final Map<UUID, WalletSnapshot> wallets = new LinkedHashMap<>();
+    final Set<Received> stayBehind = new HashSet<>();
+  }
+
+  private Future<Void> applyTransaction(List<PendingOperation> operations, Round round) {
+    return ledger.apply(operations).compose(result -> {
+      transactions.increment();
+      batchSizes.record(operations.size());
+      for (AppliedOperation applied : result.applied()) {
+        (AppliedOperation.COMPLETED.equals(applied.status()) ? completed : failed).increment();
+      }
+      duplicates.increment(result.duplicates());
+      reuses.increment(result.reuses().size());
+      result.wallets().forEach(wallet -> round.wallets.put(wallet.walletId(), wallet));
+      return faults.reach("worker.after-commit");
+    });
+  }
+
+  private Future<Void> isolate(List<PendingOperation> operations, Map<PendingOperation, Received> records, Round round) {
+    Map<UUID, List<PendingOperation>> byWallet = new LinkedHashMap<>();
+    operations.forEach(pending -> byWallet.computeIfAbsent(pending.event().walletId(), id -> new ArrayList<>()).add(pending));
+    Future<Void> chain = Future.succeededFuture();
+    for (List<PendingOperation> walletOperations : byWallet.values()) {
+      chain = chain.compose(ignored -> applyTransaction(walletOperations, round).recover(error -> Failures.isTransient(error)
+          ? Future.failedFuture(error)
+          : applyOneByOne(walletOperations, 0, records, round)));
+    }
+    return chain;
+  }
+
+  /** One wallet's operations one transaction each, in order, until one fails; it and those after it stay behind. */
+  private Future<Void> applyOneByOne(List<PendingOperation> walletOperations, int from,
+                                     Map<PendingOperation, Received> records, Round round) {
+    if (from == walletOperations.size()) {
+      return Future.succeededFuture();
+    }
+    PendingOperation pending = walletOperations.get(from);
+    return applyTransaction(List.of(pending), round)
+        .recover(error -> {
+          if (Failures.isTransient(error)) {
+            return Future.failedFuture(error);
+          }
+          Received received = records.get(pending);
+          int attempt = attempts.merge(received.position(), 1, Integer::sum);
+          if (attempt >= settings.maxAttempts()) {
+            log.error("consumer {} dead-lettering operationId={} walletId={} after {} attempts: {}", index,
+                pending.event().operationId(), pending.event().walletId(), attempt, error.toString());
+            return deadLetters.send(received.record(), error.getClass().getSimpleName(), error.getMessage())
+                .onSuccess(ignored -> deadLettered.increment());
+          }
+          log.warn("consumer {} operationId={} walletId={} failed (attempt {} of {}): {}", index,
+              pending.event().operationId(), pending.event().walletId(), attempt, settings.maxAttempts(), error.toString());
+          for (int i = from; i < walletOperations.size(); i++) {
+            round.stayBehind.add(records.get(walletOperations.get(i)));
+          }
+          return Future.failedFuture(new StayBehind());
         })
-        .compose(ignored -> commit(batch));
+        .compose(ignored -> applyOneByOne(walletOperations, from + 1, records, round),
+            error -> error instanceof StayBehind ? Future.succeededFuture() : Future.failedFuture(error));
+  }
+
+  /** This wallet's remaining operations wait for the next flush; the other wallets go on. */
+  private static final class StayBehind extends RuntimeException {
+    StayBehind() {
+      super(null, null, false, false);
+    }
   }
 
   /** Bounded retries; if Redis stays down the entries are evicted (or expire), so readers fall back to PostgreSQL. */

@@ -1,0 +1,115 @@
+package io.walletplatform.infra.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A service's main class run as a process of its own on this JVM's class path, for tests that kill
+ * it with a real signal. Its output goes to {@code target/process-logs/<name>.log}.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+  private final String name;
+  private final Process process;
+  private final Path log;
+
+  private ServiceProcess(String name, Process process, Path log) {
+    this.name = name;
+    this.process = process;
+    this.log = log;
+  }
+
+  /** Starts {@code mainClass} with exactly the given environment added to this one's. */
+  public static ServiceProcess start(String name, String mainClass, Map<String, String> environment) {
+    try {
+      Path log = Path.of("target", "process-logs", name + ".log");
+      Files.createDirectories(log.getParent());
+      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+          mainClass));
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+      builder.environment().putAll(environment);
+      return new ServiceProcess(name, builder.start(), log);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  public String output() {
+    try {
+      return Files.readString(log, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /** Waits until the process has printed the text; fails early if it exits. */
+  public void awaitOutput(String text, Duration timeout) {
+    Await.until(name + " prints \"" + text + "\"", timeout, () -> {
+      if (output().contains(text)) {
+        return true;
+      }
+      if (!process.isAlive()) {
+        throw new AssertionError(name + " exited with " + process.exitValue() + " before printing \"" + text
+            + "\"; see " + log.toAbsolutePath());
+      }
+      return false;
+    });
+  }
+
+  /** SIGKILL, as a crash or the OOM killer would: no shutdown hook runs. */
+  public void kill() {
+    signal("KILL");
+  }
+
+  /** SIGTERM: the process shuts down as it does on Ctrl-C or {@code docker stop}. */
+  public void terminate() {
+    signal("TERM");
+  }
+
+  private void signal(String signal) {
+    if (!process.isAlive()) {
+      return;
+    }
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+      kill.waitFor(10, TimeUnit.SECONDS);
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        throw new AssertionError(name + " did not exit within 30 s of SIG" + signal);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      kill();
+    }
+  }
+
+  public static Duration since(long startNanos) {
+    return Duration.ofNanos(System.nanoTime() - startNanos);
+  }
+}
