@@ -21,6 +21,11 @@ import io.walletplatform.common.ops.ServiceRuntime;
 import io.walletplatform.infra.FreePorts;
 import io.walletplatform.infra.testing.Await;
 import io.walletplatform.infra.testing.IsolatedConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -115,6 +120,32 @@ class WalletFlowTest {
   private static long storedBalance(UUID walletId) {
     return Await.result(pool.preparedQuery("SELECT balance_minor FROM wallets WHERE wallet_id = $1")
         .execute(Tuple.of(walletId))).iterator().next().getLong(0);
+  }
+
+  /** The operationIds of the wallet's records in the operations topic, in offset order (one partition per wallet). */
+  private static List<UUID> loggedOperationIds(UUID walletId) {
+    Map<String, Object> consumerConfig = Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.wallet().kafka().bootstrapServers(),
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(),
+        new StringDeserializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(settings.wallet().operationsTopic()).stream()
+          .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      List<UUID> ids = new ArrayList<>();
+      long deadline = System.currentTimeMillis() + 30_000;
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        assertTrue(System.currentTimeMillis() < deadline, "read the operations topic within 30 s");
+        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+          if (walletId.toString().equals(record.key())) {
+            ids.add(UUID.fromString(new JsonObject(record.value()).getString("operationId")));
+          }
+        }
+      }
+      return ids;
+    }
   }
 
   private static long minor(JsonObject json, String field) {
@@ -226,8 +257,12 @@ class WalletFlowTest {
         default -> throw new AssertionError("not final: " + operation.encode());
       }
       assertTrue(running >= 0, "never negative");
-      assertEquals(running, minor(operation, "balanceAfter"), "applied in order: " + operation.encode());
+      assertEquals(running, minor(operation, "balanceAfter"), "balanceAfter is the running balance: " + operation.encode());
     }
+    // The replay above holds for any order the worker chose; the order it must apply in is the log's.
+    assertEquals(loggedOperationIds(walletId),
+        applied.stream().map(operation -> UUID.fromString(operation.getString("operationId"))).toList(),
+        "applied in the order of the wallet's records in Kafka");
     long stored = storedBalance(walletId);
     assertEquals(initialMinor + completedDeposits - completedWithdrawals, stored);
     assertEquals(running, stored);
