@@ -47,6 +47,9 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
   /** {@code fsync} and {@code synchronous_commit} for embedded PostgreSQL; on unless set to false. */
   public static final String PG_DURABLE = "EMBEDDED_PG_DURABLE";
 
+  /** {@code maxmemory} of embedded Redis; full, it evicts the least recently used keys ({@code allkeys-lru}). */
+  public static final String REDIS_MAX_MEMORY = "EMBEDDED_REDIS_MAX_MEMORY";
+
   private static final Logger log = LoggerFactory.getLogger(EmbeddedInfrastructure.class);
 
   private final Config config;
@@ -73,14 +76,7 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
       }
       if (config.find(RedisSettings.URL).isEmpty()) {
         int port = FreePorts.pick();
-        RedisServer redis = RedisServer.newRedisServer()
-            .bind("127.0.0.1")
-            .port(port)
-            .setting("save \"\"")
-            .setting("appendonly no")
-            .setting("maxmemory 1gb")
-            .build();
-        redis.start();
+        RedisServer redis = startRedis(port, config.get(REDIS_MAX_MEMORY, "1gb"));
         started.add(redis::stop);
         filled.put(RedisSettings.URL, "redis://127.0.0.1:" + port);
       }
@@ -123,6 +119,23 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
       deleteRecursively(directory);
     }
     temporaryDirectories.clear();
+  }
+
+  /**
+   * A Redis server for what can be rebuilt or lost (balance cache, operationId claims): no
+   * persistence, bounded memory, and when full it evicts instead of refusing writes.
+   */
+  public static RedisServer startRedis(int port, String maxMemory) throws IOException {
+    RedisServer redis = RedisServer.newRedisServer()
+        .bind("127.0.0.1")
+        .port(port)
+        .setting("save \"\"")
+        .setting("appendonly no")
+        .setting("maxmemory " + maxMemory)
+        .setting("maxmemory-policy allkeys-lru")
+        .build();
+    redis.start();
+    return redis;
   }
 
   private static EmbeddedPostgres startPostgres(Path dataDirectory, boolean durable) throws IOException {

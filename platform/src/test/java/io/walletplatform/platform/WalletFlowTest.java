@@ -291,4 +291,42 @@ class WalletFlowTest {
     }
     assertEquals(200, Await.result(client.get("/openapi/wallet-api.yaml").send()).statusCode());
   }
+
+  /** The Redis key of an operationId's claim, as OperationGuard writes it. */
+  private static byte[] claimKey(UUID operationId) {
+    byte[] prefix = (settings.wallet().redis().keyPrefix() + "o:").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return java.nio.ByteBuffer.allocate(prefix.length + 16).put(prefix)
+        .putLong(operationId.getMostSignificantBits()).putLong(operationId.getLeastSignificantBits()).array();
+  }
+
+  @Test
+  void anOperationIdReusedAfterRedisForgotItIsNeverAppliedAndReadsBackAsOperationIdReused() {
+    UUID first = createWallet("10");
+    UUID second = createWallet("10");
+    UUID operationId = UUID.randomUUID();
+    assertEquals(202, Await.result(submit(first, "DEPOSIT", "1.00", operationId)).statusCode());
+    awaitSettled(first, 1);
+    // What the end of the idempotency window (or an eviction, or a Redis restart) does to the claim.
+    assertEquals(1, Await.result(redis.send(Request.cmd(Command.DEL).arg(claimKey(operationId)))).toInteger());
+
+    HttpResponse<Buffer> reused = Await.result(submit(second, "WITHDRAW", "2.00", operationId));
+    assertEquals(202, reused.statusCode(), "Redis no longer knows the id: " + reused.bodyAsString());
+    String path = "/api/v1/wallets/" + second + "/operations/" + operationId;
+    Await.until("the reuse reads back FAILED", SETTLE,
+        () -> "FAILED".equals(Await.result(client.get(path).send()).bodyAsJsonObject().getString("status")));
+    JsonObject operation = Await.result(client.get(path).send()).bodyAsJsonObject();
+    assertEquals("OPERATION_ID_REUSED", operation.getString("failureReason"));
+    assertEquals("WITHDRAW", operation.getString("operationType"));
+    assertEquals(200, minor(operation, "amount"));
+    HttpResponse<Buffer> replay = Await.result(submit(second, "WITHDRAW", "2.00", operationId));
+    assertEquals(202, replay.statusCode());
+    assertEquals("OPERATION_ID_REUSED", replay.bodyAsJsonObject().getString("failureReason"), "a replay reads the outcome");
+
+    assertEquals(1000, storedBalance(second), "never applied");
+    assertEquals(1100, storedBalance(first));
+    assertEquals(0, allOperations(second).size());
+    JsonObject original = Await.result(client.get("/api/v1/wallets/" + first + "/operations/" + operationId).send())
+        .bodyAsJsonObject();
+    assertEquals("COMPLETED", original.getString("status"), "the original is untouched");
+  }
 }

@@ -11,8 +11,8 @@ import java.time.Duration;
 /**
  * Everything wallet-api reads from its configuration.
  *
- * @param operationGuardTtl how long an accepted operationId is remembered in Redis for fast
- *                          replays and 422s (PostgreSQL remembers it for ever)
+ * @param operationGuardTtl the idempotency window: how long an accepted operationId is remembered
+ *                          in Redis for replays and 422s (PostgreSQL remembers applied ones for ever)
  * @param cacheTtl          how long a cached balance may live without being refreshed
  */
 public record WalletApiSettings(PgSettings pg, RedisSettings redis, KafkaSettings kafka, HttpSettings http,
@@ -26,7 +26,7 @@ public record WalletApiSettings(PgSettings pg, RedisSettings redis, KafkaSetting
         KafkaSettings.from(config),
         HttpSettings.from(config, "WALLET_API_PORT", 8081),
         config.get("WALLET_OPERATIONS_TOPIC", "wallet.operations"),
-        config.getMillis("WALLET_OPERATION_GUARD_TTL_MS", Duration.ofHours(24).toMillis(), 1_000, Duration.ofDays(30).toMillis()),
+        config.getMillis("WALLET_OPERATION_GUARD_TTL_MS", Duration.ofHours(1).toMillis(), 1_000, Duration.ofDays(30).toMillis()),
         config.getMillis("WALLET_CACHE_TTL_MS", Duration.ofMinutes(10).toMillis(), 1_000, Duration.ofDays(1).toMillis()),
         config.getInt("HTTP_INSTANCES", Math.max(1, java.lang.Runtime.getRuntime().availableProcessors()), 1, 64));
   }

@@ -332,6 +332,13 @@ class WalletApiTest {
         .sendBuffer(Buffer.buffer(body)));
     assertProblem(refused, 503, "SERVICE_UNAVAILABLE", null);
     assertNotNull(refused.getHeader("Retry-After"));
+    assertEquals(operationId.toString(), refused.bodyAsJsonObject().getString("operationId"), "the id to retry with");
+    HttpResponse<Buffer> refusedWithoutId = Await.result(broken.post("/api/v1/wallet")
+        .putHeader("content-type", "application/json")
+        .sendBuffer(Buffer.buffer("{\"walletId\":\"" + walletId + "\",\"operationType\":\"DEPOSIT\",\"amount\":1}")));
+    assertProblem(refusedWithoutId, 503, "SERVICE_UNAVAILABLE", null);
+    UUID chosen = UUID.fromString(refusedWithoutId.bodyAsJsonObject().getString("operationId"));
+    assertNotEquals(operationId, chosen, "the server chose one the client can retry with");
     // The claim on the operationId was given back: the operation does not exist, and a retry on a healthy node is accepted.
     assertProblem(get("/api/v1/wallets/" + walletId + "/operations/" + operationId), 404, "OPERATION_NOT_FOUND", null);
     assertEquals(202, post("/api/v1/wallet", body).statusCode());
@@ -343,5 +350,52 @@ class WalletApiTest {
     assertEquals("kafka", kafka.getString("id"));
     assertEquals("DOWN", kafka.getString("status"));
     assertNotEquals("DOWN", health.bodyAsJsonObject().getJsonArray("checks").getJsonObject(0).getString("status"));
+  }
+
+  private static WebClient deployWith(Config changed) {
+    WalletApiSettings changedSettings = WalletApiSettings.from(changed);
+    HttpFrontVerticle verticle = new HttpFrontVerticle(changedSettings.http(), runtime.registry(),
+        List.of(WalletApi.factory(changedSettings, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))));
+    Await.result(vertx.deployVerticle(verticle));
+    return WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(verticle.actualPort()));
+  }
+
+  private static void acceptsAndServesBalancesWithout(WebClient degraded, String why) {
+    UUID walletId = createWallet("7.25");
+    UUID operationId = UUID.randomUUID();
+    HttpResponse<Buffer> accepted = Await.result(degraded.post("/api/v1/wallet").putHeader("content-type", "application/json")
+        .sendBuffer(Buffer.buffer("{\"walletId\":\"" + walletId + "\",\"operationType\":\"DEPOSIT\",\"amount\":1,"
+            + "\"operationId\":\"" + operationId + "\"}")));
+    assertEquals(202, accepted.statusCode(), why + ": " + accepted.bodyAsString());
+    assertEquals("PENDING", accepted.bodyAsJsonObject().getString("status"));
+    HttpResponse<Buffer> wallet = Await.result(degraded.get("/api/v1/wallets/" + walletId).send());
+    assertEquals(200, wallet.statusCode(), why + ": " + wallet.bodyAsString());
+    assertTrue(wallet.bodyAsString().contains("\"balance\":7.25"), wallet.bodyAsString());
+  }
+
+  @Test
+  void withRedisUnreachableOperationsAreStillAcceptedAndBalancesServedFromPostgresql() {
+    acceptsAndServesBalancesWithout(deployWith(config.with("REDIS_URL", "redis://127.0.0.1:1")), "Redis unreachable");
+  }
+
+  @Test
+  void withRedisFullAndRefusingWritesOperationsAreStillAccepted() throws Exception {
+    int redisPort = io.walletplatform.infra.FreePorts.pick();
+    redis.embedded.RedisServer full = io.walletplatform.infra.EmbeddedInfrastructure.startRedis(redisPort, "1mb");
+    try {
+      Redis direct = Redis.createClient(vertx, "redis://127.0.0.1:" + redisPort);
+      Await.result(direct.send(Request.cmd(Command.CONFIG).arg("SET").arg("maxmemory-policy").arg("noeviction")));
+      String filler = "x".repeat(10_000);
+      for (int i = 0; i < 200; i++) {
+        direct.send(Request.cmd(Command.SET).arg("filler:" + i).arg(filler));
+      }
+      Await.until("Redis refuses writes", java.time.Duration.ofSeconds(10), () -> Await.result(
+          direct.send(Request.cmd(Command.SET).arg("probe").arg(filler)).map(ok -> false).otherwise(error ->
+              error.getMessage().contains("OOM"))));
+      acceptsAndServesBalancesWithout(deployWith(config.with("REDIS_URL", "redis://127.0.0.1:" + redisPort)),
+          "Redis full");
+    } finally {
+      full.stop();
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.walletplatform.common.http;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,15 +16,29 @@ public class ProblemException extends RuntimeException {
   private final String title;
   private final List<FieldError> errors;
   private final Map<String, String> headers;
+  private final Map<String, String> extensions;
 
   public ProblemException(int status, String code, String title, String detail, List<FieldError> errors,
                           Map<String, String> headers) {
+    this(status, code, title, detail, errors, headers, Map.of());
+  }
+
+  private ProblemException(int status, String code, String title, String detail, List<FieldError> errors,
+                           Map<String, String> headers, Map<String, String> extensions) {
     super(detail, null, false, false);
     this.status = status;
     this.code = code;
     this.title = title;
     this.errors = List.copyOf(errors);
     this.headers = Map.copyOf(headers);
+    this.extensions = Map.copyOf(extensions);
+  }
+
+  /** The same problem with an extension member (RFC 9457 §3.2) in its body, such as the operationId to retry with. */
+  public ProblemException with(String member, String value) {
+    Map<String, String> more = new LinkedHashMap<>(extensions);
+    more.put(member, value);
+    return new ProblemException(status, code, title, getMessage(), errors, headers, more);
   }
 
   public static ProblemException validation(List<FieldError> errors) {
@@ -75,5 +90,9 @@ public class ProblemException extends RuntimeException {
 
   public Map<String, String> headers() {
     return headers;
+  }
+
+  public Map<String, String> extensions() {
+    return extensions;
   }
 }

@@ -54,6 +54,7 @@ public final class ProblemHandler implements Handler<RoutingContext> {
         .put("code", problem.code())
         .put("detail", problem.detail())
         .put("instance", ctx.request().path());
+    problem.extensions().forEach(body::put);
     if (!problem.errors().isEmpty()) {
       JsonArray errors = new JsonArray();
       for (FieldError error : problem.errors()) {

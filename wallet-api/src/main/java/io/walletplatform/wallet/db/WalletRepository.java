@@ -42,6 +42,24 @@ public final class WalletRepository {
         .map(rows -> rows.size() == 0 ? null : toOperation(rows.iterator().next()));
   }
 
+  /**
+   * The operation submitted for this wallet under an operationId that had been applied with other
+   * content, as the worker recorded it: FAILED with OPERATION_ID_REUSED. {@code null} if there is none.
+   */
+  public Future<OperationView> findReuse(SqlClient client, UUID operationId, UUID walletId) {
+    return client.preparedQuery(WalletSql.FIND_REUSE)
+        .execute(Tuple.of(operationId, walletId))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          Row row = rows.iterator().next();
+          return new OperationView(operationId, walletId, OperationType.valueOf(row.getString("operation_type")),
+              Money.ofMinor(row.getLong("amount_minor")), "FAILED", "OPERATION_ID_REUSED", null,
+              instant(row.getOffsetDateTime("accepted_at")), instant(row.getOffsetDateTime("detected_at")));
+        });
+  }
+
   public Future<OperationPage> listOperations(SqlClient client, UUID walletId, Long beforeId, int limit) {
     return client.preparedQuery(WalletSql.LIST_OPERATIONS)
         .execute(Tuple.of(walletId, beforeId == null ? Long.MAX_VALUE : beforeId, limit))

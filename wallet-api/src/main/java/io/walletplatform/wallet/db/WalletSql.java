@@ -18,6 +18,14 @@ final class WalletSql {
   static final String FIND_OPERATION = "SELECT " + OPERATION_COLUMNS
       + " FROM wallet_operations WHERE operation_id = $1";
 
+  /** The first time this operationId was reused for this wallet after it had been applied with other content. */
+  static final String FIND_REUSE = """
+      SELECT operation_id, wallet_id, operation_type, amount_minor, accepted_at, detected_at
+        FROM wallet_operation_reuses
+       WHERE operation_id = $1 AND wallet_id = $2
+       ORDER BY detected_at
+       LIMIT 1""";
+
   static final String LIST_OPERATIONS = "SELECT " + OPERATION_COLUMNS + """
        FROM wallet_operations
       WHERE wallet_id = $1 AND id < $2

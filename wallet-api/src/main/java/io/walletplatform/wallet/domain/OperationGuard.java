@@ -7,6 +7,8 @@ import io.vertx.redis.client.Request;
 import io.walletplatform.common.money.Money;
 import io.walletplatform.common.wallet.WalletOperationEvent.OperationType;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -15,7 +17,14 @@ import java.util.UUID;
  * Claims an operationId in Redis ({@code SET NX}) before it is produced, so that concurrent and
  * repeated submissions of one id are told apart from new ones without touching PostgreSQL.
  * A claim is ACCEPTING while its record is being produced (short expiry: a crashed accepter
- * frees it) and ACCEPTED once the broker acknowledged it (kept for the guard TTL).
+ * frees it) and ACCEPTED once the broker acknowledged it (kept for the guard TTL: the idempotency
+ * window).
+ *
+ * <p>Claims are what fills Redis (one per accepted operation for the whole window), so they are
+ * binary and small: the key is the prefix, {@code o:} and the 16 bytes of the operationId; the value
+ * is 33 bytes (state and type, wallet id, amount, acceptedAt), short enough for Redis's embedded
+ * string encoding. Redis evicts them under memory pressure ({@code allkeys-lru}), which only narrows
+ * the window: PostgreSQL's unique operationId is what guarantees at most once.
  */
 public final class OperationGuard {
 
@@ -23,15 +32,28 @@ public final class OperationGuard {
   public record Claim(boolean accepted, UUID walletId, OperationType operationType, Money amount,
                       Instant acceptedAt) {
 
-    String encode() {
-      return (accepted ? "ACCEPTED" : "ACCEPTING") + "|" + walletId + "|" + operationType + "|" + amount.minor()
-          + "|" + acceptedAt.toEpochMilli();
+    private static final int ENCODED_BYTES = 33;
+    private static final int ACCEPTED_BIT = 1;
+    private static final int WITHDRAW_BIT = 2;
+
+    byte[] encode() {
+      ByteBuffer buffer = ByteBuffer.allocate(ENCODED_BYTES);
+      buffer.put((byte) ((accepted ? ACCEPTED_BIT : 0) | (operationType == OperationType.WITHDRAW ? WITHDRAW_BIT : 0)));
+      buffer.putLong(walletId.getMostSignificantBits()).putLong(walletId.getLeastSignificantBits());
+      buffer.putLong(amount.minor()).putLong(acceptedAt.toEpochMilli());
+      return buffer.array();
     }
 
-    static Claim decode(String value) {
-      String[] parts = value.split("\\|");
-      return new Claim("ACCEPTED".equals(parts[0]), UUID.fromString(parts[1]), OperationType.valueOf(parts[2]),
-          Money.ofMinor(Long.parseLong(parts[3])), Instant.ofEpochMilli(Long.parseLong(parts[4])));
+    static Claim decode(byte[] value) {
+      if (value.length != ENCODED_BYTES) {
+        throw new IllegalStateException("a claim is " + ENCODED_BYTES + " bytes, found " + value.length);
+      }
+      ByteBuffer buffer = ByteBuffer.wrap(value);
+      byte flags = buffer.get();
+      UUID walletId = new UUID(buffer.getLong(), buffer.getLong());
+      return new Claim((flags & ACCEPTED_BIT) != 0, walletId,
+          (flags & WITHDRAW_BIT) != 0 ? OperationType.WITHDRAW : OperationType.DEPOSIT,
+          Money.ofMinor(buffer.getLong()), Instant.ofEpochMilli(buffer.getLong()));
     }
 
     public Claim asAccepted() {
@@ -62,8 +84,10 @@ public final class OperationGuard {
     this.acceptedTtl = acceptedTtl;
   }
 
-  private String key(UUID operationId) {
-    return keyPrefix + "op:" + operationId;
+  private byte[] key(UUID operationId) {
+    byte[] prefix = (keyPrefix + "o:").getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(prefix.length + 16).put(prefix)
+        .putLong(operationId.getMostSignificantBits()).putLong(operationId.getLeastSignificantBits()).array();
   }
 
   /** True when this caller now owns the id; false when someone claimed it before. */
@@ -76,7 +100,7 @@ public final class OperationGuard {
   /** The current claim on the id, or {@code null}. */
   public Future<Claim> find(UUID operationId) {
     return redis.send(Request.cmd(Command.GET).arg(key(operationId)))
-        .map(response -> response == null ? null : Claim.decode(response.toString()));
+        .map(response -> response == null ? null : Claim.decode(response.toBytes()));
   }
 
   public Future<Void> markAccepted(UUID operationId, Claim claim) {

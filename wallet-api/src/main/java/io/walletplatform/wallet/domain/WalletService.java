@@ -31,6 +31,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * Wallet use cases. Accepting an operation writes nothing to PostgreSQL: it checks that the
  * wallet exists (cached), claims the operationId in Redis, produces the operation to Kafka keyed
  * by wallet id and answers only after the broker acknowledged it. operation-worker applies it.
+ * With Redis unavailable it still accepts, without the claim: the idempotency window's replays and
+ * 422s need Redis, but at-most-once never did (the worker skips an operationId it applied, and
+ * records a reuse with other content as FAILED / OPERATION_ID_REUSED). Every 503 names the
+ * operationId, so that the client can retry safely whether or not the record reached the log.
  */
 public final class WalletService {
 
@@ -100,16 +104,23 @@ public final class WalletService {
     UUID operationId = requestedOperationId != null ? requestedOperationId : UUID.randomUUID();
     OperationGuard.Claim claim = new OperationGuard.Claim(false, walletId, type, amount, Timestamps.now());
     long deadline = System.currentTimeMillis() + sendTimeout.toMillis() + 2_000;
-    return requireWallet(walletId).compose(ignored -> acceptOnce(operationId, claim, deadline));
+    return requireWallet(walletId).compose(ignored -> acceptOnce(operationId, claim, deadline))
+        .recover(error -> Future.failedFuture(error instanceof ProblemException problem && problem.status() == 503
+            ? problem.with("operationId", operationId.toString())
+            : error));
   }
 
   private Future<OperationView> acceptOnce(UUID operationId, OperationGuard.Claim claim, long deadline) {
-    return guard.tryClaim(operationId, claim)
-        .recover(error -> Future.failedFuture(ProblemException.unavailable("operation store unavailable", 1)))
-        .compose(owned -> owned ? produce(operationId, claim) : existing(operationId, claim, deadline));
+    return guard.tryClaim(operationId, claim).compose(
+        owned -> owned ? produce(operationId, claim, true) : existing(operationId, claim, deadline),
+        error -> {
+          log.warn("Redis unavailable, accepting operationId={} walletId={} without a claim: {}", operationId,
+              claim.walletId(), error.getMessage());
+          return produce(operationId, claim, false);
+        });
   }
 
-  private Future<OperationView> produce(UUID operationId, OperationGuard.Claim claim) {
+  private Future<OperationView> produce(UUID operationId, OperationGuard.Claim claim, boolean claimed) {
     WalletOperationEvent event = new WalletOperationEvent(operationId, claim.walletId(), claim.operationType(),
         claim.amount(), claim.acceptedAt());
     KafkaProducerRecord<String, String> record = KafkaProducerRecord
@@ -120,13 +131,16 @@ public final class WalletService {
         .recover(error -> {
           log.warn("operation not accepted, Kafka did not acknowledge operationId={} walletId={}: {}",
               operationId, claim.walletId(), error.getMessage());
-          return guard.release(operationId, claim).otherwiseEmpty()
-              .compose(ignored -> Future.failedFuture(ProblemException.unavailable("operation log unavailable", 2)));
+          // The record may still have reached the log (an ambiguous timeout): a retry with this
+          // operationId is applied at most once either way.
+          Future<Void> released = claimed ? guard.release(operationId, claim).otherwiseEmpty() : Future.succeededFuture();
+          return released.compose(ignored -> Future.failedFuture(ProblemException.unavailable(
+              "operation log unavailable; retry with the same operationId", 2)));
         })
         .compose(metadata -> {
           accepted.increment();
           // Durable in Kafka from here on: a failure to mark the claim only shortens its life.
-          return guard.markAccepted(operationId, claim).otherwiseEmpty();
+          return claimed ? guard.markAccepted(operationId, claim).otherwiseEmpty() : Future.<Void>succeededFuture();
         })
         .map(ignored -> OperationView.pending(operationId, claim.walletId(), claim.operationType(), claim.amount(),
             claim.acceptedAt()));
@@ -134,7 +148,8 @@ public final class WalletService {
 
   /** Someone claimed this operationId before: a replay, a conflicting reuse, or a race with an accept in flight. */
   private Future<OperationView> existing(UUID operationId, OperationGuard.Claim request, long deadline) {
-    return guard.find(operationId).compose(current -> {
+    return guard.find(operationId).recover(error -> Future.failedFuture(
+        ProblemException.unavailable("operation store unavailable", 1))).compose(current -> {
       if (current == null) {
         // The earlier claim was released or expired: compete for the id again.
         return acceptOnce(operationId, request, deadline);
@@ -153,18 +168,31 @@ public final class WalletService {
   }
 
   private Future<OperationView> currentState(UUID operationId, OperationGuard.Claim claim) {
-    return repository.findOperation(pool, operationId).map(applied -> applied != null
-        ? applied
+    return finalState(claim.walletId(), operationId, claim).map(done -> done != null
+        ? done
         : OperationView.pending(operationId, claim.walletId(), claim.operationType(), claim.amount(),
             claim.acceptedAt()));
   }
 
-  public Future<OperationView> getOperation(UUID walletId, UUID operationId) {
+  /**
+   * What the worker decided for this operationId submitted for this wallet (with this content, when
+   * {@code expected} is given): the operation it applied, or FAILED / OPERATION_ID_REUSED when the id
+   * had been applied with other content; {@code null} when it has decided nothing yet.
+   */
+  private Future<OperationView> finalState(UUID walletId, UUID operationId, OperationGuard.Claim expected) {
     return repository.findOperation(pool, operationId).compose(applied -> {
-      if (applied != null) {
-        return applied.walletId().equals(walletId)
-            ? Future.succeededFuture(applied)
-            : Future.failedFuture(operationNotFound(walletId, operationId));
+      if (applied != null && applied.walletId().equals(walletId) && (expected == null
+          || expected.sameRequest(applied.walletId(), applied.operationType(), applied.amount()))) {
+        return Future.succeededFuture(applied);
+      }
+      return applied == null ? Future.succeededFuture() : repository.findReuse(pool, operationId, walletId);
+    });
+  }
+
+  public Future<OperationView> getOperation(UUID walletId, UUID operationId) {
+    return finalState(walletId, operationId, null).compose(done -> {
+      if (done != null) {
+        return Future.succeededFuture(done);
       }
       return guard.find(operationId).otherwiseEmpty().compose(claim -> {
         if (claim != null && claim.accepted() && claim.walletId().equals(walletId)) {

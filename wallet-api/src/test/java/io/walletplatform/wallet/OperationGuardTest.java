@@ -1,0 +1,117 @@
+package io.walletplatform.wallet;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.walletplatform.common.config.RedisSettings;
+import io.walletplatform.common.db.RedisClients;
+import io.walletplatform.common.money.Money;
+import io.walletplatform.common.wallet.WalletOperationEvent.OperationType;
+import io.walletplatform.infra.EmbeddedInfrastructure;
+import io.walletplatform.infra.FreePorts;
+import io.walletplatform.infra.testing.Await;
+import io.walletplatform.wallet.domain.OperationGuard;
+import io.walletplatform.wallet.domain.OperationGuard.Claim;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import redis.embedded.RedisServer;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Claims on a Redis of their own, configured as the embedded one (allkeys-lru) but with a few
+ * megabytes: memory reaches a plateau at the limit and writes keep succeeding, because Redis
+ * evicts the oldest claims instead of refusing; and a claim costs what docs/benchmarks.md says.
+ */
+class OperationGuardTest {
+
+  private static final String MAX_MEMORY = "8mb";
+
+  private static Vertx vertx;
+  private static RedisServer server;
+  private static Redis redis;
+
+  @BeforeAll
+  static void start() throws Exception {
+    vertx = Vertx.vertx();
+    int port = FreePorts.pick();
+    server = EmbeddedInfrastructure.startRedis(port, MAX_MEMORY);
+    redis = RedisClients.create(vertx, new RedisSettings("redis://127.0.0.1:" + port, "", 4));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    Await.result(vertx.close());
+    server.stop();
+  }
+
+  private static long info(String field) {
+    String info = Await.result(redis.send(Request.cmd(Command.INFO).arg("all"))).toString();
+    for (String line : info.split("\r\n")) {
+      if (line.startsWith(field + ":")) {
+        return Long.parseLong(line.substring(field.length() + 1).trim());
+      }
+    }
+    throw new AssertionError(field + " not in INFO");
+  }
+
+  /** Claims and marks accepted {@code count} operations, as the accept path does, 500 at a time. */
+  private static void accept(OperationGuard guard, int count) {
+    for (int done = 0; done < count; done += 500) {
+      List<Future<Void>> batch = new ArrayList<>();
+      for (int i = 0; i < 500; i++) {
+        UUID operationId = UUID.randomUUID();
+        Claim claim = new Claim(false, UUID.randomUUID(), OperationType.DEPOSIT, Money.ofMinor(1 + i), Instant.now());
+        batch.add(guard.tryClaim(operationId, claim).compose(owned -> {
+          assertTrue(owned);
+          return guard.markAccepted(operationId, claim);
+        }));
+      }
+      Await.result(Future.all(batch), Duration.ofSeconds(30));
+    }
+  }
+
+  @Test
+  void aClaimCostsUnderTwoHundredBytesAndReadsBackAsWritten() {
+    OperationGuard guard = new OperationGuard(redis, "size:", Duration.ofSeconds(30), Duration.ofHours(1));
+    Await.result(redis.send(Request.cmd(Command.FLUSHALL)));
+    long before = info("used_memory");
+    accept(guard, 10_000);
+    double perClaim = (info("used_memory") - before) / 10_000.0;
+    System.out.printf("redis bytes per accepted operation: %.1f%n", perClaim);
+    assertTrue(perClaim < 200, perClaim + " bytes per claim");
+
+    UUID operationId = UUID.randomUUID();
+    UUID walletId = UUID.randomUUID();
+    Instant acceptedAt = Instant.parse("2026-12-01T10:15:30.123Z");
+    Claim claim = new Claim(false, walletId, OperationType.WITHDRAW, Money.ofMinor(Long.MAX_VALUE), acceptedAt);
+    assertTrue(Await.result(guard.tryClaim(operationId, claim)));
+    assertEquals(claim, Await.result(guard.find(operationId)));
+    Await.result(guard.markAccepted(operationId, claim));
+    assertEquals(claim.asAccepted(), Await.result(guard.find(operationId)));
+  }
+
+  @Test
+  void atTheMemoryLimitOldClaimsAreEvictedAndNewOnesAreStillWritten() {
+    OperationGuard guard = new OperationGuard(redis, "full:", Duration.ofSeconds(30), Duration.ofHours(1));
+    Await.result(redis.send(Request.cmd(Command.FLUSHALL)));
+    long limit = info("maxmemory");
+    assertEquals(8L * 1024 * 1024, limit);
+    accept(guard, 120_000);
+    assertTrue(info("evicted_keys") > 0, "Redis evicted instead of refusing");
+    assertTrue(info("used_memory") <= limit * 11 / 10, info("used_memory") + " bytes used, limit " + limit);
+    long plateau = info("used_memory");
+    accept(guard, 40_000);
+    assertTrue(info("used_memory") <= Math.max(plateau, limit) * 11 / 10, "memory stays at the plateau");
+  }
+}
