@@ -7,6 +7,7 @@ import io.vertx.sqlclient.Pool;
 import io.walletplatform.common.config.Config;
 import io.walletplatform.common.db.PgPools;
 import io.walletplatform.common.db.RedisClients;
+import io.walletplatform.common.http.RequestTargets;
 import io.walletplatform.common.kafka.KafkaClients;
 import io.walletplatform.common.ops.HealthCheck;
 import io.walletplatform.common.ops.HttpFront;
@@ -55,6 +56,7 @@ public final class OperationWorkerMain {
         new HealthCheck("redis", () -> WalletCache.ping(redis)),
         new HealthCheck("kafka", () -> KafkaClients.probe(admin)));
     return runtime.vertx().createHttpServer()
+        .invalidRequestHandler(RequestTargets::rejectInvalid)
         .requestHandler(HttpFront.builder(runtime.vertx(), runtime.registry()).healthChecks(checks).build())
         .listen(settings.http().port(), settings.http().host())
         .map(server -> server.actualPort());

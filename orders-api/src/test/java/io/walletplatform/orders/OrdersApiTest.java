@@ -192,4 +192,59 @@ class OrdersApiTest {
     assertProblem(get("/api/v1/orders/" + UUID.randomUUID()), 404, "ORDER_NOT_FOUND", null);
     assertProblem(get("/api/v1/orders/not-a-uuid"), 400, "VALIDATION_FAILED", "orderId");
   }
+
+  @Test
+  void aDescriptionWithANulCharacterIs400NotA500() {
+    HttpResponse<Buffer> refused = Await.result(create(
+        "{\"userId\":\"" + UUID.randomUUID() + "\",\"amount\":1,\"description\":\"a\\u0000b\"}", null));
+    assertProblem(refused, 400, "VALIDATION_FAILED", "description");
+  }
+
+  @Test
+  void aDescriptionWithALoneSurrogateIs400InsteadOfBeingStoredAsAQuestionMark() {
+    UUID userId = UUID.randomUUID();
+    HttpResponse<Buffer> refused = Await.result(create(
+        "{\"userId\":\"" + userId + "\",\"amount\":1,\"description\":\"a\\ud800b\"}", null));
+    assertProblem(refused, 400, "VALIDATION_FAILED", "description");
+    HttpResponse<Buffer> paired = Await.result(create(
+        "{\"userId\":\"" + userId + "\",\"amount\":1,\"description\":\"a\\ud83d\\ude00b\"}", null));
+    assertEquals(201, paired.statusCode(), "a surrogate pair is a real character: " + paired.bodyAsString());
+    assertEquals("a\ud83d\ude00b", paired.bodyAsJsonObject().getString("description"));
+  }
+
+  @Test
+  void aBodyWithTheAmountTwiceIsMalformedJson() {
+    HttpResponse<Buffer> refused = Await.result(create(
+        "{\"userId\":\"" + UUID.randomUUID() + "\",\"amount\":1,\"amount\":1000000,\"description\":\"x\"}", null));
+    assertProblem(refused, 400, "MALFORMED_JSON", null);
+  }
+
+  @Test
+  void malformedPercentEncodingInTheQueryIs400() {
+    String user = "userId=" + UUID.randomUUID();
+    assertProblem(get("/api/v1/orders?" + user + "&cursor=%"), 400, "VALIDATION_FAILED", "query");
+    assertProblem(get("/api/v1/orders?" + user + "&limit=%zz"), 400, "VALIDATION_FAILED", "query");
+    assertProblem(get("/api/v1/orders/%zz"), 400, "VALIDATION_FAILED", "path");
+  }
+
+  @Test
+  void withPostgresqlUnreachableEveryEndpointAnswers503WithRetryAfter() {
+    OrdersSettings down = OrdersSettings.from(IsolatedConfig.create("ordersdown")
+        .with("PG_URL", "postgresql://postgres:postgres@127.0.0.1:1"));
+    HttpFrontVerticle verticle = new HttpFrontVerticle(down.http(), ServiceRuntime.create().registry(),
+        List.of(OrdersApi.factory(down)));
+    Await.result(vertx.deployVerticle(verticle));
+    WebClient broken = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+        .setDefaultPort(verticle.actualPort()));
+    UUID userId = UUID.randomUUID();
+    List<HttpResponse<Buffer>> answers = List.of(
+        Await.result(broken.post("/api/v1/orders").putHeader("content-type", "application/json")
+            .sendBuffer(Buffer.buffer(order(userId, "1", "x")))),
+        Await.result(broken.get("/api/v1/orders?userId=" + userId).send()),
+        Await.result(broken.get("/api/v1/orders/" + UUID.randomUUID()).send()));
+    for (HttpResponse<Buffer> answer : answers) {
+      assertProblem(answer, 503, "SERVICE_UNAVAILABLE", null);
+      assertTrue(answer.getHeader("Retry-After") != null, "Retry-After");
+    }
+  }
 }

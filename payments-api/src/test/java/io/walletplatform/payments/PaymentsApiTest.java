@@ -179,4 +179,45 @@ class PaymentsApiTest {
     assertProblem(get("/api/v1/accounts/" + userId + "/transactions?cursor=bad!"), 400, "VALIDATION_FAILED", "cursor");
     assertProblem(post("/api/v1/accounts", "{\"userId\":"), 400, "MALFORMED_JSON", null);
   }
+
+  @Test
+  void aDepositWithTheAmountTwiceIsMalformedJsonAndMovesNothing() {
+    UUID userId = openAccount("5");
+    assertProblem(post("/api/v1/accounts/" + userId + "/deposits", "{\"amount\":1,\"amount\":2}"), 400,
+        "MALFORMED_JSON", null);
+    assertProblem(post("/api/v1/accounts", "{\"userId\":\"" + UUID.randomUUID() + "\",\"initialBalance\":1,"
+        + "\"initialBalance\":9}"), 400, "MALFORMED_JSON", null);
+    assertTrue(get("/api/v1/accounts/" + userId).bodyAsString().contains("\"balance\":5.00"));
+  }
+
+  @Test
+  void malformedPercentEncodingInThePathOrQueryIs400() {
+    UUID userId = openAccount("1");
+    assertProblem(get("/api/v1/accounts/" + userId + "/transactions?cursor=%"), 400, "VALIDATION_FAILED", "query");
+    assertProblem(get("/api/v1/accounts/" + userId + "/transactions?limit=%zz"), 400, "VALIDATION_FAILED", "query");
+    assertProblem(get("/api/v1/accounts/%zz"), 400, "VALIDATION_FAILED", "path");
+  }
+
+  @Test
+  void withPostgresqlUnreachableEveryEndpointAnswers503WithRetryAfter() {
+    PaymentsSettings down = PaymentsSettings.from(IsolatedConfig.create("paymentsdown")
+        .with("PG_URL", "postgresql://postgres:postgres@127.0.0.1:1"));
+    HttpFrontVerticle verticle = new HttpFrontVerticle(down.http(), ServiceRuntime.create().registry(),
+        List.of(PaymentsApi.factory(down)));
+    Await.result(vertx.deployVerticle(verticle));
+    WebClient broken = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+        .setDefaultPort(verticle.actualPort()));
+    UUID userId = UUID.randomUUID();
+    List<HttpResponse<Buffer>> answers = List.of(
+        Await.result(broken.post("/api/v1/accounts").putHeader("content-type", "application/json")
+            .sendBuffer(Buffer.buffer("{\"userId\":\"" + userId + "\"}"))),
+        Await.result(broken.post("/api/v1/accounts/" + userId + "/deposits").putHeader("content-type", "application/json")
+            .putHeader("Idempotency-Key", "k-" + userId).sendBuffer(Buffer.buffer("{\"amount\":1}"))),
+        Await.result(broken.get("/api/v1/accounts/" + userId).send()),
+        Await.result(broken.get("/api/v1/accounts/" + userId + "/transactions").send()));
+    for (HttpResponse<Buffer> answer : answers) {
+      assertProblem(answer, 503, "SERVICE_UNAVAILABLE", null);
+      assertTrue(answer.getHeader("Retry-After") != null, "Retry-After");
+    }
+  }
 }

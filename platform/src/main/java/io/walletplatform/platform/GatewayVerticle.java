@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.walletplatform.common.http.RequestTargets;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -57,7 +58,7 @@ public final class GatewayVerticle extends VerticleBase {
     }
     return Future.all(documents).compose(ignored -> {
       server = vertx.createHttpServer(new HttpServerOptions().setHost(settings.http().host()).setPort(settings.http().port()));
-      return server.requestHandler(front.build()).listen();
+      return server.invalidRequestHandler(RequestTargets::rejectInvalid).requestHandler(front.build()).listen();
     });
   }
 

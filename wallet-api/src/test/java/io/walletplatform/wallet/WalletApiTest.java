@@ -398,4 +398,48 @@ class WalletApiTest {
       full.stop();
     }
   }
+
+  @Test
+  void anOperationWithTheAmountTwiceIsMalformedJsonNotTheLastAmount() {
+    UUID walletId = createWallet("1");
+    assertProblem(post("/api/v1/wallet", "{\"walletId\":\"" + walletId + "\",\"operationType\":\"DEPOSIT\","
+        + "\"amount\":1,\"amount\":1000000}"), 400, "MALFORMED_JSON", null);
+    assertProblem(post("/api/v1/wallets", "{\"initialBalance\":1,\"initialBalance\":2}"), 400, "MALFORMED_JSON", null);
+  }
+
+  @Test
+  void malformedPercentEncodingInThePathOrQueryIs400Problem() {
+    UUID walletId = createWallet("1");
+    assertProblem(get("/api/v1/wallets/%zz"), 400, "VALIDATION_FAILED", "path");
+    assertProblem(get("/api/v1/wallets/%ff"), 400, "VALIDATION_FAILED", "path");
+    assertProblem(get("/api/v1/wallets/" + walletId + "/operations?limit=%zz"), 400, "VALIDATION_FAILED", "query");
+    assertProblem(get("/api/v1/wallets/" + walletId + "/operations?cursor=%"), 400, "VALIDATION_FAILED", "query");
+  }
+
+  @Test
+  void headersOverTheLimitAre431Problem() {
+    HttpResponse<Buffer> refused = Await.result(client.get("/health").putHeader("X-Big", "a".repeat(20_000)).send());
+    assertEquals(431, refused.statusCode());
+    assertEquals("application/problem+json", refused.getHeader("content-type"));
+    assertEquals("HEADERS_TOO_LARGE", refused.bodyAsJsonObject().getString("code"));
+  }
+
+  @Test
+  void withPostgresqlAndRedisUnreachableReadsAnswer503WithRetryAfter() {
+    WebClient broken = deployWith(config.with("REDIS_URL", "redis://127.0.0.1:1")
+        .with("PG_URL", "postgresql://postgres:postgres@127.0.0.1:1"));
+    UUID walletId = UUID.randomUUID();
+    List<HttpResponse<Buffer>> answers = List.of(
+        Await.result(broken.get("/api/v1/wallets/" + walletId).send()),
+        Await.result(broken.get("/api/v1/wallets/" + walletId + "/operations").send()),
+        Await.result(broken.get("/api/v1/wallets/" + walletId + "/operations/" + UUID.randomUUID()).send()),
+        Await.result(broken.post("/api/v1/wallets").putHeader("content-type", "application/json")
+            .sendBuffer(Buffer.buffer("{}"))),
+        Await.result(broken.post("/api/v1/wallet").putHeader("content-type", "application/json")
+            .sendBuffer(Buffer.buffer("{\"walletId\":\"" + walletId + "\",\"operationType\":\"DEPOSIT\",\"amount\":1}"))));
+    for (HttpResponse<Buffer> answer : answers) {
+      assertProblem(answer, 503, "SERVICE_UNAVAILABLE", null);
+      assertNotNull(answer.getHeader("Retry-After"));
+    }
+  }
 }

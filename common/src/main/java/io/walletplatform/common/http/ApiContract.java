@@ -130,7 +130,9 @@ public record ApiContract(String name, OpenAPIContract contract, Buffer document
       throw new IllegalStateException("contract and handlers disagree: operations without a handler " + missing
           + ", handlers without an operation " + unbound);
     }
-    return builder.createRouter();
+    Router router = builder.createRouter();
+    router.errorHandler(400, RequestTargets::rejectUndecodable);
+    return router;
   }
 
   /** The HTTP methods the contract allows on a concrete request path, empty when no path matches. */

@@ -11,6 +11,7 @@ import io.vertx.json.schema.OutputUnit;
 import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatorErrorType;
 import io.vertx.openapi.validation.ValidatorException;
+import io.walletplatform.common.db.Failures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,13 +48,25 @@ public final class ProblemHandler implements Handler<RoutingContext> {
 
   /** Writes a problem response for the request. */
   public static void write(RoutingContext ctx, ProblemException problem) {
+    JsonObject body = body(problem, ctx.request().path());
+    HttpServerResponse response = ctx.response()
+        .setStatusCode(problem.status())
+        .putHeader(HttpHeaders.CONTENT_TYPE, CONTENT_TYPE);
+    problem.headers().forEach(response::putHeader);
+    response.end(body.encode());
+  }
+
+  /** The RFC 9457 body of a problem; {@code instance} may be {@code null} when no path could be read. */
+  static JsonObject body(ProblemException problem, String instance) {
     JsonObject body = new JsonObject()
         .put("type", "/problems/" + problem.code().toLowerCase().replace('_', '-'))
         .put("title", problem.title())
         .put("status", problem.status())
         .put("code", problem.code())
-        .put("detail", problem.detail())
-        .put("instance", ctx.request().path());
+        .put("detail", problem.detail());
+    if (instance != null) {
+      body.put("instance", instance);
+    }
     problem.extensions().forEach(body::put);
     if (!problem.errors().isEmpty()) {
       JsonArray errors = new JsonArray();
@@ -62,11 +75,7 @@ public final class ProblemHandler implements Handler<RoutingContext> {
       }
       body.put("errors", errors);
     }
-    HttpServerResponse response = ctx.response()
-        .setStatusCode(problem.status())
-        .putHeader(HttpHeaders.CONTENT_TYPE, CONTENT_TYPE);
-    problem.headers().forEach(response::putHeader);
-    response.end(body.encode());
+    return body;
   }
 
   static ProblemException toProblem(RoutingContext ctx) {
@@ -83,6 +92,11 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     }
     if (failure instanceof ValidatorException invalid) {
       return fromValidator(invalid);
+    }
+    if (failure != null && Failures.isTransient(failure)) {
+      // PostgreSQL, Redis or Kafka unreachable or overloaded: the client may retry, nothing is wrong with its request.
+      log.warn("dependency unavailable on {} {}: {}", ctx.request().method(), ctx.request().path(), failure.toString());
+      return ProblemException.unavailable("a service this request needs is unavailable; retry later", 2);
     }
     int status = failure instanceof HttpException http ? http.getStatusCode() : ctx.statusCode();
     return switch (status) {

@@ -113,6 +113,29 @@ public final class RequestBodies {
     if (!node.isTextual()) {
       throw ProblemException.validation(field, "must be a string");
     }
-    return node.textValue();
+    String text = node.textValue();
+    if (!storable(text)) {
+      throw ProblemException.validation(field, "must not contain NUL characters or unpaired surrogates");
+    }
+    return text;
+  }
+
+  /** Text that PostgreSQL and every reader keep exactly: no NUL, and every surrogate paired. */
+  static boolean storable(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\0') {
+        return false;
+      }
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
+          return false;
+        }
+        i++;
+      } else if (Character.isLowSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -14,6 +14,7 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.walletplatform.common.http.ApiContract;
 import io.walletplatform.common.http.ProblemException;
 import io.walletplatform.common.http.ProblemHandler;
+import io.walletplatform.common.http.RequestTargets;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -94,6 +95,7 @@ public final class HttpFront {
 
   public Router build() {
     Router router = Router.router(vertx);
+    router.route().handler(RequestTargets::requireWellFormed);
     router.get("/health").handler(health);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     documents.forEach((name, yaml) -> router.get("/openapi/" + name + ".yaml").handler(ctx -> ctx.response()
@@ -108,7 +110,11 @@ public final class HttpFront {
     }
     afterApis.forEach(routes -> routes.accept(router));
     router.route().last().handler(this::unmatched);
-    router.route().failureHandler(new ProblemHandler());
+    ProblemHandler problems = new ProblemHandler();
+    router.route().failureHandler(problems);
+    // What the router itself fails before any route runs (a path it cannot decode) is a problem too.
+    router.errorHandler(400, RequestTargets::rejectUndecodable);
+    router.errorHandler(500, problems);
     return router;
   }
 

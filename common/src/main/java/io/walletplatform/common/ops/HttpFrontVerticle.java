@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.walletplatform.common.http.RequestTargets;
 import io.walletplatform.common.config.HttpSettings;
 
 import java.util.ArrayList;
@@ -53,7 +54,7 @@ public final class HttpFrontVerticle extends VerticleBase {
       modules.forEach(module -> front.serve(module.contract()));
       customization.accept(front);
       server = vertx.createHttpServer(new HttpServerOptions().setHost(settings.host()).setPort(settings.port()));
-      return server.requestHandler(front.build()).listen();
+      return server.invalidRequestHandler(RequestTargets::rejectInvalid).requestHandler(front.build()).listen();
     });
   }
 
