@@ -67,16 +67,29 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
     List<AutoCloseable> started = new ArrayList<>();
     List<Path> temporary = new ArrayList<>();
     Map<String, String> filled = new HashMap<>();
-    Path dataDir = config.find(DATA_DIR).map(Path::of).orElse(null);
+    Path dataDir = config.find(DATA_DIR).map(Path::of).map(Path::toAbsolutePath).orElse(null);
     try {
+      if (dataDir != null) {
+        // Held until close (or until this JVM dies): what is recorded in the directory is ours to stop.
+        started.add(Orphans.lock(dataDir));
+      }
       if (config.find(PgSettings.URL).isEmpty()) {
-        EmbeddedPostgres postgres = startPostgres(directory(dataDir, "postgres", temporary), config.getBoolean(PG_DURABLE, true));
+        Path postgresDirectory = directory(dataDir, "postgres", temporary);
+        if (dataDir != null) {
+          Orphans.stopPostgres(postgresDirectory);
+        }
+        EmbeddedPostgres postgres = startPostgres(postgresDirectory, config.getBoolean(PG_DURABLE, true));
         started.add(postgres);
         filled.put(PgSettings.URL, "postgresql://postgres:postgres@127.0.0.1:" + postgres.getPort());
       }
       if (config.find(RedisSettings.URL).isEmpty()) {
         int port = FreePorts.pick();
-        RedisServer redis = startRedis(port, config.get(REDIS_MAX_MEMORY, "1gb"));
+        Path pidFile = null;
+        if (dataDir != null) {
+          pidFile = dataDir.resolve("redis.pid");
+          Orphans.stopRedis(pidFile);
+        }
+        RedisServer redis = startRedis(port, config.get(REDIS_MAX_MEMORY, "1gb"), pidFile);
         started.add(redis::stop);
         filled.put(RedisSettings.URL, "redis://127.0.0.1:" + port);
       }
@@ -126,14 +139,22 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
    * persistence, bounded memory, and when full it evicts instead of refusing writes.
    */
   public static RedisServer startRedis(int port, String maxMemory) throws IOException {
-    RedisServer redis = RedisServer.newRedisServer()
+    return startRedis(port, maxMemory, null);
+  }
+
+  /** @param pidFile where Redis records its pid, so that a later run can stop it if this JVM dies without doing so */
+  private static RedisServer startRedis(int port, String maxMemory, Path pidFile) throws IOException {
+    var builder = RedisServer.newRedisServer()
         .bind("127.0.0.1")
         .port(port)
         .setting("save \"\"")
         .setting("appendonly no")
         .setting("maxmemory " + maxMemory)
-        .setting("maxmemory-policy allkeys-lru")
-        .build();
+        .setting("maxmemory-policy allkeys-lru");
+    if (pidFile != null) {
+      builder.setting("pidfile " + pidFile.toAbsolutePath());
+    }
+    RedisServer redis = builder.build();
     redis.start();
     return redis;
   }

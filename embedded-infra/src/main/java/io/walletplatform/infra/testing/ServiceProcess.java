@@ -27,14 +27,24 @@ public final class ServiceProcess implements AutoCloseable {
     this.log = log;
   }
 
-  /** Starts {@code mainClass} with exactly the given environment added to this one's. */
+  /** Starts {@code mainClass} from this JVM's class path, with the given environment added to this one's. */
   public static ServiceProcess start(String name, String mainClass, Map<String, String> environment) {
+    return launch(name, List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
+        System.getProperty("java.class.path"), mainClass), environment);
+  }
+
+  /** Starts {@code java -Xmx512m -jar jar}, as the README's run command does. */
+  public static ServiceProcess startJar(String name, Path jar, Map<String, String> environment) {
+    return launch(name, List.of("-Xmx512m", "-jar", jar.toAbsolutePath().toString()), environment);
+  }
+
+  private static ServiceProcess launch(String name, List<String> arguments, Map<String, String> environment) {
     try {
       Path log = Path.of("target", "process-logs", name + ".log");
       Files.createDirectories(log.getParent());
-      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-          mainClass));
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.addAll(arguments);
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
       builder.environment().putAll(environment);
@@ -42,6 +52,11 @@ public final class ServiceProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  @Override
+  public String toString() {
+    return name;
   }
 
   public long pid() {
@@ -109,7 +124,16 @@ public final class ServiceProcess implements AutoCloseable {
     }
   }
 
-  public static Duration since(long startNanos) {
-    return Duration.ofNanos(System.nanoTime() - startNanos);
+  /** Waits for the exit and returns its code. */
+  public int awaitExit(Duration timeout) {
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new AssertionError(name + " did not exit within " + timeout);
+      }
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 }

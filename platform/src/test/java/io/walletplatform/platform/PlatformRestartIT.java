@@ -1,0 +1,204 @@
+package io.walletplatform.platform;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.walletplatform.infra.FreePorts;
+import io.walletplatform.infra.testing.ApiClient;
+import io.walletplatform.infra.testing.Await;
+import io.walletplatform.infra.testing.ServiceProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The README's run command ({@code java -jar platform/target/platform.jar}) against one data
+ * directory, SIGKILLed twice under writes: first the JVM alone (its PostgreSQL and Redis children
+ * keep running), then every process of the platform at once. Each time the same command must come
+ * back healthy within 30 s with no manual step and with every accepted operation and order intact.
+ */
+class PlatformRestartIT {
+
+  private static final Path JAR = Path.of("target", "platform.jar");
+  private static final Duration RESTART_BOUND = Duration.ofSeconds(30);
+
+  private static Vertx vertx;
+  private static Path dataDir;
+  private static int port;
+  private static ApiClient api;
+  private static final List<ServiceProcess> started = new ArrayList<>();
+
+  @BeforeAll
+  static void start() throws IOException {
+    assertTrue(Files.isRegularFile(JAR), JAR + " was built");
+    vertx = Vertx.vertx();
+    dataDir = Files.createTempDirectory("platform-restart-");
+    port = FreePorts.pick();
+    api = new ApiClient(vertx, port);
+  }
+
+  @AfterAll
+  static void stop() {
+    started.forEach(ServiceProcess::close);
+    killServersOf(dataDir);
+    Await.result(vertx.close());
+  }
+
+  private static ServiceProcess platform(String name) {
+    ServiceProcess process = ServiceProcess.startJar(name, JAR, Map.of(
+        "EMBEDDED_DATA_DIR", dataDir.toString(),
+        "PLATFORM_PORT", Integer.toString(port),
+        "HTTP_HOST", "127.0.0.1"));
+    started.add(process);
+    return process;
+  }
+
+  /** Waits for /health UP and returns how long it took from the start of the process. */
+  private static Duration awaitHealthy(ServiceProcess process, long startedNanos, Duration timeout) {
+    Await.until(process + " healthy", timeout, () -> {
+      assertTrue(process.isAlive(), "the platform exited:\n" + tail(process.output()));
+      try {
+        return api.get("/health").statusCode() == 200;
+      } catch (AssertionError notYet) {
+        return false;
+      }
+    });
+    return Duration.ofNanos(System.nanoTime() - startedNanos);
+  }
+
+  private static String tail(String text) {
+    return text.length() > 4_000 ? text.substring(text.length() - 4_000) : text;
+  }
+
+  private static long pidIn(Path file) throws IOException {
+    return Long.parseLong(Files.readAllLines(file).get(0).trim());
+  }
+
+  private static boolean alive(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  private static void killServersOf(Path directory) {
+    for (Path pidFile : List.of(directory.resolve("postgres").resolve("postmaster.pid"), directory.resolve("redis.pid"))) {
+      try {
+        if (Files.isRegularFile(pidFile)) {
+          ProcessHandle.of(pidIn(pidFile)).ifPresent(ProcessHandle::destroyForcibly);
+        }
+      } catch (IOException | RuntimeException ignored) {
+        // nothing left to kill
+      }
+    }
+  }
+
+  private static List<Future<HttpResponse<Buffer>>> deposits(String walletId, int count) {
+    List<Future<HttpResponse<Buffer>>> sent = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      sent.add(api.web().post("/api/v1/wallet").putHeader("content-type", "application/json")
+          .sendBuffer(Buffer.buffer("{\"walletId\":\"" + walletId + "\",\"operationType\":\"DEPOSIT\",\"amount\":1,"
+              + "\"operationId\":\"" + UUID.randomUUID() + "\"}")));
+    }
+    return sent;
+  }
+
+  private static int accepted(List<Future<HttpResponse<Buffer>>> sent) {
+    Await.result(Future.join(sent).otherwiseEmpty(), Duration.ofSeconds(30));
+    return (int) sent.stream().filter(f -> f.succeeded() && f.result().statusCode() == 202).count();
+  }
+
+  private static long balanceMinor(String walletId) {
+    JsonObject wallet = api.get("/api/v1/wallets/" + walletId).bodyAsJsonObject();
+    return new BigDecimal(wallet.getValue("balance").toString()).movePointRight(2).longValueExact();
+  }
+
+  private static String orderStatus(String orderId) {
+    return api.get("/api/v1/orders/" + orderId).bodyAsJsonObject().getString("status");
+  }
+
+  private static String placeOrder(UUID userId) {
+    HttpResponse<Buffer> order = api.post("/api/v1/orders",
+        "{\"userId\":\"" + userId + "\",\"amount\":1,\"description\":\"before the crash\"}");
+    assertEquals(201, order.statusCode(), order.bodyAsString());
+    return order.bodyAsJsonObject().getString("orderId");
+  }
+
+  @Test
+  void afterASigkillOfTheJvmAloneAndOfEverythingTheSameCommandComesBackWithEverythingIntact() throws Exception {
+    ServiceProcess first = platform("platform-first");
+    awaitHealthy(first, System.nanoTime(), Duration.ofSeconds(180));
+    String walletId = api.post("/api/v1/wallets", "{\"initialBalance\": 0}").bodyAsJsonObject().getString("walletId");
+    UUID userId = UUID.randomUUID();
+    assertEquals(201, api.post("/api/v1/accounts", "{\"userId\":\"" + userId + "\",\"initialBalance\":100}").statusCode());
+    int acceptedBefore = accepted(deposits(walletId, 200));
+    String order = placeOrder(userId);
+
+    // 1. The JVM alone: PostgreSQL and Redis are its children and outlive it.
+    first.kill();
+    long postgresPid = pidIn(dataDir.resolve("postgres").resolve("postmaster.pid"));
+    long redisPid = pidIn(dataDir.resolve("redis.pid"));
+    assertTrue(alive(postgresPid) && alive(redisPid), "the embedded servers outlived their JVM");
+
+    long restartNanos = System.nanoTime();
+    ServiceProcess second = platform("platform-after-jvm-kill");
+    Duration afterJvmKill = awaitHealthy(second, restartNanos, Duration.ofSeconds(90));
+    System.out.println("restart after SIGKILL of the JVM alone: healthy after " + afterJvmKill.toMillis() + " ms");
+    assertTrue(afterJvmKill.compareTo(RESTART_BOUND) <= 0, "healthy after " + afterJvmKill);
+    assertFalse(alive(postgresPid) || alive(redisPid), "the orphans of the first run were stopped");
+    Await.until("every operation accepted before the crash is applied", Duration.ofSeconds(60),
+        () -> balanceMinor(walletId) == acceptedBefore * 100L);
+    Await.until("the order placed before the crash is final", Duration.ofSeconds(60),
+        () -> "FINISHED".equals(orderStatus(order)));
+
+    // A second platform on the same data directory refuses to start and touches nothing.
+    ServiceProcess intruder = ServiceProcess.startJar("platform-intruder", JAR, Map.of(
+        "EMBEDDED_DATA_DIR", dataDir.toString(), "PLATFORM_PORT", Integer.toString(FreePorts.pick()),
+        "HTTP_HOST", "127.0.0.1"));
+    assertTrue(intruder.awaitExit(Duration.ofSeconds(60)) != 0, "a second platform on one data directory exits");
+    assertTrue(intruder.output().contains("is in use by a running process"), tail(intruder.output()));
+    assertEquals(200, api.get("/health").statusCode(), "the running platform is untouched");
+
+    // 2. Everything at once, in the middle of a burst of writes.
+    List<Future<HttpResponse<Buffer>>> inFlight = deposits(walletId, 200);
+    String secondOrder = placeOrder(userId);
+    second.kill();
+    killServersOf(dataDir);
+    int acceptedDuring = accepted(inFlight);
+
+    restartNanos = System.nanoTime();
+    ServiceProcess third = platform("platform-after-kill-all");
+    Duration afterKillAll = awaitHealthy(third, restartNanos, Duration.ofSeconds(90));
+    System.out.println("restart after SIGKILL of every process: healthy after " + afterKillAll.toMillis() + " ms");
+    assertTrue(afterKillAll.compareTo(RESTART_BOUND) <= 0, "healthy after " + afterKillAll);
+    long expectedAtLeast = (acceptedBefore + acceptedDuring) * 100L;
+    Await.until("every accepted operation is applied once", Duration.ofSeconds(60),
+        () -> balanceMinor(walletId) >= expectedAtLeast);
+    long balance = balanceMinor(walletId);
+    assertTrue(balance <= (acceptedBefore + 200) * 100L, "nothing applied twice: " + balance);
+    Await.until("both orders are final", Duration.ofSeconds(60),
+        () -> "FINISHED".equals(orderStatus(order)) && "FINISHED".equals(orderStatus(secondOrder)));
+    JsonObject account = api.get("/api/v1/accounts/" + userId).bodyAsJsonObject();
+    assertEquals(0, new BigDecimal("98").compareTo(new BigDecimal(account.getValue("balance").toString())),
+        "debited once per order: " + account);
+
+    long lastPostgres = pidIn(dataDir.resolve("postgres").resolve("postmaster.pid"));
+    long lastRedis = pidIn(dataDir.resolve("redis.pid"));
+    third.terminate();
+    Await.until("SIGTERM stops the embedded servers too", Duration.ofSeconds(30),
+        () -> !alive(lastPostgres) && !alive(lastRedis));
+  }
+}
