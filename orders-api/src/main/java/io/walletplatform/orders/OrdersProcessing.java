@@ -8,10 +8,11 @@ import io.walletplatform.common.outbox.PublishGate;
 import io.walletplatform.migrations.Migrations;
 import io.walletplatform.orders.db.OrderRepository;
 import io.walletplatform.orders.domain.PaymentResultApplier;
+import io.walletplatform.orders.reconcile.OrderReconcilerVerticle;
 
 import java.util.List;
 
-/** Migrates the orders database and deploys its outbox relay and its payment-result consumers. */
+/** Migrates the orders database and deploys its outbox relay, its payment-result consumers and its reconciler. */
 public final class OrdersProcessing {
 
   private OrdersProcessing() {
@@ -22,6 +23,8 @@ public final class OrdersProcessing {
     return Migrations.migrate(vertx, settings.pg(), Migrations.ORDERS)
         .compose(ignored -> Messaging.deploy(vertx, registry, settings.kafka(), settings.relay(), gate, settings.inbox(),
             List.of(settings.requestsTopic()), "orders-results",
-            () -> new PaymentResultApplier(new OrderRepository())));
+            () -> new PaymentResultApplier(new OrderRepository())))
+        .compose(deployments -> vertx.deployVerticle(new OrderReconcilerVerticle(settings.reconciler(), registry))
+            .map(deployments));
   }
 }

@@ -79,9 +79,14 @@ class OrderPaymentFlowTest {
   }
 
   private static Stack stack(String label, PublishGate ordersGate) {
+    return stack(label, ordersGate, java.util.Map.of());
+  }
+
+  private static Stack stack(String label, PublishGate ordersGate, java.util.Map<String, String> extra) {
     Config config = IsolatedConfig.create(label)
         .with("OUTBOX_SWEEP_INTERVAL_MS", Long.toString(Duration.ofMinutes(10).toMillis()))
-        .with("INBOX_CONSUMERS", "2");
+        .with("INBOX_CONSUMERS", "2")
+        .withAll(extra);
     PaymentsSettings payments = PaymentsSettings.from(config);
     OrdersSettings orders = OrdersSettings.from(config);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -338,5 +343,85 @@ class OrderPaymentFlowTest {
     assertEquals(100_000 + 20 * 500 - finished * 1_000, balance, "balance = initial + deposits - finished orders");
     // 1000.00 pays 100 orders whatever the timing; the 100.00 deposited pays at most 10 more.
     assertTrue(finished >= 100 && finished <= 110, "finished " + finished);
+  }
+
+  /** A NEW order written as if its payment request had been lost (dead-lettered, or its outbox row never published). */
+  private static UUID strandOrder(Stack on, UUID userId, long amountMinor, Duration age) {
+    UUID orderId = UUID.randomUUID();
+    Await.result(on.ordersDb().preparedQuery("""
+        INSERT INTO orders (order_id, user_id, amount_minor, description, status, created_at, updated_at,
+                            payment_requested_at)
+        VALUES ($1, $2, $3, 'stranded', 'NEW', now() - $4 * interval '1 millisecond',
+                now() - $4 * interval '1 millisecond', now() - $4 * interval '1 millisecond')""")
+        .execute(io.vertx.sqlclient.Tuple.of(orderId, userId, amountMinor, age.toMillis())));
+    return orderId;
+  }
+
+  private static long payments(Stack on, UUID orderId) {
+    return Await.result(on.paymentsDb().preparedQuery("SELECT count(*) FROM account_transactions WHERE order_id = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(orderId))).iterator().next().getLong(0);
+  }
+
+  @Test
+  void noOrderStaysNewForEverAndATimedOutOrderFailsOnlyOnceNothingCanDebitIt() {
+    Stack reconciling = stack("reconcile", PublishGate.OPEN, java.util.Map.of(
+        "ORDERS_RECONCILE_INTERVAL_MS", "200",
+        "ORDERS_PAYMENT_RESEND_AFTER_MS", "1000",
+        "ORDERS_PAYMENT_TIMEOUT_MS", "60000"));
+    UUID userId = openAccount(reconciling, "10.00");
+
+    // Its request was lost: the reconciler asks again, payments debits once, the order settles.
+    UUID lost = strandOrder(reconciling, userId, 300, Duration.ofSeconds(5));
+    JsonObject settled = awaitFinal(reconciling, lost.toString());
+    assertEquals("FINISHED", settled.getString("status"));
+    assertEquals(700, balanceMinor(reconciling, userId));
+    assertEquals(1, payments(reconciling, lost));
+
+    // Past the payment timeout: payments records that it will never debit it, and the order fails.
+    UUID expired = strandOrder(reconciling, userId, 200, Duration.ofMinutes(10));
+    JsonObject timedOut = awaitFinal(reconciling, expired.toString());
+    assertEquals("FAILED", timedOut.getString("status"));
+    assertEquals("PAYMENT_TIMEOUT", timedOut.getString("failureReason"));
+    assertEquals(700, balanceMinor(reconciling, userId));
+
+    // The original request arriving late (a slow relay, a replayed dead letter) debits nothing.
+    io.walletplatform.common.events.PaymentRequested late = new io.walletplatform.common.events.PaymentRequested(
+        UUID.randomUUID(), expired, userId, io.walletplatform.common.money.Money.ofMinor(200),
+        java.time.Instant.now().minus(Duration.ofMinutes(10)));
+    var producer = io.vertx.kafka.client.producer.KafkaProducer.<String, String>create(vertx,
+        io.walletplatform.common.kafka.KafkaClients.producerConfig(reconciling.orders().kafka(), "late-request"));
+    Await.result(producer.send(io.vertx.kafka.client.producer.KafkaProducerRecord
+        .create(reconciling.orders().requestsTopic(), userId.toString(), late.encode())
+        .addHeader(io.walletplatform.common.kafka.KafkaClients.EVENT_ID_HEADER, late.eventId().toString())
+        .addHeader(io.walletplatform.common.kafka.KafkaClients.EVENT_TYPE_HEADER,
+            io.walletplatform.common.events.PaymentRequested.EVENT_TYPE)));
+    UUID marker = strandOrder(reconciling, userId, 100, Duration.ofSeconds(5));
+    assertEquals("FINISHED", awaitFinal(reconciling, marker.toString()).getString("status"),
+        "a later order of the same user (same partition) went through, so the late request was processed");
+    assertEquals(0, payments(reconciling, expired), "the late request for the timed-out order debited nothing");
+    assertEquals(600, balanceMinor(reconciling, userId));
+    assertEquals("FAILED", order(reconciling, expired.toString()).getString("status"));
+    Await.result(producer.close());
+  }
+
+  @Test
+  void aRepeatedRequestIsAnsweredWithTheRecordedDecisionEvenIfTheBalanceChangedSince() {
+    Stack reconciling = stack("redecide", PublishGate.OPEN, java.util.Map.of(
+        "ORDERS_RECONCILE_INTERVAL_MS", "200",
+        "ORDERS_PAYMENT_RESEND_AFTER_MS", "1000"));
+    UUID userId = openAccount(reconciling, "1.00");
+    String orderId = placeOrder(reconciling, userId, "5.00");
+    assertEquals("INSUFFICIENT_FUNDS", awaitFinal(reconciling, orderId).getString("failureReason"));
+    assertEquals(200, Await.result(post(reconciling, "/api/v1/accounts/" + userId + "/deposits", "{\"amount\":100}"))
+        .statusCode());
+    // Make the reconciler think the FAILED order is still NEW, as a lost result would leave it.
+    Await.result(reconciling.ordersDb().preparedQuery("""
+        UPDATE orders SET status = 'NEW', failure_reason = NULL, payment_requested_at = now() - interval '1 minute'
+         WHERE order_id = $1""").execute(io.vertx.sqlclient.Tuple.of(UUID.fromString(orderId))));
+    JsonObject again = awaitFinal(reconciling, orderId);
+    assertEquals("FAILED", again.getString("status"), "the recorded decision, not a new debit");
+    assertEquals("INSUFFICIENT_FUNDS", again.getString("failureReason"));
+    assertEquals(10_100, balanceMinor(reconciling, userId));
+    assertEquals(0, payments(reconciling, UUID.fromString(orderId)));
   }
 }

@@ -18,6 +18,7 @@ public record PaymentResult(UUID eventId, UUID orderId, UUID userId, String stat
   public static final String FAILED = "FAILED";
   public static final String INSUFFICIENT_FUNDS = "INSUFFICIENT_FUNDS";
   public static final String ACCOUNT_NOT_FOUND = "ACCOUNT_NOT_FOUND";
+  public static final String PAYMENT_TIMEOUT = "PAYMENT_TIMEOUT";
 
   public String encode() {
     return new JsonObject()
@@ -35,10 +36,10 @@ public record PaymentResult(UUID eventId, UUID orderId, UUID userId, String stat
     String status = EventFields.text(node, "status");
     String reason = EventFields.optionalText(node, "failureReason");
     boolean valid = SUCCEEDED.equals(status) ? reason == null
-        : FAILED.equals(status) && Set.of(INSUFFICIENT_FUNDS, ACCOUNT_NOT_FOUND).contains(reason);
+        : FAILED.equals(status) && Set.of(INSUFFICIENT_FUNDS, ACCOUNT_NOT_FOUND, PAYMENT_TIMEOUT).contains(reason);
     if (!valid) {
       throw new InvalidRecordException("status and failureReason must be SUCCEEDED/null or FAILED/"
-          + INSUFFICIENT_FUNDS + "|" + ACCOUNT_NOT_FOUND);
+          + INSUFFICIENT_FUNDS + "|" + ACCOUNT_NOT_FOUND + "|" + PAYMENT_TIMEOUT);
     }
     return new PaymentResult(EventFields.uuid(node, "eventId"), EventFields.uuid(node, "orderId"),
         EventFields.uuid(node, "userId"), status, reason, EventFields.instant(node, "processedAt"));

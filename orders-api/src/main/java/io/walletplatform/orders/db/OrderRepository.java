@@ -50,6 +50,27 @@ public final class OrderRepository {
         .map(rows -> rows.rowCount() == 1);
   }
 
+  /** A NEW order to re-drive: what its payment request carries. */
+  public record StaleOrder(UUID orderId, UUID userId, Money amount, java.time.Instant createdAt) {
+  }
+
+  public Future<List<StaleOrder>> lockStaleNew(SqlClient tx, java.time.Instant requestedBefore, int limit) {
+    return tx.preparedQuery(OrderSql.LOCK_STALE_NEW)
+        .execute(Tuple.of(requestedBefore.atOffset(java.time.ZoneOffset.UTC), limit))
+        .map(rows -> {
+          List<StaleOrder> stale = new ArrayList<>(rows.size());
+          for (Row row : rows) {
+            stale.add(new StaleOrder(row.getUUID("order_id"), row.getUUID("user_id"),
+                Money.ofMinor(row.getLong("amount_minor")), row.getOffsetDateTime("created_at").toInstant()));
+          }
+          return stale;
+        });
+  }
+
+  public Future<Void> markRequested(SqlClient tx, List<UUID> orderIds) {
+    return tx.preparedQuery(OrderSql.MARK_REQUESTED).execute(Tuple.of(orderIds.toArray(UUID[]::new))).mapEmpty();
+  }
+
   private static Order toOrder(Row row) {
     return new Order(row.getUUID("order_id"), row.getUUID("user_id"), Money.ofMinor(row.getLong("amount_minor")),
         row.getString("description"), row.getString("status"), row.getString("failure_reason"),

@@ -22,6 +22,22 @@ final class OrderSql {
       UPDATE orders SET status = $2, failure_reason = $3, updated_at = now()
        WHERE order_id = $1 AND status = 'NEW'""";
 
+  /**
+   * NEW orders whose payment was last requested before $1, oldest first, locked so that two
+   * reconcilers (two orders-api processes) never re-drive the same order at once.
+   */
+  static final String LOCK_STALE_NEW = """
+      SELECT order_id, user_id, amount_minor, created_at
+        FROM orders
+       WHERE status = 'NEW' AND payment_requested_at < $1
+       ORDER BY payment_requested_at
+       LIMIT $2
+         FOR UPDATE SKIP LOCKED""";
+
+  static final String MARK_REQUESTED = """
+      UPDATE orders SET payment_requested_at = now(), payment_requests = payment_requests + 1
+       WHERE order_id = ANY($1::uuid[])""";
+
   private OrderSql() {
   }
 }

@@ -46,8 +46,16 @@ public final class AccountRepository {
     return client.preparedQuery(AccountSql.ACCOUNT_EXISTS).execute(Tuple.of(userId)).map(rows -> rows.size() > 0);
   }
 
-  public Future<Boolean> orderPaid(SqlClient client, UUID orderId) {
-    return client.preparedQuery(AccountSql.PAYMENT_OF_ORDER).execute(Tuple.of(orderId)).map(rows -> rows.size() > 0);
+  /** What was decided for the order, as {@code [status, failureReason]}, or {@code null} if nothing yet. */
+  public Future<String[]> findDecision(SqlClient client, UUID orderId) {
+    return client.preparedQuery(AccountSql.FIND_DECISION).execute(Tuple.of(orderId))
+        .map(rows -> rows.size() == 0 ? null
+            : new String[] {rows.iterator().next().getString("status"), rows.iterator().next().getString("failure_reason")});
+  }
+
+  public Future<Void> insertDecision(SqlClient client, UUID orderId, UUID userId, String status, String failureReason) {
+    return client.preparedQuery(AccountSql.INSERT_DECISION).execute(Tuple.of(orderId, userId, status, failureReason))
+        .mapEmpty();
   }
 
   public Future<Void> insertTransaction(SqlClient client, UUID userId, AccountTransaction transaction) {

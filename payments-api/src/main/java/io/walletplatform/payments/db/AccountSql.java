@@ -26,7 +26,10 @@ final class AccountSql {
 
   static final String ACCOUNT_EXISTS = "SELECT 1 FROM accounts WHERE user_id = $1";
 
-  static final String PAYMENT_OF_ORDER = "SELECT 1 FROM account_transactions WHERE order_id = $1";
+  static final String FIND_DECISION = "SELECT status, failure_reason FROM payment_decisions WHERE order_id = $1";
+
+  static final String INSERT_DECISION = """
+      INSERT INTO payment_decisions (order_id, user_id, status, failure_reason) VALUES ($1, $2, $3, $4)""";
 
   static final String TRANSACTION_COLUMNS = "id, transaction_id, type, amount_minor, order_id, balance_after_minor, created_at";
 

@@ -3,10 +3,13 @@ package io.walletplatform.payments.domain;
 import io.vertx.core.Future;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.sqlclient.SqlConnection;
+import io.vertx.kafka.client.producer.KafkaHeader;
+import io.walletplatform.common.events.PaymentCancelRequested;
 import io.walletplatform.common.events.PaymentRequested;
 import io.walletplatform.common.events.PaymentResult;
 import io.walletplatform.common.inbox.InboxHandler;
 import io.walletplatform.common.json.Timestamps;
+import io.walletplatform.common.kafka.KafkaClients;
 import io.walletplatform.common.outbox.Outbox;
 import io.walletplatform.common.outbox.OutboxEvent;
 import io.walletplatform.payments.db.AccountRepository;
@@ -17,8 +20,11 @@ import java.util.UUID;
 
 /**
  * Pays an order, inside the inbox transaction: debit with one conditional update (never below
- * zero), record the PAYMENT (unique per order), and put the result in the outbox. An order already
- * paid (a second request for it) is reported as paid again, never debited twice.
+ * zero), record the PAYMENT (unique per order) and the decision, and put the result in the outbox.
+ * Each order is decided once: a repeated request (a redelivery, or the reconciler re-driving an
+ * order) and a cancellation are answered with the decision recorded, so an order is never debited
+ * twice, nor debited after it was failed. A cancellation of an order with no decision records
+ * FAILED / PAYMENT_TIMEOUT: payments has then agreed never to debit it.
  */
 public final class PaymentProcessor implements InboxHandler {
 
@@ -34,15 +40,40 @@ public final class PaymentProcessor implements InboxHandler {
 
   @Override
   public Future<Void> handle(SqlConnection tx, KafkaConsumerRecord<String, byte[]> record) {
-    PaymentRequested request = PaymentRequested.decode(record.value());
-    return repository.orderPaid(tx, request.orderId())
-        .compose(paid -> paid ? Future.succeededFuture(result(request, PaymentResult.SUCCEEDED, null)) : pay(tx, request))
-        .compose(result -> {
-          log.debug("payment orderId={} userId={} eventId={} -> {} {}", request.orderId(), request.userId(),
-              request.eventId(), result.status(), result.failureReason() == null ? "" : result.failureReason());
-          return Outbox.append(tx, new OutboxEvent(result.eventId(), "order", request.orderId().toString(), resultsTopic,
-              PaymentResult.EVENT_TYPE, result.encode()));
-        });
+    boolean cancel = PaymentCancelRequested.EVENT_TYPE.equals(eventType(record));
+    UUID orderId;
+    UUID userId;
+    Future<PaymentResult> decided;
+    if (cancel) {
+      PaymentCancelRequested request = PaymentCancelRequested.decode(record.value());
+      orderId = request.orderId();
+      userId = request.userId();
+      decided = decide(tx, orderId, userId, () -> Future.succeededFuture(
+          result(request.orderId(), request.userId(), PaymentResult.FAILED, PaymentResult.PAYMENT_TIMEOUT)));
+    } else {
+      PaymentRequested request = PaymentRequested.decode(record.value());
+      orderId = request.orderId();
+      userId = request.userId();
+      decided = decide(tx, orderId, userId, () -> pay(tx, request));
+    }
+    return decided.compose(result -> {
+      log.debug("{} orderId={} userId={} -> {} {}", cancel ? "cancellation" : "payment", orderId, userId,
+          result.status(), result.failureReason() == null ? "" : result.failureReason());
+      return Outbox.append(tx, new OutboxEvent(result.eventId(), "order", orderId.toString(), resultsTopic,
+          PaymentResult.EVENT_TYPE, result.encode()));
+    });
+  }
+
+  /** The recorded decision if there is one; otherwise the new one, recorded in this transaction. */
+  private Future<PaymentResult> decide(SqlConnection tx, UUID orderId, UUID userId,
+                                       java.util.function.Supplier<Future<PaymentResult>> decideNow) {
+    return repository.findDecision(tx, orderId).compose(recorded -> {
+      if (recorded != null) {
+        return Future.succeededFuture(result(orderId, userId, recorded[0], recorded[1]));
+      }
+      return decideNow.get().compose(result -> repository.insertDecision(tx, orderId, userId, result.status(),
+          result.failureReason()).map(result));
+    });
   }
 
   private Future<PaymentResult> pay(SqlConnection tx, PaymentRequested request) {
@@ -51,14 +82,23 @@ public final class PaymentProcessor implements InboxHandler {
         AccountTransaction payment = new AccountTransaction(UUID.randomUUID(), AccountTransaction.PAYMENT,
             request.amount(), request.orderId(), account.balance(), Timestamps.now());
         return repository.insertTransaction(tx, request.userId(), payment)
-            .map(result(request, PaymentResult.SUCCEEDED, null));
+            .map(result(request.orderId(), request.userId(), PaymentResult.SUCCEEDED, null));
       }
-      return repository.exists(tx, request.userId()).map(exists -> result(request, PaymentResult.FAILED,
-          exists ? PaymentResult.INSUFFICIENT_FUNDS : PaymentResult.ACCOUNT_NOT_FOUND));
+      return repository.exists(tx, request.userId()).map(exists -> result(request.orderId(), request.userId(),
+          PaymentResult.FAILED, exists ? PaymentResult.INSUFFICIENT_FUNDS : PaymentResult.ACCOUNT_NOT_FOUND));
     });
   }
 
-  private static PaymentResult result(PaymentRequested request, String status, String reason) {
-    return new PaymentResult(UUID.randomUUID(), request.orderId(), request.userId(), status, reason, Timestamps.now());
+  private static String eventType(KafkaConsumerRecord<String, byte[]> record) {
+    for (KafkaHeader header : record.headers()) {
+      if (KafkaClients.EVENT_TYPE_HEADER.equals(header.key())) {
+        return header.value().toString();
+      }
+    }
+    return PaymentRequested.EVENT_TYPE;
+  }
+
+  private static PaymentResult result(UUID orderId, UUID userId, String status, String reason) {
+    return new PaymentResult(UUID.randomUUID(), orderId, userId, status, reason, Timestamps.now());
   }
 }
