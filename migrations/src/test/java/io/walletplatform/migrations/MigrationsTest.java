@@ -22,7 +22,7 @@ class MigrationsTest {
     PgSettings settings = PgSettings.from(IsolatedConfig.create("migrations"), "WALLET_DB_NAME", "wallet");
     Migrations.migrate(settings, Migrations.WALLET);
     List<String> first = appliedChangesets(settings);
-    assertEquals(List.of("001-wallets", "001-wallet-operations"), first);
+    assertEquals(List.of("001-wallets", "001-wallet-operations", "002-balance-limit", "002-operation-id-reuses"), first);
 
     Migrations.migrate(settings, Migrations.WALLET);
     assertEquals(first, appliedChangesets(settings));
@@ -46,7 +46,8 @@ class MigrationsTest {
     } finally {
       starting.shutdownNow();
     }
-    assertEquals(List.of("001-wallets", "001-wallet-operations"), appliedChangesets(settings));
+    assertEquals(List.of("001-wallets", "001-wallet-operations", "002-balance-limit", "002-operation-id-reuses"),
+        appliedChangesets(settings));
   }
 
   @Test
