@@ -160,8 +160,17 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
   }
 
   private static EmbeddedPostgres startPostgres(Path dataDirectory, boolean durable) throws IOException {
+    return startPostgres(dataDirectory, durable, 0);
+  }
+
+  /** PostgreSQL on the data directory; {@code port} 0 picks a free one. */
+  public static EmbeddedPostgres startPostgres(Path dataDirectory, boolean durable, int port) throws IOException {
     String onOff = durable ? "on" : "off";
-    return EmbeddedPostgres.builder()
+    var builder = EmbeddedPostgres.builder();
+    if (port > 0) {
+      builder.setPort(port);
+    }
+    return builder
         .setDataDirectory(dataDirectory)
         .setCleanDataDirectory(false)
         .setServerConfig("fsync", onOff)
@@ -173,7 +182,8 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
         .start();
   }
 
-  private static KafkaRaftServer startKafka(Path logDirectory, int brokerPort, int controllerPort) {
+  /** A single-node KRaft broker and controller; the same directory and ports restart it with its data. */
+  public static KafkaRaftServer startKafka(Path logDirectory, int brokerPort, int controllerPort) {
     Properties properties = new Properties();
     properties.put("process.roles", "broker,controller");
     properties.put("node.id", "1");

@@ -18,11 +18,20 @@ import java.util.List;
 /** The deployment under test, reached over HTTP only: the tool works against any deployment. */
 final class Api {
 
+  private final Vertx vertx;
   private final WebClient client;
   private final long timeoutMs;
+  private final int retries;
 
   Api(Vertx vertx, URI base, int connections, long timeoutMs) {
+    this(vertx, base, connections, timeoutMs, 0);
+  }
+
+  /** @param retries how often a write that got no answer, a 5xx or a 409 in progress is sent again, with the same key */
+  Api(Vertx vertx, URI base, int connections, long timeoutMs, int retries) {
+    this.vertx = vertx;
     this.timeoutMs = timeoutMs;
+    this.retries = retries;
     this.client = WebClient.create(vertx, new WebClientOptions()
             .setDefaultHost(base.getHost())
             .setDefaultPort(base.getPort() > 0 ? base.getPort() : 80)
@@ -38,6 +47,27 @@ final class Api {
   Future<HttpResponse<Buffer>> post(String path, String json, String idempotencyKey) {
     return client.post(path).timeout(timeoutMs).putHeader("content-type", "application/json")
         .putHeader("Idempotency-Key", idempotencyKey).sendBuffer(Buffer.buffer(json));
+  }
+
+  /**
+   * Sends the write, and again (the same request: the same operationId or Idempotency-Key) while it
+   * gets no answer, a 5xx or a 409 IDEMPOTENCY_KEY_IN_PROGRESS, up to {@code retries} more times:
+   * what a careful client does when a service dies under it. The last outcome is returned.
+   */
+  Future<HttpResponse<Buffer>> retrying(java.util.function.Supplier<Future<HttpResponse<Buffer>>> send) {
+    return retrying(send, 0);
+  }
+
+  private Future<HttpResponse<Buffer>> retrying(java.util.function.Supplier<Future<HttpResponse<Buffer>>> send,
+                                                int attempt) {
+    return send.get().transform(outcome -> {
+      boolean again = attempt < retries && (outcome.failed() || outcome.result().statusCode() >= 500
+          || (outcome.result().statusCode() == 409 && "IDEMPOTENCY_KEY_IN_PROGRESS".equals(errorCode(outcome.result()))));
+      if (!again) {
+        return (Future<HttpResponse<Buffer>>) outcome;
+      }
+      return vertx.timer(Math.min(2_000, 200L * (attempt + 1))).compose(ignored -> retrying(send, attempt + 1));
+    });
   }
 
   Future<HttpResponse<Buffer>> get(String path) {

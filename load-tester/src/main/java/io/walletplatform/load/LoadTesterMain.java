@@ -22,6 +22,8 @@ public final class LoadTesterMain {
         --url http://localhost:8080   the deployment under test (its single entry point)
         --connections 256             HTTP connections
         --timeout 10s                 per-request timeout
+        --retries 0                   send a write again (same operationId / Idempotency-Key) after no
+                                      answer, a 5xx or a 409 in progress, up to this many times
         --out target/load/<scenario>  where result.json and report.html go
 
       """ + WalletScenario.HELP + "\n\n" + OrdersScenario.HELP + """
@@ -59,7 +61,8 @@ public final class LoadTesterMain {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
     try {
       Api api = new Api(vertx, URI.create(options.text("url", "http://localhost:8080")),
-          options.integer("connections", 256, 1, 10_000), options.duration("timeout", "10s").toMillis());
+          options.integer("connections", 256, 1, 10_000), options.duration("timeout", "10s").toMillis(),
+          options.integer("retries", 0, 0, 1_000));
       Future<Report> run = switch (scenario) {
         case "wallet" -> new WalletScenario(vertx, api, options).run();
         case "orders" -> new OrdersScenario(vertx, api, options).run();

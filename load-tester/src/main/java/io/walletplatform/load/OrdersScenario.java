@@ -77,8 +77,10 @@ final class OrdersScenario {
     return opened.compose(ignored -> {
           Future<Void> orderLoad = orders.run(vertx, rate, warmUp, duration, sequence -> {
             User user = users.get((int) (sequence % userCount));
-            return api.post("/api/v1/orders", "{\"userId\":\"" + user.id + "\",\"amount\":" + Api.amount(amount)
-                    + ",\"description\":\"load " + sequence + "\"}", UUID.randomUUID().toString())
+            String orderKey = UUID.randomUUID().toString();
+            String orderBody = "{\"userId\":\"" + user.id + "\",\"amount\":" + Api.amount(amount)
+                + ",\"description\":\"load " + sequence + "\"}";
+            return api.retrying(() -> api.post("/api/v1/orders", orderBody, orderKey))
                 .map(response -> {
                   if (response.statusCode() != 201) {
                     return new OpenLoop.Outcome(false, Api.errorCode(response));
@@ -95,8 +97,9 @@ final class OrdersScenario {
           Future<Void> depositLoad = depositRate == 0 ? Future.succeededFuture()
               : deposits.run(vertx, depositRate, warmUp, duration, sequence -> {
                 User user = users.get(random.nextInt(userCount));
-                return api.post("/api/v1/accounts/" + user.id + "/deposits", "{\"amount\":" + Api.amount(depositAmount) + "}",
-                        UUID.randomUUID().toString())
+                String depositKey = UUID.randomUUID().toString();
+                return api.retrying(() -> api.post("/api/v1/accounts/" + user.id + "/deposits",
+                        "{\"amount\":" + Api.amount(depositAmount) + "}", depositKey))
                     .map(response -> {
                       if (response.statusCode() != 200) {
                         return new OpenLoop.Outcome(false, Api.errorCode(response));

@@ -115,9 +115,10 @@ final class WalletScenario {
 
   private Future<io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer>> submit(UUID walletId, boolean deposit,
                                                                                        long amountMinor, UUID operationId) {
-    return api.post("/api/v1/wallet", "{\"walletId\":\"" + walletId + "\",\"operationType\":\""
+    String body = "{\"walletId\":\"" + walletId + "\",\"operationType\":\""
         + (deposit ? "DEPOSIT" : "WITHDRAW") + "\",\"amount\":" + Api.amount(amountMinor) + ",\"operationId\":\""
-        + operationId + "\"}");
+        + operationId + "\"}";
+    return api.retrying(() -> api.post("/api/v1/wallet", body));
   }
 
   private Future<Void> settleAndAudit(List<UUID> wallets, List<Accepted> accepted, Map<UUID, Accepted> unknown,

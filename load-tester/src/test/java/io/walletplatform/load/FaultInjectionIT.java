@@ -1,0 +1,333 @@
+package io.walletplatform.load;
+
+import io.walletplatform.common.config.Config;
+import io.walletplatform.infra.FreePorts;
+import io.walletplatform.infra.testing.Await;
+import io.walletplatform.infra.testing.RestartableInfrastructure;
+import io.walletplatform.infra.testing.ServiceProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Real faults under steady load, each audited by the load tester: the separate-process topology
+ * (wallet-api, two operation-workers, payments-api, orders-api and the gateway, each its own JVM)
+ * on PostgreSQL, Redis and Kafka that this test can restart. The load tester's clients retry what
+ * got no answer with the same operationId or Idempotency-Key; its audit must find nothing lost,
+ * nothing applied twice, nothing out of order or negative, every order final and every debit a
+ * FINISHED order. After each fault a probe measures how long until a new operation is accepted and
+ * applied, and a new order settles (for Redis, while it is still down: nothing should wait for it). {@code -Dfaults=full} runs every fault in a load run of its own
+ * and kills a worker ten times; the default (the README's test command) runs each fault once, one
+ * after the other, in a single load run. Results go to {@code target/faults/results.md}.
+ */
+class FaultInjectionIT {
+
+  private static final boolean FULL = "full".equals(System.getProperty("faults", "short"));
+  private static final Pattern STATUS = Pattern.compile("\"status\":\"([A-Z]+)\"");
+  private static final Pattern WALLET_ID = Pattern.compile("\"walletId\":\"([0-9a-f-]{36})\"");
+  private static final Path OUT = Path.of("target", "faults");
+
+  private static RestartableInfrastructure infrastructure;
+  private static final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+  private static final Map<String, Integer> ports = new HashMap<>();
+  private static final List<String> results = new ArrayList<>();
+  private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static String probeWallet;
+  private static UUID probeUser;
+  private static int workerGeneration;
+
+  /**
+   * A fault: {@code inject} makes it happen (and returns once it has, or is over); recovery is
+   * measured from there; {@code heal}, if any, ends it once {@code heldFor} has passed since the start.
+   */
+  private record Fault(String name, Runnable inject, Runnable heal, Duration heldFor) {
+    Fault(String name, Runnable inject) {
+      this(name, inject, () -> { }, Duration.ZERO);
+    }
+  }
+
+  @BeforeAll
+  static void start() throws Exception {
+    Files.createDirectories(OUT);
+    infrastructure = RestartableInfrastructure.start();
+    for (String name : List.of("wallet-api", "payments-api", "orders-api", "gateway", "worker-a", "worker-b")) {
+      ports.put(name, FreePorts.pick());
+    }
+    launch("wallet-api");
+    launch("worker-a");
+    launch("worker-b");
+    launch("payments-api");
+    launch("orders-api");
+    launch("gateway");
+    Await.until("the gateway reports every service UP", Duration.ofSeconds(240), () -> {
+      services.forEach((name, process) -> assertTrue(process.isAlive(), name + " exited:\n" + tail(process.output())));
+      return status("/health") == 200;
+    });
+    probeWallet = find(WALLET_ID, post("/api/v1/wallets", "{\"initialBalance\":0}", null).body());
+    probeUser = UUID.randomUUID();
+    assertEquals(201, post("/api/v1/accounts", "{\"userId\":\"" + probeUser + "\",\"initialBalance\":1000}", null)
+        .statusCode());
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    services.values().forEach(ServiceProcess::terminate);
+    if (infrastructure != null) {
+      infrastructure.close();
+    }
+    Files.writeString(OUT.resolve("results.md"), String.join("\n", results) + "\n");
+    results.forEach(System.out::println);
+  }
+
+  private static Map<String, String> environment(String service) {
+    Map<String, String> environment = new HashMap<>(infrastructure.config().values());
+    environment.putAll(Map.of(
+        "HTTP_HOST", "127.0.0.1",
+        "HTTP_INSTANCES", "1",
+        "PG_POOL_SIZE", "4",
+        "WALLET_API_PORT", Integer.toString(ports.get("wallet-api")),
+        "PAYMENTS_API_PORT", Integer.toString(ports.get("payments-api")),
+        "ORDERS_API_PORT", Integer.toString(ports.get("orders-api")),
+        "ORDERS_PAYMENT_RESEND_AFTER_MS", "15000"));
+    environment.put("WALLET_API_URL", "http://127.0.0.1:" + ports.get("wallet-api"));
+    environment.put("PAYMENTS_API_URL", "http://127.0.0.1:" + ports.get("payments-api"));
+    environment.put("ORDERS_API_URL", "http://127.0.0.1:" + ports.get("orders-api"));
+    environment.put("PLATFORM_PORT", Integer.toString(ports.get("gateway")));
+    if (service.startsWith("worker")) {
+      environment.put("WORKER_HTTP_PORT", Integer.toString(ports.get(service)));
+      environment.put("WORKER_CONSUMERS", "4");
+    }
+    if (service.equals("gateway")) {
+      environment.put("PLATFORM_ROLE", "gateway");
+    }
+    return environment;
+  }
+
+  private static void launch(String service) {
+    String main = switch (service) {
+      case "wallet-api" -> "io.walletplatform.wallet.WalletApiMain";
+      case "payments-api" -> "io.walletplatform.payments.PaymentsApiMain";
+      case "orders-api" -> "io.walletplatform.orders.OrdersApiMain";
+      case "gateway" -> "io.walletplatform.platform.PlatformMain";
+      default -> "io.walletplatform.worker.OperationWorkerMain";
+    };
+    services.put(service, ServiceProcess.start("faults-" + service + "-" + (++workerGeneration), main,
+        environment(service)));
+  }
+
+  private static Runnable killAndRestart(String service) {
+    return () -> {
+      services.get(service).kill();
+      launch(service);
+    };
+  }
+
+  private static String tail(String text) {
+    return text.length() > 3_000 ? text.substring(text.length() - 3_000) : text;
+  }
+
+  private static URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + ports.get("gateway") + path);
+  }
+
+  private static HttpResponse<String> post(String path, String json, String idempotencyKey) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(3))
+        .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+    if (idempotencyKey != null) {
+      request.header("Idempotency-Key", idempotencyKey);
+    }
+    try {
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String get(String path) {
+    try {
+      return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(3)).build(),
+          HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)).body();
+    } catch (IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static int status(String path) {
+    try {
+      return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(3)).build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String find(Pattern pattern, String text) {
+    Matcher matcher = pattern.matcher(text);
+    assertTrue(matcher.find(), pattern + " in " + text);
+    return matcher.group(1);
+  }
+
+  /** Sends until the answer is the expected status, with the same body and key each time; returns that body. */
+  private static String sendUntil(String path, String json, String key, int expected, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        HttpResponse<String> response = post(path, json, key);
+        if (response.statusCode() == expected) {
+          return response.body();
+        }
+      } catch (RuntimeException noAnswer) {
+        // the service is down or restarting: the same request again
+      }
+      assertTrue(System.nanoTime() < deadline, "POST " + path + " did not answer " + expected + " within " + timeout);
+      sleep(200);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Time from the fault until a new operation is accepted and applied, and until a new order is final. */
+  private static Duration[] recovery(long faultNanos) {
+    UUID operationId = UUID.randomUUID();
+    sendUntil("/api/v1/wallet", "{\"walletId\":\"" + probeWallet + "\",\"operationType\":\"DEPOSIT\",\"amount\":0.01,"
+        + "\"operationId\":\"" + operationId + "\"}", null, 202, Duration.ofSeconds(120));
+    Await.until("the probe operation is applied", Duration.ofSeconds(120), () -> "COMPLETED".equals(
+        statusIn(get("/api/v1/wallets/" + probeWallet + "/operations/" + operationId))));
+    Duration wallet = Duration.ofNanos(System.nanoTime() - faultNanos);
+    String order = sendUntil("/api/v1/orders", "{\"userId\":\"" + probeUser + "\",\"amount\":0.01,\"description\":\"probe\"}",
+        UUID.randomUUID().toString(), 201, Duration.ofSeconds(120));
+    String orderId = find(Pattern.compile("\"orderId\":\"([0-9a-f-]{36})\""), order);
+    Await.until("the probe order is final", Duration.ofSeconds(120), () -> {
+      String status = statusIn(get("/api/v1/orders/" + orderId));
+      return status != null && !"NEW".equals(status);
+    });
+    assertEquals("FINISHED", statusIn(get("/api/v1/orders/" + orderId)));
+    return new Duration[] {wallet, Duration.ofNanos(System.nanoTime() - faultNanos)};
+  }
+
+  private static String statusIn(String json) {
+    Matcher matcher = STATUS.matcher(json);
+    return matcher.find() ? matcher.group(1) : null;
+  }
+
+  /** Runs both load scenarios for {@code duration} while the faults happen one after the other; both audits must be clean. */
+  private static void underLoad(String label, Duration duration, List<Fault> faults) throws Exception {
+    String url = "http://127.0.0.1:" + ports.get("gateway");
+    ExecutorService load = Executors.newFixedThreadPool(2);
+    try {
+      Future<Integer> wallets = load.submit(() -> LoadTesterMain.run(new String[] {"wallet", "--url", url,
+          "--wallets", "10", "--rate", "10", "--duration", duration.toSeconds() + "s", "--warmup", "2s",
+          "--retries", "60", "--timeout", "4s", "--settle-timeout", "180s", "--connections", "64",
+          "--out", OUT.resolve(label).resolve("wallet").toString()}));
+      Future<Integer> orders = load.submit(() -> LoadTesterMain.run(new String[] {"orders", "--url", url,
+          "--users", "10", "--rate", "10", "--deposit-rate", "2", "--duration", duration.toSeconds() + "s",
+          "--warmup", "2s", "--retries", "60", "--timeout", "4s", "--settle-timeout", "180s", "--connections", "64",
+          "--out", OUT.resolve(label).resolve("orders").toString()}));
+      sleep(8_000);
+      for (Fault fault : faults) {
+        long faultNanos = System.nanoTime();
+        Instant at = Instant.now();
+        fault.inject().run();
+        Duration[] recovered = recovery(faultNanos);
+        long heldMillis = fault.heldFor().toMillis() - (System.nanoTime() - faultNanos) / 1_000_000;
+        if (heldMillis > 0) {
+          sleep(heldMillis);
+        }
+        fault.heal().run();
+        results.add(String.format("| %s | %s | %.1f s | %.1f s |", label, fault.name(), recovered[0].toMillis() / 1000.0,
+            recovered[1].toMillis() / 1000.0));
+        System.out.printf("fault %s at %s: operations resumed after %d ms, orders after %d ms%n", fault.name(), at,
+            recovered[0].toMillis(), recovered[1].toMillis());
+      }
+      assertEquals(0, wallets.get(10, TimeUnit.MINUTES), "wallet audit clean; see " + OUT.resolve(label).resolve("wallet"));
+      assertEquals(0, orders.get(10, TimeUnit.MINUTES), "orders audit clean; see " + OUT.resolve(label).resolve("orders"));
+      results.add(String.format("| %s | audits | wallet: %s | orders: %s |", label,
+          summary(OUT.resolve(label).resolve("wallet")), summary(OUT.resolve(label).resolve("orders"))));
+    } finally {
+      load.shutdownNow();
+    }
+  }
+
+  private static String summary(Path out) throws IOException {
+    String json = Files.readString(out.resolve("result.json"));
+    Matcher accepted = Pattern.compile("\"accepted\"\\s*:\\s*(\\d+)").matcher(json);
+    return (accepted.find() ? accepted.group(1) + " accepted, " : "") + "0 discrepancies";
+  }
+
+  private static List<Fault> everyFault() {
+    return List.of(
+        new Fault("SIGKILL operation-worker", killAndRestart("worker-a")),
+        new Fault("SIGKILL wallet-api", killAndRestart("wallet-api")),
+        new Fault("SIGKILL payments-api", killAndRestart("payments-api")),
+        new Fault("SIGKILL orders-api", killAndRestart("orders-api")),
+        new Fault("Kafka broker restart", () -> {
+          infrastructure.stopKafka();
+          infrastructure.startKafka();
+        }),
+        new Fault("PostgreSQL restart", () -> {
+          infrastructure.stopPostgres();
+          infrastructure.startPostgres();
+        }),
+        new Fault("Redis down 10 s", infrastructure::stopRedis, infrastructure::startRedis, Duration.ofSeconds(10)));
+  }
+
+  @Test
+  void everyFaultUnderLoadLosesNothingAndAppliesNothingTwice() throws Exception {
+    results.add("| run | fault | operations resume | orders resume |");
+    results.add("|---|---|---|---|");
+    if (!FULL) {
+      underLoad("all-faults", Duration.ofSeconds(100), everyFault());
+      return;
+    }
+    List<Fault> workerKills = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      workerKills.add(new Fault("SIGKILL operation-worker #" + (i + 1), killAndRestart(i % 2 == 0 ? "worker-a" : "worker-b")));
+    }
+    underLoad("worker-x10", Duration.ofSeconds(150), workerKills);
+    for (Fault fault : everyFault().subList(1, everyFault().size())) {
+      underLoad(fault.name().replaceAll("[^A-Za-z0-9]+", "-").toLowerCase(), Duration.ofSeconds(45), List.of(fault));
+    }
+  }
+}
