@@ -60,7 +60,7 @@ class FaultInjectionIT {
   private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private static String probeWallet;
   private static UUID probeUser;
-  private static int workerGeneration;
+  private static int launches;
 
   /**
    * A fault: {@code inject} makes it happen (and returns once it has, or is over); recovery is
@@ -75,6 +75,8 @@ class FaultInjectionIT {
   @BeforeAll
   static void start() throws Exception {
     Files.createDirectories(OUT);
+    results.add("| run | fault | operations resume | orders resume |");
+    results.add("|---|---|---|---|");
     infrastructure = RestartableInfrastructure.start();
     for (String name : List.of("wallet-api", "payments-api", "orders-api", "gateway", "worker-a", "worker-b")) {
       ports.put(name, FreePorts.pick());
@@ -137,7 +139,7 @@ class FaultInjectionIT {
       case "gateway" -> "io.walletplatform.platform.PlatformMain";
       default -> "io.walletplatform.worker.OperationWorkerMain";
     };
-    services.put(service, ServiceProcess.start("faults-" + service + "-" + (++workerGeneration), main,
+    services.put(service, ServiceProcess.start("faults-" + service + "-" + (++launches), main,
         environment(service)));
   }
 
@@ -173,23 +175,22 @@ class FaultInjectionIT {
   }
 
   private static String get(String path) {
-    try {
-      return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(3)).build(),
-          HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)).body();
-    } catch (IOException e) {
-      return "";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    HttpResponse<String> response = getResponse(path);
+    return response == null ? "" : response.body();
   }
 
   private static int status(String path) {
+    HttpResponse<String> response = getResponse(path);
+    return response == null ? -1 : response.statusCode();
+  }
+
+  /** The answer, or {@code null} when there was none (the service is down or restarting). */
+  private static HttpResponse<String> getResponse(String path) {
     try {
       return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(3)).build(),
-          HttpResponse.BodyHandlers.discarding()).statusCode();
+          HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (IOException e) {
-      return -1;
+      return null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -315,8 +316,6 @@ class FaultInjectionIT {
 
   @Test
   void everyFaultUnderLoadLosesNothingAndAppliesNothingTwice() throws Exception {
-    results.add("| run | fault | operations resume | orders resume |");
-    results.add("|---|---|---|---|");
     if (!FULL) {
       underLoad("all-faults", Duration.ofSeconds(100), everyFault());
       return;
@@ -328,6 +327,61 @@ class FaultInjectionIT {
     underLoad("worker-x10", Duration.ofSeconds(150), workerKills);
     for (Fault fault : everyFault().subList(1, everyFault().size())) {
       underLoad(fault.name().replaceAll("[^A-Za-z0-9]+", "-").toLowerCase(), Duration.ofSeconds(45), List.of(fault));
+    }
+  }
+
+  /** The README's all-in-one platform under load, SIGKILLed and started again by the same command (full suite only). */
+  @Test
+  void theAllInOnePlatformKilledUnderLoadAndRestartedLosesNothing() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(FULL, "full suite only; PlatformRestartIT covers the restart in the short one");
+    Path jar = Path.of("..", "platform", "target", "platform.jar");
+    assertTrue(Files.isRegularFile(jar), jar + " was built");
+    Path dataDir = Files.createTempDirectory("faults-all-in-one-");
+    int port = FreePorts.pick();
+    Map<String, String> environment = Map.of("EMBEDDED_DATA_DIR", dataDir.toString(), "PLATFORM_PORT",
+        Integer.toString(port), "HTTP_HOST", "127.0.0.1");
+    String url = "http://127.0.0.1:" + port;
+    ServiceProcess first = ServiceProcess.startJar("faults-all-in-one-1", jar, environment);
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    java.util.function.Supplier<Boolean> healthy = () -> {
+      try {
+        return client.send(HttpRequest.newBuilder(URI.create(url + "/health")).timeout(Duration.ofSeconds(3)).build(),
+            HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+      } catch (IOException e) {
+        return false;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    };
+    ServiceProcess second = null;
+    ExecutorService load = Executors.newFixedThreadPool(2);
+    try {
+      Await.until("the platform is healthy", Duration.ofSeconds(180), healthy);
+      Future<Integer> wallets = load.submit(() -> LoadTesterMain.run(new String[] {"wallet", "--url", url,
+          "--wallets", "10", "--rate", "20", "--duration", "40s", "--warmup", "2s", "--retries", "80", "--timeout", "4s",
+          "--settle-timeout", "180s", "--connections", "64", "--out", OUT.resolve("all-in-one").resolve("wallet").toString()}));
+      Future<Integer> orders = load.submit(() -> LoadTesterMain.run(new String[] {"orders", "--url", url,
+          "--users", "10", "--rate", "20", "--deposit-rate", "2", "--duration", "40s", "--warmup", "2s", "--retries", "80",
+          "--timeout", "4s", "--settle-timeout", "180s", "--connections", "64",
+          "--out", OUT.resolve("all-in-one").resolve("orders").toString()}));
+      sleep(12_000);
+      long faultNanos = System.nanoTime();
+      first.kill();
+      second = ServiceProcess.startJar("faults-all-in-one-2", jar, environment);
+      Await.until("the restarted platform is healthy", Duration.ofSeconds(120), healthy);
+      Duration restarted = Duration.ofNanos(System.nanoTime() - faultNanos);
+      assertEquals(0, wallets.get(10, TimeUnit.MINUTES), "wallet audit clean");
+      assertEquals(0, orders.get(10, TimeUnit.MINUTES), "orders audit clean");
+      results.add(String.format("| all-in-one | SIGKILL of the platform JVM, same command again | healthy after %.1f s | "
+              + "audits: wallet %s, orders %s |", restarted.toMillis() / 1000.0,
+          summary(OUT.resolve("all-in-one").resolve("wallet")), summary(OUT.resolve("all-in-one").resolve("orders"))));
+    } finally {
+      load.shutdownNow();
+      first.close();
+      if (second != null) {
+        second.terminate();
+      }
     }
   }
 }

@@ -215,9 +215,6 @@ class PaymentsApiTest {
             .putHeader("Idempotency-Key", "k-" + userId).sendBuffer(Buffer.buffer("{\"amount\":1}"))),
         Await.result(broken.get("/api/v1/accounts/" + userId).send()),
         Await.result(broken.get("/api/v1/accounts/" + userId + "/transactions").send()));
-    for (HttpResponse<Buffer> answer : answers) {
-      assertProblem(answer, 503, "SERVICE_UNAVAILABLE", null);
-      assertTrue(answer.getHeader("Retry-After") != null, "Retry-After");
-    }
+    io.walletplatform.infra.testing.ApiClient.assertUnavailable(answers);
   }
 }

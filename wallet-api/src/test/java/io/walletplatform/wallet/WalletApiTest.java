@@ -437,9 +437,6 @@ class WalletApiTest {
             .sendBuffer(Buffer.buffer("{}"))),
         Await.result(broken.post("/api/v1/wallet").putHeader("content-type", "application/json")
             .sendBuffer(Buffer.buffer("{\"walletId\":\"" + walletId + "\",\"operationType\":\"DEPOSIT\",\"amount\":1}"))));
-    for (HttpResponse<Buffer> answer : answers) {
-      assertProblem(answer, 503, "SERVICE_UNAVAILABLE", null);
-      assertNotNull(answer.getHeader("Retry-After"));
-    }
+    io.walletplatform.infra.testing.ApiClient.assertUnavailable(answers);
   }
 }

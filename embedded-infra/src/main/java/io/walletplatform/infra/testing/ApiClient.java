@@ -48,6 +48,14 @@ public final class ApiClient {
     }
   }
 
+  /** Fails unless every response is a 503 SERVICE_UNAVAILABLE problem with a Retry-After header. */
+  public static void assertUnavailable(java.util.List<HttpResponse<Buffer>> responses) {
+    for (HttpResponse<Buffer> response : responses) {
+      assertProblem(response, 503, "SERVICE_UNAVAILABLE", null);
+      check(response.getHeader("Retry-After") != null, "Retry-After on " + response.bodyAsString());
+    }
+  }
+
   private static void check(boolean condition, String message) {
     if (!condition) {
       throw new AssertionError(message);
