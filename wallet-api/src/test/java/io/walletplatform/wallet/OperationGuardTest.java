@@ -46,7 +46,7 @@ class OperationGuardTest {
     vertx = Vertx.vertx();
     int port = FreePorts.pick();
     server = EmbeddedInfrastructure.startRedis(port, MAX_MEMORY);
-    redis = RedisClients.create(vertx, new RedisSettings("redis://127.0.0.1:" + port, "", 4));
+    redis = RedisClients.create(vertx, new RedisSettings("redis://127.0.0.1:" + port, "", 4, Duration.ofSeconds(10)));
   }
 
   @AfterAll

@@ -439,4 +439,41 @@ class WalletApiTest {
             .sendBuffer(Buffer.buffer("{\"walletId\":\"" + walletId + "\",\"operationType\":\"DEPOSIT\",\"amount\":1}"))));
     io.walletplatform.infra.testing.ApiClient.assertUnavailable(answers);
   }
+
+  /** The pid of the redis-server listening on this port, read from /proc. */
+  private static long redisPid(int redisPort) throws java.io.IOException {
+    try (var processes = java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {
+      for (java.nio.file.Path dir : (Iterable<java.nio.file.Path>) processes::iterator) {
+        java.nio.file.Path cmdline = dir.resolve("cmdline");
+        if (dir.getFileName().toString().matches("\\d+") && java.nio.file.Files.isReadable(cmdline)) {
+          String command = new String(java.nio.file.Files.readAllBytes(cmdline)).replace('\0', ' ');
+          if (command.contains("redis-server") && command.contains(":" + redisPort)) {
+            return Long.parseLong(dir.getFileName().toString());
+          }
+        }
+      }
+    } catch (java.io.UncheckedIOException | java.nio.file.NoSuchFileException raced) {
+      // a process ended while we looked
+    }
+    throw new AssertionError("no redis-server on port " + redisPort);
+  }
+
+  @Test
+  void aRedisThatHangsIsTreatedAsDownWithinTheCommandTimeout() throws Exception {
+    int redisPort = io.walletplatform.infra.FreePorts.pick();
+    redis.embedded.RedisServer hung = io.walletplatform.infra.EmbeddedInfrastructure.startRedis(redisPort, "16mb");
+    long pid = redisPid(redisPort);
+    WebClient degraded = deployWith(config.with("REDIS_URL", "redis://127.0.0.1:" + redisPort)
+        .with("REDIS_COMMAND_TIMEOUT_MS", "300"));
+    try {
+      assertEquals(0, new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start().waitFor());
+      long start = System.nanoTime();
+      acceptsAndServesBalancesWithout(degraded, "Redis hung (SIGSTOP)");
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(millis < 5_000, "answered in " + millis + " ms, not held by the hung Redis");
+    } finally {
+      new ProcessBuilder("kill", "-CONT", Long.toString(pid)).start().waitFor();
+      hung.stop();
+    }
+  }
 }
