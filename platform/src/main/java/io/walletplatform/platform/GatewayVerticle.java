@@ -14,7 +14,16 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.proxy.handler.ProxyHandler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.httpproxy.Body;
 import io.vertx.httpproxy.HttpProxy;
+import io.vertx.httpproxy.MediaType;
+import io.vertx.httpproxy.ProxyContext;
+import io.vertx.httpproxy.ProxyInterceptor;
+import io.vertx.httpproxy.ProxyResponse;
+import io.walletplatform.common.http.ProblemException;
+import io.walletplatform.common.http.ProblemHandler;
 import io.walletplatform.common.ops.HttpFront;
 
 import java.net.URI;
@@ -69,8 +78,32 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   private HttpProxy proxyTo(URI service) {
-    return HttpProxy.reverseProxy(proxyClient).origin(service.getPort(), service.getHost());
+    return HttpProxy.reverseProxy(proxyClient).origin(service.getPort(), service.getHost())
+        .addInterceptor(UNREACHABLE_AS_PROBLEM);
   }
+
+  /**
+   * A service that cannot be reached (down, restarting) is a 503 problem with Retry-After, as
+   * every other error of the contract, instead of the proxy's empty 502: the client retries.
+   */
+  private static final MediaType PROBLEM_MEDIA_TYPE = MediaType.parse(ProblemHandler.CONTENT_TYPE);
+  private static final ProxyInterceptor UNREACHABLE_AS_PROBLEM = new ProxyInterceptor() {
+    @Override
+    public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
+      return context.sendRequest().recover(error -> {
+        String path = context.request().getURI();
+        ProblemException problem = ProblemException.unavailable("the service behind " + path + " is unavailable; retry later", 2);
+        Buffer body = Buffer.buffer(ProblemHandler.body(problem, path.contains("?") ? path.substring(0, path.indexOf('?')) : path)
+            .encode());
+        ProxyResponse response = context.request().release().response()
+            .setStatusCode(503)
+            .putHeader(HttpHeaders.CONTENT_TYPE, ProblemHandler.CONTENT_TYPE)
+            .putHeader("Retry-After", "2")
+            .setBody(Body.body(body, PROBLEM_MEDIA_TYPE));
+        return Future.succeededFuture(response);
+      });
+    }
+  };
 
   private void health(RoutingContext ctx) {
     List<Future<JsonObject>> probes = new ArrayList<>();

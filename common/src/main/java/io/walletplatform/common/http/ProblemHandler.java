@@ -57,7 +57,7 @@ public final class ProblemHandler implements Handler<RoutingContext> {
   }
 
   /** The RFC 9457 body of a problem; {@code instance} may be {@code null} when no path could be read. */
-  static JsonObject body(ProblemException problem, String instance) {
+  public static JsonObject body(ProblemException problem, String instance) {
     JsonObject body = new JsonObject()
         .put("type", "/problems/" + problem.code().toLowerCase().replace('_', '-'))
         .put("title", problem.title())
