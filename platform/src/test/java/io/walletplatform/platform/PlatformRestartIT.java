@@ -148,7 +148,9 @@ class PlatformRestartIT {
     String order = placeOrder(userId);
 
     // 1. The JVM alone: PostgreSQL and Redis are its children and outlive it.
+    System.out.println("killing the first platform at " + java.time.Instant.now());
     first.kill();
+    System.out.println("first platform gone at " + java.time.Instant.now());
     long postgresPid = pidIn(dataDir.resolve("postgres").resolve("postmaster.pid"));
     long redisPid = pidIn(dataDir.resolve("redis.pid"));
     assertTrue(alive(postgresPid) && alive(redisPid), "the embedded servers outlived their JVM");

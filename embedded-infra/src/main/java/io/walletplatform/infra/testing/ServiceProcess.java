@@ -45,8 +45,9 @@ public final class ServiceProcess implements AutoCloseable {
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.addAll(arguments);
+      Files.writeString(log, "# " + java.time.Instant.now() + " starting " + String.join(" ", command) + "\n");
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       builder.environment().putAll(environment);
       return new ServiceProcess(name, builder.start(), log);
     } catch (IOException e) {
