@@ -47,9 +47,10 @@ final class Orphans {
         throw new IllegalStateException("data directory " + dataDir.toAbsolutePath() + " is in use by a running process"
             + (holder.isEmpty() ? "" : " (pid " + holder + ")") + "; stop it, or set EMBEDDED_DATA_DIR to another directory");
       }
+      // The pid is only for the message a second process prints; not forced to disk: an fsync here
+      // waits for whatever the killed run left dirty on the filesystem, seconds on a busy disk.
       channel.truncate(0);
       channel.write(StandardCharsets.UTF_8.encode(Long.toString(ProcessHandle.current().pid())));
-      channel.force(true);
       return () -> {
         lock.release();
         channel.close();
