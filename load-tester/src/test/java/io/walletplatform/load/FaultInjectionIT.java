@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -205,24 +206,28 @@ class FaultInjectionIT {
 
   /** Sends until the answer is the expected status, with the same body and key each time; returns that body. */
   private static String sendUntil(String path, String json, String key, int expected, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
+    String[] body = new String[1];
+    Await.until("POST " + path + " answers " + expected, timeout, () -> {
       try {
         HttpResponse<String> response = post(path, json, key);
-        if (response.statusCode() == expected) {
-          return response.body();
-        }
+        body[0] = response.body();
+        return response.statusCode() == expected;
       } catch (RuntimeException noAnswer) {
-        // the service is down or restarting: the same request again
+        return false;
       }
-      assertTrue(System.nanoTime() < deadline, "POST " + path + " did not answer " + expected + " within " + timeout);
-      sleep(200);
-    }
+    });
+    return body[0];
   }
 
-  private static void sleep(long millis) {
+  /** wallet_operations_accepted_total of the wallet-api (or platform) on that port; 0 while it does not answer. */
+  private static double acceptedOperations(int port) {
     try {
-      Thread.sleep(millis);
+      String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+          .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)).body();
+      return metrics.lines().filter(line -> line.startsWith("wallet_operations_accepted_total"))
+          .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    } catch (IOException e) {
+      return 0;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -266,17 +271,17 @@ class FaultInjectionIT {
           "--users", "10", "--rate", "10", "--deposit-rate", "2", "--duration", duration.toSeconds() + "s",
           "--warmup", "2s", "--retries", "60", "--timeout", "4s", "--settle-timeout", "180s", "--connections", "64",
           "--out", OUT.resolve(label).resolve("orders").toString()}));
-      sleep(8_000);
+      Await.until("the load is running", Duration.ofSeconds(60), () -> acceptedOperations(ports.get("wallet-api")) >= 500);
       for (Fault fault : faults) {
         long faultNanos = System.nanoTime();
         Instant at = Instant.now();
         fault.inject().run();
+        long heldMillis = Math.max(0, fault.heldFor().toMillis() - (System.nanoTime() - faultNanos) / 1_000_000);
+        CompletableFuture<Void> healed = CompletableFuture.runAsync(fault.heal(),
+            CompletableFuture.delayedExecutor(heldMillis, TimeUnit.MILLISECONDS));
         Duration[] recovered = recovery(faultNanos);
-        long heldMillis = fault.heldFor().toMillis() - (System.nanoTime() - faultNanos) / 1_000_000;
-        if (heldMillis > 0) {
-          sleep(heldMillis);
-        }
-        fault.heal().run();
+        Await.until(fault.name() + " is over", Duration.ofSeconds(60), healed::isDone);
+        healed.join();
         results.add(String.format("| %s | %s | %.1f s | %.1f s |", label, fault.name(), recovered[0].toMillis() / 1000.0,
             recovered[1].toMillis() / 1000.0));
         System.out.printf("fault %s at %s: operations resumed after %d ms, orders after %d ms%n", fault.name(), at,
@@ -365,7 +370,7 @@ class FaultInjectionIT {
           "--users", "10", "--rate", "20", "--deposit-rate", "2", "--duration", "40s", "--warmup", "2s", "--retries", "80",
           "--timeout", "4s", "--settle-timeout", "180s", "--connections", "64",
           "--out", OUT.resolve("all-in-one").resolve("orders").toString()}));
-      sleep(12_000);
+      Await.until("the load is running", Duration.ofSeconds(60), () -> acceptedOperations(port) >= 2_000);
       long faultNanos = System.nanoTime();
       first.kill();
       second = ServiceProcess.startJar("faults-all-in-one-2", jar, environment);

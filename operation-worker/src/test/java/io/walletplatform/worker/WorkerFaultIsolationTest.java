@@ -56,6 +56,7 @@ class WorkerFaultIsolationTest {
   private static OperationWorkerSettings settings;
   private static Pool pool;
   private static KafkaProducer<String, String> producer;
+  private static final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
   @BeforeAll
   static void start() {
@@ -84,8 +85,7 @@ class WorkerFaultIsolationTest {
         CREATE TRIGGER test_faults BEFORE INSERT ON wallet_operations FOR EACH ROW EXECUTE FUNCTION test_faults();
         """.formatted(POISON_AMOUNT_MINOR)).execute());
     producer = KafkaProducer.create(vertx, KafkaClients.producerConfig(settings.kafka(), "isolation-test"));
-    Await.result(OperationWorker.deploy(vertx, settings, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-        OffsetCommitGate.OPEN));
+    Await.result(OperationWorker.deploy(vertx, settings, registry, OffsetCommitGate.OPEN));
   }
 
   @AfterAll
@@ -225,12 +225,17 @@ class WorkerFaultIsolationTest {
       Await.until("the consumer has joined its group", SETTLE, () -> !members(admin).isEmpty());
       Set<String> membersBefore = members(admin);
       Await.result(pool.query("UPDATE test_outage SET down = true").execute());
+      long outageStart = System.nanoTime();
+      double failuresBefore = registry.get("worker_batch_failures").counter().count();
       List<WalletOperationEvent> events = new ArrayList<>();
       for (int i = 0; i < 60; i++) {
         events.add(event(walletId, OperationType.DEPOSIT, 1));
       }
       produce(events.toArray(WalletOperationEvent[]::new));
-      Thread.sleep(8_000);
+      // KAFKA_MAX_POLL_INTERVAL_MS is 3 s: a consumer that stopped polling would be evicted well within this.
+      Await.until("PostgreSQL refused retried batches for over twice max.poll.interval.ms", SETTLE,
+          () -> registry.get("worker_batch_failures").counter().count() >= failuresBefore + 20
+              && System.nanoTime() - outageStart > Duration.ofSeconds(7).toNanos());
       assertEquals(0, operations(walletId).size(), "nothing is applied while PostgreSQL refuses");
       assertEquals(membersBefore, members(admin), "more than twice max.poll.interval.ms paused, still the same member");
       Await.result(pool.query("UPDATE test_outage SET down = false").execute());

@@ -235,8 +235,10 @@ class InboxConsumerTest {
       TopicPartition partition = new TopicPartition(settings.topic(), sent.get(1).getPartition());
       long badOffset = sent.get(1).getOffset();
       long lastOffset = sent.get(sent.size() - 1).getOffset();
+      double refusedBefore = registry.get("inbox_dead_letter_send_failures").counter().count();
       Await.until("the record before the bad one is processed", SETTLE, () -> handled(key + "-before"));
-      Thread.sleep(3_000);
+      Await.until("the broker refused the dead letter three times", SETTLE,
+          () -> registry.get("inbox_dead_letter_send_failures").counter().count() >= refusedBefore + 3);
       assertEquals(0, handledCounts(after).size(), "the records behind the bad one wait for its dead letter");
       assertEquals(deadLetteredBefore, registry.get("inbox_records_dead_lettered").counter().count());
       assertTrue(committedOffsets(admin).getOrDefault(partition, 0L) <= badOffset,

@@ -62,6 +62,7 @@ public final class InboxConsumerVerticle extends VerticleBase {
   private Counter processed;
   private Counter duplicates;
   private Counter deadLettered;
+  private Counter deadLetterFailures;
   private Counter transactions;
 
   public InboxConsumerVerticle(InboxConsumerSettings settings, MeterRegistry registry, String name, InboxHandler handler) {
@@ -76,6 +77,8 @@ public final class InboxConsumerVerticle extends VerticleBase {
     processed = Counter.builder("inbox_records_processed").tag("consumer", name).register(registry);
     duplicates = Counter.builder("inbox_records_duplicates").tag("consumer", name).register(registry);
     deadLettered = Counter.builder("inbox_records_dead_lettered").tag("consumer", name).register(registry);
+    deadLetterFailures = Counter.builder("inbox_dead_letter_send_failures")
+        .description("Dead letters the broker did not acknowledge (retried)").tag("consumer", name).register(registry);
     transactions = Counter.builder("inbox_transactions").description("Committed inbox transactions, each of one or more records")
         .tag("consumer", name).register(registry);
     pool = PgPools.create(vertx, settings.pg(), name);
@@ -255,6 +258,7 @@ public final class InboxConsumerVerticle extends VerticleBase {
     return deadLetters.send(record, errorClass, error)
         .onSuccess(ignored -> deadLettered.increment())
         .recover(sendError -> {
+          deadLetterFailures.increment();
           if (stopping) {
             return Future.failedFuture(sendError);
           }

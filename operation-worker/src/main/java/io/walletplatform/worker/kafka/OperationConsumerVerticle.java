@@ -107,6 +107,7 @@ public final class OperationConsumerVerticle extends VerticleBase {
   private Counter reuses;
   private Counter deadLettered;
   private Counter transactions;
+  private Counter batchFailures;
   private DistributionSummary batchSizes;
   private Timer batchTimer;
 
@@ -132,6 +133,8 @@ public final class OperationConsumerVerticle extends VerticleBase {
     transactions = Counter.builder("worker_batch_transactions")
         .description("Committed batch transactions; each wallet lives on one consumer")
         .tag("consumer", consumerTag).register(registry);
+    batchFailures = Counter.builder("worker_batch_failures")
+        .description("Batches that failed in a way that may pass and were put back for a retry").register(registry);
     batchSizes = DistributionSummary.builder("worker_batch_size").description("Operations per batch")
         .publishPercentiles(0.5, 0.99).register(registry);
     batchTimer = Timer.builder("worker_batch_duration").publishPercentiles(0.5, 0.99).register(registry);
@@ -230,6 +233,7 @@ public final class OperationConsumerVerticle extends VerticleBase {
           retryNotBeforeMs = 0;
         })
         .onFailure(error -> {
+          batchFailures.increment();
           consecutiveFailures++;
           long backoffMs = Math.min(settings.maxRetryBackoff().toMillis(), 50L << Math.min(consecutiveFailures, 10));
           retryNotBeforeMs = System.currentTimeMillis() + backoffMs;
