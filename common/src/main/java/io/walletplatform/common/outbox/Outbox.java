@@ -10,6 +10,28 @@ public final class Outbox {
   private Outbox() {
   }
 
+  /** Appends the events in one statement, in list order. */
+  public static Future<Void> appendAll(SqlClient tx, java.util.List<OutboxEvent> events) {
+    if (events.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    int size = events.size();
+    java.util.UUID[] ids = new java.util.UUID[size];
+    String[][] columns = new String[5][size];
+    for (int i = 0; i < size; i++) {
+      OutboxEvent event = events.get(i);
+      ids[i] = event.eventId();
+      columns[0][i] = event.aggregateType();
+      columns[1][i] = event.aggregateId();
+      columns[2][i] = event.topic();
+      columns[3][i] = event.eventType();
+      columns[4][i] = event.payload();
+    }
+    return tx.preparedQuery(OutboxSql.INSERT_ALL)
+        .execute(Tuple.of(ids, columns[0], columns[1], columns[2], columns[3], columns[4]))
+        .mapEmpty();
+  }
+
   public static Future<Void> append(SqlClient tx, OutboxEvent event) {
     return tx.preparedQuery(OutboxSql.INSERT)
         .execute(Tuple.of(event.eventId(), event.aggregateType(), event.aggregateId(), event.topic(),

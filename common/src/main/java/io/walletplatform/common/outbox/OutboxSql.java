@@ -7,6 +7,14 @@ final class OutboxSql {
       INSERT INTO outbox (event_id, aggregate_type, aggregate_id, topic, event_type, payload)
       VALUES ($1, $2, $3, $4, $5, $6)""";
 
+  /** Many rows in one statement; ORDER BY ordinality keeps their ids (the publish order) in list order. */
+  static final String INSERT_ALL = """
+      INSERT INTO outbox (event_id, aggregate_type, aggregate_id, topic, event_type, payload)
+      SELECT e.event_id, e.aggregate_type, e.aggregate_id, e.topic, e.event_type, e.payload
+        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+             WITH ORDINALITY AS e(event_id, aggregate_type, aggregate_id, topic, event_type, payload, ordinal)
+       ORDER BY e.ordinal""";
+
   static final String UNPUBLISHED = """
       SELECT id, event_id, aggregate_id, topic, event_type, payload
         FROM outbox

@@ -74,17 +74,16 @@ public final class OrderReconcilerVerticle extends VerticleBase {
           if (stale.isEmpty()) {
             return Future.succeededFuture();
           }
-          Future<Void> appended = Future.succeededFuture();
+          List<OutboxEvent> events = new java.util.ArrayList<>(stale.size());
           int cancels = 0;
           for (StaleOrder order : stale) {
             boolean timedOut = order.createdAt().isBefore(now.minus(settings.paymentTimeout()));
             cancels += timedOut ? 1 : 0;
-            OutboxEvent event = timedOut ? cancellation(order) : request(order);
-            appended = appended.compose(ignored -> Outbox.append(tx, event));
+            events.add(timedOut ? cancellation(order) : request(order));
           }
           int cancelCount = cancels;
           List<UUID> ids = stale.stream().map(StaleOrder::orderId).toList();
-          return appended.compose(ignored -> repository.markRequested(tx, ids)).onSuccess(ignored -> {
+          return Outbox.appendAll(tx, events).compose(ignored -> repository.markRequested(tx, ids)).onSuccess(ignored -> {
             resent.increment(stale.size() - cancelCount);
             cancelled.increment(cancelCount);
             log.info("re-drove {} NEW orders: {} payment requests sent again, {} cancellations requested",
