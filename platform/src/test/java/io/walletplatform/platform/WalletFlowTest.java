@@ -292,13 +292,6 @@ class WalletFlowTest {
     assertEquals(200, Await.result(client.get("/openapi/wallet-api.yaml").send()).statusCode());
   }
 
-  /** The Redis key of an operationId's claim, as OperationGuard writes it. */
-  private static byte[] claimKey(UUID operationId) {
-    byte[] prefix = (settings.wallet().redis().keyPrefix() + "o:").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    return java.nio.ByteBuffer.allocate(prefix.length + 16).put(prefix)
-        .putLong(operationId.getMostSignificantBits()).putLong(operationId.getLeastSignificantBits()).array();
-  }
-
   @Test
   void anOperationIdReusedAfterRedisForgotItIsNeverAppliedAndReadsBackAsOperationIdReused() {
     UUID first = createWallet("10");
@@ -307,7 +300,8 @@ class WalletFlowTest {
     assertEquals(202, Await.result(submit(first, "DEPOSIT", "1.00", operationId)).statusCode());
     awaitSettled(first, 1);
     // What the end of the idempotency window (or an eviction, or a Redis restart) does to the claim.
-    assertEquals(1, Await.result(redis.send(Request.cmd(Command.DEL).arg(claimKey(operationId)))).toInteger());
+    assertEquals(1, Await.result(redis.send(Request.cmd(Command.DEL)
+        .arg(io.walletplatform.wallet.domain.OperationGuard.claimKey(settings.wallet().redis().keyPrefix(), operationId)))).toInteger());
 
     HttpResponse<Buffer> reused = Await.result(submit(second, "WITHDRAW", "2.00", operationId));
     assertEquals(202, reused.statusCode(), "Redis no longer knows the id: " + reused.bodyAsString());

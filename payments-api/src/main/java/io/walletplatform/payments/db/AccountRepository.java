@@ -46,11 +46,19 @@ public final class AccountRepository {
     return client.preparedQuery(AccountSql.ACCOUNT_EXISTS).execute(Tuple.of(userId)).map(rows -> rows.size() > 0);
   }
 
-  /** What was decided for the order, as {@code [status, failureReason]}, or {@code null} if nothing yet. */
-  public Future<String[]> findDecision(SqlClient client, UUID orderId) {
-    return client.preparedQuery(AccountSql.FIND_DECISION).execute(Tuple.of(orderId))
-        .map(rows -> rows.size() == 0 ? null
-            : new String[] {rows.iterator().next().getString("status"), rows.iterator().next().getString("failure_reason")});
+  /** What payments decided for an order: SUCCEEDED, or FAILED with its reason. */
+  public record Decision(String status, String failureReason) {
+  }
+
+  /** The decision recorded for the order, or {@code null} if nothing was decided yet. */
+  public Future<Decision> findDecision(SqlClient client, UUID orderId) {
+    return client.preparedQuery(AccountSql.FIND_DECISION).execute(Tuple.of(orderId)).map(rows -> {
+      if (rows.size() == 0) {
+        return null;
+      }
+      var row = rows.iterator().next();
+      return new Decision(row.getString("status"), row.getString("failure_reason"));
+    });
   }
 
   public Future<Void> insertDecision(SqlClient client, UUID orderId, UUID userId, String status, String failureReason) {

@@ -69,7 +69,7 @@ public final class PaymentProcessor implements InboxHandler {
                                        java.util.function.Supplier<Future<PaymentResult>> decideNow) {
     return repository.findDecision(tx, orderId).compose(recorded -> {
       if (recorded != null) {
-        return Future.succeededFuture(result(orderId, userId, recorded[0], recorded[1]));
+        return Future.succeededFuture(result(orderId, userId, recorded.status(), recorded.failureReason()));
       }
       return decideNow.get().compose(result -> repository.insertDecision(tx, orderId, userId, result.status(),
           result.failureReason()).map(result));

@@ -85,6 +85,11 @@ public final class OperationGuard {
   }
 
   private byte[] key(UUID operationId) {
+    return claimKey(keyPrefix, operationId);
+  }
+
+  /** The Redis key of an operationId's claim: the prefix, {@code o:}, and the id's 16 bytes. */
+  public static byte[] claimKey(String keyPrefix, UUID operationId) {
     byte[] prefix = (keyPrefix + "o:").getBytes(StandardCharsets.UTF_8);
     return ByteBuffer.allocate(prefix.length + 16).put(prefix)
         .putLong(operationId.getMostSignificantBits()).putLong(operationId.getLeastSignificantBits()).array();
