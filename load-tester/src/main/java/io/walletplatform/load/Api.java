@@ -22,6 +22,7 @@ final class Api {
   private final WebClient client;
   private final long timeoutMs;
   private final int retries;
+  private final String authorization;
 
   Api(Vertx vertx, URI base, int connections, long timeoutMs) {
     this(vertx, base, connections, timeoutMs, 0);
@@ -32,6 +33,7 @@ final class Api {
     this.vertx = vertx;
     this.timeoutMs = timeoutMs;
     this.retries = retries;
+    this.authorization = null;
     this.client = WebClient.create(vertx, new WebClientOptions()
             .setDefaultHost(base.getHost())
             .setDefaultPort(base.getPort() > 0 ? base.getPort() : 80)
@@ -40,12 +42,36 @@ final class Api {
         new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
   }
 
+  private Api(Api base, String token) {
+    this.vertx = base.vertx;
+    this.client = base.client;
+    this.timeoutMs = base.timeoutMs;
+    this.retries = base.retries;
+    this.authorization = "Bearer " + token;
+  }
+
+  /** The same deployment and connections, every request carrying this principal's token. */
+  Api as(LoadPrincipals.Principal principal) {
+    return new Api(this, principal.token());
+  }
+
+  WebClient client() {
+    return client;
+  }
+
+  private io.vertx.ext.web.client.HttpRequest<Buffer> authorized(io.vertx.ext.web.client.HttpRequest<Buffer> request) {
+    if (authorization != null) {
+      request.putHeader("Authorization", authorization);
+    }
+    return request.timeout(timeoutMs);
+  }
+
   Future<HttpResponse<Buffer>> post(String path, String json) {
-    return client.post(path).timeout(timeoutMs).putHeader("content-type", "application/json").sendBuffer(Buffer.buffer(json));
+    return authorized(client.post(path)).putHeader("content-type", "application/json").sendBuffer(Buffer.buffer(json));
   }
 
   Future<HttpResponse<Buffer>> post(String path, String json, String idempotencyKey) {
-    return client.post(path).timeout(timeoutMs).putHeader("content-type", "application/json")
+    return authorized(client.post(path)).putHeader("content-type", "application/json")
         .putHeader("Idempotency-Key", idempotencyKey).sendBuffer(Buffer.buffer(json));
   }
 
@@ -71,7 +97,7 @@ final class Api {
   }
 
   Future<HttpResponse<Buffer>> get(String path) {
-    return client.get(path).timeout(timeoutMs).send();
+    return authorized(client.get(path)).send();
   }
 
   /** Every item of a paged list, oldest first (the API lists newest first). */

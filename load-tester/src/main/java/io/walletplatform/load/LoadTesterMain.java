@@ -26,7 +26,7 @@ public final class LoadTesterMain {
                                       answer, a 5xx or a 409 in progress, up to this many times
         --out target/load/<scenario>  where result.json and report.html go
 
-      """ + WalletScenario.HELP + "\n\n" + OrdersScenario.HELP + """
+      """ + LoadPrincipals.HELP + "\n\n" + WalletScenario.HELP + "\n\n" + OrdersScenario.HELP + """
 
 
       Latency is measured from each request's intended send time (open model, no coordinated
@@ -60,12 +60,13 @@ public final class LoadTesterMain {
     }
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
     try {
-      Api api = new Api(vertx, URI.create(options.text("url", "http://localhost:8080")),
+      URI base = URI.create(options.text("url", "http://localhost:8080"));
+      Api api = new Api(vertx, base,
           options.integer("connections", 256, 1, 10_000), options.duration("timeout", "10s").toMillis(),
           options.integer("retries", 0, 0, 1_000));
       Future<Report> run = switch (scenario) {
-        case "wallet" -> new WalletScenario(vertx, api, options).run();
-        case "orders" -> new OrdersScenario(vertx, api, options).run();
+        case "wallet" -> new WalletScenario(vertx, api, base, options).run();
+        case "orders" -> new OrdersScenario(vertx, api, base, options).run();
         default -> Future.failedFuture(new IllegalArgumentException("unknown scenario " + scenario));
       };
       Report report = run.toCompletionStage().toCompletableFuture().get(2, TimeUnit.HOURS);

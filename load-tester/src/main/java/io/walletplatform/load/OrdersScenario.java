@@ -26,7 +26,7 @@ final class OrdersScenario {
 
   static final String HELP = """
       orders: constant-rate orders while deposits run, then an audit.
-        --users N               accounts to open (20)
+        --users N               accounts to open, one per principal (20)
         --rate N                orders per second in total (200)
         --deposit-rate N        deposits per second in total (5)
         --duration 60s          measured duration
@@ -38,11 +38,13 @@ final class OrdersScenario {
 
   private final Vertx vertx;
   private final Api api;
+  private final java.net.URI base;
   private final Options options;
 
-  OrdersScenario(Vertx vertx, Api api, Options options) {
+  OrdersScenario(Vertx vertx, Api api, java.net.URI base, Options options) {
     this.vertx = vertx;
     this.api = api;
+    this.base = base;
     this.options = options;
   }
 
@@ -65,18 +67,25 @@ final class OrdersScenario {
     OpenLoop orders = new OpenLoop();
     OpenLoop deposits = new OpenLoop();
 
-    Future<Void> opened = Future.succeededFuture();
-    for (int i = 0; i < userCount; i++) {
-      UUID userId = UUID.randomUUID();
-      opened = opened.compose(ignored -> api.post("/api/v1/accounts", "{\"userId\":\"" + userId + "\",\"initialBalance\":"
-              + Api.amount(initialMinor) + "}")
-          .compose(response -> response.statusCode() == 201 ? Future.succeededFuture(users.add(new User(userId, initialMinor)))
-              : Future.failedFuture("opening an account answered " + response.statusCode()))
-          .mapEmpty());
-    }
+    // Each user is a principal: its token's sub is its userId, and it pays only from its own account.
+    Future<Void> opened = LoadPrincipals.obtain(api, options, base, userCount).compose(principals -> {
+      Future<Void> each = Future.succeededFuture();
+      for (LoadPrincipals.Principal principal : principals) {
+        Api as = api.as(principal);
+        UUID userId = principal.userId();
+        each = each.compose(ignored -> as.post("/api/v1/accounts", "{\"initialBalance\":" + Api.amount(initialMinor) + "}")
+            .compose(response -> response.statusCode() == 201
+                ? Future.succeededFuture(users.add(new User(userId, as, initialMinor)))
+                : Future.failedFuture("opening an account answered " + response.statusCode() + ": " + response.bodyAsString()))
+            .mapEmpty());
+      }
+      return each;
+    });
     return opened.compose(ignored -> {
+          int openedUsers = users.size();
           Future<Void> orderLoad = orders.run(vertx, rate, warmUp, duration, sequence -> {
-            User user = users.get((int) (sequence % userCount));
+            User user = users.get((int) (sequence % openedUsers));
+            Api api = user.api;
             String orderKey = UUID.randomUUID().toString();
             String orderBody = "{\"userId\":\"" + user.id + "\",\"amount\":" + Api.amount(amount)
                 + ",\"description\":\"load " + sequence + "\"}";
@@ -96,7 +105,8 @@ final class OrdersScenario {
           });
           Future<Void> depositLoad = depositRate == 0 ? Future.succeededFuture()
               : deposits.run(vertx, depositRate, warmUp, duration, sequence -> {
-                User user = users.get(random.nextInt(userCount));
+                User user = users.get(random.nextInt(openedUsers));
+                Api api = user.api;
                 String depositKey = UUID.randomUUID().toString();
                 return api.retrying(() -> api.post("/api/v1/accounts/" + user.id + "/deposits",
                         "{\"amount\":" + Api.amount(depositAmount) + "}", depositKey))
@@ -128,13 +138,15 @@ final class OrdersScenario {
    */
   private static final class User {
     final UUID id;
+    final Api api;
     final Set<String> orders = new HashSet<>();
     long credited;
     int unansweredOrders;
     int unansweredDeposits;
 
-    User(UUID id, long initialBalance) {
+    User(UUID id, Api api, long initialBalance) {
       this.id = id;
+      this.api = api;
       this.credited = initialBalance;
     }
   }
@@ -147,7 +159,8 @@ final class OrdersScenario {
     Future<Void> audited = Future.succeededFuture();
     for (User user : users) {
       UUID userId = user.id;
-      audited = audited.compose(ignored -> settled(userId, user.orders.size(), deadline)
+      Api api = user.api;
+      audited = audited.compose(ignored -> settled(api, userId, user.orders.size(), deadline)
           .compose(orders -> api.all("/api/v1/accounts/" + userId + "/transactions")
               .compose(transactions -> api.get("/api/v1/accounts/" + userId).map(account -> {
                 finished[0] += audit(userId, orders, transactions, account.bodyAsJsonObject(), user,
@@ -161,13 +174,13 @@ final class OrdersScenario {
     });
   }
 
-  private Future<List<JsonObject>> settled(UUID userId, int expected, long deadline) {
-    return api.all("/api/v1/orders?userId=" + userId).compose(orders -> {
+  private Future<List<JsonObject>> settled(Api api, UUID userId, int expected, long deadline) {
+    return api.all("/api/v1/orders").compose(orders -> {
       boolean allFinal = orders.size() >= expected && orders.stream().noneMatch(o -> "NEW".equals(o.getString("status")));
       if (allFinal || System.nanoTime() > deadline) {
         return Future.succeededFuture(orders);
       }
-      return vertx.timer(500).compose(ignored -> settled(userId, expected, deadline));
+      return vertx.timer(500).compose(ignored -> settled(api, userId, expected, deadline));
     });
   }
 

@@ -25,6 +25,7 @@ final class WalletScenario {
   static final String HELP = """
       wallet: constant-rate DEPOSIT/WITHDRAW operations, then an audit.
         --wallets N             wallets to create (1)
+        --principals N          owners the wallets are spread over, each with its token (min(wallets, 100))
         --rate N                operations per second per wallet (1000)
         --duration 60s          measured duration
         --warmup 10s            unmeasured warm-up at the same rate
@@ -42,11 +43,14 @@ final class WalletScenario {
 
   private final Vertx vertx;
   private final Api api;
+  private final java.net.URI base;
   private final Options options;
+  private final List<Api> owners = new ArrayList<>();
 
-  WalletScenario(Vertx vertx, Api api, Options options) {
+  WalletScenario(Vertx vertx, Api api, java.net.URI base, Options options) {
     this.vertx = vertx;
     this.api = api;
+    this.base = base;
     this.options = options;
   }
 
@@ -66,6 +70,7 @@ final class WalletScenario {
         "durationSeconds", duration.toSeconds(), "warmUpSeconds", warmUp.toSeconds(), "depositRatio", depositRatio,
         "minAmount", Api.amount(minAmount), "maxAmount", Api.amount(maxAmount), "duplicates", duplicates));
     List<UUID> wallets = new ArrayList<>();
+    int principalCount = options.integer("principals", Math.min(walletCount, 100), 1, 100_000);
     List<Accepted> accepted = new ArrayList<>();
     // Sent but not answered (timeout, broken connection): the server may still have accepted them.
     Map<UUID, Accepted> unknown = new HashMap<>();
@@ -73,9 +78,14 @@ final class WalletScenario {
     OpenLoop loop = new OpenLoop();
     long[] duplicatesSent = {0};
 
-    Future<Void> created = Future.succeededFuture();
+    Future<Void> created = LoadPrincipals.obtain(api, options, base, principalCount).map(principals -> {
+      principals.forEach(principal -> owners.add(api.as(principal)));
+      return null;
+    });
     for (int i = 0; i < walletCount; i++) {
-      created = created.compose(ignored -> api.post("/api/v1/wallets", "{\"initialBalance\":" + Api.amount(initialMinor) + "}")
+      int index = i;
+      created = created.compose(ignored -> owner(index).post("/api/v1/wallets", "{\"initialBalance\":"
+              + Api.amount(initialMinor) + "}")
           .compose(response -> response.statusCode() == 201
               ? Future.succeededFuture(wallets.add(UUID.fromString(response.bodyAsJsonObject().getString("walletId"))))
               : Future.failedFuture("creating a wallet answered " + response.statusCode() + ": " + response.bodyAsString()))
@@ -86,7 +96,7 @@ final class WalletScenario {
           if (duplicates > 0 && !accepted.isEmpty() && random.nextDouble() < duplicates) {
             Accepted again = accepted.get(random.nextInt(accepted.size()));
             duplicatesSent[0]++;
-            return submit(wallets.get(again.wallet()), again.deposit(), again.amountMinor(), again.operationId())
+            return submit(again.wallet(), wallets.get(again.wallet()), again.deposit(), again.amountMinor(), again.operationId())
                 .map(response -> response.statusCode() == 202 ? OpenLoop.Outcome.OK
                     : new OpenLoop.Outcome(false, Api.errorCode(response)));
           }
@@ -94,7 +104,7 @@ final class WalletScenario {
           long amount = minAmount + (long) (random.nextDouble() * (maxAmount - minAmount + 1));
           UUID operationId = UUID.randomUUID();
           long sent = System.nanoTime();
-          return submit(wallets.get(wallet), deposit, amount, operationId).map(response -> {
+          return submit(wallet, wallets.get(wallet), deposit, amount, operationId).map(response -> {
             if (response.statusCode() != 202) {
               return new OpenLoop.Outcome(false, Api.errorCode(response));
             }
@@ -113,8 +123,15 @@ final class WalletScenario {
         .map(report);
   }
 
-  private Future<io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer>> submit(UUID walletId, boolean deposit,
-                                                                                       long amountMinor, UUID operationId) {
+  /** The owner of wallet number {@code index}: wallets are spread over the principals round robin. */
+  private Api owner(int index) {
+    return owners.get(index % owners.size());
+  }
+
+  private Future<io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer>> submit(int index, UUID walletId,
+                                                                                       boolean deposit, long amountMinor,
+                                                                                       UUID operationId) {
+    Api api = owner(index);
     String body = "{\"walletId\":\"" + walletId + "\",\"operationType\":\""
         + (deposit ? "DEPOSIT" : "WITHDRAW") + "\",\"amount\":" + Api.amount(amountMinor) + ",\"operationId\":\""
         + operationId + "\"}";
@@ -133,8 +150,8 @@ final class WalletScenario {
     for (int w = 0; w < wallets.size(); w++) {
       int wallet = w;
       List<Accepted> expected = byWallet.getOrDefault(wallet, List.of());
-      audited = audited.compose(ignored -> settled(wallets.get(wallet), expected.size(), deadline)
-          .compose(applied -> api.get("/api/v1/wallets/" + wallets.get(wallet)).map(response -> {
+      audited = audited.compose(ignored -> settled(owner(wallet), wallets.get(wallet), expected.size(), deadline)
+          .compose(applied -> owner(wallet).get("/api/v1/wallets/" + wallets.get(wallet)).map(response -> {
             appliedCount[0] += applied.size();
             audit(wallets.get(wallet), expected, unknown, applied, initialMinor, response.bodyAsJsonObject(), appliedMillis, report);
             return null;
@@ -148,12 +165,12 @@ final class WalletScenario {
   }
 
   /** Polls until the wallet lists as many operations as were accepted for it, or the deadline passes. */
-  private Future<List<JsonObject>> settled(UUID walletId, int expected, long deadline) {
+  private Future<List<JsonObject>> settled(Api api, UUID walletId, int expected, long deadline) {
     return api.all("/api/v1/wallets/" + walletId + "/operations").compose(applied -> {
       if (applied.size() >= expected || System.nanoTime() > deadline) {
         return Future.succeededFuture(applied);
       }
-      return vertx.timer(500).compose(ignored -> settled(walletId, expected, deadline));
+      return vertx.timer(500).compose(ignored -> settled(api, walletId, expected, deadline));
     });
   }
 

@@ -8,6 +8,7 @@ import io.walletplatform.common.ops.ServiceRuntime;
 import io.walletplatform.infra.FreePorts;
 import io.walletplatform.infra.testing.Await;
 import io.walletplatform.infra.testing.IsolatedConfig;
+import io.walletplatform.infra.testing.Tokens;
 import io.walletplatform.platform.Platform;
 import io.walletplatform.platform.PlatformSettings;
 import org.junit.jupiter.api.AfterAll;
@@ -28,6 +29,7 @@ class LoadTesterTest {
   private static ServiceRuntime runtime;
   private static PlatformSettings settings;
   private static String url;
+  private static String token;
 
   @BeforeAll
   static void start() {
@@ -37,6 +39,7 @@ class LoadTesterTest {
     settings = PlatformSettings.from(config);
     Await.result(Platform.deploy(runtime, settings), Duration.ofSeconds(60));
     url = "http://127.0.0.1:" + port;
+    token = Tokens.fetch(runtime.vertx(), port, java.util.UUID.randomUUID().toString(), "wallets");
   }
 
   @AfterAll
@@ -50,7 +53,7 @@ class LoadTesterTest {
 
   @Test
   void aWalletRunWithDuplicatesPassesItsAuditAndWritesItsReports(@TempDir Path out) throws Exception {
-    int exit = LoadTesterMain.run(new String[] {"wallet", "--url", url, "--wallets", "3", "--rate", "50", "--duration", "3s",
+    int exit = LoadTesterMain.run(new String[] {"wallet", "--url", url, "--client-secret", Tokens.DEV_SECRET, "--wallets", "3", "--rate", "50", "--duration", "3s",
         "--warmup", "1s", "--duplicates", "0.1", "--out", out.toString()});
     JsonObject result = result(out);
     assertEquals(0, exit, result.encodePrettily());
@@ -62,8 +65,17 @@ class LoadTesterTest {
   }
 
   @Test
+  void aRunGivenOneTokenActsAsThatPrincipalAlone(@TempDir Path out) throws Exception {
+    int exit = LoadTesterMain.run(new String[] {"wallet", "--url", url, "--token", token, "--wallets", "2", "--rate", "20",
+        "--duration", "1s", "--warmup", "0s", "--out", out.toString()});
+    assertEquals(0, exit, result(out).encodePrettily());
+    assertEquals(2, LoadTesterMain.run(new String[] {"wallet", "--url", url, "--token", "not-a-jwt", "--duration", "1s",
+        "--out", out.toString()}), "a bad token is a usage error, not a clean run");
+  }
+
+  @Test
   void anOrdersRunPassesItsAudit(@TempDir Path out) throws Exception {
-    int exit = LoadTesterMain.run(new String[] {"orders", "--url", url, "--users", "4", "--rate", "40", "--deposit-rate", "4",
+    int exit = LoadTesterMain.run(new String[] {"orders", "--url", url, "--client-secret", Tokens.DEV_SECRET, "--users", "4", "--rate", "40", "--deposit-rate", "4",
         "--duration", "3s", "--warmup", "1s", "--initial-balance", "20", "--amount", "1.00", "--out", out.toString()});
     JsonObject result = result(out);
     assertEquals(0, exit, result.encodePrettily());
@@ -79,7 +91,7 @@ class LoadTesterTest {
     long timer = runtime.vertx().setPeriodic(200, id -> pool.query(
         "UPDATE wallets SET balance_minor = balance_minor + 100000, version = version + 1 WHERE created_at > now() - interval '1 minute'"
             + " AND balance_minor < 100000000").execute());
-    int exit = LoadTesterMain.run(new String[] {"wallet", "--url", url, "--wallets", "1", "--rate", "20", "--duration", "2s",
+    int exit = LoadTesterMain.run(new String[] {"wallet", "--url", url, "--client-secret", Tokens.DEV_SECRET, "--wallets", "1", "--rate", "20", "--duration", "2s",
         "--warmup", "0s", "--out", out.toString()});
     runtime.vertx().cancelTimer(timer);
     JsonObject result = result(out);
@@ -96,7 +108,7 @@ class LoadTesterTest {
         "INSERT INTO orders (order_id, user_id, amount_minor, description, status, failure_reason)"
             + " SELECT gen_random_uuid(), user_id, 100, 'not placed by the run', 'FAILED', 'INSUFFICIENT_FUNDS'"
             + " FROM orders WHERE created_at > now() - interval '10 seconds' GROUP BY user_id").execute());
-    int exit = LoadTesterMain.run(new String[] {"orders", "--url", url, "--users", "2", "--rate", "20", "--deposit-rate", "0",
+    int exit = LoadTesterMain.run(new String[] {"orders", "--url", url, "--client-secret", Tokens.DEV_SECRET, "--users", "2", "--rate", "20", "--deposit-rate", "0",
         "--duration", "3s", "--warmup", "0s", "--initial-balance", "100", "--out", out.toString()});
     runtime.vertx().cancelTimer(timer);
     JsonObject result = result(out);

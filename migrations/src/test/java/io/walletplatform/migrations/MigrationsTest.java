@@ -22,7 +22,8 @@ class MigrationsTest {
     PgSettings settings = PgSettings.from(IsolatedConfig.create("migrations"), "WALLET_DB_NAME", "wallet");
     Migrations.migrate(settings, Migrations.WALLET);
     List<String> first = appliedChangesets(settings);
-    assertEquals(List.of("001-wallets", "001-wallet-operations", "002-balance-limit", "002-operation-id-reuses"), first);
+    assertEquals(List.of("001-wallets", "001-wallet-operations", "002-balance-limit", "002-operation-id-reuses",
+        "003-wallet-owners", "003-operation-requesters"), first);
 
     Migrations.migrate(settings, Migrations.WALLET);
     assertEquals(first, appliedChangesets(settings));
@@ -46,7 +47,8 @@ class MigrationsTest {
     } finally {
       starting.shutdownNow();
     }
-    assertEquals(List.of("001-wallets", "001-wallet-operations", "002-balance-limit", "002-operation-id-reuses"),
+    assertEquals(List.of("001-wallets", "001-wallet-operations", "002-balance-limit", "002-operation-id-reuses",
+        "003-wallet-owners", "003-operation-requesters"),
         appliedChangesets(settings));
   }
 

@@ -4,6 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
+import io.walletplatform.common.auth.AuthSettings;
+import io.walletplatform.common.auth.Authentication;
 import io.walletplatform.common.config.Config;
 import io.walletplatform.common.db.PgPools;
 import io.walletplatform.common.db.RedisClients;
@@ -33,11 +35,13 @@ public final class OperationWorkerMain {
   }
 
   public static void main(String[] args) {
-    OperationWorkerSettings settings = OperationWorkerSettings.from(Config.fromEnvironment());
+    Config config = Config.fromEnvironment();
+    OperationWorkerSettings settings = OperationWorkerSettings.from(config);
     ServiceRuntime runtime = ServiceRuntime.create();
     Migrations.migrate(runtime.vertx(), settings.pg(), Migrations.WALLET)
         .compose(ignored -> OperationWorker.deploy(runtime.vertx(), settings, runtime.registry(), OffsetCommitGate.OPEN))
-        .compose(ignored -> serveOperations(runtime, settings))
+        .compose(ignored -> Authentication.start(runtime.vertx(), AuthSettings.from(config)))
+        .compose(authentication -> serveOperations(runtime, settings, authentication))
         .onSuccess(port -> log.info("operation-worker running, /health and /metrics on port {}", port))
         .onFailure(error -> {
           log.error("operation-worker failed to start", error);
@@ -47,7 +51,9 @@ public final class OperationWorkerMain {
         runtime.vertx().close().toCompletionStage().toCompletableFuture().join(), "operation-worker-stop"));
   }
 
-  private static Future<Integer> serveOperations(ServiceRuntime runtime, OperationWorkerSettings settings) {
+  /** /health for everyone, /metrics for an admin token. */
+  private static Future<Integer> serveOperations(ServiceRuntime runtime, OperationWorkerSettings settings,
+                                                 Authentication authentication) {
     Pool pool = PgPools.create(runtime.vertx(), settings.pg(), "operation-worker-health");
     Redis redis = RedisClients.create(runtime.vertx(), settings.redis());
     KafkaAdminClient admin = KafkaClients.healthAdmin(runtime.vertx(), settings.kafka());
@@ -55,10 +61,11 @@ public final class OperationWorkerMain {
         new HealthCheck("postgres", () -> pool.query("SELECT 1").execute()),
         new HealthCheck("redis", () -> WalletCache.ping(redis)),
         new HealthCheck("kafka", () -> KafkaClients.probe(admin)));
-    return runtime.vertx().createHttpServer()
+    return runtime.vertx().createHttpServer(settings.http().serverOptions())
         .invalidRequestHandler(RequestTargets::rejectInvalid)
-        .requestHandler(HttpFront.builder(runtime.vertx(), runtime.registry()).healthChecks(checks).build())
-        .listen(settings.http().port(), settings.http().host())
+        .requestHandler(HttpFront.builder(runtime.vertx(), runtime.registry(), authentication,
+            settings.http().requestTimeout()).healthChecks(checks).build())
+        .listen()
         .map(server -> server.actualPort());
   }
 }

@@ -93,7 +93,8 @@ class OperationWorkerTest {
   }
 
   private static WalletOperationEvent event(UUID walletId, OperationType type, long amountMinor) {
-    return new WalletOperationEvent(UUID.randomUUID(), walletId, type, Money.ofMinor(amountMinor), Timestamps.now());
+    return new WalletOperationEvent(UUID.randomUUID(), walletId, type, Money.ofMinor(amountMinor), Timestamps.now(),
+        "worker-test");
   }
 
   private static void produce(String topic, WalletOperationEvent event) {

@@ -101,7 +101,8 @@ class WorkerFaultIsolationTest {
   }
 
   private static WalletOperationEvent event(UUID walletId, OperationType type, long amountMinor) {
-    return new WalletOperationEvent(UUID.randomUUID(), walletId, type, Money.ofMinor(amountMinor), Timestamps.now());
+    return new WalletOperationEvent(UUID.randomUUID(), walletId, type, Money.ofMinor(amountMinor), Timestamps.now(),
+        "worker-test");
   }
 
   private static void produce(WalletOperationEvent... events) {

@@ -1,6 +1,8 @@
 package io.walletplatform.orders;
 
 import io.vertx.core.DeploymentOptions;
+import io.walletplatform.common.auth.AuthSettings;
+import io.walletplatform.common.auth.Authentication;
 import io.walletplatform.common.config.Config;
 import io.walletplatform.common.ops.HttpFrontVerticle;
 import io.walletplatform.common.ops.ServiceRuntime;
@@ -19,11 +21,14 @@ public final class OrdersApiMain {
   }
 
   public static void main(String[] args) {
-    OrdersSettings settings = OrdersSettings.from(Config.fromEnvironment());
+    Config config = Config.fromEnvironment();
+    OrdersSettings settings = OrdersSettings.from(config);
     ServiceRuntime runtime = ServiceRuntime.create();
     OrdersProcessing.deploy(runtime.vertx(), settings, runtime.registry(), PublishGate.OPEN)
-        .compose(ignored -> runtime.vertx().deployVerticle(
-            () -> new HttpFrontVerticle(settings.http(), runtime.registry(), List.of(OrdersApi.factory(settings))),
+        .compose(ignored -> Authentication.start(runtime.vertx(), AuthSettings.from(config)))
+        .compose(authentication -> runtime.vertx().deployVerticle(
+            () -> new HttpFrontVerticle(settings.http(), runtime.registry(), authentication,
+                List.of(OrdersApi.factory(settings))),
             new DeploymentOptions().setInstances(settings.httpInstances())))
         .onSuccess(id -> log.info("orders-api listening on port {}", settings.http().port()))
         .onFailure(error -> {

@@ -29,8 +29,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
+import io.walletplatform.common.auth.Authentication;
+import io.walletplatform.common.config.Config;
+import io.walletplatform.infra.testing.Tokens;
+
 import static io.walletplatform.infra.testing.ApiClient.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** orders-api's HTTP contract on a real server (port 0) and a real PostgreSQL; no relay runs here. */
@@ -39,17 +44,24 @@ class OrdersApiTest {
 
   private static Vertx vertx;
   private static WebClient client;
+  private static Authentication authentication;
+  private static String adminToken;
+  private static int port;
   private static Pool pool;
 
   @BeforeAll
   static void start() {
     ServiceRuntime runtime = ServiceRuntime.create();
     vertx = runtime.vertx();
-    OrdersSettings settings = OrdersSettings.from(IsolatedConfig.create("ordersapi"));
+    Config config = IsolatedConfig.create("ordersapi");
+    OrdersSettings settings = OrdersSettings.from(config);
+    authentication = Tokens.authentication(vertx, config);
+    adminToken = Tokens.admin(authentication);
     Await.result(Migrations.migrate(vertx, settings.pg(), Migrations.ORDERS));
-    HttpFrontVerticle verticle = new HttpFrontVerticle(settings.http(), runtime.registry(), List.of(OrdersApi.factory(settings)));
+    HttpFrontVerticle verticle = new HttpFrontVerticle(settings.http(), runtime.registry(), authentication, List.of(OrdersApi.factory(settings)));
     Await.result(vertx.deployVerticle(verticle));
-    client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(verticle.actualPort()));
+    port = verticle.actualPort();
+    client = Tokens.client(vertx, port, adminToken);
     pool = PgPools.create(vertx, settings.pg(), "orders-test");
   }
 
@@ -95,6 +107,42 @@ class OrdersApiTest {
     assertEquals(created.bodyAsString(), get("/api/v1/orders/" + body.getString("orderId")).bodyAsString());
     JsonObject list = get("/api/v1/orders?userId=" + userId).bodyAsJsonObject();
     assertEquals(1, list.getJsonArray("items").size());
+  }
+
+  @Test
+  void aUserPlacesOrdersForItselfAndSeesOnlyItsOwn() {
+    UUID user = UUID.randomUUID();
+    WebClient own = Tokens.client(vertx, port, Tokens.issue(authentication, user.toString(), "orders"));
+    HttpResponse<Buffer> placed = Await.result(own.post("/api/v1/orders").putHeader("content-type", "application/json")
+        .sendBuffer(Buffer.buffer("{\"amount\":2,\"description\":\"mine\"}")));
+    assertEquals(201, placed.statusCode(), placed.bodyAsString());
+    JsonObject order = placed.bodyAsJsonObject();
+    assertEquals(user.toString(), order.getString("userId"), "paid from the principal's own account");
+    assertEquals(user.toString(), order.getString("requestedBy"));
+    assertEquals(1, outboxRows(user));
+    String path = "/api/v1/orders/" + order.getString("orderId");
+    assertEquals(1, Await.result(own.get("/api/v1/orders").send()).bodyAsJsonObject().getJsonArray("items").size());
+
+    UUID other = UUID.randomUUID();
+    WebClient intruder = Tokens.client(vertx, port, Tokens.issue(authentication, other.toString(), "orders"));
+    assertProblem(Await.result(intruder.get(path).send()), 404, "ORDER_NOT_FOUND", null);
+    assertProblem(Await.result(intruder.get("/api/v1/orders?userId=" + user).send()), 403, "FORBIDDEN", null);
+    assertEquals(0, Await.result(intruder.get("/api/v1/orders").send()).bodyAsJsonObject().getJsonArray("items").size());
+    // An order debiting someone else's account cannot be placed, with or without the same Idempotency-Key.
+    assertProblem(Await.result(intruder.post("/api/v1/orders").putHeader("content-type", "application/json")
+        .sendBuffer(Buffer.buffer(order(user, "2", "theirs")))), 403, "FORBIDDEN", null);
+    assertEquals(1, outboxRows(user), "no payment request for the victim's account");
+    String key = "shared-" + UUID.randomUUID();
+    HttpResponse<Buffer> first = Await.result(own.post("/api/v1/orders").putHeader("content-type", "application/json")
+        .putHeader("Idempotency-Key", key).sendBuffer(Buffer.buffer("{\"amount\":1,\"description\":\"k\"}")));
+    HttpResponse<Buffer> second = Await.result(intruder.post("/api/v1/orders").putHeader("content-type", "application/json")
+        .putHeader("Idempotency-Key", key).sendBuffer(Buffer.buffer("{\"amount\":1,\"description\":\"k\"}")));
+    assertEquals(201, second.statusCode(), second.bodyAsString());
+    assertEquals(other.toString(), second.bodyAsJsonObject().getString("userId"), "a key is never another principal's replay");
+    assertNotEquals(first.bodyAsJsonObject().getString("orderId"), second.bodyAsJsonObject().getString("orderId"));
+
+    assertEquals(200, get(path).statusCode(), "admin sees every order");
+    assertEquals(2, get("/api/v1/orders?userId=" + user).bodyAsJsonObject().getJsonArray("items").size());
   }
 
   @Test
@@ -182,12 +230,10 @@ class OrdersApiTest {
 
   @Test
   void missingFieldsBadIdsAndUnknownOrdersAreRejected() {
-    assertProblem(Await.result(create("{\"amount\":1,\"description\":\"x\"}", null)), 400, "VALIDATION_FAILED", "userId");
     assertProblem(Await.result(create("{\"userId\":\"" + UUID.randomUUID() + "\",\"description\":\"x\"}", null)), 400,
         "VALIDATION_FAILED", "amount");
     assertProblem(Await.result(create("{\"userId\":\"nope\",\"amount\":1,\"description\":\"x\"}", null)), 400,
         "VALIDATION_FAILED", "userId");
-    assertProblem(get("/api/v1/orders"), 400, "VALIDATION_FAILED", "userId");
     assertProblem(get("/api/v1/orders?userId=nope"), 400, "VALIDATION_FAILED", "userId");
     assertProblem(get("/api/v1/orders/" + UUID.randomUUID()), 404, "ORDER_NOT_FOUND", null);
     assertProblem(get("/api/v1/orders/not-a-uuid"), 400, "VALIDATION_FAILED", "orderId");
@@ -231,11 +277,10 @@ class OrdersApiTest {
   void withPostgresqlUnreachableEveryEndpointAnswers503WithRetryAfter() {
     OrdersSettings down = OrdersSettings.from(IsolatedConfig.create("ordersdown")
         .with("PG_URL", "postgresql://postgres:postgres@127.0.0.1:1"));
-    HttpFrontVerticle verticle = new HttpFrontVerticle(down.http(), ServiceRuntime.create().registry(),
+    HttpFrontVerticle verticle = new HttpFrontVerticle(down.http(), ServiceRuntime.create().registry(), authentication,
         List.of(OrdersApi.factory(down)));
     Await.result(vertx.deployVerticle(verticle));
-    WebClient broken = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
-        .setDefaultPort(verticle.actualPort()));
+    WebClient broken = Tokens.client(vertx, verticle.actualPort(), adminToken);
     UUID userId = UUID.randomUUID();
     List<HttpResponse<Buffer>> answers = List.of(
         Await.result(broken.post("/api/v1/orders").putHeader("content-type", "application/json")

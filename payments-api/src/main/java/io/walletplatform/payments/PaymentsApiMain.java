@@ -1,6 +1,8 @@
 package io.walletplatform.payments;
 
 import io.vertx.core.DeploymentOptions;
+import io.walletplatform.common.auth.AuthSettings;
+import io.walletplatform.common.auth.Authentication;
 import io.walletplatform.common.config.Config;
 import io.walletplatform.common.ops.HttpFrontVerticle;
 import io.walletplatform.common.ops.ServiceRuntime;
@@ -19,11 +21,14 @@ public final class PaymentsApiMain {
   }
 
   public static void main(String[] args) {
-    PaymentsSettings settings = PaymentsSettings.from(Config.fromEnvironment());
+    Config config = Config.fromEnvironment();
+    PaymentsSettings settings = PaymentsSettings.from(config);
     ServiceRuntime runtime = ServiceRuntime.create();
     PaymentsProcessing.deploy(runtime.vertx(), settings, runtime.registry(), PublishGate.OPEN)
-        .compose(ignored -> runtime.vertx().deployVerticle(
-            () -> new HttpFrontVerticle(settings.http(), runtime.registry(), List.of(PaymentsApi.factory(settings))),
+        .compose(ignored -> Authentication.start(runtime.vertx(), AuthSettings.from(config)))
+        .compose(authentication -> runtime.vertx().deployVerticle(
+            () -> new HttpFrontVerticle(settings.http(), runtime.registry(), authentication,
+                List.of(PaymentsApi.factory(settings))),
             new DeploymentOptions().setInstances(settings.httpInstances())))
         .onSuccess(id -> log.info("payments-api listening on port {}", settings.http().port()))
         .onFailure(error -> {

@@ -24,6 +24,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import io.walletplatform.common.auth.Authentication;
+import io.walletplatform.common.config.Config;
+import io.walletplatform.infra.testing.Tokens;
+
 import static io.walletplatform.infra.testing.ApiClient.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,17 +38,24 @@ class PaymentsApiTest {
 
   private static Vertx vertx;
   private static WebClient client;
+  private static Authentication authentication;
+  private static String adminToken;
+  private static int port;
 
   @BeforeAll
   static void start() {
     ServiceRuntime runtime = ServiceRuntime.create();
     vertx = runtime.vertx();
-    PaymentsSettings settings = PaymentsSettings.from(IsolatedConfig.create("paymentsapi"));
+    Config config = IsolatedConfig.create("paymentsapi");
+    PaymentsSettings settings = PaymentsSettings.from(config);
+    authentication = Tokens.authentication(vertx, config);
+    adminToken = Tokens.admin(authentication);
     Await.result(Migrations.migrate(vertx, settings.pg(), Migrations.PAYMENTS));
-    HttpFrontVerticle verticle = new HttpFrontVerticle(settings.http(), runtime.registry(),
+    HttpFrontVerticle verticle = new HttpFrontVerticle(settings.http(), runtime.registry(), authentication,
         List.of(PaymentsApi.factory(settings)));
     Await.result(vertx.deployVerticle(verticle));
-    client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(verticle.actualPort()));
+    port = verticle.actualPort();
+    client = Tokens.client(vertx, port, adminToken);
   }
 
   @AfterAll
@@ -161,13 +172,42 @@ class PaymentsApiTest {
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
-      "{\"initialBalance\": 1}|userId",
       "{\"userId\": \"nope\"}|userId",
       "{\"userId\": \"USER\", \"initialBalance\": -1}|initialBalance",
       "{\"userId\": \"USER\", \"initialBalance\": 0.001}|initialBalance",
   })
   void badAccountsAreRejectedNamingTheField(String body, String field) {
     assertProblem(post("/api/v1/accounts", body.replace("USER", UUID.randomUUID().toString())), 400, "VALIDATION_FAILED", field);
+  }
+
+  @Test
+  void aUserOpensAndMovesOnlyItsOwnAccount() {
+    UUID user = UUID.randomUUID();
+    WebClient own = Tokens.client(vertx, port, Tokens.issue(authentication, user.toString(), "payments"));
+    HttpResponse<Buffer> opened = Await.result(own.post("/api/v1/accounts").send());
+    assertEquals(201, opened.statusCode(), opened.bodyAsString());
+    assertEquals(user.toString(), opened.bodyAsJsonObject().getString("userId"), "the account is the principal's own");
+    HttpResponse<Buffer> deposited = Await.result(own.post("/api/v1/accounts/" + user + "/deposits")
+        .putHeader("content-type", "application/json").sendBuffer(Buffer.buffer("{\"amount\":3}")));
+    assertEquals(200, deposited.statusCode(), deposited.bodyAsString());
+    JsonObject transaction = Await.result(own.get("/api/v1/accounts/" + user + "/transactions").send())
+        .bodyAsJsonObject().getJsonArray("items").getJsonObject(0);
+    assertEquals(user.toString(), transaction.getString("requestedBy"));
+
+    UUID other = UUID.randomUUID();
+    assertProblem(Await.result(own.post("/api/v1/accounts").putHeader("content-type", "application/json")
+        .sendBuffer(Buffer.buffer("{\"userId\":\"" + other + "\"}"))), 403, "FORBIDDEN", null);
+    WebClient intruder = Tokens.client(vertx, port, Tokens.issue(authentication, other.toString(), "payments"));
+    assertProblem(Await.result(intruder.get("/api/v1/accounts/" + user).send()), 404, "ACCOUNT_NOT_FOUND", null);
+    assertProblem(Await.result(intruder.get("/api/v1/accounts/" + user + "/transactions").send()), 404,
+        "ACCOUNT_NOT_FOUND", null);
+    assertProblem(Await.result(intruder.post("/api/v1/accounts/" + user + "/deposits")
+        .putHeader("content-type", "application/json").sendBuffer(Buffer.buffer("{\"amount\":1}"))), 404,
+        "ACCOUNT_NOT_FOUND", null);
+    assertTrue(Await.result(own.get("/api/v1/accounts/" + user).send()).bodyAsString().contains("\"balance\":3.00"));
+
+    WebClient notAUser = Tokens.client(vertx, port, Tokens.issue(authentication, "service-account", "payments"));
+    assertProblem(Await.result(notAUser.post("/api/v1/accounts").send()), 403, "FORBIDDEN", null);
   }
 
   @Test
@@ -202,11 +242,10 @@ class PaymentsApiTest {
   void withPostgresqlUnreachableEveryEndpointAnswers503WithRetryAfter() {
     PaymentsSettings down = PaymentsSettings.from(IsolatedConfig.create("paymentsdown")
         .with("PG_URL", "postgresql://postgres:postgres@127.0.0.1:1"));
-    HttpFrontVerticle verticle = new HttpFrontVerticle(down.http(), ServiceRuntime.create().registry(),
+    HttpFrontVerticle verticle = new HttpFrontVerticle(down.http(), ServiceRuntime.create().registry(), authentication,
         List.of(PaymentsApi.factory(down)));
     Await.result(vertx.deployVerticle(verticle));
-    WebClient broken = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
-        .setDefaultPort(verticle.actualPort()));
+    WebClient broken = Tokens.client(vertx, verticle.actualPort(), adminToken);
     UUID userId = UUID.randomUUID();
     List<HttpResponse<Buffer>> answers = List.of(
         Await.result(broken.post("/api/v1/accounts").putHeader("content-type", "application/json")

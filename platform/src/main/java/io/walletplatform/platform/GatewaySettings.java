@@ -11,14 +11,21 @@ import java.util.Map;
  * The gateway's port and where the standalone services are. The contracts it publishes come from
  * its own jar, the same documents the services were built from.
  */
-public record GatewaySettings(HttpSettings http, URI walletApi, URI paymentsApi, URI ordersApi, URI operationWorker) {
+/**
+ * @param proxyPoolSize     connections to each service
+ * @param proxyWaitQueue    requests that may wait for a connection; beyond it, 503 at once
+ */
+public record GatewaySettings(HttpSettings http, URI walletApi, URI paymentsApi, URI ordersApi, URI operationWorker,
+                              int proxyPoolSize, int proxyWaitQueue) {
 
   public static GatewaySettings from(Config config) {
     return new GatewaySettings(HttpSettings.from(config, "PLATFORM_PORT", 8080),
         URI.create(config.get("WALLET_API_URL", "http://localhost:8081")),
         URI.create(config.get("PAYMENTS_API_URL", "http://localhost:8082")),
         URI.create(config.get("ORDERS_API_URL", "http://localhost:8083")),
-        config.find("OPERATION_WORKER_URL").map(URI::create).orElse(null));
+        config.find("OPERATION_WORKER_URL").map(URI::create).orElse(null),
+        config.getInt("GATEWAY_POOL_SIZE", 256, 1, 4_096),
+        config.getInt("GATEWAY_WAIT_QUEUE", 1_024, 0, 100_000));
   }
 
   /** The services whose {@code /health} the gateway reports, by name. */

@@ -22,6 +22,7 @@ import io.vertx.httpproxy.MediaType;
 import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyInterceptor;
 import io.vertx.httpproxy.ProxyResponse;
+import io.walletplatform.common.auth.Authentication;
 import io.walletplatform.common.http.ProblemException;
 import io.walletplatform.common.http.ProblemHandler;
 import io.walletplatform.common.ops.HttpFront;
@@ -43,21 +44,26 @@ public final class GatewayVerticle extends VerticleBase {
 
   private final GatewaySettings settings;
   private final PrometheusMeterRegistry registry;
+  private final Authentication authentication;
   private HttpClient proxyClient;
   private WebClient healthClient;
   private HttpServer server;
 
-  public GatewayVerticle(GatewaySettings settings, PrometheusMeterRegistry registry) {
+  public GatewayVerticle(GatewaySettings settings, PrometheusMeterRegistry registry, Authentication authentication) {
     this.settings = settings;
     this.registry = registry;
+    this.authentication = authentication;
   }
 
   @Override
   public Future<?> start() {
-    proxyClient = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2_000).setKeepAlive(true),
-        new PoolOptions().setHttp1MaxSize(256));
+    // Bounded everywhere: a connection that sends nothing for the idle timeout is closed (a hung
+    // service frees its slot), and requests beyond the pool and its wait queue get 503 at once.
+    proxyClient = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2_000).setKeepAlive(true)
+            .setIdleTimeout((int) settings.http().requestTimeout().toSeconds() + 1),
+        new PoolOptions().setHttp1MaxSize(settings.proxyPoolSize()).setMaxWaitQueueSize(settings.proxyWaitQueue()));
     healthClient = WebClient.create(vertx);
-    HttpFront front = HttpFront.builder(vertx, registry)
+    HttpFront front = HttpFront.builder(vertx, registry, authentication, settings.http().requestTimeout())
         .health(this::health)
         .before(this::forward);
     WebUi.addTo().accept(front);
@@ -66,7 +72,7 @@ public final class GatewayVerticle extends VerticleBase {
       documents.add(vertx.fileSystem().readFile("openapi/" + name + ".yaml").onSuccess(yaml -> front.document(name, yaml)));
     }
     return Future.all(documents).compose(ignored -> {
-      server = vertx.createHttpServer(new HttpServerOptions().setHost(settings.http().host()).setPort(settings.http().port()));
+      server = vertx.createHttpServer(settings.http().serverOptions());
       return server.invalidRequestHandler(RequestTargets::rejectInvalid).requestHandler(front.build()).listen();
     });
   }
@@ -124,7 +130,7 @@ public final class GatewayVerticle extends VerticleBase {
               .put("error", String.valueOf(error.getMessage()))));
     }
     Future.join(probes).onComplete(ignored ->
-        HttpFront.respondHealth(ctx, probes.stream().map(Future::result).toList()));
+        HttpFront.respondHealth(ctx, probes.stream().map(Future::result).toList(), authentication));
   }
 
   @Override

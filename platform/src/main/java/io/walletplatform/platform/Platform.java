@@ -2,6 +2,7 @@ package io.walletplatform.platform;
 
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.walletplatform.common.auth.Authentication;
 import io.walletplatform.common.kafka.KafkaClients;
 import io.walletplatform.common.ops.HttpFrontVerticle;
 import io.walletplatform.common.ops.ServiceRuntime;
@@ -23,7 +24,13 @@ public final class Platform {
   private Platform() {
   }
 
-  public static Future<Void> deploy(ServiceRuntime runtime, PlatformSettings settings) {
+  /** Deploys everything; the platform's {@link Authentication} (its development issuer, by default) is the result. */
+  public static Future<Authentication> deploy(ServiceRuntime runtime, PlatformSettings settings) {
+    return Authentication.start(runtime.vertx(), settings.auth())
+        .compose(authentication -> deploy(runtime, settings, authentication).map(authentication));
+  }
+
+  private static Future<Void> deploy(ServiceRuntime runtime, PlatformSettings settings, Authentication authentication) {
     return Migrations.migrate(runtime.vertx(), settings.wallet().pg(), Migrations.WALLET)
         .compose(ignored -> KafkaClients.ensureTopics(runtime.vertx(), settings.wallet().kafka(),
             List.of(settings.wallet().operationsTopic())))
@@ -34,7 +41,7 @@ public final class Platform {
         .compose(ignored -> OrdersProcessing.deploy(runtime.vertx(), settings.orders(), runtime.registry(),
             PublishGate.OPEN))
         .compose(ignored -> runtime.vertx().deployVerticle(
-            () -> new HttpFrontVerticle(settings.http(), runtime.registry(), List.of(
+            () -> new HttpFrontVerticle(settings.http(), runtime.registry(), authentication, List.of(
                 WalletApi.factory(settings.wallet(), runtime.registry()),
                 PaymentsApi.factory(settings.payments()),
                 OrdersApi.factory(settings.orders())), WebUi.addTo()),

@@ -1,5 +1,7 @@
 package io.walletplatform.platform;
 
+import io.walletplatform.common.auth.AuthSettings;
+import io.walletplatform.common.auth.Authentication;
 import io.walletplatform.common.config.Config;
 import io.walletplatform.common.ops.ServiceRuntime;
 import io.walletplatform.infra.EmbeddedInfrastructure;
@@ -58,8 +60,10 @@ public final class PlatformMain {
     ServiceRuntime runtime = ServiceRuntime.create();
     java.lang.Runtime.getRuntime().addShutdownHook(new Thread(() ->
         runtime.vertx().close().toCompletionStage().toCompletableFuture().join(), "gateway-stop"));
-    runtime.vertx().deployVerticle(() -> new GatewayVerticle(settings, runtime.registry()),
-            new io.vertx.core.DeploymentOptions().setInstances(Math.max(1, java.lang.Runtime.getRuntime().availableProcessors())))
+    Authentication.start(runtime.vertx(), AuthSettings.from(config))
+        .compose(authentication -> runtime.vertx().deployVerticle(
+            () -> new GatewayVerticle(settings, runtime.registry(), authentication),
+            new io.vertx.core.DeploymentOptions().setInstances(Math.max(1, java.lang.Runtime.getRuntime().availableProcessors()))))
         .onSuccess(ignored -> log.info("gateway ready on http://localhost:{}/ forwarding to {}", settings.http().port(),
             settings.healthTargets()))
         .onFailure(error -> {

@@ -1,5 +1,6 @@
 package io.walletplatform.platform;
 
+import io.walletplatform.common.auth.AuthSettings;
 import io.walletplatform.common.config.Config;
 import io.walletplatform.common.config.HttpSettings;
 import io.walletplatform.orders.OrdersSettings;
@@ -9,10 +10,11 @@ import io.walletplatform.worker.OperationWorkerSettings;
 
 /** The single entry point's port and the settings of every service it runs. */
 public record PlatformSettings(HttpSettings http, WalletApiSettings wallet, OperationWorkerSettings worker,
-                               PaymentsSettings payments, OrdersSettings orders) {
+                               PaymentsSettings payments, OrdersSettings orders, AuthSettings auth) {
 
   public static PlatformSettings from(Config config) {
     return new PlatformSettings(HttpSettings.from(config, "PLATFORM_PORT", 8080), WalletApiSettings.from(config),
-        OperationWorkerSettings.from(config), PaymentsSettings.from(config), OrdersSettings.from(config));
+        OperationWorkerSettings.from(config), PaymentsSettings.from(config), OrdersSettings.from(config),
+        AuthSettings.from(config));
   }
 }

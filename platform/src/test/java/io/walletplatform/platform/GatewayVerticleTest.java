@@ -26,9 +26,12 @@ class GatewayVerticleTest {
     runtime = ServiceRuntime.create();
     int port = FreePorts.pick();
     String nowhere = "http://127.0.0.1:" + FreePorts.pick();
-    GatewaySettings settings = GatewaySettings.from(Config.of(Map.of("PLATFORM_PORT", Integer.toString(port),
-        "HTTP_HOST", "127.0.0.1", "WALLET_API_URL", nowhere, "PAYMENTS_API_URL", nowhere, "ORDERS_API_URL", nowhere)));
-    Await.result(runtime.vertx().deployVerticle(new GatewayVerticle(settings, runtime.registry())));
+    Config config = Config.of(Map.of("PLATFORM_PORT", Integer.toString(port),
+        "HTTP_HOST", "127.0.0.1", "WALLET_API_URL", nowhere, "PAYMENTS_API_URL", nowhere, "ORDERS_API_URL", nowhere))
+        .withAll(io.walletplatform.infra.testing.Tokens.config());
+    GatewaySettings settings = GatewaySettings.from(config);
+    Await.result(runtime.vertx().deployVerticle(new GatewayVerticle(settings, runtime.registry(),
+        io.walletplatform.infra.testing.Tokens.authentication(runtime.vertx(), config))));
     gateway = new ApiClient(runtime.vertx(), port);
   }
 

@@ -28,6 +28,8 @@ import io.walletplatform.common.outbox.OutboxRelayVerticle;
 import io.walletplatform.common.outbox.PublishGate;
 import io.walletplatform.infra.testing.Await;
 import io.walletplatform.infra.testing.IsolatedConfig;
+import io.walletplatform.infra.testing.Tokens;
+import io.walletplatform.common.auth.Authentication;
 import io.walletplatform.orders.OrdersApi;
 import io.walletplatform.orders.OrdersProcessing;
 import io.walletplatform.orders.OrdersSettings;
@@ -64,7 +66,7 @@ class OrderPaymentFlowTest {
   /** One isolated deployment of payments-api and orders-api with their messaging and an HTTP front. */
   private record Stack(Config config, PaymentsSettings payments, OrdersSettings orders, WebClient client,
                        Pool paymentsDb, Pool ordersDb, Messaging.Deployments ordersMessaging,
-                       PrometheusMeterRegistry registry) {
+                       PrometheusMeterRegistry registry, Authentication authentication, int port) {
   }
 
   @BeforeAll
@@ -93,13 +95,15 @@ class OrderPaymentFlowTest {
     Await.result(PaymentsProcessing.deploy(vertx, payments, registry, PublishGate.OPEN), Duration.ofSeconds(60));
     Messaging.Deployments ordersMessaging = Await.result(OrdersProcessing.deploy(vertx, orders, registry, ordersGate),
         Duration.ofSeconds(60));
-    HttpFrontVerticle front = new HttpFrontVerticle(orders.http(), registry,
+    Authentication authentication = Tokens.authentication(vertx, config);
+    HttpFrontVerticle front = new HttpFrontVerticle(orders.http(), registry, authentication,
         List.of(PaymentsApi.factory(payments), OrdersApi.factory(orders)));
     Await.result(vertx.deployVerticle(front));
-    WebClient client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
-        .setDefaultPort(front.actualPort()), new PoolOptions().setHttp1MaxSize(64));
+    // The admin may act for any user: the flows below name the user in each request.
+    WebClient client = Tokens.bearing(WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+        .setDefaultPort(front.actualPort()), new PoolOptions().setHttp1MaxSize(64)), Tokens.admin(authentication));
     return new Stack(config, payments, orders, client, PgPools.create(vertx, payments.pg(), "payments-test"),
-        PgPools.create(vertx, orders.pg(), "orders-test"), ordersMessaging, registry);
+        PgPools.create(vertx, orders.pg(), "orders-test"), ordersMessaging, registry, authentication, front.actualPort());
   }
 
   private static Future<HttpResponse<Buffer>> post(Stack on, String path, String json) {
@@ -138,6 +142,26 @@ class OrderPaymentFlowTest {
   private static long payments(Stack on, String orderId) {
     return Await.result(on.paymentsDb().preparedQuery("SELECT count(*) FROM account_transactions WHERE order_id = $1")
         .execute(Tuple.of(UUID.fromString(orderId)))).iterator().next().getLong(0);
+  }
+
+  @Test
+  void aUsersOrderIsPaidFromItsOwnAccountAndRecordsWhoPlacedIt() {
+    UUID user = UUID.randomUUID();
+    WebClient own = Tokens.client(vertx, stack.port(), Tokens.issue(stack.authentication(), user.toString(), "payments orders"));
+    UUID bystander = openAccount(stack, "50.00");
+    assertEquals(201, Await.result(own.post("/api/v1/accounts").putHeader("content-type", "application/json")
+        .sendBuffer(Buffer.buffer("{\"initialBalance\":50}"))).statusCode());
+    HttpResponse<Buffer> placed = Await.result(own.post("/api/v1/orders").putHeader("content-type", "application/json")
+        .sendBuffer(Buffer.buffer("{\"amount\":20,\"description\":\"own money\"}")));
+    assertEquals(201, placed.statusCode(), placed.bodyAsString());
+    String orderId = placed.bodyAsJsonObject().getString("orderId");
+    assertEquals("FINISHED", awaitFinal(stack, orderId).getString("status"));
+    assertEquals(3_000, balanceMinor(stack, user));
+    assertEquals(5_000, balanceMinor(stack, bystander), "nobody else's account moved");
+    JsonObject payment = Await.result(own.get("/api/v1/accounts/" + user + "/transactions").send()).bodyAsJsonObject()
+        .getJsonArray("items").getJsonObject(0);
+    assertEquals(orderId, payment.getString("orderId"));
+    assertEquals(user.toString(), payment.getString("requestedBy"), "the principal travelled with the payment request");
   }
 
   @Test
@@ -193,7 +217,8 @@ class OrderPaymentFlowTest {
   void aPaymentRequestDeliveredTwiceDebitsOnce() {
     UUID userId = openAccount(stack, "50.00");
     UUID orderId = UUID.randomUUID();
-    PaymentRequested request = new PaymentRequested(UUID.randomUUID(), orderId, userId, Money.ofMinor(1_000), Timestamps.now());
+    PaymentRequested request = new PaymentRequested(UUID.randomUUID(), orderId, userId, Money.ofMinor(1_000), Timestamps.now(),
+        userId.toString());
     KafkaProducer<String, String> producer = KafkaProducer.create(vertx,
         KafkaClients.producerConfig(stack.payments().kafka(), "duplicate-test"));
     for (int i = 0; i < 2; i++) {
@@ -202,7 +227,8 @@ class OrderPaymentFlowTest {
           .addHeader(KafkaClients.EVENT_TYPE_HEADER, PaymentRequested.EVENT_TYPE)));
     }
     // A second request for the same order under another event id must not debit again either.
-    PaymentRequested again = new PaymentRequested(UUID.randomUUID(), orderId, userId, Money.ofMinor(1_000), Timestamps.now());
+    PaymentRequested again = new PaymentRequested(UUID.randomUUID(), orderId, userId, Money.ofMinor(1_000), Timestamps.now(),
+        userId.toString());
     Await.result(producer.send(KafkaProducerRecord.create(stack.payments().requestsTopic(), userId.toString(), again.encode())
         .addHeader(KafkaClients.EVENT_ID_HEADER, again.eventId().toString())));
     Await.until("both requests processed", SETTLE, () -> Await.result(stack.paymentsDb()
@@ -387,7 +413,7 @@ class OrderPaymentFlowTest {
     // The original request arriving late (a slow relay, a replayed dead letter) debits nothing.
     io.walletplatform.common.events.PaymentRequested late = new io.walletplatform.common.events.PaymentRequested(
         UUID.randomUUID(), expired, userId, io.walletplatform.common.money.Money.ofMinor(200),
-        java.time.Instant.now().minus(Duration.ofMinutes(10)));
+        java.time.Instant.now().minus(Duration.ofMinutes(10)), null);
     var producer = io.vertx.kafka.client.producer.KafkaProducer.<String, String>create(vertx,
         io.walletplatform.common.kafka.KafkaClients.producerConfig(reconciling.orders().kafka(), "late-request"));
     Await.result(producer.send(io.vertx.kafka.client.producer.KafkaProducerRecord

@@ -21,6 +21,8 @@ import io.walletplatform.common.ops.ServiceRuntime;
 import io.walletplatform.infra.FreePorts;
 import io.walletplatform.infra.testing.Await;
 import io.walletplatform.infra.testing.IsolatedConfig;
+import io.walletplatform.infra.testing.Tokens;
+import io.walletplatform.common.auth.Authentication;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -64,6 +66,7 @@ class WalletFlowTest {
   private static PlatformSettings settings;
   private static Pool pool;
   private static Redis redis;
+  private static Authentication authentication;
 
   @BeforeAll
   static void start() throws IOException {
@@ -72,9 +75,9 @@ class WalletFlowTest {
     Config config = IsolatedConfig.create("platform").with("PLATFORM_PORT", Integer.toString(FreePorts.pick()))
         .with("HTTP_INSTANCES", "2");
     settings = PlatformSettings.from(config);
-    Await.result(Platform.deploy(runtime, settings), Duration.ofSeconds(60));
-    client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
-        .setDefaultPort(settings.http().port()), new PoolOptions().setHttp1MaxSize(64));
+    authentication = Await.result(Platform.deploy(runtime, settings), Duration.ofSeconds(60));
+    client = Tokens.bearing(WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+        .setDefaultPort(settings.http().port()), new PoolOptions().setHttp1MaxSize(64)), Tokens.user(authentication));
     pool = PgPools.create(vertx, settings.wallet().pg(), "flow-test");
     redis = Redis.createClient(vertx, settings.wallet().redis().url());
   }
@@ -283,7 +286,8 @@ class WalletFlowTest {
     UUID walletId = createWallet("1");
     assertEquals(202, Await.result(submit(walletId, "DEPOSIT", "1", null)).statusCode());
     awaitSettled(walletId, 1);
-    String metrics = Await.result(client.get("/metrics").send()).bodyAsString();
+    String metrics = Await.result(Tokens.client(vertx, settings.http().port(), Tokens.admin(authentication))
+        .get("/metrics").send()).bodyAsString();
     for (String name : List.of("vertx_http_server_requests_total", "vertx_pool_", "wallet_operations_accepted_total",
         "worker_operations_applied_total", "worker_batch_transactions_total", "worker_batch_size",
         "kafka_consumer_", "kafka_producer_")) {

@@ -44,8 +44,9 @@ class WorkerCrashTest {
         .with("WORKER_CONSUMERS", "1");
     runtime = ServiceRuntime.create();
     WalletApiSettings settings = WalletApiSettings.from(config);
-    Await.result(WalletApiMain.start(runtime, settings), Duration.ofSeconds(60));
-    api = new ApiClient(runtime.vertx(), settings.http().port());
+    var authentication = io.walletplatform.infra.testing.Tokens.authentication(runtime.vertx(), config);
+    Await.result(WalletApiMain.start(runtime, settings, authentication), Duration.ofSeconds(60));
+    api = new ApiClient(runtime.vertx(), settings.http().port(), io.walletplatform.infra.testing.Tokens.user(authentication));
   }
 
   @AfterAll

@@ -8,6 +8,7 @@ import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
+import io.walletplatform.common.auth.Authentication;
 import io.walletplatform.common.db.PgPools;
 import io.walletplatform.common.db.RedisClients;
 import io.walletplatform.common.http.ApiContract;
@@ -48,11 +49,12 @@ public final class WalletApi implements ApiModule {
   }
 
   public static ApiModule.Factory factory(WalletApiSettings settings, MeterRegistry registry) {
-    return vertx -> create(vertx, settings, registry).map(api -> (ApiModule) api);
+    return (vertx, authentication) -> create(vertx, settings, registry, authentication).map(api -> (ApiModule) api);
   }
 
   /** Creates the clients on the calling verticle's context and binds the contract's routes. */
-  public static Future<WalletApi> create(Vertx vertx, WalletApiSettings settings, MeterRegistry registry) {
+  public static Future<WalletApi> create(Vertx vertx, WalletApiSettings settings, MeterRegistry registry,
+                                         Authentication authentication) {
     Pool pool = PgPools.create(vertx, settings.pg(), "wallet-api");
     Redis redis = RedisClients.create(vertx, settings.redis());
     Map<String, String> producerConfig = KafkaClients.producerConfig(settings.kafka(), "wallet-api");
@@ -65,10 +67,11 @@ public final class WalletApi implements ApiModule {
     OperationGuard guard = new OperationGuard(redis, settings.redis().keyPrefix(),
         settings.kafka().sendTimeout().plus(Duration.ofSeconds(10)), settings.operationGuardTtl());
     WalletService service = new WalletService(vertx, pool, new WalletRepository(), cache, guard, producer,
-        settings.operationsTopic(), settings.kafka().sendTimeout(), registry);
+        settings.operationsTopic(), settings.kafka().sendTimeout(), settings.walletsPerPrincipal(), registry);
     KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer.unwrap());
     producerMetrics.bindTo(registry);
-    return ApiContract.load(vertx, "wallet-api", new WalletHandlers(service).byOperationId(), WalletHandlers.CHECKED_BY_HANDLER)
+    return ApiContract.load(vertx, "wallet-api", new WalletHandlers(service).byOperationId(), WalletHandlers.CHECKED_BY_HANDLER,
+            authentication)
         .map(contract -> new WalletApi(pool, redis, producer, admin, contract, producerMetrics))
         .onFailure(error -> {
           producerMetrics.close();

@@ -2,6 +2,8 @@ package io.walletplatform.wallet;
 
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.walletplatform.common.auth.AuthSettings;
+import io.walletplatform.common.auth.Authentication;
 import io.walletplatform.common.config.Config;
 import io.walletplatform.common.kafka.KafkaClients;
 import io.walletplatform.common.ops.ServiceRuntime;
@@ -21,9 +23,11 @@ public final class WalletApiMain {
   }
 
   public static void main(String[] args) {
-    WalletApiSettings settings = WalletApiSettings.from(Config.fromEnvironment());
+    Config config = Config.fromEnvironment();
+    WalletApiSettings settings = WalletApiSettings.from(config);
     ServiceRuntime runtime = ServiceRuntime.create();
-    start(runtime, settings)
+    Authentication.start(runtime.vertx(), AuthSettings.from(config))
+        .compose(authentication -> start(runtime, settings, authentication))
         .onSuccess(id -> log.info("wallet-api listening on port {}", settings.http().port()))
         .onFailure(error -> {
           log.error("wallet-api failed to start", error);
@@ -33,11 +37,12 @@ public final class WalletApiMain {
         runtime.vertx().close().toCompletionStage().toCompletableFuture().join(), "wallet-api-stop"));
   }
 
-  public static Future<String> start(ServiceRuntime runtime, WalletApiSettings settings) {
+  public static Future<String> start(ServiceRuntime runtime, WalletApiSettings settings, Authentication authentication) {
     return Migrations.migrate(runtime.vertx(), settings.pg(), Migrations.WALLET)
         .compose(ignored -> KafkaClients.ensureTopics(runtime.vertx(), settings.kafka(), List.of(settings.operationsTopic())))
         .compose(ignored -> runtime.vertx().deployVerticle(
-            () -> new HttpFrontVerticle(settings.http(), runtime.registry(), List.of(WalletApi.factory(settings, runtime.registry()))),
+            () -> new HttpFrontVerticle(settings.http(), runtime.registry(), authentication,
+                List.of(WalletApi.factory(settings, runtime.registry()))),
             new DeploymentOptions().setInstances(settings.httpInstances())));
   }
 }

@@ -14,10 +14,11 @@ import java.time.Duration;
  * @param operationGuardTtl the idempotency window: how long an accepted operationId is remembered
  *                          in Redis for replays and 422s (PostgreSQL remembers applied ones for ever)
  * @param cacheTtl          how long a cached balance may live without being refreshed
+ * @param walletsPerPrincipal how many wallets one principal may own
  */
 public record WalletApiSettings(PgSettings pg, RedisSettings redis, KafkaSettings kafka, HttpSettings http,
                                 String operationsTopic, Duration operationGuardTtl, Duration cacheTtl,
-                                int httpInstances) {
+                                int httpInstances, int walletsPerPrincipal) {
 
   public static WalletApiSettings from(Config config) {
     return new WalletApiSettings(
@@ -28,6 +29,7 @@ public record WalletApiSettings(PgSettings pg, RedisSettings redis, KafkaSetting
         config.get("WALLET_OPERATIONS_TOPIC", "wallet.operations"),
         config.getMillis("WALLET_OPERATION_GUARD_TTL_MS", Duration.ofHours(1).toMillis(), 1_000, Duration.ofDays(30).toMillis()),
         config.getMillis("WALLET_CACHE_TTL_MS", Duration.ofMinutes(10).toMillis(), 1_000, Duration.ofDays(1).toMillis()),
-        config.getInt("HTTP_INSTANCES", Math.max(1, java.lang.Runtime.getRuntime().availableProcessors()), 1, 64));
+        config.getInt("HTTP_INSTANCES", Math.max(1, java.lang.Runtime.getRuntime().availableProcessors()), 1, 64),
+        config.getInt("WALLETS_PER_PRINCIPAL_MAX", 1_000, 1, 1_000_000));
   }
 }

@@ -71,7 +71,7 @@ class OperationGuardTest {
       List<Future<Void>> batch = new ArrayList<>();
       for (int i = 0; i < 500; i++) {
         UUID operationId = UUID.randomUUID();
-        Claim claim = new Claim(false, UUID.randomUUID(), OperationType.DEPOSIT, Money.ofMinor(1 + i), Instant.now());
+        Claim claim = new Claim(false, UUID.randomUUID(), OperationType.DEPOSIT, Money.ofMinor(1 + i), Instant.now(), null);
         batch.add(guard.tryClaim(operationId, claim).compose(owned -> {
           assertTrue(owned);
           return guard.markAccepted(operationId, claim);
@@ -94,11 +94,20 @@ class OperationGuardTest {
     UUID operationId = UUID.randomUUID();
     UUID walletId = UUID.randomUUID();
     Instant acceptedAt = Instant.parse("2026-12-01T10:15:30.123Z");
-    Claim claim = new Claim(false, walletId, OperationType.WITHDRAW, Money.ofMinor(Long.MAX_VALUE), acceptedAt);
+    Claim claim = new Claim(false, walletId, OperationType.WITHDRAW, Money.ofMinor(Long.MAX_VALUE), acceptedAt, null);
     assertTrue(Await.result(guard.tryClaim(operationId, claim)));
     assertEquals(claim, Await.result(guard.find(operationId)));
     Await.result(guard.markAccepted(operationId, claim));
     assertEquals(claim.asAccepted(), Await.result(guard.find(operationId)));
+
+    // An admin's submission for someone else's wallet keeps the admin's sub after the fixed part.
+    UUID byAdmin = UUID.randomUUID();
+    Claim adminClaim = new Claim(false, walletId, OperationType.DEPOSIT, Money.ofMinor(5), acceptedAt, "admin-ä-1");
+    assertTrue(Await.result(guard.tryClaim(byAdmin, adminClaim)));
+    Claim read = Await.result(guard.find(byAdmin));
+    assertEquals(adminClaim, read);
+    assertEquals("admin-ä-1", read.requestedBy("owner"));
+    assertEquals("owner", claim.requestedBy("owner"));
   }
 
   @Test

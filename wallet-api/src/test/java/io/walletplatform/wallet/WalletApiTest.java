@@ -32,6 +32,10 @@ import java.util.List;
 import java.util.UUID;
 
 import static io.walletplatform.infra.testing.ApiClient.assertProblem;
+
+import io.walletplatform.common.auth.Authentication;
+import io.walletplatform.common.auth.Principal;
+import io.walletplatform.infra.testing.Tokens;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -52,6 +56,8 @@ class WalletApiTest {
   private static Config config;
   private static WalletApiSettings settings;
   private static int port;
+  private static Authentication authentication;
+  private static String token;
 
   @BeforeAll
   static void start() {
@@ -59,15 +65,17 @@ class WalletApiTest {
     vertx = runtime.vertx();
     config = IsolatedConfig.create("walletapi");
     settings = WalletApiSettings.from(config);
+    authentication = Tokens.authentication(vertx, config);
+    token = Tokens.user(authentication);
     port = deploy(settings);
-    client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+    client = Tokens.client(vertx, port, token);
     redis = Redis.createClient(vertx, RedisSettings.from(config).url());
   }
 
   private static int deploy(WalletApiSettings walletSettings) {
     Await.result(Migrations.migrate(vertx, walletSettings.pg(), Migrations.WALLET));
     Await.result(KafkaClients.ensureTopics(vertx, walletSettings.kafka(), List.of(walletSettings.operationsTopic())));
-    HttpFrontVerticle verticle = new HttpFrontVerticle(walletSettings.http(), runtime.registry(),
+    HttpFrontVerticle verticle = new HttpFrontVerticle(walletSettings.http(), runtime.registry(), authentication,
         List.of(WalletApi.factory(walletSettings, runtime.registry())));
     Await.result(vertx.deployVerticle(verticle));
     return verticle.actualPort();
@@ -90,6 +98,56 @@ class WalletApiTest {
     HttpResponse<Buffer> created = post("/api/v1/wallets", "{\"initialBalance\": " + initialBalance + "}");
     assertEquals(201, created.statusCode(), created.bodyAsString());
     return UUID.fromString(created.bodyAsJsonObject().getString("walletId"));
+  }
+
+  @Test
+  void aWalletBelongsToItsCreatorAndDoesNotExistForAnotherPrincipal() {
+    String owner = Principal.of(Await.result(authentication.verifier()
+        .authenticate(new io.vertx.ext.auth.authentication.TokenCredentials(token)))).subject();
+    UUID walletId = createWallet("5");
+    assertEquals(owner, get("/api/v1/wallets/" + walletId).bodyAsJsonObject().getString("ownerId"));
+    UUID operationId = UUID.randomUUID();
+    String deposit = "{\"walletId\":\"" + walletId + "\",\"operationType\":\"DEPOSIT\",\"amount\":1,\"operationId\":\""
+        + operationId + "\"}";
+    HttpResponse<Buffer> accepted = post("/api/v1/wallet", deposit);
+    assertEquals(202, accepted.statusCode(), accepted.bodyAsString());
+    assertEquals(owner, accepted.bodyAsJsonObject().getString("requestedBy"));
+
+    WebClient intruder = Tokens.client(vertx, port, Tokens.user(authentication));
+    String operationPath = "/api/v1/wallets/" + walletId + "/operations/" + operationId;
+    assertProblem(Await.result(intruder.get("/api/v1/wallets/" + walletId).send()), 404, "WALLET_NOT_FOUND", null);
+    assertProblem(Await.result(intruder.get("/api/v1/wallets/" + walletId + "/operations").send()), 404,
+        "WALLET_NOT_FOUND", null);
+    assertProblem(Await.result(intruder.get(operationPath).send()), 404, "OPERATION_NOT_FOUND", null);
+    String withdraw = "{\"walletId\":\"" + walletId + "\",\"operationType\":\"WITHDRAW\",\"amount\":5}";
+    assertProblem(Await.result(intruder.post("/api/v1/wallet").putHeader("content-type", "application/json")
+        .sendBuffer(Buffer.buffer(withdraw))), 404, "WALLET_NOT_FOUND", null);
+    // Not even a replay of the owner's own operationId tells the intruder anything.
+    assertProblem(Await.result(intruder.post("/api/v1/wallet").putHeader("content-type", "application/json")
+        .sendBuffer(Buffer.buffer(deposit))), 404, "WALLET_NOT_FOUND", null);
+    assertEquals("PENDING", get(operationPath).bodyAsJsonObject().getString("status"), "the owner still sees it");
+
+    WebClient admin = Tokens.client(vertx, port, Tokens.admin(authentication));
+    assertEquals(200, Await.result(admin.get("/api/v1/wallets/" + walletId).send()).statusCode());
+    HttpResponse<Buffer> byAdmin = Await.result(admin.post("/api/v1/wallet").putHeader("content-type", "application/json")
+        .sendBuffer(Buffer.buffer("{\"walletId\":\"" + walletId + "\",\"operationType\":\"DEPOSIT\",\"amount\":2}")));
+    assertEquals(202, byAdmin.statusCode(), byAdmin.bodyAsString());
+    assertEquals(Tokens.ADMIN_CLIENT.toString(), byAdmin.bodyAsJsonObject().getString("requestedBy"));
+    assertEquals(Tokens.ADMIN_CLIENT.toString(), get(byAdmin.getHeader("Location")).bodyAsJsonObject().getString("requestedBy"),
+        "the owner reads who moved its money");
+  }
+
+  @Test
+  void aPrincipalOwnsAtMostTheConfiguredNumberOfWallets() {
+    int limitedPort = deployPortWith(config.with("WALLETS_PER_PRINCIPAL_MAX", "2"));
+    WebClient limited = Tokens.client(vertx, limitedPort, Tokens.user(authentication));
+    for (int i = 0; i < 2; i++) {
+      assertEquals(201, Await.result(limited.post("/api/v1/wallets").send()).statusCode());
+    }
+    assertProblem(Await.result(limited.post("/api/v1/wallets").send()), 409, "LIMIT_REACHED", null);
+    assertProblem(Await.result(limited.post("/api/v1/wallets").send()), 409, "LIMIT_REACHED", null);
+    WebClient other = Tokens.client(vertx, limitedPort, Tokens.user(authentication));
+    assertEquals(201, Await.result(other.post("/api/v1/wallets").send()).statusCode(), "the bound is per principal");
   }
 
   @Test
@@ -305,7 +363,8 @@ class WalletApiTest {
     assertEquals(List.of("postgres", "redis", "kafka"), ids);
 
     createWallet("1");
-    String metrics = get("/metrics").bodyAsString();
+    assertProblem(get("/metrics"), 403, "FORBIDDEN", null);
+    String metrics = Await.result(Tokens.client(vertx, port, Tokens.admin(authentication)).get("/metrics").send()).bodyAsString();
     assertTrue(metrics.contains("vertx_http_server_requests_total"), "HTTP metrics");
     assertTrue(metrics.contains("vertx_pool_"), "pool metrics");
 
@@ -321,10 +380,10 @@ class WalletApiTest {
     WalletApiSettings brokenKafka = WalletApiSettings.from(config
         .with("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1")
         .with("KAFKA_SEND_TIMEOUT_MS", "1500"));
-    HttpFrontVerticle verticle = new HttpFrontVerticle(brokenKafka.http(), runtime.registry(),
+    HttpFrontVerticle verticle = new HttpFrontVerticle(brokenKafka.http(), runtime.registry(), authentication,
         List.of(WalletApi.factory(brokenKafka, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))));
     Await.result(vertx.deployVerticle(verticle));
-    WebClient broken = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(verticle.actualPort()));
+    WebClient broken = Tokens.client(vertx, verticle.actualPort(), token);
     UUID operationId = UUID.randomUUID();
     String body = "{\"walletId\":\"" + walletId + "\",\"operationType\":\"DEPOSIT\",\"amount\":1,\"operationId\":\"" + operationId + "\"}";
 
@@ -353,11 +412,15 @@ class WalletApiTest {
   }
 
   private static WebClient deployWith(Config changed) {
+    return Tokens.client(vertx, deployPortWith(changed), token);
+  }
+
+  private static int deployPortWith(Config changed) {
     WalletApiSettings changedSettings = WalletApiSettings.from(changed);
-    HttpFrontVerticle verticle = new HttpFrontVerticle(changedSettings.http(), runtime.registry(),
+    HttpFrontVerticle verticle = new HttpFrontVerticle(changedSettings.http(), runtime.registry(), authentication,
         List.of(WalletApi.factory(changedSettings, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))));
     Await.result(vertx.deployVerticle(verticle));
-    return WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(verticle.actualPort()));
+    return verticle.actualPort();
   }
 
   private static void acceptsAndServesBalancesWithout(WebClient degraded, String why) {

@@ -1,9 +1,24 @@
 package io.walletplatform.common.config;
 
-/** The address a service's HTTP server binds. */
-public record HttpSettings(String host, int port) {
+import io.vertx.core.http.HttpServerOptions;
+
+import java.time.Duration;
+
+/**
+ * The address a service's HTTP server binds, and how long it lets a request or an idle connection
+ * hold resources: {@code requestTimeout} answers a request that has not finished with 503, and
+ * {@code idleTimeout} closes a connection that sent nothing (a slow or abandoned client).
+ */
+public record HttpSettings(String host, int port, Duration requestTimeout, Duration idleTimeout) {
 
   public static HttpSettings from(Config config, String portVariable, int defaultPort) {
-    return new HttpSettings(config.get("HTTP_HOST", "0.0.0.0"), config.getInt(portVariable, defaultPort, 0, 65535));
+    return new HttpSettings(config.get("HTTP_HOST", "0.0.0.0"), config.getInt(portVariable, defaultPort, 0, 65535),
+        config.getMillis("HTTP_REQUEST_TIMEOUT_MS", 30_000, 100, 600_000),
+        Duration.ofSeconds(config.getLong("HTTP_IDLE_TIMEOUT_S", 60, 1, 3_600)));
+  }
+
+  public HttpServerOptions serverOptions() {
+    return new HttpServerOptions().setHost(host).setPort(port)
+        .setIdleTimeout((int) idleTimeout.toSeconds());
   }
 }

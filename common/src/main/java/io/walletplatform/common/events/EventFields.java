@@ -43,6 +43,15 @@ public final class EventFields {
     return value == null || value.isNull() ? null : text(node, field);
   }
 
+  /** A principal's sub (1 to 255 characters), or {@code null} when absent. */
+  public static String optionalPrincipal(JsonNode node, String field) {
+    String value = optionalText(node, field);
+    if (value != null && (value.isEmpty() || value.length() > 255)) {
+      throw new InvalidRecordException(field + " must be 1 to 255 characters");
+    }
+    return value;
+  }
+
   public static UUID uuid(JsonNode node, String field) {
     try {
       return UUID.fromString(text(node, field));

@@ -13,6 +13,7 @@ import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
+import io.walletplatform.common.auth.Authentication;
 
 import org.yaml.snakeyaml.Yaml;
 
@@ -36,8 +37,9 @@ public record ApiContract(String name, OpenAPIContract contract, Buffer document
   /**
    * Loads {@code openapi/<name>.yaml} from the classpath and binds the handlers by operationId.
    */
-  public static Future<ApiContract> load(Vertx vertx, String name, Map<String, Handler<RoutingContext>> handlers) {
-    return load(vertx, name, handlers, Set.of());
+  public static Future<ApiContract> load(Vertx vertx, String name, Map<String, Handler<RoutingContext>> handlers,
+                                         Authentication authentication) {
+    return load(vertx, name, handlers, Set.of(), authentication);
   }
 
   /**
@@ -47,14 +49,18 @@ public record ApiContract(String name, OpenAPIContract contract, Buffer document
    * CPU cost of the accept path under load. Those handlers must enforce every rule of their
    * operation themselves (they read the body exactly anyway, for money); the content type is
    * checked here.
+   *
+   * <p>Every operation's security requirement is enforced by the router with the bearer handler of
+   * {@code authentication} (the scopes each operation names included); write operations (POST) then
+   * pass the per-principal rate limit.
    */
   public static Future<ApiContract> load(Vertx vertx, String name, Map<String, Handler<RoutingContext>> handlers,
-                                         Set<String> checkedByHandler) {
+                                         Set<String> checkedByHandler, Authentication authentication) {
     String resource = "openapi/" + name + ".yaml";
     return vertx.fileSystem().readFile(resource).compose(document ->
         OpenAPIContract.from(vertx, forRouter(document.toString(StandardCharsets.UTF_8)))
             .map(contract -> new ApiContract(name, contract, document,
-                buildRouter(vertx, contract, handlers, checkedByHandler))));
+                buildRouter(vertx, contract, handlers, checkedByHandler, authentication))));
   }
 
   private static void requireJsonBody(RoutingContext ctx) {
@@ -106,9 +112,12 @@ public record ApiContract(String name, OpenAPIContract contract, Buffer document
   }
 
   private static Router buildRouter(Vertx vertx, OpenAPIContract contract,
-                                    Map<String, Handler<RoutingContext>> handlers, Set<String> checkedByHandler) {
+                                    Map<String, Handler<RoutingContext>> handlers, Set<String> checkedByHandler,
+                                    Authentication authentication) {
     RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+    builder.rootHandler(Authentication.WELL_FORMED);
     builder.rootHandler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
+    builder.security(Authentication.SCHEME).httpHandler(authentication.bearer());
     Set<String> unbound = new HashSet<>(handlers.keySet());
     List<String> missing = new ArrayList<>();
     for (OpenAPIRoute route : builder.getRoutes()) {
@@ -119,6 +128,13 @@ public record ApiContract(String name, OpenAPIContract contract, Buffer document
         continue;
       }
       unbound.remove(operationId);
+      if (route.getOperation().getSecurityRequirements() == null
+          || route.getOperation().getSecurityRequirements().isEmpty()) {
+        throw new IllegalStateException(operationId + " declares no security requirement: every API operation needs a token");
+      }
+      if (route.getOperation().getHttpMethod() == io.vertx.core.http.HttpMethod.POST) {
+        route.addHandler(authentication.writes()::handle);
+      }
       if (checkedByHandler.contains(operationId)) {
         route.setDoValidation(false);
         route.addHandler(ApiContract::requireJsonBody);

@@ -102,6 +102,10 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     return switch (status) {
       case 400 -> new ProblemException(400, "MALFORMED_JSON", "Malformed request",
           "the request could not be read", List.of(), Map.of());
+      case 401 -> new ProblemException(401, "UNAUTHENTICATED", "Unauthenticated",
+          "a valid bearer token is required", List.of(), Map.of());
+      case 403 -> new ProblemException(403, "FORBIDDEN", "Forbidden",
+          "the token does not grant the scope this operation needs", List.of(), Map.of());
       case 404 -> new ProblemException(404, "NOT_FOUND", "Not found",
           "no resource at " + ctx.request().path(), List.of(), Map.of());
       case 405 -> new ProblemException(405, "METHOD_NOT_ALLOWED", "Method not allowed",
@@ -109,6 +113,7 @@ public final class ProblemHandler implements Handler<RoutingContext> {
       case 413 -> new ProblemException(413, "PAYLOAD_TOO_LARGE", "Payload too large",
           "request bodies are limited to 64 KiB", List.of(), Map.of());
       case 415 -> unsupportedMediaType();
+      case 503 -> ProblemException.unavailable("the request did not finish in time; retry later", 2);
       default -> internalError(ctx, failure);
     };
   }

@@ -2,6 +2,7 @@ package io.walletplatform.common.ops;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.walletplatform.common.auth.Authentication;
 import io.walletplatform.common.http.ApiContract;
 
 import java.util.List;
@@ -18,6 +19,6 @@ public interface ApiModule {
   /** Creates a module on the calling verticle's context. */
   @FunctionalInterface
   interface Factory {
-    Future<ApiModule> create(Vertx vertx);
+    Future<ApiModule> create(Vertx vertx, Authentication authentication);
   }
 }

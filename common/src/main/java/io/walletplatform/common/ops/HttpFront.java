@@ -11,6 +11,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.ext.web.handler.TimeoutHandler;
+import io.walletplatform.common.auth.Authentication;
 import io.walletplatform.common.http.ApiContract;
 import io.walletplatform.common.http.ProblemException;
 import io.walletplatform.common.http.ProblemHandler;
@@ -43,19 +45,30 @@ public final class HttpFront {
 
   private final Vertx vertx;
   private final PrometheusMeterRegistry registry;
+  private final Authentication authentication;
+  private final Duration requestTimeout;
   private final List<ApiContract> apis = new ArrayList<>();
   private final Map<String, Buffer> documents = new LinkedHashMap<>();
   private final List<Consumer<Router>> beforeApis = new ArrayList<>();
   private final List<Consumer<Router>> afterApis = new ArrayList<>();
   private Handler<RoutingContext> health = ctx -> ctx.fail(404);
 
-  private HttpFront(Vertx vertx, PrometheusMeterRegistry registry) {
+  private HttpFront(Vertx vertx, PrometheusMeterRegistry registry, Authentication authentication,
+                    Duration requestTimeout) {
     this.vertx = vertx;
     this.registry = registry;
+    this.authentication = authentication;
+    this.requestTimeout = requestTimeout;
   }
 
-  public static HttpFront builder(Vertx vertx, PrometheusMeterRegistry registry) {
-    return new HttpFront(vertx, registry);
+  /**
+   * @param authentication verifies the admin token {@code /metrics} and detailed health need, and
+   *                       serves the development issuer's endpoints when this process runs it
+   * @param requestTimeout a request not answered by then gets 503
+   */
+  public static HttpFront builder(Vertx vertx, PrometheusMeterRegistry registry, Authentication authentication,
+                                  Duration requestTimeout) {
+    return new HttpFront(vertx, registry, authentication, requestTimeout);
   }
 
   /** Serves an API: its routes and its document. */
@@ -72,7 +85,7 @@ public final class HttpFront {
   }
 
   public HttpFront healthChecks(List<HealthCheck> checks) {
-    this.health = ctx -> health(vertx, ctx, checks);
+    this.health = ctx -> health(ctx, checks);
     return this;
   }
 
@@ -96,8 +109,11 @@ public final class HttpFront {
   public Router build() {
     Router router = Router.router(vertx);
     router.route().handler(RequestTargets::requireWellFormed);
+    router.route().handler(TimeoutHandler.create(requestTimeout.toMillis(), 503));
     router.get("/health").handler(health);
-    router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+    router.get("/metrics").handler(Authentication.WELL_FORMED).handler(authentication.admin())
+        .handler(PrometheusScrapingHandler.create(registry));
+    authentication.mountIssuer(router);
     documents.forEach((name, yaml) -> router.get("/openapi/" + name + ".yaml").handler(ctx -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml; charset=utf-8")
         .end(yaml)));
@@ -189,7 +205,7 @@ public final class HttpFront {
   }
 
   /** Checks with the same id (one per database, say) are reported as one: UP only if all are. */
-  private static void health(Vertx vertx, RoutingContext ctx, List<HealthCheck> checks) {
+  private void health(RoutingContext ctx, List<HealthCheck> checks) {
     List<Future<JsonObject>> results = new ArrayList<>();
     for (HealthCheck check : checks) {
       results.add(probe(check));
@@ -200,17 +216,40 @@ public final class HttpFront {
         JsonObject entry = result.result();
         byId.merge(entry.getString("id"), entry, (first, second) -> "UP".equals(first.getString("status")) ? second : first);
       }
-      respondHealth(ctx, new ArrayList<>(byId.values()));
+      respondHealth(ctx, new ArrayList<>(byId.values()), authentication);
     });
   }
 
-  /** Writes {@code {"status", "checks"}}: 200 when every check is UP, 503 naming the failing ones otherwise. */
-  public static void respondHealth(RoutingContext ctx, List<JsonObject> entries) {
+  /**
+   * Writes {@code {"status", "checks"}}: 200 when every check is UP, 503 naming the failing ones
+   * otherwise. Only an admin token sees why a check failed: error text names hosts and ports.
+   */
+  public static void respondHealth(RoutingContext ctx, List<JsonObject> entries, Authentication authentication) {
     boolean up = entries.stream().allMatch(entry -> "UP".equals(entry.getString("status")));
-    ctx.response()
-        .setStatusCode(up ? 200 : 503)
-        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", new JsonArray(entries)).encode());
+    authentication.isAdmin(ctx).onComplete(admin -> {
+      JsonArray checks = new JsonArray(entries);
+      if (!Boolean.TRUE.equals(admin.result())) {
+        checks = withoutErrors(checks);
+      }
+      ctx.response()
+          .setStatusCode(up ? 200 : 503)
+          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .end(new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", checks).encode());
+    });
+  }
+
+  private static JsonArray withoutErrors(JsonArray checks) {
+    JsonArray stripped = new JsonArray();
+    for (Object item : checks) {
+      if (item instanceof JsonObject check) {
+        JsonObject copy = new JsonObject().put("id", check.getValue("id")).put("status", check.getValue("status"));
+        if (check.getValue("checks") instanceof JsonArray nested) {
+          copy.put("checks", withoutErrors(nested));
+        }
+        stripped.add(copy);
+      }
+    }
+    return stripped;
   }
 
   private static Future<JsonObject> probe(HealthCheck check) {

@@ -4,7 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
+import io.walletplatform.common.auth.Authentication;
 import io.walletplatform.common.http.RequestTargets;
 import io.walletplatform.common.config.HttpSettings;
 
@@ -20,20 +20,23 @@ public final class HttpFrontVerticle extends VerticleBase {
 
   private final HttpSettings settings;
   private final PrometheusMeterRegistry registry;
+  private final Authentication authentication;
   private final List<ApiModule.Factory> factories;
   private final Consumer<HttpFront> customization;
   private final List<ApiModule> modules = new ArrayList<>();
   private HttpServer server;
 
-  public HttpFrontVerticle(HttpSettings settings, PrometheusMeterRegistry registry, List<ApiModule.Factory> factories) {
-    this(settings, registry, factories, front -> { });
+  public HttpFrontVerticle(HttpSettings settings, PrometheusMeterRegistry registry, Authentication authentication,
+                           List<ApiModule.Factory> factories) {
+    this(settings, registry, authentication, factories, front -> { });
   }
 
   /** @param customization adds routes to the front, such as the web UI of the single entry point */
-  public HttpFrontVerticle(HttpSettings settings, PrometheusMeterRegistry registry, List<ApiModule.Factory> factories,
-                           Consumer<HttpFront> customization) {
+  public HttpFrontVerticle(HttpSettings settings, PrometheusMeterRegistry registry, Authentication authentication,
+                           List<ApiModule.Factory> factories, Consumer<HttpFront> customization) {
     this.settings = settings;
     this.registry = registry;
+    this.authentication = authentication;
     this.factories = List.copyOf(factories);
     this.customization = customization;
   }
@@ -42,7 +45,7 @@ public final class HttpFrontVerticle extends VerticleBase {
   public Future<?> start() {
     Future<Void> created = Future.succeededFuture();
     for (ApiModule.Factory factory : factories) {
-      created = created.compose(ignored -> factory.create(vertx).map(module -> {
+      created = created.compose(ignored -> factory.create(vertx, authentication).map(module -> {
         modules.add(module);
         return null;
       }));
@@ -50,10 +53,10 @@ public final class HttpFrontVerticle extends VerticleBase {
     return created.compose(ignored -> {
       List<HealthCheck> checks = new ArrayList<>();
       modules.forEach(module -> checks.addAll(module.healthChecks()));
-      HttpFront front = HttpFront.builder(vertx, registry).healthChecks(checks);
+      HttpFront front = HttpFront.builder(vertx, registry, authentication, settings.requestTimeout()).healthChecks(checks);
       modules.forEach(module -> front.serve(module.contract()));
       customization.accept(front);
-      server = vertx.createHttpServer(new HttpServerOptions().setHost(settings.host()).setPort(settings.port()));
+      server = vertx.createHttpServer(settings.serverOptions());
       return server.invalidRequestHandler(RequestTargets::rejectInvalid).requestHandler(front.build()).listen();
     });
   }

@@ -44,10 +44,10 @@ public final class PgApiModule implements ApiModule {
   public static ApiModule.Factory factory(String name, PgSettings pg, KafkaSettings kafka,
                                           Function<Pool, Map<String, Handler<RoutingContext>>> handlers,
                                           java.util.Set<String> checkedByHandler) {
-    return vertx -> {
+    return (vertx, authentication) -> {
       Pool pool = PgPools.create(vertx, pg, name);
       KafkaAdminClient admin = KafkaClients.healthAdmin(vertx, kafka);
-      return ApiContract.load(vertx, name, handlers.apply(pool), checkedByHandler)
+      return ApiContract.load(vertx, name, handlers.apply(pool), checkedByHandler, authentication)
           .<ApiModule>map(contract -> new PgApiModule(pool, admin, contract))
           .onFailure(error -> Future.join(pool.close(), admin.close()));
     };

@@ -13,9 +13,11 @@ import java.util.UUID;
 /**
  * The value of a {@code wallet.operations} record: one accepted operation, keyed by wallet id.
  * {@link #decode(byte[])} checks every field, so whatever the worker applies was well formed.
+ * {@code requestedBy} is the principal that submitted it ({@code null} in records from before
+ * authentication).
  */
 public record WalletOperationEvent(UUID operationId, UUID walletId, OperationType operationType, Money amount,
-                                   Instant acceptedAt) {
+                                   Instant acceptedAt, String requestedBy) {
 
   public static final String EVENT_TYPE = "WalletOperationAccepted";
 
@@ -28,6 +30,7 @@ public record WalletOperationEvent(UUID operationId, UUID walletId, OperationTyp
         .put("operationType", operationType.name())
         .put("amountMinor", amount.minor())
         .put("acceptedAt", Timestamps.format(acceptedAt))
+        .put("requestedBy", requestedBy)
         .encode();
   }
 
@@ -42,6 +45,6 @@ public record WalletOperationEvent(UUID operationId, UUID walletId, OperationTyp
     }
     return new WalletOperationEvent(EventFields.uuid(node, "operationId"), EventFields.uuid(node, "walletId"), type,
         Money.ofMinor(EventFields.positiveMinor(node, "amountMinor", Money.MAX_AMOUNT.minor())),
-        EventFields.instant(node, "acceptedAt"));
+        EventFields.instant(node, "acceptedAt"), EventFields.optionalPrincipal(node, "requestedBy"));
   }
 }

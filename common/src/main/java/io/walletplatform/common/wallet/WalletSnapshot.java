@@ -16,9 +16,11 @@ public record WalletSnapshot(UUID walletId, Money balance, long version, Instant
     }
   }
 
-  public JsonObject toJson() {
+  /** The wallet as the API answers it, with its owner (the sub that created it; null for a wallet from before authentication). */
+  public JsonObject toJson(String ownerId) {
     return new JsonObject()
         .put("walletId", walletId.toString())
+        .put("ownerId", ownerId)
         .put("balance", balance.toDecimal())
         .put("version", version)
         .put("createdAt", Timestamps.format(createdAt))

@@ -19,6 +19,12 @@ public final class ApiClient {
         new PoolOptions().setHttp1MaxSize(64));
   }
 
+  /** A client whose every request carries {@code Authorization: Bearer <token>}. */
+  public ApiClient(Vertx vertx, int port, String token) {
+    this.client = Tokens.bearing(WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+        .setDefaultPort(port), new PoolOptions().setHttp1MaxSize(64)), token);
+  }
+
   public WebClient web() {
     return client;
   }

@@ -63,6 +63,7 @@ public final class LedgerRepository {
     String[] types = new String[size];
     Long[] amounts = new Long[size];
     OffsetDateTime[] acceptedAt = new OffsetDateTime[size];
+    String[] requesters = new String[size];
     for (int i = 0; i < size; i++) {
       PendingOperation pending = reuses.get(i);
       WalletOperationEvent event = pending.event();
@@ -73,9 +74,11 @@ public final class LedgerRepository {
       types[i] = event.operationType().name();
       amounts[i] = event.amount().minor();
       acceptedAt[i] = event.acceptedAt().atOffset(ZoneOffset.UTC);
+      requesters[i] = event.requestedBy();
     }
     return tx.preparedQuery(LedgerSql.INSERT_REUSES)
-        .execute(Tuple.wrap(new Object[] {operationIds, partitions, offsets, walletIds, types, amounts, acceptedAt}))
+        .execute(Tuple.wrap(new Object[] {operationIds, partitions, offsets, walletIds, types, amounts, acceptedAt,
+            requesters}))
         .mapEmpty();
   }
 
@@ -94,6 +97,7 @@ public final class LedgerRepository {
     OffsetDateTime[] acceptedAt = new OffsetDateTime[size];
     Integer[] partitions = new Integer[size];
     Long[] offsets = new Long[size];
+    String[] requesters = new String[size];
     for (int i = 0; i < size; i++) {
       AppliedOperation applied = operations.get(i);
       WalletOperationEvent event = applied.pending().event();
@@ -107,10 +111,11 @@ public final class LedgerRepository {
       acceptedAt[i] = event.acceptedAt().atOffset(ZoneOffset.UTC);
       partitions[i] = applied.pending().partition();
       offsets[i] = applied.pending().offset();
+      requesters[i] = event.requestedBy();
     }
     return tx.preparedQuery(LedgerSql.INSERT_OPERATIONS)
         .execute(Tuple.wrap(new Object[] {operationIds, walletIds, types, amounts, statuses, reasons, balancesAfter,
-            acceptedAt, partitions, offsets}))
+            acceptedAt, partitions, offsets, requesters}))
         .mapEmpty();
   }
 

@@ -18,20 +18,23 @@ final class LedgerSql {
 
   static final String INSERT_REUSES = """
       INSERT INTO wallet_operation_reuses (operation_id, kafka_partition, kafka_offset, wallet_id, operation_type,
-                                           amount_minor, accepted_at)
-      SELECT * FROM unnest($1::uuid[], $2::int[], $3::bigint[], $4::uuid[], $5::text[], $6::bigint[], $7::timestamptz[])
+                                           amount_minor, accepted_at, requested_by)
+      SELECT * FROM unnest($1::uuid[], $2::int[], $3::bigint[], $4::uuid[], $5::text[], $6::bigint[], $7::timestamptz[],
+                           $8::text[])
       ON CONFLICT DO NOTHING""";
 
   /** ORDER BY ordinality makes the identity column follow the Kafka order of the batch. */
   static final String INSERT_OPERATIONS = """
       INSERT INTO wallet_operations (operation_id, wallet_id, operation_type, amount_minor, status, failure_reason,
-                                     balance_after_minor, accepted_at, processed_at, kafka_partition, kafka_offset)
+                                     balance_after_minor, accepted_at, processed_at, kafka_partition, kafka_offset,
+                                     requested_by)
       SELECT o.operation_id, o.wallet_id, o.operation_type, o.amount_minor, o.status, o.failure_reason,
-             o.balance_after_minor, o.accepted_at, now(), o.kafka_partition, o.kafka_offset
+             o.balance_after_minor, o.accepted_at, now(), o.kafka_partition, o.kafka_offset, o.requested_by
         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::bigint[],
-                    $8::timestamptz[], $9::int[], $10::bigint[])
+                    $8::timestamptz[], $9::int[], $10::bigint[], $11::text[])
              WITH ORDINALITY AS o(operation_id, wallet_id, operation_type, amount_minor, status, failure_reason,
-                                  balance_after_minor, accepted_at, kafka_partition, kafka_offset, ordinal)
+                                  balance_after_minor, accepted_at, kafka_partition, kafka_offset, requested_by,
+                                  ordinal)
        ORDER BY o.ordinal""";
 
   static final String UPDATE_WALLETS = """

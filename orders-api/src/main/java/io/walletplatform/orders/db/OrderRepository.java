@@ -18,9 +18,10 @@ public final class OrderRepository {
   public record OrderPage(List<Order> items, Long lastId) {
   }
 
-  public Future<Order> insert(SqlClient client, UUID orderId, UUID userId, Money amount, String description) {
+  public Future<Order> insert(SqlClient client, UUID orderId, UUID userId, Money amount, String description,
+                             String requestedBy) {
     return client.preparedQuery(OrderSql.INSERT)
-        .execute(Tuple.of(orderId, userId, amount.minor(), description))
+        .execute(Tuple.of(orderId, userId, amount.minor(), description, requestedBy))
         .map(rows -> toOrder(rows.iterator().next()));
   }
 
@@ -51,7 +52,7 @@ public final class OrderRepository {
   }
 
   /** A NEW order to re-drive: what its payment request carries. */
-  public record StaleOrder(UUID orderId, UUID userId, Money amount, java.time.Instant createdAt) {
+  public record StaleOrder(UUID orderId, UUID userId, Money amount, java.time.Instant createdAt, String requestedBy) {
   }
 
   public Future<List<StaleOrder>> lockStaleNew(SqlClient tx, java.time.Instant requestedBefore, int limit) {
@@ -61,7 +62,8 @@ public final class OrderRepository {
           List<StaleOrder> stale = new ArrayList<>(rows.size());
           for (Row row : rows) {
             stale.add(new StaleOrder(row.getUUID("order_id"), row.getUUID("user_id"),
-                Money.ofMinor(row.getLong("amount_minor")), row.getOffsetDateTime("created_at").toInstant()));
+                Money.ofMinor(row.getLong("amount_minor")), row.getOffsetDateTime("created_at").toInstant(),
+                row.getString("requested_by")));
           }
           return stale;
         });
@@ -74,6 +76,6 @@ public final class OrderRepository {
   private static Order toOrder(Row row) {
     return new Order(row.getUUID("order_id"), row.getUUID("user_id"), Money.ofMinor(row.getLong("amount_minor")),
         row.getString("description"), row.getString("status"), row.getString("failure_reason"),
-        row.getOffsetDateTime("created_at").toInstant(), row.getOffsetDateTime("updated_at").toInstant());
+        row.getString("requested_by"), row.getOffsetDateTime("created_at").toInstant(), row.getOffsetDateTime("updated_at").toInstant());
   }
 }

@@ -3,10 +3,12 @@ package io.walletplatform.orders.db;
 /** The SQL of orders. */
 final class OrderSql {
 
-  static final String COLUMNS = "id, order_id, user_id, amount_minor, description, status, failure_reason, created_at, updated_at";
+  static final String COLUMNS =
+      "id, order_id, user_id, amount_minor, description, status, failure_reason, requested_by, created_at, updated_at";
 
   static final String INSERT = """
-      INSERT INTO orders (order_id, user_id, amount_minor, description, status) VALUES ($1, $2, $3, $4, 'NEW')
+      INSERT INTO orders (order_id, user_id, amount_minor, description, status, requested_by)
+      VALUES ($1, $2, $3, $4, 'NEW', $5)
       RETURNING\s""" + COLUMNS;
 
   static final String FIND = "SELECT " + COLUMNS + " FROM orders WHERE order_id = $1";
@@ -27,7 +29,7 @@ final class OrderSql {
    * reconcilers (two orders-api processes) never re-drive the same order at once.
    */
   static final String LOCK_STALE_NEW = """
-      SELECT order_id, user_id, amount_minor, created_at
+      SELECT order_id, user_id, amount_minor, created_at, requested_by
         FROM orders
        WHERE status = 'NEW' AND payment_requested_at < $1
        ORDER BY payment_requested_at

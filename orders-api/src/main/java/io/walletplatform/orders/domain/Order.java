@@ -7,9 +7,9 @@ import io.walletplatform.common.money.Money;
 import java.time.Instant;
 import java.util.UUID;
 
-/** An order: NEW until its payment result arrives, then FINISHED or FAILED for good. */
+/** An order: NEW until its payment result arrives, then FINISHED or FAILED for good. {@code requestedBy}: the principal that placed it. */
 public record Order(UUID orderId, UUID userId, Money amount, String description, String status, String failureReason,
-                    Instant createdAt, Instant updatedAt) {
+                    String requestedBy, Instant createdAt, Instant updatedAt) {
 
   public static final String NEW = "NEW";
   public static final String FINISHED = "FINISHED";
@@ -23,6 +23,7 @@ public record Order(UUID orderId, UUID userId, Money amount, String description,
         .put("description", description)
         .put("status", status)
         .put("failureReason", failureReason)
+        .put("requestedBy", requestedBy)
         .put("createdAt", Timestamps.format(createdAt))
         .put("updatedAt", Timestamps.format(updatedAt));
   }

@@ -2,6 +2,7 @@ package io.walletplatform.orders.domain;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import io.walletplatform.common.auth.Principal;
 import io.walletplatform.common.events.PaymentRequested;
 import io.walletplatform.common.http.ProblemException;
 import io.walletplatform.common.idempotency.IdempotentRequests;
@@ -34,20 +35,25 @@ public final class OrdersService {
     this.idempotency = new IdempotentRequests(pool);
   }
 
-  public Future<StoredResponse> create(UUID userId, Money amount, String description, String idempotencyKey,
-                                       String fingerprint) {
-    return idempotency.execute(CREATE_SCOPE, idempotencyKey, fingerprint, tx ->
-        repository.insert(tx, UUID.randomUUID(), userId, amount, description).compose(order -> {
+  /**
+   * Places an order for {@code userId}, paid from that user's account. The Idempotency-Key is the
+   * requester's own: two principals sending the same key never see each other's orders.
+   */
+  public Future<StoredResponse> create(UUID userId, Money amount, String description, String requestedBy,
+                                       String idempotencyKey, String fingerprint) {
+    return idempotency.execute(CREATE_SCOPE + ":" + requestedBy, idempotencyKey, fingerprint, tx ->
+        repository.insert(tx, UUID.randomUUID(), userId, amount, description, requestedBy).compose(order -> {
           PaymentRequested request = new PaymentRequested(UUID.randomUUID(), order.orderId(), userId, amount,
-              order.createdAt());
+              order.createdAt(), requestedBy);
           return Outbox.append(tx, new OutboxEvent(request.eventId(), "order", userId.toString(), requestsTopic,
                   PaymentRequested.EVENT_TYPE, request.encode()))
               .map(new StoredResponse(201, order.toJson().encode()));
         }));
   }
 
-  public Future<Order> get(UUID orderId) {
-    return repository.find(pool, orderId).compose(order -> order == null
+  /** The order, when the principal may see it: its own, or anyone's for admin; otherwise ORDER_NOT_FOUND. */
+  public Future<Order> get(Principal principal, UUID orderId) {
+    return repository.find(pool, orderId).compose(order -> order == null || !principal.mayActForUser(order.userId())
         ? Future.failedFuture(ProblemException.notFound("ORDER_NOT_FOUND", "order " + orderId + " does not exist"))
         : Future.succeededFuture(order));
   }

@@ -5,6 +5,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.walletplatform.common.auth.Principal;
 import io.walletplatform.common.http.Cursors;
 import io.walletplatform.common.http.ProblemException;
 import io.walletplatform.common.http.RequestBodies;
@@ -40,7 +41,8 @@ public final class OrdersHandlers {
 
   void createOrder(RoutingContext ctx) {
     JsonNode body = RequestBodies.object(ctx);
-    UUID userId = RequestBodies.uuid(body, "userId");
+    Principal principal = Principal.of(ctx);
+    UUID userId = principal.userId(RequestBodies.optionalUuid(body, "userId"));
     Money amount = RequestBodies.amount(body, "amount", false);
     String description = RequestBodies.text(body, "description");
     int length = description.codePointCount(0, description.length());
@@ -48,13 +50,15 @@ public final class OrdersHandlers {
       throw ProblemException.validation("description", "must be 1 to 500 characters, not only blanks");
     }
     String fingerprint = IdempotentRequests.fingerprint(OrdersService.CREATE_SCOPE, body);
-    Responses.stored(ctx, service.create(userId, amount, description, Responses.idempotencyKey(ctx), fingerprint)
+    Responses.stored(ctx, service.create(userId, amount, description, principal.subject(),
+            Responses.idempotencyKey(ctx), fingerprint)
         .onSuccess(stored -> ctx.response().putHeader("Location",
             "/api/v1/orders/" + new JsonObject(stored.body()).getString("orderId"))));
   }
 
   void listOrders(RoutingContext ctx) {
-    UUID userId = RequestBodies.parseUuid("userId", Responses.query(ctx, "userId"));
+    String requested = Responses.query(ctx, "userId");
+    UUID userId = Principal.of(ctx).userId(requested == null ? null : RequestBodies.parseUuid("userId", requested));
     int limit = Responses.queryInt(ctx, "limit", 50);
     Long before = Cursors.decode(Responses.query(ctx, "cursor"));
     Responses.reply(ctx, 200, service.list(userId, before, limit).map(page -> {
@@ -66,6 +70,6 @@ public final class OrdersHandlers {
   }
 
   void getOrder(RoutingContext ctx) {
-    Responses.reply(ctx, 200, service.get(Responses.pathUuid(ctx, "orderId")).map(Order::toJson));
+    Responses.reply(ctx, 200, service.get(Principal.of(ctx), Responses.pathUuid(ctx, "orderId")).map(Order::toJson));
   }
 }

@@ -94,7 +94,7 @@ public final class OrderReconcilerVerticle extends VerticleBase {
 
   private OutboxEvent request(StaleOrder order) {
     PaymentRequested request = new PaymentRequested(UUID.randomUUID(), order.orderId(), order.userId(), order.amount(),
-        order.createdAt());
+        order.createdAt(), order.requestedBy());
     return new OutboxEvent(request.eventId(), "order", order.userId().toString(), settings.requestsTopic(),
         PaymentRequested.EVENT_TYPE, request.encode());
   }

@@ -69,7 +69,7 @@ public final class AccountRepository {
   public Future<Void> insertTransaction(SqlClient client, UUID userId, AccountTransaction transaction) {
     return client.preparedQuery(AccountSql.INSERT_TRANSACTION)
         .execute(Tuple.of(transaction.transactionId(), userId, transaction.type(), transaction.amount().minor(),
-            transaction.orderId(), transaction.balanceAfter().minor()))
+            transaction.orderId(), transaction.balanceAfter().minor(), transaction.requestedBy()))
         .mapEmpty();
   }
 
@@ -83,7 +83,7 @@ public final class AccountRepository {
             Long balanceAfter = row.getLong("balance_after_minor");
             items.add(new AccountTransaction(row.getUUID("transaction_id"), row.getString("type"),
                 Money.ofMinor(row.getLong("amount_minor")), row.getUUID("order_id"), Money.ofMinor(balanceAfter),
-                row.getOffsetDateTime("created_at").toInstant()));
+                row.getString("requested_by"), row.getOffsetDateTime("created_at").toInstant()));
             lastId = row.getLong("id");
           }
           return new TransactionPage(items, lastId);

@@ -31,11 +31,13 @@ final class AccountSql {
   static final String INSERT_DECISION = """
       INSERT INTO payment_decisions (order_id, user_id, status, failure_reason) VALUES ($1, $2, $3, $4)""";
 
-  static final String TRANSACTION_COLUMNS = "id, transaction_id, type, amount_minor, order_id, balance_after_minor, created_at";
+  static final String TRANSACTION_COLUMNS =
+      "id, transaction_id, type, amount_minor, order_id, balance_after_minor, requested_by, created_at";
 
   static final String INSERT_TRANSACTION = """
-      INSERT INTO account_transactions (transaction_id, user_id, type, amount_minor, order_id, balance_after_minor)
-      VALUES ($1, $2, $3, $4, $5, $6)""";
+      INSERT INTO account_transactions (transaction_id, user_id, type, amount_minor, order_id, balance_after_minor,
+                                        requested_by)
+      VALUES ($1, $2, $3, $4, $5, $6, $7)""";
 
   static final String LIST_TRANSACTIONS = "SELECT " + TRANSACTION_COLUMNS + """
        FROM account_transactions

@@ -7,9 +7,9 @@ import io.walletplatform.common.money.Money;
 import java.time.Instant;
 import java.util.UUID;
 
-/** One balance change: a DEPOSIT, or the PAYMENT of an order. */
+/** One balance change: a DEPOSIT, or the PAYMENT of an order; {@code requestedBy} is the principal that asked for it. */
 public record AccountTransaction(UUID transactionId, String type, Money amount, UUID orderId, Money balanceAfter,
-                                 Instant createdAt) {
+                                 String requestedBy, Instant createdAt) {
 
   public static final String DEPOSIT = "DEPOSIT";
   public static final String PAYMENT = "PAYMENT";
@@ -21,6 +21,7 @@ public record AccountTransaction(UUID transactionId, String type, Money amount, 
         .put("amount", amount.toDecimal())
         .put("orderId", orderId == null ? null : orderId.toString())
         .put("balanceAfter", balanceAfter.toDecimal())
+        .put("requestedBy", requestedBy)
         .put("createdAt", Timestamps.format(createdAt));
   }
 }

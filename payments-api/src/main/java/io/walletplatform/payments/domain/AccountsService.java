@@ -26,13 +26,13 @@ public final class AccountsService {
     this.idempotency = new IdempotentRequests(pool);
   }
 
-  public Future<Account> open(UUID userId, Money initialBalance) {
+  public Future<Account> open(UUID userId, Money initialBalance, String requestedBy) {
     return pool.withTransaction(tx -> repository.insert(tx, userId, initialBalance).compose(account -> {
           if (!initialBalance.isPositive()) {
             return Future.succeededFuture(account);
           }
           AccountTransaction opening = new AccountTransaction(UUID.randomUUID(), AccountTransaction.DEPOSIT,
-              initialBalance, null, account.balance(), Timestamps.now());
+              initialBalance, null, account.balance(), requestedBy, Timestamps.now());
           return repository.insertTransaction(tx, userId, opening).map(account);
         }))
         .recover(error -> Future.failedFuture(SqlStates.isUniqueViolation(error)
@@ -47,14 +47,15 @@ public final class AccountsService {
   }
 
   /** Credits the account once per Idempotency-Key; answers 200 with the account after the deposit. */
-  public Future<StoredResponse> deposit(UUID userId, Money amount, String idempotencyKey, String fingerprint) {
+  public Future<StoredResponse> deposit(UUID userId, Money amount, String idempotencyKey, String fingerprint,
+                                        String requestedBy) {
     return idempotency.execute("deposit:" + userId, idempotencyKey, fingerprint, tx ->
         repository.credit(tx, userId, amount).compose(account -> {
           if (account == null) {
             return Future.failedFuture(accountNotFound(userId));
           }
           AccountTransaction deposit = new AccountTransaction(UUID.randomUUID(), AccountTransaction.DEPOSIT, amount,
-              null, account.balance(), Timestamps.now());
+              null, account.balance(), requestedBy, Timestamps.now());
           return repository.insertTransaction(tx, userId, deposit)
               .map(new StoredResponse(200, account.toJson().encode()));
         }));
@@ -64,7 +65,7 @@ public final class AccountsService {
     return get(userId).compose(account -> repository.listTransactions(pool, userId, beforeId, limit));
   }
 
-  private static ProblemException accountNotFound(UUID userId) {
+  public static ProblemException accountNotFound(UUID userId) {
     return ProblemException.notFound("ACCOUNT_NOT_FOUND", "user " + userId + " has no account");
   }
 }

@@ -80,7 +80,7 @@ public final class PaymentProcessor implements InboxHandler {
     return repository.debitIfCovered(tx, request.userId(), request.amount()).compose(account -> {
       if (account != null) {
         AccountTransaction payment = new AccountTransaction(UUID.randomUUID(), AccountTransaction.PAYMENT,
-            request.amount(), request.orderId(), account.balance(), Timestamps.now());
+            request.amount(), request.orderId(), account.balance(), request.requestedByOrOwner(), Timestamps.now());
         return repository.insertTransaction(tx, request.userId(), payment)
             .map(result(request.orderId(), request.userId(), PaymentResult.SUCCEEDED, null));
       }

@@ -5,6 +5,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.walletplatform.common.auth.Principal;
 import io.walletplatform.common.http.Cursors;
 import io.walletplatform.common.http.RequestBodies;
 import io.walletplatform.common.http.Responses;
@@ -16,7 +17,10 @@ import io.walletplatform.payments.domain.AccountsService;
 import java.util.Map;
 import java.util.UUID;
 
-/** One handler per operationId of {@code payments-api.yaml}. */
+/**
+ * One handler per operationId of {@code payments-api.yaml}. The principal's sub is its userId: an
+ * account of another user answers ACCOUNT_NOT_FOUND, as if it did not exist (admin excepted).
+ */
 public final class PaymentsHandlers {
 
   private final AccountsService service;
@@ -35,26 +39,37 @@ public final class PaymentsHandlers {
 
   void createAccount(RoutingContext ctx) {
     JsonNode body = RequestBodies.object(ctx);
-    UUID userId = RequestBodies.uuid(body, "userId");
+    Principal principal = Principal.of(ctx);
+    UUID userId = principal.userId(RequestBodies.optionalUuid(body, "userId"));
     Money initialBalance = RequestBodies.optionalAmount(body, "initialBalance");
     ctx.response().putHeader("Location", "/api/v1/accounts/" + userId);
-    Responses.reply(ctx, 201, service.open(userId, initialBalance).map(Account::toJson));
+    Responses.reply(ctx, 201, service.open(userId, initialBalance, principal.subject()).map(Account::toJson));
   }
 
   void getAccount(RoutingContext ctx) {
-    Responses.reply(ctx, 200, service.get(Responses.pathUuid(ctx, "userId")).map(Account::toJson));
+    Responses.reply(ctx, 200, service.get(accountOf(ctx)).map(Account::toJson));
   }
 
   void deposit(RoutingContext ctx) {
-    UUID userId = Responses.pathUuid(ctx, "userId");
+    UUID userId = accountOf(ctx);
     JsonNode body = RequestBodies.object(ctx);
     Money amount = RequestBodies.amount(body, "amount", false);
     String fingerprint = IdempotentRequests.fingerprint("deposit:" + userId, body);
-    Responses.stored(ctx, service.deposit(userId, amount, Responses.idempotencyKey(ctx), fingerprint));
+    Responses.stored(ctx, service.deposit(userId, amount, Responses.idempotencyKey(ctx), fingerprint,
+        Principal.of(ctx).subject()));
+  }
+
+  /** The path's userId when the principal may act on that account; otherwise the 404 of an account that does not exist. */
+  private static UUID accountOf(RoutingContext ctx) {
+    UUID userId = Responses.pathUuid(ctx, "userId");
+    if (!Principal.of(ctx).mayActForUser(userId)) {
+      throw AccountsService.accountNotFound(userId);
+    }
+    return userId;
   }
 
   void listTransactions(RoutingContext ctx) {
-    UUID userId = Responses.pathUuid(ctx, "userId");
+    UUID userId = accountOf(ctx);
     int limit = Responses.queryInt(ctx, "limit", 50);
     Long before = Cursors.decode(Responses.query(ctx, "cursor"));
     Responses.reply(ctx, 200, service.transactions(userId, before, limit).map(page -> {

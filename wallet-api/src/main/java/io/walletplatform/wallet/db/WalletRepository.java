@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /** Wallet rows and applied operations, read and written through the caller's {@link SqlClient}. */
@@ -22,10 +23,23 @@ public final class WalletRepository {
   public record OperationPage(List<OperationView> items, Long lastId) {
   }
 
-  public Future<WalletSnapshot> insertWallet(SqlClient client, UUID walletId, Money initialBalance) {
-    return client.preparedQuery(WalletSql.INSERT_WALLET)
-        .execute(Tuple.of(walletId, initialBalance.minor()))
-        .map(rows -> toSnapshot(rows.iterator().next()));
+  /**
+   * Inserts a wallet for {@code ownerId} unless the owner already has {@code maxWallets}; {@code null}
+   * then. Run it in a transaction: the owner's advisory lock is held until the commit.
+   */
+  public Future<WalletSnapshot> insertWallet(SqlClient tx, UUID walletId, Money initialBalance, String ownerId,
+                                             int maxWallets) {
+    return tx.preparedQuery(WalletSql.LOCK_OWNER).execute(Tuple.of(ownerId))
+        .compose(locked -> tx.preparedQuery(WalletSql.INSERT_WALLET_UNDER_LIMIT)
+            .execute(Tuple.of(walletId, initialBalance.minor(), ownerId, maxWallets)))
+        .map(rows -> rows.size() == 0 ? null : toSnapshot(rows.iterator().next()));
+  }
+
+  /** The wallet's owner ({@link Optional#empty()} for a wallet from before authentication), or {@code null} when there is no such wallet. */
+  public Future<Optional<String>> findOwner(SqlClient client, UUID walletId) {
+    return client.preparedQuery(WalletSql.FIND_OWNER)
+        .execute(Tuple.of(walletId))
+        .map(rows -> rows.size() == 0 ? null : Optional.ofNullable(rows.iterator().next().getString("owner_id")));
   }
 
   /** The wallet, or {@code null}. */
@@ -56,7 +70,8 @@ public final class WalletRepository {
           Row row = rows.iterator().next();
           return new OperationView(operationId, walletId, OperationType.valueOf(row.getString("operation_type")),
               Money.ofMinor(row.getLong("amount_minor")), "FAILED", "OPERATION_ID_REUSED", null,
-              instant(row.getOffsetDateTime("accepted_at")), instant(row.getOffsetDateTime("detected_at")));
+              instant(row.getOffsetDateTime("accepted_at")), instant(row.getOffsetDateTime("detected_at")),
+              row.getString("requested_by"));
         });
   }
 
@@ -86,7 +101,8 @@ public final class WalletRepository {
         OperationType.valueOf(row.getString("operation_type")), Money.ofMinor(row.getLong("amount_minor")),
         row.getString("status"), row.getString("failure_reason"),
         balanceAfter == null ? null : Money.ofMinor(balanceAfter),
-        instant(row.getOffsetDateTime("accepted_at")), instant(row.getOffsetDateTime("processed_at")));
+        instant(row.getOffsetDateTime("accepted_at")), instant(row.getOffsetDateTime("processed_at")),
+        row.getString("requested_by"));
   }
 
   private static Instant instant(OffsetDateTime time) {

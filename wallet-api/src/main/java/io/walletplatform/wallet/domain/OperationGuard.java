@@ -23,41 +23,55 @@ import java.util.UUID;
  * <p>Claims are what fills Redis (one per accepted operation for the whole window), so they are
  * binary and small: the key is the prefix, {@code o:} and the 16 bytes of the operationId; the value
  * is 33 bytes (state and type, wallet id, amount, acceptedAt), short enough for Redis's embedded
- * string encoding. Redis evicts them under memory pressure ({@code allkeys-lru}), which only narrows
+ * string encoding. Who submitted it is the wallet's owner, not stored, except when an admin submitted
+ * it for someone else's wallet: then the admin's sub follows, in UTF-8. Redis evicts them under memory pressure ({@code allkeys-lru}), which only narrows
  * the window: PostgreSQL's unique operationId is what guarantees at most once.
  */
 public final class OperationGuard {
 
-  /** What a claim holds: the request's fingerprint, when it was accepted, and how far it got. */
+  /**
+   * What a claim holds: the request's fingerprint, when it was accepted, how far it got, and who
+   * submitted it when that was not the wallet's owner ({@code null}: the owner).
+   */
   public record Claim(boolean accepted, UUID walletId, OperationType operationType, Money amount,
-                      Instant acceptedAt) {
+                      Instant acceptedAt, String requestedByOther) {
 
-    private static final int ENCODED_BYTES = 33;
+    private static final int FIXED_BYTES = 33;
     private static final int ACCEPTED_BIT = 1;
     private static final int WITHDRAW_BIT = 2;
+    private static final int MAX_BYTES = FIXED_BYTES + 4 * 255;
 
     byte[] encode() {
-      ByteBuffer buffer = ByteBuffer.allocate(ENCODED_BYTES);
+      byte[] requester = requestedByOther == null ? new byte[0] : requestedByOther.getBytes(StandardCharsets.UTF_8);
+      ByteBuffer buffer = ByteBuffer.allocate(FIXED_BYTES + requester.length);
       buffer.put((byte) ((accepted ? ACCEPTED_BIT : 0) | (operationType == OperationType.WITHDRAW ? WITHDRAW_BIT : 0)));
       buffer.putLong(walletId.getMostSignificantBits()).putLong(walletId.getLeastSignificantBits());
       buffer.putLong(amount.minor()).putLong(acceptedAt.toEpochMilli());
+      buffer.put(requester);
       return buffer.array();
     }
 
     static Claim decode(byte[] value) {
-      if (value.length != ENCODED_BYTES) {
-        throw new IllegalStateException("a claim is " + ENCODED_BYTES + " bytes, found " + value.length);
+      if (value.length < FIXED_BYTES || value.length > MAX_BYTES) {
+        throw new IllegalStateException("a claim is " + FIXED_BYTES + " to " + MAX_BYTES + " bytes, found " + value.length);
       }
       ByteBuffer buffer = ByteBuffer.wrap(value);
       byte flags = buffer.get();
       UUID walletId = new UUID(buffer.getLong(), buffer.getLong());
       return new Claim((flags & ACCEPTED_BIT) != 0, walletId,
           (flags & WITHDRAW_BIT) != 0 ? OperationType.WITHDRAW : OperationType.DEPOSIT,
-          Money.ofMinor(buffer.getLong()), Instant.ofEpochMilli(buffer.getLong()));
+          Money.ofMinor(buffer.getLong()), Instant.ofEpochMilli(buffer.getLong()),
+          value.length == FIXED_BYTES ? null
+              : new String(value, FIXED_BYTES, value.length - FIXED_BYTES, StandardCharsets.UTF_8));
     }
 
     public Claim asAccepted() {
-      return new Claim(true, walletId, operationType, amount, acceptedAt);
+      return new Claim(true, walletId, operationType, amount, acceptedAt, requestedByOther);
+    }
+
+    /** Who submitted it, given the wallet's owner. */
+    public String requestedBy(String ownerId) {
+      return requestedByOther != null ? requestedByOther : ownerId;
     }
 
     public boolean sameRequest(UUID otherWalletId, OperationType otherType, Money otherAmount) {

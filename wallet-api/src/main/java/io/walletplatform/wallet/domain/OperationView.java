@@ -11,11 +11,11 @@ import java.util.UUID;
 /** An operation as clients see it: PENDING until operation-worker has applied it, then COMPLETED or FAILED. */
 public record OperationView(UUID operationId, UUID walletId, OperationType operationType, Money amount,
                             String status, String failureReason, Money balanceAfter, Instant acceptedAt,
-                            Instant processedAt) {
+                            Instant processedAt, String requestedBy) {
 
   public static OperationView pending(UUID operationId, UUID walletId, OperationType type, Money amount,
-                                      Instant acceptedAt) {
-    return new OperationView(operationId, walletId, type, amount, "PENDING", null, null, acceptedAt, null);
+                                      Instant acceptedAt, String requestedBy) {
+    return new OperationView(operationId, walletId, type, amount, "PENDING", null, null, acceptedAt, null, requestedBy);
   }
 
   public JsonObject toJson() {
@@ -28,6 +28,7 @@ public record OperationView(UUID operationId, UUID walletId, OperationType opera
         .put("failureReason", failureReason)
         .put("balanceAfter", balanceAfter == null ? null : balanceAfter.toDecimal())
         .put("acceptedAt", Timestamps.format(acceptedAt))
-        .put("processedAt", Timestamps.format(processedAt));
+        .put("processedAt", Timestamps.format(processedAt))
+        .put("requestedBy", requestedBy);
   }
 }

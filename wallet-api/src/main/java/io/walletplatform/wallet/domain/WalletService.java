@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import io.vertx.sqlclient.Pool;
+import io.walletplatform.common.auth.Principal;
 import io.walletplatform.common.db.SqlStates;
 import io.walletplatform.common.http.ProblemException;
 import io.walletplatform.common.json.Timestamps;
@@ -23,13 +24,14 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Wallet use cases. Accepting an operation writes nothing to PostgreSQL: it checks that the
- * wallet exists (cached), claims the operationId in Redis, produces the operation to Kafka keyed
+ * Wallet use cases, each for a principal: a wallet belongs to the principal that created it, and to
+ * every other principal except {@code admin} it does not exist (the same 404 as an unknown id).
+ * Accepting an operation writes nothing to PostgreSQL: it checks the wallet's owner (cached in this
+ * process: an owner never changes), claims the operationId in Redis, produces the operation to Kafka keyed
  * by wallet id and answers only after the broker acknowledged it. operation-worker applies it.
  * With Redis unavailable it still accepts, without the claim: the idempotency window's replays and
  * 422s need Redis, but at-most-once never did (the worker skips an operationId it applied, and
@@ -39,9 +41,13 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class WalletService {
 
   private static final Logger log = LoggerFactory.getLogger(WalletService.class);
-  /** Wallets are never deleted, so a wallet once seen stays known; bounded so memory is too. */
-  private static final Set<UUID> KNOWN_WALLETS = ConcurrentHashMap.newKeySet();
-  private static final int KNOWN_WALLETS_LIMIT = 1_000_000;
+  /**
+   * Wallets are never deleted and never change owner, so an owner once read stays true; bounded so
+   * memory is too. The empty string stands for a wallet from before authentication (no owner).
+   */
+  private static final ConcurrentHashMap<UUID, String> OWNERS = new ConcurrentHashMap<>();
+  private static final int OWNERS_LIMIT = 1_000_000;
+  private static final String NO_OWNER = "";
   private static final long DUPLICATE_POLL_MS = 10;
 
   private final Vertx vertx;
@@ -52,11 +58,12 @@ public final class WalletService {
   private final KafkaProducer<String, String> producer;
   private final String topic;
   private final Duration sendTimeout;
+  private final int walletsPerPrincipal;
   private final Counter accepted;
 
   public WalletService(Vertx vertx, Pool pool, WalletRepository repository, WalletCache cache, OperationGuard guard,
                        KafkaProducer<String, String> producer, String topic, Duration sendTimeout,
-                       MeterRegistry registry) {
+                       int walletsPerPrincipal, MeterRegistry registry) {
     this.vertx = vertx;
     this.pool = pool;
     this.repository = repository;
@@ -65,23 +72,42 @@ public final class WalletService {
     this.producer = producer;
     this.topic = topic;
     this.sendTimeout = sendTimeout;
+    this.walletsPerPrincipal = walletsPerPrincipal;
     this.accepted = Counter.builder("wallet_operations_accepted").description("Operations acknowledged by Kafka and answered 202")
         .register(registry);
   }
 
-  public Future<WalletSnapshot> createWallet(UUID walletId, Money initialBalance) {
-    return repository.insertWallet(pool, walletId, initialBalance)
+  /** A wallet as the API answers it: its balance at one version, and its owner. */
+  public record OwnedWallet(WalletSnapshot snapshot, String ownerId) {
+    public io.vertx.core.json.JsonObject toJson() {
+      return snapshot.toJson(ownerId);
+    }
+  }
+
+  /** Creates a wallet owned by the principal, unless it already owns as many as it may (409 LIMIT_REACHED). */
+  public Future<OwnedWallet> createWallet(Principal principal, UUID walletId, Money initialBalance) {
+    String owner = principal.subject();
+    return pool.withTransaction(tx -> repository.insertWallet(tx, walletId, initialBalance, owner, walletsPerPrincipal))
         .recover(error -> Future.failedFuture(SqlStates.isUniqueViolation(error)
             ? ProblemException.conflict("WALLET_ALREADY_EXISTS", "wallet " + walletId + " already exists")
             : error))
         .compose(snapshot -> {
-          remember(walletId);
-          return cache.put(snapshot).otherwiseEmpty().map(snapshot);
+          if (snapshot == null) {
+            return Future.failedFuture(ProblemException.conflict("LIMIT_REACHED",
+                "a principal may own at most " + walletsPerPrincipal + " wallets"));
+          }
+          remember(walletId, owner);
+          return cache.put(snapshot).otherwiseEmpty().map(new OwnedWallet(snapshot, owner));
         });
   }
 
   /** The balance from Redis, or from PostgreSQL when the entry is missing or Redis is down. */
-  public Future<WalletSnapshot> getWallet(UUID walletId) {
+  public Future<OwnedWallet> getWallet(Principal principal, UUID walletId) {
+    return ownerFor(principal, walletId).compose(owner -> snapshot(walletId)
+        .map(snapshot -> new OwnedWallet(snapshot, owner.isEmpty() ? null : owner)));
+  }
+
+  private Future<WalletSnapshot> snapshot(UUID walletId) {
     return cache.get(walletId)
         .otherwise(error -> {
           log.warn("wallet cache unavailable, reading walletId={} from PostgreSQL: {}", walletId, error.getMessage());
@@ -95,34 +121,38 @@ public final class WalletService {
       if (stored == null) {
         return Future.failedFuture(walletNotFound(walletId));
       }
-      remember(walletId);
       return cache.put(stored).otherwiseEmpty().map(stored);
     });
   }
 
-  public Future<OperationView> submit(UUID walletId, OperationType type, Money amount, UUID requestedOperationId) {
+  public Future<OperationView> submit(Principal principal, UUID walletId, OperationType type, Money amount,
+                                      UUID requestedOperationId) {
     UUID operationId = requestedOperationId != null ? requestedOperationId : UUID.randomUUID();
-    OperationGuard.Claim claim = new OperationGuard.Claim(false, walletId, type, amount, Timestamps.now());
     long deadline = System.currentTimeMillis() + sendTimeout.toMillis() + 2_000;
-    return requireWallet(walletId).compose(ignored -> acceptOnce(operationId, claim, deadline))
+    return ownerFor(principal, walletId).compose(owner -> {
+          String other = principal.subject().equals(owner) ? null : principal.subject();
+          OperationGuard.Claim claim = new OperationGuard.Claim(false, walletId, type, amount, Timestamps.now(), other);
+          return acceptOnce(operationId, claim, owner, deadline);
+        })
         .recover(error -> Future.failedFuture(error instanceof ProblemException problem && problem.status() == 503
             ? problem.with("operationId", operationId.toString())
             : error));
   }
 
-  private Future<OperationView> acceptOnce(UUID operationId, OperationGuard.Claim claim, long deadline) {
+  private Future<OperationView> acceptOnce(UUID operationId, OperationGuard.Claim claim, String owner, long deadline) {
     return guard.tryClaim(operationId, claim).compose(
-        owned -> owned ? produce(operationId, claim, true) : existing(operationId, claim, deadline),
+        owned -> owned ? produce(operationId, claim, owner, true) : existing(operationId, claim, owner, deadline),
         error -> {
           log.warn("Redis unavailable, accepting operationId={} walletId={} without a claim: {}", operationId,
               claim.walletId(), error.getMessage());
-          return produce(operationId, claim, false);
+          return produce(operationId, claim, owner, false);
         });
   }
 
-  private Future<OperationView> produce(UUID operationId, OperationGuard.Claim claim, boolean claimed) {
+  private Future<OperationView> produce(UUID operationId, OperationGuard.Claim claim, String owner, boolean claimed) {
+    String requestedBy = claim.requestedBy(owner);
     WalletOperationEvent event = new WalletOperationEvent(operationId, claim.walletId(), claim.operationType(),
-        claim.amount(), claim.acceptedAt());
+        claim.amount(), claim.acceptedAt(), requestedBy);
     KafkaProducerRecord<String, String> record = KafkaProducerRecord
         .create(topic, claim.walletId().toString(), event.encode())
         .addHeader(KafkaClients.EVENT_ID_HEADER, operationId.toString())
@@ -143,35 +173,35 @@ public final class WalletService {
           return claimed ? guard.markAccepted(operationId, claim).otherwiseEmpty() : Future.<Void>succeededFuture();
         })
         .map(ignored -> OperationView.pending(operationId, claim.walletId(), claim.operationType(), claim.amount(),
-            claim.acceptedAt()));
+            claim.acceptedAt(), requestedBy));
   }
 
   /** Someone claimed this operationId before: a replay, a conflicting reuse, or a race with an accept in flight. */
-  private Future<OperationView> existing(UUID operationId, OperationGuard.Claim request, long deadline) {
+  private Future<OperationView> existing(UUID operationId, OperationGuard.Claim request, String owner, long deadline) {
     return guard.find(operationId).recover(error -> Future.failedFuture(
         ProblemException.unavailable("operation store unavailable", 1))).compose(current -> {
       if (current == null) {
         // The earlier claim was released or expired: compete for the id again.
-        return acceptOnce(operationId, request, deadline);
+        return acceptOnce(operationId, request, owner, deadline);
       }
       if (!current.sameRequest(request.walletId(), request.operationType(), request.amount())) {
         return Future.failedFuture(reused(operationId));
       }
       if (current.accepted()) {
-        return currentState(operationId, current);
+        return currentState(operationId, current, owner);
       }
       if (System.currentTimeMillis() > deadline) {
         return Future.failedFuture(ProblemException.unavailable("operation " + operationId + " is still being accepted", 1));
       }
-      return vertx.timer(DUPLICATE_POLL_MS).compose(ignored -> existing(operationId, request, deadline));
+      return vertx.timer(DUPLICATE_POLL_MS).compose(ignored -> existing(operationId, request, owner, deadline));
     });
   }
 
-  private Future<OperationView> currentState(UUID operationId, OperationGuard.Claim claim) {
+  private Future<OperationView> currentState(UUID operationId, OperationGuard.Claim claim, String owner) {
     return finalState(claim.walletId(), operationId, claim).map(done -> done != null
         ? done
         : OperationView.pending(operationId, claim.walletId(), claim.operationType(), claim.amount(),
-            claim.acceptedAt()));
+            claim.acceptedAt(), claim.requestedBy(owner)));
   }
 
   /**
@@ -189,43 +219,54 @@ public final class WalletService {
     });
   }
 
-  public Future<OperationView> getOperation(UUID walletId, UUID operationId) {
-    return finalState(walletId, operationId, null).compose(done -> {
-      if (done != null) {
-        return Future.succeededFuture(done);
-      }
-      return guard.find(operationId).otherwiseEmpty().compose(claim -> {
-        if (claim != null && claim.accepted() && claim.walletId().equals(walletId)) {
-          return Future.succeededFuture(OperationView.pending(operationId, walletId, claim.operationType(),
-              claim.amount(), claim.acceptedAt()));
-        }
-        return Future.failedFuture(operationNotFound(walletId, operationId));
-      });
-    });
+  /** An operation of a wallet the principal may see; anyone else's is OPERATION_NOT_FOUND, like an unknown id. */
+  public Future<OperationView> getOperation(Principal principal, UUID walletId, UUID operationId) {
+    return ownerFor(principal, walletId)
+        .recover(hidden -> Future.failedFuture(hidden instanceof ProblemException problem && problem.status() == 404
+            ? operationNotFound(walletId, operationId) : hidden))
+        .compose(owner -> finalState(walletId, operationId, null).compose(done -> {
+          if (done != null) {
+            return Future.succeededFuture(done);
+          }
+          return guard.find(operationId).otherwiseEmpty().compose(claim -> {
+            if (claim != null && claim.accepted() && claim.walletId().equals(walletId)) {
+              return Future.succeededFuture(OperationView.pending(operationId, walletId, claim.operationType(),
+                  claim.amount(), claim.acceptedAt(), claim.requestedBy(owner.isEmpty() ? null : owner)));
+            }
+            return Future.failedFuture(operationNotFound(walletId, operationId));
+          });
+        }));
   }
 
-  public Future<OperationPage> listOperations(UUID walletId, Long beforeId, int limit) {
-    return requireWallet(walletId).compose(ignored -> repository.listOperations(pool, walletId, beforeId, limit));
+  public Future<OperationPage> listOperations(Principal principal, UUID walletId, Long beforeId, int limit) {
+    return ownerFor(principal, walletId).compose(ignored -> repository.listOperations(pool, walletId, beforeId, limit));
   }
 
-  private Future<Void> requireWallet(UUID walletId) {
-    if (KNOWN_WALLETS.contains(walletId)) {
-      return Future.succeededFuture();
+  /**
+   * The wallet's owner ({@code ""} for a wallet from before authentication) when the principal may
+   * act on it; WALLET_NOT_FOUND when it does not exist or belongs to someone else.
+   */
+  private Future<String> ownerFor(Principal principal, UUID walletId) {
+    String known = OWNERS.get(walletId);
+    Future<String> owner = known != null ? Future.succeededFuture(known)
+        : repository.findOwner(pool, walletId).map(found -> {
+          if (found == null) {
+            return null;
+          }
+          String id = found.orElse(NO_OWNER);
+          remember(walletId, id);
+          return id;
+        });
+    return owner.compose(id -> id != null && principal.mayActFor(id)
+        ? Future.succeededFuture(id)
+        : Future.failedFuture(walletNotFound(walletId)));
+  }
+
+  private static void remember(UUID walletId, String ownerId) {
+    if (OWNERS.size() >= OWNERS_LIMIT) {
+      OWNERS.clear();
     }
-    return cache.exists(walletId).otherwise(false).compose(cached -> {
-      if (cached) {
-        remember(walletId);
-        return Future.<Void>succeededFuture();
-      }
-      return loadAndCache(walletId).mapEmpty();
-    });
-  }
-
-  private static void remember(UUID walletId) {
-    if (KNOWN_WALLETS.size() >= KNOWN_WALLETS_LIMIT) {
-      KNOWN_WALLETS.clear();
-    }
-    KNOWN_WALLETS.add(walletId);
+    OWNERS.put(walletId, ownerId);
   }
 
   private static ProblemException walletNotFound(UUID walletId) {

@@ -5,6 +5,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.walletplatform.common.auth.Principal;
 import io.walletplatform.common.http.Cursors;
 import io.walletplatform.common.http.ProblemException;
 import io.walletplatform.common.http.RequestBodies;
@@ -44,12 +45,13 @@ public final class WalletHandlers {
     UUID walletId = requested != null ? requested : UUID.randomUUID();
     Money initialBalance = RequestBodies.optionalAmount(body, "initialBalance");
     ctx.response().putHeader("Location", "/api/v1/wallets/" + walletId);
-    Responses.reply(ctx, 201, service.createWallet(walletId, initialBalance).map(wallet -> wallet.toJson()));
+    Responses.reply(ctx, 201, service.createWallet(Principal.of(ctx), walletId, initialBalance)
+        .map(WalletService.OwnedWallet::toJson));
   }
 
   void getWallet(RoutingContext ctx) {
     UUID walletId = Responses.pathUuid(ctx, "walletId");
-    Responses.reply(ctx, 200, service.getWallet(walletId).map(wallet -> wallet.toJson()));
+    Responses.reply(ctx, 200, service.getWallet(Principal.of(ctx), walletId).map(WalletService.OwnedWallet::toJson));
   }
 
   void submitOperation(RoutingContext ctx) {
@@ -58,7 +60,7 @@ public final class WalletHandlers {
     OperationType type = operationType(RequestBodies.text(body, "operationType"));
     Money amount = RequestBodies.amount(body, "amount", false);
     UUID operationId = RequestBodies.optionalUuid(body, "operationId");
-    Responses.reply(ctx, 202, service.submit(walletId, type, amount, operationId).map(operation -> {
+    Responses.reply(ctx, 202, service.submit(Principal.of(ctx), walletId, type, amount, operationId).map(operation -> {
       ctx.response().putHeader("Location", location(operation));
       return operation.toJson();
     }));
@@ -67,14 +69,14 @@ public final class WalletHandlers {
   void getOperation(RoutingContext ctx) {
     UUID walletId = Responses.pathUuid(ctx, "walletId");
     UUID operationId = Responses.pathUuid(ctx, "operationId");
-    Responses.reply(ctx, 200, service.getOperation(walletId, operationId).map(OperationView::toJson));
+    Responses.reply(ctx, 200, service.getOperation(Principal.of(ctx), walletId, operationId).map(OperationView::toJson));
   }
 
   void listOperations(RoutingContext ctx) {
     UUID walletId = Responses.pathUuid(ctx, "walletId");
     int limit = Responses.queryInt(ctx, "limit", 50);
     Long before = Cursors.decode(Responses.query(ctx, "cursor"));
-    Responses.reply(ctx, 200, service.listOperations(walletId, before, limit).map(page -> {
+    Responses.reply(ctx, 200, service.listOperations(Principal.of(ctx), walletId, before, limit).map(page -> {
       JsonArray items = new JsonArray();
       page.items().forEach(operation -> items.add(operation.toJson()));
       String next = page.items().size() == limit && page.lastId() != null ? Cursors.encode(page.lastId()) : null;

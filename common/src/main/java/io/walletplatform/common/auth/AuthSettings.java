@@ -1,0 +1,78 @@
+package io.walletplatform.common.auth;
+
+import io.walletplatform.common.config.Config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Who issues the tokens this process accepts, and the limits it puts on a principal.
+ *
+ * <p>With {@code AUTH_ISSUER} set, tokens come from that OpenID Connect provider: its keys are read
+ * from {@code AUTH_JWKS_URL}, or from the {@code jwks_uri} of its discovery document when that is
+ * not set. Without it, the process runs the development issuer ({@link DevIssuer}) with its keys in
+ * {@code devKeyDirectory}.
+ *
+ * @param externalIssuer     the OIDC issuer ({@code iss}), empty for the development issuer
+ * @param jwksUrl            where the external issuer's keys are, empty to discover them
+ * @param audience           the {@code aud} every token must name
+ * @param clockSkew          how far {@code exp} and {@code nbf} may be off
+ * @param jwksMinRefresh     the shortest time between two key-set downloads caused by unknown key ids
+ * @param jwksRefresh        how often the key set is downloaded anyway, so that a removed key stops working
+ * @param tokenCacheEntries  how many verified tokens are remembered (until their {@code exp})
+ * @param devIssuer          the {@code iss} of the development issuer's tokens
+ * @param devKeyDirectory    where the development issuer keeps its key pair and secret
+ * @param devClientSecret    the development secret when configured, otherwise generated and kept
+ * @param adminClientId      the only client the development issuer grants {@code admin}
+ * @param devTokenTtl        the lifetime of a development token
+ * @param writesPerSecond    the per-principal rate of write requests, 0 for no limit
+ * @param writeBurst         how many writes a principal may make at once
+ */
+public record AuthSettings(Optional<String> externalIssuer, Optional<URI> jwksUrl, String audience, Duration clockSkew,
+                           Duration jwksMinRefresh, Duration jwksRefresh, int tokenCacheEntries,
+                           String devIssuer, Path devKeyDirectory, Optional<String> devClientSecret,
+                           Optional<UUID> adminClientId, Duration devTokenTtl, int writesPerSecond, int writeBurst) {
+
+  public static final String DEFAULT_AUDIENCE = "wallet-platform";
+
+  public static AuthSettings from(Config config) {
+    int rate = config.getInt("RATE_LIMIT_PER_PRINCIPAL_PER_S", 1_000, 0, 10_000_000);
+    Path dataDirectory = Path.of(config.get("EMBEDDED_DATA_DIR", "data"));
+    return new AuthSettings(
+        config.find("AUTH_ISSUER"),
+        config.find("AUTH_JWKS_URL").map(URI::create),
+        config.get("AUTH_AUDIENCE", DEFAULT_AUDIENCE),
+        Duration.ofSeconds(config.getLong("AUTH_CLOCK_SKEW_S", 30, 0, 600)),
+        config.getMillis("AUTH_JWKS_MIN_REFRESH_MS", 10_000, 0, 3_600_000),
+        config.getMillis("AUTH_JWKS_REFRESH_MS", 300_000, 1_000, 86_400_000),
+        config.getInt("AUTH_TOKEN_CACHE_ENTRIES", 100_000, 0, 10_000_000),
+        config.get("AUTH_DEV_ISSUER", "urn:wallet-platform:dev-issuer"),
+        Path.of(config.get("AUTH_DEV_KEY_DIR", dataDirectory.resolve("auth").toString())).toAbsolutePath(),
+        config.find("AUTH_DEV_CLIENT_SECRET"),
+        config.find("AUTH_ADMIN_CLIENT_ID").map(text -> parseUuid("AUTH_ADMIN_CLIENT_ID", text)),
+        Duration.ofSeconds(config.getLong("AUTH_DEV_TOKEN_TTL_S", 3_600, 10, 86_400)),
+        rate,
+        config.getInt("RATE_LIMIT_BURST", Math.max(1, rate * 2), 1, 100_000_000));
+  }
+
+  /** True when this process issues its own tokens. */
+  public boolean developmentIssuer() {
+    return externalIssuer.isEmpty();
+  }
+
+  /** The {@code iss} tokens must carry. */
+  public String issuer() {
+    return externalIssuer.orElse(devIssuer);
+  }
+
+  private static UUID parseUuid(String name, String text) {
+    try {
+      return UUID.fromString(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(name + " must be a UUID, got " + text, e);
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package io.walletplatform.common.auth;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.JWTAuthHandler;
+import io.vertx.ext.web.handler.PlatformHandler;
+import io.walletplatform.common.http.ProblemException;
+
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * What a process needs to authenticate requests: the token verifier every bearer handler uses, the
+ * development issuer when no external one is configured, and the per-principal write limit. One per
+ * process, shared by its event loops, so that the verified-token cache and the rate limit are too.
+ */
+public final class Authentication {
+
+  public static final String REALM = "wallet-platform";
+  /** The security scheme every contract declares. */
+  public static final String SCHEME = "bearerAuth";
+  private static final String CHALLENGE = "Bearer realm=\"" + REALM + "\"";
+  /** Three base64url segments: anything else is malformed, and a 401 (vertx-web would answer some of it 400). */
+  private static final Pattern BEARER = Pattern.compile("(?i:bearer) [A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
+  private static final int MAX_TRACKED_PRINCIPALS = 100_000;
+  private static final long FORM_LIMIT_BYTES = 4_096;
+
+  private final AuthSettings settings;
+  private final TokenVerifier verifier;
+  private final DevIssuer issuer;
+  private final RateLimiter writes;
+
+  private Authentication(AuthSettings settings, TokenVerifier verifier, DevIssuer issuer) {
+    this.settings = settings;
+    this.verifier = verifier;
+    this.issuer = issuer;
+    this.writes = new RateLimiter(settings.writesPerSecond(), settings.writeBurst(), MAX_TRACKED_PRINCIPALS);
+  }
+
+  /** The development issuer (its keys loaded or created off the event loop), or the external issuer's verifier. */
+  public static Future<Authentication> start(Vertx vertx, AuthSettings settings) {
+    if (settings.developmentIssuer()) {
+      return vertx.executeBlocking(() -> DevIssuer.open(vertx, settings)).map(issuer -> new Authentication(settings,
+          TokenVerifier.withKeys(vertx, settings, issuer.jwks().getJsonArray("keys")), issuer));
+    }
+    return TokenVerifier.remote(vertx, settings, settings.jwksUrl().orElse(null))
+        .map(verifier -> new Authentication(settings, verifier, null));
+  }
+
+  public AuthSettings settings() {
+    return settings;
+  }
+
+  public TokenVerifier verifier() {
+    return verifier;
+  }
+
+  /** The development issuer, or {@code null} when tokens come from an external one. */
+  public DevIssuer issuer() {
+    return issuer;
+  }
+
+  /** The handler the OpenAPI router gives the bearer scheme; it adds each operation's scopes itself. */
+  public JWTAuthHandler bearer() {
+    return JWTAuthHandler.create(verifier, REALM);
+  }
+
+  /** A handler that admits only tokens with the {@code admin} scope. */
+  public JWTAuthHandler admin() {
+    return bearer().withScope(Principal.ADMIN_SCOPE);
+  }
+
+  /**
+   * Refuses a present but malformed Authorization header with the 401 every other bad token gets.
+   * A platform handler, so that it may run first on a route, before the body is read.
+   */
+  public static final PlatformHandler WELL_FORMED = Authentication::requireWellFormed;
+
+  private static void requireWellFormed(RoutingContext ctx) {
+    String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    if (authorization != null && !BEARER.matcher(authorization).matches()) {
+      ctx.fail(unauthenticated("the Authorization header is not a bearer JWT"));
+      return;
+    }
+    ctx.next();
+  }
+
+  public static ProblemException unauthenticated(String detail) {
+    return new ProblemException(401, "UNAUTHENTICATED", "Unauthenticated", detail, List.of(),
+        Map.of("WWW-Authenticate", CHALLENGE));
+  }
+
+  /** The per-principal limit on write requests (429 RATE_LIMITED). */
+  public RateLimiter writes() {
+    return writes;
+  }
+
+  /** True when the request carries a valid token with the {@code admin} scope (never fails). */
+  public Future<Boolean> isAdmin(RoutingContext ctx) {
+    String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    if (authorization == null || !BEARER.matcher(authorization).matches()) {
+      return Future.succeededFuture(false);
+    }
+    return verifier.authenticate(new TokenCredentials(authorization.substring(7)))
+        .map(user -> Principal.of(user).isAdmin())
+        .otherwise(false);
+  }
+
+  /** {@code POST /oauth/token} and {@code GET /oauth/jwks.json}, when this process is the development issuer. */
+  public void mountIssuer(Router router) {
+    if (issuer == null) {
+      return;
+    }
+    router.get("/oauth/jwks.json").handler(issuer::serveJwks);
+    router.post("/oauth/token").handler(BodyHandler.create(false).setBodyLimit(FORM_LIMIT_BYTES))
+        .handler(issuer::serveToken);
+  }
+
+  public Future<Void> close() {
+    return verifier.close();
+  }
+}

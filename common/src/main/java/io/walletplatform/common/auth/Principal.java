@@ -1,0 +1,100 @@
+package io.walletplatform.common.auth;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.web.RoutingContext;
+import io.walletplatform.common.http.ProblemException;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Who makes a request: the {@code sub} of its verified token, and the scopes it was granted. The
+ * router's security handler put the token's user on the context before any handler runs.
+ */
+public record Principal(String subject, Set<String> scopes) {
+
+  public static final String ADMIN_SCOPE = "admin";
+  /** Subjects longer than this are refused: they are stored with every operation. */
+  public static final int MAX_SUBJECT_LENGTH = 255;
+
+  /** The principal of an authenticated request. */
+  public static Principal of(RoutingContext ctx) {
+    User user = ctx.user();
+    if (user == null) {
+      throw new IllegalStateException("no authenticated user on " + ctx.request().path());
+    }
+    return of(user);
+  }
+
+  public static Principal of(User user) {
+    JsonObject token = user.attributes().getJsonObject("accessToken", new JsonObject());
+    return new Principal(user.subject(), scopes(token.getValue("scope")));
+  }
+
+  static Set<String> scopes(Object claim) {
+    if (claim instanceof String text) {
+      return Set.of(text.trim().isEmpty() ? new String[0] : text.trim().split("\\s+"));
+    }
+    if (claim instanceof JsonArray array) {
+      return Set.copyOf(array.stream().map(String::valueOf).toList());
+    }
+    return Set.of();
+  }
+
+  public boolean isAdmin() {
+    return scopes.contains(ADMIN_SCOPE);
+  }
+
+  /** True when this principal may act on a resource owned by {@code ownerId}. */
+  public boolean mayActFor(String ownerId) {
+    return isAdmin() || subject.equals(ownerId);
+  }
+
+  /** True when this principal may act on the account or orders of {@code userId}: its own, or anyone's for admin. */
+  public boolean mayActForUser(UUID userId) {
+    if (isAdmin()) {
+      return true;
+    }
+    try {
+      return UUID.fromString(subject).equals(userId);
+    } catch (IllegalArgumentException notUserId) {
+      return false;
+    }
+  }
+
+  /**
+   * The user id a payments or orders request acts for: the principal's own ({@code sub} is the user
+   * id), or, for {@code admin} only, the one the request names.
+   */
+  public UUID userId(UUID requested) {
+    if (requested != null && isAdmin()) {
+      return requested;
+    }
+    UUID own = ownUserId();
+    if (requested != null && !requested.equals(own)) {
+      throw forbidden("userId must be the authenticated principal's own (" + own + ")");
+    }
+    return own;
+  }
+
+  /** The principal's {@code sub} as a user id; a principal whose sub is not a UUID has no account or orders. */
+  public UUID ownUserId() {
+    try {
+      UUID id = UUID.fromString(subject);
+      if (id.toString().equals(subject.toLowerCase(java.util.Locale.ROOT))) {
+        return id;
+      }
+    } catch (IllegalArgumentException ignored) {
+      // fall through: not a user id
+    }
+    throw forbidden("the token's subject is not a user id (a UUID)");
+  }
+
+  public static ProblemException forbidden(String detail) {
+    return new ProblemException(403, "FORBIDDEN", "Forbidden", detail, List.of(), Map.of());
+  }
+}

@@ -1,0 +1,248 @@
+package io.walletplatform.common.auth;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.NoSuchKeyIdException;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.authentication.Credentials;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Verifies bearer tokens with vertx-auth-jwt and remembers the ones it verified.
+ *
+ * <p>Signature, {@code alg} (only the algorithms of the issuer's own keys: an {@code alg: none} or
+ * an HMAC token finds no key), {@code iss}, {@code aud}, {@code exp} and {@code nbf} (with the
+ * configured skew) are checked by {@link JWTAuth}; this class adds that {@code exp} and {@code sub}
+ * must be present. A verified token is kept until its {@code exp} in a bounded map, so the hot path
+ * pays one lookup instead of an RSA or ECDSA verification per request.
+ *
+ * <p>Keys come from the issuer's JWKS, by {@code kid}. A token whose {@code kid} is unknown makes the
+ * verifier download the key set again (at most once per {@code jwksMinRefresh}); the set is also
+ * downloaded every {@code jwksRefresh}. When the set changes the remembered tokens are forgotten,
+ * so a removed key stops working at once.
+ */
+public final class TokenVerifier implements JWTAuth {
+
+  private static final Logger log = LoggerFactory.getLogger(TokenVerifier.class);
+  private static final long JWKS_TIMEOUT_MS = 5_000;
+  private static final long NANOS_PER_MS = 1_000_000L;
+
+  private record Verified(User user, long expiresAtSeconds) {
+  }
+
+  private final Vertx vertx;
+  private final AuthSettings settings;
+  private final URI keySetUrl;
+  private final HttpClient http;
+  private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
+  private final AtomicReference<Future<Void>> refreshing = new AtomicReference<>();
+  private volatile JWTAuth keys;
+  private volatile JsonArray keySet = new JsonArray();
+  private volatile long lastRefreshNanos;
+  private long refreshTimer = -1;
+
+  private TokenVerifier(Vertx vertx, AuthSettings settings, URI keySetUrl, HttpClient http) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.keySetUrl = keySetUrl;
+    this.http = http;
+    this.keys = provider(new JsonArray());
+  }
+
+  /** A verifier of a fixed key set (the development issuer's own). */
+  public static TokenVerifier withKeys(Vertx vertx, AuthSettings settings, JsonArray keys) {
+    TokenVerifier verifier = new TokenVerifier(vertx, settings, null, null);
+    verifier.install(keys);
+    return verifier;
+  }
+
+  /**
+   * A verifier of an external issuer's keys, downloaded from {@code keySetUrl} (or from the
+   * {@code jwks_uri} of the issuer's discovery document when it is {@code null}). An issuer that
+   * cannot be reached at start does not stop the service: the keys are fetched again on the first
+   * token, and until then every token is refused.
+   */
+  public static Future<TokenVerifier> remote(Vertx vertx, AuthSettings settings, URI keySetUrl) {
+    HttpClient http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) JWKS_TIMEOUT_MS));
+    Future<URI> url = keySetUrl != null ? Future.succeededFuture(keySetUrl) : discover(http, settings.issuer());
+    return url.map(found -> {
+      TokenVerifier verifier = new TokenVerifier(vertx, settings, found, http);
+      verifier.refreshTimer = vertx.setPeriodic(settings.jwksRefresh().toMillis(), ignored -> verifier.refresh());
+      return verifier;
+    }).compose(verifier -> verifier.refresh()
+        .recover(error -> {
+          log.warn("the issuer's keys could not be read from {} yet: {}", verifier.keySetUrl, error.getMessage());
+          return Future.succeededFuture();
+        })
+        .map(verifier));
+  }
+
+  private static Future<URI> discover(HttpClient http, String issuer) {
+    URI document = URI.create(issuer.endsWith("/") ? issuer : issuer + "/").resolve(".well-known/openid-configuration");
+    return get(http, document).map(body -> {
+      String jwksUri = new JsonObject(body).getString("jwks_uri");
+      if (jwksUri == null) {
+        throw new IllegalStateException("the discovery document " + document + " names no jwks_uri");
+      }
+      return URI.create(jwksUri);
+    });
+  }
+
+  private static Future<String> get(HttpClient http, URI uri) {
+    return http.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(uri.toString())
+            .setTimeout(JWKS_TIMEOUT_MS).putHeader("accept", "application/json"))
+        .compose(request -> request.send().compose(response -> response.statusCode() == 200
+            ? response.body().map(buffer -> buffer.toString())
+            : Future.failedFuture(uri + " answered " + response.statusCode())));
+  }
+
+  @Override
+  public Future<User> authenticate(Credentials credentials) {
+    if (!(credentials instanceof TokenCredentials token) || token.getToken() == null) {
+      return Future.failedFuture("a bearer token is required");
+    }
+    String text = token.getToken();
+    Verified known = verified.get(text);
+    if (known != null) {
+      if (System.currentTimeMillis() / 1000 - settings.clockSkew().toSeconds() < known.expiresAtSeconds()) {
+        return Future.succeededFuture(known.user());
+      }
+      verified.remove(text);
+      return Future.failedFuture("the token expired");
+    }
+    return verify(text, true);
+  }
+
+  private Future<User> verify(String token, boolean mayRefresh) {
+    JsonArray keysUsed = keySet;
+    return keys.authenticate(new TokenCredentials(token)).compose(user -> {
+      Long expiresAt = user.attributes().getLong("exp");
+      String subject = user.subject();
+      if (expiresAt == null) {
+        return Future.failedFuture("the token has no exp");
+      }
+      if (subject == null || subject.isEmpty() || subject.length() > Principal.MAX_SUBJECT_LENGTH) {
+        return Future.failedFuture("the token's sub is missing or longer than " + Principal.MAX_SUBJECT_LENGTH);
+      }
+      remember(token, new Verified(user, expiresAt), keysUsed);
+      return Future.succeededFuture(user);
+    }, error -> {
+      if (mayRefresh && error instanceof NoSuchKeyIdException && mayRefreshNow()) {
+        return refresh().compose(ignored -> verify(token, false), ignored -> Future.failedFuture(error));
+      }
+      return Future.failedFuture(error);
+    });
+  }
+
+  private void remember(String token, Verified entry, JsonArray keysUsed) {
+    if (settings.tokenCacheEntries() == 0 || keysUsed != keySet) {
+      return;
+    }
+    if (verified.size() >= settings.tokenCacheEntries()) {
+      long now = System.currentTimeMillis() / 1000;
+      verified.values().removeIf(known -> known.expiresAtSeconds() <= now);
+      if (verified.size() >= settings.tokenCacheEntries()) {
+        verified.clear();
+      }
+    }
+    verified.put(token, entry);
+  }
+
+  private boolean mayRefreshNow() {
+    return keySetUrl != null
+        && System.nanoTime() - lastRefreshNanos >= settings.jwksMinRefresh().toMillis() * NANOS_PER_MS;
+  }
+
+  /** Downloads the key set now (one download at a time); a changed set replaces the old one and forgets verified tokens. */
+  public Future<Void> refresh() {
+    if (keySetUrl == null) {
+      return Future.succeededFuture();
+    }
+    Future<Void> running = refreshing.get();
+    if (running != null) {
+      return running;
+    }
+    lastRefreshNanos = System.nanoTime();
+    Future<Void> download = get(http, keySetUrl).map(body -> {
+      JsonArray downloaded = new JsonObject(body).getJsonArray("keys");
+      if (downloaded == null) {
+        throw new IllegalStateException(keySetUrl + " has no keys member");
+      }
+      if (!downloaded.equals(keySet)) {
+        install(downloaded);
+        log.info("issuer key set from {} now has key ids {}", keySetUrl, keyIds(downloaded));
+      }
+      return (Void) null;
+    }).andThen(ignored -> refreshing.set(null));
+    refreshing.set(download);
+    return download;
+  }
+
+  private void install(JsonArray downloaded) {
+    keys = provider(downloaded);
+    keySet = downloaded.copy();
+    verified.clear();
+  }
+
+  private JWTAuth provider(JsonArray keySet) {
+    List<JsonObject> jwks = new ArrayList<>();
+    for (Object key : keySet) {
+      if (key instanceof JsonObject jwk && !"oct".equals(jwk.getString("kty"))) {
+        // Only public keys of key pairs: a symmetric key in a JWKS would let anyone who reads it sign.
+        jwks.add(publicPart(jwk));
+      }
+    }
+    return JWTAuth.create(vertx, new JWTAuthOptions().setJwks(jwks).setJWTOptions(new JWTOptions()
+        .setIssuer(settings.issuer())
+        .setAudience(List.of(settings.audience()))
+        .setLeeway((int) settings.clockSkew().toSeconds())));
+  }
+
+  private static JsonObject publicPart(JsonObject jwk) {
+    JsonObject copy = jwk.copy();
+    for (String privateMember : List.of("d", "p", "q", "dp", "dq", "qi", "oth")) {
+      copy.remove(privateMember);
+    }
+    return copy;
+  }
+
+  private static List<String> keyIds(JsonArray keys) {
+    List<String> ids = new ArrayList<>();
+    keys.forEach(key -> ids.add(key instanceof JsonObject jwk ? String.valueOf(jwk.getString("kid")) : "?"));
+    return ids;
+  }
+
+  @Override
+  public String generateToken(JsonObject claims, JWTOptions options) {
+    throw new UnsupportedOperationException("a verifier does not sign tokens");
+  }
+
+  @Override
+  public String generateToken(JsonObject claims) {
+    throw new UnsupportedOperationException("a verifier does not sign tokens");
+  }
+
+  public Future<Void> close() {
+    if (refreshTimer >= 0) {
+      vertx.cancelTimer(refreshTimer);
+    }
+    return http == null ? Future.succeededFuture() : http.close();
+  }
+}
