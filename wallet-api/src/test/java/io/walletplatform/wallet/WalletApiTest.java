@@ -27,6 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -37,6 +38,7 @@ import io.walletplatform.common.auth.Authentication;
 import io.walletplatform.common.auth.Principal;
 import io.walletplatform.infra.testing.Tokens;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -135,6 +137,28 @@ class WalletApiTest {
     assertEquals(Tokens.ADMIN_CLIENT.toString(), byAdmin.bodyAsJsonObject().getString("requestedBy"));
     assertEquals(Tokens.ADMIN_CLIENT.toString(), get(byAdmin.getHeader("Location")).bodyAsJsonObject().getString("requestedBy"),
         "the owner reads who moved its money");
+  }
+
+  @Test
+  void writesBeyondAPrincipalsRateAre429WithRetryAfterAndPassAgainOnceItHasWaited() {
+    Config limits = config.with("RATE_LIMIT_PER_PRINCIPAL_PER_S", "2").with("RATE_LIMIT_BURST", "3");
+    int limitedPort = deployPortWith(limits, Tokens.authentication(vertx, limits));
+    WebClient hasty = Tokens.client(vertx, limitedPort, Tokens.user(authentication));
+    List<HttpResponse<Buffer>> answers = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      answers.add(Await.result(hasty.post("/api/v1/wallets").send()));
+    }
+    assertEquals(List.of(201, 201, 201, 429, 429, 429), answers.stream().map(HttpResponse::statusCode).toList());
+    HttpResponse<Buffer> limited = answers.get(5);
+    assertProblem(limited, 429, "RATE_LIMITED", null);
+    long retryAfter = Long.parseLong(limited.getHeader("Retry-After"));
+    assertTrue(retryAfter >= 1 && retryAfter <= 2, "Retry-After " + retryAfter);
+    assertEquals(200, Await.result(hasty.get("/api/v1/wallets/" + answers.get(0).bodyAsJsonObject().getString("walletId"))
+        .send()).statusCode(), "reads are not limited");
+    WebClient other = Tokens.client(vertx, limitedPort, Tokens.user(authentication));
+    assertEquals(201, Await.result(other.post("/api/v1/wallets").send()).statusCode(), "the limit is per principal");
+    Await.until("the principal may write again after Retry-After", Duration.ofSeconds(10),
+        () -> Await.result(hasty.post("/api/v1/wallets").send()).statusCode() == 201);
   }
 
   @Test
@@ -364,6 +388,8 @@ class WalletApiTest {
 
     createWallet("1");
     assertProblem(get("/metrics"), 403, "FORBIDDEN", null);
+    assertProblem(Await.result(WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port))
+        .get("/metrics").send()), 401, "UNAUTHENTICATED", null);
     String metrics = Await.result(Tokens.client(vertx, port, Tokens.admin(authentication)).get("/metrics").send()).bodyAsString();
     assertTrue(metrics.contains("vertx_http_server_requests_total"), "HTTP metrics");
     assertTrue(metrics.contains("vertx_pool_"), "pool metrics");
@@ -402,12 +428,18 @@ class WalletApiTest {
     assertProblem(get("/api/v1/wallets/" + walletId + "/operations/" + operationId), 404, "OPERATION_NOT_FOUND", null);
     assertEquals(202, post("/api/v1/wallet", body).statusCode());
 
-    HttpResponse<Buffer> health = Await.result(broken.get("/health").send());
+    HttpResponse<Buffer> health = Await.result(WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+        .setDefaultPort(verticle.actualPort())).get("/health").send());
     assertEquals(503, health.statusCode(), health.bodyAsString());
     assertEquals("DOWN", health.bodyAsJsonObject().getString("status"));
     JsonObject kafka = health.bodyAsJsonObject().getJsonArray("checks").getJsonObject(2);
     assertEquals("kafka", kafka.getString("id"));
     assertEquals("DOWN", kafka.getString("status"));
+    assertFalse(health.bodyAsString().contains("127.0.0.1") || kafka.containsKey("error"),
+        "anonymous health names no reason and no address: " + health.bodyAsString());
+    JsonObject detailed = Await.result(Tokens.client(vertx, verticle.actualPort(), Tokens.admin(authentication))
+        .get("/health").send()).bodyAsJsonObject().getJsonArray("checks").getJsonObject(2);
+    assertNotNull(detailed.getString("error"), "an admin sees why: " + detailed);
     assertNotEquals("DOWN", health.bodyAsJsonObject().getJsonArray("checks").getJsonObject(0).getString("status"));
   }
 
@@ -416,6 +448,10 @@ class WalletApiTest {
   }
 
   private static int deployPortWith(Config changed) {
+    return deployPortWith(changed, authentication);
+  }
+
+  private static int deployPortWith(Config changed, Authentication authentication) {
     WalletApiSettings changedSettings = WalletApiSettings.from(changed);
     HttpFrontVerticle verticle = new HttpFrontVerticle(changedSettings.http(), runtime.registry(), authentication,
         List.of(WalletApi.factory(changedSettings, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))));

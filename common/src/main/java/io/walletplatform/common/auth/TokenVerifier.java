@@ -132,8 +132,16 @@ public final class TokenVerifier implements JWTAuth {
 
   private Future<User> verify(String token, boolean mayRefresh) {
     JsonArray keysUsed = keySet;
-    return keys.authenticate(new TokenCredentials(token)).compose(user -> {
-      Long expiresAt = user.attributes().getLong("exp");
+    Future<User> checked;
+    try {
+      checked = keys.authenticate(new TokenCredentials(token));
+    } catch (RuntimeException malformedClaims) {
+      // vertx-auth-jwt reads some claims unchecked ("exp": "soon" is a ClassCastException): still just a bad token.
+      checked = Future.failedFuture(malformedClaims);
+    }
+    return checked.compose(user -> {
+      Object exp = user.attributes().getValue("exp");
+      Long expiresAt = exp instanceof Number number ? number.longValue() : null;
       String subject = user.subject();
       if (expiresAt == null) {
         return Future.failedFuture("the token has no exp");

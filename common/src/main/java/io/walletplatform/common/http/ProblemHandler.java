@@ -93,7 +93,8 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     if (failure instanceof ValidatorException invalid) {
       return fromValidator(invalid);
     }
-    if (failure != null && Failures.isTransient(failure)) {
+    boolean clientError = failure instanceof HttpException http && http.getStatusCode() < 500;
+    if (failure != null && !clientError && Failures.isTransient(failure)) {
       // PostgreSQL, Redis or Kafka unreachable or overloaded: the client may retry, nothing is wrong with its request.
       log.warn("dependency unavailable on {} {}: {}", ctx.request().method(), ctx.request().path(), failure.toString());
       return ProblemException.unavailable("a service this request needs is unavailable; retry later", 2);

@@ -69,6 +69,34 @@ public final class Tokens {
     return issue(authentication, ADMIN_CLIENT.toString(), "wallets payments orders admin");
   }
 
+  /**
+   * A token with exactly these claims (and header members), signed with the test development
+   * issuer's private key: for the tokens the issuer would never make (expired, another audience).
+   * The issuer must have started once, so that its key exists.
+   */
+  public static String signed(Vertx vertx, JsonObject claims, JsonObject header) {
+    try {
+      JsonObject key = new JsonObject(Files.readString(KEY_DIRECTORY.resolve("signing-key.jwk.json")));
+      io.vertx.ext.auth.jwt.JWTAuth signer = io.vertx.ext.auth.jwt.JWTAuth.create(vertx,
+          new io.vertx.ext.auth.jwt.JWTAuthOptions().addJwk(key));
+      return signer.generateToken(claims, new io.vertx.ext.auth.JWTOptions().setAlgorithm("RS256").setNoTimestamp(true)
+          .setHeader(header));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The test issuer's public key set, as its /oauth/jwks.json serves it. */
+  public static JsonObject publicKey() {
+    try {
+      JsonObject key = new JsonObject(Files.readString(KEY_DIRECTORY.resolve("signing-key.jwk.json")));
+      return new JsonObject().put("kty", "RSA").put("kid", key.getString("kid")).put("n", key.getString("n"))
+          .put("e", key.getString("e"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** An access token for {@code clientId} with these space-separated scopes, from the server on {@code port}. */
   public static String fetch(Vertx vertx, int port, String clientId, String scope) {
     WebClient client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));

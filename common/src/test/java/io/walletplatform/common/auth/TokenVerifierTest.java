@@ -1,0 +1,199 @@
+package io.walletplatform.common.auth;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigInteger;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The verifier against a real HTTP server that plays an OpenID Connect provider's JWKS endpoint:
+ * keys by kid, RS256 and ES256, a new key picked up when it first signs a token, a removed key
+ * refused at once (even for a token it had verified before), and downloads bounded.
+ */
+class TokenVerifierTest {
+
+  private static final String ISSUER = "https://issuer.test/realms/wallets";
+
+  private Vertx vertx;
+  private HttpServer provider;
+  private volatile JsonArray published = new JsonArray();
+  private final AtomicInteger downloads = new AtomicInteger();
+
+  @BeforeEach
+  void startProvider() throws Exception {
+    vertx = Vertx.vertx();
+    provider = await(vertx.createHttpServer().requestHandler(request -> {
+      if (request.path().equals("/jwks")) {
+        downloads.incrementAndGet();
+        request.response().putHeader("content-type", "application/json")
+            .end(new JsonObject().put("keys", published).encode());
+      } else if (request.path().equals("/realms/wallets/.well-known/openid-configuration")) {
+        request.response().putHeader("content-type", "application/json")
+            .end(new JsonObject().put("issuer", ISSUER).put("jwks_uri", jwksUrl().toString()).encode());
+      } else {
+        request.response().setStatusCode(404).end();
+      }
+    }).listen(0, "127.0.0.1"));
+  }
+
+  @AfterEach
+  void stop() {
+    await(vertx.close());
+  }
+
+  private URI jwksUrl() {
+    return URI.create("http://127.0.0.1:" + provider.actualPort() + "/jwks");
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private AuthSettings settings(Optional<URI> jwks, Duration minRefresh) {
+    return new AuthSettings(Optional.of(ISSUER), jwks, "wallet-platform", Duration.ofSeconds(30), minRefresh,
+        Duration.ofHours(1), 1_000, "unused", Path.of("unused"), Optional.empty(), Optional.empty(),
+        Duration.ofMinutes(5), 0, 1);
+  }
+
+  /** A private JWK (the provider's) and the public one it publishes. */
+  private record Key(JsonObject privateJwk, JsonObject publicJwk) {
+  }
+
+  private static String b64(BigInteger value, int length) {
+    byte[] bytes = value.toByteArray();
+    if (bytes.length > 1 && bytes[0] == 0) {
+      bytes = Arrays.copyOfRange(bytes, 1, bytes.length);
+    }
+    if (length > 0 && bytes.length < length) {
+      byte[] padded = new byte[length];
+      System.arraycopy(bytes, 0, padded, length - bytes.length, bytes.length);
+      bytes = padded;
+    }
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  private static Key rsa(String kid) throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    KeyPair pair = generator.generateKeyPair();
+    RSAPublicKey pub = (RSAPublicKey) pair.getPublic();
+    RSAPrivateCrtKey key = (RSAPrivateCrtKey) pair.getPrivate();
+    JsonObject publicJwk = new JsonObject().put("kty", "RSA").put("alg", "RS256").put("use", "sig").put("kid", kid)
+        .put("n", b64(pub.getModulus(), 0)).put("e", b64(pub.getPublicExponent(), 0));
+    return new Key(publicJwk.copy().put("d", b64(key.getPrivateExponent(), 0)).put("p", b64(key.getPrimeP(), 0))
+        .put("q", b64(key.getPrimeQ(), 0)).put("dp", b64(key.getPrimeExponentP(), 0))
+        .put("dq", b64(key.getPrimeExponentQ(), 0)).put("qi", b64(key.getCrtCoefficient(), 0)), publicJwk);
+  }
+
+  private static Key ec(String kid) throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(new ECGenParameterSpec("secp256r1"));
+    KeyPair pair = generator.generateKeyPair();
+    ECPublicKey pub = (ECPublicKey) pair.getPublic();
+    JsonObject publicJwk = new JsonObject().put("kty", "EC").put("alg", "ES256").put("use", "sig").put("kid", kid)
+        .put("crv", "P-256").put("x", b64(pub.getW().getAffineX(), 32)).put("y", b64(pub.getW().getAffineY(), 32));
+    return new Key(publicJwk.copy().put("d", b64(((ECPrivateKey) pair.getPrivate()).getS(), 32)), publicJwk);
+  }
+
+  private String token(Key key, String subject) {
+    JWTAuth signer = JWTAuth.create(vertx, new JWTAuthOptions().addJwk(key.privateJwk()));
+    return signer.generateToken(new JsonObject().put("sub", subject).put("scope", "wallets"),
+        new JWTOptions().setAlgorithm(key.publicJwk().getString("alg")).setIssuer(ISSUER)
+            .setAudience(List.of("wallet-platform")).setExpiresInSeconds(300));
+  }
+
+  private static Future<User> verify(TokenVerifier verifier, String token) {
+    return verifier.authenticate(new TokenCredentials(token));
+  }
+
+  @Test
+  void aNewKeyIsPickedUpByItsKidAndARemovedKeyStopsWorkingAtOnce() throws Exception {
+    Key first = rsa("rsa-1");
+    Key second = ec("ec-2");
+    published = new JsonArray().add(first.publicJwk());
+    TokenVerifier verifier = await(TokenVerifier.remote(vertx, settings(Optional.of(jwksUrl()), Duration.ZERO), jwksUrl()));
+    String fromFirst = token(first, "alice");
+    assertEquals("alice", await(verify(verifier, fromFirst)).subject(), "RS256 by kid");
+    String fromSecond = token(second, "bob");
+    assertTrue(await(verify(verifier, fromSecond).map(user -> false).otherwise(true)), "an unknown key is refused");
+
+    published = new JsonArray().add(first.publicJwk()).add(second.publicJwk());
+    assertEquals("bob", await(verify(verifier, fromSecond)).subject(), "ES256, picked up on its first token");
+    assertEquals("alice", await(verify(verifier, fromFirst)).subject());
+
+    published = new JsonArray().add(second.publicJwk());
+    Key third = rsa("rsa-3");
+    assertTrue(await(verify(verifier, token(third, "mallory")).map(user -> false).otherwise(true)),
+        "a kid nobody published is refused, and makes the verifier read the set again");
+    assertTrue(await(verify(verifier, fromFirst).map(user -> false).otherwise(true)),
+        "the removed key's token is refused although it was verified before");
+    assertEquals("bob", await(verify(verifier, fromSecond)).subject());
+  }
+
+  @Test
+  void tokensWithUnknownKidsDoNotMakeTheVerifierDownloadMoreThanOncePerInterval() throws Exception {
+    Key known = rsa("known");
+    published = new JsonArray().add(known.publicJwk());
+    TokenVerifier verifier = await(TokenVerifier.remote(vertx, settings(Optional.of(jwksUrl()), Duration.ofMinutes(10)),
+        jwksUrl()));
+    int atStart = downloads.get();
+    for (int i = 0; i < 20; i++) {
+      String forged = token(rsa("forged-" + i), "mallory");
+      assertTrue(await(verify(verifier, forged).map(user -> false).otherwise(true)));
+    }
+    assertTrue(downloads.get() - atStart <= 1, (downloads.get() - atStart) + " downloads for 20 unknown kids");
+    assertEquals("alice", await(verify(verifier, token(known, "alice"))).subject());
+  }
+
+  @Test
+  void theKeySetIsFoundThroughTheIssuersDiscoveryDocument() throws Exception {
+    Key key = ec("discovered");
+    published = new JsonArray().add(key.publicJwk());
+    String issuer = "http://127.0.0.1:" + provider.actualPort() + "/realms/wallets";
+    AuthSettings base = settings(Optional.empty(), Duration.ZERO);
+    AuthSettings discovering = new AuthSettings(Optional.of(issuer), Optional.empty(), base.audience(), base.clockSkew(),
+        base.jwksMinRefresh(), base.jwksRefresh(), base.tokenCacheEntries(), base.devIssuer(), base.devKeyDirectory(),
+        base.devClientSecret(), base.adminClientId(), base.devTokenTtl(), 0, 1);
+    TokenVerifier verifier = await(TokenVerifier.remote(vertx, discovering, null));
+    JWTAuth signer = JWTAuth.create(vertx, new JWTAuthOptions().addJwk(key.privateJwk()));
+    String token = signer.generateToken(new JsonObject().put("sub", UUID.randomUUID().toString()),
+        new JWTOptions().setAlgorithm("ES256").setIssuer(issuer).setAudience(List.of("wallet-platform"))
+            .setExpiresInSeconds(60));
+    assertTrue(await(verify(verifier, token).map(user -> true).otherwise(false)));
+  }
+}
