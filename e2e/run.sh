@@ -26,7 +26,8 @@ const net = require('net');
   s.listen(port, '127.0.0.1', () => s.close(() => console.log(port)));
 })();")
 data=$(mktemp -d)
-PLATFORM_PORT=$port EMBEDDED_DATA_DIR=$data EMBEDDED_PG_DURABLE=false HTTP_INSTANCES=2 \
+secret=$(node -e "console.log(require('crypto').randomBytes(18).toString('base64url'))")
+AUTH_DEV_CLIENT_SECRET=$secret PLATFORM_PORT=$port EMBEDDED_DATA_DIR=$data EMBEDDED_PG_DURABLE=false HTTP_INSTANCES=2 \
   java -Xmx768m -jar "$jar" > "$out/platform.log" 2>&1 &
 pid=$!
 cleanup() {
@@ -43,4 +44,4 @@ const deadline = Date.now() + 180000;
   if (Date.now() > deadline) { console.error('platform did not become healthy'); process.exit(1); }
   setTimeout(wait, 500);
 })();"
-BASE_URL="http://127.0.0.1:$port" SCREENSHOT_DIR="$out" node "$here/ui.test.mjs"
+DEV_SECRET="$secret" BASE_URL="http://127.0.0.1:$port" SCREENSHOT_DIR="$out" node "$here/ui.test.mjs"

@@ -1,9 +1,11 @@
-// Drives the web UI in headless Chromium as a person would: wallets, orders and a bad amount.
-// BASE_URL is the running platform; SCREENSHOT_DIR receives what the browser showed.
+// Drives the web UI in headless Chromium as a person would: sign in, wallets, orders, a bad amount,
+// and a second identity that cannot see the first one's wallet. BASE_URL is the running platform,
+// DEV_SECRET its development client secret; SCREENSHOT_DIR receives what the browser showed.
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 
 const base = process.env.BASE_URL;
+const secret = process.env.DEV_SECRET;
 const shots = process.env.SCREENSHOT_DIR || 'screenshots';
 mkdirSync(shots, { recursive: true });
 
@@ -36,6 +38,30 @@ async function waitForText(selector, expected) {
 
 await page.goto(`${base}/`);
 
+async function signInAsNewIdentity() {
+  await page.getByRole('button', { name: 'New identity' }).click();
+  await page.getByLabel('Development client secret').fill(secret);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('#signed-in').waitFor({ state: 'visible' });
+  return (await text('#principal')).trim();
+}
+
+let firstWallet;
+let first;
+
+await step('nothing works before signing in, and a wrong secret is refused', async () => {
+  await page.getByRole('button', { name: 'Create wallet' }).click();
+  await waitForText('#create-wallet .error', 'Sign in first');
+  await page.getByLabel('Development client secret').fill('wrong');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await waitForText('#sign-in .error', 'Sign-in refused');
+});
+
+await step('sign in with a new identity', async () => {
+  first = await signInAsNewIdentity();
+  if (!/^[0-9a-f-]{36}$/.test(first)) throw new Error(`signed in as ${first}`);
+});
+
 await step('create a wallet, deposit and see the balance change', async () => {
   await page.getByLabel('Initial balance').first().fill('10.00');
   await page.getByRole('button', { name: 'Create wallet' }).click();
@@ -45,6 +71,7 @@ await step('create a wallet, deposit and see the balance change', async () => {
   await page.getByRole('button', { name: 'Submit' }).click();
   await waitForText('#wallet-balance', '15.25');
   await page.locator('#operations .status-COMPLETED').first().waitFor();
+  firstWallet = await page.locator('#wallet-select').inputValue();
 });
 
 await step('a withdrawal beyond the balance ends FAILED with its reason', async () => {
@@ -81,6 +108,19 @@ await step('an invalid amount shows the problem next to its form', async () => {
   await page.screenshot({ path: `${shots}/ui.png`, fullPage: true });
 });
 
+await step('a second identity sees none of the first one\'s wallet, account or orders', async () => {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  const second = await signInAsNewIdentity();
+  if (second === first) throw new Error('the same identity again');
+  if ((await page.locator('#wallet-select option').count()) !== 0) throw new Error('a wallet is listed for the new identity');
+  await page.locator('#wallet-id').fill(firstWallet);
+  await page.getByRole('button', { name: 'Open wallet' }).click();
+  await waitForText('#open-wallet .error', 'does not exist');
+  await waitForText('#account-balance', 'has no account');
+  if ((await page.locator('#orders tbody tr').count()) !== 0) throw new Error('orders of the first identity are shown');
+  await page.screenshot({ path: `${shots}/second-identity.png`, fullPage: true });
+});
+
 await step('Swagger UI offers the three contracts and Try it out works', async () => {
   await page.goto(`${base}/swagger/`);
   const options = await page.locator('.topbar select option').allTextContents();
@@ -89,7 +129,10 @@ await step('Swagger UI offers the three contracts and Try it out works', async (
   }
   await page.locator('.opblock-summary-path').first().waitFor();
   await page.screenshot({ path: `${shots}/swagger.png` });
-  // "Try it out" against this platform: create a wallet from the documentation page.
+  // "Try it out" against this platform, authorized with a development token: create a wallet.
+  await page.locator('#dev-client-secret').fill(secret);
+  await page.getByRole('button', { name: 'Get token and authorize' }).click();
+  await waitForText('#dev-token-result', 'authorized as');
   const createWallet = page.locator('.opblock-post').filter({ hasText: 'Create a wallet' });
   await createWallet.locator('.opblock-summary').click();
   await createWallet.getByRole('button', { name: 'Try it out' }).click();

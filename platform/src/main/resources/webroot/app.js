@@ -2,20 +2,28 @@
 // A small client of the three APIs. Amounts are sent as the decimal text the user typed (the
 // server parses them exactly) and shown as the server wrote them.
 
+// Every API call carries the signed-in identity's bearer token; what an identity created (its
+// wallets) is remembered per identity, and the server shows nobody else's.
+
+const session = JSON.parse(sessionStorage.getItem('session') || 'null');
 const state = {
-  wallets: JSON.parse(localStorage.getItem('wallets') || '[]'),
-  users: JSON.parse(localStorage.getItem('users') || '[]'),
+  identities: JSON.parse(localStorage.getItem('identities') || '[]'),
+  subject: session ? session.subject : null,
+  token: session ? session.token : null,
+  wallets: [],
 };
 
 const $ = (selector) => document.querySelector(selector);
 
 async function call(method, path, body, headers = {}) {
-  const options = { method, headers: { ...headers } };
+  if (!state.token) throw new Error('Sign in first.');
+  const options = { method, headers: { ...headers, authorization: `Bearer ${state.token}` } };
   if (body !== undefined) {
     options.headers['content-type'] = 'application/json';
     options.body = body;
   }
   const response = await fetch(path, options);
+  if (response.status === 401) signOut();
   const text = await response.text();
   const data = text ? JSON.parse(text) : null;
   if (!response.ok) {
@@ -102,13 +110,73 @@ function time(value) {
   return value ? new Date(value).toLocaleTimeString() : '—';
 }
 
+// Identity --------------------------------------------------------------------------------------
+
+function walletsKey() {
+  return `wallets:${state.subject}`;
+}
+
+function showIdentity() {
+  const signedIn = Boolean(state.token);
+  $('#sign-in').hidden = signedIn;
+  $('#signed-in').hidden = !signedIn;
+  $('#principal').textContent = state.subject || '';
+  $('#account-id').textContent = state.subject || '—';
+  state.wallets = signedIn ? JSON.parse(localStorage.getItem(walletsKey()) || '[]') : [];
+  fillSelect($('#wallet-select'), state.wallets, state.wallets[0]);
+  fillSelect($('#identity-select'), state.identities, state.identities[0]);
+  for (const id of ['#wallet-balance', '#wallet-version', '#account-balance']) $(id).textContent = '—';
+  for (const id of ['#operations tbody', '#orders tbody', '#transactions tbody']) $(id).innerHTML = '';
+  for (const error of document.querySelectorAll('.error')) error.textContent = '';
+}
+
+function signOut() {
+  state.token = null;
+  state.subject = null;
+  sessionStorage.removeItem('session');
+  showIdentity();
+}
+
+$('#new-identity').addEventListener('click', () => {
+  remember('identities', state.identities, crypto.randomUUID());
+  fillSelect($('#identity-select'), state.identities, state.identities[0]);
+});
+
+$('#sign-out').addEventListener('click', signOut);
+
+bind('sign-in', async (form) => {
+  const clientId = $('#identity-select').value;
+  if (!clientId) throw new Error('Create an identity first.');
+  const response = await fetch('/oauth/token', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: form.get('secret') }),
+  });
+  const grant = await response.json();
+  if (!response.ok) throw new Error(`Sign-in refused: ${grant.error_description || grant.error}`);
+  localStorage.setItem('devSecret', form.get('secret'));
+  state.subject = clientId;
+  state.token = grant.access_token;
+  sessionStorage.setItem('session', JSON.stringify({ subject: clientId, token: grant.access_token }));
+  showIdentity();
+  await Promise.all([refreshWallet(), refreshAccount()]);
+});
+
 // Wallets ---------------------------------------------------------------------------------------
 
 const pendingOperations = new Map();
 
 bind('create-wallet', async (form) => {
   const wallet = await call('POST', '/api/v1/wallets', `{"initialBalance": ${amountJson(form.get('initialBalance'))}}`);
-  remember('wallets', state.wallets, wallet.walletId);
+  remember(walletsKey(), state.wallets, wallet.walletId);
+  fillSelect($('#wallet-select'), state.wallets, wallet.walletId);
+  await refreshWallet();
+});
+
+bind('open-wallet', async (form) => {
+  const walletId = String(form.get('walletId')).trim();
+  const wallet = await call('GET', `/api/v1/wallets/${encodeURIComponent(walletId)}`);
+  remember(walletsKey(), state.wallets, wallet.walletId);
   fillSelect($('#wallet-select'), state.wallets, wallet.walletId);
   await refreshWallet();
 });
@@ -126,7 +194,7 @@ bind('submit-operation', async (form) => {
 
 async function refreshWallet() {
   const walletId = $('#wallet-select').value;
-  if (!walletId) return;
+  if (!walletId || !state.token) return;
   try {
     const wallet = await call('GET', `/api/v1/wallets/${walletId}`);
     $('#wallet-balance').textContent = money(wallet.balance);
@@ -149,38 +217,32 @@ $('#wallet-select').addEventListener('change', refreshWallet);
 
 // Orders and payments ---------------------------------------------------------------------------
 
+// The account is the signed-in identity's own: its user id is the token's subject.
 bind('create-account', async (form) => {
-  const userId = crypto.randomUUID();
-  await call('POST', '/api/v1/accounts', `{"userId": "${userId}", "initialBalance": ${amountJson(form.get('initialBalance'))}}`);
-  remember('users', state.users, userId);
-  fillSelect($('#account-select'), state.users, userId);
+  await call('POST', '/api/v1/accounts', `{"initialBalance": ${amountJson(form.get('initialBalance'))}}`);
   await refreshAccount();
 });
 
 bind('deposit', async (form) => {
-  const userId = $('#account-select').value;
-  if (!userId) throw new Error('Open or select an account first.');
+  const userId = state.subject;
   await call('POST', `/api/v1/accounts/${userId}/deposits`, `{"amount": ${amountJson(form.get('amount'))}}`,
     { 'Idempotency-Key': crypto.randomUUID() });
   await refreshAccount();
 });
 
 bind('create-order', async (form) => {
-  const userId = $('#account-select').value;
-  if (!userId) throw new Error('Open or select an account first.');
-  const body = `{"userId": "${userId}", "amount": ${amountJson(form.get('amount'))}, `
-    + `"description": ${JSON.stringify(form.get('description'))}}`;
+  const body = `{"amount": ${amountJson(form.get('amount'))}, "description": ${JSON.stringify(form.get('description'))}}`;
   await call('POST', '/api/v1/orders', body, { 'Idempotency-Key': crypto.randomUUID() });
   await refreshAccount();
 });
 
 async function refreshAccount() {
-  const userId = $('#account-select').value;
-  if (!userId) return;
+  const userId = state.subject;
+  if (!userId || !state.token) return;
   try {
     const account = await call('GET', `/api/v1/accounts/${userId}`);
     $('#account-balance').textContent = money(account.balance);
-    const orders = await call('GET', `/api/v1/orders?userId=${userId}&limit=20`);
+    const orders = await call('GET', '/api/v1/orders?limit=20');
     renderRows('#orders tbody', orders.items, (order) =>
       [time(order.createdAt), order.description, [money(order.amount), 'num'], status(order)]);
     const transactions = await call('GET', `/api/v1/accounts/${userId}/transactions?limit=20`);
@@ -191,10 +253,9 @@ async function refreshAccount() {
   }
 }
 
-$('#account-select').addEventListener('change', refreshAccount);
-
-fillSelect($('#wallet-select'), state.wallets, state.wallets[0]);
-fillSelect($('#account-select'), state.users, state.users[0]);
+if (state.identities.length === 0) remember('identities', state.identities, crypto.randomUUID());
+$('#client-secret').value = localStorage.getItem('devSecret') || '';
+showIdentity();
 refreshWallet();
 refreshAccount();
 // Live: statuses move from PENDING/NEW to their final state within a second or so.

@@ -204,7 +204,11 @@ public final class DevIssuer {
     UUID clientId = parseUuid(client[0]);
     if (clientId == null || !clientId.toString().equals(client[0].toLowerCase(Locale.ROOT))
         || !MessageDigest.isEqual(secret, client[1].getBytes(StandardCharsets.UTF_8))) {
-      ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"wallet-platform\"");
+      if (usedBasic(ctx)) {
+        // RFC 6749 §5.2: a challenge in the scheme the client used. Not for form credentials: a
+        // browser would answer a Basic challenge to a fetch with its own login dialog.
+        ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"wallet-platform\"");
+      }
       error(ctx, 401, "invalid_client", "unknown client or wrong secret");
       return;
     }
@@ -254,6 +258,11 @@ public final class DevIssuer {
       return null;
     }
     return new String[] {form.get("client_id"), form.get("client_secret")};
+  }
+
+  private static boolean usedBasic(RoutingContext ctx) {
+    String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    return authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6);
   }
 
   private static UUID parseUuid(String text) {

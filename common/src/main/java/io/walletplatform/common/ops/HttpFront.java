@@ -134,6 +134,36 @@ public final class HttpFront {
     return router;
   }
 
+  /**
+   * Above Swagger UI when this process is the development issuer: gets a token with client
+   * credentials and hands it to Swagger UI's Authorize (bearerAuth), so "Try it out" is authenticated.
+   */
+  private static final String DEV_TOKEN_FORM = """
+      <form id="dev-token" style="font-family: sans-serif; padding: 8px 20px; background: #f4f4f4">
+        <strong>Development token</strong>
+        <label>client id <input id="dev-client-id" size="38"></label>
+        <label>client secret <input id="dev-client-secret" type="password"></label>
+        <button type="submit">Get token and authorize</button>
+        <output id="dev-token-result"></output>
+      </form>
+      <script>
+        document.getElementById('dev-client-id').value = crypto.randomUUID();
+        document.getElementById('dev-token').addEventListener('submit', async (event) => {
+          event.preventDefault();
+          const result = document.getElementById('dev-token-result');
+          const response = await fetch('/oauth/token', { method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({ grant_type: 'client_credentials',
+              client_id: document.getElementById('dev-client-id').value,
+              client_secret: document.getElementById('dev-client-secret').value }) });
+          const grant = await response.json();
+          if (!response.ok) { result.textContent = grant.error_description || grant.error; return; }
+          window.ui.preauthorizeApiKey('bearerAuth', grant.access_token);
+          result.textContent = 'authorized as ' + document.getElementById('dev-client-id').value;
+        });
+      </script>
+      """;
+
   /** Swagger UI from its webjar, with a selector over this process's contracts; "Try it out" calls this host. */
   private void mountSwaggerUi(Router router) {
     JsonArray urls = new JsonArray();
@@ -148,6 +178,7 @@ public final class HttpFront {
           <link rel="icon" type="image/png" href="/swagger/favicon-32x32.png">
         </head>
         <body>
+          %s
           <div id="swagger-ui"></div>
           <script src="/swagger/swagger-ui-bundle.js"></script>
           <script src="/swagger/swagger-ui-standalone-preset.js"></script>
@@ -156,13 +187,14 @@ public final class HttpFront {
               urls: %s,
               dom_id: '#swagger-ui',
               deepLinking: true,
+              persistAuthorization: true,
               presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
               layout: 'StandaloneLayout'
             });
           </script>
         </body>
         </html>
-        """.formatted(urls.encode());
+        """.formatted(authentication.issuer() == null ? "" : DEV_TOKEN_FORM, urls.encode());
     // Vert.x matches "/swagger" for "/swagger/" too: tell them apart by the path itself.
     router.get("/swagger").handler(ctx -> {
       if (ctx.request().path().endsWith("/")) {
