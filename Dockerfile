@@ -18,7 +18,9 @@ RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q package -DskipTests -pl ${M
 
 FROM eclipse-temurin:17-jre
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
-RUN useradd --system --uid 10001 app
+RUN useradd --system --uid 10001 app \
+ && mkdir -p /var/lib/wallet-platform/auth && chown app /var/lib/wallet-platform/auth
+# A named volume mounted there starts with this ownership: the development issuer keeps its keys in it.
 USER app
 COPY --from=build /app.jar /app/app.jar
 ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+UseShenandoahGC"

@@ -3,6 +3,7 @@ package io.walletplatform.load;
 import io.walletplatform.common.config.Config;
 import io.walletplatform.infra.FreePorts;
 import io.walletplatform.infra.testing.Await;
+import io.walletplatform.infra.testing.Tokens;
 import io.walletplatform.infra.testing.RestartableInfrastructure;
 import io.walletplatform.infra.testing.ServiceProcess;
 import org.junit.jupiter.api.AfterAll;
@@ -61,6 +62,9 @@ class FaultInjectionIT {
   private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private static String probeWallet;
   private static UUID probeUser;
+  /** The probe user's token and an admin's, from the gateway's development issuer. */
+  private static String token;
+  private static String adminToken;
   private static int launches;
 
   /**
@@ -92,8 +96,10 @@ class FaultInjectionIT {
       services.forEach((name, process) -> assertTrue(process.isAlive(), name + " exited:\n" + tail(process.output())));
       return status("/health") == 200;
     });
-    probeWallet = find(WALLET_ID, post("/api/v1/wallets", "{\"initialBalance\":0}", null).body());
     probeUser = UUID.randomUUID();
+    token = token(probeUser, "wallets payments orders");
+    adminToken = token(Tokens.ADMIN_CLIENT, "admin");
+    probeWallet = find(WALLET_ID, post("/api/v1/wallets", "{\"initialBalance\":0}", null).body());
     assertEquals(201, post("/api/v1/accounts", "{\"userId\":\"" + probeUser + "\",\"initialBalance\":1000}", null)
         .statusCode());
   }
@@ -108,8 +114,28 @@ class FaultInjectionIT {
     results.forEach(System.out::println);
   }
 
+  /** A token from the gateway's development issuer (every service shares its key directory). */
+  private static String token(UUID clientId, String scope) {
+    HttpRequest request = HttpRequest.newBuilder(uri("/oauth/token")).timeout(Duration.ofSeconds(5))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&client_id=" + clientId
+            + "&client_secret=" + Tokens.DEV_SECRET + "&scope=" + scope.replace(' ', '+')))
+        .build();
+    try {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      assertEquals(200, response.statusCode(), response.body());
+      return new io.vertx.core.json.JsonObject(response.body()).getString("access_token");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static Map<String, String> environment(String service) {
     Map<String, String> environment = new HashMap<>(infrastructure.config().values());
+    environment.putAll(Tokens.config());
     environment.putAll(Map.of(
         "HTTP_HOST", "127.0.0.1",
         "HTTP_INSTANCES", "1",
@@ -161,7 +187,8 @@ class FaultInjectionIT {
 
   private static HttpResponse<String> post(String path, String json, String idempotencyKey) {
     HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(3))
-        .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+        .header("content-type", "application/json").header("Authorization", "Bearer " + token)
+        .POST(HttpRequest.BodyPublishers.ofString(json));
     if (idempotencyKey != null) {
       request.header("Idempotency-Key", idempotencyKey);
     }
@@ -188,8 +215,11 @@ class FaultInjectionIT {
   /** The answer, or {@code null} when there was none (the service is down or restarting). */
   private static HttpResponse<String> getResponse(String path) {
     try {
-      return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(3)).build(),
-          HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(3));
+      if (token != null) {
+        request.header("Authorization", "Bearer " + token);
+      }
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (IOException e) {
       return null;
     } catch (InterruptedException e) {
@@ -223,6 +253,7 @@ class FaultInjectionIT {
   private static double acceptedOperations(int port) {
     try {
       String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+          .header("Authorization", "Bearer " + adminToken)
           .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)).body();
       return metrics.lines().filter(line -> line.startsWith("wallet_operations_accepted_total"))
           .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
@@ -263,11 +294,11 @@ class FaultInjectionIT {
     String url = "http://127.0.0.1:" + ports.get("gateway");
     ExecutorService load = Executors.newFixedThreadPool(2);
     try {
-      Future<Integer> wallets = load.submit(() -> LoadTesterMain.run(new String[] {"wallet", "--url", url,
+      Future<Integer> wallets = load.submit(() -> LoadTesterMain.run(new String[] {"wallet", "--url", url, "--client-secret", Tokens.DEV_SECRET,
           "--wallets", "10", "--rate", "10", "--duration", duration.toSeconds() + "s", "--warmup", "2s",
           "--retries", "60", "--timeout", "4s", "--settle-timeout", "180s", "--connections", "64",
           "--out", OUT.resolve(label).resolve("wallet").toString()}));
-      Future<Integer> orders = load.submit(() -> LoadTesterMain.run(new String[] {"orders", "--url", url,
+      Future<Integer> orders = load.submit(() -> LoadTesterMain.run(new String[] {"orders", "--url", url, "--client-secret", Tokens.DEV_SECRET,
           "--users", "10", "--rate", "10", "--deposit-rate", "2", "--duration", duration.toSeconds() + "s",
           "--warmup", "2s", "--retries", "60", "--timeout", "4s", "--settle-timeout", "180s", "--connections", "64",
           "--out", OUT.resolve(label).resolve("orders").toString()}));
@@ -344,7 +375,8 @@ class FaultInjectionIT {
     Path dataDir = Files.createTempDirectory("faults-all-in-one-");
     int port = FreePorts.pick();
     Map<String, String> environment = Map.of("EMBEDDED_DATA_DIR", dataDir.toString(), "PLATFORM_PORT",
-        Integer.toString(port), "HTTP_HOST", "127.0.0.1");
+        Integer.toString(port), "HTTP_HOST", "127.0.0.1", "AUTH_DEV_CLIENT_SECRET", Tokens.DEV_SECRET,
+        "AUTH_ADMIN_CLIENT_ID", Tokens.ADMIN_CLIENT.toString());
     String url = "http://127.0.0.1:" + port;
     ServiceProcess first = ServiceProcess.startJar("faults-all-in-one-1", jar, environment);
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -363,10 +395,10 @@ class FaultInjectionIT {
     ExecutorService load = Executors.newFixedThreadPool(2);
     try {
       Await.until("the platform is healthy", Duration.ofSeconds(180), healthy);
-      Future<Integer> wallets = load.submit(() -> LoadTesterMain.run(new String[] {"wallet", "--url", url,
+      Future<Integer> wallets = load.submit(() -> LoadTesterMain.run(new String[] {"wallet", "--url", url, "--client-secret", Tokens.DEV_SECRET,
           "--wallets", "10", "--rate", "20", "--duration", "40s", "--warmup", "2s", "--retries", "80", "--timeout", "4s",
           "--settle-timeout", "180s", "--connections", "64", "--out", OUT.resolve("all-in-one").resolve("wallet").toString()}));
-      Future<Integer> orders = load.submit(() -> LoadTesterMain.run(new String[] {"orders", "--url", url,
+      Future<Integer> orders = load.submit(() -> LoadTesterMain.run(new String[] {"orders", "--url", url, "--client-secret", Tokens.DEV_SECRET,
           "--users", "10", "--rate", "20", "--deposit-rate", "2", "--duration", "40s", "--warmup", "2s", "--retries", "80",
           "--timeout", "4s", "--settle-timeout", "180s", "--connections", "64",
           "--out", OUT.resolve("all-in-one").resolve("orders").toString()}));

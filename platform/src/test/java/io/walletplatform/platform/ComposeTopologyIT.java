@@ -10,6 +10,7 @@ import io.walletplatform.infra.FreePorts;
 import io.walletplatform.infra.SharedInfrastructure;
 import io.walletplatform.infra.testing.ApiClient;
 import io.walletplatform.infra.testing.Await;
+import io.walletplatform.infra.testing.Tokens;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,12 +46,14 @@ class ComposeTopologyIT {
 
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final Duration STARTUP = Duration.ofSeconds(180);
-  private static final Pattern SERVICE_URL = Pattern.compile("http://([a-z-]+):(\\d+)");
+  private static final Pattern SERVICE_URL = Pattern.compile("http://([a-z-]+):(\\d+)(/.*)?");
 
   private static final Map<String, Integer> ports = new HashMap<>();
   private static final Map<String, Process> processes = new LinkedHashMap<>();
   private static Vertx vertx;
   private static ApiClient gateway;
+  private static UUID user;
+  private static String admin;
 
   @BeforeAll
   static void start() throws IOException {
@@ -70,15 +73,20 @@ class ComposeTopologyIT {
     launch("gateway", "platform", compose.get("gateway"), infrastructure);
 
     vertx = Vertx.vertx();
-    gateway = new ApiClient(vertx, ports.get("gateway"));
+    ApiClient anonymous = new ApiClient(vertx, ports.get("gateway"));
     Await.until("the gateway reports every service UP", STARTUP, () -> {
       assertAlive();
       try {
-        return gateway.get("/health").statusCode() == 200;
+        return anonymous.get("/health").statusCode() == 200;
       } catch (AssertionError notYet) {
         return false;
       }
     });
+    // A user token from the gateway's issuer, verified by each service against the gateway's JWKS.
+    user = UUID.randomUUID();
+    gateway = new ApiClient(vertx, ports.get("gateway"), Tokens.fetch(vertx, ports.get("gateway"), user.toString(),
+        "wallets payments orders"));
+    admin = Tokens.fetch(vertx, ports.get("gateway"), Tokens.ADMIN_CLIENT.toString(), "admin");
   }
 
   @AfterAll
@@ -123,11 +131,13 @@ class ComposeTopologyIT {
       String local = switch (key) {
         case "PG_URL", "REDIS_URL", "KAFKA_BOOTSTRAP_SERVERS" -> infrastructure.get(key, null);
         case "HTTP_HOST" -> "127.0.0.1";
+        case "AUTH_DEV_KEY_DIR" -> Tokens.config().get("AUTH_DEV_KEY_DIR");
         case "WALLET_API_PORT", "PAYMENTS_API_PORT", "ORDERS_API_PORT", "WORKER_HTTP_PORT", "PLATFORM_PORT" ->
             Integer.toString(ports.get(name));
         default -> {
           Matcher url = SERVICE_URL.matcher(value);
-          yield url.matches() ? "http://127.0.0.1:" + ports.get(url.group(1)) : value;
+          yield url.matches() ? "http://127.0.0.1:" + ports.get(url.group(1)) + (url.group(3) == null ? "" : url.group(3))
+              : value;
         }
       };
       environment.put(key, local);
@@ -145,6 +155,11 @@ class ComposeTopologyIT {
         .redirectErrorStream(true)
         .redirectOutput(log.toFile());
     builder.environment().putAll(environment);
+    if (name.equals("gateway")) {
+      // The secret compose would generate is chosen here, so that the test can get tokens.
+      builder.environment().put("AUTH_DEV_CLIENT_SECRET", Tokens.DEV_SECRET);
+      builder.environment().put("AUTH_ADMIN_CLIENT_ID", Tokens.ADMIN_CLIENT.toString());
+    }
     processes.put(name, builder.start());
   }
 
@@ -161,7 +176,7 @@ class ComposeTopologyIT {
   }
 
   private static double workerTransactions(String worker) {
-    ApiClient client = new ApiClient(vertx, ports.get(worker));
+    ApiClient client = new ApiClient(vertx, ports.get(worker), admin);
     double total = 0;
     for (String line : client.get("/metrics").bodyAsString().split("\n")) {
       if (line.startsWith("worker_batch_transactions_total")) {
@@ -201,11 +216,11 @@ class ComposeTopologyIT {
 
   @Test
   void theOrderFlowRunsThroughTheGateway() {
-    UUID userId = UUID.randomUUID();
-    assertEquals(201, gateway.post("/api/v1/accounts", "{\"userId\":\"" + userId + "\",\"initialBalance\":500}").statusCode());
+    UUID userId = user;
+    assertEquals(201, gateway.post("/api/v1/accounts", "{\"initialBalance\":500}").statusCode());
     assertEquals(200, gateway.post("/api/v1/accounts/" + userId + "/deposits", "{\"amount\":300}").statusCode());
     HttpResponse<Buffer> order = gateway.post("/api/v1/orders",
-        "{\"userId\":\"" + userId + "\",\"amount\":200,\"description\":\"through the gateway\"}");
+        "{\"amount\":200,\"description\":\"through the gateway\"}");
     assertEquals(201, order.statusCode(), order.bodyAsString());
     String orderId = order.bodyAsJsonObject().getString("orderId");
     Await.until("the order is FINISHED", Duration.ofSeconds(30),
@@ -225,5 +240,6 @@ class ComposeTopologyIT {
     JsonObject health = gateway.get("/health").bodyAsJsonObject();
     assertEquals("UP", health.getString("status"));
     assertEquals(3, health.getJsonArray("checks").size());
+    ApiClient.assertProblem(new ApiClient(vertx, ports.get("gateway")).get("/api/v1/orders"), 401, "UNAUTHENTICATED", null);
   }
 }

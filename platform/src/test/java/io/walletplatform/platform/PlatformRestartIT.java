@@ -8,6 +8,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.walletplatform.infra.FreePorts;
 import io.walletplatform.infra.testing.ApiClient;
 import io.walletplatform.infra.testing.Await;
+import io.walletplatform.infra.testing.Tokens;
 import io.walletplatform.infra.testing.ServiceProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,6 +42,8 @@ class PlatformRestartIT {
   private static Vertx vertx;
   private static Path dataDir;
   private static int port;
+  private static ApiClient anonymous;
+  /** Carries a token from the platform's development issuer once it first answered; its key survives restarts. */
   private static ApiClient api;
   private static final List<ServiceProcess> started = new ArrayList<>();
 
@@ -50,7 +53,7 @@ class PlatformRestartIT {
     vertx = Vertx.vertx();
     dataDir = Files.createTempDirectory("platform-restart-");
     port = FreePorts.pick();
-    api = new ApiClient(vertx, port);
+    anonymous = new ApiClient(vertx, port);
   }
 
   @AfterAll
@@ -64,7 +67,8 @@ class PlatformRestartIT {
     ServiceProcess process = ServiceProcess.startJar(name, JAR, Map.of(
         "EMBEDDED_DATA_DIR", dataDir.toString(),
         "PLATFORM_PORT", Integer.toString(port),
-        "HTTP_HOST", "127.0.0.1"));
+        "HTTP_HOST", "127.0.0.1",
+        "AUTH_DEV_CLIENT_SECRET", Tokens.DEV_SECRET));
     started.add(process);
     return process;
   }
@@ -74,12 +78,16 @@ class PlatformRestartIT {
     Await.until(process + " healthy", timeout, () -> {
       assertTrue(process.isAlive(), "the platform exited:\n" + tail(process.output()));
       try {
-        return api.get("/health").statusCode() == 200;
+        return anonymous.get("/health").statusCode() == 200;
       } catch (AssertionError notYet) {
         return false;
       }
     });
-    return Duration.ofNanos(System.nanoTime() - startedNanos);
+    Duration healthy = Duration.ofNanos(System.nanoTime() - startedNanos);
+    if (api == null) {
+      api = new ApiClient(vertx, port, Tokens.user(vertx, port));
+    }
+    return healthy;
   }
 
   private static String tail(String text) {
@@ -131,8 +139,8 @@ class PlatformRestartIT {
   }
 
   private static String placeOrder(UUID userId) {
-    HttpResponse<Buffer> order = api.post("/api/v1/orders",
-        "{\"userId\":\"" + userId + "\",\"amount\":1,\"description\":\"before the crash\"}");
+    HttpResponse<Buffer> order = api.post("/api/v1/orders", "{\"amount\":1,\"description\":\"before the crash\"}");
+    assertEquals(userId.toString(), order.bodyAsJsonObject().getString("userId"));
     assertEquals(201, order.statusCode(), order.bodyAsString());
     return order.bodyAsJsonObject().getString("orderId");
   }
@@ -142,8 +150,9 @@ class PlatformRestartIT {
     ServiceProcess first = platform("platform-first");
     awaitHealthy(first, System.nanoTime(), Duration.ofSeconds(180));
     String walletId = api.post("/api/v1/wallets", "{\"initialBalance\": 0}").bodyAsJsonObject().getString("walletId");
-    UUID userId = UUID.randomUUID();
-    assertEquals(201, api.post("/api/v1/accounts", "{\"userId\":\"" + userId + "\",\"initialBalance\":100}").statusCode());
+    HttpResponse<Buffer> opened = api.post("/api/v1/accounts", "{\"initialBalance\":100}");
+    assertEquals(201, opened.statusCode(), opened.bodyAsString());
+    UUID userId = UUID.fromString(opened.bodyAsJsonObject().getString("userId"));
     int acceptedBefore = accepted(deposits(walletId, 200));
     String order = placeOrder(userId);
 

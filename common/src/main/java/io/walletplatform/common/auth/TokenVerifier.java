@@ -1,6 +1,7 @@
 package io.walletplatform.common.auth;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -43,6 +44,7 @@ public final class TokenVerifier implements JWTAuth {
   private static final Logger log = LoggerFactory.getLogger(TokenVerifier.class);
   private static final long JWKS_TIMEOUT_MS = 5_000;
   private static final long NANOS_PER_MS = 1_000_000L;
+  private static final long RETRY_AFTER_FAILURE_MS = 1_000;
 
   private record Verified(User user, long expiresAtSeconds) {
   }
@@ -56,6 +58,7 @@ public final class TokenVerifier implements JWTAuth {
   private volatile JWTAuth keys;
   private volatile JsonArray keySet = new JsonArray();
   private volatile long lastRefreshNanos;
+  private volatile long lastAttemptNanos;
   private long refreshTimer = -1;
 
   private TokenVerifier(Vertx vertx, AuthSettings settings, URI keySetUrl, HttpClient http) {
@@ -63,7 +66,9 @@ public final class TokenVerifier implements JWTAuth {
     this.settings = settings;
     this.keySetUrl = keySetUrl;
     this.http = http;
-    this.keys = provider(new JsonArray());
+    this.keys = null;
+    this.lastRefreshNanos = System.nanoTime() - java.util.concurrent.TimeUnit.DAYS.toNanos(1);
+    this.lastAttemptNanos = lastRefreshNanos;
   }
 
   /** A verifier of a fixed key set (the development issuer's own). */
@@ -132,9 +137,12 @@ public final class TokenVerifier implements JWTAuth {
 
   private Future<User> verify(String token, boolean mayRefresh) {
     JsonArray keysUsed = keySet;
+    JWTAuth current = keys;
     Future<User> checked;
     try {
-      checked = keys.authenticate(new TokenCredentials(token));
+      // vertx-auth-jwt without any key runs in "unsecured" mode and accepts unsigned tokens: never ask it then.
+      checked = current == null ? Future.failedFuture(new NoSuchKeyIdException("no usable key"))
+          : current.authenticate(new TokenCredentials(token));
     } catch (RuntimeException malformedClaims) {
       // vertx-auth-jwt reads some claims unchecked ("exp": "soon" is a ClassCastException): still just a bad token.
       checked = Future.failedFuture(malformedClaims);
@@ -173,9 +181,16 @@ public final class TokenVerifier implements JWTAuth {
     verified.put(token, entry);
   }
 
+  /**
+   * At most one download per {@code jwksMinRefresh} after a successful one, so forged kids cannot
+   * make the verifier hammer the issuer; after a failed one (the issuer was not up yet) again a
+   * second later, so that the first real tokens do not wait for the whole interval.
+   */
   private boolean mayRefreshNow() {
+    long now = System.nanoTime();
     return keySetUrl != null
-        && System.nanoTime() - lastRefreshNanos >= settings.jwksMinRefresh().toMillis() * NANOS_PER_MS;
+        && now - lastRefreshNanos >= settings.jwksMinRefresh().toMillis() * NANOS_PER_MS
+        && now - lastAttemptNanos >= Math.min(RETRY_AFTER_FAILURE_MS, settings.jwksMinRefresh().toMillis()) * NANOS_PER_MS;
   }
 
   /** Downloads the key set now (one download at a time); a changed set replaces the old one and forgets verified tokens. */
@@ -183,24 +198,30 @@ public final class TokenVerifier implements JWTAuth {
     if (keySetUrl == null) {
       return Future.succeededFuture();
     }
-    Future<Void> running = refreshing.get();
-    if (running != null) {
-      return running;
+    Promise<Void> downloaded = Promise.promise();
+    if (!refreshing.compareAndSet(null, downloaded.future())) {
+      Future<Void> running = refreshing.get();
+      return running != null ? running : refresh();
     }
-    lastRefreshNanos = System.nanoTime();
-    Future<Void> download = get(http, keySetUrl).map(body -> {
-      JsonArray downloaded = new JsonObject(body).getJsonArray("keys");
-      if (downloaded == null) {
+    lastAttemptNanos = System.nanoTime();
+    // The download may complete on an event loop before this thread returns: the in-flight marker
+    // is set before it starts and cleared before anyone waiting on it is told.
+    get(http, keySetUrl).map(body -> {
+      JsonArray keys = new JsonObject(body).getJsonArray("keys");
+      if (keys == null) {
         throw new IllegalStateException(keySetUrl + " has no keys member");
       }
-      if (!downloaded.equals(keySet)) {
-        install(downloaded);
-        log.info("issuer key set from {} now has key ids {}", keySetUrl, keyIds(downloaded));
+      lastRefreshNanos = System.nanoTime();
+      if (!keys.equals(keySet)) {
+        install(keys);
+        log.info("issuer key set from {} now has key ids {}", keySetUrl, keyIds(keys));
       }
       return (Void) null;
-    }).andThen(ignored -> refreshing.set(null));
-    refreshing.set(download);
-    return download;
+    }).onComplete(result -> {
+      refreshing.set(null);
+      downloaded.handle(result);
+    });
+    return downloaded.future();
   }
 
   private void install(JsonArray downloaded) {
@@ -209,13 +230,18 @@ public final class TokenVerifier implements JWTAuth {
     verified.clear();
   }
 
+  /** A provider of the set's signing keys, or {@code null} when it has none this verifier would use. */
   private JWTAuth provider(JsonArray keySet) {
     List<JsonObject> jwks = new ArrayList<>();
     for (Object key : keySet) {
-      if (key instanceof JsonObject jwk && !"oct".equals(jwk.getString("kty"))) {
+      if (key instanceof JsonObject jwk && ("RSA".equals(jwk.getString("kty")) || "EC".equals(jwk.getString("kty")))
+          && (jwk.getString("use") == null || "sig".equals(jwk.getString("use")))) {
         // Only public keys of key pairs: a symmetric key in a JWKS would let anyone who reads it sign.
         jwks.add(publicPart(jwk));
       }
+    }
+    if (jwks.isEmpty()) {
+      return null;
     }
     return JWTAuth.create(vertx, new JWTAuthOptions().setJwks(jwks).setJWTOptions(new JWTOptions()
         .setIssuer(settings.issuer())

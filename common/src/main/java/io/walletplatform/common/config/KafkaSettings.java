@@ -6,9 +6,25 @@ import java.time.Duration;
  * Kafka brokers ({@code KAFKA_BOOTSTRAP_SERVERS}) and how this service creates its topics.
  * {@code sendTimeout} bounds how long a producer may take to get the broker's acknowledgement;
  * {@code maxPollInterval} is how long a consumer may go without polling before its group evicts it.
+ * {@code security} holds the client properties that authenticate to the brokers (SASL, TLS), given
+ * to every producer, consumer and admin client: {@code KAFKA_SECURITY_PROTOCOL},
+ * {@code KAFKA_SASL_MECHANISM}, {@code KAFKA_SASL_JAAS_CONFIG}, {@code KAFKA_SSL_TRUSTSTORE_LOCATION},
+ * {@code KAFKA_SSL_TRUSTSTORE_PASSWORD}.
  */
 public record KafkaSettings(String bootstrapServers, int partitions, short replicationFactor, Duration sendTimeout,
-                            Duration maxPollInterval) {
+                            Duration maxPollInterval, java.util.Map<String, String> security) {
+
+  private static final java.util.Map<String, String> SECURITY_PROPERTIES = java.util.Map.of(
+      "KAFKA_SECURITY_PROTOCOL", "security.protocol",
+      "KAFKA_SASL_MECHANISM", "sasl.mechanism",
+      "KAFKA_SASL_JAAS_CONFIG", "sasl.jaas.config",
+      "KAFKA_SSL_TRUSTSTORE_LOCATION", "ssl.truststore.location",
+      "KAFKA_SSL_TRUSTSTORE_PASSWORD", "ssl.truststore.password");
+
+  public KafkaSettings(String bootstrapServers, int partitions, short replicationFactor, Duration sendTimeout,
+                       Duration maxPollInterval) {
+    this(bootstrapServers, partitions, replicationFactor, sendTimeout, maxPollInterval, java.util.Map.of());
+  }
 
   public static final String BOOTSTRAP_SERVERS = "KAFKA_BOOTSTRAP_SERVERS";
 
@@ -18,6 +34,13 @@ public record KafkaSettings(String bootstrapServers, int partitions, short repli
         config.getInt("KAFKA_TOPIC_PARTITIONS", 8, 1, 1024),
         (short) config.getInt("KAFKA_REPLICATION_FACTOR", 1, 1, 7),
         config.getMillis("KAFKA_SEND_TIMEOUT_MS", 5_000, 1_000, 120_000),
-        config.getMillis("KAFKA_MAX_POLL_INTERVAL_MS", 300_000, 1_000, 3_600_000));
+        config.getMillis("KAFKA_MAX_POLL_INTERVAL_MS", 300_000, 1_000, 3_600_000),
+        security(config));
+  }
+
+  private static java.util.Map<String, String> security(Config config) {
+    java.util.Map<String, String> properties = new java.util.TreeMap<>();
+    SECURITY_PROPERTIES.forEach((variable, property) -> config.find(variable).ifPresent(value -> properties.put(property, value)));
+    return java.util.Map.copyOf(properties);
   }
 }

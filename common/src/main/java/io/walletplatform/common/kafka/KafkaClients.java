@@ -46,6 +46,7 @@ public final class KafkaClients {
     config.put("max.block.ms", Long.toString(sendTimeoutMs));
     config.put("reconnect.backoff.max.ms", "1000");
     config.put("enable.metrics.push", "false");
+    config.putAll(settings.security());
     return config;
   }
 
@@ -81,15 +82,17 @@ public final class KafkaClients {
     config.put("reconnect.backoff.max.ms", "1000");
     // KIP-714 client telemetry: nothing here collects it, and its sender formatted a string on every poll.
     config.put("enable.metrics.push", "false");
+    config.putAll(settings.security());
     return config;
   }
 
   /** Creates the topics that do not exist yet; an existing topic is left as it is. */
   public static Future<Void> ensureTopics(Vertx vertx, KafkaSettings settings, List<String> topics) {
-    Map<String, String> config = Map.of(
+    Map<String, String> config = new java.util.HashMap<>(settings.security());
+    config.putAll(Map.of(
         "bootstrap.servers", settings.bootstrapServers(),
         "request.timeout.ms", "10000",
-        "default.api.timeout.ms", "20000");
+        "default.api.timeout.ms", "20000"));
     KafkaAdminClient admin = KafkaAdminClient.create(vertx, config);
     List<NewTopic> newTopics = topics.stream()
         .map(topic -> new NewTopic(topic, settings.partitions(), settings.replicationFactor()))
@@ -107,10 +110,12 @@ public final class KafkaClients {
 
   /** An admin client for health probes: short timeouts, so a probe of a dead broker fails fast. */
   public static KafkaAdminClient healthAdmin(Vertx vertx, KafkaSettings settings) {
-    return KafkaAdminClient.create(vertx, Map.of(
+    Map<String, String> config = new java.util.HashMap<>(settings.security());
+    config.putAll(Map.of(
         "bootstrap.servers", settings.bootstrapServers(),
         "request.timeout.ms", "2000",
         "default.api.timeout.ms", "2000"));
+    return KafkaAdminClient.create(vertx, config);
   }
 
   /** A health probe: the cluster answers a metadata request. */

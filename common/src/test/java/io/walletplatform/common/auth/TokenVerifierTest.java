@@ -181,6 +181,52 @@ class TokenVerifierTest {
   }
 
   @Test
+  void anIssuerThatIsDownAtStartIsReadOnceItIsUpAndTheFirstTokensAreNotRefusedForLong() throws Exception {
+    Key key = rsa("late");
+    published = new JsonArray().add(key.publicJwk());
+    int port;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+      port = probe.getLocalPort();
+    }
+    URI late = URI.create("http://127.0.0.1:" + port + "/jwks");
+    // Started before its issuer, as docker compose starts the services before the gateway.
+    TokenVerifier verifier = await(TokenVerifier.remote(vertx, settings(Optional.of(late), Duration.ofMinutes(10)), late));
+    String token = token(key, "alice");
+    assertTrue(await(verify(verifier, token).map(user -> false).otherwise(true)), "no keys yet");
+    await(vertx.createHttpServer().requestHandler(request -> request.response()
+        .putHeader("content-type", "application/json").end(new JsonObject().put("keys", published).encode()))
+        .listen(port, "127.0.0.1"));
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    boolean accepted = false;
+    while (!accepted && System.nanoTime() < deadline) {
+      accepted = await(verify(verifier, token).map(user -> true).otherwise(false));
+      if (!accepted) {
+        await(vertx.timer(200));
+      }
+    }
+    assertTrue(accepted, "a failed download is retried a second later, not after the ten-minute interval");
+  }
+
+  @Test
+  void withoutAnyUsableKeyAnUnsignedTokenIsRefused() throws Exception {
+    // A key set that is empty, or holds only keys the verifier will not use (symmetric, for encryption).
+    published = new JsonArray().add(new JsonObject().put("kty", "oct").put("k", "c2VjcmV0").put("kid", "k"))
+        .add(rsa("enc").publicJwk().put("use", "enc"));
+    TokenVerifier verifier = await(TokenVerifier.remote(vertx, settings(Optional.of(jwksUrl()), Duration.ZERO), jwksUrl()));
+    Base64.Encoder encoder = Base64.getUrlEncoder().withoutPadding();
+    String claims = new JsonObject().put("sub", "mallory").put("iss", ISSUER).put("aud", "wallet-platform")
+        .put("exp", System.currentTimeMillis() / 1000 + 300).encode();
+    String unsigned = encoder.encodeToString("{\"alg\":\"none\"}".getBytes()) + "." + encoder.encodeToString(claims.getBytes());
+    for (String token : List.of(unsigned, unsigned + ".", unsigned + ".c2ln")) {
+      assertTrue(await(verify(verifier, token).map(user -> false).otherwise(true)), token);
+    }
+    String hmac = JWTAuth.create(vertx, new JWTAuthOptions().addJwk(new JsonObject().put("kty", "oct").put("k", "c2VjcmV0")
+        .put("kid", "k").put("alg", "HS256"))).generateToken(new JsonObject().put("sub", "mallory"),
+        new JWTOptions().setIssuer(ISSUER).setAudience(List.of("wallet-platform")).setExpiresInSeconds(60));
+    assertTrue(await(verify(verifier, hmac).map(user -> false).otherwise(true)), "a symmetric key in the JWKS is never used");
+  }
+
+  @Test
   void theKeySetIsFoundThroughTheIssuersDiscoveryDocument() throws Exception {
     Key key = ec("discovered");
     published = new JsonArray().add(key.publicJwk());
