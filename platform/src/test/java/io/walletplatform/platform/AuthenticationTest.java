@@ -13,6 +13,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.walletplatform.common.auth.Authentication;
+import io.walletplatform.common.auth.Jwks;
 import io.walletplatform.common.config.Config;
 import io.walletplatform.common.ops.ServiceRuntime;
 import io.walletplatform.infra.FreePorts;
@@ -32,8 +33,6 @@ import java.io.InputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyFactory;
-import java.security.KeyPairGenerator;
-import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.RSAPublicKeySpec;
 import java.time.Duration;
@@ -142,29 +141,10 @@ class AuthenticationTest {
   }
 
   /** A token signed by a key the issuer never had, under the issuer's own kid. */
-  private static String signedByAnotherKey(JsonObject claims) throws Exception {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-    generator.initialize(2048);
-    var pair = generator.generateKeyPair();
-    RSAPublicKey publicKey = (RSAPublicKey) pair.getPublic();
-    RSAPrivateCrtKey privateKey = (RSAPrivateCrtKey) pair.getPrivate();
-    Base64.Encoder encoder = Base64.getUrlEncoder().withoutPadding();
-    JsonObject jwk = new JsonObject().put("kty", "RSA").put("alg", "RS256").put("kid", Tokens.publicKey().getString("kid"))
-        .put("n", encoder.encodeToString(unsigned(publicKey.getModulus())))
-        .put("e", encoder.encodeToString(unsigned(publicKey.getPublicExponent())))
-        .put("d", encoder.encodeToString(unsigned(privateKey.getPrivateExponent())))
-        .put("p", encoder.encodeToString(unsigned(privateKey.getPrimeP())))
-        .put("q", encoder.encodeToString(unsigned(privateKey.getPrimeQ())))
-        .put("dp", encoder.encodeToString(unsigned(privateKey.getPrimeExponentP())))
-        .put("dq", encoder.encodeToString(unsigned(privateKey.getPrimeExponentQ())))
-        .put("qi", encoder.encodeToString(unsigned(privateKey.getCrtCoefficient())));
+  private static String signedByAnotherKey(JsonObject claims) {
+    JsonObject jwk = Jwks.newRsaKey(Tokens.publicKey().getString("kid"));
     return JWTAuth.create(vertx, new JWTAuthOptions().addJwk(jwk))
         .generateToken(claims, new JWTOptions().setAlgorithm("RS256").setNoTimestamp(true));
-  }
-
-  private static byte[] unsigned(BigInteger value) {
-    byte[] bytes = value.toByteArray();
-    return bytes.length > 1 && bytes[0] == 0 ? java.util.Arrays.copyOfRange(bytes, 1, bytes.length) : bytes;
   }
 
   /** Each wrong credential, as the Authorization header it is sent in ({@code null}: none). */

@@ -13,7 +13,6 @@ import io.walletplatform.common.http.ProblemException;
 
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * What a process needs to authenticate requests: the token verifier every bearer handler uses, the
@@ -26,8 +25,6 @@ public final class Authentication {
   /** The security scheme every contract declares. */
   public static final String SCHEME = "bearerAuth";
   private static final String CHALLENGE = "Bearer realm=\"" + REALM + "\"";
-  /** Three base64url segments: anything else is malformed, and a 401 (vertx-web would answer some of it 400). */
-  private static final Pattern BEARER = Pattern.compile("(?i:bearer) [A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
   private static final int MAX_TRACKED_PRINCIPALS = 100_000;
   private static final long FORM_LIMIT_BYTES = 4_096;
 
@@ -84,11 +81,38 @@ public final class Authentication {
 
   private static void requireWellFormed(RoutingContext ctx) {
     String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-    if (authorization != null && !BEARER.matcher(authorization).matches()) {
+    if (authorization != null && !isBearerJwt(authorization)) {
       ctx.fail(unauthenticated("the Authorization header is not a bearer JWT"));
       return;
     }
     ctx.next();
+  }
+
+  /**
+   * {@code Bearer } and three non-empty base64url segments: anything else is malformed, and a 401
+   * (vertx-web would answer some of it 400). A loop, not a regular expression: it runs on every
+   * request, over the whole token, and the expression cost a tenth of the accept path's CPU.
+   */
+  static boolean isBearerJwt(String authorization) {
+    if (authorization.length() < 12 || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return false;
+    }
+    int dots = 0;
+    int segmentLength = 0;
+    for (int i = 7; i < authorization.length(); i++) {
+      char c = authorization.charAt(i);
+      if (c == '.') {
+        if (segmentLength == 0 || ++dots > 2) {
+          return false;
+        }
+        segmentLength = 0;
+      } else if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_') {
+        segmentLength++;
+      } else {
+        return false;
+      }
+    }
+    return dots == 2 && segmentLength > 0;
   }
 
   public static ProblemException unauthenticated(String detail) {
@@ -104,7 +128,7 @@ public final class Authentication {
   /** True when the request carries a valid token with the {@code admin} scope (never fails). */
   public Future<Boolean> isAdmin(RoutingContext ctx) {
     String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-    if (authorization == null || !BEARER.matcher(authorization).matches()) {
+    if (authorization == null || !isBearerJwt(authorization)) {
       return Future.succeededFuture(false);
     }
     return verifier.authenticate(new TokenCredentials(authorization.substring(7)))

@@ -14,20 +14,14 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigInteger;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.security.interfaces.RSAPrivateCrtKey;
-import java.security.interfaces.RSAPublicKey;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -60,8 +54,7 @@ public final class DevIssuer {
 
   private DevIssuer(Vertx vertx, AuthSettings settings, JsonObject privateKey, String secret) {
     this.settings = settings;
-    this.publicKey = new JsonObject().put("kty", "RSA").put("use", "sig").put("alg", "RS256")
-        .put("kid", privateKey.getString("kid")).put("n", privateKey.getString("n")).put("e", privateKey.getString("e"));
+    this.publicKey = Jwks.publicPart(privateKey);
     this.secret = secret.getBytes(StandardCharsets.UTF_8);
     this.signer = JWTAuth.create(vertx, new JWTAuthOptions().addJwk(privateKey));
   }
@@ -113,43 +106,13 @@ public final class DevIssuer {
   }
 
   private static String newKey() {
-    try {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-      generator.initialize(2048);
-      KeyPair pair = generator.generateKeyPair();
-      RSAPublicKey publicKey = (RSAPublicKey) pair.getPublic();
-      RSAPrivateCrtKey privateKey = (RSAPrivateCrtKey) pair.getPrivate();
-      String n = base64(publicKey.getModulus());
-      String e = base64(publicKey.getPublicExponent());
-      // RFC 7638 thumbprint: the members in lexicographic order, no white space.
-      String thumbprintInput = "{\"e\":\"" + e + "\",\"kty\":\"RSA\",\"n\":\"" + n + "\"}";
-      String kid = Base64.getUrlEncoder().withoutPadding().encodeToString(
-          MessageDigest.getInstance("SHA-256").digest(thumbprintInput.getBytes(StandardCharsets.UTF_8)));
-      return new JsonObject().put("kty", "RSA").put("use", "sig").put("alg", "RS256").put("kid", kid)
-          .put("n", n).put("e", e)
-          .put("d", base64(privateKey.getPrivateExponent()))
-          .put("p", base64(privateKey.getPrimeP())).put("q", base64(privateKey.getPrimeQ()))
-          .put("dp", base64(privateKey.getPrimeExponentP())).put("dq", base64(privateKey.getPrimeExponentQ()))
-          .put("qi", base64(privateKey.getCrtCoefficient()))
-          .encodePrettily();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no RSA", e);
-    }
+    return Jwks.newRsaKey(null).encodePrettily();
   }
 
   private static String newSecret() {
     byte[] bytes = new byte[32];
     new SecureRandom().nextBytes(bytes);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes) + "\n";
-  }
-
-  /** Unsigned big-endian, as JWK wants it. */
-  private static String base64(BigInteger value) {
-    byte[] bytes = value.toByteArray();
-    if (bytes.length > 1 && bytes[0] == 0) {
-      bytes = java.util.Arrays.copyOfRange(bytes, 1, bytes.length);
-    }
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
   /** The public key set, as {@code /oauth/jwks.json} serves it. */

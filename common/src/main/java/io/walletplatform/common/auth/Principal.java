@@ -37,7 +37,19 @@ public record Principal(String subject, Set<String> scopes) {
 
   static Set<String> scopes(Object claim) {
     if (claim instanceof String text) {
-      return Set.of(text.trim().isEmpty() ? new String[0] : text.trim().split("\\s+"));
+      // By hand: this runs on every request, and a regular-expression split is measurably slower.
+      java.util.HashSet<String> scopes = new java.util.HashSet<>(4);
+      int start = -1;
+      for (int i = 0; i <= text.length(); i++) {
+        boolean blank = i == text.length() || Character.isWhitespace(text.charAt(i));
+        if (!blank && start < 0) {
+          start = i;
+        } else if (blank && start >= 0) {
+          scopes.add(text.substring(start, i));
+          start = -1;
+        }
+      }
+      return scopes;
     }
     if (claim instanceof JsonArray array) {
       return Set.copyOf(array.stream().map(String::valueOf).toList());

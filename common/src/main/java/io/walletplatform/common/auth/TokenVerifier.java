@@ -237,7 +237,7 @@ public final class TokenVerifier implements JWTAuth {
       if (key instanceof JsonObject jwk && ("RSA".equals(jwk.getString("kty")) || "EC".equals(jwk.getString("kty")))
           && (jwk.getString("use") == null || "sig".equals(jwk.getString("use")))) {
         // Only public keys of key pairs: a symmetric key in a JWKS would let anyone who reads it sign.
-        jwks.add(publicPart(jwk));
+        jwks.add(Jwks.publicPart(jwk));
       }
     }
     if (jwks.isEmpty()) {
@@ -247,14 +247,6 @@ public final class TokenVerifier implements JWTAuth {
         .setIssuer(settings.issuer())
         .setAudience(List.of(settings.audience()))
         .setLeeway((int) settings.clockSkew().toSeconds())));
-  }
-
-  private static JsonObject publicPart(JsonObject jwk) {
-    JsonObject copy = jwk.copy();
-    for (String privateMember : List.of("d", "p", "q", "dp", "dq", "qi", "oth")) {
-      copy.remove(privateMember);
-    }
-    return copy;
   }
 
   private static List<String> keyIds(JsonArray keys) {

@@ -21,8 +21,6 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
-import java.security.interfaces.RSAPrivateCrtKey;
-import java.security.interfaces.RSAPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.util.Arrays;
@@ -107,17 +105,9 @@ class TokenVerifierTest {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
-  private static Key rsa(String kid) throws Exception {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-    generator.initialize(2048);
-    KeyPair pair = generator.generateKeyPair();
-    RSAPublicKey pub = (RSAPublicKey) pair.getPublic();
-    RSAPrivateCrtKey key = (RSAPrivateCrtKey) pair.getPrivate();
-    JsonObject publicJwk = new JsonObject().put("kty", "RSA").put("alg", "RS256").put("use", "sig").put("kid", kid)
-        .put("n", b64(pub.getModulus(), 0)).put("e", b64(pub.getPublicExponent(), 0));
-    return new Key(publicJwk.copy().put("d", b64(key.getPrivateExponent(), 0)).put("p", b64(key.getPrimeP(), 0))
-        .put("q", b64(key.getPrimeQ(), 0)).put("dp", b64(key.getPrimeExponentP(), 0))
-        .put("dq", b64(key.getPrimeExponentQ(), 0)).put("qi", b64(key.getCrtCoefficient(), 0)), publicJwk);
+  private static Key rsa(String kid) {
+    JsonObject privateJwk = Jwks.newRsaKey(kid);
+    return new Key(privateJwk, Jwks.publicPart(privateJwk));
   }
 
   private static Key ec(String kid) throws Exception {
