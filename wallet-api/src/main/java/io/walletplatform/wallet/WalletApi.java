@@ -17,6 +17,7 @@ import io.walletplatform.common.ops.ApiModule;
 import io.walletplatform.common.ops.HealthCheck;
 import io.walletplatform.common.wallet.WalletCache;
 import io.walletplatform.wallet.db.WalletRepository;
+import io.walletplatform.wallet.domain.ApplyLag;
 import io.walletplatform.wallet.domain.OperationGuard;
 import io.walletplatform.wallet.domain.WalletService;
 import io.walletplatform.wallet.http.WalletHandlers;
@@ -66,8 +67,10 @@ public final class WalletApi implements ApiModule {
     WalletCache cache = new WalletCache(redis, settings.redis().keyPrefix(), settings.cacheTtl());
     OperationGuard guard = new OperationGuard(redis, settings.redis().keyPrefix(),
         settings.kafka().sendTimeout().plus(Duration.ofSeconds(10)), settings.operationGuardTtl());
+    ApplyLag lag = new ApplyLag(admin, settings.operationsTopic(), settings.workerGroup(), settings.shedLagRecords())
+        .start(vertx, settings.shedCheckInterval().toMillis());
     WalletService service = new WalletService(vertx, pool, new WalletRepository(), cache, guard, producer,
-        settings.operationsTopic(), settings.kafka().sendTimeout(), settings.walletsPerPrincipal(), registry);
+        settings.operationsTopic(), settings.kafka().sendTimeout(), settings.walletsPerPrincipal(), lag, registry);
     KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer.unwrap());
     producerMetrics.bindTo(registry);
     return ApiContract.load(vertx, "wallet-api", new WalletHandlers(service).byOperationId(), WalletHandlers.CHECKED_BY_HANDLER,

@@ -15,10 +15,14 @@ import java.time.Duration;
  *                          in Redis for replays and 422s (PostgreSQL remembers applied ones for ever)
  * @param cacheTtl          how long a cached balance may live without being refreshed
  * @param walletsPerPrincipal how many wallets one principal may own
+ * @param workerGroup       operation-worker's consumer group, whose committed offsets say what it applied
+ * @param shedLagRecords    past this many accepted but unapplied operations, new ones get 503 (0: never)
+ * @param shedCheckInterval how often the lag is read
  */
 public record WalletApiSettings(PgSettings pg, RedisSettings redis, KafkaSettings kafka, HttpSettings http,
                                 String operationsTopic, Duration operationGuardTtl, Duration cacheTtl,
-                                int httpInstances, int walletsPerPrincipal) {
+                                int httpInstances, int walletsPerPrincipal, String workerGroup,
+                                long shedLagRecords, Duration shedCheckInterval) {
 
   public static WalletApiSettings from(Config config) {
     return new WalletApiSettings(
@@ -30,6 +34,9 @@ public record WalletApiSettings(PgSettings pg, RedisSettings redis, KafkaSetting
         config.getMillis("WALLET_OPERATION_GUARD_TTL_MS", Duration.ofHours(1).toMillis(), 1_000, Duration.ofDays(30).toMillis()),
         config.getMillis("WALLET_CACHE_TTL_MS", Duration.ofMinutes(10).toMillis(), 1_000, Duration.ofDays(1).toMillis()),
         config.getInt("HTTP_INSTANCES", Math.max(1, java.lang.Runtime.getRuntime().availableProcessors()), 1, 64),
-        config.getInt("WALLETS_PER_PRINCIPAL_MAX", 1_000, 1, 1_000_000));
+        config.getInt("WALLETS_PER_PRINCIPAL_MAX", 1_000, 1, 1_000_000),
+        config.get("WORKER_GROUP_ID", "operation-worker"),
+        config.getLong("WALLET_SHED_LAG_RECORDS", 100_000, 0, 1_000_000_000),
+        config.getMillis("WALLET_SHED_CHECK_INTERVAL_MS", 500, 50, 60_000));
   }
 }

@@ -37,6 +37,7 @@ import static io.walletplatform.infra.testing.ApiClient.assertProblem;
 import io.walletplatform.common.auth.Authentication;
 import io.walletplatform.common.auth.Principal;
 import io.walletplatform.infra.testing.Tokens;
+import io.walletplatform.infra.testing.ApiClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -159,6 +160,55 @@ class WalletApiTest {
     assertEquals(201, Await.result(other.post("/api/v1/wallets").send()).statusCode(), "the limit is per principal");
     Await.until("the principal may write again after Retry-After", Duration.ofSeconds(10),
         () -> Await.result(hasty.post("/api/v1/wallets").send()).statusCode() == 201);
+  }
+
+  @Test
+  void pastTheApplyLagBoundNewOperationsAre503UntilTheWorkerHasCaughtUp() {
+    // No worker runs here: every accepted operation adds to the lag of the (fresh) worker group.
+    String group = "lag-" + UUID.randomUUID();
+    String topic = "wallet.operations.lag-" + UUID.randomUUID();
+    Config lagging = config.with("WALLET_SHED_LAG_RECORDS", "3").with("WALLET_SHED_CHECK_INTERVAL_MS", "100")
+        .with("WORKER_GROUP_ID", group).with("WALLET_OPERATIONS_TOPIC", topic);
+    WalletApiSettings laggingSettings = WalletApiSettings.from(lagging);
+    Await.result(KafkaClients.ensureTopics(vertx, laggingSettings.kafka(), List.of(topic)));
+    WebClient shedding = Tokens.client(vertx, deployPortWith(lagging), token);
+    UUID walletId = createWallet("0");
+    String deposit = "{\"walletId\":\"" + walletId + "\",\"operationType\":\"DEPOSIT\",\"amount\":1}";
+    int[] accepted = {0};
+    HttpResponse<Buffer>[] refused = new HttpResponse[1];
+    Await.until("the accept path sheds load once 3 operations wait", Duration.ofSeconds(20), () -> {
+      HttpResponse<Buffer> answer = Await.result(shedding.post("/api/v1/wallet").putHeader("content-type", "application/json")
+          .sendBuffer(Buffer.buffer(deposit)));
+      if (answer.statusCode() == 202) {
+        accepted[0]++;
+        return false;
+      }
+      refused[0] = answer;
+      return true;
+    });
+    assertTrue(accepted[0] >= 4, accepted[0] + " accepted before shedding");
+    ApiClient.assertUnavailable(List.of(refused[0]));
+    assertNotNull(refused[0].bodyAsJsonObject().getString("operationId"), "the id to retry with");
+    assertEquals(200, Await.result(shedding.get("/api/v1/wallets/" + walletId).send()).statusCode(), "reads still served");
+
+    // The worker catches up (its group commits the end offsets): operations are accepted again.
+    java.util.Properties properties = new java.util.Properties();
+    properties.put("bootstrap.servers", laggingSettings.kafka().bootstrapServers());
+    properties.put("group.id", group);
+    properties.put("key.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName());
+    properties.put("value.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName());
+    try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(properties)) {
+      List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+          .map(info -> new org.apache.kafka.common.TopicPartition(topic, info.partition())).toList();
+      java.util.Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> done =
+          new java.util.HashMap<>();
+      consumer.endOffsets(partitions).forEach((partition, end) ->
+          done.put(partition, new org.apache.kafka.clients.consumer.OffsetAndMetadata(end)));
+      consumer.commitSync(done);
+    }
+    Await.until("accepted again once the lag is gone", Duration.ofSeconds(20), () ->
+        Await.result(shedding.post("/api/v1/wallet").putHeader("content-type", "application/json")
+            .sendBuffer(Buffer.buffer(deposit))).statusCode() == 202);
   }
 
   @Test

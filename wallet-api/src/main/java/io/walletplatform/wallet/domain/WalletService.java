@@ -59,11 +59,13 @@ public final class WalletService {
   private final String topic;
   private final Duration sendTimeout;
   private final int walletsPerPrincipal;
+  private final ApplyLag lag;
   private final Counter accepted;
+  private final Counter shed;
 
   public WalletService(Vertx vertx, Pool pool, WalletRepository repository, WalletCache cache, OperationGuard guard,
                        KafkaProducer<String, String> producer, String topic, Duration sendTimeout,
-                       int walletsPerPrincipal, MeterRegistry registry) {
+                       int walletsPerPrincipal, ApplyLag lag, MeterRegistry registry) {
     this.vertx = vertx;
     this.pool = pool;
     this.repository = repository;
@@ -73,6 +75,9 @@ public final class WalletService {
     this.topic = topic;
     this.sendTimeout = sendTimeout;
     this.walletsPerPrincipal = walletsPerPrincipal;
+    this.lag = lag;
+    this.shed = Counter.builder("wallet_operations_shed").description("Operations refused with 503 because the worker was too far behind")
+        .register(registry);
     this.accepted = Counter.builder("wallet_operations_accepted").description("Operations acknowledged by Kafka and answered 202")
         .register(registry);
   }
@@ -130,6 +135,12 @@ public final class WalletService {
     UUID operationId = requestedOperationId != null ? requestedOperationId : UUID.randomUUID();
     long deadline = System.currentTimeMillis() + sendTimeout.toMillis() + 2_000;
     return ownerFor(principal, walletId).compose(owner -> {
+          if (lag.overloaded()) {
+            // Accepting now would only lengthen the delay of everything behind it: tell the client to come back.
+            shed.increment();
+            return Future.failedFuture(ProblemException.unavailable("operation-worker is " + lag.records()
+                + " operations behind (bound " + lag.boundRecords() + "); retry later", 1));
+          }
           String other = principal.subject().equals(owner) ? null : principal.subject();
           OperationGuard.Claim claim = new OperationGuard.Claim(false, walletId, type, amount, Timestamps.now(), other);
           return acceptOnce(operationId, claim, owner, deadline);
