@@ -25,6 +25,7 @@ public final class LoadTesterMain {
         --retries 0                   send a write again (same operationId / Idempotency-Key) after no
                                       answer, a 5xx or a 409 in progress, up to this many times
         --out target/load/<scenario>  where result.json and report.html go
+        --progress 5s                 a progress line this often (0s: none)
 
       """ + LoadPrincipals.HELP + "\n\n" + WalletScenario.HELP + "\n\n" + OrdersScenario.HELP + """
 

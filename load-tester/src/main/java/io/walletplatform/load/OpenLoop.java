@@ -17,9 +17,21 @@ import java.util.function.LongFunction;
  * An open-model load: requests start on a fixed schedule whether or not earlier ones have
  * finished, and each one's latency is measured from the time it was <em>meant</em> to start, so a
  * stall shows up in full instead of silently slowing the generator (no coordinated omission).
- * The warm-up is sent but not measured.
+ * The warm-up is sent but not measured. Every {@code progressInterval} it prints a line: requests
+ * offered and answered so far, errors, and the p99 of the answered ones so far.
  */
 final class OpenLoop {
+
+  private final String name;
+  private final Duration progressInterval;
+  private final Histogram progressMicros = new Histogram(TimeUnit.MINUTES.toMicros(5), 2);
+  private long errors;
+
+  /** @param progressInterval zero prints nothing */
+  OpenLoop(String name, Duration progressInterval) {
+    this.name = name;
+    this.progressInterval = progressInterval;
+  }
 
   /** What one request produced: accepted or not, and the error code when not. */
   record Outcome(boolean accepted, String errorCode) {
@@ -63,6 +75,9 @@ final class OpenLoop {
     long[] next = {0};
     long[] finished = {0};
     List<Long> timers = new ArrayList<>();
+    if (!progressInterval.isZero()) {
+      timers.add(vertx.setPeriodic(progressInterval.toMillis(), id -> System.out.println(progress(rate))));
+    }
     timers.add(vertx.setPeriodic(1, id -> {
       long now = System.nanoTime();
       while (next[0] < total && startedNanos + next[0] * intervalNanos <= now) {
@@ -82,6 +97,7 @@ final class OpenLoop {
           second.offered++;
           if (result.accepted()) {
             accepted++;
+            progressMicros.recordValue(Math.min(latency, progressMicros.getHighestTrackableValue()));
             second.accepted++;
             if (measured) {
               measuredAccepted++;
@@ -90,6 +106,7 @@ final class OpenLoop {
             second.latency.recordValue(Math.min(latency, second.latency.getHighestTrackableValue()));
           } else {
             second.errors++;
+            errors++;
             errorsByCode.merge(result.errorCode(), 1L, Long::sum);
           }
           if (++finished[0] == total) {
@@ -100,5 +117,13 @@ final class OpenLoop {
       }
     }));
     return done.future();
+  }
+
+  /** "accept 10 s: offered 10,000 (1,000/s), accepted 9,990, errors 2, p99 so far 8.6 ms". */
+  String progress(double rate) {
+    long elapsed = (System.nanoTime() - startedNanos) / 1_000_000_000L;
+    return String.format(java.util.Locale.ROOT, "%s %d s: offered %,d (%,.0f/s), accepted %,d, errors %,d, p99 so far %.1f ms",
+        name, elapsed, offered, rate, accepted, errors,
+        progressMicros.getTotalCount() == 0 ? 0.0 : progressMicros.getValueAtPercentile(99) / 1000.0);
   }
 }

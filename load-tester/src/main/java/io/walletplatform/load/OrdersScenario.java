@@ -64,8 +64,9 @@ final class OrdersScenario {
     List<User> users = new ArrayList<>();
     Set<UUID> measuredOrders = new HashSet<>();
     Random random = new Random(7);
-    OpenLoop orders = new OpenLoop();
-    OpenLoop deposits = new OpenLoop();
+    Duration progress = options.duration("progress", "5s");
+    OpenLoop orders = new OpenLoop("orders", progress);
+    OpenLoop deposits = new OpenLoop("deposits", progress);
 
     // Each user is a principal: its token's sub is its userId, and it pays only from its own account.
     Future<Void> opened = LoadPrincipals.obtain(api, options, base, userCount).compose(principals -> {

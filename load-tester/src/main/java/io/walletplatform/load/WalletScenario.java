@@ -75,7 +75,7 @@ final class WalletScenario {
     // Sent but not answered (timeout, broken connection): the server may still have accepted them.
     Map<UUID, Accepted> unknown = new HashMap<>();
     Random random = new Random(42);
-    OpenLoop loop = new OpenLoop();
+    OpenLoop loop = new OpenLoop("accept", options.duration("progress", "5s"));
     long[] duplicatesSent = {0};
 
     Future<Void> created = LoadPrincipals.obtain(api, options, base, principalCount).map(principals -> {

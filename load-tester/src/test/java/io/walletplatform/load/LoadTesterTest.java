@@ -74,6 +74,26 @@ class LoadTesterTest {
   }
 
   @Test
+  void aRunPrintsAProgressLineAsItGoes(@TempDir Path out) throws Exception {
+    java.io.PrintStream original = System.out;
+    java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+    System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+    int exit;
+    try {
+      exit = LoadTesterMain.run(new String[] {"wallet", "--url", url, "--client-secret", Tokens.DEV_SECRET, "--wallets", "1",
+          "--rate", "50", "--duration", "3s", "--warmup", "0s", "--progress", "1s", "--out", out.toString()});
+    } finally {
+      System.setOut(original);
+    }
+    assertEquals(0, exit);
+    java.util.List<String> lines = printed.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+        .filter(line -> line.startsWith("accept ")).toList();
+    assertTrue(lines.size() >= 2, "progress lines: " + lines);
+    assertTrue(lines.get(lines.size() - 1).matches("accept \\d+ s: offered [\\d,]+ \\(50/s\\), accepted [\\d,]+, errors 0, "
+        + "p99 so far [\\d.]+ ms"), lines.get(lines.size() - 1));
+  }
+
+  @Test
   void anOrdersRunPassesItsAudit(@TempDir Path out) throws Exception {
     int exit = LoadTesterMain.run(new String[] {"orders", "--url", url, "--client-secret", Tokens.DEV_SECRET, "--users", "4", "--rate", "40", "--deposit-rate", "4",
         "--duration", "3s", "--warmup", "1s", "--initial-balance", "20", "--amount", "1.00", "--out", out.toString()});
