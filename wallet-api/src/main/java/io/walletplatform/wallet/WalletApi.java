@@ -38,10 +38,12 @@ public final class WalletApi implements ApiModule {
   private final KafkaAdminClient admin;
   private final ApiContract contract;
   private final KafkaClientMetrics producerMetrics;
+  private final ApplyLag lag;
 
   private WalletApi(Pool pool, Redis redis, KafkaProducer<String, String> producer, KafkaAdminClient admin,
-                    ApiContract contract, KafkaClientMetrics producerMetrics) {
+                    ApiContract contract, KafkaClientMetrics producerMetrics, ApplyLag lag) {
     this.producerMetrics = producerMetrics;
+    this.lag = lag;
     this.pool = pool;
     this.redis = redis;
     this.producer = producer;
@@ -75,8 +77,9 @@ public final class WalletApi implements ApiModule {
     producerMetrics.bindTo(registry);
     return ApiContract.load(vertx, "wallet-api", new WalletHandlers(service).byOperationId(), WalletHandlers.CHECKED_BY_HANDLER,
             authentication)
-        .map(contract -> new WalletApi(pool, redis, producer, admin, contract, producerMetrics))
+        .map(contract -> new WalletApi(pool, redis, producer, admin, contract, producerMetrics, lag))
         .onFailure(error -> {
+          lag.stop();
           producerMetrics.close();
           pool.close();
           redis.close();
@@ -100,6 +103,7 @@ public final class WalletApi implements ApiModule {
 
   @Override
   public Future<Void> close() {
+    lag.stop();
     producerMetrics.close();
     return Future.join(pool.close(), redis.close(), producer.close(), admin.close()).mapEmpty();
   }

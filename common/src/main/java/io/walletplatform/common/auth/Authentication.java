@@ -11,8 +11,6 @@ import io.vertx.ext.web.handler.JWTAuthHandler;
 import io.vertx.ext.web.handler.PlatformHandler;
 import io.walletplatform.common.http.ProblemException;
 
-import java.util.List;
-import java.util.Map;
 
 /**
  * What a process needs to authenticate requests: the token verifier every bearer handler uses, the
@@ -50,10 +48,6 @@ public final class Authentication {
         .map(verifier -> new Authentication(settings, verifier, null));
   }
 
-  public AuthSettings settings() {
-    return settings;
-  }
-
   public TokenVerifier verifier() {
     return verifier;
   }
@@ -82,7 +76,7 @@ public final class Authentication {
   private static void requireWellFormed(RoutingContext ctx) {
     String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     if (authorization != null && !isBearerJwt(authorization)) {
-      ctx.fail(unauthenticated("the Authorization header is not a bearer JWT"));
+      ctx.fail(ProblemException.unauthenticated("the Authorization header is not a bearer JWT", CHALLENGE));
       return;
     }
     ctx.next();
@@ -115,11 +109,6 @@ public final class Authentication {
     return dots == 2 && segmentLength > 0;
   }
 
-  public static ProblemException unauthenticated(String detail) {
-    return new ProblemException(401, "UNAUTHENTICATED", "Unauthenticated", detail, List.of(),
-        Map.of("WWW-Authenticate", CHALLENGE));
-  }
-
   /** The per-principal limit on write requests (429 RATE_LIMITED). */
   public RateLimiter writes() {
     return writes;
@@ -144,9 +133,5 @@ public final class Authentication {
     router.get("/oauth/jwks.json").handler(issuer::serveJwks);
     router.post("/oauth/token").handler(BodyHandler.create(false).setBodyLimit(FORM_LIMIT_BYTES))
         .handler(issuer::serveToken);
-  }
-
-  public Future<Void> close() {
-    return verifier.close();
   }
 }

@@ -6,8 +6,6 @@ import io.vertx.ext.auth.User;
 import io.vertx.ext.web.RoutingContext;
 import io.walletplatform.common.http.ProblemException;
 
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -88,13 +86,13 @@ public record Principal(String subject, Set<String> scopes) {
     }
     UUID own = ownUserId();
     if (requested != null && !requested.equals(own)) {
-      throw forbidden("userId must be the authenticated principal's own (" + own + ")");
+      throw ProblemException.forbidden("userId must be the authenticated principal's own (" + own + ")");
     }
     return own;
   }
 
   /** The principal's {@code sub} as a user id; a principal whose sub is not a UUID has no account or orders. */
-  public UUID ownUserId() {
+  private UUID ownUserId() {
     try {
       UUID id = UUID.fromString(subject);
       if (id.toString().equals(subject.toLowerCase(java.util.Locale.ROOT))) {
@@ -103,10 +101,6 @@ public record Principal(String subject, Set<String> scopes) {
     } catch (IllegalArgumentException ignored) {
       // fall through: not a user id
     }
-    throw forbidden("the token's subject is not a user id (a UUID)");
-  }
-
-  public static ProblemException forbidden(String detail) {
-    return new ProblemException(403, "FORBIDDEN", "Forbidden", detail, List.of(), Map.of());
+    throw ProblemException.forbidden("the token's subject is not a user id (a UUID)");
   }
 }

@@ -3,8 +3,6 @@ package io.walletplatform.common.auth;
 import io.vertx.ext.web.RoutingContext;
 import io.walletplatform.common.http.ProblemException;
 
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -54,13 +52,8 @@ public final class RateLimiter {
       ctx.next();
       return;
     }
-    ctx.fail(new ProblemException(429, "RATE_LIMITED", "Too many requests",
-        "more than " + ratePerSecond + " write requests a second for this principal; retry after " + waitSeconds + " s",
-        List.of(), Map.of("Retry-After", Long.toString(waitSeconds))));
-  }
-
-  int trackedPrincipals() {
-    return buckets.size();
+    ctx.fail(ProblemException.rateLimited("more than " + ratePerSecond
+        + " write requests a second for this principal; retry after " + waitSeconds + " s", waitSeconds));
   }
 
   private void dropIdle(long nowNanos) {

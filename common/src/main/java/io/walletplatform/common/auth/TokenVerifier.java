@@ -59,7 +59,6 @@ public final class TokenVerifier implements JWTAuth {
   private volatile JsonArray keySet = new JsonArray();
   private volatile long lastRefreshNanos;
   private volatile long lastAttemptNanos;
-  private long refreshTimer = -1;
 
   private TokenVerifier(Vertx vertx, AuthSettings settings, URI keySetUrl, HttpClient http) {
     this.vertx = vertx;
@@ -89,7 +88,8 @@ public final class TokenVerifier implements JWTAuth {
     Future<URI> url = keySetUrl != null ? Future.succeededFuture(keySetUrl) : discover(http, settings.issuer());
     return url.map(found -> {
       TokenVerifier verifier = new TokenVerifier(vertx, settings, found, http);
-      verifier.refreshTimer = vertx.setPeriodic(settings.jwksRefresh().toMillis(), ignored -> verifier.refresh());
+      // Lives as long as the Vert.x instance, like the verifier (one per process).
+      vertx.setPeriodic(settings.jwksRefresh().toMillis(), ignored -> verifier.refresh());
       return verifier;
     }).compose(verifier -> verifier.refresh()
         .recover(error -> {
@@ -263,12 +263,5 @@ public final class TokenVerifier implements JWTAuth {
   @Override
   public String generateToken(JsonObject claims) {
     throw new UnsupportedOperationException("a verifier does not sign tokens");
-  }
-
-  public Future<Void> close() {
-    if (refreshTimer >= 0) {
-      vertx.cancelTimer(refreshTimer);
-    }
-    return http == null ? Future.succeededFuture() : http.close();
   }
 }

@@ -63,6 +63,21 @@ public class ProblemException extends RuntimeException {
     return new ProblemException(422, code, "Request cannot be processed", detail, List.of(), Map.of());
   }
 
+  /** 401 UNAUTHENTICATED; {@code challenge} is its WWW-Authenticate value, {@code null} when already set on the response. */
+  public static ProblemException unauthenticated(String detail, String challenge) {
+    return new ProblemException(401, "UNAUTHENTICATED", "Unauthenticated", detail, List.of(),
+        challenge == null ? Map.of() : Map.of("WWW-Authenticate", challenge));
+  }
+
+  public static ProblemException forbidden(String detail) {
+    return new ProblemException(403, "FORBIDDEN", "Forbidden", detail, List.of(), Map.of());
+  }
+
+  public static ProblemException rateLimited(String detail, long retryAfterSeconds) {
+    return new ProblemException(429, "RATE_LIMITED", "Too many requests", detail, List.of(),
+        Map.of("Retry-After", Long.toString(retryAfterSeconds)));
+  }
+
   public static ProblemException unavailable(String detail, int retryAfterSeconds) {
     return new ProblemException(503, "SERVICE_UNAVAILABLE", "Service unavailable", detail, List.of(),
         Map.of("Retry-After", Integer.toString(retryAfterSeconds)));

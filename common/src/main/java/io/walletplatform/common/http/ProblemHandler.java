@@ -103,10 +103,9 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     return switch (status) {
       case 400 -> new ProblemException(400, "MALFORMED_JSON", "Malformed request",
           "the request could not be read", List.of(), Map.of());
-      case 401 -> new ProblemException(401, "UNAUTHENTICATED", "Unauthenticated",
-          "a valid bearer token is required", List.of(), Map.of());
-      case 403 -> new ProblemException(403, "FORBIDDEN", "Forbidden",
-          "the token does not grant the scope this operation needs", List.of(), Map.of());
+      // vertx-web's bearer handler has already set the WWW-Authenticate challenge.
+      case 401 -> ProblemException.unauthenticated("a valid bearer token is required", null);
+      case 403 -> ProblemException.forbidden("the token does not grant the scope this operation needs");
       case 404 -> new ProblemException(404, "NOT_FOUND", "Not found",
           "no resource at " + ctx.request().path(), List.of(), Map.of());
       case 405 -> new ProblemException(405, "METHOD_NOT_ALLOWED", "Method not allowed",

@@ -1,6 +1,5 @@
 package io.walletplatform.wallet.domain;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.admin.OffsetSpec;
@@ -29,6 +28,7 @@ public final class ApplyLag {
   private final String workerGroup;
   private final long boundRecords;
   private volatile long records;
+  private Vertx vertx;
   private long timer = -1;
   private boolean reading;
 
@@ -41,6 +41,7 @@ public final class ApplyLag {
   }
 
   public ApplyLag start(Vertx vertx, long intervalMs) {
+    this.vertx = vertx;
     if (boundRecords > 0) {
       timer = vertx.setPeriodic(1, intervalMs, ignored -> refresh());
     }
@@ -88,10 +89,11 @@ public final class ApplyLag {
     return total;
   }
 
-  public Future<Void> close(Vertx vertx) {
+  /** Stops reading the lag (before the admin client it reads with is closed). */
+  public void stop() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
+      timer = -1;
     }
-    return Future.succeededFuture();
   }
 }
