@@ -2,7 +2,12 @@ package io.walletplatform.load;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -15,14 +20,31 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The deployment under test, reached over HTTP only: the tool works against any deployment. */
+/**
+ * The deployment under test, reached over HTTP only: the tool works against any deployment. The
+ * writes of the load ({@link #write}) go through the bare HTTP client with their headers built once,
+ * so that the generator costs little beside what it measures; set-up and audit reads use the web
+ * client over the same connections.
+ */
 final class Api {
 
+  /** A write's answer: its status and body (parsed only when the scenario needs it). */
+  record Answer(int status, Buffer body) {
+    JsonObject json() {
+      return new JsonObject(body);
+    }
+  }
+
+  private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
+  private static final CharSequence IDEMPOTENCY_KEY = HttpHeaders.createOptimized("Idempotency-Key");
+
   private final Vertx vertx;
+  private final HttpClientAgent http;
   private final WebClient client;
   private final long timeoutMs;
   private final int retries;
   private final String authorization;
+  private final MultiMap writeHeaders;
 
   Api(Vertx vertx, URI base, int connections, long timeoutMs) {
     this(vertx, base, connections, timeoutMs, 0);
@@ -34,12 +56,20 @@ final class Api {
     this.timeoutMs = timeoutMs;
     this.retries = retries;
     this.authorization = null;
-    this.client = WebClient.create(vertx, new WebClientOptions()
+    this.http = vertx.createHttpClient(new HttpClientOptions()
             .setDefaultHost(base.getHost())
             .setDefaultPort(base.getPort() > 0 ? base.getPort() : 80)
             .setKeepAlive(true)
-            .setTcpNoDelay(true),
+            .setTcpNoDelay(true)
+            // A connection carries one request at a time, so silence on it for this long is an unanswered
+            // request: the connection closes and the request fails. One idle check per connection, not a
+            // timer per request.
+            .setIdleTimeout((int) Math.max(1, timeoutMs))
+            .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS),
         new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
+    this.client = WebClient.wrap(http, new WebClientOptions().setDefaultHost(base.getHost())
+        .setDefaultPort(base.getPort() > 0 ? base.getPort() : 80));
+    this.writeHeaders = headers(null);
   }
 
   private Api(Api base, String token) {
@@ -47,7 +77,17 @@ final class Api {
     this.client = base.client;
     this.timeoutMs = base.timeoutMs;
     this.retries = base.retries;
+    this.http = base.http;
     this.authorization = "Bearer " + token;
+    this.writeHeaders = headers(authorization);
+  }
+
+  private static MultiMap headers(String authorization) {
+    MultiMap headers = HttpHeaders.headers().add(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON);
+    if (authorization != null) {
+      headers.add(HttpHeaders.AUTHORIZATION, HttpHeaders.createOptimized(authorization));
+    }
+    return headers;
   }
 
   /** The same deployment and connections, every request carrying this principal's token. */
@@ -66,13 +106,32 @@ final class Api {
     return request.timeout(timeoutMs);
   }
 
+  /** A set-up POST (creating a wallet or an account), through the web client. */
   Future<HttpResponse<Buffer>> post(String path, String json) {
     return authorized(client.post(path)).putHeader("content-type", "application/json").sendBuffer(Buffer.buffer(json));
   }
 
-  Future<HttpResponse<Buffer>> post(String path, String json, String idempotencyKey) {
-    return authorized(client.post(path)).putHeader("content-type", "application/json")
-        .putHeader("Idempotency-Key", idempotencyKey).sendBuffer(Buffer.buffer(json));
+  /**
+   * A POST of the load, with retries as {@link #retrying} describes. {@code idempotencyKey} may be
+   * null. The body of an answer with {@code expectedStatus} is read only when {@code needBody}; of
+   * any other answer, always (it says why).
+   */
+  Future<Answer> write(String path, Buffer body, String idempotencyKey, int expectedStatus, boolean needBody) {
+    return retrying(() -> send(HttpMethod.POST, path, body, idempotencyKey, expectedStatus, needBody), 0);
+  }
+
+  /** One request through the bare client, no retry; {@code body} may be null (none sent). */
+  Future<Answer> send(HttpMethod method, String path, Buffer body, String idempotencyKey, int expectedStatus,
+                      boolean needBody) {
+    return http.request(method, path).compose(request -> {
+      request.headers().addAll(writeHeaders);
+      if (idempotencyKey != null) {
+        request.putHeader(IDEMPOTENCY_KEY, idempotencyKey);
+      }
+      return body == null ? request.send() : request.send(body);
+    }).compose(response -> response.statusCode() == expectedStatus && !needBody
+        ? response.end().map(ignored -> new Answer(response.statusCode(), null))
+        : response.body().map(answer -> new Answer(response.statusCode(), answer)));
   }
 
   /**
@@ -80,17 +139,16 @@ final class Api {
    * gets no answer, a 5xx or a 409 IDEMPOTENCY_KEY_IN_PROGRESS, up to {@code retries} more times:
    * what a careful client does when a service dies under it. The last outcome is returned.
    */
-  Future<HttpResponse<Buffer>> retrying(java.util.function.Supplier<Future<HttpResponse<Buffer>>> send) {
-    return retrying(send, 0);
-  }
-
-  private Future<HttpResponse<Buffer>> retrying(java.util.function.Supplier<Future<HttpResponse<Buffer>>> send,
-                                                int attempt) {
-    return send.get().transform(outcome -> {
-      boolean again = attempt < retries && (outcome.failed() || outcome.result().statusCode() >= 500
-          || (outcome.result().statusCode() == 409 && "IDEMPOTENCY_KEY_IN_PROGRESS".equals(errorCode(outcome.result()))));
+  private Future<Answer> retrying(java.util.function.Supplier<Future<Answer>> send, int attempt) {
+    Future<Answer> sent = send.get();
+    if (retries == 0) {
+      return sent;
+    }
+    return sent.transform(outcome -> {
+      boolean again = attempt < retries && (outcome.failed() || outcome.result().status() >= 500
+          || (outcome.result().status() == 409 && "IDEMPOTENCY_KEY_IN_PROGRESS".equals(errorCode(outcome.result()))));
       if (!again) {
-        return (Future<HttpResponse<Buffer>>) outcome;
+        return (Future<Answer>) outcome;
       }
       return vertx.timer(Math.min(2_000, 200L * (attempt + 1))).compose(ignored -> retrying(send, attempt + 1));
     });
@@ -122,13 +180,13 @@ final class Api {
     });
   }
 
-  /** The problem code of an error response, or the status when the body is not a problem. */
-  static String errorCode(HttpResponse<Buffer> response) {
+  /** The problem code of an error answer, or the status when the body is not a problem. */
+  static String errorCode(Answer answer) {
     try {
-      String code = response.bodyAsJsonObject().getString("code");
-      return code != null ? code : "HTTP_" + response.statusCode();
+      String code = answer.json().getString("code");
+      return code != null ? code : "HTTP_" + answer.status();
     } catch (RuntimeException notJson) {
-      return "HTTP_" + response.statusCode();
+      return "HTTP_" + answer.status();
     }
   }
 

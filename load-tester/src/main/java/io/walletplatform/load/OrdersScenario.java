@@ -2,6 +2,7 @@ package io.walletplatform.load;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
 
@@ -65,8 +66,8 @@ final class OrdersScenario {
     Set<UUID> measuredOrders = new HashSet<>();
     Random random = new Random(7);
     Duration progress = options.duration("progress", "5s");
-    OpenLoop orders = new OpenLoop("orders", progress);
-    OpenLoop deposits = new OpenLoop("deposits", progress);
+    LoadLoop orders = new LoadLoop("orders", progress);
+    LoadLoop deposits = new LoadLoop("deposits", progress);
 
     // Each user is a principal: its token's sub is its userId, and it pays only from its own account.
     Future<Void> opened = LoadPrincipals.obtain(api, options, base, userCount).compose(principals -> {
@@ -84,39 +85,39 @@ final class OrdersScenario {
     });
     return opened.compose(ignored -> {
           int openedUsers = users.size();
-          Future<Void> orderLoad = orders.run(vertx, rate, warmUp, duration, sequence -> {
+          Future<Void> orderLoad = orders.run(vertx, options, rate, warmUp, duration, sequence -> {
             User user = users.get((int) (sequence % openedUsers));
             Api api = user.api;
             String orderKey = UUID.randomUUID().toString();
-            String orderBody = "{\"userId\":\"" + user.id + "\",\"amount\":" + Api.amount(amount)
-                + ",\"description\":\"load " + sequence + "\"}";
-            return api.retrying(() -> api.post("/api/v1/orders", orderBody, orderKey))
+            Buffer orderBody = Buffer.buffer("{\"userId\":\"" + user.id + "\",\"amount\":" + Api.amount(amount)
+                + ",\"description\":\"load " + sequence + "\"}");
+            return api.write("/api/v1/orders", orderBody, orderKey, 201, true)
                 .map(response -> {
-                  if (response.statusCode() != 201) {
-                    return new OpenLoop.Outcome(false, Api.errorCode(response));
+                  if (response.status() != 201) {
+                    return new LoadLoop.Outcome(false, Api.errorCode(response));
                   }
-                  UUID orderId = UUID.fromString(response.bodyAsJsonObject().getString("orderId"));
+                  UUID orderId = UUID.fromString(response.json().getString("orderId"));
                   user.orders.add(orderId.toString());
                   if (orders.measured(sequence)) {
                     measuredOrders.add(orderId);
                   }
-                  return OpenLoop.Outcome.OK;
+                  return LoadLoop.Outcome.OK;
                 })
                 .onFailure(error -> user.unansweredOrders++);
           });
           Future<Void> depositLoad = depositRate == 0 ? Future.succeededFuture()
-              : deposits.run(vertx, depositRate, warmUp, duration, sequence -> {
+              : deposits.runOpen(vertx, depositRate, warmUp, duration, sequence -> {
                 User user = users.get(random.nextInt(openedUsers));
                 Api api = user.api;
                 String depositKey = UUID.randomUUID().toString();
-                return api.retrying(() -> api.post("/api/v1/accounts/" + user.id + "/deposits",
-                        "{\"amount\":" + Api.amount(depositAmount) + "}", depositKey))
+                return api.write("/api/v1/accounts/" + user.id + "/deposits",
+                        Buffer.buffer("{\"amount\":" + Api.amount(depositAmount) + "}"), depositKey, 200, false)
                     .map(response -> {
-                      if (response.statusCode() != 200) {
-                        return new OpenLoop.Outcome(false, Api.errorCode(response));
+                      if (response.status() != 200) {
+                        return new LoadLoop.Outcome(false, Api.errorCode(response));
                       }
                       user.credited += depositAmount;
-                      return OpenLoop.Outcome.OK;
+                      return LoadLoop.Outcome.OK;
                     })
                     .onFailure(error -> user.unansweredDeposits++);
               });
@@ -126,7 +127,7 @@ final class OrdersScenario {
           report.load(orders, "create");
           report.metric("depositsAccepted", deposits.accepted);
           report.metric("unanswered", users.stream().mapToLong(u -> u.unansweredOrders + u.unansweredDeposits).sum());
-          return settleAndAudit(users, depositAmount, measuredOrders, settleTimeout, report);
+          return settleAndAudit(users, depositAmount, measuredOrders, settleTimeout, orders, report);
         })
         .map(report);
   }
@@ -153,10 +154,11 @@ final class OrdersScenario {
   }
 
   private Future<Void> settleAndAudit(List<User> users, long depositAmount, Set<UUID> measuredOrders,
-                                      Duration timeout, Report report) {
+                                      Duration timeout, LoadLoop loop, Report report) {
     long deadline = System.nanoTime() + timeout.toNanos();
     Histogram settleMillis = new Histogram(TimeUnit.MINUTES.toMillis(10), 3);
     long[] finished = {0};
+    long[] settledInWindow = {0};
     Future<Void> audited = Future.succeededFuture();
     for (User user : users) {
       UUID userId = user.id;
@@ -164,6 +166,8 @@ final class OrdersScenario {
       audited = audited.compose(ignored -> settled(api, userId, user.orders.size(), deadline)
           .compose(orders -> api.all("/api/v1/accounts/" + userId + "/transactions")
               .compose(transactions -> api.get("/api/v1/accounts/" + userId).map(account -> {
+                settledInWindow[0] += orders.stream().filter(order -> !"NEW".equals(order.getString("status"))
+                    && loop.inWindow(Instant.parse(order.getString("updatedAt")))).count();
                 finished[0] += audit(userId, orders, transactions, account.bodyAsJsonObject(), user,
                     depositAmount, measuredOrders, settleMillis, report);
                 return null;
@@ -172,6 +176,7 @@ final class OrdersScenario {
     return audited.onComplete(ignored -> {
       report.histogramMillis("createToFinal", settleMillis);
       report.metric("ordersFinished", finished[0]);
+      report.metric("settledPerSecond", settledInWindow[0] / loop.windowSeconds());
     });
   }
 

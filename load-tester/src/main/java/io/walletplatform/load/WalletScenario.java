@@ -2,6 +2,7 @@ package io.walletplatform.load;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
 
@@ -75,7 +76,8 @@ final class WalletScenario {
     // Sent but not answered (timeout, broken connection): the server may still have accepted them.
     Map<UUID, Accepted> unknown = new HashMap<>();
     Random random = new Random(42);
-    OpenLoop loop = new OpenLoop("accept", options.duration("progress", "5s"));
+    LoadLoop loop = new LoadLoop("accept", options.duration("progress", "5s"));
+    OperationIds ids = new OperationIds();
     long[] duplicatesSent = {0};
 
     Future<Void> created = LoadPrincipals.obtain(api, options, base, principalCount).map(principals -> {
@@ -91,26 +93,26 @@ final class WalletScenario {
               : Future.failedFuture("creating a wallet answered " + response.statusCode() + ": " + response.bodyAsString()))
           .mapEmpty());
     }
-    return created.compose(ignored -> loop.run(vertx, (double) ratePerWallet * walletCount, warmUp, duration, sequence -> {
+    return created.compose(ignored -> loop.run(vertx, options, (double) ratePerWallet * walletCount, warmUp, duration, sequence -> {
           int wallet = (int) (sequence % walletCount);
           if (duplicates > 0 && !accepted.isEmpty() && random.nextDouble() < duplicates) {
             Accepted again = accepted.get(random.nextInt(accepted.size()));
             duplicatesSent[0]++;
             return submit(again.wallet(), wallets.get(again.wallet()), again.deposit(), again.amountMinor(), again.operationId())
-                .map(response -> response.statusCode() == 202 ? OpenLoop.Outcome.OK
-                    : new OpenLoop.Outcome(false, Api.errorCode(response)));
+                .map(response -> response.status() == 202 ? LoadLoop.Outcome.OK
+                    : new LoadLoop.Outcome(false, Api.errorCode(response)));
           }
           boolean deposit = random.nextDouble() < depositRatio;
           long amount = minAmount + (long) (random.nextDouble() * (maxAmount - minAmount + 1));
-          UUID operationId = UUID.randomUUID();
+          UUID operationId = ids.next();
           long sent = System.nanoTime();
           return submit(wallet, wallets.get(wallet), deposit, amount, operationId).map(response -> {
-            if (response.statusCode() != 202) {
-              return new OpenLoop.Outcome(false, Api.errorCode(response));
+            if (response.status() != 202) {
+              return new LoadLoop.Outcome(false, Api.errorCode(response));
             }
             accepted.add(new Accepted(operationId, wallet, deposit, amount, sent, System.nanoTime(),
                 loop.measured(sequence)));
-            return OpenLoop.Outcome.OK;
+            return LoadLoop.Outcome.OK;
           }).onFailure(error -> unknown.put(operationId, new Accepted(operationId, wallet, deposit, amount, sent, Long.MAX_VALUE,
               loop.measured(sequence))));
         }))
@@ -118,7 +120,7 @@ final class WalletScenario {
           report.load(loop, "accept");
           report.metric("duplicatesSent", duplicatesSent[0]);
           report.metric("unanswered", unknown.size());
-          return settleAndAudit(wallets, accepted, unknown, initialMinor, settleTimeout, report);
+          return settleAndAudit(wallets, accepted, unknown, initialMinor, settleTimeout, loop, report);
         })
         .map(report);
   }
@@ -128,24 +130,22 @@ final class WalletScenario {
     return owners.get(index % owners.size());
   }
 
-  private Future<io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer>> submit(int index, UUID walletId,
-                                                                                       boolean deposit, long amountMinor,
-                                                                                       UUID operationId) {
-    Api api = owner(index);
+  private Future<Api.Answer> submit(int index, UUID walletId, boolean deposit, long amountMinor, UUID operationId) {
     String body = "{\"walletId\":\"" + walletId + "\",\"operationType\":\""
         + (deposit ? "DEPOSIT" : "WITHDRAW") + "\",\"amount\":" + Api.amount(amountMinor) + ",\"operationId\":\""
         + operationId + "\"}";
-    return api.retrying(() -> api.post("/api/v1/wallet", body));
+    return owner(index).write("/api/v1/wallet", Buffer.buffer(body), null, 202, false);
   }
 
   private Future<Void> settleAndAudit(List<UUID> wallets, List<Accepted> accepted, Map<UUID, Accepted> unknown,
-                                      long initialMinor, Duration timeout, Report report) {
+                                      long initialMinor, Duration timeout, LoadLoop loop, Report report) {
     Map<Integer, List<Accepted>> byWallet = new HashMap<>();
     accepted.forEach(op -> byWallet.computeIfAbsent(op.wallet(), w -> new ArrayList<>()).add(op));
     long deadline = System.nanoTime() + timeout.toNanos();
     Histogram appliedMillis = new Histogram(TimeUnit.MINUTES.toMillis(10), 3);
     long settleStart = System.nanoTime();
     long[] appliedCount = {0};
+    long[] appliedInWindow = {0};
     Future<Void> audited = Future.succeededFuture();
     for (int w = 0; w < wallets.size(); w++) {
       int wallet = w;
@@ -153,6 +153,8 @@ final class WalletScenario {
       audited = audited.compose(ignored -> settled(owner(wallet), wallets.get(wallet), expected.size(), deadline)
           .compose(applied -> owner(wallet).get("/api/v1/wallets/" + wallets.get(wallet)).map(response -> {
             appliedCount[0] += applied.size();
+            appliedInWindow[0] += applied.stream().filter(operation -> operation.getString("processedAt") != null
+                && loop.inWindow(Instant.parse(operation.getString("processedAt")))).count();
             audit(wallets.get(wallet), expected, unknown, applied, initialMinor, response.bodyAsJsonObject(), appliedMillis, report);
             return null;
           })));
@@ -161,6 +163,7 @@ final class WalletScenario {
       report.histogramMillis("acceptToApplied", appliedMillis);
       report.metric("settleSeconds", (System.nanoTime() - settleStart) / 1e9);
       report.metric("applied", appliedCount[0]);
+      report.metric("appliedPerSecond", appliedInWindow[0] / loop.windowSeconds());
     });
   }
 

@@ -61,7 +61,46 @@ class LoadTesterTest {
     assertTrue(result.getLong("accepted") >= 550, "accepted " + result.getLong("accepted"));
     assertTrue(result.getLong("duplicatesSent") > 0);
     assertTrue(result.getJsonObject("acceptLatencyMs").getDouble("p99") > 0);
-    assertTrue(Files.readString(out.resolve("report.html")).contains("<svg"));
+    assertEquals("open", result.getString("model"));
+    String html = Files.readString(out.resolve("report.html"));
+    assertTrue(html.contains("<h2>Summary</h2><table>") && html.contains("Audit clean."), "summary table and verdict");
+    assertTrue(html.contains("new uPlot(") && html.contains("var uPlot=function()"), "the chart library is inlined");
+    assertTrue(!html.contains("src=\"http") && !html.contains("href=\"http"), "nothing is fetched from elsewhere");
+    assertTrue(html.contains("<h3>CPU per request</h3>"), "CPU per request in the summary");
+  }
+
+  @Test
+  void aClosedLoopRunKeepsItsConnectionsBusyAndReportsCpuPerRequest(@TempDir Path out) throws Exception {
+    int exit = LoadTesterMain.run(new String[] {"wallet", "--url", url, "--client-secret", Tokens.DEV_SECRET, "--wallets", "2",
+        "--model", "closed", "--connections", "4", "--duration", "3s", "--warmup", "1s", "--out", out.toString()});
+    JsonObject result = result(out);
+    assertEquals(0, exit, result.encodePrettily());
+    assertEquals("closed", result.getString("model"));
+    assertEquals(4, result.getInteger("connections"));
+    assertTrue(result.getDouble("acceptedPerSecond") > 20, "4 connections in a loop do better than 20/s: " + result.getDouble("acceptedPerSecond"));
+    assertEquals(result.getLong("accepted"), result.getLong("applied"), "every accepted operation applied");
+    assertTrue(result.getDouble("appliedPerSecond") > 0);
+    JsonObject cpu = result.getJsonObject("cpu");
+    assertTrue(cpu.getDouble("machineMicrosPerRequest") > 0, cpu.encodePrettily());
+    assertTrue(cpu.getLong("requests") > 0 && cpu.getLong("requests") <= result.getLong("offered"), cpu.encodePrettily());
+    assertTrue(cpu.getJsonObject("processes").containsKey("load-tester (this)"), cpu.encodePrettily());
+  }
+
+  @Test
+  void theHttpScenarioSendsOneRequestOverAndOverWithoutAnAudit(@TempDir Path out) throws Exception {
+    int exit = LoadTesterMain.run(new String[] {"http", "--url", url, "--method", "GET", "--path", "/health", "--rate", "40",
+        "--duration", "2s", "--warmup", "0s", "--out", out.toString()});
+    JsonObject result = result(out);
+    assertEquals(0, exit, result.encodePrettily());
+    assertEquals(false, result.getBoolean("audited"));
+    assertEquals(80, result.getLong("offered"));
+    assertEquals(80, result.getLong("accepted"), result.encodePrettily());
+    assertTrue(Files.readString(out.resolve("report.html")).contains("No audit"));
+  }
+
+  @Test
+  void anUnknownModelIsAUsageError(@TempDir Path out) throws Exception {
+    assertEquals(2, LoadTesterMain.run(new String[] {"wallet", "--url", url, "--model", "half-open", "--out", out.toString()}));
   }
 
   @Test

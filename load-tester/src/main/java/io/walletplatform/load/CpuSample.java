@@ -1,0 +1,121 @@
+package io.walletplatform.load;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * CPU time used so far by the whole machine and by each process, read from Linux's {@code /proc}:
+ * the machine's busy time is user + nice + system + irq + softirq of {@code /proc/stat} (idle,
+ * I/O wait and time stolen by other guests are not this machine's work), each process's is
+ * utime + stime of {@code /proc/<pid>/stat}. The difference of two samples, divided by the requests
+ * answered between them, is CPU per request: the figure that predicts capacity on other machines.
+ * Where {@code /proc} is missing (not Linux), {@link #take()} returns null and nothing is reported.
+ */
+record CpuSample(long nanos, long machineTicks, Map<Long, Process> processes) {
+
+  /** One process: what to call it and its CPU ticks so far. */
+  record Process(String name, long ticks) {
+  }
+
+  /** Clock ticks per second of {@code /proc}; USER_HZ is 100 on every Linux architecture Java runs on. */
+  static final long TICKS_PER_SECOND = 100;
+
+  private static final Path PROC = Path.of("/proc");
+  private static final long SELF = ProcessHandle.current().pid();
+
+  static CpuSample take() {
+    try {
+      long nanos = System.nanoTime();
+      String[] cpu = Files.readAllLines(PROC.resolve("stat")).get(0).trim().split("\\s+");
+      // cpu user nice system idle iowait irq softirq steal ...
+      long busy = Long.parseLong(cpu[1]) + Long.parseLong(cpu[2]) + Long.parseLong(cpu[3])
+          + Long.parseLong(cpu[6]) + Long.parseLong(cpu[7]);
+      Map<Long, Process> processes = new HashMap<>();
+      try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC, entry -> entry.getFileName().toString().chars()
+          .allMatch(Character::isDigit))) {
+        for (Path entry : entries) {
+          Process process = process(entry);
+          if (process != null) {
+            processes.put(Long.parseLong(entry.getFileName().toString()), process);
+          }
+        }
+      }
+      return new CpuSample(nanos, busy, processes);
+    } catch (IOException | RuntimeException notLinux) {
+      return null;
+    }
+  }
+
+  /** Null when the process ended while it was being read. */
+  private static Process process(Path entry) {
+    try {
+      String stat = Files.readString(entry.resolve("stat"));
+      // pid (comm) state ppid ... utime stime: fields 14 and 15; comm may hold spaces and parentheses.
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+      if (ticks == 0) {
+        return new Process("", 0);
+      }
+      long pid = Long.parseLong(entry.getFileName().toString());
+      String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      return new Process(pid == SELF ? "load-tester (this)" : name(comm, Files.readAllBytes(entry.resolve("cmdline"))), ticks);
+    } catch (IOException | RuntimeException gone) {
+      return null;
+    }
+  }
+
+  /**
+   * A short name: a Java process by its jar or main class ({@code platform.jar}), PostgreSQL's
+   * backends as {@code postgres}, anything else by its command's name.
+   */
+  static String name(String comm, byte[] cmdline) {
+    String[] args = new String(cmdline, StandardCharsets.UTF_8).split("\0");
+    if (args.length == 0 || args[0].isEmpty()) {
+      return comm;  // a kernel thread
+    }
+    String command = args[0];
+    if (command.startsWith("postgres")) {
+      return "postgres";
+    }
+    String base = command.substring(command.lastIndexOf('/') + 1).split(" ")[0];
+    if (!base.equals("java")) {
+      return base.isEmpty() ? comm : base.startsWith("redis-server") ? "redis-server" : base;
+    }
+    for (int i = 1; i < args.length; i++) {
+      if (args[i].equals("-jar") && i + 1 < args.length) {
+        return args[i + 1].substring(args[i + 1].lastIndexOf('/') + 1);
+      }
+      if (!args[i].startsWith("-") && (i == 1 || !args[i - 1].equals("-cp") && !args[i - 1].equals("-classpath"))) {
+        return "java " + args[i].substring(args[i].lastIndexOf('.') + 1);
+      }
+    }
+    return "java";
+  }
+
+  /** Seconds of CPU the whole machine used since {@code earlier}. */
+  double machineSecondsSince(CpuSample earlier) {
+    return (machineTicks - earlier.machineTicks) / (double) TICKS_PER_SECOND;
+  }
+
+  /** Seconds of CPU per process name since {@code earlier}, largest first; processes started since count in full. */
+  Map<String, Double> processSecondsSince(CpuSample earlier) {
+    Map<String, Long> ticks = new TreeMap<>();
+    processes.forEach((pid, process) -> {
+      Process before = earlier.processes.get(pid);
+      long used = process.ticks - (before == null ? 0 : before.ticks);
+      if (used > 0) {
+        ticks.merge(process.name, used, Long::sum);
+      }
+    });
+    Map<String, Double> seconds = new java.util.LinkedHashMap<>();
+    ticks.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(entry -> seconds.put(entry.getKey(), entry.getValue() / (double) TICKS_PER_SECOND));
+    return seconds;
+  }
+}
