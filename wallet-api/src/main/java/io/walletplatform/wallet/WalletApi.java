@@ -69,7 +69,8 @@ public final class WalletApi implements ApiModule {
     WalletCache cache = new WalletCache(redis, settings.redis().keyPrefix(), settings.cacheTtl());
     OperationGuard guard = new OperationGuard(redis, settings.redis().keyPrefix(),
         settings.kafka().sendTimeout().plus(Duration.ofSeconds(10)), settings.operationGuardTtl());
-    ApplyLag lag = new ApplyLag(admin, settings.operationsTopic(), settings.workerGroup(), settings.shedLagRecords())
+    ApplyLag lag = new ApplyLag(admin, settings.operationsTopic(), settings.workerGroup(), settings.shedLagRecords(),
+        settings.shedLag().toMillis())
         .start(vertx, settings.shedCheckInterval().toMillis());
     WalletService service = new WalletService(vertx, pool, new WalletRepository(), cache, guard, producer,
         settings.operationsTopic(), settings.kafka().sendTimeout(), settings.walletsPerPrincipal(), lag, registry);

@@ -17,12 +17,13 @@ import java.time.Duration;
  * @param walletsPerPrincipal how many wallets one principal may own
  * @param workerGroup       operation-worker's consumer group, whose committed offsets say what it applied
  * @param shedLagRecords    past this many accepted but unapplied operations, new ones get 503 (0: never)
+ * @param shedLag           once the oldest unapplied operation was accepted longer ago than this, new ones get 503 (0: never)
  * @param shedCheckInterval how often the lag is read
  */
 public record WalletApiSettings(PgSettings pg, RedisSettings redis, KafkaSettings kafka, HttpSettings http,
                                 String operationsTopic, Duration operationGuardTtl, Duration cacheTtl,
                                 int httpInstances, int walletsPerPrincipal, String workerGroup,
-                                long shedLagRecords, Duration shedCheckInterval) {
+                                long shedLagRecords, Duration shedLag, Duration shedCheckInterval) {
 
   public static WalletApiSettings from(Config config) {
     return new WalletApiSettings(
@@ -37,6 +38,7 @@ public record WalletApiSettings(PgSettings pg, RedisSettings redis, KafkaSetting
         config.getInt("WALLETS_PER_PRINCIPAL_MAX", 1_000, 1, 1_000_000),
         config.get("WORKER_GROUP_ID", "operation-worker"),
         config.getLong("WALLET_SHED_LAG_RECORDS", 100_000, 0, 1_000_000_000),
+        config.getMillis("WALLET_SHED_LAG_MS", 30_000, 0, Duration.ofHours(1).toMillis()),
         config.getMillis("WALLET_SHED_CHECK_INTERVAL_MS", 500, 50, 60_000));
   }
 }

@@ -192,8 +192,50 @@ class WalletApiTest {
     assertEquals(200, Await.result(shedding.get("/api/v1/wallets/" + walletId).send()).statusCode(), "reads still served");
 
     // The worker catches up (its group commits the end offsets): operations are accepted again.
+    commitEndOffsets(laggingSettings, group, topic);
+    Await.until("accepted again once the lag is gone", Duration.ofSeconds(20), () ->
+        Await.result(shedding.post("/api/v1/wallet").putHeader("content-type", "application/json")
+            .sendBuffer(Buffer.buffer(deposit))).statusCode() == 202);
+  }
+
+  @Test
+  void onceTheOldestUnappliedOperationIsOlderThanTheTimeBoundNewOperationsAre503() {
+    String group = "lag-age-" + UUID.randomUUID();
+    String topic = "wallet.operations.lag-age-" + UUID.randomUUID();
+    Config lagging = config.with("WALLET_SHED_LAG_RECORDS", "0").with("WALLET_SHED_LAG_MS", "1500")
+        .with("WALLET_SHED_CHECK_INTERVAL_MS", "100").with("WORKER_GROUP_ID", group).with("WALLET_OPERATIONS_TOPIC", topic);
+    WalletApiSettings laggingSettings = WalletApiSettings.from(lagging);
+    Await.result(KafkaClients.ensureTopics(vertx, laggingSettings.kafka(), List.of(topic)));
+    WebClient shedding = Tokens.client(vertx, deployPortWith(lagging), token);
+    UUID walletId = createWallet("0");
+    String deposit = "{\"walletId\":\"" + walletId + "\",\"operationType\":\"DEPOSIT\",\"amount\":1}";
+    java.util.function.Supplier<HttpResponse<Buffer>> send = () -> Await.result(shedding.post("/api/v1/wallet")
+        .putHeader("content-type", "application/json").sendBuffer(Buffer.buffer(deposit)));
+    assertEquals(202, send.get().statusCode(), "nothing waits yet");
+    long firstAccepted = System.nanoTime();
+    HttpResponse<Buffer>[] refused = new HttpResponse[1];
+    Await.until("the accept path sheds once the unapplied operation is 1.5 s old", Duration.ofSeconds(20), () -> {
+      HttpResponse<Buffer> answer = send.get();
+      if (answer.statusCode() == 202) {
+        return false;
+      }
+      refused[0] = answer;
+      return true;
+    });
+    long waitedMs = (System.nanoTime() - firstAccepted) / 1_000_000;
+    assertTrue(waitedMs >= 1_400, "not before the bound: shed after " + waitedMs + " ms");
+    ApiClient.assertUnavailable(List.of(refused[0]));
+    assertTrue(refused[0].bodyAsJsonObject().getString("detail").contains("the oldest accepted over 1,500 ms ago"),
+        refused[0].bodyAsString());
+
+    commitEndOffsets(laggingSettings, group, topic);
+    Await.until("accepted again once everything is applied", Duration.ofSeconds(20), () -> send.get().statusCode() == 202);
+  }
+
+  /** What operation-worker's group does once it has applied everything: commits the topic's end offsets. */
+  private static void commitEndOffsets(WalletApiSettings settings, String group, String topic) {
     java.util.Properties properties = new java.util.Properties();
-    properties.put("bootstrap.servers", laggingSettings.kafka().bootstrapServers());
+    properties.put("bootstrap.servers", settings.kafka().bootstrapServers());
     properties.put("group.id", group);
     properties.put("key.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName());
     properties.put("value.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName());
@@ -206,9 +248,6 @@ class WalletApiTest {
           done.put(partition, new org.apache.kafka.clients.consumer.OffsetAndMetadata(end)));
       consumer.commitSync(done);
     }
-    Await.until("accepted again once the lag is gone", Duration.ofSeconds(20), () ->
-        Await.result(shedding.post("/api/v1/wallet").putHeader("content-type", "application/json")
-            .sendBuffer(Buffer.buffer(deposit))).statusCode() == 202);
   }
 
   @Test

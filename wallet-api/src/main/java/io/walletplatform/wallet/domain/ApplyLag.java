@@ -1,5 +1,6 @@
 package io.walletplatform.wallet.domain;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.admin.OffsetSpec;
@@ -13,11 +14,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How many accepted operations operation-worker has not applied yet: the operations topic's end
- * offsets minus the worker group's committed ones (the worker commits only after applying). Read
- * every {@code interval}; past {@code boundRecords} the accept path sheds load (503 with
- * Retry-After) instead of accepting work that would be applied minutes later. An unreadable lag
- * sheds nothing: Kafka being down already fails the accept path on its own.
+ * How far operation-worker is behind: how many accepted operations it has not applied yet (the
+ * operations topic's end offsets minus the worker group's committed ones: the worker commits only
+ * after applying), and whether the oldest of them was accepted longer ago than {@code boundMs} (the
+ * committed offset lies before the first offset Kafka lists at or after now − bound). Read every
+ * {@code interval}; past either bound the accept path sheds load (503 with Retry-After) instead of
+ * accepting work that would be applied minutes later. An unreadable lag sheds nothing: Kafka being
+ * down already fails the accept path on its own.
  */
 public final class ApplyLag {
 
@@ -27,30 +30,45 @@ public final class ApplyLag {
   private final String topic;
   private final String workerGroup;
   private final long boundRecords;
+  private final long boundMs;
   private volatile long records;
+  private volatile boolean tooOld;
   private Vertx vertx;
   private long timer = -1;
   private boolean reading;
 
-  /** @param boundRecords 0: never shed */
-  public ApplyLag(KafkaAdminClient admin, String topic, String workerGroup, long boundRecords) {
+  /**
+   * @param boundRecords 0: no bound on the count
+   * @param boundMs      0: no bound on the age of the oldest unapplied operation
+   */
+  public ApplyLag(KafkaAdminClient admin, String topic, String workerGroup, long boundRecords, long boundMs) {
     this.admin = admin;
     this.topic = topic;
     this.workerGroup = workerGroup;
     this.boundRecords = boundRecords;
+    this.boundMs = boundMs;
   }
 
   public ApplyLag start(Vertx vertx, long intervalMs) {
     this.vertx = vertx;
-    if (boundRecords > 0) {
+    if (boundRecords > 0 || boundMs > 0) {
       timer = vertx.setPeriodic(1, intervalMs, ignored -> refresh());
     }
     return this;
   }
 
-  /** True while the worker is further behind than the bound. */
+  /** True while the worker is further behind than a bound. */
   public boolean overloaded() {
-    return boundRecords > 0 && records > boundRecords;
+    return boundRecords > 0 && records > boundRecords || tooOld;
+  }
+
+  /** Why the accept path sheds: "12,000 operations behind (bound 10,000)" or "… the oldest accepted over 5,000 ms ago". */
+  public String reason() {
+    String count = String.format(java.util.Locale.ROOT, "%,d operations behind", records);
+    if (tooOld) {
+      return count + ", the oldest accepted over " + String.format(java.util.Locale.ROOT, "%,d", boundMs) + " ms ago (bound)";
+    }
+    return count + " (bound " + String.format(java.util.Locale.ROOT, "%,d", boundRecords) + ")";
   }
 
   public long records() {
@@ -71,10 +89,15 @@ public final class ApplyLag {
           Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
           topics.get(topic).getPartitions().forEach(partition ->
               ends.put(new TopicPartition(topic, partition.getPartition()), OffsetSpec.LATEST));
-          return admin.listOffsets(ends).compose(end -> admin.listConsumerGroupOffsets(workerGroup)
-              .map(committed -> behind(end, committed)));
+          Map<TopicPartition, OffsetSpec> since = new HashMap<>();
+          ends.keySet().forEach(partition -> since.put(partition, OffsetSpec.TIMESTAMP(System.currentTimeMillis() - boundMs)));
+          return admin.listOffsets(ends).compose(end -> admin.listConsumerGroupOffsets(workerGroup).compose(committed -> {
+            records = behind(end, committed);
+            return boundMs <= 0 ? Future.succeededFuture(false)
+                : admin.listOffsets(since).map(recent -> olderThanBound(end, recent, committed));
+          }));
         })
-        .onSuccess(behind -> records = behind)
+        .onSuccess(old -> tooOld = old)
         .onFailure(error -> log.debug("apply lag of {} unreadable: {}", topic, error.getMessage()))
         .onComplete(ignored -> reading = false);
   }
@@ -87,6 +110,30 @@ public final class ApplyLag {
       total += Math.max(0, partition.getValue().getOffset() - (done == null ? 0 : done.getOffset()));
     }
     return total;
+  }
+
+  /**
+   * Whether some partition's first unapplied record is older than the bound: it lies before the
+   * first offset stamped at or after now − bound, or every record is older (no such offset) and
+   * some are unapplied.
+   */
+  private static boolean olderThanBound(Map<TopicPartition, io.vertx.kafka.admin.ListOffsetsResultInfo> end,
+                                        Map<TopicPartition, io.vertx.kafka.admin.ListOffsetsResultInfo> recent,
+                                        Map<TopicPartition, OffsetAndMetadata> committed) {
+    for (var partition : end.entrySet()) {
+      OffsetAndMetadata done = committed.get(partition.getKey());
+      long next = done == null ? 0 : done.getOffset();
+      long endOffset = partition.getValue().getOffset();
+      if (next >= endOffset) {
+        continue;
+      }
+      var firstRecent = recent.get(partition.getKey());
+      long firstRecentOffset = firstRecent == null || firstRecent.getOffset() < 0 ? endOffset : firstRecent.getOffset();
+      if (next < firstRecentOffset) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Stops reading the lag (before the admin client it reads with is closed). */

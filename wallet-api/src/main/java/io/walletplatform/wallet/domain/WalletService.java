@@ -138,8 +138,7 @@ public final class WalletService {
           if (lag.overloaded()) {
             // Accepting now would only lengthen the delay of everything behind it: tell the client to come back.
             shed.increment();
-            return Future.failedFuture(ProblemException.unavailable("operation-worker is " + lag.records()
-                + " operations behind (bound " + lag.boundRecords() + "); retry later", 1));
+            return Future.failedFuture(ProblemException.unavailable("operation-worker is " + lag.reason() + "; retry later", 1));
           }
           String other = principal.subject().equals(owner) ? null : principal.subject();
           OperationGuard.Claim claim = new OperationGuard.Claim(false, walletId, type, amount, Timestamps.now(), other);
