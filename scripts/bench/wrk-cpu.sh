@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
-# Runs wrk and prints, beside its output, the whole machine's CPU time per accepted request
-# (from /proc/stat: every process, the generator included, and the kernel).
+# Runs wrk and prints, beside its output, the CPU time per request of every process on the machine
+# together (the platform, PostgreSQL, Redis, kernel threads and wrk itself), from /proc/<pid>/stat
+# (exact run times; /proc/stat's busy ticks miss work done in bursts shorter than a tick).
 # Usage: scripts/bench/wrk-cpu.sh <wrk arguments...>
 set -euo pipefail
-busy() { awk '/^cpu /{print $2+$3+$4+$6+$7+$8}' /proc/stat; }
+ticks() { awk '{sub(/^.*\) /, ""); print FILENAME, $12 + $13}' /proc/[0-9]*/stat 2>/dev/null || true; }
 hz=$(getconf CLK_TCK)
-before=$(busy)
-out=$(wrk "$@")
-after=$(busy)
+before=$(mktemp); after=$(mktemp); times=$(mktemp)
+trap 'rm -f "$before" "$after" "$times"' EXIT
+ticks > "$before"
+out=$(/usr/bin/time -o "$times" -f "%U %S" wrk "$@")
+ticks > "$after"
 echo "$out"
+others=$(awk 'NR == FNR {seen[$1] = $2; next} {used += $2 - ($1 in seen ? seen[$1] : 0)} END {print used}' "$before" "$after")
 requests=$(echo "$out" | awk '/requests in/{print $1}')
 errors=$(echo "$out" | awk '/Non-2xx/{print $NF}')
-echo "$requests $((after - before)) ${errors:-0}" | awk -v hz="$hz" '{printf "whole-machine CPU per request: %.1f us (%d requests, %d not 2xx)\n", ($2 / hz) * 1e6 / $1, $1, $3}'
+read -r wrk_user wrk_sys < "$times"
+echo "$requests $others $wrk_user $wrk_sys ${errors:-0}" | awk -v hz="$hz" '{
+  total = $2 / hz + $3 + $4
+  printf "CPU per request, all processes: %.1f us (wrk itself %.1f us; %d requests, %d not 2xx)\n", total * 1e6 / $1, ($3 + $4) * 1e6 / $1, $1, $5 }'

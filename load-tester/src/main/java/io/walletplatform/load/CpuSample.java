@@ -10,14 +10,15 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * CPU time used so far by the whole machine and by each process, read from Linux's {@code /proc}:
- * the machine's busy time is user + nice + system + irq + softirq of {@code /proc/stat} (idle,
- * I/O wait and time stolen by other guests are not this machine's work), each process's is
- * utime + stime of {@code /proc/<pid>/stat}. The difference of two samples, divided by the requests
- * answered between them, is CPU per request: the figure that predicts capacity on other machines.
- * Where {@code /proc} is missing (not Linux), {@link #take()} returns null and nothing is reported.
+ * CPU time used so far by each process, read from Linux's {@code /proc/<pid>/stat} (utime + stime,
+ * which the kernel scales to each task's exact run time). The machine's figure is the sum over every
+ * process, kernel threads included: {@code /proc/stat}'s busy ticks are sampled at the timer tick and
+ * miss work done in bursts shorter than a tick (here they showed 0.22 cores busy while the processes
+ * had used 0.77). The difference of two samples, divided by the requests answered between them, is
+ * CPU per request: the figure that predicts capacity on other machines. Where {@code /proc} is
+ * missing (not Linux), {@link #take()} returns null and nothing is reported.
  */
-record CpuSample(long nanos, long machineTicks, Map<Long, Process> processes) {
+record CpuSample(long nanos, Map<Long, Process> processes) {
 
   /** One process: what to call it and its CPU ticks so far. */
   record Process(String name, long ticks) {
@@ -32,10 +33,6 @@ record CpuSample(long nanos, long machineTicks, Map<Long, Process> processes) {
   static CpuSample take() {
     try {
       long nanos = System.nanoTime();
-      String[] cpu = Files.readAllLines(PROC.resolve("stat")).get(0).trim().split("\\s+");
-      // cpu user nice system idle iowait irq softirq steal ...
-      long busy = Long.parseLong(cpu[1]) + Long.parseLong(cpu[2]) + Long.parseLong(cpu[3])
-          + Long.parseLong(cpu[6]) + Long.parseLong(cpu[7]);
       Map<Long, Process> processes = new HashMap<>();
       try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC, entry -> entry.getFileName().toString().chars()
           .allMatch(Character::isDigit))) {
@@ -46,7 +43,10 @@ record CpuSample(long nanos, long machineTicks, Map<Long, Process> processes) {
           }
         }
       }
-      return new CpuSample(nanos, busy, processes);
+      if (processes.isEmpty()) {
+        return null;
+      }
+      return new CpuSample(nanos, processes);
     } catch (IOException | RuntimeException notLinux) {
       return null;
     }
@@ -98,9 +98,9 @@ record CpuSample(long nanos, long machineTicks, Map<Long, Process> processes) {
     return "java";
   }
 
-  /** Seconds of CPU the whole machine used since {@code earlier}. */
+  /** Seconds of CPU every process together used since {@code earlier}. */
   double machineSecondsSince(CpuSample earlier) {
-    return (machineTicks - earlier.machineTicks) / (double) TICKS_PER_SECOND;
+    return processSecondsSince(earlier).values().stream().mapToDouble(Double::doubleValue).sum();
   }
 
   /** Seconds of CPU per process name since {@code earlier}, largest first; processes started since count in full. */

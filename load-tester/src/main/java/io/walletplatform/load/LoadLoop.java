@@ -143,7 +143,7 @@ final class LoadLoop {
       while (next[0] < total && startedNanos + next[0] * intervalNanos <= now) {
         long sequence = next[0]++;
         long intended = startedNanos + sequence * intervalNanos;
-        send(sequence, intended, request).onSuccess(ignored -> {
+        send(sequence, intended, request).onComplete(ignored -> {
           if (++finished[0] == total) {
             finish(vertx, timers);
             done.tryComplete();
@@ -182,7 +182,7 @@ final class LoadLoop {
             if (windowOpen && firstMeasured == Long.MAX_VALUE) {
               firstMeasured = sequence;
             }
-            Future<Void> answered = send(sequence, now, request);
+            Future<Outcome> answered = send(sequence, now, request);
             if (answered.isComplete()) {
               context.runOnContext(again -> run());  // answered at once: do not recurse
             } else {
@@ -229,8 +229,8 @@ final class LoadLoop {
     closeWindow();
   }
 
-  /** Sends one request; the future completes (never fails) once its outcome is recorded. */
-  private Future<Void> send(long sequence, long intendedNanos, LongFunction<Future<Outcome>> request) {
+  /** Sends one request; its outcome is recorded before any listener added to the returned future runs. */
+  private Future<Outcome> send(long sequence, long intendedNanos, LongFunction<Future<Outcome>> request) {
     boolean measured = measured(sequence);
     offered++;
     Future<Outcome> outcome;
@@ -239,10 +239,8 @@ final class LoadLoop {
     } catch (RuntimeException e) {
       outcome = Future.succeededFuture(new Outcome(false, e.getClass().getSimpleName()));
     }
-    return outcome.otherwise(error -> new Outcome(false, error.getClass().getSimpleName())).map(result -> {
-      record(measured, intendedNanos, result);
-      return null;
-    });
+    return outcome.onComplete(result -> record(measured, intendedNanos, result.succeeded() ? result.result()
+        : new Outcome(false, result.cause().getClass().getSimpleName())));
   }
 
   private void record(boolean measured, long intendedNanos, Outcome result) {

@@ -26,7 +26,7 @@ class CpuSampleTest {
   }
 
   @Test
-  void cpuUsedBetweenTwoSamplesIsCountedForTheMachineAndThisProcess() throws Exception {
+  void cpuUsedBetweenTwoSamplesIsCountedForThisProcess() throws Exception {
     CpuSample before = CpuSample.take();
     assertNotNull(before, "/proc is readable on the machines this project runs on");
     long until = System.nanoTime() + 300_000_000L;
@@ -36,7 +36,6 @@ class CpuSampleTest {
     }
     CpuSample after = CpuSample.take();
     double mine = after.processSecondsSince(before).getOrDefault("load-tester (this)", 0.0);
-    assertTrue(mine >= 0.2, "300 ms of spinning shows as this process's CPU: " + mine + " (" + spin + ")");
-    assertTrue(after.machineSecondsSince(before) >= mine - 0.02, "the machine used at least what this process did");
+    assertTrue(mine >= 0.2 && mine < 1.0, "300 ms of spinning shows as this process's CPU: " + mine + " (" + spin + ")");
   }
 }
