@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The capacity and latency scenarios of docs/benchmarks.md, with the load tester, on one platform
+# start (fresh data, -Xmx512m, Shenandoah): a warm-up pass, then each scenario RUNS times. Reports
+# go to OUT/<scenario>-<run>/ (result.json, report.html); one summary line per run is printed.
+# Usage: scripts/bench/targets.sh PLATFORM_JAR LOAD_TESTER_JAR OUT [RUNS]
+set -euo pipefail
+jar=$(realpath "$1"); tool=$(realpath "$2"); out=$(realpath -m "$3"); runs=${4:-3}
+port=18181; data=$(mktemp -d); secret=bench-secret; url=http://127.0.0.1:$port
+mkdir -p "$out"
+RATE_LIMIT_PER_PRINCIPAL_PER_S=10000000 AUTH_DEV_CLIENT_SECRET=$secret PLATFORM_PORT=$port EMBEDDED_DATA_DIR=$data \
+  java -Xmx512m -XX:+UseShenandoahGC -jar "$jar" > "$out/platform.log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
+for _ in $(seq 180); do curl -sf "$url/health" > /dev/null && break; sleep 1; done
+run() {  # run NAME ARGS...: one load-tester run, one summary line
+  local name=$1; shift
+  java -jar "$tool" "$@" --url "$url" --client-secret $secret --progress 0s --out "$out/$name" > "$out/$name.txt" 2>&1 || true
+  python3 - "$out/$name/result.json" "$name" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1])); c = r.get("cpu", {}); p = c.get("processes", {})
+lat = r.get(r.get("latencyName", "accept") + "LatencyMs", {}); e2e = r.get("acceptToAppliedMs") or r.get("createToFinalMs") or {}
+print(f"{sys.argv[2]}: accepted {r['acceptedPerSecond']:.0f}/s, applied/settled {r.get('appliedPerSecond', r.get('settledPerSecond', 0)):.0f}/s,"
+      f" p50 {lat.get('p50')} p99 {lat.get('p99')} ms, end-to-end p50 {e2e.get('p50')} p99 {e2e.get('p99')} ms,"
+      f" CPU {c.get('machineMicrosPerRequest')} us/request (" + ", ".join(f"{k} {v['microsPerRequest']}" for k, v in list(p.items())[:4]) + "),"
+      f" errors {r['errorsByCode']}, audit {'clean' if r['auditClean'] else 'FAILED'}")
+PY
+}
+hot=(wallet --wallets 1 --deposit-ratio 1 --min-amount 0.01 --max-amount 0.01)
+run warm-wallet "${hot[@]}" --model closed --connections 64 --duration 60s --warmup 10s
+run warm-orders orders --users 100 --rate 200 --duration 30s --warmup 10s --initial-balance 100000
+for i in $(seq "$runs"); do run "hot-wallet-closed-$i" "${hot[@]}" --model closed --connections 64 --duration 30s --warmup 20s; done
+for i in $(seq "$runs"); do run "wallets-1000-closed-$i" wallet --wallets 1000 --model closed --connections 64 --duration 30s --warmup 20s; done
+for i in $(seq "$runs"); do run "hot-wallet-1000-per-s-$i" "${hot[@]}" --rate 1000 --duration 60s --warmup 10s; done
+run hot-wallet-10000-per-s "${hot[@]}" --rate 10000 --duration 30s --warmup 10s
+run orders-closed orders --users 100 --model closed --connections 64 --duration 30s --warmup 10s --initial-balance 100000
+run orders-200-per-s orders --users 100 --rate 200 --duration 60s --warmup 10s --initial-balance 100000
