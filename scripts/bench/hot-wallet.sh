@@ -8,12 +8,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 jar=$(realpath "$1"); runs=${2:-3}; seconds=${3:-30}; connections=${4:-64}; warmup=${5:-60}
 port=18181; data=$(mktemp -d); secret=bench-secret
-# The per-principal limit would cap one principal at 1,000 writes/s: raised, so it still runs (and costs) on every request.
-RATE_LIMIT_PER_PRINCIPAL_PER_S=10000000 AUTH_DEV_CLIENT_SECRET=$secret PLATFORM_PORT=$port EMBEDDED_DATA_DIR=$data \
-  java -Xmx512m -XX:+UseShenandoahGC -jar "$jar" > "$data/platform.log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
-for _ in $(seq 180); do curl -sf "localhost:$port/health" > /dev/null && break; sleep 1; done
+source "$(dirname "$0")/platform.sh"
+start_platform "$jar" "$data/platform.log"
 token=-; auth=()
 if curl -sf -o /dev/null -X POST "localhost:$port/oauth/token" -d grant_type=client_credentials \
      -d client_id=00000000-0000-4000-8000-000000000001 -d client_secret=$secret; then

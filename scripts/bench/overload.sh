@@ -8,11 +8,8 @@ set -euo pipefail
 jar=$(realpath "$1"); tool=$(realpath "$2"); out=$(realpath -m "$3"); rate=$4; wallets=${5:-100}; bound=${6:-2000}
 port=18181; data=$(mktemp -d); secret=bench-secret; url=http://127.0.0.1:$port
 mkdir -p "$out"
-WALLET_SHED_LAG_MS=$bound RATE_LIMIT_PER_PRINCIPAL_PER_S=10000000 AUTH_DEV_CLIENT_SECRET=$secret PLATFORM_PORT=$port \
-  EMBEDDED_DATA_DIR=$data java -Xmx512m -XX:+UseShenandoahGC -jar "$jar" > "$out/platform.log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
-for _ in $(seq 180); do curl -sf "$url/health" > /dev/null && break; sleep 1; done
+source "$(dirname "$0")/platform.sh"
+start_platform "$jar" "$out/platform.log" WALLET_SHED_LAG_MS="$bound"
 java -jar "$tool" wallet --url "$url" --client-secret $secret --wallets "$wallets" --model closed --connections 64 \
   --duration 60s --warmup 10s --progress 0s --out "$out/warm" > /dev/null
 java -jar "$tool" wallet --url "$url" --client-secret $secret --wallets "$wallets" --rate $((rate / wallets)) \

@@ -7,11 +7,8 @@ set -euo pipefail
 jar=$(realpath "$1"); tool=$(realpath "$2"); out=$(realpath -m "$3"); runs=${4:-3}
 port=18181; data=$(mktemp -d); secret=bench-secret; url=http://127.0.0.1:$port
 mkdir -p "$out"
-RATE_LIMIT_PER_PRINCIPAL_PER_S=10000000 AUTH_DEV_CLIENT_SECRET=$secret PLATFORM_PORT=$port EMBEDDED_DATA_DIR=$data \
-  java -Xmx512m -XX:+UseShenandoahGC -jar "$jar" > "$out/platform.log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
-for _ in $(seq 180); do curl -sf "$url/health" > /dev/null && break; sleep 1; done
+source "$(dirname "$0")/platform.sh"
+start_platform "$jar" "$out/platform.log"
 run() {  # run NAME ARGS...: one load-tester run, one summary line
   local name=$1; shift
   java -jar "$tool" "$@" --url "$url" --client-secret $secret --progress 0s --out "$out/$name" > "$out/$name.txt" 2>&1 || true

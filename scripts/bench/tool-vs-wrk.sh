@@ -7,11 +7,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 jar=$(realpath "$1"); tool=$(realpath "$2"); rounds=${3:-3}; warmup=${4:-60}
 port=18181; data=$(mktemp -d); secret=bench-secret
-RATE_LIMIT_PER_PRINCIPAL_PER_S=10000000 AUTH_DEV_CLIENT_SECRET=$secret PLATFORM_PORT=$port EMBEDDED_DATA_DIR=$data \
-  java -Xmx512m -XX:+UseShenandoahGC -jar "$jar" > "$data/platform.log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
-for _ in $(seq 180); do curl -sf "localhost:$port/health" > /dev/null && break; sleep 1; done
+source "$(dirname "$0")/platform.sh"
+start_platform "$jar" "$data/platform.log"
 token=$(curl -s -X POST "localhost:$port/oauth/token" -d grant_type=client_credentials \
   -d client_id=$(cat /proc/sys/kernel/random/uuid) -d client_secret=$secret | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
 wallet=$(curl -s -X POST "localhost:$port/api/v1/wallets" -H "Authorization: Bearer $token" -H 'content-type: application/json' \

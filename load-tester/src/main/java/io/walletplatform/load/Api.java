@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -45,6 +46,9 @@ final class Api {
   private final int retries;
   private final String authorization;
   private final MultiMap writeHeaders;
+  /** Writes sent and not yet answered, over every principal's Api; touched on the load's context only. */
+  private final int[] inFlight;
+  private final int connections;
 
   Api(Vertx vertx, URI base, int connections, long timeoutMs) {
     this(vertx, base, connections, timeoutMs, 0);
@@ -56,6 +60,8 @@ final class Api {
     this.timeoutMs = timeoutMs;
     this.retries = retries;
     this.authorization = null;
+    this.inFlight = new int[1];
+    this.connections = connections;
     this.http = vertx.createHttpClient(new HttpClientOptions()
             .setDefaultHost(base.getHost())
             .setDefaultPort(base.getPort() > 0 ? base.getPort() : 80)
@@ -63,9 +69,12 @@ final class Api {
             .setTcpNoDelay(true)
             // A connection carries one request at a time, so silence on it for this long is an unanswered
             // request: the connection closes and the request fails. One idle check per connection, not a
-            // timer per request.
+            // timer per request. The pool retires a connection idle for half that (and before a server's
+            // own idle timeout of a few seconds or more), so the check never closes one the pool is
+            // about to hand out.
             .setIdleTimeout((int) Math.max(1, timeoutMs))
-            .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS),
+            .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
+            .setKeepAliveTimeout((int) Math.max(1, Math.min(timeoutMs / 2_000, 5))),
         new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
     this.client = WebClient.wrap(http, new WebClientOptions().setDefaultHost(base.getHost())
         .setDefaultPort(base.getPort() > 0 ? base.getPort() : 80));
@@ -78,6 +87,8 @@ final class Api {
     this.timeoutMs = base.timeoutMs;
     this.retries = base.retries;
     this.http = base.http;
+    this.inFlight = base.inFlight;
+    this.connections = base.connections;
     this.authorization = "Bearer " + token;
     this.writeHeaders = headers(authorization);
   }
@@ -120,10 +131,19 @@ final class Api {
     return retrying(() -> send(HttpMethod.POST, path, body, idempotencyKey, expectedStatus, needBody), 0);
   }
 
-  /** One request through the bare client, no retry; {@code body} may be null (none sent). */
+  /**
+   * One request through the bare client, no retry; {@code body} may be null (none sent). While every
+   * connection is busy the request waits for one, at most the timeout (then it fails unsent, as a
+   * timeout); the timer that bounds the wait is set only then, not for every request.
+   */
   Future<Answer> send(HttpMethod method, String path, Buffer body, String idempotencyKey, int expectedStatus,
                       boolean needBody) {
-    return http.request(method, path).compose(request -> {
+    RequestOptions options = new RequestOptions().setMethod(method).setURI(path);
+    if (inFlight[0] >= connections) {
+      options.setConnectTimeout(timeoutMs);
+    }
+    inFlight[0]++;
+    return http.request(options).compose(request -> {
       request.headers().addAll(writeHeaders);
       if (idempotencyKey != null) {
         request.putHeader(IDEMPOTENCY_KEY, idempotencyKey);
@@ -131,7 +151,8 @@ final class Api {
       return body == null ? request.send() : request.send(body);
     }).compose(response -> response.statusCode() == expectedStatus && !needBody
         ? response.end().map(ignored -> new Answer(response.statusCode(), null))
-        : response.body().map(answer -> new Answer(response.statusCode(), answer)));
+        : response.body().map(answer -> new Answer(response.statusCode(), answer)))
+        .onComplete(ignored -> inFlight[0]--);
   }
 
   /**
