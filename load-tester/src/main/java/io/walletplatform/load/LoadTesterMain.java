@@ -25,7 +25,8 @@ public final class LoadTesterMain {
                                       the intended send time); closed: --connections requests in flight,
                                       each connection sending when answered, like wrk (maximum throughput)
         --connections 256             HTTP connections (closed model: 64, and as many requests in flight)
-        --timeout 10s                 per-request timeout
+        --timeout 10s                 a request fails after this long without a byte of its answer, or
+                                      waiting this long for a free connection
         --retries 0                   send a write again (same operationId / Idempotency-Key) after no
                                       answer, a 5xx or a 409 in progress, up to this many times
         --out target/load/<scenario>  where result.json and report.html go
