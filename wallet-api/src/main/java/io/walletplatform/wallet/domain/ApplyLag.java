@@ -3,6 +3,7 @@ package io.walletplatform.wallet.domain;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.admin.KafkaAdminClient;
+import io.vertx.kafka.admin.ListOffsetsResultInfo;
 import io.vertx.kafka.admin.OffsetSpec;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.OffsetAndMetadata;
@@ -71,14 +72,6 @@ public final class ApplyLag {
     return count + " (bound " + String.format(java.util.Locale.ROOT, "%,d", boundRecords) + ")";
   }
 
-  public long records() {
-    return records;
-  }
-
-  public long boundRecords() {
-    return boundRecords;
-  }
-
   private void refresh() {
     if (reading) {
       return;
@@ -86,23 +79,29 @@ public final class ApplyLag {
     reading = true;
     admin.describeTopics(List.of(topic))
         .compose(topics -> {
+          long since = System.currentTimeMillis() - boundMs;
           Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
-          topics.get(topic).getPartitions().forEach(partition ->
-              ends.put(new TopicPartition(topic, partition.getPartition()), OffsetSpec.LATEST));
-          Map<TopicPartition, OffsetSpec> since = new HashMap<>();
-          ends.keySet().forEach(partition -> since.put(partition, OffsetSpec.TIMESTAMP(System.currentTimeMillis() - boundMs)));
-          return admin.listOffsets(ends).compose(end -> admin.listConsumerGroupOffsets(workerGroup).compose(committed -> {
-            records = behind(end, committed);
-            return boundMs <= 0 ? Future.succeededFuture(false)
-                : admin.listOffsets(since).map(recent -> olderThanBound(end, recent, committed));
-          }));
+          Map<TopicPartition, OffsetSpec> recent = new HashMap<>();
+          topics.get(topic).getPartitions().forEach(info -> {
+            TopicPartition partition = new TopicPartition(topic, info.getPartition());
+            ends.put(partition, OffsetSpec.LATEST);
+            recent.put(partition, OffsetSpec.TIMESTAMP(since));
+          });
+          // Three independent reads, at once.
+          Future<Map<TopicPartition, ListOffsetsResultInfo>> end = admin.listOffsets(ends);
+          Future<Map<TopicPartition, OffsetAndMetadata>> committed = admin.listConsumerGroupOffsets(workerGroup);
+          Future<Map<TopicPartition, ListOffsetsResultInfo>> firstRecent = boundMs > 0
+              ? admin.listOffsets(recent) : Future.succeededFuture(Map.of());
+          return Future.all(end, committed, firstRecent).onSuccess(read -> {
+            records = behind(end.result(), committed.result());
+            tooOld = boundMs > 0 && olderThanBound(end.result(), firstRecent.result(), committed.result());
+          });
         })
-        .onSuccess(old -> tooOld = old)
         .onFailure(error -> log.debug("apply lag of {} unreadable: {}", topic, error.getMessage()))
         .onComplete(ignored -> reading = false);
   }
 
-  private static long behind(Map<TopicPartition, io.vertx.kafka.admin.ListOffsetsResultInfo> end,
+  private static long behind(Map<TopicPartition, ListOffsetsResultInfo> end,
                              Map<TopicPartition, OffsetAndMetadata> committed) {
     long total = 0;
     for (var partition : end.entrySet()) {
@@ -117,8 +116,8 @@ public final class ApplyLag {
    * first offset stamped at or after now − bound, or every record is older (no such offset) and
    * some are unapplied.
    */
-  private static boolean olderThanBound(Map<TopicPartition, io.vertx.kafka.admin.ListOffsetsResultInfo> end,
-                                        Map<TopicPartition, io.vertx.kafka.admin.ListOffsetsResultInfo> recent,
+  private static boolean olderThanBound(Map<TopicPartition, ListOffsetsResultInfo> end,
+                                        Map<TopicPartition, ListOffsetsResultInfo> recent,
                                         Map<TopicPartition, OffsetAndMetadata> committed) {
     for (var partition : end.entrySet()) {
       OffsetAndMetadata done = committed.get(partition.getKey());
