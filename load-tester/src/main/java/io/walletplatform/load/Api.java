@@ -50,10 +50,6 @@ final class Api {
   private final int[] inFlight;
   private final int connections;
 
-  Api(Vertx vertx, URI base, int connections, long timeoutMs) {
-    this(vertx, base, connections, timeoutMs, 0);
-  }
-
   /** @param retries how often a write that got no answer, a 5xx or a 409 in progress is sent again, with the same key */
   Api(Vertx vertx, URI base, int connections, long timeoutMs, int retries) {
     this.vertx = vertx;

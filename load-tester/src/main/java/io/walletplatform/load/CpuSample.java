@@ -20,8 +20,8 @@ import java.util.TreeMap;
  */
 record CpuSample(long nanos, Map<Long, Process> processes) {
 
-  /** One process: what to call it and its CPU ticks so far. */
-  record Process(String name, long ticks) {
+  /** One process: its command name from {@code stat} and its CPU ticks so far. */
+  record Process(String comm, long ticks) {
   }
 
   /** Clock ticks per second of {@code /proc}; USER_HZ is 100 on every Linux architecture Java runs on. */
@@ -52,22 +52,31 @@ record CpuSample(long nanos, Map<Long, Process> processes) {
     }
   }
 
-  /** Null when the process ended while it was being read. */
+  /** Null when the process ended while it was being read. A sample reads only {@code stat}: naming waits for the report. */
   private static Process process(Path entry) {
     try {
       String stat = Files.readString(entry.resolve("stat"));
       // pid (comm) state ppid ... utime stime: fields 14 and 15; comm may hold spaces and parentheses.
       String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-      if (ticks == 0) {
-        return new Process("", 0);
-      }
-      long pid = Long.parseLong(entry.getFileName().toString());
-      String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      return new Process(pid == SELF ? "load-tester (this)" : name(comm, Files.readAllBytes(entry.resolve("cmdline"))), ticks);
+      return new Process(stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+          Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
     } catch (IOException | RuntimeException gone) {
       return null;
     }
+  }
+
+  /** What the table calls a process that used CPU: this one, or by {@link #name(String, byte[])}. */
+  private static String nameOf(long pid, Process process) {
+    if (pid == SELF) {
+      return "load-tester (this)";
+    }
+    byte[] cmdline;
+    try {
+      cmdline = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("cmdline"));
+    } catch (IOException gone) {
+      cmdline = new byte[0];
+    }
+    return name(process.comm, cmdline);
   }
 
   /**
@@ -98,11 +107,6 @@ record CpuSample(long nanos, Map<Long, Process> processes) {
     return "java";
   }
 
-  /** Seconds of CPU every process together used since {@code earlier}. */
-  double machineSecondsSince(CpuSample earlier) {
-    return processSecondsSince(earlier).values().stream().mapToDouble(Double::doubleValue).sum();
-  }
-
   /** Seconds of CPU per process name since {@code earlier}, largest first; processes started since count in full. */
   Map<String, Double> processSecondsSince(CpuSample earlier) {
     Map<String, Long> ticks = new TreeMap<>();
@@ -110,7 +114,7 @@ record CpuSample(long nanos, Map<Long, Process> processes) {
       Process before = earlier.processes.get(pid);
       long used = process.ticks - (before == null ? 0 : before.ticks);
       if (used > 0) {
-        ticks.merge(process.name, used, Long::sum);
+        ticks.merge(nameOf(pid, process), used, Long::sum);
       }
     });
     Map<String, Double> seconds = new java.util.LinkedHashMap<>();

@@ -71,7 +71,7 @@ final class LoadLoop {
   final List<Second> seconds = new ArrayList<>();
   final Map<String, Long> errorsByCode = new TreeMap<>();
   Model model = Model.OPEN;
-  /** The rate asked for (open model), or the connections (closed model). */
+  /** The rate asked for (open model); the requests kept in flight (closed model). */
   double rate;
   int connections;
   long offered;

@@ -64,9 +64,11 @@ final class Report {
   static JsonObject cpu(CpuSample start, CpuSample end, long requests) {
     double window = (end.nanos() - start.nanos()) / 1e9;
     JsonObject processes = new JsonObject();
-    end.processSecondsSince(start).forEach((name, seconds) -> processes.put(name, new JsonObject()
+    Map<String, Double> used = end.processSecondsSince(start);
+    used.forEach((name, seconds) -> processes.put(name, new JsonObject()
         .put("microsPerRequest", round(seconds * 1e6 / requests)).put("cores", round(seconds / window))));
-    double machine = end.machineSecondsSince(start);
+    // The machine: every process together, kernel threads included (see CpuSample).
+    double machine = used.values().stream().mapToDouble(Double::doubleValue).sum();
     return new JsonObject().put("windowSeconds", round(window)).put("requests", requests)
         .put("machineMicrosPerRequest", round(machine * 1e6 / requests)).put("machineCores", round(machine / window))
         .put("processes", processes);
