@@ -107,6 +107,9 @@ public final class LoadTesterMain {
         return 1;
       }
       return 0;
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      return 2;
     } catch (java.util.concurrent.ExecutionException e) {
       System.err.println("run failed: " + e.getCause());
       return 2;

@@ -35,7 +35,11 @@ final class WalletScenario {
         --max-amount 20.00      largest amount
         --initial-balance 100   balance of each new wallet
         --duplicates 0.0        share of requests that resubmit an accepted operationId
-        --settle-timeout 120s   how long to wait for every accepted operation to be applied""";
+        --settle-timeout 120s   how long to wait for every accepted operation to be applied
+        --audit full            full: every accepted operation's history replayed (the client keeps each one);
+                                totals: for long runs of one fixed-size DEPOSIT (--deposit-ratio 1, --min-amount
+                                = --max-amount, no duplicates): each wallet's version and balance against the
+                                count the client saw accepted, in constant memory (no accept-to-applied latency)""";
 
   /** One accepted operation, as the client saw it. */
   private record Accepted(UUID operationId, int wallet, boolean deposit, long amountMinor, long sentNanos, long ackNanos,
@@ -66,11 +70,24 @@ final class WalletScenario {
     long initialMinor = options.amountMinor("initial-balance", "100.00");
     double duplicates = options.fraction("duplicates", 0.0);
     Duration settleTimeout = options.duration("settle-timeout", "120s");
+    boolean totals = switch (options.text("audit", "full")) {
+      case "full" -> false;
+      case "totals" -> true;
+      default -> throw new IllegalArgumentException("--audit is full or totals");
+    };
+    if (totals && (depositRatio != 1.0 || minAmount != maxAmount || duplicates > 0)) {
+      // Withdrawals may fail and amounts differ: then a count and a sum no longer determine the history.
+      throw new IllegalArgumentException("--audit totals needs --deposit-ratio 1, --min-amount equal to --max-amount"
+          + " and no --duplicates");
+    }
 
     Report report = new Report("wallet", Map.of("wallets", walletCount, "ratePerWallet", ratePerWallet,
         "durationSeconds", duration.toSeconds(), "warmUpSeconds", warmUp.toSeconds(), "depositRatio", depositRatio,
         "minAmount", Api.amount(minAmount), "maxAmount", Api.amount(maxAmount), "duplicates", duplicates));
     List<UUID> wallets = new ArrayList<>();
+    List<Long> createdVersions = new ArrayList<>();
+    long[] acceptedPerWallet = new long[walletCount];
+    long[] unknownPerWallet = new long[walletCount];
     int principalCount = options.integer("principals", Math.min(walletCount, 100), 1, 100_000);
     List<Accepted> accepted = new ArrayList<>();
     // Sent but not answered (timeout, broken connection): the server may still have accepted them.
@@ -88,9 +105,13 @@ final class WalletScenario {
       int index = i;
       created = created.compose(ignored -> owner(index).post("/api/v1/wallets", "{\"initialBalance\":"
               + Api.amount(initialMinor) + "}")
-          .compose(response -> response.statusCode() == 201
-              ? Future.succeededFuture(wallets.add(UUID.fromString(response.bodyAsJsonObject().getString("walletId"))))
-              : Future.failedFuture("creating a wallet answered " + response.statusCode() + ": " + response.bodyAsString()))
+          .compose(response -> {
+            if (response.statusCode() != 201) {
+              return Future.failedFuture("creating a wallet answered " + response.statusCode() + ": " + response.bodyAsString());
+            }
+            createdVersions.add(response.bodyAsJsonObject().getLong("version"));
+            return Future.succeededFuture(wallets.add(UUID.fromString(response.bodyAsJsonObject().getString("walletId"))));
+          })
           .mapEmpty());
     }
     return created.compose(ignored -> loop.run(vertx, options, (double) ratePerWallet * walletCount, warmUp, duration, sequence -> {
@@ -110,15 +131,30 @@ final class WalletScenario {
             if (response.status() != 202) {
               return new LoadLoop.Outcome(false, Api.errorCode(response));
             }
-            accepted.add(new Accepted(operationId, wallet, deposit, amount, sent, System.nanoTime(),
-                loop.measured(sequence)));
+            if (totals) {
+              acceptedPerWallet[wallet]++;
+            } else {
+              accepted.add(new Accepted(operationId, wallet, deposit, amount, sent, System.nanoTime(),
+                  loop.measured(sequence)));
+            }
             return LoadLoop.Outcome.OK;
-          }).onFailure(error -> unknown.put(operationId, new Accepted(operationId, wallet, deposit, amount, sent, Long.MAX_VALUE,
-              loop.measured(sequence))));
+          }).onFailure(error -> {
+            if (totals) {
+              unknownPerWallet[wallet]++;
+            } else {
+              unknown.put(operationId, new Accepted(operationId, wallet, deposit, amount, sent, Long.MAX_VALUE,
+                  loop.measured(sequence)));
+            }
+          });
         }))
         .compose(ignored -> {
           report.load(loop, "accept");
           report.metric("duplicatesSent", duplicatesSent[0]);
+          if (totals) {
+            report.metric("unanswered", java.util.Arrays.stream(unknownPerWallet).sum());
+            return settleAndAuditTotals(wallets, createdVersions, acceptedPerWallet, unknownPerWallet, initialMinor,
+                minAmount, settleTimeout, report);
+          }
           report.metric("unanswered", unknown.size());
           return settleAndAudit(wallets, accepted, unknown, initialMinor, settleTimeout, loop, report);
         })
@@ -167,6 +203,71 @@ final class WalletScenario {
       report.metric("settleSeconds", (System.nanoTime() - settleStart) / 1e9);
       report.metric("applied", appliedCount[0]);
       report.metric("appliedPerSecond", appliedInWindow[0] / loop.windowSeconds());
+    });
+  }
+
+  /**
+   * The audit of a run of one fixed-size DEPOSIT: each applied one adds exactly {@code amount} and
+   * one version, so a wallet's version and balance tell how many were applied. Every accepted one
+   * must be (no more than the accepted and unanswered ones together: none twice, none from
+   * elsewhere), the balance must be the initial one plus that many deposits, and the served
+   * balance must be the last applied operation's {@code balanceAfter} (cache equal to store).
+   */
+  private Future<Void> settleAndAuditTotals(List<UUID> wallets, List<Long> createdVersions, long[] accepted,
+                                            long[] unanswered, long initialMinor, long amountMinor, Duration timeout,
+                                            Report report) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long settleStart = System.nanoTime();
+    long[] appliedCount = {0};
+    Future<Void> audited = Future.succeededFuture();
+    for (int w = 0; w < wallets.size(); w++) {
+      int wallet = w;
+      UUID walletId = wallets.get(wallet);
+      audited = audited.compose(ignored -> settledVersion(owner(wallet), walletId, createdVersions.get(wallet) + accepted[wallet],
+              deadline)
+          .compose(served -> owner(wallet).get("/api/v1/wallets/" + walletId + "/operations?limit=1").map(latest -> {
+            long applied = served.getLong("version") - createdVersions.get(wallet);
+            appliedCount[0] += applied;
+            long balance = Api.minor(served, "balance");
+            if (applied < accepted[wallet]) {
+              report.discrepancy("wallet " + walletId + ": " + (accepted[wallet] - applied) + " of " + accepted[wallet]
+                  + " accepted operations were never applied");
+            }
+            if (applied > accepted[wallet] + unanswered[wallet]) {
+              report.discrepancy("wallet " + walletId + ": " + applied + " operations applied, more than the " + accepted[wallet]
+                  + " accepted and " + unanswered[wallet] + " unanswered ones: applied twice, or not sent by this run");
+            }
+            long expected = Math.addExact(initialMinor, Math.multiplyExact(applied, amountMinor));
+            if (balance != expected) {
+              report.discrepancy("wallet " + walletId + ": balance " + Api.amount(balance) + " after " + applied
+                  + " deposits of " + Api.amount(amountMinor) + " onto " + Api.amount(initialMinor) + ", expected "
+                  + Api.amount(expected));
+            }
+            io.vertx.core.json.JsonArray items = latest.bodyAsJsonObject().getJsonArray("items");
+            if (applied > 0 && (items.isEmpty() || Api.minor(items.getJsonObject(0), "balanceAfter") != balance)) {
+              report.discrepancy("wallet " + walletId + ": served balance " + Api.amount(balance)
+                  + " is not the last applied operation's balanceAfter: " + items.encode());
+            }
+            return null;
+          })));
+    }
+    return audited.onComplete(ignored -> {
+      report.metric("settleSeconds", (System.nanoTime() - settleStart) / 1e9);
+      report.metric("applied", appliedCount[0]);
+    });
+  }
+
+  /** Polls the wallet until its version reaches {@code version}, or the deadline passes; the wallet as last served. */
+  private Future<JsonObject> settledVersion(Api api, UUID walletId, long version, long deadline) {
+    return api.get("/api/v1/wallets/" + walletId).compose(response -> {
+      if (response.statusCode() != 200) {
+        return Future.failedFuture("GET wallet " + walletId + " answered " + response.statusCode() + ": " + response.bodyAsString());
+      }
+      JsonObject wallet = response.bodyAsJsonObject();
+      if (wallet.getLong("version") >= version || System.nanoTime() > deadline) {
+        return Future.succeededFuture(wallet);
+      }
+      return vertx.timer(500).compose(ignored -> settledVersion(api, walletId, version, deadline));
     });
   }
 

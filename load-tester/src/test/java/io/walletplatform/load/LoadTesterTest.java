@@ -99,6 +99,38 @@ class LoadTesterTest {
   }
 
   @Test
+  void aTotalsAuditChecksVersionsAndBalancesWithoutKeepingEachOperation(@TempDir Path out) throws Exception {
+    int exit = LoadTesterMain.run(new String[] {"wallet", "--url", url, "--client-secret", Tokens.DEV_SECRET, "--wallets", "2",
+        "--rate", "40", "--duration", "2s", "--warmup", "1s", "--deposit-ratio", "1", "--min-amount", "0.01",
+        "--max-amount", "0.01", "--audit", "totals", "--out", out.toString()});
+    JsonObject result = result(out);
+    assertEquals(0, exit, result.encodePrettily());
+    assertTrue(result.getBoolean("auditClean"));
+    assertEquals(240, result.getLong("accepted"), result.encodePrettily());
+    assertEquals(240, result.getLong("applied"), "applied counted from the wallets' versions");
+    assertEquals(2, LoadTesterMain.run(new String[] {"wallet", "--url", url, "--client-secret", Tokens.DEV_SECRET,
+        "--audit", "totals", "--duration", "1s", "--out", out.toString()}), "mixed types and amounts cannot be audited by totals");
+    assertEquals(2, LoadTesterMain.run(new String[] {"wallet", "--url", url, "--audit", "some", "--out", out.toString()}));
+  }
+
+  @Test
+  void aTotalsAuditFailsWhenABalanceWasTamperedWith(@TempDir Path out) throws Exception {
+    // 0.02 and a version behind the API's back: one version more than the accepted operations, and a
+    // balance 0.01 off what that many deposits of 0.01 explain.
+    Pool pool = PgPools.create(runtime.vertx(), settings.wallet().pg(), "tamper-totals");
+    long timer = runtime.vertx().setTimer(1_000, id -> pool.query(
+        "UPDATE wallets SET balance_minor = balance_minor + 2, version = version + 1 WHERE created_at > now() - interval '1 minute'")
+        .execute());
+    int exit = LoadTesterMain.run(new String[] {"wallet", "--url", url, "--client-secret", Tokens.DEV_SECRET, "--wallets", "1",
+        "--rate", "20", "--duration", "2s", "--warmup", "0s", "--deposit-ratio", "1", "--min-amount", "0.01",
+        "--max-amount", "0.01", "--audit", "totals", "--out", out.toString()});
+    runtime.vertx().cancelTimer(timer);
+    JsonObject result = result(out);
+    assertEquals(1, exit, result.encodePrettily());
+    assertTrue(result.getJsonArray("discrepancies").encode().contains("expected"), result.encodePrettily());
+  }
+
+  @Test
   void anUnknownModelIsAUsageError(@TempDir Path out) throws Exception {
     assertEquals(2, LoadTesterMain.run(new String[] {"wallet", "--url", url, "--model", "half-open", "--out", out.toString()}));
   }
