@@ -9,6 +9,7 @@ import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
 import io.walletplatform.common.auth.Authentication;
+import io.walletplatform.common.db.CoalescingRedis;
 import io.walletplatform.common.db.PgPools;
 import io.walletplatform.common.db.RedisClients;
 import io.walletplatform.common.http.ApiContract;
@@ -66,8 +67,10 @@ public final class WalletApi implements ApiModule {
     KafkaProducer<String, String> producer = KafkaProducer.createShared(vertx,
         "wallet-api@" + settings.kafka().bootstrapServers(), producerConfig);
     KafkaAdminClient admin = KafkaClients.healthAdmin(vertx, settings.kafka());
-    WalletCache cache = new WalletCache(redis, settings.redis().keyPrefix(), settings.cacheTtl());
-    OperationGuard guard = new OperationGuard(redis, settings.redis().keyPrefix(),
+    // The accept path's claims and marks, and the balance reads, one round trip per event-loop turn.
+    CoalescingRedis coalesced = new CoalescingRedis(redis, 256, registry, "wallet-api");
+    WalletCache cache = new WalletCache(coalesced, settings.redis().keyPrefix(), settings.cacheTtl());
+    OperationGuard guard = new OperationGuard(coalesced, settings.redis().keyPrefix(),
         settings.kafka().sendTimeout().plus(Duration.ofSeconds(10)), settings.operationGuardTtl());
     ApplyLag lag = new ApplyLag(admin, settings.operationsTopic(), settings.workerGroup(), settings.shedLagRecords(),
         settings.shedLag().toMillis())
