@@ -92,33 +92,22 @@ public final class ApplyLag {
           Future<Map<TopicPartition, OffsetAndMetadata>> committed = admin.listConsumerGroupOffsets(workerGroup);
           Future<Map<TopicPartition, ListOffsetsResultInfo>> firstRecent = boundMs > 0
               ? admin.listOffsets(recent) : Future.succeededFuture(Map.of());
-          return Future.all(end, committed, firstRecent).onSuccess(read -> {
-            records = behind(end.result(), committed.result());
-            tooOld = boundMs > 0 && olderThanBound(end.result(), firstRecent.result(), committed.result());
-          });
+          return Future.all(end, committed, firstRecent)
+              .onSuccess(read -> update(end.result(), committed.result(), firstRecent.result()));
         })
         .onFailure(error -> log.debug("apply lag of {} unreadable: {}", topic, error.getMessage()))
         .onComplete(ignored -> reading = false);
   }
 
-  private static long behind(Map<TopicPartition, ListOffsetsResultInfo> end,
-                             Map<TopicPartition, OffsetAndMetadata> committed) {
-    long total = 0;
-    for (var partition : end.entrySet()) {
-      OffsetAndMetadata done = committed.get(partition.getKey());
-      total += Math.max(0, partition.getValue().getOffset() - (done == null ? 0 : done.getOffset()));
-    }
-    return total;
-  }
-
   /**
-   * Whether some partition's first unapplied record is older than the bound: it lies before the
-   * first offset stamped at or after now − bound, or every record is older (no such offset) and
-   * some are unapplied.
+   * One pass over the partitions: how many records are unapplied, and whether some partition's
+   * first unapplied record is older than the bound (it lies before the first offset stamped at or
+   * after now − bound, or every record is older: no such offset).
    */
-  private static boolean olderThanBound(Map<TopicPartition, ListOffsetsResultInfo> end,
-                                        Map<TopicPartition, ListOffsetsResultInfo> recent,
-                                        Map<TopicPartition, OffsetAndMetadata> committed) {
+  private void update(Map<TopicPartition, ListOffsetsResultInfo> end, Map<TopicPartition, OffsetAndMetadata> committed,
+                      Map<TopicPartition, ListOffsetsResultInfo> recent) {
+    long total = 0;
+    boolean old = false;
     for (var partition : end.entrySet()) {
       OffsetAndMetadata done = committed.get(partition.getKey());
       long next = done == null ? 0 : done.getOffset();
@@ -126,13 +115,13 @@ public final class ApplyLag {
       if (next >= endOffset) {
         continue;
       }
+      total += endOffset - next;
       var firstRecent = recent.get(partition.getKey());
       long firstRecentOffset = firstRecent == null || firstRecent.getOffset() < 0 ? endOffset : firstRecent.getOffset();
-      if (next < firstRecentOffset) {
-        return true;
-      }
+      old |= next < firstRecentOffset;
     }
-    return false;
+    records = total;
+    tooOld = boundMs > 0 && old;
   }
 
   /** Stops reading the lag (before the admin client it reads with is closed). */
