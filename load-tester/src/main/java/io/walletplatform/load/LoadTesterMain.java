@@ -93,8 +93,8 @@ public final class LoadTesterMain {
       };
       Report report = run.toCompletionStage().toCompletableFuture().get(2, TimeUnit.HOURS);
       Path out = Path.of(options.text("out", "target/load/" + scenario));
-      report.write(out);
-      var summary = report.toJson();
+      var result = report.write(out);
+      var summary = result.copy();
       summary.remove("timeline");
       summary.remove("discrepancies");
       System.out.println(summary.encodePrettily());
@@ -103,7 +103,7 @@ public final class LoadTesterMain {
       }
       System.out.println("report: " + out.resolve("report.html").toAbsolutePath());
       if (!report.clean()) {
-        report.toJson().getJsonArray("discrepancies").stream().limit(20).forEach(d -> System.out.println("DISCREPANCY " + d));
+        result.getJsonArray("discrepancies").stream().limit(20).forEach(d -> System.out.println("DISCREPANCY " + d));
         return 1;
       }
       return 0;

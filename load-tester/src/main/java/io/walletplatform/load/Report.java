@@ -135,11 +135,13 @@ final class Report {
     return timeline;
   }
 
-  void write(Path directory) throws IOException {
+  /** Writes result.json and report.html; returns what result.json holds. */
+  JsonObject write(Path directory) throws IOException {
     Files.createDirectories(directory);
     JsonObject result = toJson();
     Files.writeString(directory.resolve("result.json"), result.encodePrettily(), StandardCharsets.UTF_8);
     Files.writeString(directory.resolve("report.html"), html(result), StandardCharsets.UTF_8);
+    return result;
   }
 
   static String html(JsonObject result) {

@@ -225,7 +225,11 @@ final class WalletScenario {
       UUID walletId = wallets.get(wallet);
       audited = audited.compose(ignored -> settledVersion(owner(wallet), walletId, createdVersions.get(wallet) + accepted[wallet],
               deadline)
-          .compose(served -> owner(wallet).get("/api/v1/wallets/" + walletId + "/operations?limit=1").map(latest -> {
+          .compose(served -> owner(wallet).get("/api/v1/wallets/" + walletId + "/operations?limit=1").compose(latest -> {
+            if (latest.statusCode() != 200) {
+              return Future.failedFuture("GET operations of " + walletId + " answered " + latest.statusCode() + ": "
+                  + latest.bodyAsString());
+            }
             long applied = served.getLong("version") - createdVersions.get(wallet);
             appliedCount[0] += applied;
             long balance = Api.minor(served, "balance");
@@ -248,7 +252,7 @@ final class WalletScenario {
               report.discrepancy("wallet " + walletId + ": served balance " + Api.amount(balance)
                   + " is not the last applied operation's balanceAfter: " + items.encode());
             }
-            return null;
+            return Future.<Void>succeededFuture();
           })));
     }
     return audited.onComplete(ignored -> {
