@@ -13,8 +13,7 @@ start_platform "$jar" "$data/platform.log"
 token=-; auth=()
 if curl -sf -o /dev/null -X POST "localhost:$port/oauth/token" -d grant_type=client_credentials \
      -d client_id=00000000-0000-4000-8000-000000000001 -d client_secret=$secret; then
-  token=$(curl -s -X POST "localhost:$port/oauth/token" -d grant_type=client_credentials \
-    -d client_id=$(cat /proc/sys/kernel/random/uuid) -d client_secret=$secret | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
+  token=$(dev_token)
   auth=(-H "Authorization: Bearer $token")
 fi
 wallet=$(curl -s -X POST "localhost:$port/api/v1/wallets" "${auth[@]}" -H 'content-type: application/json' \

@@ -1,4 +1,6 @@
-# Sourced by the benchmark scripts. start_platform JAR LOG [NAME=VALUE...] starts the platform jar
+# Sourced by the benchmark scripts.
+#
+# start_platform JAR LOG [NAME=VALUE...] starts the platform jar
 # on the fresh data directory $data, port $port, development client secret $secret, per-principal
 # limit raised (so that one principal's hot wallet runs unlimited), -Xmx512m and Shenandoah, with
 # any extra settings given, and the JVM options in $BENCH_JAVA_OPTS (e.g. -XX:TieredStopAtLevel=1);
@@ -11,4 +13,26 @@ start_platform() {
   pid=$!
   trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
   for _ in $(seq 180); do curl -sf "localhost:$port/health" > /dev/null && break; sleep 1; done
+}
+
+# dev_token [CLIENT_ID] [SCOPE]: a token of the platform's development issuer, for CLIENT_ID (a new
+# one by default) with the default scopes or SCOPE.
+dev_token() {
+  local client=${1:-$(cat /proc/sys/kernel/random/uuid)} scope=${2:-}
+  curl -s -X POST "localhost:$port/oauth/token" -d grant_type=client_credentials -d client_id="$client" \
+    -d client_secret="$secret" ${scope:+-d "scope=$scope"} | sed 's/.*"access_token":"\([^"]*\)".*/\1/'
+}
+
+# summary RESULT_JSON NAME: one line of a load-tester run: throughput, latency, end-to-end latency,
+# CPU per request by process, errors, the audit.
+summary() {
+  python3 - "$1" "$2" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1])); c = r.get("cpu", {}); p = c.get("processes", {})
+lat = r.get(r.get("latencyName", "accept") + "LatencyMs", {}); e2e = r.get("acceptToAppliedMs") or r.get("createToFinalMs") or {}
+print(f"{sys.argv[2]}: accepted {r['acceptedPerSecond']:.0f}/s, applied/settled {r.get('appliedPerSecond', r.get('settledPerSecond', 0)):.0f}/s,"
+      f" p50 {lat.get('p50')} p99 {lat.get('p99')} ms, end-to-end p50 {e2e.get('p50')} p99 {e2e.get('p99')} ms,"
+      f" CPU {c.get('machineMicrosPerRequest')} us/request (" + ", ".join(f"{k} {v['microsPerRequest']}" for k, v in list(p.items())[:4]) + "),"
+      f" errors {r['errorsByCode']}, audit {'clean' if r['auditClean'] else 'FAILED'}")
+PY
 }

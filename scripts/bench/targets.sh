@@ -12,15 +12,7 @@ start_platform "$jar" "$out/platform.log"
 run() {  # run NAME ARGS...: one load-tester run, one summary line
   local name=$1; shift
   java -jar "$tool" "$@" --url "$url" --client-secret $secret --progress 0s --out "$out/$name" > "$out/$name.txt" 2>&1 || true
-  python3 - "$out/$name/result.json" "$name" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1])); c = r.get("cpu", {}); p = c.get("processes", {})
-lat = r.get(r.get("latencyName", "accept") + "LatencyMs", {}); e2e = r.get("acceptToAppliedMs") or r.get("createToFinalMs") or {}
-print(f"{sys.argv[2]}: accepted {r['acceptedPerSecond']:.0f}/s, applied/settled {r.get('appliedPerSecond', r.get('settledPerSecond', 0)):.0f}/s,"
-      f" p50 {lat.get('p50')} p99 {lat.get('p99')} ms, end-to-end p50 {e2e.get('p50')} p99 {e2e.get('p99')} ms,"
-      f" CPU {c.get('machineMicrosPerRequest')} us/request (" + ", ".join(f"{k} {v['microsPerRequest']}" for k, v in list(p.items())[:4]) + "),"
-      f" errors {r['errorsByCode']}, audit {'clean' if r['auditClean'] else 'FAILED'}")
-PY
+  summary "$out/$name/result.json" "$name"
 }
 hot=(wallet --wallets 1 --deposit-ratio 1 --min-amount 0.01 --max-amount 0.01)
 run warm-wallet "${hot[@]}" --model closed --connections 64 --duration 60s --warmup 10s

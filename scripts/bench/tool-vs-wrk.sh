@@ -9,8 +9,7 @@ jar=$(realpath "$1"); tool=$(realpath "$2"); rounds=${3:-3}; warmup=${4:-60}
 port=18181; data=$(mktemp -d); secret=bench-secret
 source "$(dirname "$0")/platform.sh"
 start_platform "$jar" "$data/platform.log"
-token=$(curl -s -X POST "localhost:$port/oauth/token" -d grant_type=client_credentials \
-  -d client_id=$(cat /proc/sys/kernel/random/uuid) -d client_secret=$secret | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
+token=$(dev_token)
 wallet=$(curl -s -X POST "localhost:$port/api/v1/wallets" -H "Authorization: Bearer $token" -H 'content-type: application/json' \
   -d '{"initialBalance":0}' | sed 's/.*"walletId":"\([^"]*\)".*/\1/')
 wrk -t2 -c64 -d"${warmup}s" -s "$here/hot-wallet.lua" "http://127.0.0.1:$port" -- "$wallet" "$token" 1 > /dev/null
