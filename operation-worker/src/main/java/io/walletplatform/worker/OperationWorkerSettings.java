@@ -16,15 +16,18 @@ import java.time.Duration;
  * @param maxBatchRecords    a buffer this large is applied at once, without waiting for the window
  * @param maxBufferedRecords the consumer pauses while this many records wait
  * @param consumers          consumers (each its own Vert.x context) in this process
- * @param maxAttempts        attempts at an operation that fails in a way that will not pass (not a
- *                           database or broker outage) before it is dead-lettered
+ * @param maxAttempts        attempts at an operation that fails with a data error (SQLSTATE class 22 or
+ *                           23), with a backoff between them, before it is parked and recorded FAILED /
+ *                           PROCESSING_FAILED; any other failure is retried until it passes
+ * @param maxDeadLetterAttempts dead-letter sends refused before the record goes to the quarantine table
+ * @param minRetryBackoff    the first backoff after a failed batch; it doubles up to maxRetryBackoff
  * @param faultPoints        where a fault-injection test holds the process ({@code FAULT_HOLD_AT})
  */
 public record OperationWorkerSettings(PgSettings pg, RedisSettings redis, KafkaSettings kafka, HttpSettings http,
                                       String operationsTopic, String groupId, Duration flushInterval,
                                       int maxBatchRecords, int maxBufferedRecords, int consumers,
-                                      Duration cacheTtl, Duration maxRetryBackoff, int maxAttempts,
-                                      FaultPoints faultPoints) {
+                                      Duration cacheTtl, Duration minRetryBackoff, Duration maxRetryBackoff,
+                                      int maxAttempts, int maxDeadLetterAttempts, FaultPoints faultPoints) {
 
   public static OperationWorkerSettings from(Config config) {
     KafkaSettings kafka = KafkaSettings.from(config);
@@ -40,8 +43,10 @@ public record OperationWorkerSettings(PgSettings pg, RedisSettings redis, KafkaS
         config.getInt("WORKER_MAX_BUFFERED_RECORDS", 20_000, 1, 1_000_000),
         config.getInt("WORKER_CONSUMERS", kafka.partitions(), 1, 256),
         config.getMillis("WALLET_CACHE_TTL_MS", Duration.ofMinutes(10).toMillis(), 1_000, Duration.ofDays(1).toMillis()),
+        config.getMillis("WORKER_MIN_RETRY_BACKOFF_MS", 100, 1, 60_000),
         config.getMillis("WORKER_MAX_RETRY_BACKOFF_MS", 5_000, 10, 60_000),
         config.getInt("WORKER_MAX_ATTEMPTS", 5, 1, 100),
+        config.getInt("WORKER_MAX_DEAD_LETTER_ATTEMPTS", 5, 1, 100),
         FaultPoints.from(config));
   }
 

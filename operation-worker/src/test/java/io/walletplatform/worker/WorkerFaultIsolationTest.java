@@ -74,7 +74,7 @@ class WorkerFaultIsolationTest {
         INSERT INTO test_outage VALUES (false);
         CREATE FUNCTION test_faults() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-          IF NEW.amount_minor = %d THEN
+          IF NEW.amount_minor = %d AND NEW.failure_reason IS DISTINCT FROM 'PROCESSING_FAILED' THEN
             RAISE EXCEPTION 'poison operation %%', NEW.operation_id USING ERRCODE = '22023';
           END IF;
           IF (SELECT down FROM test_outage) THEN
@@ -152,7 +152,7 @@ class WorkerFaultIsolationTest {
   }
 
   @Test
-  void aRecordThatCanNeverBeAppliedIsDeadLetteredAfterBoundedAttemptsWithoutHoldingBackOtherWallets() {
+  void aRecordThatCanNeverBeAppliedEndsFailedAndDeadLetteredAfterBoundedAttemptsWithoutHoldingBackOtherWallets() {
     UUID poisoned = createWallet(10_000);
     List<UUID> others = List.of(createWallet(0), createWallet(0), createWallet(0));
     WalletOperationEvent before = event(poisoned, OperationType.DEPOSIT, 100);
@@ -167,11 +167,14 @@ class WorkerFaultIsolationTest {
       Await.until("the other wallet " + other + " is applied", SETTLE, () -> operations(other).size() == 2);
       assertEquals(750, balance(other));
     }
-    Await.until("the poisoned wallet's operations around the poison are applied", SETTLE,
-        () -> operations(poisoned).size() == 2);
+    Await.until("the poisoned wallet's operations all have an outcome", SETTLE,
+        () -> operations(poisoned).size() == 3);
     List<Row> applied = operations(poisoned);
-    assertEquals(List.of(before.operationId(), after.operationId()),
-        applied.stream().map(row -> row.getUUID("operation_id")).toList(), "in Kafka order, the poison left out");
+    assertEquals(List.of(before.operationId(), poison.operationId(), after.operationId()),
+        applied.stream().map(row -> row.getUUID("operation_id")).toList(), "in Kafka order");
+    assertEquals(List.of("COMPLETED", "FAILED", "COMPLETED"), applied.stream().map(row -> row.getString("status")).toList());
+    assertEquals("PROCESSING_FAILED", applied.get(1).getString("failure_reason"));
+    assertEquals(null, applied.get(1).getValue("balance_after_minor"), "nothing moved");
     assertEquals(10_000 + 100 - 300, balance(poisoned));
 
     List<ConsumerRecord<String, String>> dead = deadLetters(poisoned.toString());
@@ -180,6 +183,9 @@ class WorkerFaultIsolationTest {
     String error = new String(dead.get(0).headers().lastHeader(KafkaClients.ERROR_HEADER).value());
     assertTrue(error.contains("poison operation"), error);
     Instant deadLetteredAt = Instant.ofEpochMilli(dead.get(0).timestamp());
+    Instant failedAt = applied.get(1).getOffsetDateTime("processed_at").toInstant();
+    assertTrue(failedAt.isAfter(applied.get(0).getOffsetDateTime("processed_at").toInstant().plusMillis(100)),
+        "the attempts were spread by a backoff, not made on consecutive batches: " + failedAt);
     for (UUID other : others) {
       Instant processedAt = operations(other).get(1).getOffsetDateTime("processed_at").toInstant();
       assertTrue(processedAt.isBefore(deadLetteredAt),
@@ -248,6 +254,43 @@ class WorkerFaultIsolationTest {
     } finally {
       Await.result(pool.query("UPDATE test_outage SET down = false").execute());
     }
+  }
+
+  /**
+   * The case of a failover onto a standby: every write answers SQLSTATE 25006 (read-only
+   * transaction) for a while. Not a data error, so nothing may be given up: every operation accepted
+   * meanwhile is applied, in order, once writes pass again.
+   */
+  @Test
+  void whilePostgresqlIsReadOnlyNothingIsGivenUpAndEverythingIsAppliedAfterwards() {
+    UUID walletId = createWallet(0);
+    List<WalletOperationEvent> events = new ArrayList<>();
+    double givenUpBefore = givenUp();
+    try {
+      Await.result(pool.query("ALTER SYSTEM SET default_transaction_read_only = on").execute());
+      Await.result(pool.query("SELECT pg_reload_conf()").execute());
+      long endNanos = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+      while (System.nanoTime() < endNanos) {
+        WalletOperationEvent event = event(walletId, OperationType.DEPOSIT, 1);
+        events.add(event);
+        produce(event);
+      }
+      assertTrue(events.size() > 20, "a steady stream while read-only: " + events.size());
+      assertEquals(0, operations(walletId).size(), "nothing can be written while read-only");
+    } finally {
+      Await.result(pool.query("ALTER SYSTEM RESET default_transaction_read_only").execute());
+      Await.result(pool.query("SELECT pg_reload_conf()").execute());
+    }
+    Await.until("every operation is applied once writes pass", SETTLE, () -> operations(walletId).size() == events.size());
+    assertEquals(events.stream().map(WalletOperationEvent::operationId).toList(),
+        operations(walletId).stream().map(row -> row.getUUID("operation_id")).toList(), "in order, none skipped");
+    assertTrue(operations(walletId).stream().allMatch(row -> "COMPLETED".equals(row.getString("status"))));
+    assertEquals(events.size(), balance(walletId));
+    assertEquals(givenUpBefore, givenUp(), "nothing was given up");
+  }
+
+  private static double givenUp() {
+    return registry.find("consumer_records_given_up").counters().stream().mapToDouble(c -> c.count()).sum();
   }
 
   private static Set<String> members(Admin admin) {

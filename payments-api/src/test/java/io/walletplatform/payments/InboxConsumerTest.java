@@ -63,14 +63,22 @@ class InboxConsumerTest {
   private static Pool pool;
   private static final AtomicInteger handlerCalls = new AtomicInteger();
   private static final AtomicInteger transientFailuresLeft = new AtomicInteger(6);
+  private static final AtomicInteger bugFailuresLeft = new AtomicInteger(5);
   private static final List<KafkaConsumerRecord<String, String>> deadLetters = new CopyOnWriteArrayList<>();
 
-  /** Fails by the record's value: "permanent" always, "transient" six times with a connection error, else succeeds. */
+  /**
+   * Fails by the record's value: "permanent" always with a data error (the only kind that is never
+   * retried for ever), "transient" six times with a connection error, "bug" five times with an error
+   * that is neither (retried until it passes, like any failure that is not a data error), else succeeds.
+   */
   private static final InboxHandler HANDLER = (tx, record) -> {
     handlerCalls.incrementAndGet();
     String value = new String(record.value(), StandardCharsets.UTF_8);
     if (value.equals("permanent")) {
-      return Future.failedFuture(new IllegalStateException("this record always fails"));
+      return Future.failedFuture(new PgException("this record always fails", "ERROR", "22023", "simulated"));
+    }
+    if (value.equals("bug") && bugFailuresLeft.getAndDecrement() > 0) {
+      return Future.failedFuture(new IllegalStateException("not a data error"));
     }
     if (value.equals("transient") && transientFailuresLeft.getAndDecrement() > 0) {
       return Future.failedFuture(new PgException("connection lost", "FATAL", "08006", "simulated"));
@@ -84,10 +92,10 @@ class InboxConsumerTest {
     PaymentsSettings payments = PaymentsSettings.from(IsolatedConfig.create("inbox")
         .with("INBOX_MAX_ATTEMPTS", "3").with("INBOX_MAX_BACKOFF_MS", "100"));
     settings = new InboxConsumerSettings(payments.pg(), payments.kafka(), "inbox.test." + UUID.randomUUID(),
-        "inbox-test", 1, 3, Duration.ofMillis(100), 100);
+        "inbox-test", 1, 3, 3, Duration.ofMillis(20), Duration.ofMillis(100), 100, Duration.ofMillis(20));
     Await.result(Migrations.migrate(vertx, settings.pg(), Migrations.PAYMENTS));
     pool = PgPools.create(vertx, settings.pg(), "inbox-test-reader");
-    Await.result(pool.query("CREATE TABLE inbox_test_handled (value text NOT NULL)").execute());
+    Await.result(pool.query("CREATE TABLE inbox_test_handled (value text NOT NULL, handled_at timestamptz NOT NULL DEFAULT clock_timestamp())").execute());
     Await.result(KafkaClients.ensureTopics(vertx, settings.kafka(), List.of(settings.topic(), DeadLetters.topicFor(settings.topic()))));
     producer = KafkaProducer.create(vertx, KafkaClients.producerConfig(settings.kafka(), "inbox-test"));
     KafkaConsumer<String, String> dlt = KafkaConsumer.create(vertx, Map.of(
@@ -165,7 +173,7 @@ class InboxConsumerTest {
         () -> deadLetters.stream().filter(r -> key.equals(r.key())).count() == 2);
     KafkaConsumerRecord<String, String> permanent = deadLetters.stream()
         .filter(r -> key.equals(r.key()) && r.value().equals("permanent")).findFirst().orElseThrow();
-    assertEquals("IllegalStateException", header(permanent, KafkaClients.ERROR_CLASS_HEADER));
+    assertEquals("PgException", header(permanent, KafkaClients.ERROR_CLASS_HEADER));
     assertTrue(header(permanent, KafkaClients.ERROR_HEADER).contains("always fails"));
     KafkaConsumerRecord<String, String> noId = deadLetters.stream()
         .filter(r -> key.equals(r.key()) && r.value().equals("no-event-id")).findFirst().orElseThrow();
@@ -178,6 +186,14 @@ class InboxConsumerTest {
     Await.until("the transient record is processed", SETTLE, () -> handled("transient"));
     assertTrue(transientFailuresLeft.get() < 0, "it failed six times (twice the bound) before succeeding");
     assertTrue(deadLetters.stream().noneMatch(r -> "transient".equals(r.value())), "never dead-lettered");
+  }
+
+  @Test
+  void aFailureThatIsNotADataErrorIsRetriedPastTheBoundInsteadOfBeingDeadLettered() {
+    send("bug-key", "bug", UUID.randomUUID());
+    Await.until("the record is processed once the error stops", SETTLE, () -> handled("bug"));
+    assertTrue(bugFailuresLeft.get() < 0, "it failed five times (past the bound of three) before succeeding");
+    assertTrue(deadLetters.stream().noneMatch(r -> "bug".equals(r.value())), "never dead-lettered");
   }
 
   @Test
@@ -222,7 +238,7 @@ class InboxConsumerTest {
   }
 
   @Test
-  void whileTheDeadLetterTopicRefusesRecordsNothingBehindTheBadRecordIsSkippedOrCommitted() throws Exception {
+  void aRecordTheDeadLetterTopicKeepsRefusingIsQuarantinedAndOnlyThenDoTheRecordsBehindItGoOn() throws Exception {
     String key = "dlt-down-" + UUID.randomUUID();
     List<String> after = java.util.stream.IntStream.range(0, 20).mapToObj(i -> key + "-after" + i).toList();
     List<String> values = new java.util.ArrayList<>(List.of(key + "-before", "permanent"));
@@ -230,27 +246,46 @@ class InboxConsumerTest {
     String dlt = DeadLetters.topicFor(settings.topic());
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", settings.kafka().bootstrapServers()))) {
       setMaxMessageBytes(admin, dlt, "1");
-      double deadLetteredBefore = registry.get("inbox_records_dead_lettered").counter().count();
+      double refusedBefore = refusals();
       List<io.vertx.kafka.client.producer.RecordMetadata> sent = sendAll(key, values);
       TopicPartition partition = new TopicPartition(settings.topic(), sent.get(1).getPartition());
       long badOffset = sent.get(1).getOffset();
       long lastOffset = sent.get(sent.size() - 1).getOffset();
-      double refusedBefore = registry.get("inbox_dead_letter_send_failures").counter().count();
-      Await.until("the record before the bad one is processed", SETTLE, () -> handled(key + "-before"));
-      Await.until("the broker refused the dead letter three times", SETTLE,
-          () -> registry.get("inbox_dead_letter_send_failures").counter().count() >= refusedBefore + 3);
-      assertEquals(0, handledCounts(after).size(), "the records behind the bad one wait for its dead letter");
-      assertEquals(deadLetteredBefore, registry.get("inbox_records_dead_lettered").counter().count());
-      assertTrue(committedOffsets(admin).getOrDefault(partition, 0L) <= badOffset,
-          "no offset committed past the record that could not be dead-lettered");
 
-      setMaxMessageBytes(admin, dlt, "1048588");
+      Await.until("the bad record is quarantined", SETTLE, () -> quarantined(partition.partition(), badOffset) != null);
+      Row row = quarantined(partition.partition(), badOffset);
+      assertTrue(refusals() >= refusedBefore + 3, "quarantined only after the bounded dead-letter attempts");
+      assertEquals("permanent", new String(row.getBuffer("record_value").getBytes(), StandardCharsets.UTF_8));
+      assertEquals(key, row.getString("record_key"));
+      assertEquals("PgException", row.getString("error_class"));
+      assertTrue(row.getString("error").contains("always fails"), row.getString("error"));
+      assertTrue(row.getJsonArray("headers").encode().contains(KafkaClients.EVENT_ID_HEADER), "the headers are kept");
+
       Await.until("the records behind the bad one are processed once", SETTLE, () -> handledOnce(after));
-      Await.until("the bad record is dead-lettered once", SETTLE,
-          () -> deadLetters.stream().filter(r -> key.equals(r.key())).count() == 1);
+      java.time.OffsetDateTime firstAfter = Await.result(pool.preparedQuery(
+              "SELECT min(handled_at) FROM inbox_test_handled WHERE value = ANY($1)")
+          .execute(Tuple.of((Object) after.toArray(String[]::new)))).iterator().next().getOffsetDateTime(0);
+      assertTrue(!firstAfter.isBefore(row.getOffsetDateTime("quarantined_at")),
+          "nothing behind the bad record was processed before it was quarantined");
       Await.until("offsets move past every record", SETTLE,
           () -> committedOffsets(admin).getOrDefault(partition, 0L) >= lastOffset + 1);
+      assertTrue(deadLetters.stream().noneMatch(r -> key.equals(r.key())), "the refused record is not in the topic");
+    } finally {
+      try (Admin admin = Admin.create(Map.of("bootstrap.servers", settings.kafka().bootstrapServers()))) {
+        setMaxMessageBytes(admin, dlt, "1048588");
+      }
     }
+  }
+
+  private static double refusals() {
+    return registry.get("consumer_dead_letter_failures").tag("consumer", "inbox-test").counter().count();
+  }
+
+  private static Row quarantined(int partition, long offset) {
+    var rows = Await.result(pool.preparedQuery(
+            "SELECT * FROM quarantined_records WHERE topic = $1 AND kafka_partition = $2 AND kafka_offset = $3")
+        .execute(Tuple.of(settings.topic(), partition, offset)));
+    return rows.size() == 0 ? null : rows.iterator().next();
   }
 
   private static void setMaxMessageBytes(Admin admin, String topic, String bytes) throws Exception {

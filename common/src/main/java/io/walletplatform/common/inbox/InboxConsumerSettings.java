@@ -9,18 +9,24 @@ import java.time.Duration;
 /**
  * How an inbox consumer runs.
  *
- * @param maxAttempts attempts at a record that keeps failing the same way before it is dead-lettered;
- *                    failures that may pass (database or broker down) are retried without limit
+ * @param maxAttempts           attempts at a record that fails with a data error (SQLSTATE class 22 or 23)
+ *                              before it is dead-lettered; any other failure is retried until it passes
+ * @param maxDeadLetterAttempts dead-letter sends refused before the record goes to the quarantine table
+ * @param tick                  how often the end of a backoff is noticed
  */
 public record InboxConsumerSettings(PgSettings pg, KafkaSettings kafka, String topic, String groupId, int consumers,
-                                    int maxAttempts, Duration maxBackoff, int maxBatchRecords) {
+                                    int maxAttempts, int maxDeadLetterAttempts, Duration minBackoff,
+                                    Duration maxBackoff, int maxBatchRecords, Duration tick) {
 
   public static InboxConsumerSettings from(Config config, PgSettings pg, String topic, String groupId) {
     KafkaSettings kafka = KafkaSettings.from(config);
     return new InboxConsumerSettings(pg, kafka, topic, groupId,
         config.getInt("INBOX_CONSUMERS", kafka.partitions(), 1, 256),
         config.getInt("INBOX_MAX_ATTEMPTS", 5, 1, 100),
+        config.getInt("INBOX_MAX_DEAD_LETTER_ATTEMPTS", 5, 1, 100),
+        config.getMillis("INBOX_MIN_BACKOFF_MS", 50, 1, 60_000),
         config.getMillis("INBOX_MAX_BACKOFF_MS", 5_000, 10, 60_000),
-        config.getInt("INBOX_MAX_BATCH_RECORDS", 500, 1, 10_000));
+        config.getInt("INBOX_MAX_BATCH_RECORDS", 500, 1, 10_000),
+        Duration.ofMillis(20));
   }
 }

@@ -26,6 +26,11 @@ public final class RecordBuffer<R> {
   private final Set<Integer> assigned = new HashSet<>();
   private final Map<Integer, Long> lastOffset = new HashMap<>();
   private final Map<Integer, Long> committed = new HashMap<>();
+  /** Per partition, a number that changes with every assignment and revocation of it. */
+  private final Map<Integer, Long> generations = new HashMap<>();
+  private long nextGeneration;
+  /** Per partition, the offset after the furthest record processed, committed or not yet. */
+  private final Map<Integer, Long> processedUpTo = new HashMap<>();
 
   public RecordBuffer(ToIntFunction<R> partitionOf, ToLongFunction<R> offsetOf) {
     this.partitionOf = partitionOf;
@@ -34,19 +39,32 @@ public final class RecordBuffer<R> {
 
   public void assigned(Collection<Integer> partitions) {
     for (Integer partition : partitions) {
+      generations.put(partition, ++nextGeneration);
       assigned.add(partition);
       lastOffset.remove(partition);
       committed.remove(partition);
+      processedUpTo.remove(partition);
     }
   }
 
   /** Drops what is buffered for the partitions: uncommitted, so their next owner reads it again. */
   public void revoked(Collection<Integer> partitions) {
     Set<Integer> revoked = new HashSet<>(partitions);
+    revoked.forEach(partition -> generations.put(partition, ++nextGeneration));
     assigned.removeAll(revoked);
     revoked.forEach(lastOffset::remove);
     revoked.forEach(committed::remove);
+    revoked.forEach(processedUpTo::remove);
     records.removeIf(record -> revoked.contains(partitionOf.applyAsInt(record)));
+  }
+
+  /**
+   * The partition's current assignment: records taken under one generation and finished under
+   * another belong to an assignment that is over (they are read again from the committed offset),
+   * so they are neither put back nor counted as processed.
+   */
+  public long generation(int partition) {
+    return generations.getOrDefault(partition, 0L);
   }
 
   /** Buffers the record; false when its partition is not owned and it was dropped. */
@@ -67,6 +85,11 @@ public final class RecordBuffer<R> {
 
   public int size() {
     return records.size();
+  }
+
+  /** The record at the head, the next to be taken; the buffer must not be empty. */
+  public R first() {
+    return records.get(0);
   }
 
   public boolean isEmpty() {
@@ -107,20 +130,23 @@ public final class RecordBuffer<R> {
   }
 
   /**
-   * The next offsets to commit for processed records: owned partitions only, only forward, and never
-   * past a record still buffered (one put back for another attempt while later records of its
-   * partition were processed): a restart then reads it again, and the later ones as duplicates.
+   * Notes the records as processed and answers the next offsets to commit: for owned partitions,
+   * only forward, never past a record still buffered (one put back for another attempt while later
+   * records of its partition were processed: a restart then reads it again, and the later ones as
+   * duplicates). What a failed commit left behind is answered again on the next call, records or not.
    */
   public Map<Integer, Long> offsetsToCommit(List<R> processed) {
-    Map<Integer, Long> next = new HashMap<>();
     for (R record : processed) {
-      next.merge(partitionOf.applyAsInt(record), offsetOf.applyAsLong(record) + 1, Math::max);
+      int partition = partitionOf.applyAsInt(record);
+      if (assigned.contains(partition)) {
+        processedUpTo.merge(partition, offsetOf.applyAsLong(record) + 1, Math::max);
+      }
     }
+    Map<Integer, Long> next = new HashMap<>(processedUpTo);
     for (R record : records) {
       next.computeIfPresent(partitionOf.applyAsInt(record), (partition, offset) -> Math.min(offset, offsetOf.applyAsLong(record)));
     }
-    next.entrySet().removeIf(entry -> !assigned.contains(entry.getKey())
-        || committed.getOrDefault(entry.getKey(), -1L) >= entry.getValue());
+    next.entrySet().removeIf(entry -> committed.getOrDefault(entry.getKey(), -1L) >= entry.getValue());
     return next;
   }
 

@@ -77,4 +77,26 @@ class RecordBufferTest {
         "offset 3 of partition 0 was processed, but offset 2 waits in the buffer: commit up to 2 only");
     assertEquals(4, batch.size());
   }
+
+  @Test
+  void everyAssignmentAndRevocationStartsANewGenerationOfThePartition() {
+    RecordBuffer<Rec> buffer = buffer(0, 1);
+    long first = buffer.generation(0);
+    long other = buffer.generation(1);
+    buffer.revoked(List.of(0));
+    buffer.assigned(List.of(0));
+    assertTrue(buffer.generation(0) > first, "revoked and assigned again: records taken before belong to the old one");
+    assertEquals(other, buffer.generation(1), "a partition left alone keeps its generation");
+  }
+
+  @Test
+  void aFailedCommitIsAnsweredAgainWithoutNewRecords() {
+    RecordBuffer<Rec> buffer = buffer(0);
+    buffer.add(new Rec(0, 0));
+    buffer.add(new Rec(0, 1));
+    assertEquals(Map.of(0, 2L), buffer.offsetsToCommit(buffer.take(10)));
+    assertEquals(Map.of(0, 2L), buffer.offsetsToCommit(List.of()), "not committed yet: still owed");
+    buffer.committed(Map.of(0, 2L));
+    assertEquals(Map.of(), buffer.offsetsToCommit(List.of()));
+  }
 }

@@ -119,6 +119,15 @@ public final class LedgerRepository {
         .mapEmpty();
   }
 
+  public Future<Void> insertProcessingFailed(SqlClient client, PendingOperation pending) {
+    WalletOperationEvent event = pending.event();
+    return client.preparedQuery(LedgerSql.INSERT_PROCESSING_FAILED)
+        .execute(Tuple.from(new Object[] {event.operationId(), event.walletId(), event.operationType().name(),
+            event.amount().minor(), event.acceptedAt().atOffset(ZoneOffset.UTC), pending.partition(), pending.offset(),
+            event.requestedBy()}))
+        .mapEmpty();
+  }
+
   /** Writes the new balances and versions; returns the rows as committed, for the cache. */
   public Future<List<WalletSnapshot>> updateWallets(SqlClient tx, Collection<WalletSnapshot> wallets) {
     if (wallets.isEmpty()) {

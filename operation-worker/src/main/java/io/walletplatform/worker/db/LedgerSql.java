@@ -37,6 +37,18 @@ final class LedgerSql {
                                   ordinal)
        ORDER BY o.ordinal""";
 
+  /**
+   * An operation parked after bounded attempts. Not part of a batch's statement: there a conflict
+   * must fail the transaction (the balance update beside it would otherwise count twice); here
+   * nothing moves, so an operation already recorded simply keeps its row.
+   */
+  static final String INSERT_PROCESSING_FAILED = """
+      INSERT INTO wallet_operations (operation_id, wallet_id, operation_type, amount_minor, status, failure_reason,
+                                     balance_after_minor, accepted_at, processed_at, kafka_partition, kafka_offset,
+                                     requested_by)
+      VALUES ($1, $2, $3, $4, 'FAILED', 'PROCESSING_FAILED', NULL, $5, now(), $6, $7, $8)
+      ON CONFLICT (operation_id) DO NOTHING""";
+
   static final String UPDATE_WALLETS = """
       UPDATE wallets AS w
          SET balance_minor = u.balance_minor, version = u.version, updated_at = now()

@@ -7,4 +7,6 @@ public record AppliedOperation(PendingOperation pending, String status, String f
 
   public static final String COMPLETED = "COMPLETED";
   public static final String FAILED = "FAILED";
+  /** The reason of an operation the worker could never apply: a data error after bounded attempts. */
+  public static final String PROCESSING_FAILED = "PROCESSING_FAILED";
 }

@@ -71,6 +71,14 @@ public final class WalletLedger {
         })));
   }
 
+  /**
+   * Records an operation that could never be applied as FAILED / PROCESSING_FAILED; nothing moves.
+   * An operation already recorded (applied in the meantime, or recorded before) keeps its row.
+   */
+  public Future<Void> recordProcessingFailed(PendingOperation pending) {
+    return repository.insertProcessingFailed(pool, pending);
+  }
+
   private static List<WalletSnapshot> lockedAsCommitted(Map<UUID, WalletSnapshot> locked, List<WalletSnapshot> updated) {
     Map<UUID, WalletSnapshot> committed = new LinkedHashMap<>(locked);
     updated.forEach(wallet -> committed.put(wallet.walletId(), wallet));
