@@ -27,6 +27,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import io.walletplatform.common.db.PgPools;
+import io.walletplatform.common.money.Money;
+import io.walletplatform.common.wallet.WalletOperationEvent.OperationType;
+import io.walletplatform.wallet.domain.OperationGuard;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -437,9 +443,74 @@ class WalletApiTest {
   @Test
   void operationLookupsOfUnknownOperationsAndWalletsAre404() {
     UUID walletId = createWallet("1");
-    assertProblem(get("/api/v1/wallets/" + walletId + "/operations/" + UUID.randomUUID()), 404, "OPERATION_NOT_FOUND", null);
+    String emptyTopic = "wallet.operations.empty-" + UUID.randomUUID();
+    Await.result(KafkaClients.ensureTopics(vertx, settings.kafka(), List.of(emptyTopic)));
+    WebClient caughtUp = deployWith(config.with("WALLET_OPERATIONS_TOPIC", emptyTopic));
+    assertProblem(Await.result(caughtUp.get("/api/v1/wallets/" + walletId + "/operations/" + UUID.randomUUID()).send()),
+        404, "OPERATION_NOT_FOUND", null);
     assertProblem(get("/api/v1/wallets/" + walletId + "/operations/not-a-uuid"), 400, "VALIDATION_FAILED", "operationId");
     assertProblem(get("/api/v1/wallets/" + UUID.randomUUID() + "/operations"), 404, "WALLET_NOT_FOUND", null);
+  }
+
+  /**
+   * Nothing applies operations in this class, so the topic always holds unapplied ones: an
+   * operationId without a claim may be one of them (accepted while Redis was down, or its claim
+   * evicted). Answering 404 would tell a client that retries under a new id to pay twice.
+   */
+  @Test
+  void anOperationIdWithoutAClaimIs503WithRetryAfterWhileTheWorkerHasNotAppliedEverythingAcceptedBefore() {
+    UUID walletId = createWallet("1");
+    assertEquals(202, post("/api/v1/wallet", "{\"walletId\":\"" + walletId + "\",\"operationType\":\"DEPOSIT\","
+        + "\"amount\":1}").statusCode(), "at least one operation waits to be applied");
+    HttpResponse<Buffer> unknown = get("/api/v1/wallets/" + walletId + "/operations/" + UUID.randomUUID());
+    assertProblem(unknown, 503, "SERVICE_UNAVAILABLE", null);
+    assertNotNull(unknown.getHeader("Retry-After"));
+  }
+
+  @Test
+  void aClaimStillAcceptingAfterIts202ReadsAsPending() {
+    UUID walletId = createWallet("1");
+    UUID operationId = UUID.randomUUID();
+    // What a wallet-api leaves when Kafka acknowledged the record but marking the claim ACCEPTED failed.
+    OperationGuard guard = new OperationGuard(redis, RedisSettings.from(config).keyPrefix(), Duration.ofMinutes(1),
+        Duration.ofMinutes(1));
+    assertTrue(Await.result(guard.tryClaim(operationId, new OperationGuard.Claim(false, walletId, OperationType.DEPOSIT,
+        Money.ofMinor(250), java.time.Instant.now(), null))));
+    HttpResponse<Buffer> read = get("/api/v1/wallets/" + walletId + "/operations/" + operationId);
+    assertEquals(200, read.statusCode(), read.bodyAsString());
+    assertEquals("PENDING", read.bodyAsJsonObject().getString("status"));
+    assertTrue(read.bodyAsString().contains("\"amount\":2.50"), read.bodyAsString());
+  }
+
+  /**
+   * The worker's window between its PostgreSQL commit and its Redis refresh, held open: the
+   * operation already reads COMPLETED (from PostgreSQL) while the cache still has the old balance.
+   * Once a client has read COMPLETED, the wallet's GET must not answer the balance from before it.
+   */
+  @Test
+  void onceAnOperationReadsCompletedTheWalletNeverAnswersAnOlderVersion() {
+    UUID walletId = createWallet("1");
+    assertEquals(0, get("/api/v1/wallets/" + walletId).bodyAsJsonObject().getLong("version"), "cached at version 0");
+    UUID operationId = UUID.randomUUID();
+    Pool pool = PgPools.create(vertx, settings.pg(), "wallet-api-test-worker");
+    try {
+      Await.result(pool.withTransaction(tx -> tx.preparedQuery(
+              "UPDATE wallets SET balance_minor = 600, version = 1, updated_at = now() WHERE wallet_id = $1")
+          .execute(Tuple.of(walletId))
+          .compose(ignored -> tx.preparedQuery("""
+              INSERT INTO wallet_operations (operation_id, wallet_id, operation_type, amount_minor, status,
+                                             balance_after_minor, accepted_at, processed_at, kafka_partition, kafka_offset)
+              VALUES ($1, $2, 'DEPOSIT', 500, 'COMPLETED', 600, now(), now(), 0, 0)""")
+              .execute(Tuple.of(operationId, walletId)))));
+    } finally {
+      pool.close();
+    }
+    HttpResponse<Buffer> operation = get("/api/v1/wallets/" + walletId + "/operations/" + operationId);
+    assertEquals(200, operation.statusCode(), operation.bodyAsString());
+    assertEquals("COMPLETED", operation.bodyAsJsonObject().getString("status"));
+    HttpResponse<Buffer> wallet = get("/api/v1/wallets/" + walletId);
+    assertEquals(1, wallet.bodyAsJsonObject().getLong("version"), wallet.bodyAsString());
+    assertTrue(wallet.bodyAsString().contains("\"balance\":6.00"), wallet.bodyAsString());
   }
 
   @Test
@@ -513,8 +584,9 @@ class WalletApiTest {
     assertProblem(refusedWithoutId, 503, "SERVICE_UNAVAILABLE", null);
     UUID chosen = UUID.fromString(refusedWithoutId.bodyAsJsonObject().getString("operationId"));
     assertNotEquals(operationId, chosen, "the server chose one the client can retry with");
-    // The claim on the operationId was given back: the operation does not exist, and a retry on a healthy node is accepted.
-    assertProblem(get("/api/v1/wallets/" + walletId + "/operations/" + operationId), 404, "OPERATION_NOT_FOUND", null);
+    // The claim was given back, but a produce that timed out may still have reached the log: while the
+    // worker has not applied everything accepted before, the lookup cannot say 404. A retry is accepted.
+    assertProblem(get("/api/v1/wallets/" + walletId + "/operations/" + operationId), 503, "SERVICE_UNAVAILABLE", null);
     assertEquals(202, post("/api/v1/wallet", body).statusCode());
 
     HttpResponse<Buffer> health = Await.result(WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
@@ -556,6 +628,15 @@ class WalletApiTest {
             + "\"operationId\":\"" + operationId + "\"}")));
     assertEquals(202, accepted.statusCode(), why + ": " + accepted.bodyAsString());
     assertEquals("PENDING", accepted.bodyAsJsonObject().getString("status"));
+    HttpResponse<Buffer> read = Await.result(degraded.get("/api/v1/wallets/" + walletId + "/operations/" + operationId)
+        .send());
+    assertNotEquals(404, read.statusCode(), why + ": an accepted operation is never 404: " + read.bodyAsString());
+    if (read.statusCode() == 200) {
+      assertEquals("PENDING", read.bodyAsJsonObject().getString("status"), why + ": the claim fit");
+    } else {
+      assertProblem(read, 503, "SERVICE_UNAVAILABLE", null);
+      assertNotNull(read.getHeader("Retry-After"), why + ": not yet known");
+    }
     HttpResponse<Buffer> wallet = Await.result(degraded.get("/api/v1/wallets/" + walletId).send());
     assertEquals(200, wallet.statusCode(), why + ": " + wallet.bodyAsString());
     assertTrue(wallet.bodyAsString().contains("\"balance\":7.25"), wallet.bodyAsString());

@@ -27,6 +27,8 @@ public final class ApplyLag {
 
   private static final Logger log = LoggerFactory.getLogger(ApplyLag.class);
 
+  private static final long CATCH_UP_POLL_MS = 100;
+
   private final KafkaAdminClient admin;
   private final String topic;
   private final String workerGroup;
@@ -122,6 +124,41 @@ public final class ApplyLag {
     }
     records = total;
     tooOld = boundMs > 0 && old;
+  }
+
+  /**
+   * Whether operation-worker has applied every operation accepted before this call: the topic's end
+   * offsets are read now, then the worker group's committed offsets until they reach them (the worker
+   * commits only after applying), for at most {@code waitMs}. False when they did not, or could not
+   * be read: then nobody can say that an operationId unknown to PostgreSQL was never accepted.
+   */
+  public Future<Boolean> appliedEverythingAcceptedBefore(long waitMs) {
+    long deadline = System.currentTimeMillis() + waitMs;
+    return admin.describeTopics(List.of(topic))
+        .compose(topics -> {
+          Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+          topics.get(topic).getPartitions().forEach(info ->
+              ends.put(new TopicPartition(topic, info.getPartition()), OffsetSpec.LATEST));
+          return admin.listOffsets(ends);
+        })
+        .compose(end -> committedReach(end, deadline))
+        .otherwise(error -> {
+          log.debug("could not tell whether {} is applied up to now: {}", topic, error.getMessage());
+          return false;
+        });
+  }
+
+  private Future<Boolean> committedReach(Map<TopicPartition, ListOffsetsResultInfo> end, long deadline) {
+    return admin.listConsumerGroupOffsets(workerGroup).compose(committed -> {
+      boolean reached = end.entrySet().stream().allMatch(partition -> {
+        OffsetAndMetadata done = committed.get(partition.getKey());
+        return partition.getValue().getOffset() <= (done == null ? 0 : done.getOffset());
+      });
+      if (reached || System.currentTimeMillis() + CATCH_UP_POLL_MS > deadline) {
+        return Future.succeededFuture(reached);
+      }
+      return vertx.timer(CATCH_UP_POLL_MS).compose(ignored -> committedReach(end, deadline));
+    });
   }
 
   /** Stops reading the lag (before the admin client it reads with is closed). */

@@ -49,6 +49,8 @@ public final class WalletService {
   private static final int OWNERS_LIMIT = 1_000_000;
   private static final String NO_OWNER = "";
   private static final long DUPLICATE_POLL_MS = 10;
+  /** How long a GET of an operationId without a claim waits for the worker to catch up before a 503. */
+  private static final long UNKNOWN_OPERATION_WAIT_MS = 2_000;
 
   private final Vertx vertx;
   private final Pool pool;
@@ -208,10 +210,10 @@ public final class WalletService {
   }
 
   private Future<OperationView> currentState(UUID operationId, OperationGuard.Claim claim, String owner) {
-    return finalState(claim.walletId(), operationId, claim).map(done -> done != null
-        ? done
-        : OperationView.pending(operationId, claim.walletId(), claim.operationType(), claim.amount(),
-            claim.acceptedAt(), claim.requestedBy(owner)));
+    return finalState(claim.walletId(), operationId, claim).compose(done -> done != null
+        ? published(done)
+        : Future.succeededFuture(OperationView.pending(operationId, claim.walletId(), claim.operationType(),
+            claim.amount(), claim.acceptedAt(), claim.requestedBy(owner))));
   }
 
   /**
@@ -229,23 +231,76 @@ public final class WalletService {
     });
   }
 
-  /** An operation of a wallet the principal may see; anyone else's is OPERATION_NOT_FOUND, like an unknown id. */
+  /**
+   * An operation of a wallet the principal may see; anyone else's is OPERATION_NOT_FOUND, like an
+   * unknown id. An accepted operation never reads as not found: a claim (accepted, or still
+   * accepting after its 202) reads as PENDING; without a claim (Redis unavailable at accept time,
+   * evicted, or down now) OPERATION_NOT_FOUND is answered only once the worker has applied every
+   * operation accepted before this request and PostgreSQL still has none; otherwise 503 with
+   * Retry-After: nobody can say yet.
+   */
   public Future<OperationView> getOperation(Principal principal, UUID walletId, UUID operationId) {
     return ownerFor(principal, walletId)
         .recover(hidden -> Future.failedFuture(hidden instanceof ProblemException problem && problem.status() == 404
             ? operationNotFound(walletId, operationId) : hidden))
         .compose(owner -> finalState(walletId, operationId, null).compose(done -> {
           if (done != null) {
-            return Future.succeededFuture(done);
+            return published(done);
           }
-          return guard.find(operationId).otherwiseEmpty().compose(claim -> {
-            if (claim != null && claim.accepted() && claim.walletId().equals(walletId)) {
-              return Future.succeededFuture(OperationView.pending(operationId, walletId, claim.operationType(),
-                  claim.amount(), claim.acceptedAt(), claim.requestedBy(owner.isEmpty() ? null : owner)));
-            }
-            return Future.failedFuture(operationNotFound(walletId, operationId));
-          });
+          return guard.find(operationId)
+              .recover(error -> Future.failedFuture(ProblemException.unavailable(
+                  "the state of operation " + operationId + " cannot be read now; retry later", 1)))
+              .compose(claim -> {
+                if (claim != null && claim.walletId().equals(walletId)) {
+                  return Future.succeededFuture(OperationView.pending(operationId, walletId, claim.operationType(),
+                      claim.amount(), claim.acceptedAt(), claim.requestedBy(owner.isEmpty() ? null : owner)));
+                }
+                if (claim != null) {
+                  return Future.failedFuture(operationNotFound(walletId, operationId));
+                }
+                return notFoundOnceApplied(walletId, operationId);
+              });
         }));
+  }
+
+  /** No claim: not found only if the worker has caught up with everything accepted before now and still nothing. */
+  private Future<OperationView> notFoundOnceApplied(UUID walletId, UUID operationId) {
+    return lag.appliedEverythingAcceptedBefore(UNKNOWN_OPERATION_WAIT_MS).compose(appliedAll -> {
+      if (!appliedAll) {
+        return Future.failedFuture(ProblemException.unavailable(
+            "operation " + operationId + " may still be waiting to be applied; retry later", 1));
+      }
+      return finalState(walletId, operationId, null).compose(done -> done != null
+          ? published(done)
+          : Future.failedFuture(operationNotFound(walletId, operationId)));
+    });
+  }
+
+  /**
+   * Answers a final operation only once the wallet's GET shows a version at least as new: the
+   * operation is read from PostgreSQL, the wallet from Redis, which the worker refreshes after its
+   * commit. When the cache holds an older version than PostgreSQL it is brought forward here
+   * (put-if-newer); when Redis will not take it, 503: reporting COMPLETED while the wallet still
+   * reads the old balance is the stale read a client must never see. With Redis unreadable or no
+   * entry, the wallet's GET reads PostgreSQL anyway.
+   */
+  private Future<OperationView> published(OperationView view) {
+    if (!"COMPLETED".equals(view.status())) {
+      return Future.succeededFuture(view);
+    }
+    return cache.get(view.walletId()).otherwiseEmpty().compose(cached -> {
+      if (cached == null) {
+        return Future.succeededFuture(view);
+      }
+      return repository.findWallet(pool, view.walletId()).compose(stored -> {
+        if (stored == null || cached.version() >= stored.version()) {
+          return Future.succeededFuture(view);
+        }
+        return cache.put(stored).map(view).recover(error -> Future.failedFuture(ProblemException.unavailable(
+            "operation " + view.operationId() + " is applied but the wallet's balance is not yet readable; retry later",
+            1)));
+      });
+    });
   }
 
   public Future<OperationPage> listOperations(Principal principal, UUID walletId, Long beforeId, int limit) {
