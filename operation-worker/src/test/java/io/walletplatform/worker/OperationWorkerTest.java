@@ -122,6 +122,41 @@ class OperationWorkerTest {
     Await.until(count + " operations of " + walletId + " applied", SETTLE, () -> operations(client, walletId).size() >= count);
   }
 
+  /**
+   * Redis full (noeviction): the worker's refresh is refused. The entry must not be deleted (a slower
+   * reader could then write back an older version than one already served); the refresh is owed and
+   * lands once Redis takes writes again, with no further operation on the wallet.
+   */
+  @Test
+  void aRefreshRedisRefusesIsNeverAnsweredByDeletingTheEntryAndLandsOnceRedisTakesWritesAgain() {
+    UUID walletId = createWallet(pool, 0);
+    String key = settings.redis().keyPrefix() + "wallet:" + walletId;
+    produce(settings.operationsTopic(), event(walletId, OperationType.DEPOSIT, 100));
+    Await.until("the first deposit is cached", SETTLE, () -> "1".equals(cached(key, "version")));
+    Response policies = Await.result(redis.send(Request.cmd(Command.CONFIG).arg("GET").arg("maxmemory-policy")));
+    String policy = (policies.getKeys().isEmpty() ? policies.get(1) : policies.get("maxmemory-policy")).toString();
+    try {
+      Await.result(redis.send(Request.cmd(Command.CONFIG).arg("SET").arg("maxmemory-policy").arg("noeviction")));
+      Await.result(redis.send(Request.cmd(Command.CONFIG).arg("SET").arg("maxmemory").arg("1")));
+      produce(settings.operationsTopic(), event(walletId, OperationType.DEPOSIT, 50));
+      Await.until("the second deposit is applied in PostgreSQL", SETTLE, () -> balance(pool, walletId) == 150);
+      long refusedSince = System.nanoTime();
+      Await.until("two refresh rounds had time to fail", SETTLE,
+          () -> System.nanoTime() - refusedSince > Duration.ofMillis(2_500).toNanos());
+      assertEquals("1", cached(key, "version"), "the entry is kept at the version it had, never deleted");
+    } finally {
+      Await.result(redis.send(Request.cmd(Command.CONFIG).arg("SET").arg("maxmemory").arg("0")));
+      Await.result(redis.send(Request.cmd(Command.CONFIG).arg("SET").arg("maxmemory-policy").arg(policy)));
+    }
+    Await.until("the owed refresh lands without another operation", SETTLE, () -> "2".equals(cached(key, "version")));
+    assertEquals("150", cached(key, "balance"));
+  }
+
+  private static String cached(String key, String field) {
+    Response value = Await.result(redis.send(Request.cmd(Command.HGET).arg(key).arg(field)));
+    return value == null ? null : value.toString();
+  }
+
   @Test
   void theSameRecordDeliveredTwiceIsAppliedOnce() {
     UUID walletId = createWallet(pool, 0);
