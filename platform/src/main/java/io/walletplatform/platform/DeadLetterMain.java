@@ -2,6 +2,7 @@ package io.walletplatform.platform;
 
 import io.walletplatform.common.config.Config;
 import io.walletplatform.common.config.KafkaSettings;
+import io.walletplatform.common.kafka.DeadLetters;
 import io.walletplatform.common.kafka.KafkaClients;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -34,11 +35,16 @@ import java.util.Set;
  * value and headers, without the error headers) and remembers how far it got in the consumer group
  * {@code dead-letter-replay}, so running it twice replays nothing twice. Replaying is safe: every
  * consumer is idempotent (operationId, event-id), so a record that was in fact processed is skipped.
- * Kafka is {@code KAFKA_BOOTSTRAP_SERVERS}.
+ * Wallet-operation dead letters ({@code wallet.operations.dlt}) are final and are never replayed: each
+ * was recorded FAILED / PROCESSING_FAILED (or could not be decoded), and a replay would land at the
+ * tail of its wallet's partition, after everything accepted since. Kafka is {@code KAFKA_BOOTSTRAP_SERVERS}.
  */
 public final class DeadLetterMain {
 
   static final String REPLAY_GROUP = "dead-letter-replay";
+  static final String WALLET_OPERATIONS_ARE_FINAL = "wallet operations that could never be applied are final: each "
+      + "was recorded FAILED / PROCESSING_FAILED (or could not be decoded), and a replay would apply it after "
+      + "everything accepted since, out of order. Submit a new operation instead (list shows what each one was).";
   private static final Set<String> ERROR_HEADERS = Set.of(KafkaClients.ERROR_HEADER, KafkaClients.ERROR_CLASS_HEADER,
       "original-topic", "original-partition", "original-offset");
 
@@ -52,6 +58,10 @@ public final class DeadLetterMain {
   static int run(String[] args, Config config, PrintStream out) {
     if (args.length != 2 || !Set.of("list", "replay").contains(args[0]) || !args[1].endsWith(".dlt")) {
       out.println("usage: DeadLetterMain list|replay <topic>.dlt");
+      return 2;
+    }
+    if (args[0].equals("replay") && args[1].equals(DeadLetters.topicFor(QuarantineMain.walletOperationsTopic(config)))) {
+      out.println("refusing to replay " + args[1] + ": " + WALLET_OPERATIONS_ARE_FINAL);
       return 2;
     }
     String bootstrap = KafkaSettings.from(config).bootstrapServers();
