@@ -158,6 +158,21 @@ class OperationWorkerTest {
   }
 
   @Test
+  void topicsAreCreatedWithTheConfiguredRetentionNotTheBrokersDefault() throws Exception {
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+        Map.<String, Object>of("bootstrap.servers", settings.kafka().bootstrapServers()))) {
+      for (String topic : List.of(settings.operationsTopic(), settings.deadLetterTopic())) {
+        var resource = new org.apache.kafka.common.config.ConfigResource(
+            org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+        var entry = admin.describeConfigs(List.of(resource)).all().get().get(resource).get("retention.ms");
+        assertEquals(Long.toString(settings.kafka().topicRetention().toMillis()), entry.value(), topic);
+        assertEquals(org.apache.kafka.clients.admin.ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG, entry.source(),
+            topic + ": set on the topic itself");
+      }
+    }
+  }
+
+  @Test
   void theSameRecordDeliveredTwiceIsAppliedOnce() {
     UUID walletId = createWallet(pool, 0);
     WalletOperationEvent deposit = event(walletId, OperationType.DEPOSIT, 500);

@@ -244,6 +244,9 @@ class WorkerFaultIsolationTest {
           () -> registry.get("worker_batch_failures").counter().count() >= failuresBefore + 20
               && System.nanoTime() - outageStart > Duration.ofSeconds(7).toNanos());
       assertEquals(0, operations(walletId).size(), "nothing is applied while PostgreSQL refuses");
+      double oldestAgeSeconds = registry.get("consumer_oldest_unapplied_age_seconds").gauges().stream()
+          .mapToDouble(gauge -> gauge.value()).max().orElse(0);
+      assertTrue(oldestAgeSeconds >= 5, "the metric shows how long the oldest operation has waited: " + oldestAgeSeconds);
       assertEquals(membersBefore, members(admin), "more than twice max.poll.interval.ms paused, still the same member");
       Await.result(pool.query("UPDATE test_outage SET down = false").execute());
       Await.until("every operation is applied once the outage ends", SETTLE, () -> operations(walletId).size() == 60);

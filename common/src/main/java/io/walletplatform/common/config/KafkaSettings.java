@@ -9,10 +9,16 @@ import java.time.Duration;
  * {@code security} holds the client properties that authenticate to the brokers (SASL, TLS), given
  * to every producer, consumer and admin client: {@code KAFKA_SECURITY_PROTOCOL},
  * {@code KAFKA_SASL_MECHANISM}, {@code KAFKA_SASL_JAAS_CONFIG}, {@code KAFKA_SSL_TRUSTSTORE_LOCATION},
- * {@code KAFKA_SSL_TRUSTSTORE_PASSWORD}.
+ * {@code KAFKA_SSL_TRUSTSTORE_PASSWORD}. {@code topicRetention} ({@code KAFKA_TOPIC_RETENTION_MS}) is set
+ * explicitly on every topic a service creates, instead of the broker's default (7 days): an accepted
+ * operation lives only in its topic until the worker applies it, so the retention is the longest
+ * outage of the consumers the platform survives without losing one.
  */
 public record KafkaSettings(String bootstrapServers, int partitions, short replicationFactor, Duration sendTimeout,
-                            Duration maxPollInterval, java.util.Map<String, String> security) {
+                            Duration maxPollInterval, java.util.Map<String, String> security, Duration topicRetention) {
+
+  /** 30 days: a month of consumers down before an accepted, unapplied record could be deleted. */
+  public static final Duration DEFAULT_TOPIC_RETENTION = Duration.ofDays(30);
 
   private static final java.util.Map<String, String> SECURITY_PROPERTIES = java.util.Map.of(
       "KAFKA_SECURITY_PROTOCOL", "security.protocol",
@@ -23,7 +29,8 @@ public record KafkaSettings(String bootstrapServers, int partitions, short repli
 
   public KafkaSettings(String bootstrapServers, int partitions, short replicationFactor, Duration sendTimeout,
                        Duration maxPollInterval) {
-    this(bootstrapServers, partitions, replicationFactor, sendTimeout, maxPollInterval, java.util.Map.of());
+    this(bootstrapServers, partitions, replicationFactor, sendTimeout, maxPollInterval, java.util.Map.of(),
+        DEFAULT_TOPIC_RETENTION);
   }
 
   public static final String BOOTSTRAP_SERVERS = "KAFKA_BOOTSTRAP_SERVERS";
@@ -35,7 +42,9 @@ public record KafkaSettings(String bootstrapServers, int partitions, short repli
         (short) config.getInt("KAFKA_REPLICATION_FACTOR", 1, 1, 7),
         config.getMillis("KAFKA_SEND_TIMEOUT_MS", 5_000, 1_000, 120_000),
         config.getMillis("KAFKA_MAX_POLL_INTERVAL_MS", 300_000, 1_000, 3_600_000),
-        security(config));
+        security(config),
+        config.getMillis("KAFKA_TOPIC_RETENTION_MS", DEFAULT_TOPIC_RETENTION.toMillis(), Duration.ofHours(1).toMillis(),
+            Duration.ofDays(3650).toMillis()));
   }
 
   private static java.util.Map<String, String> security(Config config) {

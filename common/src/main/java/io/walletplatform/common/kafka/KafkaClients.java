@@ -95,7 +95,8 @@ public final class KafkaClients {
         "default.api.timeout.ms", "20000"));
     KafkaAdminClient admin = KafkaAdminClient.create(vertx, config);
     List<NewTopic> newTopics = topics.stream()
-        .map(topic -> new NewTopic(topic, settings.partitions(), settings.replicationFactor()))
+        .map(topic -> new NewTopic(topic, settings.partitions(), settings.replicationFactor())
+            .setConfig(Map.of("retention.ms", Long.toString(settings.topicRetention().toMillis()))))
         .toList();
     return admin.listTopics()
         .compose(existing -> {
