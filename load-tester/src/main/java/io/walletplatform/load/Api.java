@@ -171,8 +171,26 @@ final class Api {
     });
   }
 
+  /**
+   * A read of the audit or the settling, retried like a write (no answer or a 5xx, up to
+   * {@code retries} more times): a read that lands on a service restarting under a fault is not a
+   * finding, and a GET changes nothing.
+   */
   Future<HttpResponse<Buffer>> get(String path) {
-    return authorized(client.get(path)).send();
+    return reading(path, 0);
+  }
+
+  private Future<HttpResponse<Buffer>> reading(String path, int attempt) {
+    Future<HttpResponse<Buffer>> sent = authorized(client.get(path)).send();
+    if (retries == 0) {
+      return sent;
+    }
+    return sent.transform(outcome -> {
+      if (attempt >= retries || outcome.succeeded() && outcome.result().statusCode() < 500) {
+        return (Future<HttpResponse<Buffer>>) outcome;
+      }
+      return vertx.timer(Math.min(2_000, 200L * (attempt + 1))).compose(ignored -> reading(path, attempt + 1));
+    });
   }
 
   /** Every item of a paged list, oldest first (the API lists newest first). */

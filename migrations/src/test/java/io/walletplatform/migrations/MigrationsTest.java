@@ -23,7 +23,7 @@ class MigrationsTest {
     Migrations.migrate(settings, Migrations.WALLET);
     List<String> first = appliedChangesets(settings);
     assertEquals(List.of("001-wallets", "001-wallet-operations", "002-balance-limit", "002-operation-id-reuses",
-        "003-wallet-owners", "003-operation-requesters"), first);
+        "003-wallet-owners", "003-operation-requesters", "002-quarantine", "004-processing-failed"), first);
 
     Migrations.migrate(settings, Migrations.WALLET);
     assertEquals(first, appliedChangesets(settings));
@@ -48,7 +48,7 @@ class MigrationsTest {
       starting.shutdownNow();
     }
     assertEquals(List.of("001-wallets", "001-wallet-operations", "002-balance-limit", "002-operation-id-reuses",
-        "003-wallet-owners", "003-operation-requesters"),
+        "003-wallet-owners", "003-operation-requesters", "002-quarantine", "004-processing-failed"),
         appliedChangesets(settings));
   }
 

@@ -69,9 +69,8 @@ class QuarantineMainTest {
   private record Result(int code, String output) {
   }
 
-  /** Produces a record to the topic and reads it back, as a consumer would have received it. */
-  private static KafkaConsumerRecord<String, byte[]> received(String topic, String key, String value, UUID eventId) {
-    List<KafkaConsumerRecord<String, byte[]>> read = new CopyOnWriteArrayList<>();
+  /** A new consumer group's reader of the topic, collecting the records with this key. */
+  private static KafkaConsumer<String, byte[]> reader(String topic, String key, List<KafkaConsumerRecord<String, byte[]>> read) {
     KafkaConsumer<String, byte[]> reader = KafkaConsumer.create(vertx,
         KafkaClients.consumerConfig(kafka, "reader-" + UUID.randomUUID(), "reader", 100));
     reader.handler(record -> {
@@ -80,6 +79,13 @@ class QuarantineMainTest {
       }
     });
     Await.result(reader.subscribe(topic));
+    return reader;
+  }
+
+  /** Produces a record to the topic and reads it back, as a consumer would have received it. */
+  private static KafkaConsumerRecord<String, byte[]> received(String topic, String key, String value, UUID eventId) {
+    List<KafkaConsumerRecord<String, byte[]>> read = new CopyOnWriteArrayList<>();
+    KafkaConsumer<String, byte[]> reader = reader(topic, key, read);
     KafkaProducer<String, String> producer = KafkaProducer.create(vertx, KafkaClients.producerConfig(kafka, "test"));
     Await.result(producer.send(KafkaProducerRecord.create(topic, key, value)
         .addHeader(KafkaClients.EVENT_ID_HEADER, eventId.toString())));
@@ -105,14 +111,7 @@ class QuarantineMainTest {
         listed.output());
 
     List<KafkaConsumerRecord<String, byte[]>> replayed = new CopyOnWriteArrayList<>();
-    KafkaConsumer<String, byte[]> reader = KafkaConsumer.create(vertx,
-        KafkaClients.consumerConfig(kafka, "replayed-" + UUID.randomUUID(), "replayed", 100));
-    reader.handler(record -> {
-      if (key.equals(record.key())) {
-        replayed.add(record);
-      }
-    });
-    Await.result(reader.subscribe(TOPIC));
+    reader(TOPIC, key, replayed);
     Result first = run(QuarantineMain.class, "replay", "payments");
     assertEquals(0, first.code(), first.output());
     assertTrue(first.output().contains("replayed 1 quarantined records"), first.output());

@@ -27,6 +27,6 @@ public record InboxConsumerSettings(PgSettings pg, KafkaSettings kafka, String t
         config.getMillis("INBOX_MIN_BACKOFF_MS", 50, 1, 60_000),
         config.getMillis("INBOX_MAX_BACKOFF_MS", 5_000, 10, 60_000),
         config.getInt("INBOX_MAX_BATCH_RECORDS", 500, 1, 10_000),
-        Duration.ofMillis(20));
+        Duration.ofMillis(100));
   }
 }

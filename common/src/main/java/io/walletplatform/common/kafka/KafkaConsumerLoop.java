@@ -30,7 +30,8 @@ import java.util.function.Function;
  * letters go to {@code <topic>.dlt} and the quarantine to the service's own database. Metrics, for
  * every consumer: {@code consumer_oldest_unapplied_age_seconds}, {@code consumer_records_dead_lettered_total},
  * {@code consumer_dead_letter_failures_total}, {@code consumer_records_quarantined_total},
- * {@code consumer_records_given_up_total}, {@code consumer_failed_passes_total}, tagged {@code consumer}.
+ * {@code consumer_records_given_up_total}, {@code consumer_failed_passes_total}, tagged {@code consumer} (the
+ * age also {@code client}: each instance of a consumer holds its own records).
  */
 public final class KafkaConsumerLoop<R> {
 
@@ -118,7 +119,7 @@ public final class KafkaConsumerLoop<R> {
         listener(registry, options.name(), serviceListener));
     Gauge.builder("consumer_oldest_unapplied_age_seconds", core, KafkaConsumerLoop::oldestAgeSeconds)
         .description("Age of the oldest record this consumer holds and has not applied yet (0: none)")
-        .tag("consumer", options.name()).register(registry);
+        .tag("consumer", options.name()).tag("client", clientId).register(registry);
 
     consumer.partitionsAssignedHandler(partitions -> {
       core.assigned(numbers(partitions));
@@ -178,19 +179,17 @@ public final class KafkaConsumerLoop<R> {
   /** The metrics every consumer has, then the service's own. */
   private static BatchingConsumer.Listener listener(MeterRegistry registry, String name,
                                                     BatchingConsumer.Listener service) {
-    Counter deadLettered = Counter.builder("consumer_records_dead_lettered").tag("consumer", name).register(registry);
-    Counter deadLetterFailures = Counter.builder("consumer_dead_letter_failures")
-        .description("Dead-letter sends the broker refused (retried, then quarantined)").tag("consumer", name)
-        .register(registry);
-    Counter quarantined = Counter.builder("consumer_records_quarantined")
-        .description("Records the dead-letter topic would not take, kept in the database instead").tag("consumer", name)
-        .register(registry);
-    Counter givenUp = Counter.builder("consumer_records_given_up")
-        .description("Records that could never be applied, parked and given their final outcome").tag("consumer", name)
-        .register(registry);
-    Counter failedPasses = Counter.builder("consumer_failed_passes")
-        .description("Passes that ended early on a failure that may pass, retried after a backoff").tag("consumer", name)
-        .register(registry);
+    java.util.function.BiFunction<String, String, Counter> counter = (metric, description) ->
+        Counter.builder(metric).description(description).tag("consumer", name).register(registry);
+    Counter deadLettered = counter.apply("consumer_records_dead_lettered", "Records sent to the dead-letter topic");
+    Counter deadLetterFailures = counter.apply("consumer_dead_letter_failures",
+        "Dead-letter sends the broker refused (retried, then quarantined)");
+    Counter quarantined = counter.apply("consumer_records_quarantined",
+        "Records the dead-letter topic would not take, kept in the database instead");
+    Counter givenUp = counter.apply("consumer_records_given_up",
+        "Records that could never be applied, parked and given their final outcome");
+    Counter failedPasses = counter.apply("consumer_failed_passes",
+        "Passes that ended early on a failure that may pass, retried after a backoff");
     return new BatchingConsumer.Listener() {
       @Override
       public void passApplied(int records, long durationNanos) {

@@ -78,16 +78,6 @@ public final class WalletCache {
     return redis.batch(requests).mapEmpty();
   }
 
-  /** Drops entries that could not be refreshed, so that readers fall back to PostgreSQL. */
-  public Future<Void> evictAll(List<UUID> walletIds) {
-    if (walletIds.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    Request del = Request.cmd(Command.DEL);
-    walletIds.forEach(id -> del.arg(key(id)));
-    return redis.send(del).mapEmpty();
-  }
-
   private Request putRequest(WalletSnapshot snapshot) {
     return Request.cmd(Command.EVAL).arg(PUT_IF_NEWER).arg(1).arg(key(snapshot.walletId()))
         .arg(snapshot.version())
