@@ -13,6 +13,7 @@ import io.walletplatform.infra.testing.ServiceProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -33,7 +34,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * directory, SIGKILLed twice under writes: first the JVM alone (its PostgreSQL and Redis children
  * keep running), then every process of the platform at once. Each time the same command must come
  * back healthy within 30 s with no manual step and with every accepted operation and order intact.
+ * Part of the long suite (about 75 s here), not of {@code ./mvnw -B verify}: run it with
+ * {@code -Drestarts=true} (README, "Test it").
  */
+@EnabledIfSystemProperty(named = "restarts", matches = "true")
 class PlatformRestartIT {
 
   private static final Path JAR = Path.of("target", "platform.jar");

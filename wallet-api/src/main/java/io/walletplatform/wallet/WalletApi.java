@@ -21,7 +21,9 @@ import io.walletplatform.wallet.db.WalletRepository;
 import io.walletplatform.wallet.domain.ApplyLag;
 import io.walletplatform.wallet.domain.OperationGuard;
 import io.walletplatform.wallet.domain.WalletService;
+import io.walletplatform.wallet.http.Admission;
 import io.walletplatform.wallet.http.WalletHandlers;
+import io.vertx.ext.web.Router;
 
 import java.time.Duration;
 import java.util.List;
@@ -40,9 +42,13 @@ public final class WalletApi implements ApiModule {
   private final ApiContract contract;
   private final KafkaClientMetrics producerMetrics;
   private final ApplyLag lag;
+  private final Admission admission;
+  /** Operations one event loop may hold waiting for admission before it refuses at once. */
+  private static final int ADMISSION_QUEUE_PER_LOOP = 10_000;
 
   private WalletApi(Pool pool, Redis redis, KafkaProducer<String, String> producer, KafkaAdminClient admin,
-                    ApiContract contract, KafkaClientMetrics producerMetrics, ApplyLag lag) {
+                    ApiContract contract, KafkaClientMetrics producerMetrics, ApplyLag lag, Admission admission) {
+    this.admission = admission;
     this.producerMetrics = producerMetrics;
     this.lag = lag;
     this.pool = pool;
@@ -72,8 +78,11 @@ public final class WalletApi implements ApiModule {
     WalletCache cache = new WalletCache(coalesced, settings.redis().keyPrefix(), settings.cacheTtl());
     OperationGuard guard = new OperationGuard(coalesced, settings.redis().keyPrefix(),
         settings.kafka().sendTimeout().plus(Duration.ofSeconds(10)), settings.operationGuardTtl());
+    Admission admission = settings.admissionTargetDelay().isZero() ? null
+        : Admission.shared(settings.operationsTopic() + "@" + settings.kafka().bootstrapServers(),
+            settings.admissionMaxWait().toMillis(), ADMISSION_QUEUE_PER_LOOP, registry);
     ApplyLag lag = new ApplyLag(admin, settings.operationsTopic(), settings.workerGroup(), settings.shedLagRecords(),
-        settings.shedLag().toMillis())
+        settings.shedLag().toMillis(), admission, settings.admissionTargetDelay().toMillis())
         .start(vertx, settings.shedCheckInterval().toMillis());
     WalletService service = new WalletService(vertx, pool, new WalletRepository(), cache, guard, producer,
         settings.operationsTopic(), settings.kafka().sendTimeout(), settings.walletsPerPrincipal(), lag, registry);
@@ -81,7 +90,7 @@ public final class WalletApi implements ApiModule {
     producerMetrics.bindTo(registry);
     return ApiContract.load(vertx, "wallet-api", new WalletHandlers(service).byOperationId(), WalletHandlers.CHECKED_BY_HANDLER,
             authentication)
-        .map(contract -> new WalletApi(pool, redis, producer, admin, contract, producerMetrics, lag))
+        .map(contract -> new WalletApi(pool, redis, producer, admin, contract, producerMetrics, lag, admission))
         .onFailure(error -> {
           lag.stop();
           producerMetrics.close();
@@ -95,6 +104,14 @@ public final class WalletApi implements ApiModule {
   @Override
   public ApiContract contract() {
     return contract;
+  }
+
+  /** Admission runs before the contract's routes: before the body is read and the token checked. */
+  @Override
+  public void mountBefore(Router router) {
+    if (admission != null) {
+      router.post("/api/v1/wallet").handler(admission);
+    }
   }
 
   @Override

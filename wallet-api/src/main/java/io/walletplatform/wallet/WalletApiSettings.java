@@ -19,11 +19,16 @@ import java.time.Duration;
  * @param shedLagRecords    past this many accepted but unapplied operations, new ones get 503 (0: never)
  * @param shedLag           once the oldest unapplied operation was accepted longer ago than this, new ones get 503 (0: never)
  * @param shedCheckInterval how often the lag is read
+ * @param admissionTargetDelay past this much lag (in time at the worker's measured apply rate, at least
+ *                          1,000 operations), new operations are admitted at the worker's pace: held
+ *                          until a token frees them (0: admission off)
+ * @param admissionMaxWait  how long an operation may be held before it is refused with 503
  */
 public record WalletApiSettings(PgSettings pg, RedisSettings redis, KafkaSettings kafka, HttpSettings http,
                                 String operationsTopic, Duration operationGuardTtl, Duration cacheTtl,
                                 int httpInstances, int walletsPerPrincipal, String workerGroup,
-                                long shedLagRecords, Duration shedLag, Duration shedCheckInterval) {
+                                long shedLagRecords, Duration shedLag, Duration shedCheckInterval,
+                                Duration admissionTargetDelay, Duration admissionMaxWait) {
 
   public static WalletApiSettings from(Config config) {
     return new WalletApiSettings(
@@ -39,6 +44,8 @@ public record WalletApiSettings(PgSettings pg, RedisSettings redis, KafkaSetting
         config.get("WORKER_GROUP_ID", "operation-worker"),
         config.getLong("WALLET_SHED_LAG_RECORDS", 100_000, 0, 1_000_000_000),
         config.getMillis("WALLET_SHED_LAG_MS", 30_000, 0, Duration.ofHours(1).toMillis()),
-        config.getMillis("WALLET_SHED_CHECK_INTERVAL_MS", 500, 50, 60_000));
+        config.getMillis("WALLET_SHED_CHECK_INTERVAL_MS", 500, 50, 60_000),
+        config.getMillis("WALLET_ADMISSION_TARGET_DELAY_MS", 1_000, 0, 600_000),
+        config.getMillis("WALLET_ADMISSION_MAX_WAIT_MS", 2_000, 1, 60_000));
   }
 }

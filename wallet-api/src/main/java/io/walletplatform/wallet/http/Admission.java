@@ -1,0 +1,216 @@
+package io.walletplatform.wallet.http;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Admission on the accept path that follows operation-worker's pace, so that a client sending as
+ * fast as it is answered (a closed loop, wrk, an attacker) cannot take the CPU the worker needs and
+ * collapse the applied rate. While the worker keeps up (its lag under the target) every request
+ * passes at once. Past the target, requests pass at a rate set from the worker's measured apply rate
+ * (scaled down as the lag grows), one token each; a request with no token waits, paused before its
+ * body is read or its token checked, so the client is slowed to the server's pace instead of being
+ * answered with 503s it would fire again at once. Only a request that waited {@code maxWaitMs}, or
+ * finds its event loop's queue full, is refused: a 503 written from fixed bytes, with the
+ * operationId found in the body (or one chosen) as the contract asks, and {@code Retry-After}.
+ *
+ * <p>One instance per process and operations topic: every HTTP verticle's requests share the tokens.
+ * The rate is written by the lag readers, read by the event loops; each event loop drains its own
+ * queue on its own timer.
+ */
+public final class Admission implements Handler<RoutingContext> {
+
+  private static final Map<String, Admission> SHARED = new ConcurrentHashMap<>();
+  private static final long DRAIN_INTERVAL_MS = 5;
+  private static final byte[] REFUSAL_HEAD = ("{\"type\":\"/problems/service-unavailable\",\"title\":\"Service unavailable\","
+      + "\"status\":503,\"code\":\"SERVICE_UNAVAILABLE\",\"detail\":\"operation-worker is behind; retry later with the "
+      + "same operationId\",\"operationId\":\"").getBytes(StandardCharsets.UTF_8);
+  private static final byte[] REFUSAL_TAIL = "\"}".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] OPERATION_ID_MEMBER = "\"operationId\"".getBytes(StandardCharsets.UTF_8);
+
+  private final long maxWaitMs;
+  private final int maxQueuedPerLoop;
+  private final Map<Thread, LoopQueue> queues = new ConcurrentHashMap<>();
+  private final Counter held;
+  private final Counter refused;
+  /** Requests per second while throttling; infinite while the worker keeps up. */
+  private volatile double ratePerSecond = Double.POSITIVE_INFINITY;
+  private double tokens;
+  private long refilledNanos = System.nanoTime();
+
+  private Admission(long maxWaitMs, int maxQueuedPerLoop, MeterRegistry registry) {
+    this.maxWaitMs = maxWaitMs;
+    this.maxQueuedPerLoop = maxQueuedPerLoop;
+    held = Counter.builder("wallet_admission_held").description("Operations that waited for an admission token")
+        .register(registry);
+    refused = Counter.builder("wallet_admission_refused")
+        .description("Operations refused (503) after waiting the longest admission allows").register(registry);
+    Gauge.builder("wallet_admission_rate", this, Admission::rateForMetrics)
+        .description("Operations admitted per second while throttling to the worker's pace; -1: not throttling")
+        .register(registry);
+  }
+
+  /** The process's admission for this operations topic (the first caller's settings win). */
+  public static Admission shared(String key, long maxWaitMs, int maxQueuedPerLoop, MeterRegistry registry) {
+    return SHARED.computeIfAbsent(key, ignored -> new Admission(maxWaitMs, maxQueuedPerLoop, registry));
+  }
+
+  /**
+   * Sets the rate from what the lag reader saw: the worker's apply rate (operations per second) and
+   * its lag (operations accepted, not applied). Under the target every request passes; past it the
+   * rate is the apply rate scaled by target / lag, between half and all of it, and never below
+   * {@code floorPerSecond}, so that the backlog drains while accepting goes on.
+   */
+  public void update(double applyPerSecond, long lagRecords, long targetLagRecords, double floorPerSecond) {
+    if (lagRecords <= targetLagRecords) {
+      ratePerSecond = Double.POSITIVE_INFINITY;
+      return;
+    }
+    double share = Math.max(0.5, Math.min(1.0, (double) targetLagRecords / lagRecords));
+    ratePerSecond = Math.max(floorPerSecond, applyPerSecond * share);
+  }
+
+  /** The rate while throttling, -1 while every request passes at once (as the gauge shows it). */
+  public double rateForMetrics() {
+    return Double.isInfinite(ratePerSecond) ? -1 : ratePerSecond;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    LoopQueue queue = queues.get(Thread.currentThread());
+    boolean othersWait = queue != null && !queue.waiting.isEmpty();
+    if (!othersWait && (Double.isInfinite(ratePerSecond) || tryAcquire())) {
+      ctx.next();
+      return;
+    }
+    if (queue == null) {
+      queue = queues.computeIfAbsent(Thread.currentThread(), thread -> new LoopQueue(ctx.vertx()));
+    }
+    if (queue.waiting.size() >= maxQueuedPerLoop) {
+      refuse(ctx);
+      return;
+    }
+    ctx.request().pause();
+    held.increment();
+    queue.waiting.add(new Waiting(ctx, System.nanoTime()));
+    queue.schedule();
+  }
+
+  private synchronized boolean tryAcquire() {
+    double rate = ratePerSecond;
+    if (Double.isInfinite(rate)) {
+      return true;
+    }
+    long now = System.nanoTime();
+    double burst = Math.max(1, rate * DRAIN_INTERVAL_MS * 4 / 1000.0);
+    tokens = Math.min(burst, tokens + (now - refilledNanos) * rate / 1e9);
+    refilledNanos = now;
+    if (tokens >= 1) {
+      tokens -= 1;
+      return true;
+    }
+    return false;
+  }
+
+  private record Waiting(RoutingContext ctx, long sinceNanos) {
+  }
+
+  /** One event loop's waiting requests, drained on a timer of that loop while any wait. */
+  private final class LoopQueue {
+    final Vertx vertx;
+    final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    long timerId = -1;
+
+    LoopQueue(Vertx vertx) {
+      this.vertx = vertx;
+    }
+
+    void schedule() {
+      if (timerId < 0) {
+        timerId = vertx.setPeriodic(DRAIN_INTERVAL_MS, id -> drain());
+      }
+    }
+
+    void drain() {
+      long oldestAllowed = System.nanoTime() - maxWaitMs * 1_000_000;
+      while (!waiting.isEmpty()) {
+        Waiting next = waiting.peek();
+        if (next.ctx().response().closed()) {
+          waiting.poll();
+        } else if (tryAcquire()) {
+          waiting.poll();
+          next.ctx().request().resume();
+          next.ctx().next();
+        } else if (next.sinceNanos() < oldestAllowed) {
+          waiting.poll();
+          next.ctx().request().resume();
+          refuse(next.ctx());
+        } else {
+          break;
+        }
+      }
+      if (waiting.isEmpty()) {
+        vertx.cancelTimer(timerId);
+        timerId = -1;
+      }
+    }
+  }
+
+  /** The cheapest answer the contract allows: fixed bytes around the operationId, no JSON parsed or written. */
+  private void refuse(RoutingContext ctx) {
+    refused.increment();
+    ctx.request().body().onComplete(body -> {
+      if (ctx.response().closed() || ctx.response().ended()) {
+        return;
+      }
+      String operationId = body.succeeded() ? operationIdIn(body.result()) : null;
+      Buffer answer = Buffer.buffer(REFUSAL_HEAD.length + 38).appendBytes(REFUSAL_HEAD)
+          .appendString(operationId != null ? operationId : UUID.randomUUID().toString()).appendBytes(REFUSAL_TAIL);
+      ctx.response().setStatusCode(503).putHeader("content-type", "application/problem+json")
+          .putHeader("retry-after", "1").end(answer);
+    });
+  }
+
+  /** The operationId of a submission, read by a scan of its bytes; null when there is no well-formed one. */
+  static String operationIdIn(Buffer body) {
+    byte[] bytes = body.getBytes();
+    int at = indexOf(bytes, OPERATION_ID_MEMBER, 0);
+    if (at < 0) {
+      return null;
+    }
+    int quote = indexOf(bytes, new byte[] {'"'}, at + OPERATION_ID_MEMBER.length);
+    if (quote < 0 || quote + 37 >= bytes.length || bytes[quote + 37] != '"') {
+      return null;
+    }
+    String candidate = new String(bytes, quote + 1, 36, StandardCharsets.US_ASCII);
+    try {
+      return UUID.fromString(candidate).toString().equalsIgnoreCase(candidate) ? candidate : null;
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static int indexOf(byte[] bytes, byte[] needle, int from) {
+    outer:
+    for (int i = from; i <= bytes.length - needle.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (bytes[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+}
