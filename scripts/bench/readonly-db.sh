@@ -10,9 +10,10 @@ set -euo pipefail
 jar=$(realpath "$1"); tool=$(realpath "$2"); out=$(realpath -m "$3"); rate=${4:-130}; duration=${5:-40}
 readonly_s=${6:-10}
 port=18183; data=$(mktemp -d); secret=bench-secret; url=http://127.0.0.1:$port
+admin_id=00000000-0000-4000-8000-00000000000a
 mkdir -p "$out"
 source "$(dirname "$0")/platform.sh"
-start_platform "$jar" "$out/platform.log"
+start_platform "$jar" "$out/platform.log" AUTH_ADMIN_CLIENT_ID=$admin_id
 pg_port=$(sed -n 4p "$(find "$data" -name postmaster.pid | head -1)")
 sql() { psql -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -qAt -c "$1"; }
 java -jar "$tool" wallet --url "$url" --client-secret $secret --wallets 1 --rate "$rate" --duration "${duration}s" \
@@ -26,7 +27,7 @@ sql "ALTER SYSTEM RESET default_transaction_read_only" && sql "SELECT pg_reload_
 echo "$(date +%T) PostgreSQL writable again"
 wait $tester || true
 grep -E "^accept|audit|applied" "$out/run.txt" | head -20
-curl -s -H "Authorization: Bearer $(dev_token "$(cat /proc/sys/kernel/random/uuid)" admin)" "$url/metrics" \
+curl -s -H "Authorization: Bearer $(dev_token $admin_id admin)" "$url/metrics" \
   | grep -E "^(consumer_records_given_up_total|consumer_records_quarantined_total|worker_batch_failures_total|worker_operations_applied_total)" \
   | tee "$out/metrics.txt"
 python3 - "$out/run/result.json" <<'PY'

@@ -11,11 +11,12 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 jar=$(realpath "$1"); out=$(realpath -m "$2"); wallets=${3:-1}; seconds=${4:-90}
 shift $(( $# < 4 ? $# : 4 ))
-port=18181; data=$(mktemp -d); secret=bench-secret
+port=18181; data=$(mktemp -d); secret=bench-secret; admin_id=00000000-0000-4000-8000-00000000000a
 mkdir -p "$out"
 source "$here/platform.sh"
-start_platform "$jar" "$out/platform.log" "$@"
-token=$(dev_token); admin=$(dev_token "$(cat /proc/sys/kernel/random/uuid)" admin)
+start_platform "$jar" "$out/platform.log" AUTH_ADMIN_CLIENT_ID=$admin_id "$@"
+token=$(dev_token); admin=$(dev_token $admin_id admin)
+curl -sf -o /dev/null -H "Authorization: Bearer $admin" "localhost:$port/metrics" || { echo "metrics unreadable"; exit 2; }
 : > "$out/wallets.txt"
 for _ in $(seq "$wallets"); do
   curl -s -X POST "localhost:$port/api/v1/wallets" -H "Authorization: Bearer $token" -H 'content-type: application/json' \
