@@ -80,9 +80,10 @@ public final class WalletApi implements ApiModule {
         settings.kafka().sendTimeout().plus(Duration.ofSeconds(10)), settings.operationGuardTtl());
     Admission admission = settings.admissionTargetDelay().isZero() ? null
         : Admission.shared(settings.operationsTopic() + "@" + settings.kafka().bootstrapServers(),
-            settings.admissionMaxWait().toMillis(), ADMISSION_QUEUE_PER_LOOP, registry);
+            settings.admissionTargetDelay().toMillis(), settings.admissionMaxWait().toMillis(), ADMISSION_QUEUE_PER_LOOP,
+            registry);
     ApplyLag lag = new ApplyLag(admin, settings.operationsTopic(), settings.workerGroup(), settings.shedLagRecords(),
-        settings.shedLag().toMillis(), admission, settings.admissionTargetDelay().toMillis())
+        settings.shedLag().toMillis(), admission == null ? null : admission::paced)
         .start(vertx, settings.shedCheckInterval().toMillis());
     WalletService service = new WalletService(vertx, pool, new WalletRepository(), cache, guard, producer,
         settings.operationsTopic(), settings.kafka().sendTimeout(), settings.walletsPerPrincipal(), lag, registry);

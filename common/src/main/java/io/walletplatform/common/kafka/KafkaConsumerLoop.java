@@ -145,10 +145,6 @@ public final class KafkaConsumerLoop<R> {
     return loop.consumer.subscribe(options.topic()).map(loop);
   }
 
-  public BatchingConsumer.State state() {
-    return core.state();
-  }
-
   /** Finishes the pass in flight (or one last pass), then leaves the group; whatever is uncommitted is read again. */
   public Future<Void> stop() {
     vertx.cancelTimer(timerId);

@@ -35,9 +35,8 @@ public final class ApplyLag {
   private final long boundRecords;
   private final long boundMs;
   private volatile long records;
-  /** Told the worker's pace after every read; null when admission is off. */
-  private final io.walletplatform.wallet.http.Admission admission;
-  private final long admissionTargetDelayMs;
+  /** Told the worker's pace after every read; null when nobody listens. */
+  private final PaceListener pace;
   private long lastCommittedTotal = -1;
   private long lastReadNanos;
   private double applyPerSecond;
@@ -50,18 +49,20 @@ public final class ApplyLag {
    * @param boundRecords 0: no bound on the count
    * @param boundMs      0: no bound on the age of the oldest unapplied operation
    */
-  public ApplyLag(KafkaAdminClient admin, String topic, String workerGroup, long boundRecords, long boundMs) {
-    this(admin, topic, workerGroup, boundRecords, boundMs, null, 0);
+  /** Told, after every read, how fast the worker applies (operations/s, smoothed) and how far behind it is. */
+  @FunctionalInterface
+  public interface PaceListener {
+    void paced(double applyPerSecond, long lagRecords);
   }
 
-  /**
-   * @param admission              told the worker's apply rate and lag after every read (null: none)
-   * @param admissionTargetDelayMs the lag admission lets build up, in time at the measured apply rate
-   */
+  public ApplyLag(KafkaAdminClient admin, String topic, String workerGroup, long boundRecords, long boundMs) {
+    this(admin, topic, workerGroup, boundRecords, boundMs, null);
+  }
+
+  /** @param pace told the worker's pace after every read (null: nobody) */
   public ApplyLag(KafkaAdminClient admin, String topic, String workerGroup, long boundRecords, long boundMs,
-                  io.walletplatform.wallet.http.Admission admission, long admissionTargetDelayMs) {
-    this.admission = admission;
-    this.admissionTargetDelayMs = admissionTargetDelayMs;
+                  PaceListener pace) {
+    this.pace = pace;
     this.admin = admin;
     this.topic = topic;
     this.workerGroup = workerGroup;
@@ -71,7 +72,7 @@ public final class ApplyLag {
 
   public ApplyLag start(Vertx vertx, long intervalMs) {
     this.vertx = vertx;
-    if (boundRecords > 0 || boundMs > 0 || admission != null) {
+    if (boundRecords > 0 || boundMs > 0 || pace != null) {
       timer = vertx.setPeriodic(1, intervalMs, ignored -> refresh());
     }
     return this;
@@ -141,18 +142,13 @@ public final class ApplyLag {
     }
     records = total;
     tooOld = boundMs > 0 && old;
-    if (admission != null) {
-      admit(committed, total);
+    if (pace != null) {
+      pace(committed, total);
     }
   }
 
-  /** Lower bound of the lag admission lets build up, whatever the rate: a batch window's worth at a few thousand/s. */
-  private static final long MIN_TARGET_LAG_RECORDS = 1_000;
-  /** While throttling, at least this many operations per second pass, so that the lag keeps being measured. */
-  private static final double FLOOR_PER_SECOND = 100;
-
-  /** The worker's apply rate from the growth of its committed offsets (smoothed), then admission's rate. */
-  private void admit(Map<TopicPartition, OffsetAndMetadata> committed, long lagRecords) {
+  /** The worker's apply rate from the growth of its committed offsets, smoothed. */
+  private void pace(Map<TopicPartition, OffsetAndMetadata> committed, long lagRecords) {
     long now = System.nanoTime();
     long committedTotal = 0;
     for (OffsetAndMetadata offset : committed.values()) {
@@ -164,8 +160,7 @@ public final class ApplyLag {
     }
     lastCommittedTotal = committedTotal;
     lastReadNanos = now;
-    long target = Math.max(MIN_TARGET_LAG_RECORDS, (long) (applyPerSecond * admissionTargetDelayMs / 1000.0));
-    admission.update(applyPerSecond, lagRecords, target, FLOOR_PER_SECOND);
+    pace.paced(applyPerSecond, lagRecords);
   }
 
   /**

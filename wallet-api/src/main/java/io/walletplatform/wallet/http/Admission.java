@@ -39,6 +39,12 @@ public final class Admission implements Handler<RoutingContext> {
   private static final byte[] REFUSAL_TAIL = "\"}".getBytes(StandardCharsets.UTF_8);
   private static final byte[] OPERATION_ID_MEMBER = "\"operationId\"".getBytes(StandardCharsets.UTF_8);
 
+  /** Lower bound of the lag admission lets build up, whatever the rate: a batch window's worth at a few thousand/s. */
+  private static final long MIN_TARGET_LAG_RECORDS = 1_000;
+  /** While throttling, at least this many operations per second pass, so that the lag keeps being measured. */
+  private static final double FLOOR_PER_SECOND = 100;
+
+  private final long targetDelayMs;
   private final long maxWaitMs;
   private final int maxQueuedPerLoop;
   private final Map<Thread, LoopQueue> queues = new ConcurrentHashMap<>();
@@ -49,7 +55,8 @@ public final class Admission implements Handler<RoutingContext> {
   private double tokens;
   private long refilledNanos = System.nanoTime();
 
-  private Admission(long maxWaitMs, int maxQueuedPerLoop, MeterRegistry registry) {
+  private Admission(long targetDelayMs, long maxWaitMs, int maxQueuedPerLoop, MeterRegistry registry) {
+    this.targetDelayMs = targetDelayMs;
     this.maxWaitMs = maxWaitMs;
     this.maxQueuedPerLoop = maxQueuedPerLoop;
     held = Counter.builder("wallet_admission_held").description("Operations that waited for an admission token")
@@ -61,9 +68,20 @@ public final class Admission implements Handler<RoutingContext> {
         .register(registry);
   }
 
-  /** The process's admission for this operations topic (the first caller's settings win). */
-  public static Admission shared(String key, long maxWaitMs, int maxQueuedPerLoop, MeterRegistry registry) {
-    return SHARED.computeIfAbsent(key, ignored -> new Admission(maxWaitMs, maxQueuedPerLoop, registry));
+  /**
+   * The process's admission for this operations topic (the first caller's settings win).
+   *
+   * @param targetDelayMs the lag let build up before throttling, in time at the worker's apply rate
+   */
+  public static Admission shared(String key, long targetDelayMs, long maxWaitMs, int maxQueuedPerLoop,
+                                 MeterRegistry registry) {
+    return SHARED.computeIfAbsent(key, ignored -> new Admission(targetDelayMs, maxWaitMs, maxQueuedPerLoop, registry));
+  }
+
+  /** What the lag reader saw: the target is the worker's apply rate over the target delay, at least 1,000 operations. */
+  public void paced(double applyPerSecond, long lagRecords) {
+    long target = Math.max(MIN_TARGET_LAG_RECORDS, (long) (applyPerSecond * targetDelayMs / 1000.0));
+    update(applyPerSecond, lagRecords, target, FLOOR_PER_SECOND);
   }
 
   /**
@@ -72,7 +90,7 @@ public final class Admission implements Handler<RoutingContext> {
    * rate is the apply rate scaled by target / lag, between half and all of it, and never below
    * {@code floorPerSecond}, so that the backlog drains while accepting goes on.
    */
-  public void update(double applyPerSecond, long lagRecords, long targetLagRecords, double floorPerSecond) {
+  void update(double applyPerSecond, long lagRecords, long targetLagRecords, double floorPerSecond) {
     if (lagRecords <= targetLagRecords) {
       ratePerSecond = Double.POSITIVE_INFINITY;
       return;

@@ -115,7 +115,7 @@ class AdmissionTest {
 
   @Test
   void underTheTargetEverythingPassesAndPastItTheRateFollowsTheWorkersPace() {
-    Admission admission = Admission.shared("unit-" + UUID.randomUUID(), 1_000, 10,
+    Admission admission = Admission.shared("unit-" + UUID.randomUUID(), 1_000, 1_000, 10,
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     admission.update(5_000, 900, 1_000, 100);
     assertEquals(-1, admission.rateForMetrics(), "under the target: not throttling");
@@ -125,6 +125,10 @@ class AdmissionTest {
     assertEquals(2_500, admission.rateForMetrics(), "never below half the apply rate: the backlog drains, accepting goes on");
     admission.update(0, 100_000, 1_000, 100);
     assertEquals(100, admission.rateForMetrics(), "a stalled worker still lets the floor through");
+    admission.paced(5_000, 4_000);
+    assertEquals(-1, admission.rateForMetrics(), "the target is a second at the apply rate: 5,000 operations");
+    admission.paced(5_000, 10_000);
+    assertEquals(2_500, admission.rateForMetrics());
   }
 
   @Test
