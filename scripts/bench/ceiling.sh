@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Efficiency against the machine's HTTP ceiling (issue #22, docs/benchmarks.md): ROUNDS rounds, each
+# running the same wrk command (-t2 -c64, SECONDS, scripts/bench/hot-wallet.lua: DEPOSITs of 0.01 to
+# one wallet with a bearer token) first against the load tester's NullServer (a bare Vert.x server
+# answering 202: the best any HTTP service can do here), with nothing else running, then against the
+# platform on one hot wallet (fresh data, warmed 30 s). CPU per request is every process's, from
+# /proc (wrk-cpu.sh). Prints each run and the ratios platform / ceiling, which carry across machines
+# whose speed moves ~3x between days; the medians are the figure.
+# Usage: scripts/bench/ceiling.sh PLATFORM_JAR LOAD_TESTER_JAR OUT [ROUNDS] [SECONDS]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+jar=$(realpath "$1"); tool=$(realpath "$2"); out=$(realpath -m "$3"); rounds=${4:-3}; seconds=${5:-30}
+port=18181; secret=bench-secret; null_port=18998
+mkdir -p "$out"
+source "$here/platform.sh"
+line() {  # line LABEL WRK_OUTPUT: requests/s and CPU per request
+  echo "$2" | awk -v l="$1" '/Requests\/sec/{r=$2} /CPU per request/{c=$6} /Non-2xx/{e=$NF} END {printf "%s %.0f %.1f %d\n", l, r, c, e}'
+}
+: > "$out/runs.txt"
+for round in $(seq "$rounds"); do
+  java -cp "$tool" io.walletplatform.load.NullServer $null_port 2 > "$out/null-$round.log" 2>&1 &
+  null=$!
+  for _ in $(seq 50); do grep -q "null server" "$out/null-$round.log" && [ "$(grep -c 'null server' "$out/null-$round.log")" -ge 2 ] && break; sleep 0.2; done
+  ceiling=$("$here/wrk-cpu.sh" -t2 -c64 -d"${seconds}s" -s "$here/hot-wallet.lua" "http://127.0.0.1:$null_port" \
+    -- 00000000-0000-4000-8000-000000000000 - "$round")
+  kill $null; wait $null 2>/dev/null || true
+  line "ceiling-$round" "$ceiling" | tee -a "$out/runs.txt"
+  data=$(mktemp -d)
+  start_platform "$jar" "$out/platform-$round.log"
+  token=$(dev_token)
+  wallet=$(curl -s -X POST "localhost:$port/api/v1/wallets" -H "Authorization: Bearer $token" \
+    -H 'content-type: application/json' -d '{}' | sed 's/.*"walletId":"\([^"]*\)".*/\1/')
+  wrk -t2 -c64 -d30s -s "$here/hot-wallet.lua" "http://127.0.0.1:$port" -- "$wallet" "$token" 1000 > /dev/null
+  platform=$("$here/wrk-cpu.sh" -t2 -c64 -d"${seconds}s" -s "$here/hot-wallet.lua" "http://127.0.0.1:$port" \
+    -- "$wallet" "$token" "$((2000 + round))")
+  kill $pid; wait $pid 2>/dev/null || true; rm -rf "$data"; trap - EXIT
+  line "platform-$round" "$platform" | tee -a "$out/runs.txt"
+done
+python3 - "$out/runs.txt" <<'PY'
+import statistics, sys
+runs = [l.split() for l in open(sys.argv[1]) if l.strip()]
+ceil = [r for r in runs if r[0].startswith("ceiling")]; plat = [r for r in runs if r[0].startswith("platform")]
+rate = [float(p[1]) / float(c[1]) for c, p in zip(ceil, plat)]
+cpu = [float(p[2]) / float(c[2]) for c, p in zip(ceil, plat)]
+print("ceiling requests/s", [c[1] for c in ceil], "CPU us/request", [c[2] for c in ceil])
+print("platform operations/s", [p[1] for p in plat], "CPU us/request", [p[2] for p in plat], "non-2xx", [p[3] for p in plat])
+print(f"platform / ceiling: throughput {', '.join(f'{x:.3f}' for x in rate)} (median {statistics.median(rate):.3f}); "
+      f"CPU per request {', '.join(f'{x:.2f}' for x in cpu)}x (median {statistics.median(cpu):.2f}x)")
+PY
