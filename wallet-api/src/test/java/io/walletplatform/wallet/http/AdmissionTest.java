@@ -72,7 +72,10 @@ class AdmissionTest {
         .with("WALLET_ADMISSION_MAX_WAIT_MS", Long.toString(maxWaitMs));
     WalletApiSettings settings = WalletApiSettings.from(changed);
     Await.result(KafkaClients.ensureTopics(vertx, settings.kafka(), List.of(topic)));
-    KafkaProducer<String, String> producer = KafkaProducer.create(vertx, KafkaClients.producerConfig(settings.kafka(), "backlog"));
+    // A topic this new may not have its leaders yet: let the producer's own retries wait for them.
+    java.util.Map<String, String> producerConfig = new java.util.HashMap<>(KafkaClients.producerConfig(settings.kafka(), "backlog"));
+    producerConfig.put("delivery.timeout.ms", "60000");
+    KafkaProducer<String, String> producer = KafkaProducer.create(vertx, producerConfig);
     List<Future<?>> sent = new ArrayList<>();
     for (int i = 0; i < backlog; i++) {
       sent.add(producer.send(KafkaProducerRecord.create(topic, "k" + (i % 8), "unapplied")));
