@@ -72,8 +72,12 @@ class AdmissionTest {
         .with("WALLET_ADMISSION_MAX_WAIT_MS", Long.toString(maxWaitMs));
     WalletApiSettings settings = WalletApiSettings.from(changed);
     Await.result(KafkaClients.ensureTopics(vertx, settings.kafka(), List.of(topic)));
-    // A topic this new may not have its leaders yet: let the producer's own retries wait for them.
+    // Filler records on a topic this new: an idempotent producer with several batches in flight can
+    // meet NOT_LEADER on its first batch and then stay stuck on an out-of-order sequence until its
+    // delivery timeout (seen in a clean-clone run). Order and exactly-once do not matter here.
     java.util.Map<String, String> producerConfig = new java.util.HashMap<>(KafkaClients.producerConfig(settings.kafka(), "backlog"));
+    producerConfig.put("enable.idempotence", "false");
+    producerConfig.put("max.in.flight.requests.per.connection", "1");
     producerConfig.put("delivery.timeout.ms", "60000");
     KafkaProducer<String, String> producer = KafkaProducer.create(vertx, producerConfig);
     List<Future<?>> sent = new ArrayList<>();
