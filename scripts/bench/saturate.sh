@@ -34,11 +34,13 @@ sample() {
 $(metric wallet_operations_shed_total) $(metric wallet_admission_held_total) $(metric wallet_admission_refused_total) \
 $(max_metric worker_batch_duration_seconds_max)"
 }
+echo "t accepted applied shed held refused worst_batch_s" | tee "$out/samples.txt"
+# t=0: what the platform already accepted and applied (its warm-up), the baseline of the rates below
+sample 0 | tee -a "$out/samples.txt"
 wrk -t2 -c64 -d"${seconds}s" --timeout 10s -s "$here/saturate.lua" "http://127.0.0.1:$port" -- "$out/wallets.txt" "$token" \
   > "$out/wrk.txt" 2>&1 &
 wrk_pid=$!
 start=$(date +%s)
-echo "t accepted applied shed held refused worst_batch_s" | tee "$out/samples.txt"
 while kill -0 $wrk_pid 2>/dev/null; do
   sleep 5
   sample $(( $(date +%s) - start )) | tee -a "$out/samples.txt"
@@ -60,11 +62,12 @@ requests = int(re.search(r"(\d+) requests in", wrk).group(1))
 non2xx = int((re.search(r"Non-2xx or 3xx responses: (\d+)", wrk) or [0, 0])[1]) if "Non-2xx" in wrk else 0
 errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", wrk))
 rows = [l.split() for l in open(f"{out}/samples.txt").read().splitlines()[1:]]
-timed = [(int(r[0]), int(r[2])) for r in rows if not r[0].startswith("+")]
+base = int(rows[0][2])  # applied before wrk started (the warm-up)
+timed = [(int(r[0]), int(r[2]) - base) for r in rows if not r[0].startswith("+")]
 final = rows[-1]
 worst = max(float(r[6]) for r in rows)  # the timer's max decays: the worst of every sample
 def applied_at(t):  # applied count at time t, interpolated between samples
-    prev = (0, 0)
+    prev = timed[0]
     for s, a in timed:
         if s >= t:
             return prev[1] + (a - prev[1]) * (t - prev[0]) / max(1, s - prev[0])

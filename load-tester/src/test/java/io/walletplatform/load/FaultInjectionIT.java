@@ -148,6 +148,8 @@ class FaultInjectionIT {
     environment.put("PAYMENTS_API_URL", "http://127.0.0.1:" + ports.get("payments-api"));
     environment.put("ORDERS_API_URL", "http://127.0.0.1:" + ports.get("orders-api"));
     environment.put("PLATFORM_PORT", Integer.toString(ports.get("gateway")));
+    // wallet-api warms up before it reports ready; 3 s keeps that path in the suite (a kill can land in it)
+    environment.put("WARMUP_MAX_MS", "3000");
     if (service.startsWith("worker")) {
       environment.put("WORKER_HTTP_PORT", Integer.toString(ports.get(service)));
       environment.put("WORKER_CONSUMERS", "4");
@@ -376,7 +378,7 @@ class FaultInjectionIT {
     int port = FreePorts.pick();
     Map<String, String> environment = Map.of("EMBEDDED_DATA_DIR", dataDir.toString(), "PLATFORM_PORT",
         Integer.toString(port), "HTTP_HOST", "127.0.0.1", "AUTH_DEV_CLIENT_SECRET", Tokens.DEV_SECRET,
-        "AUTH_ADMIN_CLIENT_ID", Tokens.ADMIN_CLIENT.toString());
+        "AUTH_ADMIN_CLIENT_ID", Tokens.ADMIN_CLIENT.toString(), "WARMUP_MAX_MS", "5000");
     String url = "http://127.0.0.1:" + port;
     ServiceProcess first = ServiceProcess.startJar("faults-all-in-one-1", jar, environment);
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();

@@ -13,6 +13,7 @@ import io.walletplatform.orders.OrdersProcessing;
 import io.walletplatform.payments.PaymentsApi;
 import io.walletplatform.payments.PaymentsProcessing;
 import io.walletplatform.wallet.WalletApi;
+import io.walletplatform.wallet.WarmUp;
 import io.walletplatform.worker.OperationWorker;
 import io.walletplatform.worker.kafka.OffsetCommitGate;
 
@@ -30,6 +31,18 @@ public final class Platform {
         .compose(authentication -> deploy(runtime, settings, authentication).map(authentication));
   }
 
+  /**
+   * Deploys everything, then warms the wallet hot path ({@link WarmUp}) before {@code /health/ready}
+   * turns 200: not ready while either runs, ready after (a warm-up that fails only ends early).
+   */
+  public static Future<Authentication> deployWarm(ServiceRuntime runtime, PlatformSettings settings) {
+    runtime.readiness().warmingUp();
+    return deploy(runtime, settings).compose(authentication -> WarmUp.run(runtime.vertx(), settings.http().host(),
+            settings.http().port(), authentication.issuer(), settings.warmUp(), true)
+        .map(authentication))
+        .onSuccess(ignored -> runtime.readiness().ready());
+  }
+
   private static Future<Void> deploy(ServiceRuntime runtime, PlatformSettings settings, Authentication authentication) {
     return Migrations.migrate(runtime.vertx(), settings.wallet().pg(), Migrations.WALLET)
         .compose(ignored -> KafkaClients.ensureTopics(runtime.vertx(), settings.wallet().kafka(),
@@ -44,7 +57,8 @@ public final class Platform {
             () -> new HttpFrontVerticle(settings.http(), runtime.registry(), authentication, List.of(
                 WalletApi.factory(settings.wallet(), runtime.registry()),
                 PaymentsApi.factory(settings.payments()),
-                OrdersApi.factory(settings.orders())), WebUi.addTo()),
+                OrdersApi.factory(settings.orders())),
+                WebUi.addTo().andThen(front -> front.readiness(runtime.readiness()))),
             new DeploymentOptions().setInstances(settings.wallet().httpInstances())))
         .mapEmpty();
   }

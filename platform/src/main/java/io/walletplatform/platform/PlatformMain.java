@@ -37,6 +37,7 @@ public final class PlatformMain {
     PlatformSettings settings = PlatformSettings.from(infrastructure.config());
     java.lang.Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("stopping: services first, then the embedded servers");
+      runtime.readiness().draining();
       try {
         runtime.vertx().close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       } catch (Exception e) {
@@ -44,8 +45,8 @@ public final class PlatformMain {
       }
       infrastructure.close();
     }, "platform-stop"));
-    Platform.deploy(runtime, settings)
-        .onSuccess(ignored -> log.info("platform ready on http://localhost:{}/ (health: /health, metrics: /metrics, "
+    Platform.deployWarm(runtime, settings)
+        .onSuccess(ignored -> log.info("platform ready on http://localhost:{}/ (health: /health/ready, /health/live; metrics: /metrics, "
             + "contracts: /openapi/{wallet-api,payments-api,orders-api}.yaml)", settings.http().port()))
         .onFailure(error -> {
           log.error("platform failed to start", error);

@@ -26,15 +26,24 @@ public final class WalletApiMain {
     Config config = Config.fromEnvironment();
     WalletApiSettings settings = WalletApiSettings.from(config);
     ServiceRuntime runtime = ServiceRuntime.create();
+    runtime.readiness().warmingUp();
     Authentication.start(runtime.vertx(), AuthSettings.from(config))
-        .compose(authentication -> start(runtime, settings, authentication))
-        .onSuccess(id -> log.info("wallet-api listening on port {}", settings.http().port()))
+        .compose(authentication -> start(runtime, settings, authentication)
+            // The worker runs elsewhere: warm the accept and read paths, without waiting for outcomes.
+            .compose(id -> WarmUp.run(runtime.vertx(), settings.http().host(), settings.http().port(),
+                authentication.issuer(), WarmUp.Settings.from(config), false)))
+        .onSuccess(warm -> {
+          runtime.readiness().ready();
+          log.info("wallet-api ready on port {}", settings.http().port());
+        })
         .onFailure(error -> {
           log.error("wallet-api failed to start", error);
           new Thread(() -> System.exit(1), "exit").start();
         });
-    java.lang.Runtime.getRuntime().addShutdownHook(new Thread(() ->
-        runtime.vertx().close().toCompletionStage().toCompletableFuture().join(), "wallet-api-stop"));
+    java.lang.Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      runtime.readiness().draining();
+      runtime.vertx().close().toCompletionStage().toCompletableFuture().join();
+    }, "wallet-api-stop"));
   }
 
   public static Future<String> start(ServiceRuntime runtime, WalletApiSettings settings, Authentication authentication) {
@@ -42,7 +51,7 @@ public final class WalletApiMain {
         .compose(ignored -> KafkaClients.ensureTopics(runtime.vertx(), settings.kafka(), List.of(settings.operationsTopic())))
         .compose(ignored -> runtime.vertx().deployVerticle(
             () -> new HttpFrontVerticle(settings.http(), runtime.registry(), authentication,
-                List.of(WalletApi.factory(settings, runtime.registry()))),
+                List.of(WalletApi.factory(settings, runtime.registry())), front -> front.readiness(runtime.readiness())),
             new DeploymentOptions().setInstances(settings.httpInstances())));
   }
 }

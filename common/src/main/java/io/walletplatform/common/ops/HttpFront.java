@@ -33,7 +33,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The router a process serves: its API contracts, {@code /health}, {@code /metrics},
+ * The router a process serves: its API contracts, {@code /health} (the same as
+ * {@code /health/ready}), {@code /health/live}, {@code /metrics},
  * {@code /openapi/<name>.yaml}, Swagger UI at {@code /swagger/}, and problem+json for unknown
  * routes and wrong methods. Standalone services, the single entry point and the gateway all
  * build theirs here, so they answer the operational endpoints the same way.
@@ -52,6 +53,7 @@ public final class HttpFront {
   private final List<Consumer<Router>> beforeApis = new ArrayList<>();
   private final List<Consumer<Router>> afterApis = new ArrayList<>();
   private Handler<RoutingContext> health = ctx -> ctx.fail(404);
+  private final List<HealthCheck> checks = new ArrayList<>();
 
   private HttpFront(Vertx vertx, PrometheusMeterRegistry registry, Authentication authentication,
                     Duration requestTimeout) {
@@ -84,9 +86,16 @@ public final class HttpFront {
     return this;
   }
 
+  /** The dependency checks of {@code /health/ready}. */
   public HttpFront healthChecks(List<HealthCheck> checks) {
-    this.health = ctx -> health(ctx, checks);
+    this.checks.addAll(checks);
+    this.health = ctx -> health(ctx, this.checks);
     return this;
+  }
+
+  /** Adds the process's own readiness (warming up, draining) to {@code /health/ready}. */
+  public HttpFront readiness(Readiness readiness) {
+    return healthChecks(List.of(readiness.check()));
   }
 
   public HttpFront health(Handler<RoutingContext> handler) {
@@ -110,7 +119,12 @@ public final class HttpFront {
     Router router = Router.router(vertx);
     router.route().handler(RequestTargets::requireWellFormed);
     router.route().handler(TimeoutHandler.create(requestTimeout.toMillis(), 503));
-    router.get("/health").handler(health);
+    // Liveness never looks at a dependency: a database or broker outage must not restart a
+    // process that serves whatever it can. Readiness (and /health, its alias) does.
+    router.get("/health/live").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end("{\"status\":\"UP\"}"));
+    router.get("/health/ready").handler(ctx -> health.handle(ctx));
+    router.get("/health").handler(ctx -> health.handle(ctx));
     router.get("/metrics").handler(Authentication.WELL_FORMED).handler(authentication.admin())
         .handler(PrometheusScrapingHandler.create(registry));
     authentication.mountIssuer(router);

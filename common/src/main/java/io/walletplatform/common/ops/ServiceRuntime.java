@@ -8,8 +8,11 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 
-/** A Vert.x instance with Prometheus metrics, and the registry that services add their own meters to. */
-public record ServiceRuntime(Vertx vertx, PrometheusMeterRegistry registry) {
+/**
+ * A Vert.x instance with Prometheus metrics, the registry that services add their own meters to,
+ * and the process's {@link Readiness} ({@code /health/ready}).
+ */
+public record ServiceRuntime(Vertx vertx, PrometheusMeterRegistry registry, Readiness readiness) {
 
   public static ServiceRuntime create() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -21,6 +24,6 @@ public record ServiceRuntime(Vertx vertx, PrometheusMeterRegistry registry) {
         .with(new VertxOptions().setMetricsOptions(metrics))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
-    return new ServiceRuntime(vertx, registry);
+    return new ServiceRuntime(vertx, registry, new Readiness());
   }
 }
