@@ -5,7 +5,8 @@
 # answering 202: the best any HTTP service can do here), with nothing else running, then against the
 # platform on one hot wallet (fresh data, warmed 30 s). CPU per request is every process's, from
 # /proc (wrk-cpu.sh). Prints each run and the ratios platform / ceiling, which carry across machines
-# whose speed moves ~3x between days; the medians are the figure.
+# whose speed moves ~3x between days; the medians are the figure. The platform's CPU by thread group
+# over each measured run goes to OUT/threads-ROUND.txt (threads.sh).
 # Usage: scripts/bench/ceiling.sh PLATFORM_JAR LOAD_TESTER_JAR OUT [ROUNDS] [SECONDS]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -31,8 +32,11 @@ for round in $(seq "$rounds"); do
   wallet=$(curl -s -X POST "localhost:$port/api/v1/wallets" -H "Authorization: Bearer $token" \
     -H 'content-type: application/json' -d '{}' | sed 's/.*"walletId":"\([^"]*\)".*/\1/')
   wrk -t2 -c64 -d30s -s "$here/hot-wallet.lua" "http://127.0.0.1:$port" -- "$wallet" "$token" 1000 > /dev/null
+  "$here/threads.sh" "$pid" "$seconds" > "$out/threads-$round.txt" &  # where the platform's CPU goes
+  threads=$!
   platform=$("$here/wrk-cpu.sh" -t2 -c64 -d"${seconds}s" -s "$here/hot-wallet.lua" "http://127.0.0.1:$port" \
     -- "$wallet" "$token" "$((2000 + round))")
+  wait $threads || true
   kill $pid; wait $pid 2>/dev/null || true; rm -rf "$data"; trap - EXIT
   line "platform-$round" "$platform" | tee -a "$out/runs.txt"
 done

@@ -21,6 +21,7 @@ curl -sf -o /dev/null -H "Authorization: Bearer $admin" "localhost:$port/metrics
 for _ in $(seq "$wallets"); do
   curl -s -X POST "localhost:$port/api/v1/wallets" -H "Authorization: Bearer $token" -H 'content-type: application/json' \
     -d '{}' | sed 's/.*"walletId":"\([^"]*\)".*/\1/' >> "$out/wallets.txt"
+  echo >> "$out/wallets.txt"  # the answer has no final newline, nor has sed's output
 done
 metric() {  # the sum of the samples of a metric (name prefix) in $scrape
   echo "$scrape" | awk -v m="$1" 'index($0, m) == 1 && $1 !~ /^#/ { s += $NF } END { printf "%.0f", s }'

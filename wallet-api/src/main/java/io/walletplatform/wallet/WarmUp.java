@@ -143,7 +143,8 @@ public final class WarmUp {
     }
     Promise<Result> done = Promise.promise();
     // On a context of its own, so that its counters are only touched from one thread.
-    vertx.runOnContext(ignored -> new WarmUp(vertx, "0.0.0.0".equals(host) || "::".equals(host) ? "127.0.0.1" : host, port, issuer, settings, awaitOutcomes).start(done));
+    String target = "0.0.0.0".equals(host) || "::".equals(host) ? "127.0.0.1" : host;
+    vertx.runOnContext(ignored -> new WarmUp(vertx, target, port, issuer, settings, awaitOutcomes).start(done));
     return done.future().onSuccess(result -> log.info("warm-up: {} operations submitted, answers by status {}, "
         + "{} ms; stopped because {}", result.submitted(), result.answersByStatus(), result.took().toMillis(),
         result.stoppedBecause()));
