@@ -281,7 +281,10 @@ class WalletFlowTest {
     HttpResponse<Buffer> health = Await.result(client.get("/health").send());
     assertEquals(200, health.statusCode(), health.bodyAsString());
     JsonArray checks = health.bodyAsJsonObject().getJsonArray("checks");
-    assertEquals(3, checks.size());
+    // postgres, redis, kafka and the process's own readiness (neither warming up nor draining)
+    assertEquals(4, checks.size(), checks.encode());
+    assertTrue(checks.contains(new JsonObject().put("id", "readiness").put("status", "UP")), checks.encode());
+    assertEquals(200, Await.result(client.get("/health/live").send()).statusCode());
 
     UUID walletId = createWallet("1");
     assertEquals(202, Await.result(submit(walletId, "DEPOSIT", "1", null)).statusCode());
