@@ -24,6 +24,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongPredicate;
 
 /**
  * Runs the wallet hot path through the process's own HTTP server before it reports ready, so that
@@ -70,6 +72,8 @@ public final class WarmUp {
   private static final Duration SETTLE_WINDOW = Duration.ofSeconds(5);
   private static final Duration OUTCOME_GRACE = Duration.ofSeconds(10);
   private static final Duration DRAIN_BOUND = Duration.ofSeconds(15);
+  /** Drained: a second without load in which the compiler threads stayed under the settled rate. */
+  private static final Duration DRAIN_WINDOW = Duration.ofSeconds(1);
   private static final long REQUEST_TIMEOUT_MS = 10_000;
   private static final int PROGRESS_EVERY_SAMPLES = 10;
   private static final String SUBMIT_PATH = "/api/v1/wallet";
@@ -208,31 +212,43 @@ public final class WarmUp {
     }
     // The JIT has settled once it compiled for less than SETTLED_COMPILE_MS per second over the
     // whole of the last SETTLE_WINDOW: one quiet half second between two bursts is not enough.
-    java.util.ArrayDeque<long[]> window = new java.util.ArrayDeque<>();
-    vertx.setPeriodic(SAMPLE_MS, timer -> vertx.executeBlocking(WarmUp::compilerMillis, false).onSuccess(compileMs -> {
+    watchCompiler(SETTLE_WINDOW, perSecond -> {
       long now = System.nanoTime();
-      if (window.isEmpty()) {
-        window.add(new long[] {now, compileMs});
-        return;
-      }
-      window.addLast(new long[] {now, compileMs});
-      while (now - window.peekFirst()[0] > SETTLE_WINDOW.toNanos()) {
-        window.removeFirst();
-      }
-      long[] oldest = window.peekFirst();
-      boolean full = now - oldest[0] >= SETTLE_WINDOW.toNanos() - TimeUnit.MILLISECONDS.toNanos(SAMPLE_MS);
-      // A compiler thread that ended took its CPU time with it: never below zero.
-      long perSecond = Math.max(0, compileMs - oldest[1]) * 1_000_000_000L / Math.max(1, now - oldest[0]);
       if (++samples % PROGRESS_EVERY_SAMPLES == 0) {
         log.info("warm-up: {} operations submitted in {} s, JIT compiling {} ms/s", submitted,
             TimeUnit.NANOSECONDS.toSeconds(now - startedAt), perSecond);
       }
-      if (loadOn && (now >= deadline || (submitted >= settings.operations() && full && perSecond < SETTLED_COMPILE_MS))) {
+      boolean settled = submitted >= settings.operations() && perSecond >= 0 && perSecond < SETTLED_COMPILE_MS;
+      if (now >= deadline || settled) {
         loadOn = false;
+        return true;
+      }
+      return false;
+    });
+    return stopped.future();
+  }
+
+  /**
+   * Every {@value #SAMPLE_MS} ms, gives {@code check} the CPU the compiler threads used per second
+   * over the last {@code window} ({@code -1} until that much has been sampled), until it answers
+   * true. The samples are read off the event loop ({@link #compilerMillis()} reads files).
+   */
+  private void watchCompiler(Duration window, LongPredicate check) {
+    ArrayDeque<long[]> taken = new ArrayDeque<>();
+    vertx.setPeriodic(SAMPLE_MS, timer -> vertx.executeBlocking(WarmUp::compilerMillis, false).onSuccess(compileMs -> {
+      long now = System.nanoTime();
+      taken.addLast(new long[] {now, compileMs});
+      while (now - taken.peekFirst()[0] > window.toNanos()) {
+        taken.removeFirst();
+      }
+      long[] oldest = taken.peekFirst();
+      boolean full = now - oldest[0] >= window.toNanos() - TimeUnit.MILLISECONDS.toNanos(SAMPLE_MS);
+      // A compiler thread that ended took its CPU time with it: never below zero.
+      long perSecond = full ? Math.max(0, compileMs - oldest[1]) * 1_000_000_000L / Math.max(1, now - oldest[0]) : -1;
+      if (check.test(perSecond)) {
         vertx.cancelTimer(timer);
       }
     }));
-    return stopped.future();
   }
 
   /**
@@ -298,7 +314,7 @@ public final class WarmUp {
   /**
    * Phase three: with the load off, the compilations it queued run on otherwise idle cores (a
    * single C2 compilation took 2–5 s on a busy two-core machine); done once the compiler threads
-   * used under {@value #SETTLED_COMPILE_MS} ms/s for a second, or after {@link #drainBound()}.
+   * used under {@value #SETTLED_COMPILE_MS} ms/s over {@link #DRAIN_WINDOW}, or after {@link #drainBound()}.
    */
   /** {@link #DRAIN_BOUND}, or half the warm-up's bound when that is shorter. */
   private Duration drainBound() {
@@ -310,22 +326,13 @@ public final class WarmUp {
     Promise<String> drained = Promise.promise();
     Duration bound = drainBound();
     long until = System.nanoTime() + bound.toNanos();
-    long[] last = {-1, 0};
-    int[] quiet = {0};
-    vertx.setPeriodic(SAMPLE_MS, timer -> vertx.executeBlocking(WarmUp::compilerMillis, false).onSuccess(compileMs -> {
-      long now = System.nanoTime();
-      if (last[0] >= 0) {
-        long perSecond = Math.max(0, compileMs - last[1]) * 1_000_000_000L / Math.max(1, now - last[0]);
-        quiet[0] = perSecond < SETTLED_COMPILE_MS ? quiet[0] + 1 : 0;
+    watchCompiler(DRAIN_WINDOW, perSecond -> {
+      if (perSecond >= 0 && perSecond < SETTLED_COMPILE_MS) {
+        return drained.tryComplete("the compiler queue drained");
       }
-      last[0] = now;
-      last[1] = compileMs;
-      if (quiet[0] >= 2 || now >= until) {
-        vertx.cancelTimer(timer);
-        drained.tryComplete(quiet[0] >= 2 ? "the compiler queue drained" : "the compiler was still busy after "
-            + bound.toMillis() + " ms without load");
-      }
-    }));
+      return System.nanoTime() >= until
+          && drained.tryComplete("the compiler was still busy after " + bound.toMillis() + " ms without load");
+    });
     return drained.future();
   }
 
