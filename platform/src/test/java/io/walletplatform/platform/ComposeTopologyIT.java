@@ -151,7 +151,7 @@ class ComposeTopologyIT {
     assertTrue(jar.isFile(), jar + " was built");
     Path log = Path.of("target", "topology-logs", name + ".log");
     Files.createDirectories(log.getParent());
-    ProcessBuilder builder = new ProcessBuilder("java", "-Xmx256m", "-jar", jar.getPath())
+    ProcessBuilder builder = new ProcessBuilder("java", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.getPath())
         .redirectErrorStream(true)
         .redirectOutput(log.toFile());
     builder.environment().putAll(environment);
