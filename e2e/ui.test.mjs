@@ -1,11 +1,11 @@
-// Drives the web UI in headless Chromium as a person would: sign in, wallets, orders, a bad amount,
-// and a second identity that cannot see the first one's wallet. BASE_URL is the running platform,
-// DEV_SECRET its development client secret; SCREENSHOT_DIR receives what the browser showed.
+// Drives the web UI in headless Chromium as a person would: create an identity (a client with its
+// own secret), wallets, orders, a bad amount, and a second identity that sees none of the first
+// one's money and cannot get its token. BASE_URL is the running platform (no shared secret: every
+// identity registers); SCREENSHOT_DIR receives what the browser showed.
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 
 const base = process.env.BASE_URL;
-const secret = process.env.DEV_SECRET;
 const shots = process.env.SCREENSHOT_DIR || 'screenshots';
 mkdirSync(shots, { recursive: true });
 
@@ -38,28 +38,37 @@ async function waitForText(selector, expected) {
 
 await page.goto(`${base}/`);
 
-async function signInAsNewIdentity() {
-  await page.getByRole('button', { name: 'New identity' }).click();
-  await page.getByLabel('Development client secret').fill(secret);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+async function createIdentity(name) {
+  await page.getByLabel('Name (optional)').fill(name);
+  await page.getByRole('button', { name: 'Create identity and sign in' }).click();
   await page.locator('#signed-in').waitFor({ state: 'visible' });
-  return (await text('#principal')).trim();
+  const secret = (await text('#new-secret')).trim();
+  if (secret.length < 43) throw new Error(`a secret of ${secret.length} characters was shown`);
+  return { clientId: (await text('#principal')).trim(), secret };
+}
+
+async function signIn(clientId, secret) {
+  await page.getByLabel('Client id').fill(clientId);
+  await page.getByLabel('Client secret').fill(secret);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
 let firstWallet;
 let first;
 
-await step('nothing works before signing in, and a wrong secret is refused', async () => {
+await step('nothing works before signing in, and a made-up identity is refused', async () => {
   await page.getByRole('button', { name: 'Create wallet' }).click();
   await waitForText('#create-wallet .error', 'Sign in first');
-  await page.getByLabel('Development client secret').fill('wrong');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signIn(crypto.randomUUID(), 'not-a-secret');
   await waitForText('#sign-in .error', 'Sign-in refused');
 });
 
-await step('sign in with a new identity', async () => {
-  first = await signInAsNewIdentity();
-  if (!/^[0-9a-f-]{36}$/.test(first)) throw new Error(`signed in as ${first}`);
+await step('create an identity: its secret is shown once and kept only in this tab', async () => {
+  first = await createIdentity('first');
+  if (!/^[0-9a-f-]{36}$/.test(first.clientId)) throw new Error(`signed in as ${first.clientId}`);
+  const stored = await page.evaluate(() => JSON.stringify(localStorage));
+  if (stored.includes(first.secret)) throw new Error('the secret is in localStorage');
+  await page.screenshot({ path: `${shots}/identity.png`, fullPage: true });
 });
 
 await step('create a wallet, deposit and see the balance change', async () => {
@@ -110,8 +119,8 @@ await step('an invalid amount shows the problem next to its form', async () => {
 
 await step('a second identity sees none of the first one\'s wallet, account or orders', async () => {
   await page.getByRole('button', { name: 'Sign out' }).click();
-  const second = await signInAsNewIdentity();
-  if (second === first) throw new Error('the same identity again');
+  const second = await createIdentity('second');
+  if (second.clientId === first.clientId) throw new Error('the same identity again');
   if ((await page.locator('#wallet-select option').count()) !== 0) throw new Error('a wallet is listed for the new identity');
   await page.locator('#wallet-id').fill(firstWallet);
   await page.getByRole('button', { name: 'Open wallet' }).click();
@@ -119,6 +128,15 @@ await step('a second identity sees none of the first one\'s wallet, account or o
   await waitForText('#account-balance', 'has no account');
   if ((await page.locator('#orders tbody tr').count()) !== 0) throw new Error('orders of the first identity are shown');
   await page.screenshot({ path: `${shots}/second-identity.png`, fullPage: true });
+  // The first one's token is not the second one's to get: its id with the second's secret is refused.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signIn(first.clientId, second.secret);
+  await waitForText('#sign-in .error', 'Sign-in refused');
+  // With its own secret, the first identity is back with its money.
+  await page.locator('#sign-in .error').evaluate((node) => { node.textContent = ''; });
+  await signIn(first.clientId, first.secret);
+  await page.locator('#signed-in').waitFor({ state: 'visible' });
+  await waitForText('#account-balance', '600.00');
 });
 
 await step('Swagger UI offers the three contracts and Try it out works', async () => {
@@ -129,9 +147,8 @@ await step('Swagger UI offers the three contracts and Try it out works', async (
   }
   await page.locator('.opblock-summary-path').first().waitFor();
   await page.screenshot({ path: `${shots}/swagger.png` });
-  // "Try it out" against this platform, authorized with a development token: create a wallet.
-  await page.locator('#dev-client-secret').fill(secret);
-  await page.getByRole('button', { name: 'Get token and authorize' }).click();
+  // "Try it out" against this platform, authorized as a client registered from the token bar.
+  await page.getByRole('button', { name: 'New client' }).click();
   await waitForText('#dev-token-result', 'authorized as');
   const createWallet = page.locator('.opblock-post').filter({ hasText: 'Create a wallet' });
   await createWallet.locator('.opblock-summary').click();

@@ -13,7 +13,7 @@ measure() {  # measure LABEL JAR
   local label=$1 jar=$2
   data=$(mktemp -d)
   start_platform "$jar" "$out/$label.log" AUTH_ADMIN_CLIENT_ID=$admin
-  local hot=(wallet --url "$url" --client-secret $secret --progress 0s --model closed --connections 64)
+  local hot=(wallet --url "$url" --shared-secret $secret --progress 0s --model closed --connections 64)
   java -jar "$tool" "${hot[@]}" --wallets 1 --deposit-ratio 1 --min-amount 0.01 --max-amount 0.01 \
     --duration 60s --warmup 0s --out "$out/$label-warm" > /dev/null 2>&1 || true
   java -jar "$tool" "${hot[@]}" --wallets 1 --deposit-ratio 1 --min-amount 0.01 --max-amount 0.01 \

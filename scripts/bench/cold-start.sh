@@ -17,5 +17,5 @@ case $scenario in
   wallet) args=(wallet --wallets 1 --rate 1000 --duration 15s --warmup 0s) ;;
   *) echo "orders or wallet" >&2; exit 2 ;;
 esac
-java -jar "$tool" "${args[@]}" --url "$url" --client-secret $secret --progress 5s --out "$out/$scenario" \
+java -jar "$tool" "${args[@]}" --url "$url" --shared-secret $secret --progress 5s --out "$out/$scenario" \
   | grep -E "^(orders|accept) |\"p99\"|auditClean|CPU per"

@@ -10,9 +10,9 @@ port=18181; data=$(mktemp -d); secret=bench-secret; url=http://127.0.0.1:$port
 mkdir -p "$out"
 source "$(dirname "$0")/platform.sh"
 start_platform "$jar" "$out/platform.log" WALLET_SHED_LAG_MS="$bound"
-java -jar "$tool" wallet --url "$url" --client-secret $secret --wallets "$wallets" --model closed --connections 64 \
+java -jar "$tool" wallet --url "$url" --shared-secret $secret --wallets "$wallets" --model closed --connections 64 \
   --duration 60s --warmup 10s --progress 0s --out "$out/warm" > /dev/null
-java -jar "$tool" wallet --url "$url" --client-secret $secret --wallets "$wallets" --rate $((rate / wallets)) \
+java -jar "$tool" wallet --url "$url" --shared-secret $secret --wallets "$wallets" --rate $((rate / wallets)) \
   --duration 60s --warmup 10s --progress 10s --out "$out/overload" | tee "$out/overload.txt" | grep -E "^accept |CPU per"
 python3 - "$out/overload/result.json" <<'PY'
 import json, sys

@@ -8,7 +8,7 @@
 start_platform() {
   local jar=$1 log=$2
   shift 2
-  env "$@" RATE_LIMIT_PER_PRINCIPAL_PER_S=10000000 AUTH_DEV_CLIENT_SECRET="$secret" PLATFORM_PORT="$port" \
+  env "$@" RATE_LIMIT_PER_PRINCIPAL_PER_S=10000000 AUTH_DEV_SHARED_SECRET="$secret" PLATFORM_PORT="$port" \
     EMBEDDED_DATA_DIR="$data" java -Xmx512m -XX:+UseShenandoahGC ${BENCH_JAVA_OPTS:-} -jar "$jar" > "$log" 2>&1 &
   pid=$!
   trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT

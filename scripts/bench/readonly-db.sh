@@ -16,7 +16,7 @@ source "$(dirname "$0")/platform.sh"
 start_platform "$jar" "$out/platform.log" AUTH_ADMIN_CLIENT_ID=$admin_id
 pg_port=$(sed -n 4p "$(find "$data" -name postmaster.pid | head -1)")
 sql() { psql -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -qAt -c "$1"; }
-java -jar "$tool" wallet --url "$url" --client-secret $secret --wallets 1 --rate "$rate" --duration "${duration}s" \
+java -jar "$tool" wallet --url "$url" --shared-secret $secret --wallets 1 --rate "$rate" --duration "${duration}s" \
   --warmup 0s --progress 5s --settle-timeout 180s --out "$out/run" > "$out/run.txt" 2>&1 &
 tester=$!
 sleep 10

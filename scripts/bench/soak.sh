@@ -13,7 +13,7 @@ mkdir -p "$out"
 source "$(dirname "$0")/platform.sh"
 start_platform "$jar" "$out/platform.log"
 deposits=(--deposit-ratio 1 --min-amount 0.01 --max-amount 0.01 --audit totals)
-java -jar "$tool" wallet --url "$url" --client-secret $secret --wallets "$wallets" --model closed --connections 64 \
+java -jar "$tool" wallet --url "$url" --shared-secret $secret --wallets "$wallets" --model closed --connections 64 \
   "${deposits[@]}" --duration 60s --warmup 0s --progress 0s --out "$out/warm" > /dev/null
 
 # "512M max, 512M soft max, 376M committed, 14464K used": used and committed in KiB.
@@ -34,7 +34,7 @@ redis_pid=$(pgrep -n redis-server)
 live before
 printf 'seconds\theap_used_kib\theap_committed_kib\tplatform_rss_kib\tredis_rss_kib\n' > "$out/memory.tsv"
 if [[ $rate == closed ]]; then load=(--model closed --connections 64); else load=(--rate $((rate / wallets))); fi
-java -jar "$tool" wallet --url "$url" --client-secret $secret --wallets "$wallets" "${load[@]}" \
+java -jar "$tool" wallet --url "$url" --shared-secret $secret --wallets "$wallets" "${load[@]}" \
   "${deposits[@]}" --duration "${minutes}m" --warmup 20s --progress 60s --settle-timeout 600s --out "$out/soak" \
   > "$out/soak.txt" 2>&1 &
 tester=$!

@@ -11,7 +11,7 @@ source "$(dirname "$0")/platform.sh"
 start_platform "$jar" "$out/platform.log"
 run() {  # run NAME ARGS...: one load-tester run, one summary line
   local name=$1; shift
-  java -jar "$tool" "$@" --url "$url" --client-secret $secret --progress 0s --out "$out/$name" > "$out/$name.txt" 2>&1 || true
+  java -jar "$tool" "$@" --url "$url" --shared-secret $secret --progress 0s --out "$out/$name" > "$out/$name.txt" 2>&1 || true
   summary "$out/$name/result.json" "$name"
 }
 hot=(wallet --wallets 1 --deposit-ratio 1 --min-amount 0.01 --max-amount 0.01)

@@ -14,7 +14,7 @@ wallet=$(curl -s -X POST "localhost:$port/api/v1/wallets" -H "Authorization: Bea
   -d '{"initialBalance":0}' | sed 's/.*"walletId":"\([^"]*\)".*/\1/')
 wrk -t2 -c64 -d"${warmup}s" -s "$here/hot-wallet.lua" "http://127.0.0.1:$port" -- "$wallet" "$token" 1 > /dev/null
 for round in $(seq "$rounds"); do
-  out=$(java -jar "$tool" wallet --url "http://127.0.0.1:$port" --client-secret $secret --model closed --connections 64 \
+  out=$(java -jar "$tool" wallet --url "http://127.0.0.1:$port" --shared-secret $secret --model closed --connections 64 \
     --duration 30s --warmup 20s --deposit-ratio 1 --min-amount 0.01 --max-amount 0.01 --progress 0s --out "$data/tool-$round")
   echo "round $round tool: $(echo "$out" | awk -F': ' '/"acceptedPerSecond"/{gsub(",","",$2); print $2}') accepted/s," \
     "audit $(echo "$out" | awk -F': ' '/"auditClean"/{gsub(",","",$2); print $2}'); $(echo "$out" | grep 'CPU per request')"

@@ -3,11 +3,11 @@
 // server parses them exactly) and shown as the server wrote them.
 
 // Every API call carries the signed-in identity's bearer token; what an identity created (its
-// wallets) is remembered per identity, and the server shows nobody else's.
+// wallets) is remembered per identity, and the server shows nobody else's. The identity's secret
+// and token live in sessionStorage (this tab, until sign-out), never in localStorage.
 
 const session = JSON.parse(sessionStorage.getItem('session') || 'null');
 const state = {
-  identities: JSON.parse(localStorage.getItem('identities') || '[]'),
   subject: session ? session.subject : null,
   token: session ? session.token : null,
   wallets: [],
@@ -124,7 +124,7 @@ function showIdentity() {
   $('#account-id').textContent = state.subject || '—';
   state.wallets = signedIn ? JSON.parse(localStorage.getItem(walletsKey()) || '[]') : [];
   fillSelect($('#wallet-select'), state.wallets, state.wallets[0]);
-  fillSelect($('#identity-select'), state.identities, state.identities[0]);
+  $('#register').hidden = signedIn;
   for (const id of ['#wallet-balance', '#wallet-version', '#account-balance']) $(id).textContent = '—';
   for (const id of ['#operations tbody', '#orders tbody', '#transactions tbody']) $(id).innerHTML = '';
   for (const error of document.querySelectorAll('.error')) error.textContent = '';
@@ -134,32 +134,54 @@ function signOut() {
   state.token = null;
   state.subject = null;
   sessionStorage.removeItem('session');
+  $('#new-credentials').hidden = true;
+  $('#new-secret').textContent = '';
   showIdentity();
 }
 
-$('#new-identity').addEventListener('click', () => {
-  remember('identities', state.identities, crypto.randomUUID());
-  fillSelect($('#identity-select'), state.identities, state.identities[0]);
-});
-
 $('#sign-out').addEventListener('click', signOut);
 
-bind('sign-in', async (form) => {
-  const clientId = $('#identity-select').value;
-  if (!clientId) throw new Error('Create an identity first.');
+$('#revoke').addEventListener('click', async () => {
+  if (!confirm('Delete this identity? Its secret and tokens stop working; its money stays where it is.')) return;
+  const response = await fetch(`/oauth/clients/${state.subject}`,
+    { method: 'DELETE', headers: { authorization: `Bearer ${state.token}` } });
+  if (response.status === 204) signOut();
+  else $('#signed-in .error').textContent = `Not deleted: ${response.status}`;
+});
+
+async function signIn(clientId, secret) {
   const response = await fetch('/oauth/token', {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: form.get('secret') }),
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret }),
   });
-  const grant = await response.json();
-  if (!response.ok) throw new Error(`Sign-in refused: ${grant.error_description || grant.error}`);
-  localStorage.setItem('devSecret', form.get('secret'));
+  const grant = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(`Sign-in refused: ${grant.error_description || grant.error || grant.detail || response.status}`);
   state.subject = clientId;
   state.token = grant.access_token;
   sessionStorage.setItem('session', JSON.stringify({ subject: clientId, token: grant.access_token }));
   showIdentity();
   await Promise.all([refreshWallet(), refreshAccount()]);
+}
+
+bind('register', async (form) => {
+  const name = form.get('name').trim();
+  const response = await fetch('/oauth/clients', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(name ? { name } : {}),
+  });
+  const client = await response.json().catch(() => ({}));
+  if (response.status !== 201) throw new Error(`Not created: ${client.detail || response.status}`);
+  await signIn(client.clientId, client.clientSecret);
+  $('#new-secret').textContent = client.clientSecret;
+  $('#new-credentials').hidden = false;
+});
+
+bind('sign-in', async (form) => {
+  await signIn(form.get('clientId').trim(), form.get('secret'));
+  form.delete('secret');
+  $('#client-secret').value = '';
 });
 
 // Wallets ---------------------------------------------------------------------------------------
@@ -253,8 +275,6 @@ async function refreshAccount() {
   }
 }
 
-if (state.identities.length === 0) remember('identities', state.identities, crypto.randomUUID());
-$('#client-secret').value = localStorage.getItem('devSecret') || '';
 showIdentity();
 refreshWallet();
 refreshAccount();

@@ -6,32 +6,30 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 
 /**
- * The principals a run acts as, each with its token: one given with {@code --token}, or as many as
- * asked for from an OAuth 2.0 token endpoint with client credentials ({@code --client-secret}, or the
- * development issuer's secret file of a local platform), with random client ids unless
- * {@code --client-id} names one.
+ * The principals a run acts as, each with its token: one given with {@code --token}, one client
+ * given with {@code --client-id} and {@code --client-secret}, or as many as the run needs, each a
+ * client registered at the development issuer ({@code POST /oauth/clients}, the default) or, for
+ * tests and benchmarks on a platform started with {@code AUTH_DEV_SHARED_SECRET}, random client ids
+ * with that one shared secret ({@code --shared-secret}).
  */
 final class LoadPrincipals {
 
   static final String HELP = """
       Authentication (every /api/v1 call carries a bearer token):
         --token JWT             act as this one principal
-        --client-secret S       get tokens with client credentials (default: $AUTH_DEV_CLIENT_SECRET, or the
-                                development issuer's secret in --secret-file)
-        --secret-file PATH      data/auth/client-secret
-        --client-id UUID        one principal with this client id (default: a random one per principal)
+        --client-id UUID        act as this one client ...
+        --client-secret S       ... with its own secret
+        --shared-secret S       tests and benchmarks only: random client ids with the platform's
+                                AUTH_DEV_SHARED_SECRET (default: $AUTH_DEV_SHARED_SECRET when set)
+                                (none of these: register one client per principal at <url>/oauth/clients)
         --token-url URL         <url>/oauth/token
         --scope "..."           wallets payments orders""";
 
@@ -57,21 +55,38 @@ final class LoadPrincipals {
       String token = options.text("token", "");
       return Future.succeededFuture(List.of(new Principal(subjectOf(token), token)));
     }
-    String secret = secret(options);
     URI tokenUrl = URI.create(options.text("token-url", base.resolve("/oauth/token").toString()));
     String scope = options.text("scope", "wallets payments orders");
-    int count = options.has("client-id") ? 1 : wanted;
+    if (options.has("client-id") || options.has("client-secret")) {
+      String clientId = options.text("client-id", "");
+      return token(api, tokenUrl, clientId, options.text("client-secret", ""), scope)
+          .map(token -> List.of(new Principal(clientId, token)));
+    }
+    String shared = options.has("shared-secret") ? options.text("shared-secret", "") : System.getenv("AUTH_DEV_SHARED_SECRET");
     List<Principal> principals = new ArrayList<>();
     Future<Void> fetched = Future.succeededFuture();
-    for (int i = 0; i < count; i++) {
-      String clientId = options.has("client-id") ? options.text("client-id", "") : UUID.randomUUID().toString();
-      fetched = fetched.compose(ignored -> token(api, tokenUrl, clientId, secret, scope))
-          .map(token -> {
-            principals.add(new Principal(clientId, token));
-            return null;
-          });
+    for (int i = 0; i < wanted; i++) {
+      Future<String[]> client = shared != null && !shared.isBlank()
+          ? Future.succeededFuture(new String[] {UUID.randomUUID().toString(), shared.trim()})
+          : null;
+      fetched = fetched.compose(ignored -> (client != null ? client : register(api, base)))
+          .compose(credentials -> token(api, tokenUrl, credentials[0], credentials[1], scope)
+              .map(token -> principals.add(new Principal(credentials[0], token))))
+          .mapEmpty();
     }
     return fetched.map(principals);
+  }
+
+  /** A new client at the development issuer: {clientId, clientSecret}. */
+  private static Future<String[]> register(Api api, URI base) {
+    String url = base.resolve("/oauth/clients").toString();
+    return api.client().postAbs(url).timeout(10_000).sendJsonObject(new JsonObject().put("name", "load-tester"))
+        .compose((HttpResponse<Buffer> response) -> response.statusCode() == 201
+            ? Future.succeededFuture(new String[] {response.bodyAsJsonObject().getString("clientId"),
+                response.bodyAsJsonObject().getString("clientSecret")})
+            : Future.failedFuture(url + " answered " + response.statusCode() + ": " + response.bodyAsString()
+                + (response.statusCode() == 429 ? " (registrations are limited per address: use --shared-secret "
+                + "on a platform started with AUTH_DEV_SHARED_SECRET for many principals)" : "")));
   }
 
   private static Future<String> token(Api api, URI tokenUrl, String clientId, String secret, String scope) {
@@ -82,22 +97,6 @@ final class LoadPrincipals {
             ? Future.succeededFuture(response.bodyAsJsonObject().getString("access_token"))
             : Future.failedFuture("the token endpoint " + tokenUrl + " answered " + response.statusCode() + ": "
                 + response.bodyAsString()));
-  }
-
-  private static String secret(Options options) {
-    if (options.has("client-secret")) {
-      return options.text("client-secret", "");
-    }
-    String fromEnvironment = System.getenv("AUTH_DEV_CLIENT_SECRET");
-    if (fromEnvironment != null && !fromEnvironment.isBlank()) {
-      return fromEnvironment.trim();
-    }
-    Path file = Path.of(options.text("secret-file", "data/auth/client-secret"));
-    try {
-      return Files.readString(file).trim();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no --token or --client-secret given, and no development secret in " + file, e);
-    }
   }
 
   /** The sub of a token (read, not verified: the server verifies). */

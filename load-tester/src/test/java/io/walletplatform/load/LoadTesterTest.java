@@ -53,7 +53,7 @@ class LoadTesterTest {
 
   @Test
   void aWalletRunWithDuplicatesPassesItsAuditAndWritesItsReports(@TempDir Path out) throws Exception {
-    int exit = LoadTesterMain.run(new String[] {"wallet", "--url", url, "--client-secret", Tokens.DEV_SECRET, "--wallets", "3", "--rate", "50", "--duration", "3s",
+    int exit = LoadTesterMain.run(new String[] {"wallet", "--url", url, "--shared-secret", Tokens.DEV_SECRET, "--wallets", "3", "--rate", "50", "--duration", "3s",
         "--warmup", "1s", "--duplicates", "0.1", "--out", out.toString()});
     JsonObject result = result(out);
     assertEquals(0, exit, result.encodePrettily());
@@ -71,7 +71,7 @@ class LoadTesterTest {
 
   @Test
   void aClosedLoopRunKeepsItsConnectionsBusyAndReportsCpuPerRequest(@TempDir Path out) throws Exception {
-    int exit = LoadTesterMain.run(new String[] {"wallet", "--url", url, "--client-secret", Tokens.DEV_SECRET, "--wallets", "2",
+    int exit = LoadTesterMain.run(new String[] {"wallet", "--url", url, "--shared-secret", Tokens.DEV_SECRET, "--wallets", "2",
         "--model", "closed", "--connections", "4", "--duration", "3s", "--warmup", "1s", "--out", out.toString()});
     JsonObject result = result(out);
     assertEquals(0, exit, result.encodePrettily());
@@ -100,7 +100,7 @@ class LoadTesterTest {
 
   @Test
   void aTotalsAuditChecksVersionsAndBalancesWithoutKeepingEachOperation(@TempDir Path out) throws Exception {
-    int exit = LoadTesterMain.run(new String[] {"wallet", "--url", url, "--client-secret", Tokens.DEV_SECRET, "--wallets", "2",
+    int exit = LoadTesterMain.run(new String[] {"wallet", "--url", url, "--shared-secret", Tokens.DEV_SECRET, "--wallets", "2",
         "--rate", "40", "--duration", "2s", "--warmup", "1s", "--deposit-ratio", "1", "--min-amount", "0.01",
         "--max-amount", "0.01", "--audit", "totals", "--out", out.toString()});
     JsonObject result = result(out);
@@ -108,7 +108,7 @@ class LoadTesterTest {
     assertTrue(result.getBoolean("auditClean"));
     assertEquals(240, result.getLong("accepted"), result.encodePrettily());
     assertEquals(240, result.getLong("applied"), "applied counted from the wallets' versions");
-    assertEquals(2, LoadTesterMain.run(new String[] {"wallet", "--url", url, "--client-secret", Tokens.DEV_SECRET,
+    assertEquals(2, LoadTesterMain.run(new String[] {"wallet", "--url", url, "--shared-secret", Tokens.DEV_SECRET,
         "--audit", "totals", "--duration", "1s", "--out", out.toString()}), "mixed types and amounts cannot be audited by totals");
     assertEquals(2, LoadTesterMain.run(new String[] {"wallet", "--url", url, "--audit", "some", "--out", out.toString()}));
   }
@@ -121,7 +121,7 @@ class LoadTesterTest {
     long timer = runtime.vertx().setTimer(1_000, id -> pool.query(
         "UPDATE wallets SET balance_minor = balance_minor + 2, version = version + 1 WHERE created_at > now() - interval '1 minute'")
         .execute());
-    int exit = LoadTesterMain.run(new String[] {"wallet", "--url", url, "--client-secret", Tokens.DEV_SECRET, "--wallets", "1",
+    int exit = LoadTesterMain.run(new String[] {"wallet", "--url", url, "--shared-secret", Tokens.DEV_SECRET, "--wallets", "1",
         "--rate", "20", "--duration", "2s", "--warmup", "0s", "--deposit-ratio", "1", "--min-amount", "0.01",
         "--max-amount", "0.01", "--audit", "totals", "--out", out.toString()});
     runtime.vertx().cancelTimer(timer);
@@ -151,7 +151,7 @@ class LoadTesterTest {
     System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
     int exit;
     try {
-      exit = LoadTesterMain.run(new String[] {"wallet", "--url", url, "--client-secret", Tokens.DEV_SECRET, "--wallets", "1",
+      exit = LoadTesterMain.run(new String[] {"wallet", "--url", url, "--shared-secret", Tokens.DEV_SECRET, "--wallets", "1",
           "--rate", "50", "--duration", "3s", "--warmup", "0s", "--progress", "1s", "--out", out.toString()});
     } finally {
       System.setOut(original);
@@ -166,7 +166,7 @@ class LoadTesterTest {
 
   @Test
   void anOrdersRunPassesItsAudit(@TempDir Path out) throws Exception {
-    int exit = LoadTesterMain.run(new String[] {"orders", "--url", url, "--client-secret", Tokens.DEV_SECRET, "--users", "4", "--rate", "40", "--deposit-rate", "4",
+    int exit = LoadTesterMain.run(new String[] {"orders", "--url", url, "--shared-secret", Tokens.DEV_SECRET, "--users", "4", "--rate", "40", "--deposit-rate", "4",
         "--duration", "3s", "--warmup", "1s", "--initial-balance", "20", "--amount", "1.00", "--out", out.toString()});
     JsonObject result = result(out);
     assertEquals(0, exit, result.encodePrettily());
@@ -182,7 +182,7 @@ class LoadTesterTest {
     long timer = runtime.vertx().setPeriodic(200, id -> pool.query(
         "UPDATE wallets SET balance_minor = balance_minor + 100000, version = version + 1 WHERE created_at > now() - interval '1 minute'"
             + " AND balance_minor < 100000000").execute());
-    int exit = LoadTesterMain.run(new String[] {"wallet", "--url", url, "--client-secret", Tokens.DEV_SECRET, "--wallets", "1", "--rate", "20", "--duration", "2s",
+    int exit = LoadTesterMain.run(new String[] {"wallet", "--url", url, "--shared-secret", Tokens.DEV_SECRET, "--wallets", "1", "--rate", "20", "--duration", "2s",
         "--warmup", "0s", "--out", out.toString()});
     runtime.vertx().cancelTimer(timer);
     JsonObject result = result(out);
@@ -199,7 +199,7 @@ class LoadTesterTest {
         "INSERT INTO orders (order_id, user_id, amount_minor, description, status, failure_reason)"
             + " SELECT gen_random_uuid(), user_id, 100, 'not placed by the run', 'FAILED', 'INSUFFICIENT_FUNDS'"
             + " FROM orders WHERE created_at > now() - interval '10 seconds' GROUP BY user_id").execute());
-    int exit = LoadTesterMain.run(new String[] {"orders", "--url", url, "--client-secret", Tokens.DEV_SECRET, "--users", "2", "--rate", "20", "--deposit-rate", "0",
+    int exit = LoadTesterMain.run(new String[] {"orders", "--url", url, "--shared-secret", Tokens.DEV_SECRET, "--users", "2", "--rate", "20", "--deposit-rate", "0",
         "--duration", "3s", "--warmup", "0s", "--initial-balance", "100", "--out", out.toString()});
     runtime.vertx().cancelTimer(timer);
     JsonObject result = result(out);

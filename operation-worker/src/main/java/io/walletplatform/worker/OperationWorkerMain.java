@@ -4,7 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
-import io.walletplatform.common.auth.AuthSettings;
+import io.walletplatform.migrations.AuthDatabase;
 import io.walletplatform.common.auth.Authentication;
 import io.walletplatform.common.config.Config;
 import io.walletplatform.common.db.PgPools;
@@ -40,7 +40,7 @@ public final class OperationWorkerMain {
     ServiceRuntime runtime = ServiceRuntime.create();
     Migrations.migrate(runtime.vertx(), settings.pg(), Migrations.WALLET)
         .compose(ignored -> OperationWorker.deploy(runtime.vertx(), settings, runtime.registry(), OffsetCommitGate.OPEN))
-        .compose(ignored -> Authentication.start(runtime.vertx(), AuthSettings.from(config)))
+        .compose(ignored -> AuthDatabase.start(runtime.vertx(), config))
         .compose(authentication -> serveOperations(runtime, settings, authentication))
         .onSuccess(port -> log.info("operation-worker running, /health and /metrics on port {}", port))
         .onFailure(error -> {

@@ -1,8 +1,7 @@
 package io.walletplatform.orders;
 
 import io.vertx.core.DeploymentOptions;
-import io.walletplatform.common.auth.AuthSettings;
-import io.walletplatform.common.auth.Authentication;
+import io.walletplatform.migrations.AuthDatabase;
 import io.walletplatform.common.config.Config;
 import io.walletplatform.common.ops.HttpFrontVerticle;
 import io.walletplatform.common.ops.ServiceRuntime;
@@ -25,7 +24,7 @@ public final class OrdersApiMain {
     OrdersSettings settings = OrdersSettings.from(config);
     ServiceRuntime runtime = ServiceRuntime.create();
     OrdersProcessing.deploy(runtime.vertx(), settings, runtime.registry(), PublishGate.OPEN)
-        .compose(ignored -> Authentication.start(runtime.vertx(), AuthSettings.from(config)))
+        .compose(ignored -> AuthDatabase.start(runtime.vertx(), config))
         .compose(authentication -> runtime.vertx().deployVerticle(
             () -> new HttpFrontVerticle(settings.http(), runtime.registry(), authentication,
                 List.of(OrdersApi.factory(settings))),

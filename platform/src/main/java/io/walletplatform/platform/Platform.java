@@ -7,6 +7,7 @@ import io.walletplatform.common.kafka.KafkaClients;
 import io.walletplatform.common.ops.HttpFrontVerticle;
 import io.walletplatform.common.ops.ServiceRuntime;
 import io.walletplatform.common.outbox.PublishGate;
+import io.walletplatform.migrations.AuthDatabase;
 import io.walletplatform.migrations.Migrations;
 import io.walletplatform.orders.OrdersApi;
 import io.walletplatform.orders.OrdersProcessing;
@@ -27,7 +28,7 @@ public final class Platform {
 
   /** Deploys everything; the platform's {@link Authentication} (its development issuer, by default) is the result. */
   public static Future<Authentication> deploy(ServiceRuntime runtime, PlatformSettings settings) {
-    return Authentication.start(runtime.vertx(), settings.auth())
+    return AuthDatabase.start(runtime.vertx(), settings.auth(), settings.authPg())
         .compose(authentication -> deploy(runtime, settings, authentication).map(authentication));
   }
 

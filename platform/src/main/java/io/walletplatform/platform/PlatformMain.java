@@ -1,7 +1,6 @@
 package io.walletplatform.platform;
 
-import io.walletplatform.common.auth.AuthSettings;
-import io.walletplatform.common.auth.Authentication;
+import io.walletplatform.migrations.AuthDatabase;
 import io.walletplatform.common.config.Config;
 import io.walletplatform.common.ops.ServiceRuntime;
 import io.walletplatform.infra.EmbeddedInfrastructure;
@@ -61,7 +60,7 @@ public final class PlatformMain {
     ServiceRuntime runtime = ServiceRuntime.create();
     java.lang.Runtime.getRuntime().addShutdownHook(new Thread(() ->
         runtime.vertx().close().toCompletionStage().toCompletableFuture().join(), "gateway-stop"));
-    Authentication.start(runtime.vertx(), AuthSettings.from(config))
+    AuthDatabase.start(runtime.vertx(), config)
         .compose(authentication -> runtime.vertx().deployVerticle(
             () -> new GatewayVerticle(settings, runtime.registry(), authentication),
             new io.vertx.core.DeploymentOptions().setInstances(Math.max(1, java.lang.Runtime.getRuntime().availableProcessors()))))

@@ -174,6 +174,11 @@ class AuthenticationTest {
     withoutSub.remove("sub");
     cases.put("no sub", "Bearer " + signed(withoutSub));
     cases.put("an overlong sub", "Bearer " + signed(claims("wallets payments orders").put("sub", "x".repeat(256))));
+    JsonObject usernameOnly = claims("wallets payments orders");
+    usernameOnly.put("username", usernameOnly.remove("sub"));
+    cases.put("a username and no sub", "Bearer " + signed(usernameOnly));
+    cases.put("an empty sub", "Bearer " + signed(claims("wallets payments orders").put("sub", "")));
+    cases.put("a numeric sub", "Bearer " + signed(claims("wallets payments orders").put("sub", 42)));
     String none = base64Url("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + base64Url(claims("wallets payments orders").encode());
     cases.put("alg none, no signature", "Bearer " + none + ".");
     cases.put("alg none, any signature", "Bearer " + none + ".c2lnbmF0dXJl");
@@ -287,6 +292,43 @@ class AuthenticationTest {
     assertEquals("RS256", key.getString("alg"));
     assertNotEquals(null, key.getString("kid"));
     assertNull(key.getString("d"), "the private exponent is never published");
+  }
+
+  /**
+   * vertx-auth's {@code User.subject()} answers a {@code username} claim before {@code sub}: with an
+   * issuer that lets users pick a username, one equal to another principal's id would be that
+   * principal. The principal is {@code sub}, whatever else the token says.
+   */
+  @Test
+  void thePrincipalIsTheSubClaimNeverAUsername() {
+    String victim = UUID.randomUUID().toString();
+    String victimToken = signed(claims("wallets payments orders").put("sub", victim));
+    HttpResponse<Buffer> created = Await.result(http.post("/api/v1/wallets").putHeader("Authorization", "Bearer " + victimToken)
+        .putHeader("content-type", "application/json").sendBuffer(Buffer.buffer("{\"initialBalance\":5}")));
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    String walletId = created.bodyAsJsonObject().getString("walletId");
+
+    String attacker = UUID.randomUUID().toString();
+    String impersonation = signed(claims("wallets payments orders").put("sub", attacker).put("username", victim)
+        .put("preferred_username", victim));
+    HttpResponse<Buffer> read = Await.result(http.get("/api/v1/wallets/" + walletId)
+        .putHeader("Authorization", "Bearer " + impersonation).send());
+    assertProblem(read, 404, "WALLET_NOT_FOUND", null);
+    HttpResponse<Buffer> own = Await.result(http.post("/api/v1/wallets").putHeader("Authorization", "Bearer " + impersonation)
+        .putHeader("content-type", "application/json").sendBuffer(Buffer.buffer("{\"initialBalance\":1}")));
+    assertEquals(attacker, own.bodyAsJsonObject().getString("ownerId"), "owned by sub, not by username");
+  }
+
+  /** RFC 6749 §3.3: scopes are separated by single spaces; a tab is part of a (then unknown) scope, never a separator. */
+  @Test
+  void scopesAreSplitOnSingleSpacesOnly() {
+    String tabbed = signed(claims("wallets\tadmin"));
+    assertProblem(Await.result(http.get("/metrics").putHeader("Authorization", "Bearer " + tabbed).send()), 403,
+        "FORBIDDEN", null);
+    assertProblem(Await.result(http.get("/api/v1/orders").putHeader("Authorization", "Bearer " + tabbed).send()), 403,
+        "FORBIDDEN", null);
+    assertProblem(Await.result(http.get("/api/v1/orders?userId=" + UUID.randomUUID())
+        .putHeader("Authorization", "Bearer " + signed(claims("orders\tadmin orders"))).send()), 403, "FORBIDDEN", null);
   }
 
   @Test

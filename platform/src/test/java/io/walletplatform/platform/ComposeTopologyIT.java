@@ -157,7 +157,7 @@ class ComposeTopologyIT {
     builder.environment().putAll(environment);
     if (name.equals("gateway")) {
       // The secret compose would generate is chosen here, so that the test can get tokens.
-      builder.environment().put("AUTH_DEV_CLIENT_SECRET", Tokens.DEV_SECRET);
+      builder.environment().put("AUTH_DEV_SHARED_SECRET", Tokens.DEV_SECRET);
       builder.environment().put("AUTH_ADMIN_CLIENT_ID", Tokens.ADMIN_CLIENT.toString());
     }
     processes.put(name, builder.start());

@@ -74,7 +74,7 @@ class PlatformRestartIT {
         "EMBEDDED_DATA_DIR", dataDir.toString(),
         "PLATFORM_PORT", Integer.toString(port),
         "HTTP_HOST", "127.0.0.1",
-        "AUTH_DEV_CLIENT_SECRET", Tokens.DEV_SECRET,
+        "AUTH_DEV_SHARED_SECRET", Tokens.DEV_SECRET,
         "WARMUP_MAX_MS", "5000")); // a short warm-up: its path runs, without a minute and a half per start
     started.add(process);
     return process;

@@ -2,7 +2,7 @@ package io.walletplatform.wallet;
 
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.walletplatform.common.auth.AuthSettings;
+import io.walletplatform.migrations.AuthDatabase;
 import io.walletplatform.common.auth.Authentication;
 import io.walletplatform.common.config.Config;
 import io.walletplatform.common.kafka.KafkaClients;
@@ -27,7 +27,7 @@ public final class WalletApiMain {
     WalletApiSettings settings = WalletApiSettings.from(config);
     ServiceRuntime runtime = ServiceRuntime.create();
     runtime.readiness().warmingUp();
-    Authentication.start(runtime.vertx(), AuthSettings.from(config))
+    AuthDatabase.start(runtime.vertx(), config)
         .compose(authentication -> start(runtime, settings, authentication)
             // The worker runs elsewhere: warm the accept and read paths, without waiting for outcomes.
             .compose(id -> WarmUp.run(runtime.vertx(), settings.http().host(), settings.http().port(),

@@ -1,10 +1,12 @@
 package io.walletplatform.common.auth;
 
 import io.walletplatform.common.config.Config;
+import io.walletplatform.common.util.Uuids;
 
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -22,37 +24,63 @@ import java.util.UUID;
  * @param clockSkew          how far {@code exp} and {@code nbf} may be off
  * @param jwksMinRefresh     the shortest time between two key-set downloads caused by unknown key ids
  * @param jwksRefresh        how often the key set is downloaded anyway, so that a removed key stops working
- * @param tokenCacheEntries  how many verified tokens are remembered (until their {@code exp})
+ * @param tokenCacheEntries  how many verified tokens are remembered (until their {@code exp}), least recently used out first
+ * @param revocationUrl      the development issuer's {@code /oauth/revoked}, polled when tokens come from another process's
  * @param devIssuer          the {@code iss} of the development issuer's tokens
- * @param devKeyDirectory    where the development issuer keeps its key pair and secret
- * @param devClientSecret    the development secret when configured, otherwise generated and kept
- * @param adminClientId      the only client the development issuer grants {@code admin}
+ * @param devKeyDirectory    where the development issuer keeps its key pair, hashing key and generated admin secret
+ * @param devSharedSecret    tests and benchmarks only: one secret any UUID client id may use
+ * @param adminClientId      the only client that may ask for {@code admin}
+ * @param adminClientSecret  its secret, when configured (otherwise generated into the key directory)
+ * @param registration       whether {@code POST /oauth/clients} is open
+ * @param registrationsPerAddressPerMinute registrations one source address may make a minute (bursts of as many)
+ * @param tokenRequestsPerAddressPerSecond token requests one source address may make a second (bursts of twice as many)
  * @param devTokenTtl        the lifetime of a development token
  * @param writesPerSecond    the per-principal rate of write requests, 0 for no limit
  * @param writeBurst         how many writes a principal may make at once
  */
 public record AuthSettings(Optional<String> externalIssuer, Optional<URI> jwksUrl, String audience, Duration clockSkew,
-                           Duration jwksMinRefresh, Duration jwksRefresh, int tokenCacheEntries,
-                           String devIssuer, Path devKeyDirectory, Optional<String> devClientSecret,
-                           Optional<UUID> adminClientId, Duration devTokenTtl, int writesPerSecond, int writeBurst) {
+                           Duration jwksMinRefresh, Duration jwksRefresh, int tokenCacheEntries, Optional<URI> revocationUrl,
+                           String devIssuer, Path devKeyDirectory, Optional<String> devSharedSecret,
+                           Optional<UUID> adminClientId, Optional<String> adminClientSecret, boolean registration,
+                           int registrationsPerAddressPerMinute, int tokenRequestsPerAddressPerSecond,
+                           Duration devTokenTtl, int writesPerSecond, int writeBurst) {
 
   public static final String DEFAULT_AUDIENCE = "wallet-platform";
 
   public static AuthSettings from(Config config) {
+    if (config.find("AUTH_DEV_CLIENT_SECRET").isPresent()) {
+      throw new IllegalArgumentException("AUTH_DEV_CLIENT_SECRET is gone: every client now has its own secret "
+          + "(POST /oauth/clients). For tests and benchmarks only, AUTH_DEV_SHARED_SECRET lets any client id use one secret.");
+    }
     int rate = config.getInt("RATE_LIMIT_PER_PRINCIPAL_PER_S", 1_000, 0, 10_000_000);
     Path dataDirectory = Path.of(config.get("EMBEDDED_DATA_DIR", "data"));
+    Optional<String> externalIssuer = config.find("AUTH_ISSUER");
+    Optional<URI> jwksUrl = config.find("AUTH_JWKS_URL").map(URI::create);
+    boolean allowHttp = config.getBoolean("AUTH_ALLOW_HTTP_ISSUER", false);
+    for (Optional<URI> url : List.of(jwksUrl, config.find("AUTH_REVOCATION_URL").map(URI::create),
+        externalIssuer.filter(text -> text.startsWith("http")).map(URI::create))) {
+      url.filter(uri -> !"https".equalsIgnoreCase(uri.getScheme()) && !allowHttp).ifPresent(uri -> {
+        throw new IllegalArgumentException(uri + " is not https: keys read over plain http can be replaced by anyone "
+            + "on the path. Set AUTH_ALLOW_HTTP_ISSUER=true only on a private network (as docker-compose.yml does).");
+      });
+    }
     return new AuthSettings(
-        config.find("AUTH_ISSUER"),
-        config.find("AUTH_JWKS_URL").map(URI::create),
+        externalIssuer,
+        jwksUrl,
         config.get("AUTH_AUDIENCE", DEFAULT_AUDIENCE),
         Duration.ofSeconds(config.getLong("AUTH_CLOCK_SKEW_S", 30, 0, 600)),
         config.getMillis("AUTH_JWKS_MIN_REFRESH_MS", 10_000, 0, 3_600_000),
         config.getMillis("AUTH_JWKS_REFRESH_MS", 300_000, 1_000, 86_400_000),
         config.getInt("AUTH_TOKEN_CACHE_ENTRIES", 100_000, 0, 10_000_000),
+        config.find("AUTH_REVOCATION_URL").map(URI::create),
         config.get("AUTH_DEV_ISSUER", "urn:wallet-platform:dev-issuer"),
         Path.of(config.get("AUTH_DEV_KEY_DIR", dataDirectory.resolve("auth").toString())).toAbsolutePath(),
-        config.find("AUTH_DEV_CLIENT_SECRET"),
+        config.find("AUTH_DEV_SHARED_SECRET"),
         config.find("AUTH_ADMIN_CLIENT_ID").map(text -> parseUuid("AUTH_ADMIN_CLIENT_ID", text)),
+        config.find("AUTH_ADMIN_CLIENT_SECRET"),
+        config.getBoolean("AUTH_DEV_REGISTRATION", true),
+        config.getInt("AUTH_REGISTRATIONS_PER_ADDRESS_PER_MIN", 30, 1, 1_000_000),
+        config.getInt("AUTH_TOKEN_REQUESTS_PER_ADDRESS_PER_S", 20, 1, 1_000_000),
         Duration.ofSeconds(config.getLong("AUTH_DEV_TOKEN_TTL_S", 3_600, 10, 86_400)),
         rate,
         config.getInt("RATE_LIMIT_BURST", Math.max(1, rate * 2), 1, 100_000_000));
@@ -69,10 +97,10 @@ public record AuthSettings(Optional<String> externalIssuer, Optional<URI> jwksUr
   }
 
   private static UUID parseUuid(String name, String text) {
-    try {
-      return UUID.fromString(text);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(name + " must be a UUID, got " + text, e);
+    UUID id = Uuids.canonical(text);
+    if (id == null) {
+      throw new IllegalArgumentException(name + " must be a canonical, lower-case UUID, got " + text);
     }
+    return id;
   }
 }

@@ -9,6 +9,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.JWTAuthHandler;
 import io.vertx.ext.web.handler.PlatformHandler;
+import io.vertx.sqlclient.Pool;
 import io.walletplatform.common.http.ProblemException;
 
 
@@ -22,7 +23,7 @@ public final class Authentication {
   public static final String REALM = "wallet-platform";
   /** The security scheme every contract declares. */
   public static final String SCHEME = "bearerAuth";
-  private static final String CHALLENGE = "Bearer realm=\"" + REALM + "\"";
+  static final String CHALLENGE = "Bearer realm=\"" + REALM + "\"";
   private static final int MAX_TRACKED_PRINCIPALS = 100_000;
   private static final long FORM_LIMIT_BYTES = 4_096;
 
@@ -38,11 +39,22 @@ public final class Authentication {
     this.writes = new RateLimiter(settings.writesPerSecond(), settings.writeBurst(), MAX_TRACKED_PRINCIPALS);
   }
 
-  /** The development issuer (its keys loaded or created off the event loop), or the external issuer's verifier. */
+  /** An issuer without registered clients (only the admin and, in tests, the shared secret), or the external issuer's verifier. */
   public static Future<Authentication> start(Vertx vertx, AuthSettings settings) {
+    return start(vertx, settings, null);
+  }
+
+  /**
+   * The development issuer (its keys loaded or created off the event loop) with its registered
+   * clients in {@code clientsPool} (the migrated {@code auth} database), or the external issuer's verifier.
+   */
+  public static Future<Authentication> start(Vertx vertx, AuthSettings settings, Pool clientsPool) {
     if (settings.developmentIssuer()) {
-      return vertx.executeBlocking(() -> DevIssuer.open(vertx, settings)).map(issuer -> new Authentication(settings,
-          TokenVerifier.withKeys(vertx, settings, issuer.jwks().getJsonArray("keys")), issuer));
+      return vertx.executeBlocking(() -> DevIssuer.open(vertx, settings, clientsPool)).map(issuer -> {
+        TokenVerifier verifier = TokenVerifier.withKeys(vertx, settings, issuer.jwks().getJsonArray("keys"));
+        issuer.feed(verifier.revocations());
+        return new Authentication(settings, verifier, issuer);
+      });
     }
     return TokenVerifier.remote(vertx, settings, settings.jwksUrl().orElse(null))
         .map(verifier -> new Authentication(settings, verifier, null));
@@ -125,13 +137,21 @@ public final class Authentication {
         .otherwise(false);
   }
 
-  /** {@code POST /oauth/token} and {@code GET /oauth/jwks.json}, when this process is the development issuer. */
+  /**
+   * The development issuer's routes, when this process is one: {@code POST /oauth/token},
+   * {@code GET /oauth/jwks.json}, {@code POST /oauth/clients}, {@code DELETE /oauth/clients/{id}}
+   * and {@code GET /oauth/revoked}.
+   */
   public void mountIssuer(Router router) {
     if (issuer == null) {
       return;
     }
     router.get("/oauth/jwks.json").handler(issuer::serveJwks);
+    router.get("/oauth/revoked").handler(issuer::serveRevoked);
     router.post("/oauth/token").handler(BodyHandler.create(false).setBodyLimit(FORM_LIMIT_BYTES))
         .handler(issuer::serveToken);
+    router.post("/oauth/clients").handler(BodyHandler.create(false).setBodyLimit(FORM_LIMIT_BYTES))
+        .handler(issuer::serveRegistration);
+    router.delete("/oauth/clients/:clientId").handler(WELL_FORMED).handler(ctx -> issuer.serveRevocation(ctx, verifier));
   }
 }

@@ -1,14 +1,22 @@
 package io.walletplatform.common.auth;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import io.walletplatform.common.http.ProblemException;
+import io.walletplatform.common.http.RequestBodies;
+import io.walletplatform.common.util.LruMap;
+import io.walletplatform.common.util.Uuids;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +30,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -31,10 +41,16 @@ import java.util.UUID;
 
 /**
  * The platform's own token issuer, for when no OpenID Connect provider is configured: OAuth 2.0
- * client credentials (RFC 6749 §4.4) at {@code POST /oauth/token}, any UUID {@code client_id} with
- * the development secret, {@code sub} = the client id, RS256 tokens whose public key is served at
- * {@code /oauth/jwks.json}. The key pair and the generated secret live in the key directory, so
- * that tokens survive a restart and every process started on that directory shares them.
+ * client credentials (RFC 6749 §4.4) at {@code POST /oauth/token}, {@code sub} = the client id,
+ * RS256 tokens whose public key is served at {@code /oauth/jwks.json}.
+ *
+ * <p>Every client has its own secret: registered at {@code POST /oauth/clients} ({@link ClientStore},
+ * shared through PostgreSQL by every process that issues tokens), revoked at
+ * {@code DELETE /oauth/clients/{id}}. The admin client is configured, never registered, and is the
+ * only one that may ask for {@code admin}. {@code AUTH_DEV_SHARED_SECRET}, for tests and benchmarks
+ * only, lets any UUID client id use one secret. The key pair, the secrets' hashing key and a
+ * generated admin secret live in the key directory, so that tokens and clients survive a restart
+ * and every process started on that directory shares them.
  */
 public final class DevIssuer {
 
@@ -44,39 +60,72 @@ public final class DevIssuer {
   public static final String DEFAULT_SCOPE = "wallets payments orders";
   private static final Set<String> KNOWN_SCOPES = Set.of("wallets", "payments", "orders", Principal.ADMIN_SCOPE);
   private static final String KEY_FILE = "signing-key.jwk.json";
-  private static final String SECRET_FILE = "client-secret";
+  private static final String HASH_KEY_FILE = "client-hashing-key";
+  private static final String ADMIN_SECRET_FILE = "admin-client-secret";
   private static final String FORM = "application/x-www-form-urlencoded";
+  private static final int MAX_NAME_LENGTH = 100;
+  /** Addresses and client ids remembered for the limits: enough for a flood, bounded whatever it sends. */
+  private static final int MAX_TRACKED_KEYS = 100_000;
+  /** Wrong secrets for one client id before its failures are answered slowly, and the slowest answer. */
+  private static final int FREE_FAILURES = 3;
+  private static final long MAX_FAILURE_DELAY_MS = 5_000;
+  private static final Duration FAILURE_WINDOW = Duration.ofMinutes(1);
+  private static final long REVOCATION_POLL_SECONDS = 10;
 
+  private final Vertx vertx;
   private final AuthSettings settings;
   private final JsonObject publicKey;
-  private final byte[] secret;
   private final JWTAuth signer;
+  private final byte[] sharedSecret;
+  private final byte[] adminSecret;
+  private final ClientStore clients;
+  private final RateLimiter tokenRequests;
+  private final RateLimiter registrations;
+  private final LruMap<UUID, long[]> failures = new LruMap<>(MAX_TRACKED_KEYS);
+  private volatile Revocations revocations = new Revocations();
 
-  private DevIssuer(Vertx vertx, AuthSettings settings, JsonObject privateKey, String secret) {
+  private DevIssuer(Vertx vertx, AuthSettings settings, JsonObject privateKey, ClientStore clients, String adminSecret) {
+    this.vertx = vertx;
     this.settings = settings;
     this.publicKey = Jwks.publicPart(privateKey);
-    this.secret = secret.getBytes(StandardCharsets.UTF_8);
     this.signer = JWTAuth.create(vertx, new JWTAuthOptions().addJwk(privateKey));
+    this.sharedSecret = settings.devSharedSecret().map(text -> text.getBytes(StandardCharsets.UTF_8)).orElse(null);
+    this.adminSecret = adminSecret == null ? null : adminSecret.getBytes(StandardCharsets.UTF_8);
+    this.clients = clients;
+    this.tokenRequests = new RateLimiter(settings.tokenRequestsPerAddressPerSecond(),
+        settings.tokenRequestsPerAddressPerSecond() * 2, MAX_TRACKED_KEYS);
+    this.registrations = new RateLimiter(settings.registrationsPerAddressPerMinute() / 60.0,
+        settings.registrationsPerAddressPerMinute(), MAX_TRACKED_KEYS);
   }
 
-  /** Loads the key pair and secret from the key directory, creating them on first use (blocking: file IO). */
-  public static DevIssuer open(Vertx vertx, AuthSettings settings) {
+  /**
+   * Loads the key pair, the hashing key and the admin secret from the key directory, creating them
+   * on first use (blocking: file IO). {@code clientsPool} is the {@code auth} database, or
+   * {@code null} for an issuer without registration (tests that only use the shared secret).
+   */
+  public static DevIssuer open(Vertx vertx, AuthSettings settings, Pool clientsPool) {
     Path directory = settings.devKeyDirectory();
     try {
       Files.createDirectories(directory);
       JsonObject key = new JsonObject(readOrCreate(directory.resolve(KEY_FILE), DevIssuer::newKey));
-      String secret = settings.devClientSecret().orElse(null);
-      if (secret == null) {
-        Path file = directory.resolve(SECRET_FILE);
-        boolean existed = Files.exists(file);
-        secret = readOrCreate(file, DevIssuer::newSecret).trim();
-        if (!existed) {
-          log.warn("development issuer: generated the client secret {} (kept in {}; set AUTH_DEV_CLIENT_SECRET to "
-              + "choose one). Get a token: curl -d grant_type=client_credentials -d client_id=<any UUID> "
-              + "-d client_secret=<secret> http://localhost:8080/oauth/token", secret, file);
+      ClientStore clients = clientsPool == null ? null : new ClientStore(clientsPool,
+          Base64.getUrlDecoder().decode(readOrCreate(directory.resolve(HASH_KEY_FILE), ClientStore::newSecret).trim()));
+      String adminSecret = null;
+      if (settings.adminClientId().isPresent()) {
+        adminSecret = settings.adminClientSecret().orElse(null);
+        if (adminSecret == null) {
+          Path file = directory.resolve(ADMIN_SECRET_FILE);
+          adminSecret = readOrCreate(file, ClientStore::newSecret).trim();
+          // The path, never the value: logs are read by more people than the admin.
+          log.info("development issuer: the admin client {} authenticates with the secret in {} "
+              + "(set AUTH_ADMIN_CLIENT_SECRET to choose one)", settings.adminClientId().get(), file);
         }
       }
-      return new DevIssuer(vertx, settings, key, secret);
+      if (settings.devSharedSecret().isPresent()) {
+        log.warn("development issuer: AUTH_DEV_SHARED_SECRET is set: ANY client id with that one secret gets a token "
+            + "(and the admin client id gets admin). For automated tests and benchmarks only; never expose this process.");
+      }
+      return new DevIssuer(vertx, settings, key, clients, adminSecret);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot keep the development issuer's keys in " + directory, e);
     }
@@ -93,7 +142,7 @@ public final class DevIssuer {
     Path temp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp",
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     try {
-      Files.writeString(temp, create.get());
+      Files.writeString(temp, create.get() + "\n");
       try {
         Files.createLink(file, temp);
       } catch (FileAlreadyExistsException raced) {
@@ -109,10 +158,20 @@ public final class DevIssuer {
     return Jwks.newRsaKey(null).encodePrettily();
   }
 
-  private static String newSecret() {
-    byte[] bytes = new byte[32];
-    new SecureRandom().nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes) + "\n";
+  /**
+   * Keeps {@code revocations} equal to the clients revoked while a token of theirs may still be
+   * alive (every {@value #REVOCATION_POLL_SECONDS} s, and at once for a revocation made here).
+   */
+  public void feed(Revocations revocations) {
+    this.revocations = revocations;
+    if (clients == null) {
+      return;
+    }
+    Duration window = settings.devTokenTtl().plus(settings.clockSkew());
+    Runnable poll = () -> clients.revokedWithin(window).onSuccess(revocations::replace)
+        .onFailure(error -> log.warn("the revocation list could not be read: {}", error.getMessage()));
+    poll.run();
+    vertx.setPeriodic(REVOCATION_POLL_SECONDS * 1_000, ignored -> poll.run());
   }
 
   /** The public key set, as {@code /oauth/jwks.json} serves it. */
@@ -137,8 +196,11 @@ public final class DevIssuer {
         .end(jwks().encode());
   }
 
-  /** {@code POST /oauth/token}: errors as RFC 6749 §5.2 describes them, never problem+json. */
+  /** {@code POST /oauth/token}: errors as RFC 6749 §5.2 describes them, never problem+json (but a 429 is one). */
   public void serveToken(RoutingContext ctx) {
+    if (!admit(ctx, tokenRequests, "token requests")) {
+      return;
+    }
     String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
     if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith(FORM)) {
       error(ctx, 400, "invalid_request", "the body must be " + FORM);
@@ -164,33 +226,195 @@ public final class DevIssuer {
     if (client == null) {
       return;
     }
-    UUID clientId = parseUuid(client[0]);
-    if (clientId == null || !clientId.toString().equals(client[0].toLowerCase(Locale.ROOT))
-        || !MessageDigest.isEqual(secret, client[1].getBytes(StandardCharsets.UTF_8))) {
+    Set<String> scopes = scopes(form.get("scope"));
+    if (scopes.isEmpty() || !KNOWN_SCOPES.containsAll(scopes)) {
+      error(ctx, 400, "invalid_scope", "scopes are wallets, payments, orders and admin, separated by single spaces");
+      return;
+    }
+    UUID clientId = Uuids.canonical(client[0]);
+    Future<Boolean> authenticated = clientId == null ? Future.succeededFuture(false) : authenticate(clientId, client[1]);
+    authenticated.onComplete(result -> {
+      if (result.failed()) {
+        log.warn("a client could not be checked: {}", result.cause().getMessage());
+        ctx.fail(ProblemException.unavailable("the client store is unavailable; retry shortly", 1));
+        return;
+      }
+      if (!result.result()) {
+        refuse(ctx, clientId);
+        return;
+      }
+      if (scopes.contains(Principal.ADMIN_SCOPE) && !settings.adminClientId().map(clientId::equals).orElse(false)) {
+        error(ctx, 400, "invalid_scope", "admin is granted only to the configured admin client");
+        return;
+      }
+      failures.remove(clientId);
+      String token = issue(clientId.toString(), scopes);
+      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").putHeader("Pragma", "no-cache")
+          .end(new JsonObject().put("access_token", token).put("token_type", "Bearer")
+              .put("expires_in", settings.devTokenTtl().toSeconds()).put("scope", String.join(" ", scopes)).encode());
+    });
+  }
+
+  /** The requested scopes (RFC 6749 §3.3: separated by single spaces), the default when none is asked for. */
+  private static Set<String> scopes(String requested) {
+    Set<String> scopes = new LinkedHashSet<>();
+    for (String scope : (requested == null ? DEFAULT_SCOPE : requested).split(" ", -1)) {
+      scopes.add(scope);
+    }
+    scopes.remove("");
+    return scopes;
+  }
+
+  /**
+   * Whether {@code secret} is this client's: the admin client's configured secret, a registered
+   * client's own, or (tests and benchmarks only) the shared secret. Every comparison is constant-time.
+   */
+  private Future<Boolean> authenticate(UUID clientId, String secret) {
+    byte[] presented = secret.getBytes(StandardCharsets.UTF_8);
+    if (sharedSecret != null && MessageDigest.isEqual(sharedSecret, presented)) {
+      return Future.succeededFuture(true);
+    }
+    if (settings.adminClientId().map(clientId::equals).orElse(false)) {
+      return Future.succeededFuture(adminSecret != null && MessageDigest.isEqual(adminSecret, presented));
+    }
+    if (clients == null) {
+      return Future.succeededFuture(false);
+    }
+    return clients.check(clientId, secret).map(check -> check == ClientStore.Check.VALID);
+  }
+
+  /**
+   * 401 invalid_client. After {@value #FREE_FAILURES} wrong secrets for one client id within a
+   * minute the answer comes later and later (up to {@value #MAX_FAILURE_DELAY_MS} ms): guessing is
+   * slowed, and a request with the right secret is never held back (it is answered at once).
+   */
+  private void refuse(RoutingContext ctx, UUID clientId) {
+    long delay = 0;
+    if (clientId != null) {
+      long now = System.nanoTime();
+      long[] counted = failures.computeIfAbsent(clientId, ignored -> new long[] {0, now});
+      synchronized (counted) {
+        if (now - counted[1] > FAILURE_WINDOW.toNanos()) {
+          counted[0] = 0;
+        }
+        counted[0]++;
+        counted[1] = now;
+        if (counted[0] > FREE_FAILURES) {
+          delay = Math.min(MAX_FAILURE_DELAY_MS, 100L << Math.min(10, counted[0] - FREE_FAILURES - 1));
+        }
+      }
+    }
+    Runnable answer = () -> {
       if (usedBasic(ctx)) {
         // RFC 6749 §5.2: a challenge in the scheme the client used. Not for form credentials: a
         // browser would answer a Basic challenge to a fetch with its own login dialog.
         ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"wallet-platform\"");
       }
-      error(ctx, 401, "invalid_client", "unknown client or wrong secret");
+      error(ctx, 401, "invalid_client", "unknown client, revoked client or wrong secret");
+    };
+    if (delay == 0) {
+      answer.run();
+    } else {
+      vertx.setTimer(delay, ignored -> {
+        if (!ctx.response().ended() && !ctx.response().closed()) {
+          answer.run();
+        }
+      });
+    }
+  }
+
+  /** {@code POST /oauth/clients}: a new client and its secret, shown this once. */
+  public void serveRegistration(RoutingContext ctx) {
+    if (!settings.registration() || clients == null) {
+      ctx.fail(ProblemException.notFound("NOT_FOUND", "registration is turned off (AUTH_DEV_REGISTRATION=false)"));
       return;
     }
-    Set<String> scopes = new LinkedHashSet<>(List.of(form.get("scope") == null
-        ? DEFAULT_SCOPE.split(" ") : form.get("scope").trim().split("\\s+")));
-    scopes.remove("");
-    if (scopes.isEmpty() || !KNOWN_SCOPES.containsAll(scopes)) {
-      error(ctx, 400, "invalid_scope", "scopes are wallets, payments, orders and admin");
+    if (!admit(ctx, registrations, "registrations")) {
       return;
     }
-    if (scopes.contains(Principal.ADMIN_SCOPE) && !settings.adminClientId().map(clientId::equals).orElse(false)) {
-      error(ctx, 400, "invalid_scope", "admin is granted only to the configured admin client");
+    JsonNode body = RequestBodies.object(ctx);
+    for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+      String field = names.next();
+      if (!"name".equals(field)) {
+        throw ProblemException.validation(field, "is not a field of a registration (only name)");
+      }
+    }
+    String name = null;
+    JsonNode given = body.get("name");
+    if (given != null && !given.isNull()) {
+      if (!given.isTextual() || given.asText().isEmpty() || given.asText().length() > MAX_NAME_LENGTH) {
+        throw ProblemException.validation("name", "must be a string of 1 to " + MAX_NAME_LENGTH + " characters");
+      }
+      name = given.asText();
+    }
+    clients.register(name).onComplete(result -> {
+      if (result.failed()) {
+        ctx.fail(result.cause());
+        return;
+      }
+      ClientStore.Registered client = result.result();
+      ctx.response().setStatusCode(201)
+          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+          .putHeader(HttpHeaders.LOCATION, "/oauth/clients/" + client.clientId())
+          .end(new JsonObject().put("clientId", client.clientId().toString()).put("clientSecret", client.secret())
+              .put("name", client.name()).put("createdAt", client.createdAt().toInstant().toString()).encode());
+    });
+  }
+
+  /**
+   * {@code DELETE /oauth/clients/{clientId}}, by the client itself or {@code admin}: its secret
+   * stops working at once, its tokens here at once and in every other process at its next poll of
+   * the revocation list. Another principal's client answers 404, as if it did not exist.
+   */
+  public void serveRevocation(RoutingContext ctx, TokenVerifier verifier) {
+    String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    if (authorization == null || !Authentication.isBearerJwt(authorization)) {
+      ctx.fail(ProblemException.unauthenticated("a bearer token is required", Authentication.CHALLENGE));
       return;
     }
-    String token = issue(clientId.toString(), scopes);
+    UUID clientId = Uuids.canonical(ctx.pathParam("clientId"));
+    verifier.authenticate(new TokenCredentials(authorization.substring(7))).onComplete(user -> {
+      if (user.failed()) {
+        ctx.fail(ProblemException.unauthenticated("the token is not valid", Authentication.CHALLENGE));
+        return;
+      }
+      Principal principal = Principal.of(user.result());
+      if (clientId == null || clients == null || !(principal.isAdmin() || principal.subject().equals(clientId.toString()))) {
+        ctx.fail(ProblemException.notFound("CLIENT_NOT_FOUND", "no such client"));
+        return;
+      }
+      clients.revoke(clientId).onComplete(revoked -> {
+        if (revoked.failed()) {
+          ctx.fail(revoked.cause());
+        } else if (!revoked.result()) {
+          ctx.fail(ProblemException.notFound("CLIENT_NOT_FOUND", "no such client"));
+        } else {
+          revocations.add(clientId.toString());
+          log.info("client {} revoked by {}", clientId, principal.subject());
+          ctx.response().setStatusCode(204).end();
+        }
+      });
+    });
+  }
+
+  /** {@code GET /oauth/revoked}: the clients whose unexpired tokens other processes must refuse. */
+  public void serveRevoked(RoutingContext ctx) {
     ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").putHeader("Pragma", "no-cache")
-        .end(new JsonObject().put("access_token", token).put("token_type", "Bearer")
-            .put("expires_in", settings.devTokenTtl().toSeconds()).put("scope", String.join(" ", scopes)).encode());
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .end(revocations.toJson().encode());
+  }
+
+  /** Per source address (the TCP peer: a proxy in front makes its clients share one budget). */
+  private static boolean admit(RoutingContext ctx, RateLimiter limiter, String what) {
+    String address = ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().hostAddress();
+    long wait = limiter.admit(address, System.nanoTime());
+    if (wait == 0) {
+      return true;
+    }
+    ctx.fail(ProblemException.rateLimited("too many " + what + " from this address; retry after " + wait + " s", wait));
+    return false;
   }
 
   /** {client_id, client_secret} from HTTP Basic or the form (not both), or {@code null} after answering the error. */
@@ -226,14 +450,6 @@ public final class DevIssuer {
   private static boolean usedBasic(RoutingContext ctx) {
     String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     return authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6);
-  }
-
-  private static UUID parseUuid(String text) {
-    try {
-      return UUID.fromString(text);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
   }
 
   private static void error(RoutingContext ctx, int status, String error, String description) {

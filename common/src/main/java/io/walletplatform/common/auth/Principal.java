@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.web.RoutingContext;
 import io.walletplatform.common.http.ProblemException;
+import io.walletplatform.common.util.Uuids;
 
 import java.util.Set;
 import java.util.UUID;
@@ -29,22 +30,45 @@ public record Principal(String subject, Set<String> scopes) {
   }
 
   public static Principal of(User user) {
-    JsonObject token = user.attributes().getJsonObject("accessToken", new JsonObject());
-    return new Principal(user.subject(), scopes(token.getValue("scope")));
+    JsonObject token = claims(user);
+    String subject = subject(token);
+    if (subject == null) {
+      // TokenVerifier refuses such tokens; a user from anywhere else is a bug, never a principal.
+      throw new IllegalStateException("the verified token has no usable sub claim");
+    }
+    return new Principal(subject, scopes(token.getValue("scope")));
   }
 
+  /** The verified claims of a token's user (vertx-auth-jwt keeps them as {@code accessToken}). */
+  static JsonObject claims(User user) {
+    return user.attributes().getJsonObject("accessToken", new JsonObject());
+  }
+
+  /**
+   * The {@code sub} claim when it is a non-empty string of at most {@link #MAX_SUBJECT_LENGTH}
+   * characters, otherwise {@code null}. Never {@link User#subject()}: it answers a {@code username}
+   * claim first, which an external issuer may let users choose.
+   */
+  static String subject(JsonObject claims) {
+    return claims.getValue("sub") instanceof String sub && !sub.isEmpty() && sub.length() <= MAX_SUBJECT_LENGTH
+        ? sub : null;
+  }
+
+  /**
+   * Scopes split on single spaces (RFC 6749 §3.3), as vertx-web's scope checks split them: a tab
+   * or another blank is part of a scope, so {@code "wallets\tadmin"} is one unknown scope.
+   */
   static Set<String> scopes(Object claim) {
     if (claim instanceof String text) {
       // By hand: this runs on every request, and a regular-expression split is measurably slower.
       java.util.HashSet<String> scopes = new java.util.HashSet<>(4);
-      int start = -1;
+      int start = 0;
       for (int i = 0; i <= text.length(); i++) {
-        boolean blank = i == text.length() || Character.isWhitespace(text.charAt(i));
-        if (!blank && start < 0) {
-          start = i;
-        } else if (blank && start >= 0) {
-          scopes.add(text.substring(start, i));
-          start = -1;
+        if (i == text.length() || text.charAt(i) == ' ') {
+          if (i > start) {
+            scopes.add(text.substring(start, i));
+          }
+          start = i + 1;
         }
       }
       return scopes;
@@ -66,14 +90,7 @@ public record Principal(String subject, Set<String> scopes) {
 
   /** True when this principal may act on the account or orders of {@code userId}: its own, or anyone's for admin. */
   public boolean mayActForUser(UUID userId) {
-    if (isAdmin()) {
-      return true;
-    }
-    try {
-      return UUID.fromString(subject).equals(userId);
-    } catch (IllegalArgumentException notUserId) {
-      return false;
-    }
+    return isAdmin() || userId.equals(Uuids.canonical(subject));
   }
 
   /**
@@ -93,14 +110,10 @@ public record Principal(String subject, Set<String> scopes) {
 
   /** The principal's {@code sub} as a user id; a principal whose sub is not a UUID has no account or orders. */
   private UUID ownUserId() {
-    try {
-      UUID id = UUID.fromString(subject);
-      if (id.toString().equals(subject.toLowerCase(java.util.Locale.ROOT))) {
-        return id;
-      }
-    } catch (IllegalArgumentException ignored) {
-      // fall through: not a user id
+    UUID id = Uuids.canonical(subject);
+    if (id == null) {
+      throw ProblemException.forbidden("the token's subject is not a user id (a canonical, lower-case UUID)");
     }
-    throw ProblemException.forbidden("the token's subject is not a user id (a UUID)");
+    return id;
   }
 }

@@ -2,47 +2,40 @@ package io.walletplatform.common.auth;
 
 import io.vertx.ext.web.RoutingContext;
 import io.walletplatform.common.http.ProblemException;
+import io.walletplatform.common.util.LruMap;
 
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A token bucket per principal, shared by every event loop of the process: {@code ratePerSecond}
- * requests a second on average, {@code burst} at once. Buckets of principals that have been idle
- * long enough to be full again are dropped when the map reaches its bound, so memory stays bounded
- * whatever subjects arrive.
+ * A token bucket per key (a principal, a source address), shared by every event loop of the
+ * process: {@code ratePerSecond} requests a second on average, {@code burst} at once. The buckets
+ * live in an {@link LruMap}: past {@code maxKeys} the least recently used one is forgotten, so a
+ * flood of new keys neither grows memory nor resets the bucket of a key that is in use (forgetting
+ * an idle key's bucket only lets it start again with a full one, which it would have had anyway).
  */
 public final class RateLimiter {
 
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
-  private final int ratePerSecond;
+  private final double ratePerSecond;
   private final int burst;
-  private final int maxPrincipals;
-  private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+  private final LruMap<String, Bucket> buckets;
 
   /** @param ratePerSecond 0 admits everything */
-  public RateLimiter(int ratePerSecond, int burst, int maxPrincipals) {
-    if (ratePerSecond < 0 || burst < 1 || maxPrincipals < 1) {
-      throw new IllegalArgumentException("rate " + ratePerSecond + ", burst " + burst + ", principals " + maxPrincipals);
+  public RateLimiter(double ratePerSecond, int burst, int maxKeys) {
+    if (ratePerSecond < 0 || burst < 1 || maxKeys < 1) {
+      throw new IllegalArgumentException("rate " + ratePerSecond + ", burst " + burst + ", keys " + maxKeys);
     }
     this.ratePerSecond = ratePerSecond;
     this.burst = burst;
-    this.maxPrincipals = maxPrincipals;
+    this.buckets = new LruMap<>(maxKeys);
   }
 
-  /** 0 when the request is admitted, otherwise the whole seconds until the principal may try again. */
-  public long admit(String principal, long nowNanos) {
+  /** 0 when the request is admitted, otherwise the whole seconds until the key may try again. */
+  public long admit(String key, long nowNanos) {
     if (ratePerSecond == 0) {
       return 0;
     }
-    Bucket bucket = buckets.get(principal);
-    if (bucket == null) {
-      if (buckets.size() >= maxPrincipals) {
-        dropIdle(nowNanos);
-      }
-      bucket = buckets.computeIfAbsent(principal, ignored -> new Bucket(burst, nowNanos));
-    }
-    return bucket.take(nowNanos, ratePerSecond, burst);
+    return buckets.computeIfAbsent(key, ignored -> new Bucket(burst, nowNanos)).take(nowNanos, ratePerSecond, burst);
   }
 
   /** Fails the request with 429 RATE_LIMITED when its principal is over its rate. */
@@ -52,17 +45,13 @@ public final class RateLimiter {
       ctx.next();
       return;
     }
-    ctx.fail(ProblemException.rateLimited("more than " + ratePerSecond
+    ctx.fail(ProblemException.rateLimited("more than " + rate()
         + " write requests a second for this principal; retry after " + waitSeconds + " s", waitSeconds));
   }
 
-  private void dropIdle(long nowNanos) {
-    long refillNanos = (long) burst * NANOS_PER_SECOND / ratePerSecond;
-    buckets.values().removeIf(bucket -> bucket.idleFor(nowNanos) >= refillNanos);
-    if (buckets.size() >= maxPrincipals) {
-      // Everyone is busy: forgetting some buckets only lets their principals start with a full one.
-      buckets.clear();
-    }
+  /** The rate as people write it: 1000, 0.5. */
+  public String rate() {
+    return java.math.BigDecimal.valueOf(ratePerSecond).stripTrailingZeros().toPlainString();
   }
 
   private static final class Bucket {
@@ -74,7 +63,7 @@ public final class RateLimiter {
       this.updatedNanos = nowNanos;
     }
 
-    synchronized long take(long nowNanos, int ratePerSecond, int burst) {
+    synchronized long take(long nowNanos, double ratePerSecond, int burst) {
       long elapsed = Math.max(0, nowNanos - updatedNanos);
       tokens = Math.min(burst, tokens + (double) elapsed * ratePerSecond / NANOS_PER_SECOND);
       updatedNanos = nowNanos;
@@ -83,10 +72,6 @@ public final class RateLimiter {
         return 0;
       }
       return Math.max(1, (long) Math.ceil((1 - tokens) / ratePerSecond));
-    }
-
-    synchronized long idleFor(long nowNanos) {
-      return nowNanos - updatedNanos;
     }
   }
 }

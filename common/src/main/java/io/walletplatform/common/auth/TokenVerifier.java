@@ -16,13 +16,13 @@ import io.vertx.ext.auth.authentication.Credentials;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.walletplatform.common.util.LruMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -36,8 +36,10 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Keys come from the issuer's JWKS, by {@code kid}. A token whose {@code kid} is unknown makes the
  * verifier download the key set again (at most once per {@code jwksMinRefresh}); the set is also
- * downloaded every {@code jwksRefresh}. When the set changes the remembered tokens are forgotten,
- * so a removed key stops working at once.
+ * downloaded every {@code jwksRefresh}. Each remembered token carries the generation of the key set
+ * that verified it and is served from memory only while that set is current, so a removed key
+ * stops working at once, even for a verification that raced with the swap. A token whose client
+ * was revoked at the issuer ({@link Revocations}) is refused whatever its signature.
  */
 public final class TokenVerifier implements JWTAuth {
 
@@ -45,18 +47,24 @@ public final class TokenVerifier implements JWTAuth {
   private static final long JWKS_TIMEOUT_MS = 5_000;
   private static final long NANOS_PER_MS = 1_000_000L;
   private static final long RETRY_AFTER_FAILURE_MS = 1_000;
+  /** How often another process's revocation list is read: a revoked client's tokens stop within this (API.md: 60 s). */
+  private static final long REVOCATION_POLL_MS = 10_000;
 
-  private record Verified(User user, long expiresAtSeconds) {
+  /** A verified token: its user, {@code sub} and {@code exp}, and the key-set generation that verified it. */
+  private record Verified(User user, String subject, long expiresAtSeconds, long generation) {
   }
 
   private final Vertx vertx;
   private final AuthSettings settings;
   private final URI keySetUrl;
   private final HttpClient http;
-  private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
+  private final LruMap<String, Verified> verified;
+  private final Revocations revocations = new Revocations();
   private final AtomicReference<Future<Void>> refreshing = new AtomicReference<>();
   private volatile JWTAuth keys;
   private volatile JsonArray keySet = new JsonArray();
+  /** Incremented after each new key set is installed; a remembered token from an older one is verified again. */
+  private volatile long generation;
   private volatile long lastRefreshNanos;
   private volatile long lastAttemptNanos;
 
@@ -66,6 +74,7 @@ public final class TokenVerifier implements JWTAuth {
     this.keySetUrl = keySetUrl;
     this.http = http;
     this.keys = null;
+    this.verified = new LruMap<>(Math.max(1, settings.tokenCacheEntries()));
     this.lastRefreshNanos = System.nanoTime() - java.util.concurrent.TimeUnit.DAYS.toNanos(1);
     this.lastAttemptNanos = lastRefreshNanos;
   }
@@ -90,6 +99,13 @@ public final class TokenVerifier implements JWTAuth {
       TokenVerifier verifier = new TokenVerifier(vertx, settings, found, http);
       // Lives as long as the Vert.x instance, like the verifier (one per process).
       vertx.setPeriodic(settings.jwksRefresh().toMillis(), ignored -> verifier.refresh());
+      settings.revocationUrl().ifPresent(revoked -> {
+        Runnable poll = () -> get(http, revoked).map(body -> Revocations.fromJson(new JsonObject(body)))
+            .onSuccess(verifier.revocations::replace)
+            .onFailure(error -> log.warn("the revocation list could not be read from {}: {}", revoked, error.getMessage()));
+        poll.run();
+        vertx.setPeriodic(REVOCATION_POLL_MS, ignored -> poll.run());
+      });
       return verifier;
     }).compose(verifier -> verifier.refresh()
         .recover(error -> {
@@ -124,8 +140,11 @@ public final class TokenVerifier implements JWTAuth {
       return Future.failedFuture("a bearer token is required");
     }
     String text = token.getToken();
-    Verified known = verified.get(text);
-    if (known != null) {
+    Verified known = settings.tokenCacheEntries() == 0 ? null : verified.get(text);
+    if (known != null && known.generation() == generation) {
+      if (revocations.revoked(known.subject())) {
+        return Future.failedFuture("the token's client was revoked");
+      }
       if (System.currentTimeMillis() / 1000 - settings.clockSkew().toSeconds() < known.expiresAtSeconds()) {
         return Future.succeededFuture(known.user());
       }
@@ -135,8 +154,15 @@ public final class TokenVerifier implements JWTAuth {
     return verify(text, true);
   }
 
+  /** The clients whose tokens this verifier refuses although they verify (revoked at the issuer). */
+  public Revocations revocations() {
+    return revocations;
+  }
+
   private Future<User> verify(String token, boolean mayRefresh) {
-    JsonArray keysUsed = keySet;
+    // The generation before the keys: install() publishes the keys first, so a token verified with
+    // keys that are being replaced is tagged with the old generation and never served from memory.
+    long generationUsed = generation;
     JWTAuth current = keys;
     Future<User> checked;
     try {
@@ -150,14 +176,18 @@ public final class TokenVerifier implements JWTAuth {
     return checked.compose(user -> {
       Object exp = user.attributes().getValue("exp");
       Long expiresAt = exp instanceof Number number ? number.longValue() : null;
-      String subject = user.subject();
+      String subject = Principal.subject(Principal.claims(user));
       if (expiresAt == null) {
         return Future.failedFuture("the token has no exp");
       }
       if (subject == null || subject.isEmpty() || subject.length() > Principal.MAX_SUBJECT_LENGTH) {
-        return Future.failedFuture("the token's sub is missing or longer than " + Principal.MAX_SUBJECT_LENGTH);
+        return Future.failedFuture("the token's sub is missing, not a string, empty or longer than "
+            + Principal.MAX_SUBJECT_LENGTH);
       }
-      remember(token, new Verified(user, expiresAt), keysUsed);
+      if (revocations.revoked(subject)) {
+        return Future.failedFuture("the token's client was revoked");
+      }
+      remember(token, new Verified(user, subject, expiresAt, generationUsed));
       return Future.succeededFuture(user);
     }, error -> {
       if (mayRefresh && error instanceof NoSuchKeyIdException && mayRefreshNow()) {
@@ -167,17 +197,11 @@ public final class TokenVerifier implements JWTAuth {
     });
   }
 
-  private void remember(String token, Verified entry, JsonArray keysUsed) {
-    if (settings.tokenCacheEntries() == 0 || keysUsed != keySet) {
+  private void remember(String token, Verified entry) {
+    if (settings.tokenCacheEntries() == 0 || entry.generation() != generation) {
       return;
     }
-    if (verified.size() >= settings.tokenCacheEntries()) {
-      long now = System.currentTimeMillis() / 1000;
-      verified.values().removeIf(known -> known.expiresAtSeconds() <= now);
-      if (verified.size() >= settings.tokenCacheEntries()) {
-        verified.clear();
-      }
-    }
+    // Bounded and least-recently-used first: a flood of new tokens never evicts one in use.
     verified.put(token, entry);
   }
 
@@ -227,7 +251,10 @@ public final class TokenVerifier implements JWTAuth {
   private void install(JsonArray downloaded) {
     keys = provider(downloaded);
     keySet = downloaded.copy();
-    verified.clear();
+    generation++;
+    // Entries of older generations are never served; dropping them now only frees the memory.
+    long current = generation;
+    verified.removeIf(entry -> entry.generation() != current);
   }
 
   /** A provider of the set's signing keys, or {@code null} when it has none this verifier would use. */

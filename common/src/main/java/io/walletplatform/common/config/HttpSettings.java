@@ -7,12 +7,14 @@ import java.time.Duration;
 /**
  * The address a service's HTTP server binds, and how long it lets a request or an idle connection
  * hold resources: {@code requestTimeout} answers a request that has not finished with 503, and
- * {@code idleTimeout} closes a connection that sent nothing (a slow or abandoned client).
+ * {@code idleTimeout} closes a connection that sent nothing (a slow or abandoned client). The
+ * default address is the loopback one: a process started on a laptop is not reachable from the
+ * network until {@code HTTP_HOST} says so (docker-compose.yml sets {@code 0.0.0.0}).
  */
 public record HttpSettings(String host, int port, Duration requestTimeout, Duration idleTimeout) {
 
   public static HttpSettings from(Config config, String portVariable, int defaultPort) {
-    return new HttpSettings(config.get("HTTP_HOST", "0.0.0.0"), config.getInt(portVariable, defaultPort, 0, 65535),
+    return new HttpSettings(config.get("HTTP_HOST", "127.0.0.1"), config.getInt(portVariable, defaultPort, 0, 65535),
         config.getMillis("HTTP_REQUEST_TIMEOUT_MS", 30_000, 100, 600_000),
         Duration.ofSeconds(config.getLong("HTTP_IDLE_TIMEOUT_S", 60, 1, 3_600)));
   }

@@ -149,31 +149,43 @@ public final class HttpFront {
   }
 
   /**
-   * Above Swagger UI when this process is the development issuer: gets a token with client
-   * credentials and hands it to Swagger UI's Authorize (bearerAuth), so "Try it out" is authenticated.
+   * Above Swagger UI when this process is the development issuer: signs in with a client id and its
+   * secret, or registers a new client (its secret shown once), and hands the token to Swagger UI's
+   * Authorize (bearerAuth), so "Try it out" is authenticated. Nothing is stored by the page.
    */
   private static final String DEV_TOKEN_FORM = """
       <form id="dev-token" style="font-family: sans-serif; padding: 8px 20px; background: #f4f4f4">
-        <strong>Development token</strong>
-        <label>client id <input id="dev-client-id" size="38"></label>
-        <label>client secret <input id="dev-client-secret" type="password"></label>
+        <strong>Token</strong>
+        <label>client id <input id="dev-client-id" size="38" autocomplete="username"></label>
+        <label>client secret <input id="dev-client-secret" type="password" autocomplete="current-password"></label>
         <button type="submit">Get token and authorize</button>
+        <button type="button" id="dev-register">New client</button>
         <output id="dev-token-result"></output>
       </form>
       <script>
-        document.getElementById('dev-client-id').value = crypto.randomUUID();
-        document.getElementById('dev-token').addEventListener('submit', async (event) => {
-          event.preventDefault();
-          const result = document.getElementById('dev-token-result');
+        const field = (id) => document.getElementById(id);
+        async function authorize() {
+          const result = field('dev-token-result');
           const response = await fetch('/oauth/token', { method: 'POST',
             headers: { 'content-type': 'application/x-www-form-urlencoded' },
-            body: new URLSearchParams({ grant_type: 'client_credentials',
-              client_id: document.getElementById('dev-client-id').value,
-              client_secret: document.getElementById('dev-client-secret').value }) });
-          const grant = await response.json();
-          if (!response.ok) { result.textContent = grant.error_description || grant.error; return; }
+            body: new URLSearchParams({ grant_type: 'client_credentials', client_id: field('dev-client-id').value,
+              client_secret: field('dev-client-secret').value }) });
+          const grant = await response.json().catch(() => ({}));
+          if (!response.ok) { result.textContent = grant.error_description || grant.error || grant.detail; return; }
           window.ui.preauthorizeApiKey('bearerAuth', grant.access_token);
-          result.textContent = 'authorized as ' + document.getElementById('dev-client-id').value;
+          result.textContent = 'authorized as ' + field('dev-client-id').value;
+        }
+        field('dev-token').addEventListener('submit', (event) => { event.preventDefault(); authorize(); });
+        field('dev-register').addEventListener('click', async () => {
+          const response = await fetch('/oauth/clients', { method: 'POST',
+            headers: { 'content-type': 'application/json' }, body: '{"name":"swagger-ui"}' });
+          const client = await response.json().catch(() => ({}));
+          if (response.status !== 201) { field('dev-token-result').textContent = client.detail || response.status; return; }
+          field('dev-client-id').value = client.clientId;
+          field('dev-client-secret').value = client.clientSecret;
+          field('dev-client-secret').type = 'text';
+          await authorize();
+          field('dev-token-result').textContent += ' (the secret above is shown once: keep it)';
         });
       </script>
       """;

@@ -25,7 +25,10 @@ class BearerSyntaxTest {
 
   @Test
   void scopesAreReadFromASpaceSeparatedStringOrAnArray() {
-    assertEquals(Set.of("wallets", "admin"), Principal.scopes("  wallets \t admin "));
+    assertEquals(Set.of("wallets", "admin"), Principal.scopes("  wallets  admin "));
+    // RFC 6749 §3.3 and vertx-web's scope checks: single spaces only; a tab is part of a scope.
+    assertEquals(Set.of("wallets\tadmin"), Principal.scopes("wallets\tadmin"));
+    assertEquals(Set.of("wallets", "\tadmin"), Principal.scopes("wallets \tadmin"));
     assertEquals(Set.of(), Principal.scopes(""));
     assertEquals(Set.of("orders"), Principal.scopes(new JsonArray().add("orders")));
     assertEquals(Set.of(), Principal.scopes(null));

@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -46,6 +47,7 @@ class TokenVerifierTest {
   private Vertx vertx;
   private HttpServer provider;
   private volatile JsonArray published = new JsonArray();
+  private volatile JsonArray revoked = new JsonArray();
   private final AtomicInteger downloads = new AtomicInteger();
 
   @BeforeEach
@@ -56,6 +58,9 @@ class TokenVerifierTest {
         downloads.incrementAndGet();
         request.response().putHeader("content-type", "application/json")
             .end(new JsonObject().put("keys", published).encode());
+        } else if (request.path().equals("/revoked")) {
+        request.response().putHeader("content-type", "application/json")
+            .end(new JsonObject().put("revoked", revoked).encode());
       } else if (request.path().equals("/realms/wallets/.well-known/openid-configuration")) {
         request.response().putHeader("content-type", "application/json")
             .end(new JsonObject().put("issuer", ISSUER).put("jwks_uri", jwksUrl().toString()).encode());
@@ -83,9 +88,13 @@ class TokenVerifierTest {
   }
 
   private AuthSettings settings(Optional<URI> jwks, Duration minRefresh) {
+    return settings(jwks, minRefresh, 1_000, Optional.empty());
+  }
+
+  private AuthSettings settings(Optional<URI> jwks, Duration minRefresh, int cacheEntries, Optional<URI> revoked) {
     return new AuthSettings(Optional.of(ISSUER), jwks, "wallet-platform", Duration.ofSeconds(30), minRefresh,
-        Duration.ofHours(1), 1_000, "unused", Path.of("unused"), Optional.empty(), Optional.empty(),
-        Duration.ofMinutes(5), 0, 1);
+        Duration.ofHours(1), cacheEntries, revoked, "unused", Path.of("unused"), Optional.empty(), Optional.empty(),
+        Optional.empty(), false, 1, 1, Duration.ofMinutes(5), 0, 1);
   }
 
   /** A private JWK (the provider's) and the public one it publishes. */
@@ -223,13 +232,76 @@ class TokenVerifierTest {
     String issuer = "http://127.0.0.1:" + provider.actualPort() + "/realms/wallets";
     AuthSettings base = settings(Optional.empty(), Duration.ZERO);
     AuthSettings discovering = new AuthSettings(Optional.of(issuer), Optional.empty(), base.audience(), base.clockSkew(),
-        base.jwksMinRefresh(), base.jwksRefresh(), base.tokenCacheEntries(), base.devIssuer(), base.devKeyDirectory(),
-        base.devClientSecret(), base.adminClientId(), base.devTokenTtl(), 0, 1);
+        base.jwksMinRefresh(), base.jwksRefresh(), base.tokenCacheEntries(), Optional.empty(), base.devIssuer(),
+        base.devKeyDirectory(), base.devSharedSecret(), base.adminClientId(), base.adminClientSecret(), false, 1, 1,
+        base.devTokenTtl(), 0, 1);
     TokenVerifier verifier = await(TokenVerifier.remote(vertx, discovering, null));
     JWTAuth signer = JWTAuth.create(vertx, new JWTAuthOptions().addJwk(key.privateJwk()));
     String token = signer.generateToken(new JsonObject().put("sub", UUID.randomUUID().toString()),
         new JWTOptions().setAlgorithm("ES256").setIssuer(issuer).setAudience(List.of("wallet-platform"))
             .setExpiresInSeconds(60));
     assertTrue(await(verify(verifier, token).map(user -> true).otherwise(false)));
+  }
+
+  private String tokenOf(JWTAuth signer, JsonObject claims) {
+    return signer.generateToken(claims, new JWTOptions().setAlgorithm("ES256").setIssuer(ISSUER)
+        .setAudience(List.of("wallet-platform")).setExpiresInSeconds(600));
+  }
+
+  /** The principal is {@code sub}: a {@code username} (which vertx-auth's User.subject() prefers) is never it. */
+  @Test
+  void aUsernameIsNeverThePrincipalAndATokenWithoutASubIsRefused() throws Exception {
+    Key key = ec("names");
+    published = new JsonArray().add(key.publicJwk());
+    TokenVerifier verifier = await(TokenVerifier.remote(vertx, settings(Optional.of(jwksUrl()), Duration.ZERO), jwksUrl()));
+    JWTAuth signer = JWTAuth.create(vertx, new JWTAuthOptions().addJwk(key.privateJwk()));
+    User both = await(verify(verifier, tokenOf(signer, new JsonObject().put("sub", "alice").put("username", "bob"))));
+    assertEquals("alice", Principal.of(both).subject());
+    assertTrue(await(verify(verifier, tokenOf(signer, new JsonObject().put("username", "bob"))).map(user -> false)
+        .otherwise(true)), "a username without a sub is refused");
+    assertTrue(await(verify(verifier, tokenOf(signer, new JsonObject().put("sub", 7))).map(user -> false)
+        .otherwise(true)), "a sub that is not a string is refused");
+  }
+
+  /**
+   * The verified-token cache forgets the least recently used entry, never everything: a flood of
+   * twice its capacity in new valid tokens (here 1,000 entries and 2,000 tokens; the default is
+   * 100,000) leaves a token in use in memory. It used to empty the whole cache when full.
+   */
+  @Test
+  void aFloodOfNewTokensDoesNotEvictATokenInUse() throws Exception {
+    Key key = ec("flood");
+    published = new JsonArray().add(key.publicJwk());
+    TokenVerifier verifier = await(TokenVerifier.remote(vertx,
+        settings(Optional.of(jwksUrl()), Duration.ZERO, 1_000, Optional.empty()), jwksUrl()));
+    JWTAuth signer = JWTAuth.create(vertx, new JWTAuthOptions().addJwk(key.privateJwk()));
+    String inUse = tokenOf(signer, new JsonObject().put("sub", "regular"));
+    User first = await(verify(verifier, inUse));
+    for (int i = 0; i < 2_000; i++) {
+      await(verify(verifier, tokenOf(signer, new JsonObject().put("sub", "flood-" + i))));
+      if (i % 50 == 0) {
+        assertSame(first, await(verify(verifier, inUse)), "still remembered after " + i + " new tokens");
+      }
+    }
+    assertSame(first, await(verify(verifier, inUse)), "the token in use was never verified again");
+  }
+
+  /** Tokens of a client the issuer revoked are refused once its revocation list says so, whatever their signature. */
+  @Test
+  void tokensOfARevokedClientAreRefused() throws Exception {
+    Key key = ec("revocation");
+    published = new JsonArray().add(key.publicJwk());
+    revoked = new JsonArray().add("revoked-client");
+    URI list = URI.create("http://127.0.0.1:" + provider.actualPort() + "/revoked");
+    TokenVerifier verifier = await(TokenVerifier.remote(vertx,
+        settings(Optional.of(jwksUrl()), Duration.ZERO, 1_000, Optional.of(list)), jwksUrl()));
+    JWTAuth signer = JWTAuth.create(vertx, new JWTAuthOptions().addJwk(key.privateJwk()));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (verifier.revocations().size() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertTrue(await(verify(verifier, tokenOf(signer, new JsonObject().put("sub", "revoked-client")))
+        .map(user -> false).otherwise(true)), "the revoked client's token is refused");
+    assertEquals("other", await(verify(verifier, tokenOf(signer, new JsonObject().put("sub", "other")))).subject());
   }
 }

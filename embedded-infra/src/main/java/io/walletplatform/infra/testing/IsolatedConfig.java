@@ -29,6 +29,7 @@ public final class IsolatedConfig {
         Map.entry("PAYMENTS_API_PORT", "0"),
         Map.entry("ORDERS_API_PORT", "0"),
         Map.entry("WALLET_DB_NAME", "wallet_" + suffix),
+        Map.entry("AUTH_DB_NAME", "auth_" + suffix),
         Map.entry("WALLET_OPERATIONS_TOPIC", "wallet.operations." + suffix),
         Map.entry("WORKER_GROUP_ID", "operation-worker-" + suffix),
         Map.entry("REDIS_KEY_PREFIX", suffix + ":"),

@@ -35,7 +35,7 @@ public final class Tokens {
   public static Map<String, String> config() {
     return Map.of(
         "AUTH_DEV_KEY_DIR", KEY_DIRECTORY.toString(),
-        "AUTH_DEV_CLIENT_SECRET", DEV_SECRET,
+        "AUTH_DEV_SHARED_SECRET", DEV_SECRET,
         "AUTH_ADMIN_CLIENT_ID", ADMIN_CLIENT.toString());
   }
 

@@ -46,10 +46,14 @@ public final class AccountsService {
         : Future.succeededFuture(account));
   }
 
-  /** Credits the account once per Idempotency-Key; answers 200 with the account after the deposit. */
+  /**
+   * Credits the account once per Idempotency-Key of its requester (keys are scoped per requester,
+   * as orders' are: an admin's key and the account owner's same key are two deposits); answers 200
+   * with the account after the deposit.
+   */
   public Future<StoredResponse> deposit(UUID userId, Money amount, String idempotencyKey, String fingerprint,
                                         String requestedBy) {
-    return idempotency.execute("deposit:" + userId, idempotencyKey, fingerprint, tx ->
+    return idempotency.execute("deposit:" + requestedBy, idempotencyKey, fingerprint, tx ->
         repository.credit(tx, userId, amount).compose(account -> {
           if (account == null) {
             return Future.failedFuture(accountNotFound(userId));

@@ -1,0 +1,113 @@
+package io.walletplatform.common.auth;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The development issuer's registered clients, in PostgreSQL (the {@code auth} database), so that
+ * every process issuing tokens on that server knows every client. A secret is generated here (256
+ * random bits), shown once, and kept only as HMAC-SHA-256 under the issuer's hashing key: a copy of
+ * the table grants nothing, and checking a secret costs one MAC (a slow password hash adds nothing
+ * to a 256-bit secret and would turn the token endpoint into a denial-of-service lever).
+ */
+public final class ClientStore {
+
+  /** A client as registration answers it; {@code secret} is shown this once. */
+  public record Registered(UUID clientId, String secret, String name, OffsetDateTime createdAt) {
+  }
+
+  /** What a presented secret turned out to be. */
+  public enum Check { VALID, WRONG, REVOKED }
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+  /** What an unknown client's secret is compared with, so that it costs what a known one does. */
+  private static final byte[] NOBODY = new byte[32];
+
+  private final Pool pool;
+  private final SecretKeySpec hashKey;
+
+  public ClientStore(Pool pool, byte[] hashKey) {
+    if (hashKey.length < 32) {
+      throw new IllegalArgumentException("the hashing key must have at least 256 bits");
+    }
+    this.pool = pool;
+    this.hashKey = new SecretKeySpec(hashKey, "HmacSHA256");
+  }
+
+  /** A new client with a new secret. */
+  public Future<Registered> register(String name) {
+    UUID clientId = UUID.randomUUID();
+    String secret = newSecret();
+    return pool.preparedQuery("INSERT INTO oauth_clients (client_id, name, secret_hash) VALUES ($1, $2, $3) "
+            + "RETURNING created_at")
+        .execute(Tuple.of(clientId, name, Buffer.buffer(hash(secret))))
+        .map(rows -> new Registered(clientId, secret, name, rows.iterator().next().getOffsetDateTime("created_at")));
+  }
+
+  /** Whether {@code secret} is this client's (compared in constant time; an unknown client is {@code WRONG}). */
+  public Future<Check> check(UUID clientId, String secret) {
+    byte[] presented = hash(secret);
+    return pool.preparedQuery("SELECT secret_hash, revoked_at FROM oauth_clients WHERE client_id = $1")
+        .execute(Tuple.of(clientId))
+        .map(rows -> {
+          Row row = rows.iterator().hasNext() ? rows.iterator().next() : null;
+          byte[] stored = row == null ? NOBODY : row.getBuffer("secret_hash").getBytes();
+          boolean equal = MessageDigest.isEqual(stored, presented) && row != null;
+          if (!equal) {
+            return Check.WRONG;
+          }
+          return row.getValue("revoked_at") == null ? Check.VALID : Check.REVOKED;
+        });
+  }
+
+  /** Revokes the client; {@code false} when there is no such client (or it was revoked before). */
+  public Future<Boolean> revoke(UUID clientId) {
+    return pool.preparedQuery("UPDATE oauth_clients SET revoked_at = now() WHERE client_id = $1 AND revoked_at IS NULL")
+        .execute(Tuple.of(clientId))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  /** The clients revoked within {@code window} (the longest a token they were issued may still live). */
+  public Future<Set<String>> revokedWithin(Duration window) {
+    return pool.preparedQuery("SELECT client_id FROM oauth_clients WHERE revoked_at > now() - make_interval(secs => $1)")
+        .execute(Tuple.of((double) window.toSeconds()))
+        .map(rows -> {
+          Set<String> ids = new HashSet<>();
+          rows.forEach(row -> ids.add(row.getUUID("client_id").toString()));
+          return ids;
+        });
+  }
+
+  byte[] hash(String secret) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(hashKey);
+      return mac.doFinal(secret.getBytes(StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HMAC-SHA-256 is part of every JDK", e);
+    }
+  }
+
+  /** 256 random bits, base64url without padding (43 characters). */
+  static String newSecret() {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+}

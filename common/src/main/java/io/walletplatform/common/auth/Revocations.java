@@ -1,0 +1,60 @@
+package io.walletplatform.common.auth;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The clients (principals) whose tokens are refused although they verify: revoked at the
+ * development issuer. Client ids are generated and never reused, so a revoked id stays refused
+ * until its last token has expired, after which the issuer stops listing it. The set is replaced
+ * whole from its source (the client store, or the issuer's {@code /oauth/revoked}) and read on
+ * every request without a lock.
+ */
+public final class Revocations {
+
+  private volatile Set<String> revoked = Set.of();
+
+  public boolean revoked(String subject) {
+    return !revoked.isEmpty() && revoked.contains(subject);
+  }
+
+  /** Adds one at once (the process that revoked it does not wait for its next poll). */
+  public synchronized void add(String subject) {
+    Set<String> next = new HashSet<>(revoked);
+    next.add(subject);
+    revoked = Set.copyOf(next);
+  }
+
+  /** Replaces the whole set with its source's. */
+  public synchronized void replace(Set<String> subjects) {
+    revoked = Set.copyOf(subjects);
+  }
+
+  public int size() {
+    return revoked.size();
+  }
+
+  /** {@code {"revoked": [ids]}}, as {@code /oauth/revoked} serves it. */
+  public JsonObject toJson() {
+    return new JsonObject().put("revoked", new JsonArray(java.util.List.copyOf(revoked)));
+  }
+
+  /** Reads what {@link #toJson()} wrote; anything else is an error. */
+  public static Set<String> fromJson(JsonObject json) {
+    JsonArray ids = json.getJsonArray("revoked");
+    if (ids == null) {
+      throw new IllegalArgumentException("no revoked member");
+    }
+    Set<String> subjects = new HashSet<>();
+    for (Object id : ids) {
+      if (!(id instanceof String text)) {
+        throw new IllegalArgumentException("a revoked id is not a string");
+      }
+      subjects.add(text);
+    }
+    return subjects;
+  }
+}

@@ -1,0 +1,286 @@
+package io.walletplatform.platform;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.walletplatform.common.config.Config;
+import io.walletplatform.common.ops.ServiceRuntime;
+import io.walletplatform.infra.FreePorts;
+import io.walletplatform.infra.testing.Await;
+import io.walletplatform.infra.testing.IsolatedConfig;
+import io.walletplatform.infra.testing.Tokens;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+
+import static io.walletplatform.infra.testing.ApiClient.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The development issuer as the one-command platform runs it: no shared secret, every client its
+ * own. Registration, tokens for the client's own secret only, an admin client nobody else can
+ * become, revocation (the secret at once, the tokens at once in this process), the limits per
+ * source address, and wrong secrets answered slowly while the right one is not held back.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClientCredentialsTest {
+
+  private static final String ADMIN_SECRET = "an-admin-secret-only-the-operator-knows-" + UUID.randomUUID();
+
+  private static ServiceRuntime runtime;
+  private static Vertx vertx;
+  private static WebClient http;
+
+  @BeforeAll
+  static void start() {
+    runtime = ServiceRuntime.create();
+    vertx = runtime.vertx();
+    int port = FreePorts.pick();
+    Config config = IsolatedConfig.create("clients").with("PLATFORM_PORT", Integer.toString(port))
+        .with("AUTH_DEV_SHARED_SECRET", "")
+        .with("AUTH_ADMIN_CLIENT_SECRET", ADMIN_SECRET)
+        .with("AUTH_REGISTRATIONS_PER_ADDRESS_PER_MIN", "20")
+        .with("AUTH_TOKEN_REQUESTS_PER_ADDRESS_PER_S", "20");
+    Await.result(Platform.deploy(runtime, PlatformSettings.from(config)), Duration.ofSeconds(60));
+    http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+  }
+
+  @AfterAll
+  static void stop() {
+    Await.result(vertx.close());
+  }
+
+  private record Client(String id, String secret) {
+  }
+
+  private static HttpResponse<Buffer> register(String body) {
+    return Await.result(http.post("/oauth/clients").putHeader("content-type", "application/json")
+        .sendBuffer(Buffer.buffer(body)));
+  }
+
+  private static Client register() {
+    HttpResponse<Buffer> response = register("{}");
+    assertEquals(201, response.statusCode(), response.bodyAsString());
+    JsonObject body = response.bodyAsJsonObject();
+    return new Client(body.getString("clientId"), body.getString("clientSecret"));
+  }
+
+  private static Future<HttpResponse<Buffer>> requestToken(String clientId, String secret, String scope) {
+    MultiMap form = MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials")
+        .add("client_id", clientId).add("client_secret", secret);
+    if (scope != null) {
+      form.add("scope", scope);
+    }
+    return http.post("/oauth/token").sendForm(form);
+  }
+
+  private static HttpResponse<Buffer> token(String clientId, String secret, String scope) {
+    return Await.result(requestToken(clientId, secret, scope));
+  }
+
+  private static String accessToken(Client client) {
+    HttpResponse<Buffer> response = token(client.id(), client.secret(), null);
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    return response.bodyAsJsonObject().getString("access_token");
+  }
+
+  private static void assertInvalidClient(HttpResponse<Buffer> response) {
+    assertEquals(401, response.statusCode(), response.bodyAsString());
+    assertEquals("invalid_client", response.bodyAsJsonObject().getString("error"));
+  }
+
+  private static HttpResponse<Buffer> createWallet(String token) {
+    return Await.result(http.post("/api/v1/wallets").putHeader("Authorization", "Bearer " + token)
+        .putHeader("content-type", "application/json").sendBuffer(Buffer.buffer("{\"initialBalance\":0}")));
+  }
+
+  @Test
+  @Order(1)
+  void aRegisteredClientGetsTokensWithItsOwnSecretShownOnce() {
+    HttpResponse<Buffer> response = register("{\"name\":\"my laptop\"}");
+    assertEquals(201, response.statusCode(), response.bodyAsString());
+    assertEquals("no-store", response.getHeader("Cache-Control"));
+    JsonObject body = response.bodyAsJsonObject();
+    String clientId = body.getString("clientId");
+    assertEquals(UUID.fromString(clientId).toString(), clientId);
+    assertEquals("my laptop", body.getString("name"));
+    assertTrue(body.getString("clientSecret").length() >= 43, "256 random bits: " + body.getString("clientSecret"));
+    assertTrue(body.getString("createdAt").endsWith("Z"), body.encode());
+
+    String token = accessToken(new Client(clientId, body.getString("clientSecret")));
+    HttpResponse<Buffer> wallet = createWallet(token);
+    assertEquals(201, wallet.statusCode(), wallet.bodyAsString());
+    assertEquals(clientId, wallet.bodyAsJsonObject().getString("ownerId"), "sub = client_id");
+
+    HttpResponse<Buffer> basic = Await.result(http.post("/oauth/token")
+        .putHeader("Authorization", "Basic " + Base64.getEncoder().encodeToString((clientId + ":" + body.getString("clientSecret"))
+            .getBytes(StandardCharsets.UTF_8)))
+        .sendForm(MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials").add("scope", "wallets")));
+    assertEquals(200, basic.statusCode(), basic.bodyAsString());
+  }
+
+  /** What was the whole model before: knowing a principal's id and one secret made anyone anyone. */
+  @Test
+  @Order(2)
+  void knowingAnIdGrantsNothingAndNoSecretOpensAnotherClient() {
+    Client alice = register();
+    Client mallory = register();
+    assertInvalidClient(token(alice.id(), mallory.secret(), null));
+    assertInvalidClient(token(alice.id(), alice.secret() + "x", null));
+    assertInvalidClient(token(alice.id(), Tokens.DEV_SECRET, null));
+    assertInvalidClient(token(UUID.randomUUID().toString(), alice.secret(), null));
+    assertInvalidClient(token(alice.id().toUpperCase(), alice.secret(), null));
+    assertEquals(200, token(alice.id(), alice.secret(), null).statusCode());
+  }
+
+  @Test
+  @Order(3)
+  void onlyTheConfiguredAdminClientWithItsOwnSecretGetsAdmin() {
+    Client user = register();
+    String admin = Tokens.ADMIN_CLIENT.toString();
+    assertInvalidClient(token(admin, user.secret(), "admin"));
+    assertInvalidClient(token(admin, Tokens.DEV_SECRET, "admin"));
+    HttpResponse<Buffer> refused = token(user.id(), user.secret(), "wallets admin");
+    assertEquals(400, refused.statusCode());
+    assertEquals("invalid_scope", refused.bodyAsJsonObject().getString("error"));
+
+    HttpResponse<Buffer> granted = token(admin, ADMIN_SECRET, "admin payments");
+    assertEquals(200, granted.statusCode(), granted.bodyAsString());
+    assertEquals("admin payments", granted.bodyAsJsonObject().getString("scope"));
+    HttpResponse<Buffer> metrics = Await.result(http.get("/metrics")
+        .putHeader("Authorization", "Bearer " + granted.bodyAsJsonObject().getString("access_token")).send());
+    assertEquals(200, metrics.statusCode());
+  }
+
+  @Test
+  @Order(4)
+  void aRevokedClientsSecretAndTokensStopWorkingAtOnce() {
+    Client client = register();
+    String token = accessToken(client);
+    Client other = register();
+    String otherToken = accessToken(other);
+
+    assertProblem(Await.result(http.delete("/oauth/clients/" + client.id()).send()), 401, "UNAUTHENTICATED", null);
+    assertProblem(Await.result(http.delete("/oauth/clients/" + client.id()).putHeader("Authorization", "Bearer " + otherToken)
+        .send()), 404, "CLIENT_NOT_FOUND", null);
+    assertEquals(200, token(client.id(), client.secret(), null).statusCode(), "another principal cannot revoke it");
+
+    HttpResponse<Buffer> revoked = Await.result(http.delete("/oauth/clients/" + client.id())
+        .putHeader("Authorization", "Bearer " + token).send());
+    assertEquals(204, revoked.statusCode(), revoked.bodyAsString());
+    assertInvalidClient(token(client.id(), client.secret(), null));
+    assertProblem(createWallet(token), 401, "UNAUTHENTICATED", null);
+    assertTrue(Await.result(http.get("/oauth/revoked").send()).bodyAsJsonObject().getJsonArray("revoked")
+        .contains(client.id()));
+    assertEquals(201, createWallet(otherToken).statusCode(), "the others' tokens still work");
+
+    String adminToken = token(Tokens.ADMIN_CLIENT.toString(), ADMIN_SECRET, "admin").bodyAsJsonObject()
+        .getString("access_token");
+    assertEquals(204, Await.result(http.delete("/oauth/clients/" + other.id())
+        .putHeader("Authorization", "Bearer " + adminToken).send()).statusCode(), "admin revokes anyone's");
+    assertProblem(Await.result(http.delete("/oauth/clients/" + other.id())
+        .putHeader("Authorization", "Bearer " + adminToken).send()), 404, "CLIENT_NOT_FOUND", null);
+    assertProblem(createWallet(otherToken), 401, "UNAUTHENTICATED", null);
+  }
+
+  @Test
+  @Order(5)
+  void aRegistrationWithAnythingButAnOptionalNameIsAProblem() {
+    assertProblem(register("{\"name\":5}"), 400, "VALIDATION_FAILED", "name");
+    assertProblem(register("{\"name\":\"\"}"), 400, "VALIDATION_FAILED", "name");
+    assertProblem(register("{\"name\":\"" + "x".repeat(101) + "\"}"), 400, "VALIDATION_FAILED", "name");
+    assertProblem(register("{\"clientId\":\"" + Tokens.ADMIN_CLIENT + "\"}"), 400, "VALIDATION_FAILED", "clientId");
+    assertProblem(register("{\"name\":"), 400, "MALFORMED_JSON", null);
+    assertProblem(register("[]"), 400, "VALIDATION_FAILED", "body");
+  }
+
+  /**
+   * An admin and the owner using the same Idempotency-Key on one account are two deposits: keys are
+   * scoped per requester (they were per account, so the owner's deposit replayed the admin's).
+   */
+  @Test
+  @Order(6)
+  void depositKeysAreScopedPerRequester() {
+    Client owner = register();
+    String ownerToken = accessToken(owner);
+    String adminToken = token(Tokens.ADMIN_CLIENT.toString(), ADMIN_SECRET, "payments admin").bodyAsJsonObject()
+        .getString("access_token");
+    HttpResponse<Buffer> opened = Await.result(http.post("/api/v1/accounts").putHeader("Authorization", "Bearer " + ownerToken)
+        .putHeader("content-type", "application/json").sendBuffer(Buffer.buffer("{\"initialBalance\":0}")));
+    assertEquals(201, opened.statusCode(), opened.bodyAsString());
+    String key = UUID.randomUUID().toString();
+    for (String token : List.of(adminToken, ownerToken, ownerToken)) {
+      HttpResponse<Buffer> deposit = Await.result(http.post("/api/v1/accounts/" + owner.id() + "/deposits")
+          .putHeader("Authorization", "Bearer " + token).putHeader("Idempotency-Key", key)
+          .putHeader("content-type", "application/json").sendBuffer(Buffer.buffer("{\"amount\":10.00}")));
+      assertEquals(200, deposit.statusCode(), deposit.bodyAsString());
+    }
+    HttpResponse<Buffer> account = Await.result(http.get("/api/v1/accounts/" + owner.id())
+        .putHeader("Authorization", "Bearer " + ownerToken).send());
+    assertEquals(0, new java.math.BigDecimal("20.00").compareTo(new java.math.BigDecimal(
+        account.bodyAsJsonObject().getValue("balance").toString())), "the admin's and the owner's, once each: " + account.bodyAsString());
+  }
+
+  /** Guessing is slowed per client id; the owner, who knows the secret, is answered before a guess sent earlier. */
+  @Test
+  @Order(7)
+  void wrongSecretsAreAnsweredSlowlyButTheRightOneIsNeverHeldBack() throws Exception {
+    Client client = register();
+    for (int i = 0; i < 7; i++) {
+      assertInvalidClient(token(client.id(), "guess-" + i, null));
+    }
+    long started = System.nanoTime();
+    Future<HttpResponse<Buffer>> guess = requestToken(client.id(), "guess-late", null);
+    Thread.sleep(50);
+    Future<HttpResponse<Buffer>> owner = requestToken(client.id(), client.secret(), null);
+    assertEquals(200, Await.result(owner).statusCode());
+    assertFalse(guess.isComplete(), "the guess sent first is still being held");
+    assertInvalidClient(Await.result(guess));
+    assertTrue(System.nanoTime() - started >= 1_000_000_000L, "the eighth wrong secret waited (1.6 s)");
+  }
+
+  /**
+   * One address cannot mint unlimited principals: registrations (20 a minute here) and token
+   * requests (20 a second, bursts of 40) are 429 RATE_LIMITED with Retry-After past their budget.
+   */
+  @Test
+  @Order(8)
+  void registrationsAndTokenRequestsAreLimitedPerAddress() {
+    HttpResponse<Buffer> limited = null;
+    for (int i = 0; i < 40 && limited == null; i++) {
+      HttpResponse<Buffer> response = register("{}");
+      if (response.statusCode() == 429) {
+        limited = response;
+      } else {
+        assertEquals(201, response.statusCode(), response.bodyAsString());
+      }
+    }
+    assertTrue(limited != null, "40 registrations in a row passed");
+    assertProblem(limited, 429, "RATE_LIMITED", null);
+    assertTrue(Long.parseLong(limited.getHeader("Retry-After")) >= 1);
+
+    List<Future<HttpResponse<Buffer>>> burst = new ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      burst.add(requestToken(UUID.randomUUID().toString(), "flood", null));
+    }
+    long tooMany = burst.stream().map(Await::result).filter(response -> response.statusCode() == 429).count();
+    assertTrue(tooMany > 0, "120 token requests at once were all answered");
+  }
+}
