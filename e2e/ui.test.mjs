@@ -41,6 +41,7 @@ await page.goto(`${base}/`);
 async function createIdentity(name) {
   await page.getByLabel('Name (optional)').fill(name);
   await page.getByRole('button', { name: 'Create identity and sign in' }).click();
+  await page.locator('#new-credentials').waitFor({ state: 'visible' });
   await page.locator('#signed-in').waitFor({ state: 'visible' });
   const secret = (await text('#new-secret')).trim();
   if (secret.length < 43) throw new Error(`a secret of ${secret.length} characters was shown`);

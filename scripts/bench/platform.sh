@@ -1,14 +1,18 @@
 # Sourced by the benchmark scripts.
 #
 # start_platform JAR LOG [NAME=VALUE...] starts the platform jar
-# on the fresh data directory $data, port $port, development client secret $secret, per-principal
+# on the fresh data directory $data, port $port, the shared test secret $secret, per-principal
 # limit raised (so that one principal's hot wallet runs unlimited), -Xmx512m and Shenandoah, with
 # any extra settings given, and the JVM options in $BENCH_JAVA_OPTS (e.g. -XX:TieredStopAtLevel=1);
 # waits for /health; stops it and removes $data when the script exits.
 start_platform() {
   local jar=$1 log=$2
   shift 2
-  env "$@" RATE_LIMIT_PER_PRINCIPAL_PER_S=10000000 AUTH_DEV_SHARED_SECRET="$secret" PLATFORM_PORT="$port" \
+  # The shared test secret: AUTH_DEV_SHARED_SECRET since every client has its own secret (#17);
+  # jars from before that (A/B baselines) named it AUTH_DEV_CLIENT_SECRET.
+  local secret_variable=AUTH_DEV_SHARED_SECRET
+  unzip -l "$jar" io/walletplatform/common/auth/ClientStore.class > /dev/null 2>&1 || secret_variable=AUTH_DEV_CLIENT_SECRET
+  env "$@" RATE_LIMIT_PER_PRINCIPAL_PER_S=10000000 "$secret_variable=$secret" PLATFORM_PORT="$port" \
     EMBEDDED_DATA_DIR="$data" java -Xmx512m -XX:+UseShenandoahGC ${BENCH_JAVA_OPTS:-} -jar "$jar" > "$log" 2>&1 &
   pid=$!
   trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT

@@ -173,9 +173,9 @@ bind('register', async (form) => {
   });
   const client = await response.json().catch(() => ({}));
   if (response.status !== 201) throw new Error(`Not created: ${client.detail || response.status}`);
-  await signIn(client.clientId, client.clientSecret);
   $('#new-secret').textContent = client.clientSecret;
   $('#new-credentials').hidden = false;
+  await signIn(client.clientId, client.clientSecret);
 });
 
 bind('sign-in', async (form) => {

@@ -190,6 +190,16 @@ class LoadTesterTest {
     assertTrue(result.getLong("discrepancyCount") > 0);
   }
 
+  /** Given no secret, the load tester registers a client per principal, as a person would (POST /oauth/clients). */
+  @Test
+  void withoutASecretARunRegistersItsOwnClients(@TempDir Path out) throws Exception {
+    int exit = LoadTesterMain.run(new String[] {"orders", "--url", url, "--users", "2", "--rate", "10", "--deposit-rate", "0",
+        "--duration", "1s", "--warmup", "0s", "--initial-balance", "100", "--out", out.toString()});
+    JsonObject result = result(out);
+    assertEquals(0, exit, result.encodePrettily());
+    assertTrue(result.getLong("accepted") > 0, result.encodePrettily());
+  }
+
   @Test
   void theOrdersAuditFailsOnAnOrderNobodyPlaced(@TempDir Path out) throws Exception {
     // Once the run's users have orders, each gets one more FAILED order written behind the API's back:
