@@ -15,7 +15,11 @@ import java.util.Set;
  */
 public final class Revocations {
 
+  /** How long a revocation added here survives a replacement that does not list it yet (a poll that started before it). */
+  private static final long LOCAL_GRACE_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+
   private volatile Set<String> revoked = Set.of();
+  private final java.util.Map<String, Long> addedHere = new java.util.HashMap<>();
 
   public boolean revoked(String subject) {
     return !revoked.isEmpty() && revoked.contains(subject);
@@ -23,14 +27,19 @@ public final class Revocations {
 
   /** Adds one at once (the process that revoked it does not wait for its next poll). */
   public synchronized void add(String subject) {
+    addedHere.put(subject, System.nanoTime());
     Set<String> next = new HashSet<>(revoked);
     next.add(subject);
     revoked = Set.copyOf(next);
   }
 
-  /** Replaces the whole set with its source's. */
+  /** Replaces the whole set with its source's, keeping what was added here within the last minute. */
   public synchronized void replace(Set<String> subjects) {
-    revoked = Set.copyOf(subjects);
+    long now = System.nanoTime();
+    addedHere.values().removeIf(added -> now - added > LOCAL_GRACE_NANOS);
+    Set<String> next = new HashSet<>(subjects);
+    next.addAll(addedHere.keySet());
+    revoked = Set.copyOf(next);
   }
 
   public int size() {

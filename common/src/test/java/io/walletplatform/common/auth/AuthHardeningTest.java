@@ -17,9 +17,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Limits keyed by what an attacker chooses hold under a flood of new keys: memory stays bounded and
  * a key in use keeps its state (the rate limiter used to clear every bucket at 100,000 principals,
- * its attacker's own included). And the small parsers every principal goes through.
+ * its attacker's own included); the small parsers every principal goes through; and the settings
+ * that keep a development setup off the network.
  */
-class LimitsUnderFloodTest {
+class AuthHardeningTest {
 
   @Test
   void twoHundredThousandNewPrincipalsDoNotResetAnExistingPrincipalsBucket() {
@@ -87,5 +88,13 @@ class LimitsUnderFloodTest {
     IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
         () -> AuthSettings.from(Config.of(Map.of("AUTH_DEV_CLIENT_SECRET", "s"))));
     assertTrue(refused.getMessage().contains("AUTH_DEV_SHARED_SECRET"), refused.getMessage());
+  }
+
+  /** The development issuer is on by default: a platform started on a laptop is not reachable from its network. */
+  @Test
+  void theServerListensOnLoopbackUnlessToldOtherwise() {
+    assertEquals("127.0.0.1", io.walletplatform.common.config.HttpSettings.from(Config.of(Map.of()), "PORT", 8080).host());
+    assertEquals("0.0.0.0", io.walletplatform.common.config.HttpSettings.from(Config.of(Map.of("HTTP_HOST", "0.0.0.0")),
+        "PORT", 8080).host());
   }
 }
