@@ -51,6 +51,10 @@ final class Api {
   private final int connections;
 
   /** @param retries how often a write that got no answer, a 5xx or a 409 in progress is sent again, with the same key */
+  Vertx vertx() {
+    return vertx;
+  }
+
   Api(Vertx vertx, URI base, int connections, long timeoutMs, int retries) {
     this.vertx = vertx;
     this.timeoutMs = timeoutMs;

@@ -39,6 +39,9 @@ final class LoadPrincipals {
     }
   }
 
+  /** 429s waited out per request before giving up (a minute of registrations is 30 at the default limit). */
+  private static final int MAX_ATTEMPTS = 300;
+
   private LoadPrincipals() {
   }
 
@@ -64,23 +67,41 @@ final class LoadPrincipals {
     }
     String shared = options.has("shared-secret") ? options.text("shared-secret", "") : System.getenv("AUTH_DEV_SHARED_SECRET");
     List<Principal> principals = new ArrayList<>();
-    Future<Void> fetched = Future.succeededFuture();
-    for (int i = 0; i < wanted; i++) {
-      Future<String[]> client = shared != null && !shared.isBlank()
-          ? Future.succeededFuture(new String[] {UUID.randomUUID().toString(), shared.trim()})
-          : null;
-      fetched = fetched.compose(ignored -> (client != null ? client : register(api, base)))
-          .compose(credentials -> token(api, tokenUrl, credentials[0], credentials[1], scope)
-              .map(token -> principals.add(new Principal(credentials[0], token))))
-          .mapEmpty();
-    }
-    return fetched.map(principals);
+    return InOrder.run(wanted, index -> (shared != null && !shared.isBlank()
+            ? Future.succeededFuture(new String[] {UUID.randomUUID().toString(), shared.trim()})
+            : register(api, base))
+        .compose(credentials -> token(api, tokenUrl, credentials[0], credentials[1], scope)
+            .map(token -> principals.add(new Principal(credentials[0], token)))))
+        .map(principals);
+  }
+
+  /**
+   * The development issuer limits registrations and token requests per address (429 with
+   * Retry-After): a run that needs a hundred principals waits as it says, up to a few minutes.
+   */
+  private static Future<HttpResponse<Buffer>> patiently(Api api, java.util.function.Supplier<Future<HttpResponse<Buffer>>> send,
+                                                       int attemptsLeft) {
+    return send.get().compose(response -> {
+      if (response.statusCode() != 429 || attemptsLeft <= 1) {
+        return Future.succeededFuture(response);
+      }
+      long seconds = 1;
+      try {
+        seconds = Math.max(1, Math.min(60, Long.parseLong(String.valueOf(response.getHeader("Retry-After")))));
+      } catch (NumberFormatException ignored) {
+        // one second
+      }
+      io.vertx.core.Promise<HttpResponse<Buffer>> later = io.vertx.core.Promise.promise();
+      api.vertx().setTimer(seconds * 1_000, ignored -> patiently(api, send, attemptsLeft - 1).onComplete(later));
+      return later.future();
+    });
   }
 
   /** A new client at the development issuer: {clientId, clientSecret}. */
   private static Future<String[]> register(Api api, URI base) {
     String url = base.resolve("/oauth/clients").toString();
-    return api.client().postAbs(url).timeout(10_000).sendJsonObject(new JsonObject().put("name", "load-tester"))
+    return patiently(api, () -> api.client().postAbs(url).timeout(10_000).sendJsonObject(new JsonObject().put("name", "load-tester")),
+            MAX_ATTEMPTS)
         .compose((HttpResponse<Buffer> response) -> response.statusCode() == 201
             ? Future.succeededFuture(new String[] {response.bodyAsJsonObject().getString("clientId"),
                 response.bodyAsJsonObject().getString("clientSecret")})
@@ -92,7 +113,7 @@ final class LoadPrincipals {
   private static Future<String> token(Api api, URI tokenUrl, String clientId, String secret, String scope) {
     MultiMap form = MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials")
         .add("client_id", clientId).add("client_secret", secret).add("scope", scope);
-    return api.client().postAbs(tokenUrl.toString()).timeout(10_000).sendForm(form)
+    return patiently(api, () -> api.client().postAbs(tokenUrl.toString()).timeout(10_000).sendForm(form), MAX_ATTEMPTS)
         .compose((HttpResponse<Buffer> response) -> response.statusCode() == 200
             ? Future.succeededFuture(response.bodyAsJsonObject().getString("access_token"))
             : Future.failedFuture("the token endpoint " + tokenUrl + " answered " + response.statusCode() + ": "

@@ -70,19 +70,15 @@ final class OrdersScenario {
     LoadLoop deposits = new LoadLoop("deposits", progress);
 
     // Each user is a principal: its token's sub is its userId, and it pays only from its own account.
-    Future<Void> opened = LoadPrincipals.obtain(api, options, base, userCount).compose(principals -> {
-      Future<Void> each = Future.succeededFuture();
-      for (LoadPrincipals.Principal principal : principals) {
-        Api as = api.as(principal);
-        UUID userId = principal.userId();
-        each = each.compose(ignored -> as.post("/api/v1/accounts", "{\"initialBalance\":" + Api.amount(initialMinor) + "}")
-            .compose(response -> response.statusCode() == 201
-                ? Future.succeededFuture(users.add(new User(userId, as, initialMinor)))
-                : Future.failedFuture("opening an account answered " + response.statusCode() + ": " + response.bodyAsString()))
-            .mapEmpty());
-      }
-      return each;
-    });
+    Future<Void> opened = LoadPrincipals.obtain(api, options, base, userCount).compose(principals ->
+        InOrder.run(principals.size(), index -> {
+          Api as = api.as(principals.get(index));
+          UUID userId = principals.get(index).userId();
+          return as.post("/api/v1/accounts", "{\"initialBalance\":" + Api.amount(initialMinor) + "}")
+              .compose(response -> response.statusCode() == 201
+                  ? Future.succeededFuture(users.add(new User(userId, as, initialMinor)))
+                  : Future.failedFuture("opening an account answered " + response.statusCode() + ": " + response.bodyAsString()));
+        }));
     return opened.compose(ignored -> {
           int openedUsers = users.size();
           Future<Void> orderLoad = orders.run(vertx, options, rate, warmUp, duration, sequence -> {
@@ -159,11 +155,11 @@ final class OrdersScenario {
     Histogram settleMillis = new Histogram(TimeUnit.MINUTES.toMillis(10), 3);
     long[] finished = {0};
     long[] settledInWindow = {0};
-    Future<Void> audited = Future.succeededFuture();
-    for (User user : users) {
+    Future<Void> audited = InOrder.run(users.size(), index -> {
+      User user = users.get(index);
       UUID userId = user.id;
       Api api = user.api;
-      audited = audited.compose(ignored -> settled(api, userId, user.orders.size(), deadline)
+      return settled(api, userId, user.orders.size(), deadline)
           .compose(orders -> api.all("/api/v1/accounts/" + userId + "/transactions")
               .compose(transactions -> api.get("/api/v1/accounts/" + userId).map(account -> {
                 settledInWindow[0] += orders.stream().filter(order -> !"NEW".equals(order.getString("status"))
@@ -171,8 +167,8 @@ final class OrdersScenario {
                 finished[0] += audit(userId, orders, transactions, account.bodyAsJsonObject(), user,
                     depositAmount, measuredOrders, settleMillis, report);
                 return null;
-              }))));
-    }
+              })));
+    });
     return audited.onComplete(ignored -> {
       report.histogramMillis("createToFinal", settleMillis);
       report.metric("ordersFinished", finished[0]);

@@ -100,20 +100,15 @@ final class WalletScenario {
     Future<Void> created = LoadPrincipals.obtain(api, options, base, principalCount).map(principals -> {
       principals.forEach(principal -> owners.add(api.as(principal)));
       return null;
-    });
-    for (int i = 0; i < walletCount; i++) {
-      int index = i;
-      created = created.compose(ignored -> owner(index).post("/api/v1/wallets", "{\"initialBalance\":"
-              + Api.amount(initialMinor) + "}")
-          .compose(response -> {
-            if (response.statusCode() != 201) {
-              return Future.failedFuture("creating a wallet answered " + response.statusCode() + ": " + response.bodyAsString());
-            }
-            createdVersions.add(response.bodyAsJsonObject().getLong("version"));
-            return Future.succeededFuture(wallets.add(UUID.fromString(response.bodyAsJsonObject().getString("walletId"))));
-          })
-          .mapEmpty());
-    }
+    }).compose(ignored -> InOrder.run(walletCount, index -> owner(index).post("/api/v1/wallets", "{\"initialBalance\":"
+            + Api.amount(initialMinor) + "}")
+        .compose(response -> {
+          if (response.statusCode() != 201) {
+            return Future.failedFuture("creating a wallet answered " + response.statusCode() + ": " + response.bodyAsString());
+          }
+          createdVersions.add(response.bodyAsJsonObject().getLong("version"));
+          return Future.succeededFuture(wallets.add(UUID.fromString(response.bodyAsJsonObject().getString("walletId"))));
+        })));
     return created.compose(ignored -> loop.run(vertx, options, (double) ratePerWallet * walletCount, warmUp, duration, sequence -> {
           int wallet = (int) (sequence % walletCount);
           if (duplicates > 0 && !accepted.isEmpty() && random.nextDouble() < duplicates) {
@@ -182,11 +177,9 @@ final class WalletScenario {
     long settleStart = System.nanoTime();
     long[] appliedCount = {0};
     long[] appliedInWindow = {0};
-    Future<Void> audited = Future.succeededFuture();
-    for (int w = 0; w < wallets.size(); w++) {
-      int wallet = w;
+    Future<Void> audited = InOrder.run(wallets.size(), wallet -> {
       List<Accepted> expected = byWallet.getOrDefault(wallet, List.of());
-      audited = audited.compose(ignored -> settled(owner(wallet), wallets.get(wallet), expected.size(), deadline)
+      return settled(owner(wallet), wallets.get(wallet), expected.size(), deadline)
           .compose(applied -> owner(wallet).get("/api/v1/wallets/" + wallets.get(wallet)).compose(response ->
               // Hundreds of thousands of operations take seconds to replay: off the event loop, one wallet after another.
               vertx.executeBlocking(() -> {
@@ -196,8 +189,8 @@ final class WalletScenario {
                 audit(wallets.get(wallet), expected, unknown, applied, initialMinor, response.bodyAsJsonObject(),
                     appliedMillis, report);
                 return null;
-              }))));
-    }
+              })));
+    });
     return audited.onComplete(ignored -> {
       report.histogramMillis("acceptToApplied", appliedMillis);
       report.metric("settleSeconds", (System.nanoTime() - settleStart) / 1e9);
@@ -219,11 +212,9 @@ final class WalletScenario {
     long deadline = System.nanoTime() + timeout.toNanos();
     long settleStart = System.nanoTime();
     long[] appliedCount = {0};
-    Future<Void> audited = Future.succeededFuture();
-    for (int w = 0; w < wallets.size(); w++) {
-      int wallet = w;
+    Future<Void> audited = InOrder.run(wallets.size(), wallet -> {
       UUID walletId = wallets.get(wallet);
-      audited = audited.compose(ignored -> settledVersion(owner(wallet), walletId, createdVersions.get(wallet) + accepted[wallet],
+      return settledVersion(owner(wallet), walletId, createdVersions.get(wallet) + accepted[wallet],
               deadline)
           .compose(served -> owner(wallet).get("/api/v1/wallets/" + walletId + "/operations?limit=1").compose(latest -> {
             if (latest.statusCode() != 200) {
@@ -253,8 +244,8 @@ final class WalletScenario {
                   + " is not the last applied operation's balanceAfter: " + items.encode());
             }
             return Future.<Void>succeededFuture();
-          })));
-    }
+          }));
+    });
     return audited.onComplete(ignored -> {
       report.metric("settleSeconds", (System.nanoTime() - settleStart) / 1e9);
       report.metric("applied", appliedCount[0]);
