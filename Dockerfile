@@ -8,11 +8,13 @@ COPY mvnw pom.xml ./
 COPY common common
 COPY migrations migrations
 COPY embedded-infra embedded-infra
+COPY test-support test-support
 COPY wallet-api wallet-api
 COPY operation-worker operation-worker
 COPY payments-api payments-api
 COPY orders-api orders-api
 COPY platform platform
+COPY load-tester load-tester
 RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q package -DskipTests -pl ${MODULE} -am \
  && cp ${MODULE}/target/${MODULE}.jar /app.jar
 

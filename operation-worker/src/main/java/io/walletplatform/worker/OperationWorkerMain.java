@@ -36,7 +36,11 @@ public final class OperationWorkerMain {
 
   public static void main(String[] args) {
     Config config = Config.fromEnvironment();
-    OperationWorkerSettings settings = OperationWorkerSettings.from(config);
+    run(config, OperationWorkerSettings.from(config));
+  }
+
+  /** Runs the worker process with these settings (a fault-injection test's main passes its fault points in them). */
+  public static void run(Config config, OperationWorkerSettings settings) {
     ServiceRuntime runtime = ServiceRuntime.create();
     Migrations.migrate(runtime.vertx(), settings.pg(), Migrations.WALLET)
         .compose(ignored -> OperationWorker.deploy(runtime.vertx(), settings, runtime.registry(), OffsetCommitGate.OPEN))

@@ -21,7 +21,9 @@ import java.time.Duration;
  *                           PROCESSING_FAILED; any other failure is retried until it passes
  * @param maxDeadLetterAttempts dead-letter sends refused before the record goes to the quarantine table
  * @param minRetryBackoff    the first backoff after a failed batch; it doubles up to maxRetryBackoff
- * @param faultPoints        where a fault-injection test holds the process ({@code FAULT_HOLD_AT})
+ * @param faultPoints        where a fault-injection test holds the process: always {@link FaultPoints#NONE} from
+ *                           configuration (production never reads {@code FAULT_HOLD_AT}); only a test's own
+ *                           main sets others ({@link #withFaultPoints})
  */
 public record OperationWorkerSettings(PgSettings pg, RedisSettings redis, KafkaSettings kafka, HttpSettings http,
                                       String operationsTopic, String groupId, Duration flushInterval,
@@ -47,7 +49,14 @@ public record OperationWorkerSettings(PgSettings pg, RedisSettings redis, KafkaS
         config.getMillis("WORKER_MAX_RETRY_BACKOFF_MS", 5_000, 10, 60_000),
         config.getInt("WORKER_MAX_ATTEMPTS", 5, 1, 100),
         config.getInt("WORKER_MAX_DEAD_LETTER_ATTEMPTS", 5, 1, 100),
-        FaultPoints.from(config));
+        FaultPoints.NONE);
+  }
+
+  /** These settings with a test's fault points (the fault-injection tests' own main; never production wiring). */
+  public OperationWorkerSettings withFaultPoints(FaultPoints points) {
+    return new OperationWorkerSettings(pg, redis, kafka, http, operationsTopic, groupId, flushInterval, maxBatchRecords,
+        maxBufferedRecords, consumers, cacheTtl, minRetryBackoff, maxRetryBackoff, maxAttempts, maxDeadLetterAttempts,
+        points);
   }
 
   public String deadLetterTopic() {

@@ -36,6 +36,20 @@ class ComposeFileTest {
 
   @Test
   @SuppressWarnings("unchecked")
+  void prometheusAndGrafanaListenOnTheLoopbackAddressOnlyAndUseTheKitFiles() throws IOException {
+    Map<String, Map<String, Object>> services = services();
+    for (String ui : List.of("prometheus", "grafana")) {
+      List<String> ports = (List<String>) services.get(ui).get("ports");
+      assertTrue(!ports.isEmpty() && ports.stream().allMatch(port -> port.startsWith("127.0.0.1:")), ui + " ports " + ports);
+      for (String volume : (List<String>) services.get(ui).get("volumes")) {
+        String source = volume.split(":")[0];
+        assertTrue(!source.startsWith("./") || Files.exists(Path.of("..").resolve(source)), ui + " mounts " + source);
+      }
+    }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
   void theInfrastructurePublishesNoPortAndEveryServiceVerifiesTheGatewaysTokens() throws IOException {
     Map<String, Map<String, Object>> services = services();
     for (String internal : List.of("postgres", "redis", "kafka")) {
@@ -48,5 +62,23 @@ class ComposeFileTest {
     }
     Map<String, Object> gateway = (Map<String, Object>) services.get("gateway").get("environment");
     assertTrue(!gateway.containsKey("AUTH_ISSUER"), "the gateway is the development issuer itself");
+  }
+
+  /**
+   * The image build runs Maven on the whole reactor (-pl MODULE -am): a module the parent pom lists
+   * but the Dockerfile does not copy fails every image build.
+   */
+  @Test
+  void theDockerfileCopiesEveryModuleOfTheReactor() throws IOException {
+    String pom = Files.readString(Path.of("..", "pom.xml"));
+    String dockerfile = Files.readString(Path.of("..", "Dockerfile"));
+    java.util.regex.Matcher module = java.util.regex.Pattern.compile("<module>([^<]+)</module>").matcher(pom);
+    int modules = 0;
+    while (module.find()) {
+      modules++;
+      assertTrue(dockerfile.contains("COPY " + module.group(1) + " " + module.group(1) + "\n"),
+          "the Dockerfile copies " + module.group(1));
+    }
+    assertTrue(modules >= 10, modules + " modules");
   }
 }

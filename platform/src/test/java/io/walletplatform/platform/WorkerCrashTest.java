@@ -59,7 +59,8 @@ class WorkerCrashTest {
     if (holdAt != null) {
       environment.put(FaultPoints.HOLD_AT, holdAt);
     }
-    return ServiceProcess.start(name, OperationWorkerMain.class.getName(), environment);
+    return ServiceProcess.start(name, (holdAt == null ? OperationWorkerMain.class : FaultHoldingWorkerMain.class).getName(),
+        environment);
   }
 
   /** The balance exactly as the API wrote it. */

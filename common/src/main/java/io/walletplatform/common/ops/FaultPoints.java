@@ -15,7 +15,8 @@ import java.util.stream.Collectors;
  * point (comma-separated for several), the first time the code reaches it it prints
  * {@code FAULT POINT <name> REACHED} on standard output and never goes on, so a test can SIGKILL
  * the process at exactly that point (say, between a database commit and the cache refresh).
- * Unset, as in production, every point passes at once. Never set it outside a test.
+ * Production wiring never reads {@code FAULT_HOLD_AT} (its settings carry {@link #NONE}): only a
+ * test's own main class builds points from it, so no configuration can hang a deployed process.
  */
 public final class FaultPoints {
 

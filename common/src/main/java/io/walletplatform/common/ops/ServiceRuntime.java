@@ -24,6 +24,12 @@ public record ServiceRuntime(Vertx vertx, PrometheusMeterRegistry registry, Read
         .with(new VertxOptions().setMetricsOptions(metrics))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
-    return new ServiceRuntime(vertx, registry, new Readiness());
+    Readiness readiness = new Readiness();
+    // 1 while the process wants traffic, 0 while it warms up or drains (dependencies are /health/ready's).
+    io.micrometer.core.instrument.Gauge.builder("process.ready", readiness,
+            r -> r.state() == Readiness.State.READY ? 1 : 0)
+        .description("1 while the process wants traffic, 0 while it warms up or shuts down")
+        .register(registry);
+    return new ServiceRuntime(vertx, registry, readiness);
   }
 }

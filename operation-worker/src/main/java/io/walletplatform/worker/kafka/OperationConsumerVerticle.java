@@ -79,6 +79,7 @@ public final class OperationConsumerVerticle extends VerticleBase {
   private Counter reuses;
   private Counter transactions;
   private DistributionSummary batchSizes;
+  private Timer acceptToApplied;
 
   public OperationConsumerVerticle(OperationWorkerSettings settings, MeterRegistry registry, OffsetCommitGate gate,
                                    int index) {
@@ -100,6 +101,9 @@ public final class OperationConsumerVerticle extends VerticleBase {
         .description("Committed batch transactions; each wallet lives on one consumer")
         .tag("consumer", Integer.toString(index)).register(registry);
     batchSizes = DistributionSummary.builder("worker_batch_size").description("Operations per batch")
+        .publishPercentiles(0.5, 0.99).register(registry);
+    acceptToApplied = Timer.builder("worker_accept_to_applied")
+        .description("From wallet-api's accept (acceptedAt) to the commit of the batch that applied the operation")
         .publishPercentiles(0.5, 0.99).register(registry);
     faults = settings.faultPoints();
 
@@ -151,6 +155,10 @@ public final class OperationConsumerVerticle extends VerticleBase {
       return ledger.apply(operations).compose(result -> {
         transactions.increment();
         batchSizes.record(operations.size());
+        long now = System.currentTimeMillis();
+        for (PendingOperation operation : operations) {
+          acceptToApplied.record(Math.max(0, now - operation.event().acceptedAt().toEpochMilli()), TimeUnit.MILLISECONDS);
+        }
         for (AppliedOperation applied : result.applied()) {
           (AppliedOperation.COMPLETED.equals(applied.status()) ? completed : failed).increment();
         }

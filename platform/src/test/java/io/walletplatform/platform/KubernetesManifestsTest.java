@@ -1,0 +1,164 @@
+package io.walletplatform.platform;
+
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * deploy/k8s as a cluster would read it: every Deployment probes liveness on /health/live and
+ * readiness on /health/ready, asks for CPU and memory and caps memory, runs a pinned image, sets
+ * only environment variables that some service actually reads (a misspelt one is silently ignored
+ * by the process, so it is caught here), and the workers have a disruption budget.
+ */
+class KubernetesManifestsTest {
+
+  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  private static final Path MANIFESTS = ROOT.resolve("deploy/k8s");
+  /** Read by the image's entry point (Dockerfile), not by Java code. */
+  private static final Set<String> IMAGE_VARIABLES = Set.of("JAVA_OPTS");
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> documents() throws IOException {
+    List<Map<String, Object>> documents = new ArrayList<>();
+    try (Stream<Path> files = Files.list(MANIFESTS)) {
+      for (Path file : files.filter(path -> path.toString().endsWith(".yaml")).sorted().toList()) {
+        if (file.getFileName().toString().equals("kustomization.yaml")) {
+          continue;
+        }
+        for (Object document : new Yaml().loadAll(Files.readString(file))) {
+          if (document != null) {
+            documents.add((Map<String, Object>) document);
+          }
+        }
+      }
+    }
+    return documents;
+  }
+
+  private static List<Map<String, Object>> ofKind(List<Map<String, Object>> documents, String kind) {
+    return documents.stream().filter(document -> kind.equals(document.get("kind"))).toList();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> T at(Object node, String... path) {
+    Object current = node;
+    for (String step : path) {
+      current = current == null ? null : ((Map<String, Object>) current).get(step);
+    }
+    return (T) current;
+  }
+
+  private static String name(Map<String, Object> document) {
+    return at(document, "metadata", "name");
+  }
+
+  /** Every UPPER_SNAKE string literal in the production sources: the names configuration is read by. */
+  private static Set<String> configurationNames() throws IOException {
+    Pattern literal = Pattern.compile("\"([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\"");
+    Set<String> names = new HashSet<>(IMAGE_VARIABLES);
+    try (Stream<Path> sources = Files.walk(ROOT)) {
+      for (Path source : sources.filter(path -> path.toString().endsWith(".java")
+          && path.toString().contains("/src/main/java/")).toList()) {
+        Matcher matcher = literal.matcher(Files.readString(source));
+        while (matcher.find()) {
+          names.add(matcher.group(1));
+        }
+      }
+    }
+    return names;
+  }
+
+  @Test
+  void theKustomizationListsEveryManifest() throws IOException {
+    Map<String, Object> kustomization = new Yaml().load(Files.readString(MANIFESTS.resolve("kustomization.yaml")));
+    List<String> resources = at(kustomization, "resources");
+    try (Stream<Path> files = Files.list(MANIFESTS)) {
+      assertEquals(files.map(path -> path.getFileName().toString()).filter(file -> !file.equals("kustomization.yaml"))
+          .sorted().toList(), resources.stream().sorted().toList());
+    }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void everyDeploymentIsProbedSizedPinnedAndServed() throws IOException {
+    List<Map<String, Object>> documents = documents();
+    List<Map<String, Object>> deployments = ofKind(documents, "Deployment");
+    assertEquals(Set.of("wallet-api", "operation-worker", "payments-api", "orders-api", "gateway"),
+        new HashSet<>(deployments.stream().map(KubernetesManifestsTest::name).toList()));
+    Set<String> services = new HashSet<>(ofKind(documents, "Service").stream().map(KubernetesManifestsTest::name).toList());
+    for (Map<String, Object> deployment : deployments) {
+      String name = name(deployment);
+      assertTrue(services.contains(name), name + " has a Service");
+      List<Map<String, Object>> containers = at(deployment, "spec", "template", "spec", "containers");
+      for (Map<String, Object> container : containers) {
+        assertEquals("/health/live", at(container, "livenessProbe", "httpGet", "path"), name);
+        assertEquals("/health/ready", at(container, "readinessProbe", "httpGet", "path"), name);
+        assertNotNull(at(container, "resources", "requests", "cpu"), name + " requests CPU");
+        assertNotNull(at(container, "resources", "requests", "memory"), name + " requests memory");
+        assertNotNull(at(container, "resources", "limits", "memory"), name + " caps memory");
+        String image = (String) container.get("image");
+        assertTrue(image.matches("[a-z0-9./-]+:[0-9][A-Za-z0-9.-]*"), name + " runs a pinned image: " + image);
+      }
+    }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void everyEnvironmentVariableSetIsOneTheServicesRead() throws IOException {
+    Set<String> known = configurationNames();
+    assertTrue(known.contains("PG_URL") && known.contains("WORKER_CONSUMERS"), "the scan found the configuration");
+    List<Map<String, Object>> documents = documents();
+    List<String> unknown = new ArrayList<>();
+    for (Map<String, Object> map : ofKind(documents, "ConfigMap")) {
+      ((Map<String, Object>) map.get("data")).keySet().stream().filter(key -> !known.contains(key)).forEach(unknown::add);
+    }
+    for (Map<String, Object> secret : ofKind(documents, "Secret")) {
+      ((Map<String, Object>) secret.get("stringData")).keySet().stream().filter(key -> !known.contains(key)).forEach(unknown::add);
+    }
+    Set<String> configMaps = new HashSet<>(ofKind(documents, "ConfigMap").stream().map(KubernetesManifestsTest::name).toList());
+    Set<String> secrets = new HashSet<>(ofKind(documents, "Secret").stream().map(KubernetesManifestsTest::name).toList());
+    for (Map<String, Object> deployment : ofKind(documents, "Deployment")) {
+      List<Map<String, Object>> containers = at(deployment, "spec", "template", "spec", "containers");
+      for (Map<String, Object> container : containers) {
+        List<Map<String, Object>> env = (List<Map<String, Object>>) container.getOrDefault("env", List.of());
+        env.stream().map(variable -> (String) variable.get("name")).filter(key -> !known.contains(key)).forEach(unknown::add);
+        List<Map<String, Object>> from = (List<Map<String, Object>>) container.getOrDefault("envFrom", List.of());
+        for (Map<String, Object> source : from) {
+          String configMap = at(source, "configMapRef", "name");
+          String secret = at(source, "secretRef", "name");
+          assertTrue(configMap == null || configMaps.contains(configMap), configMap + " exists");
+          assertTrue(secret == null || secrets.contains(secret), secret + " exists");
+        }
+      }
+    }
+    assertEquals(List.of(), unknown, "set but read by no service");
+  }
+
+  @Test
+  void theGatewayIsTheIssuerItselfAndTheWorkersHaveADisruptionBudget() throws IOException {
+    List<Map<String, Object>> documents = documents();
+    Map<String, Object> gateway = ofKind(documents, "Deployment").stream().filter(d -> "gateway".equals(name(d)))
+        .findFirst().orElseThrow();
+    String manifest = new Yaml().dump(gateway);
+    assertFalse(manifest.contains("AUTH_ISSUER") || manifest.contains("platform-config"),
+        "the gateway must not verify its own tokens as an external issuer's");
+    Map<String, Object> budget = ofKind(documents, "PodDisruptionBudget").stream().findFirst().orElseThrow();
+    assertEquals("operation-worker", at(budget, "spec", "selector", "matchLabels", "app.kubernetes.io/name"));
+  }
+}

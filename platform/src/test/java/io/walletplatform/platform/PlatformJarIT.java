@@ -1,0 +1,53 @@
+package io.walletplatform.platform;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.jar.JarFile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The fat jars ship what runs in production and nothing the tests use: no test support
+ * (the {@code test-support} module: {@code io.walletplatform.infra.testing}, {@code SharedInfrastructure}).
+ */
+class PlatformJarIT {
+
+  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  private static final List<String> TEST_ONLY = List.of("io/walletplatform/infra/testing/",
+      "io/walletplatform/infra/SharedInfrastructure");
+
+  private static List<String> testSupportIn(Path jar) throws IOException {
+    assertTrue(Files.isRegularFile(jar), jar + " was built");
+    List<String> found = new ArrayList<>();
+    try (JarFile file = new JarFile(jar.toFile())) {
+      file.stream().map(entry -> entry.getName())
+          .filter(name -> TEST_ONLY.stream().anyMatch(name::startsWith))
+          .forEach(found::add);
+    }
+    return found;
+  }
+
+  @Test
+  void thePlatformJarHasItsEmbeddedServersButNoTestSupport() throws IOException {
+    Path jar = ROOT.resolve("platform/target/platform.jar");
+    assertEquals(List.of(), testSupportIn(jar));
+    try (JarFile file = new JarFile(jar.toFile())) {
+      assertTrue(file.getEntry("io/walletplatform/infra/EmbeddedInfrastructure.class") != null,
+          "the one-command platform starts its servers itself");
+      assertTrue(file.getEntry("io/walletplatform/platform/PlatformMain.class") != null);
+    }
+  }
+
+  @Test
+  void noServiceJarHasTestSupport() throws IOException {
+    for (String module : List.of("wallet-api", "operation-worker", "payments-api", "orders-api")) {
+      assertEquals(List.of(), testSupportIn(ROOT.resolve(module).resolve("target").resolve(module + ".jar")), module);
+    }
+  }
+}
