@@ -23,7 +23,7 @@ public final class Authentication {
   public static final String REALM = "wallet-platform";
   /** The security scheme every contract declares. */
   public static final String SCHEME = "bearerAuth";
-  static final String CHALLENGE = "Bearer realm=\"" + REALM + "\"";
+  private static final String CHALLENGE = "Bearer realm=\"" + REALM + "\"";
   private static final int MAX_TRACKED_PRINCIPALS = 100_000;
   private static final long FORM_LIMIT_BYTES = 4_096;
 
@@ -50,10 +50,9 @@ public final class Authentication {
    */
   public static Future<Authentication> start(Vertx vertx, AuthSettings settings, Pool clientsPool) {
     if (settings.developmentIssuer()) {
-      return vertx.executeBlocking(() -> DevIssuer.open(vertx, settings, clientsPool)).map(issuer -> {
+      return vertx.executeBlocking(() -> DevIssuer.open(vertx, settings, clientsPool)).compose(issuer -> {
         TokenVerifier verifier = TokenVerifier.withKeys(vertx, settings, issuer.jwks().getJsonArray("keys"));
-        issuer.feed(verifier.revocations());
-        return new Authentication(settings, verifier, issuer);
+        return issuer.feed(verifier.revocations()).map(new Authentication(settings, verifier, issuer));
       });
     }
     return TokenVerifier.remote(vertx, settings, settings.jwksUrl().orElse(null))
@@ -152,6 +151,7 @@ public final class Authentication {
         .handler(issuer::serveToken);
     router.post("/oauth/clients").handler(BodyHandler.create(false).setBodyLimit(FORM_LIMIT_BYTES))
         .handler(issuer::serveRegistration);
-    router.delete("/oauth/clients/:clientId").handler(WELL_FORMED).handler(ctx -> issuer.serveRevocation(ctx, verifier));
+    // The client's own token or an admin's, checked like every other bearer route.
+    router.delete("/oauth/clients/:clientId").handler(WELL_FORMED).handler(bearer()).handler(issuer::serveRevocation);
   }
 }

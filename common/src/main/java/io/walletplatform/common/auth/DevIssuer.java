@@ -8,7 +8,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
-import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.web.RoutingContext;
@@ -160,18 +159,23 @@ public final class DevIssuer {
 
   /**
    * Keeps {@code revocations} equal to the clients revoked while a token of theirs may still be
-   * alive (every {@value #REVOCATION_POLL_SECONDS} s, and at once for a revocation made here).
+   * alive (every {@value #REVOCATION_POLL_SECONDS} s, and at once for a revocation made here); the
+   * result completes after the first read (never fails: a failed read is logged and retried).
    */
-  public void feed(Revocations revocations) {
+  public Future<Void> feed(Revocations revocations) {
     this.revocations = revocations;
     if (clients == null) {
-      return;
+      return Future.succeededFuture();
     }
     Duration window = settings.devTokenTtl().plus(settings.clockSkew());
-    Runnable poll = () -> clients.revokedWithin(window).onSuccess(revocations::replace)
-        .onFailure(error -> log.warn("the revocation list could not be read: {}", error.getMessage()));
-    poll.run();
-    vertx.setPeriodic(REVOCATION_POLL_SECONDS * 1_000, ignored -> poll.run());
+    java.util.function.Supplier<Future<Void>> poll = () -> clients.revokedWithin(window).onSuccess(revocations::replace)
+        .<Void>mapEmpty()
+        .recover(error -> {
+          log.warn("the revocation list could not be read: {}", error.getMessage());
+          return Future.succeededFuture();
+        });
+    vertx.setPeriodic(REVOCATION_POLL_SECONDS * 1_000, ignored -> poll.get());
+    return poll.get();
   }
 
   /** The public key set, as {@code /oauth/jwks.json} serves it. */
@@ -368,34 +372,23 @@ public final class DevIssuer {
    * stops working at once, its tokens here at once and in every other process at its next poll of
    * the revocation list. Another principal's client answers 404, as if it did not exist.
    */
-  public void serveRevocation(RoutingContext ctx, TokenVerifier verifier) {
-    String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-    if (authorization == null || !Authentication.isBearerJwt(authorization)) {
-      ctx.fail(ProblemException.unauthenticated("a bearer token is required", Authentication.CHALLENGE));
+  public void serveRevocation(RoutingContext ctx) {
+    Principal principal = Principal.of(ctx);
+    UUID clientId = Uuids.canonical(ctx.pathParam("clientId"));
+    if (clientId == null || clients == null || !(principal.isAdmin() || principal.subject().equals(clientId.toString()))) {
+      ctx.fail(ProblemException.notFound("CLIENT_NOT_FOUND", "no such client"));
       return;
     }
-    UUID clientId = Uuids.canonical(ctx.pathParam("clientId"));
-    verifier.authenticate(new TokenCredentials(authorization.substring(7))).onComplete(user -> {
-      if (user.failed()) {
-        ctx.fail(ProblemException.unauthenticated("the token is not valid", Authentication.CHALLENGE));
-        return;
-      }
-      Principal principal = Principal.of(user.result());
-      if (clientId == null || clients == null || !(principal.isAdmin() || principal.subject().equals(clientId.toString()))) {
+    clients.revoke(clientId).onComplete(revoked -> {
+      if (revoked.failed()) {
+        ctx.fail(revoked.cause());
+      } else if (!revoked.result()) {
         ctx.fail(ProblemException.notFound("CLIENT_NOT_FOUND", "no such client"));
-        return;
+      } else {
+        revocations.add(clientId.toString());
+        log.info("client {} revoked by {}", clientId, principal.subject());
+        ctx.response().setStatusCode(204).end();
       }
-      clients.revoke(clientId).onComplete(revoked -> {
-        if (revoked.failed()) {
-          ctx.fail(revoked.cause());
-        } else if (!revoked.result()) {
-          ctx.fail(ProblemException.notFound("CLIENT_NOT_FOUND", "no such client"));
-        } else {
-          revocations.add(clientId.toString());
-          log.info("client {} revoked by {}", clientId, principal.subject());
-          ctx.response().setStatusCode(204).end();
-        }
-      });
     });
   }
 

@@ -99,20 +99,29 @@ public final class TokenVerifier implements JWTAuth {
       TokenVerifier verifier = new TokenVerifier(vertx, settings, found, http);
       // Lives as long as the Vert.x instance, like the verifier (one per process).
       vertx.setPeriodic(settings.jwksRefresh().toMillis(), ignored -> verifier.refresh());
-      settings.revocationUrl().ifPresent(revoked -> {
-        Runnable poll = () -> get(http, revoked).map(body -> Revocations.fromJson(new JsonObject(body)))
-            .onSuccess(verifier.revocations::replace)
-            .onFailure(error -> log.warn("the revocation list could not be read from {}: {}", revoked, error.getMessage()));
-        poll.run();
-        vertx.setPeriodic(REVOCATION_POLL_MS, ignored -> poll.run());
-      });
+      settings.revocationUrl().ifPresent(revoked ->
+          vertx.setPeriodic(REVOCATION_POLL_MS, ignored -> verifier.readRevocations(revoked)));
       return verifier;
     }).compose(verifier -> verifier.refresh()
         .recover(error -> {
           log.warn("the issuer's keys could not be read from {} yet: {}", verifier.keySetUrl, error.getMessage());
           return Future.succeededFuture();
         })
+        // The first revocation list before the first token, as the first key set: a process that
+        // just started does not accept a revoked client's token until its first poll.
+        .compose(ignored -> settings.revocationUrl().map(verifier::readRevocations).orElse(Future.succeededFuture()))
         .map(verifier));
+  }
+
+  /** Replaces the revocations with the issuer's list; a failed read keeps the last one (never fails). */
+  private Future<Void> readRevocations(URI list) {
+    return get(http, list).map(body -> Revocations.fromJson(new JsonObject(body)))
+        .onSuccess(revocations::replace)
+        .<Void>mapEmpty()
+        .recover(error -> {
+          log.warn("the revocation list could not be read from {}: {}", list, error.getMessage());
+          return Future.succeededFuture();
+        });
   }
 
   private static Future<URI> discover(HttpClient http, String issuer) {
