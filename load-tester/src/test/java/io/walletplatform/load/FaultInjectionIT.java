@@ -257,7 +257,9 @@ class FaultInjectionIT {
     try {
       String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
           .header("Authorization", "Bearer " + adminToken)
-          .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)).body();
+          // A scrape of a process under load on two cores can take seconds: a short timeout read as
+          // "nothing accepted" kept the run waiting for load that was running (seen once in CI).
+          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)).body();
       return metrics.lines().filter(line -> line.startsWith("wallet_operations_accepted_total"))
           .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     } catch (IOException e) {
@@ -305,7 +307,7 @@ class FaultInjectionIT {
           "--users", "10", "--rate", "10", "--deposit-rate", "2", "--duration", duration.toSeconds() + "s",
           "--warmup", "2s", "--retries", "60", "--timeout", "4s", "--settle-timeout", "180s", "--connections", "64",
           "--out", OUT.resolve(label).resolve("orders").toString()}));
-      Await.until("the load is running", Duration.ofSeconds(60), () -> acceptedOperations(ports.get("wallet-api")) >= 500);
+      Await.until("the load is running", Duration.ofSeconds(120), () -> acceptedOperations(ports.get("wallet-api")) >= 500);
       for (Fault fault : faults) {
         long faultNanos = System.nanoTime();
         Instant at = Instant.now();
