@@ -13,12 +13,11 @@ import io.walletplatform.common.http.RequestTargets;
 import io.walletplatform.common.kafka.KafkaClients;
 import io.walletplatform.common.ops.HealthCheck;
 import io.walletplatform.common.ops.HttpFront;
+import io.walletplatform.common.ops.Launcher;
 import io.walletplatform.common.ops.ServiceRuntime;
 import io.walletplatform.common.wallet.WalletCache;
 import io.walletplatform.migrations.Migrations;
 import io.walletplatform.worker.kafka.OffsetCommitGate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
@@ -28,8 +27,6 @@ import java.util.Map;
  * {@code /metrics} on {@code WORKER_HTTP_PORT}. Several such processes share the partitions.
  */
 public final class OperationWorkerMain {
-
-  private static final Logger log = LoggerFactory.getLogger(OperationWorkerMain.class);
 
   private OperationWorkerMain() {
   }
@@ -41,18 +38,11 @@ public final class OperationWorkerMain {
 
   /** Runs the worker process with these settings (a fault-injection test's main passes its fault points in them). */
   public static void run(Config config, OperationWorkerSettings settings) {
-    ServiceRuntime runtime = ServiceRuntime.create();
-    Migrations.migrate(runtime.vertx(), settings.pg(), Migrations.WALLET)
+    Launcher.run("operation-worker", config, runtime -> Migrations.migrate(runtime.vertx(), settings.pg(), Migrations.WALLET)
         .compose(ignored -> OperationWorker.deploy(runtime.vertx(), settings, runtime.registry(), OffsetCommitGate.OPEN))
         .compose(ignored -> AuthDatabase.start(runtime.vertx(), config))
         .compose(authentication -> serveOperations(runtime, settings, authentication))
-        .onSuccess(port -> log.info("operation-worker running, /health and /metrics on port {}", port))
-        .onFailure(error -> {
-          log.error("operation-worker failed to start", error);
-          new Thread(() -> System.exit(1), "exit").start();
-        });
-    java.lang.Runtime.getRuntime().addShutdownHook(new Thread(() ->
-        runtime.vertx().close().toCompletionStage().toCompletableFuture().join(), "operation-worker-stop"));
+        .map(port -> "/health and /metrics on port " + port));
   }
 
   /** /health for everyone, /metrics for an admin token. */

@@ -71,7 +71,7 @@ class InboxConsumerTest {
    * retried for ever), "transient" six times with a connection error, "bug" five times with an error
    * that is neither (retried until it passes, like any failure that is not a data error), else succeeds.
    */
-  private static final InboxHandler HANDLER = (tx, record) -> {
+  private static final InboxHandler HANDLER = (tx, record, traceparent) -> {
     handlerCalls.incrementAndGet();
     String value = new String(record.value(), StandardCharsets.UTF_8);
     if (value.equals("permanent")) {

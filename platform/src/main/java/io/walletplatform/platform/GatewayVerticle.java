@@ -25,7 +25,10 @@ import io.vertx.httpproxy.ProxyResponse;
 import io.walletplatform.common.auth.Authentication;
 import io.walletplatform.common.http.ProblemException;
 import io.walletplatform.common.http.ProblemHandler;
+import io.walletplatform.common.ops.Health;
 import io.walletplatform.common.ops.HttpFront;
+import io.walletplatform.common.ops.Readiness;
+import io.vertx.ext.healthchecks.Status;
 
 import java.net.URI;
 import java.util.ArrayList;
@@ -64,7 +67,7 @@ public final class GatewayVerticle extends VerticleBase {
         new PoolOptions().setHttp1MaxSize(settings.proxyPoolSize()).setMaxWaitQueueSize(settings.proxyWaitQueue()));
     healthClient = WebClient.create(vertx);
     HttpFront front = HttpFront.builder(vertx, registry, authentication, settings.http().requestTimeout())
-        .health(this::health)
+        .health(health())
         .before(this::forward);
     WebUi.addTo().accept(front);
     List<Future<?>> documents = new ArrayList<>();
@@ -111,31 +114,31 @@ public final class GatewayVerticle extends VerticleBase {
     }
   };
 
-  private void health(RoutingContext ctx) {
-    List<Future<JsonObject>> probes = new ArrayList<>();
+  /** Each service's {@code /health/ready} is one check of the gateway's, its own checks nested. */
+  private Health health() {
+    Health health = new Health(vertx, authentication).add(List.of(Readiness.of(vertx).check()));
     for (Map.Entry<String, URI> target : settings.healthTargets().entrySet()) {
       URI uri = target.getValue();
-      probes.add(healthClient.get(uri.getPort(), uri.getHost(), "/health").timeout(HEALTH_TIMEOUT_MS).send()
-          .map(response -> {
-            JsonObject entry = new JsonObject().put("id", target.getKey())
-                .put("status", response.statusCode() == 200 ? "UP" : "DOWN");
+      health.register(target.getKey(), promise -> healthClient.get(uri.getPort(), uri.getHost(), "/health/ready")
+          .timeout(HEALTH_TIMEOUT_MS - 200).send()
+          .onSuccess(response -> {
+            JsonObject data = new JsonObject();
             try {
-              entry.put("checks", response.bodyAsJsonObject().getJsonArray("checks"));
+              data.put("checks", response.bodyAsJsonObject().getJsonArray("checks"));
             } catch (RuntimeException notJson) {
-              entry.put("error", "health answered " + response.statusCode());
+              data.put("error", "health answered " + response.statusCode());
             }
-            return entry;
+            promise.complete(response.statusCode() == 200 ? Status.OK(data) : Status.KO(data));
           })
-          .otherwise(error -> new JsonObject().put("id", target.getKey()).put("status", "DOWN")
-              .put("error", String.valueOf(error.getMessage()))));
+          .onFailure(promise::fail));
     }
-    Future.join(probes).onComplete(ignored ->
-        HttpFront.respondHealth(ctx, probes.stream().map(Future::result).toList(), authentication));
+    return health;
   }
 
   @Override
   public Future<?> stop() {
-    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    Future<Void> closed = server == null ? Future.succeededFuture()
+        : server.shutdown(settings.http().requestTimeout().toMillis() + 1_000, java.util.concurrent.TimeUnit.MILLISECONDS);
     return closed.compose(ignored -> {
       healthClient.close();
       return proxyClient.close();

@@ -59,7 +59,7 @@ public final class Platform {
                 WalletApi.factory(settings.wallet(), runtime.registry()),
                 PaymentsApi.factory(settings.payments()),
                 OrdersApi.factory(settings.orders())),
-                WebUi.addTo().andThen(front -> front.readiness(runtime.readiness()))),
+                WebUi.addTo()),
             new DeploymentOptions().setInstances(settings.wallet().httpInstances())))
         .mapEmpty();
   }

@@ -71,7 +71,7 @@ public final class WalletApi implements ApiModule {
     // Shared by the verticle instances of one deployment; the name carries the brokers so that
     // differently configured deployments in one Vert.x never share a producer.
     KafkaProducer<String, String> producer = KafkaProducer.createShared(vertx,
-        "wallet-api@" + settings.kafka().bootstrapServers(), producerConfig);
+        "wallet-api@" + settings.kafka().bootstrapServers(), KafkaClients.options(producerConfig));
     KafkaAdminClient admin = KafkaClients.healthAdmin(vertx, settings.kafka());
     // The accept path's claims and marks, and the balance reads, one round trip per event-loop turn.
     CoalescingRedis coalesced = new CoalescingRedis(redis, 256, registry, "wallet-api");

@@ -12,6 +12,10 @@ import io.walletplatform.common.db.PgPools;
 import io.walletplatform.common.kafka.BatchingConsumer;
 import io.walletplatform.common.kafka.KafkaClients;
 import io.walletplatform.common.kafka.KafkaConsumerLoop;
+import io.walletplatform.common.ops.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +37,7 @@ public final class InboxConsumerVerticle extends VerticleBase {
   private final String name;
 
   private Pool pool;
+  private Tracing tracing;
   private KafkaConsumerLoop<KafkaConsumerRecord<String, byte[]>> loop;
   private Counter processed;
   private Counter duplicates;
@@ -47,6 +52,7 @@ public final class InboxConsumerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    tracing = Tracing.of(vertx);
     processed = Counter.builder("inbox_records_processed").tag("consumer", name).register(registry);
     duplicates = Counter.builder("inbox_records_duplicates").tag("consumer", name).register(registry);
     transactions = Counter.builder("inbox_transactions").description("Committed inbox transactions, each of one or more records")
@@ -97,7 +103,15 @@ public final class InboxConsumerVerticle extends VerticleBase {
     List<UUID> eventIds = new ArrayList<>(batch.size());
     batch.forEach(record -> eventIds.add(eventId(record)));
     int[] duplicatesSeen = {0};
-    return pool.withTransaction(tx -> processInTransaction(tx, batch, eventIds, 0, duplicatesSeen))
+    Span[] spans = processSpans(batch);
+    return pool.withTransaction(tx -> processInTransaction(tx, batch, eventIds, 0, duplicatesSeen, spans))
+        .andThen(done -> {
+          if (spans != null) {
+            for (Span span : spans) {
+              Tracing.end(span, done.cause());
+            }
+          }
+        })
         .onSuccess(ignored -> {
           transactions.increment();
           processed.increment(batch.size());
@@ -105,8 +119,31 @@ public final class InboxConsumerVerticle extends VerticleBase {
         });
   }
 
+  /**
+   * A CONSUMER span per record that carries a trace (null for the others, and no array at all when
+   * tracing is off), ending when the transaction does: the record's trace continues through it into
+   * whatever the handler writes to the outbox.
+   */
+  private Span[] processSpans(List<KafkaConsumerRecord<String, byte[]>> batch) {
+    if (!tracing.enabled()) {
+      return null;
+    }
+    Span[] spans = new Span[batch.size()];
+    for (int i = 0; i < spans.length; i++) {
+      KafkaConsumerRecord<String, byte[]> record = batch.get(i);
+      String traceparent = Tracing.traceparent(record.headers());
+      if (traceparent != null) {
+        spans[i] = tracing.start(record.topic() + " process", SpanKind.CONSUMER, tracing.parent(traceparent));
+        spans[i].setAttribute("messaging.system", "kafka");
+        spans[i].setAttribute("messaging.destination.name", record.topic());
+        spans[i].setAttribute("messaging.kafka.offset", record.offset());
+      }
+    }
+    return spans;
+  }
+
   private Future<Void> processInTransaction(SqlConnection tx, List<KafkaConsumerRecord<String, byte[]>> batch,
-                                            List<UUID> eventIds, int index, int[] duplicatesSeen) {
+                                            List<UUID> eventIds, int index, int[] duplicatesSeen, Span[] spans) {
     if (index == batch.size()) {
       return Future.succeededFuture();
     }
@@ -118,12 +155,13 @@ public final class InboxConsumerVerticle extends VerticleBase {
             return Future.<Void>succeededFuture();
           }
           try {
-            return handler.handle(tx, record);
+            Span span = spans == null ? null : spans[index];
+            return handler.handle(tx, record, span == null ? null : tracing.traceparent(Context.root().with(span)));
           } catch (InvalidRecordException e) {
             return Future.<Void>failedFuture(e);
           }
         })
-        .compose(ignored -> processInTransaction(tx, batch, eventIds, index + 1, duplicatesSeen));
+        .compose(ignored -> processInTransaction(tx, batch, eventIds, index + 1, duplicatesSeen, spans));
   }
 
   private static UUID eventId(KafkaConsumerRecord<String, byte[]> record) {

@@ -12,7 +12,9 @@ import io.vertx.sqlclient.SqlConnection;
 public interface InboxHandler {
 
   /**
+   * @param traceparent the W3C trace context of the span processing this record (null when it is
+   *                    not traced): the outbox rows the handler writes carry it on
    * @throws InvalidRecordException (or fail with it) when the record can never be processed
    */
-  Future<Void> handle(SqlConnection tx, KafkaConsumerRecord<String, byte[]> record);
+  Future<Void> handle(SqlConnection tx, KafkaConsumerRecord<String, byte[]> record, String traceparent);
 }

@@ -51,6 +51,7 @@ public final class DeadLetters {
                                    String clientId) {
     java.util.Map<String, String> config = KafkaClients.producerConfig(settings, clientId);
     config.put("value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
-    return new DeadLetters(KafkaProducer.createShared(vertx, clientId + "@" + settings.bootstrapServers(), config));
+    return new DeadLetters(KafkaProducer.createShared(vertx, clientId + "@" + settings.bootstrapServers(),
+        KafkaClients.options(config)));
   }
 }

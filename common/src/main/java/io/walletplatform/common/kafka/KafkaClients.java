@@ -86,6 +86,16 @@ public final class KafkaClients {
     return config;
   }
 
+  /**
+   * Client options with the Kafka client's own tracing off: {@link io.walletplatform.common.ops.Tracing}
+   * carries the trace context instead, from where the record was caused rather than where the
+   * send or the handler happens to run.
+   */
+  public static io.vertx.kafka.client.common.KafkaClientOptions options(Map<String, String> config) {
+    return new io.vertx.kafka.client.common.KafkaClientOptions().setConfig(new HashMap<>(config))
+        .setTracingPolicy(io.vertx.core.tracing.TracingPolicy.IGNORE);
+  }
+
   /** Creates the topics that do not exist yet; an existing topic is left as it is. */
   public static Future<Void> ensureTopics(Vertx vertx, KafkaSettings settings, List<String> topics) {
     Map<String, String> config = new java.util.HashMap<>(settings.security());

@@ -66,6 +66,8 @@ public final class KafkaConsumerLoop<R> {
   private final DeadLetters deadLetters;
   private final BatchingConsumer<R> core;
   private final long timerId;
+  private final ConsumerReadiness.Member readiness;
+  private volatile boolean joined;
 
   private KafkaConsumerLoop(Vertx vertx, Options options, Codec<R> codec, BatchingConsumer.Handler<R> handler,
                             Pool quarantinePool, BeforeCommit beforeCommit, MeterRegistry registry,
@@ -73,8 +75,8 @@ public final class KafkaConsumerLoop<R> {
     this.vertx = vertx;
     this.options = options;
     String clientId = options.name() + "-" + UUID.randomUUID().toString().substring(0, 8);
-    consumer = KafkaConsumer.create(vertx, KafkaClients.consumerConfig(options.kafka(), options.groupId(), clientId,
-        Math.min(options.core().maxBatchRecords(), 5_000), options.fetchWaitMs()));
+    consumer = KafkaConsumer.create(vertx, KafkaClients.options(KafkaClients.consumerConfig(options.kafka(),
+        options.groupId(), clientId, Math.min(options.core().maxBatchRecords(), 5_000), options.fetchWaitMs())));
     consumerMetrics = new KafkaClientMetrics(consumer.unwrap());
     consumerMetrics.bindTo(registry);
     deadLetters = DeadLetters.create(vertx, options.kafka(), options.name() + "-dlt");
@@ -121,7 +123,12 @@ public final class KafkaConsumerLoop<R> {
         .description("Age of the oldest record this consumer holds and has not applied yet (0: none)")
         .tag("consumer", options.name()).tag("client", clientId).register(registry);
 
+    readiness = ConsumerReadiness.member(clientId, () -> joined, () -> {
+      long oldest = core.oldestPendingTimestampMs();
+      return oldest <= 0 ? 0 : Math.max(0, System.currentTimeMillis() - oldest);
+    });
     consumer.partitionsAssignedHandler(partitions -> {
+      joined = true;
       core.assigned(numbers(partitions));
       pause.assigned(partitions);
       log.info("{} assigned partitions {}", options.name(), numbers(partitions));
@@ -142,11 +149,14 @@ public final class KafkaConsumerLoop<R> {
                                                        BatchingConsumer.Listener listener) {
     KafkaConsumerLoop<R> loop = new KafkaConsumerLoop<>(vertx, options, codec, handler, quarantinePool, beforeCommit,
         registry, listener);
-    return loop.consumer.subscribe(options.topic()).map(loop);
+    ConsumerReadiness.of(vertx).add(loop.readiness);
+    return loop.consumer.subscribe(options.topic()).map(loop)
+        .onFailure(error -> ConsumerReadiness.of(vertx).remove(loop.readiness));
   }
 
   /** Finishes the pass in flight (or one last pass), then leaves the group; whatever is uncommitted is read again. */
   public Future<Void> stop() {
+    ConsumerReadiness.of(vertx).remove(readiness);
     vertx.cancelTimer(timerId);
     consumer.pause();
     return core.stop()

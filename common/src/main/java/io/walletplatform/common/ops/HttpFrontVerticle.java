@@ -63,7 +63,9 @@ public final class HttpFrontVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    // Stop accepting, let the requests in flight finish (each is bounded by the request timeout anyway).
+    Future<Void> closed = server == null ? Future.succeededFuture()
+        : server.shutdown(settings.requestTimeout().toMillis() + 1_000, java.util.concurrent.TimeUnit.MILLISECONDS);
     return closed.compose(ignored -> Future.join(modules.stream().map(ApiModule::close).toList()));
   }
 

@@ -1,6 +1,9 @@
 package io.walletplatform.common.ops;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.shareddata.Shareable;
+import io.walletplatform.common.util.VertxLocal;
 
 /**
  * Whether a process wants traffic, beyond its dependencies answering: not while it warms up its
@@ -8,12 +11,17 @@ import io.vertx.core.Future;
  * before its server closes). {@code /health/ready} reports it as the check {@code readiness}; a
  * process that neither warms up nor drains stays {@link State#READY}.
  */
-public final class Readiness {
+public final class Readiness implements Shareable {
 
   /** What the process is doing. */
   public enum State { WARMING_UP, READY, DRAINING }
 
   private volatile State state = State.READY;
+
+  /** The readiness of the process this Vert.x serves (READY unless someone says otherwise). */
+  public static Readiness of(Vertx vertx) {
+    return VertxLocal.get(vertx, "readiness", Readiness::new);
+  }
 
   public State state() {
     return state;

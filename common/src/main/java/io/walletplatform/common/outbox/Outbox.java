@@ -17,7 +17,7 @@ public final class Outbox {
     }
     int size = events.size();
     java.util.UUID[] ids = new java.util.UUID[size];
-    String[][] columns = new String[5][size];
+    String[][] columns = new String[6][size];
     for (int i = 0; i < size; i++) {
       OutboxEvent event = events.get(i);
       ids[i] = event.eventId();
@@ -26,16 +26,17 @@ public final class Outbox {
       columns[2][i] = event.topic();
       columns[3][i] = event.eventType();
       columns[4][i] = event.payload();
+      columns[5][i] = event.traceparent();
     }
     return tx.preparedQuery(OutboxSql.INSERT_ALL)
-        .execute(Tuple.of(ids, columns[0], columns[1], columns[2], columns[3], columns[4]))
+        .execute(Tuple.of(ids, columns[0], columns[1], columns[2], columns[3], columns[4], columns[5]))
         .mapEmpty();
   }
 
   public static Future<Void> append(SqlClient tx, OutboxEvent event) {
     return tx.preparedQuery(OutboxSql.INSERT)
         .execute(Tuple.of(event.eventId(), event.aggregateType(), event.aggregateId(), event.topic(),
-            event.eventType(), event.payload()))
+            event.eventType(), event.payload(), event.traceparent()))
         .mapEmpty();
   }
 }

@@ -13,6 +13,8 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import io.walletplatform.common.db.PgPools;
 import io.walletplatform.common.kafka.KafkaClients;
+import io.walletplatform.common.ops.Tracing;
+import io.opentelemetry.api.trace.Span;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +56,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
   private Future<Void> current = Future.succeededFuture();
   private Counter published;
   private Counter failures;
+  private Tracing tracing;
 
   public OutboxRelayVerticle(OutboxRelaySettings settings, MeterRegistry registry, PublishGate gate) {
     this.settings = settings;
@@ -63,12 +66,13 @@ public final class OutboxRelayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    tracing = Tracing.of(vertx);
     published = Counter.builder("outbox_events_published").tag("outbox", settings.name()).register(registry);
     failures = Counter.builder("outbox_relay_failures").description("Relay rounds that failed and wait for the next wake-up")
         .tag("outbox", settings.name()).register(registry);
     pool = PgPools.create(vertx, settings.pg(), "outbox-relay-" + settings.name());
     producer = KafkaProducer.createShared(vertx, "outbox-relay-" + settings.name() + "@" + settings.kafka().bootstrapServers(),
-        KafkaClients.producerConfig(settings.kafka(), "outbox-relay-" + settings.name()));
+        KafkaClients.options(KafkaClients.producerConfig(settings.kafka(), "outbox-relay-" + settings.name())));
     subscriber = PgSubscriber.subscriber(vertx, PgPools.connectOptions(settings.pg()))
         .reconnectPolicy(attempt -> 1_000L);
     subscriber.channel(CHANNEL).handler(payload -> wake());
@@ -159,7 +163,8 @@ public final class OutboxRelayVerticle extends VerticleBase {
             .create(row.getString("topic"), row.getString("aggregate_id"), row.getString("payload"))
             .addHeader(KafkaClients.EVENT_ID_HEADER, row.getUUID("event_id").toString())
             .addHeader(KafkaClients.EVENT_TYPE_HEADER, row.getString("event_type"));
-        sends.add(producer.send(record));
+        Span publish = tracing.publish(record, row.getString("traceparent"));
+        sends.add(producer.send(record).andThen(sent -> Tracing.end(publish, sent.cause())));
       }
       boolean full = rows.size() == settings.batchSize();
       return Future.all(sends)

@@ -15,6 +15,12 @@ import io.walletplatform.common.inbox.InvalidRecordException;
 import io.walletplatform.common.kafka.BatchingConsumer;
 import io.walletplatform.common.kafka.KafkaConsumerLoop;
 import io.walletplatform.common.ops.FaultPoints;
+import io.walletplatform.common.ops.Tracing;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanKind;
 import io.walletplatform.common.wallet.WalletCache;
 import io.walletplatform.common.wallet.WalletOperationEvent;
 import io.walletplatform.common.wallet.WalletSnapshot;
@@ -71,6 +77,8 @@ public final class OperationConsumerVerticle extends VerticleBase {
   private FaultPoints faults;
   private KafkaConsumerLoop<Received> loop;
   private final Map<UUID, WalletSnapshot> owedRefreshes = new LinkedHashMap<>();
+  private static final AttributeKey<String> OPERATION_ID = AttributeKey.stringKey("wallet.operation_id");
+  private Tracing tracing = Tracing.OFF;
   private long owedTimerId;
 
   private Counter completed;
@@ -91,6 +99,7 @@ public final class OperationConsumerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    tracing = Tracing.of(vertx);
     completed = Counter.builder("worker_operations_applied").tag("status", "COMPLETED").register(registry);
     failed = Counter.builder("worker_operations_applied").tag("status", "FAILED").register(registry);
     duplicates = Counter.builder("worker_operations_duplicates")
@@ -152,7 +161,8 @@ public final class OperationConsumerVerticle extends VerticleBase {
     public Future<Void> apply(List<Received> records) {
       List<PendingOperation> operations = new ArrayList<>(records.size());
       records.forEach(received -> operations.add(received.pending()));
-      return ledger.apply(operations).compose(result -> {
+      Span batch = batchSpan(records);
+      return ledger.apply(operations).andThen(done -> Tracing.end(batch, done.cause())).compose(result -> {
         transactions.increment();
         batchSizes.record(operations.size());
         long now = System.currentTimeMillis();
@@ -166,6 +176,35 @@ public final class OperationConsumerVerticle extends VerticleBase {
         reuses.increment(result.reuses().size());
         return faults.reach("worker.after-commit").compose(ignored -> refreshCache(result.wallets()));
       });
+    }
+
+    /**
+     * The span of one batch, when it applies at least one traced operation: a child of the first
+     * such operation's PRODUCER span (so that operation's trace runs from its HTTP request to the
+     * commit), linked to every traced operation's (OpenTelemetry's batch-receive shape). Null
+     * when tracing is off or no operation in the batch is traced.
+     */
+    private Span batchSpan(List<Received> records) {
+      if (!tracing.enabled()) {
+        return null;
+      }
+      SpanBuilder builder = null;
+      int traced = 0;
+      for (Received received : records) {
+        String traceparent = Tracing.traceparent(received.record().headers());
+        if (traceparent == null) {
+          continue;
+        }
+        if (builder == null) {
+          builder = tracing.builder(received.record().topic() + " apply", SpanKind.CONSUMER)
+              .setParent(tracing.parent(traceparent));
+        }
+        builder.addLink(tracing.spanContext(traceparent), Attributes.of(OPERATION_ID, received.event() == null
+            ? "" : received.event().operationId().toString()));
+        traced++;
+      }
+      return builder == null ? null : builder.setAttribute("messaging.batch.message_count", (long) records.size())
+          .setAttribute("wallet.traced_operations", (long) traced).startSpan();
     }
 
     @Override

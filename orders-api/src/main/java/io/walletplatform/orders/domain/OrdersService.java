@@ -10,6 +10,7 @@ import io.walletplatform.common.idempotency.IdempotentRequests.StoredResponse;
 import io.walletplatform.common.money.Money;
 import io.walletplatform.common.outbox.Outbox;
 import io.walletplatform.common.outbox.OutboxEvent;
+import io.walletplatform.common.ops.Tracing;
 import io.walletplatform.orders.db.OrderRepository;
 import io.walletplatform.orders.db.OrderRepository.OrderPage;
 
@@ -41,12 +42,14 @@ public final class OrdersService {
    */
   public Future<StoredResponse> create(UUID userId, Money amount, String description, String requestedBy,
                                        String idempotencyKey, String fingerprint) {
+    // The request's trace (read now, on its context) continues from the outbox row to payments and back.
+    String traceparent = Tracing.ofCurrentContext().currentTraceparent();
     return idempotency.execute(CREATE_SCOPE + ":" + requestedBy, idempotencyKey, fingerprint, tx ->
         repository.insert(tx, UUID.randomUUID(), userId, amount, description, requestedBy).compose(order -> {
           PaymentRequested request = new PaymentRequested(UUID.randomUUID(), order.orderId(), userId, amount,
               order.createdAt(), requestedBy);
           return Outbox.append(tx, new OutboxEvent(request.eventId(), "order", userId.toString(), requestsTopic,
-                  PaymentRequested.EVENT_TYPE, request.encode()))
+                  PaymentRequested.EVENT_TYPE, request.encode()).withTraceparent(traceparent))
               .map(new StoredResponse(201, order.toJson().encode()));
         }));
   }

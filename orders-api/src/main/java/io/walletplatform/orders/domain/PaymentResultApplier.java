@@ -21,7 +21,7 @@ public final class PaymentResultApplier implements InboxHandler {
   }
 
   @Override
-  public Future<Void> handle(SqlConnection tx, KafkaConsumerRecord<String, byte[]> record) {
+  public Future<Void> handle(SqlConnection tx, KafkaConsumerRecord<String, byte[]> record, String traceparent) {
     PaymentResult result = PaymentResult.decode(record.value());
     String status = PaymentResult.SUCCEEDED.equals(result.status()) ? Order.FINISHED : Order.FAILED;
     return repository.settle(tx, result.orderId(), status, result.failureReason()).map(moved -> {

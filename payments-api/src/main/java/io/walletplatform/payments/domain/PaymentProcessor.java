@@ -39,7 +39,7 @@ public final class PaymentProcessor implements InboxHandler {
   }
 
   @Override
-  public Future<Void> handle(SqlConnection tx, KafkaConsumerRecord<String, byte[]> record) {
+  public Future<Void> handle(SqlConnection tx, KafkaConsumerRecord<String, byte[]> record, String traceparent) {
     boolean cancel = PaymentCancelRequested.EVENT_TYPE.equals(eventType(record));
     UUID orderId;
     UUID userId;
@@ -60,7 +60,7 @@ public final class PaymentProcessor implements InboxHandler {
       log.debug("{} orderId={} userId={} -> {} {}", cancel ? "cancellation" : "payment", orderId, userId,
           result.status(), result.failureReason() == null ? "" : result.failureReason());
       return Outbox.append(tx, new OutboxEvent(result.eventId(), "order", orderId.toString(), resultsTopic,
-          PaymentResult.EVENT_TYPE, result.encode()));
+          PaymentResult.EVENT_TYPE, result.encode()).withTraceparent(traceparent));
     });
   }
 

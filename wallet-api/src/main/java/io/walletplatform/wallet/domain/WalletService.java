@@ -13,6 +13,8 @@ import io.walletplatform.common.http.ProblemException;
 import io.walletplatform.common.json.Timestamps;
 import io.walletplatform.common.kafka.KafkaClients;
 import io.walletplatform.common.money.Money;
+import io.walletplatform.common.ops.Tracing;
+import io.opentelemetry.api.trace.Span;
 import io.walletplatform.common.wallet.WalletCache;
 import io.walletplatform.common.wallet.WalletOperationEvent;
 import io.walletplatform.common.wallet.WalletOperationEvent.OperationType;
@@ -53,6 +55,7 @@ public final class WalletService {
   private static final long UNKNOWN_OPERATION_WAIT_MS = 2_000;
 
   private final Vertx vertx;
+  private final Tracing tracing;
   private final Pool pool;
   private final WalletRepository repository;
   private final WalletCache cache;
@@ -69,6 +72,7 @@ public final class WalletService {
                        KafkaProducer<String, String> producer, String topic, Duration sendTimeout,
                        int walletsPerPrincipal, ApplyLag lag, MeterRegistry registry) {
     this.vertx = vertx;
+    this.tracing = Tracing.of(vertx);
     this.pool = pool;
     this.repository = repository;
     this.cache = cache;
@@ -136,6 +140,8 @@ public final class WalletService {
                                       UUID requestedOperationId) {
     UUID operationId = requestedOperationId != null ? requestedOperationId : UUID.randomUUID();
     long deadline = System.currentTimeMillis() + sendTimeout.toMillis() + 2_000;
+    // Read now, on the request's context: the callbacks below may run on another request's.
+    String traceparent = tracing.currentTraceparent();
     return ownerFor(principal, walletId).compose(owner -> {
           if (lag.overloaded()) {
             // Accepting now would only lengthen the delay of everything behind it: tell the client to come back.
@@ -144,24 +150,27 @@ public final class WalletService {
           }
           String other = principal.subject().equals(owner) ? null : principal.subject();
           OperationGuard.Claim claim = new OperationGuard.Claim(false, walletId, type, amount, Timestamps.now(), other);
-          return acceptOnce(operationId, claim, owner, deadline);
+          return acceptOnce(operationId, claim, owner, deadline, traceparent);
         })
         .recover(error -> Future.failedFuture(error instanceof ProblemException problem && problem.status() == 503
             ? problem.with("operationId", operationId.toString())
             : error));
   }
 
-  private Future<OperationView> acceptOnce(UUID operationId, OperationGuard.Claim claim, String owner, long deadline) {
+  private Future<OperationView> acceptOnce(UUID operationId, OperationGuard.Claim claim, String owner, long deadline,
+                                           String traceparent) {
     return guard.tryClaim(operationId, claim).compose(
-        owned -> owned ? produce(operationId, claim, owner, true) : existing(operationId, claim, owner, deadline),
+        owned -> owned ? produce(operationId, claim, owner, true, traceparent)
+            : existing(operationId, claim, owner, deadline, traceparent),
         error -> {
           log.warn("Redis unavailable, accepting operationId={} walletId={} without a claim: {}", operationId,
               claim.walletId(), error.getMessage());
-          return produce(operationId, claim, owner, false);
+          return produce(operationId, claim, owner, false, traceparent);
         });
   }
 
-  private Future<OperationView> produce(UUID operationId, OperationGuard.Claim claim, String owner, boolean claimed) {
+  private Future<OperationView> produce(UUID operationId, OperationGuard.Claim claim, String owner, boolean claimed,
+                                        String traceparent) {
     String requestedBy = claim.requestedBy(owner);
     WalletOperationEvent event = new WalletOperationEvent(operationId, claim.walletId(), claim.operationType(),
         claim.amount(), claim.acceptedAt(), requestedBy);
@@ -169,7 +178,9 @@ public final class WalletService {
         .create(topic, claim.walletId().toString(), event.encode())
         .addHeader(KafkaClients.EVENT_ID_HEADER, operationId.toString())
         .addHeader(KafkaClients.EVENT_TYPE_HEADER, WalletOperationEvent.EVENT_TYPE);
+    Span publish = tracing.publish(record, traceparent);
     return producer.send(record)
+        .andThen(sent -> Tracing.end(publish, sent.cause()))
         .recover(error -> {
           log.warn("operation not accepted, Kafka did not acknowledge operationId={} walletId={}: {}",
               operationId, claim.walletId(), error.getMessage());
@@ -189,12 +200,13 @@ public final class WalletService {
   }
 
   /** Someone claimed this operationId before: a replay, a conflicting reuse, or a race with an accept in flight. */
-  private Future<OperationView> existing(UUID operationId, OperationGuard.Claim request, String owner, long deadline) {
+  private Future<OperationView> existing(UUID operationId, OperationGuard.Claim request, String owner, long deadline,
+                                         String traceparent) {
     return guard.find(operationId).recover(error -> Future.failedFuture(
         ProblemException.unavailable("operation store unavailable", 1))).compose(current -> {
       if (current == null) {
         // The earlier claim was released or expired: compete for the id again.
-        return acceptOnce(operationId, request, owner, deadline);
+        return acceptOnce(operationId, request, owner, deadline, traceparent);
       }
       if (!current.sameRequest(request.walletId(), request.operationType(), request.amount())) {
         return Future.failedFuture(reused(operationId));
@@ -205,7 +217,7 @@ public final class WalletService {
       if (System.currentTimeMillis() > deadline) {
         return Future.failedFuture(ProblemException.unavailable("operation " + operationId + " is still being accepted", 1));
       }
-      return vertx.timer(DUPLICATE_POLL_MS).compose(ignored -> existing(operationId, request, owner, deadline));
+      return vertx.timer(DUPLICATE_POLL_MS).compose(ignored -> existing(operationId, request, owner, deadline, traceparent));
     });
   }
 

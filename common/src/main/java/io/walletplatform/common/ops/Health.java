@@ -1,0 +1,113 @@
+package io.walletplatform.common.ops;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.CheckResult;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.RoutingContext;
+import io.walletplatform.common.auth.Authentication;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code /health/ready} (and {@code /health}) on vertx-health-check: each check is a procedure
+ * with a 2 s bound; the answer is {@code {"status", "checks": [{"id", "status", "error"?, "checks"?}]}},
+ * 200 when every check is UP and 503 naming the failing ones otherwise. Only an admin token sees
+ * why a check failed: error text names hosts and ports.
+ */
+public final class Health implements Handler<RoutingContext> {
+
+  static final long TIMEOUT_MS = 2_000;
+
+  private final HealthChecks checks;
+  private final Authentication authentication;
+
+  public Health(Vertx vertx, Authentication authentication) {
+    this.checks = HealthChecks.create(vertx);
+    this.authentication = authentication;
+  }
+
+  /** Checks with the same id (one per database, say) are one procedure: UP only if all are. */
+  public Health add(List<HealthCheck> list) {
+    Map<String, List<HealthCheck>> byId = new LinkedHashMap<>();
+    list.forEach(check -> byId.computeIfAbsent(check.id(), id -> new java.util.ArrayList<>()).add(check));
+    byId.forEach((id, same) -> register(id, promise -> Future.all(same.stream().map(Health::probe).toList())
+        .onComplete(all -> {
+          if (all.succeeded()) {
+            promise.complete(Status.OK());
+          } else {
+            promise.fail(all.cause());
+          }
+        })));
+    return this;
+  }
+
+  /** A procedure of its own: completes with {@link Status} (its data may carry {@code checks}) or fails. */
+  public Health register(String id, Handler<Promise<Status>> procedure) {
+    checks.register(id, TIMEOUT_MS, procedure);
+    return this;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    checks.checkStatus().onComplete(result -> authentication.isAdmin(ctx).onComplete(admin -> {
+      boolean showErrors = Boolean.TRUE.equals(admin.result());
+      JsonArray entries = new JsonArray();
+      boolean up = result.succeeded() && result.result().getUp();
+      if (result.succeeded() && result.result().getChecks() != null) {
+        result.result().getChecks().forEach(check -> entries.add(entry(check, showErrors)));
+      }
+      ctx.response()
+          .setStatusCode(up ? 200 : 503)
+          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+          .end(new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", entries).encode());
+    }));
+  }
+
+  private static JsonObject entry(CheckResult check, boolean showErrors) {
+    JsonObject entry = new JsonObject().put("id", check.getId()).put("status", check.getUp() ? "UP" : "DOWN");
+    JsonObject data = check.getStatus() == null ? null : check.getStatus().getData();
+    if (data != null && data.getValue("checks") instanceof JsonArray nested) {
+      entry.put("checks", showErrors ? nested : withoutErrors(nested));
+    }
+    if (showErrors) {
+      if (check.getFailure() != null) {
+        entry.put("error", String.valueOf(check.getFailure().getMessage()));
+      } else if (data != null && data.getString("error") != null) {
+        entry.put("error", data.getString("error"));
+      }
+    }
+    return entry;
+  }
+
+  private static JsonArray withoutErrors(JsonArray checks) {
+    JsonArray stripped = new JsonArray();
+    for (Object item : checks) {
+      if (item instanceof JsonObject check) {
+        JsonObject copy = new JsonObject().put("id", check.getValue("id")).put("status", check.getValue("status"));
+        if (check.getValue("checks") instanceof JsonArray nested) {
+          copy.put("checks", withoutErrors(nested));
+        }
+        stripped.add(copy);
+      }
+    }
+    return stripped;
+  }
+
+  private static Future<?> probe(HealthCheck check) {
+    try {
+      return check.probe().get();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+}
