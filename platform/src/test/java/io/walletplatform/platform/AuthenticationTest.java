@@ -341,8 +341,11 @@ class AuthenticationTest {
     assertEquals(200, metrics.statusCode());
     assertTrue(metrics.bodyAsString().contains("vertx_http_server_requests_total"));
 
+    // ready once the platform's consumers have joined their groups
+    Await.until("the platform is ready", Duration.ofSeconds(60),
+        () -> Await.result(http.get("/health").send()).statusCode() == 200);
     JsonObject health = Await.result(http.get("/health").send()).bodyAsJsonObject();
-    assertEquals("UP", health.getString("status"));
+    assertEquals("UP", health.getString("status"), health.encode());
     for (Object check : health.getJsonArray("checks")) {
       assertEquals(java.util.Set.of("id", "status"), ((JsonObject) check).fieldNames(), health.encode());
     }

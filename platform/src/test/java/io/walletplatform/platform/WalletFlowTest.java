@@ -281,9 +281,12 @@ class WalletFlowTest {
     HttpResponse<Buffer> health = Await.result(client.get("/health").send());
     assertEquals(200, health.statusCode(), health.bodyAsString());
     JsonArray checks = health.bodyAsJsonObject().getJsonArray("checks");
-    // postgres, redis, kafka and the process's own readiness (neither warming up nor draining)
-    assertEquals(4, checks.size(), checks.encode());
-    assertTrue(checks.contains(new JsonObject().put("id", "readiness").put("status", "UP")), checks.encode());
+    // the dependencies, the process's own readiness (neither warming up nor draining) and its
+    // consumers (each joined its group and none is stuck), in that order
+    List<String> ids = new java.util.ArrayList<>();
+    checks.forEach(check -> ids.add(((JsonObject) check).getString("id")));
+    assertEquals(List.of("postgres", "redis", "kafka", "readiness", "consumers"), ids, checks.encode());
+    assertTrue(checks.contains(new JsonObject().put("id", "consumers").put("status", "UP")), checks.encode());
     assertEquals(200, Await.result(client.get("/health/live").send()).statusCode());
 
     UUID walletId = createWallet("1");

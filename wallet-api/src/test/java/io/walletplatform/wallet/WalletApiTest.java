@@ -544,7 +544,7 @@ class WalletApiTest {
     assertEquals("UP", health.bodyAsJsonObject().getString("status"));
     List<String> ids = new ArrayList<>();
     health.bodyAsJsonObject().getJsonArray("checks").forEach(check -> ids.add(((JsonObject) check).getString("id")));
-    assertEquals(List.of("postgres", "redis", "kafka"), ids);
+    assertEquals(List.of("postgres", "redis", "kafka", "readiness", "consumers"), ids);
 
     createWallet("1");
     assertProblem(get("/metrics"), 403, "FORBIDDEN", null);

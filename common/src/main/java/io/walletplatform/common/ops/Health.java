@@ -20,7 +20,7 @@ import java.util.Map;
 /**
  * {@code /health/ready} (and {@code /health}) on vertx-health-check: each check is a procedure
  * with a 2 s bound; the answer is {@code {"status", "checks": [{"id", "status", "error"?, "checks"?}]}},
- * 200 when every check is UP and 503 naming the failing ones otherwise. Only an admin token sees
+ * in the order they were registered, 200 when every check is UP and 503 naming the failing ones otherwise. Only an admin token sees
  * why a check failed: error text names hosts and ports.
  */
 public final class Health implements Handler<RoutingContext> {
@@ -29,6 +29,7 @@ public final class Health implements Handler<RoutingContext> {
 
   private final HealthChecks checks;
   private final Authentication authentication;
+  private final List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public Health(Vertx vertx, Authentication authentication) {
     this.checks = HealthChecks.create(vertx);
@@ -53,6 +54,7 @@ public final class Health implements Handler<RoutingContext> {
   /** A procedure of its own: completes with {@link Status} (its data may carry {@code checks}) or fails. */
   public Health register(String id, Handler<Promise<Status>> procedure) {
     checks.register(id, TIMEOUT_MS, procedure);
+    order.add(id);
     return this;
   }
 
@@ -63,7 +65,9 @@ public final class Health implements Handler<RoutingContext> {
       JsonArray entries = new JsonArray();
       boolean up = result.succeeded() && result.result().getUp();
       if (result.succeeded() && result.result().getChecks() != null) {
-        result.result().getChecks().forEach(check -> entries.add(entry(check, showErrors)));
+        result.result().getChecks().stream()
+            .sorted(java.util.Comparator.comparingInt(check -> order.indexOf(check.getId())))
+            .forEach(check -> entries.add(entry(check, showErrors)));
       }
       ctx.response()
           .setStatusCode(up ? 200 : 503)

@@ -100,16 +100,30 @@ public final class ServiceProcess implements AutoCloseable {
     signal("TERM");
   }
 
+  /** SIGTERM without waiting for the exit (to watch the shutdown; then {@link #awaitExit}). */
+  public void sendTerminate() {
+    send("TERM");
+  }
+
   private void signal(String signal) {
     if (!process.isAlive()) {
       return;
     }
+    send(signal);
     try {
-      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
-      kill.waitFor(10, TimeUnit.SECONDS);
       if (!process.waitFor(30, TimeUnit.SECONDS)) {
         throw new AssertionError(name + " did not exit within 30 s of SIG" + signal);
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  private void send(String signal) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+      kill.waitFor(10, TimeUnit.SECONDS);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
