@@ -5,7 +5,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.walletplatform.common.kafka.KafkaClients;
-import io.walletplatform.worker.kafka.OffsetCommitGate;
+import io.walletplatform.common.ops.Faults;
 import io.walletplatform.worker.kafka.OperationConsumerVerticle;
 
 import java.util.List;
@@ -17,13 +17,16 @@ public final class OperationWorker {
   private OperationWorker() {
   }
 
-  /** Makes sure the topics exist, then deploys the consumers; the future holds the deployment id. */
+  /**
+   * Makes sure the topics exist, then deploys the consumers; the future holds the deployment id.
+   * Production passes {@link Faults#NONE}.
+   */
   public static Future<String> deploy(Vertx vertx, OperationWorkerSettings settings, MeterRegistry registry,
-                                      OffsetCommitGate gate) {
+                                      Faults faults) {
     AtomicInteger index = new AtomicInteger();
     return KafkaClients.ensureTopics(vertx, settings.kafka(), List.of(settings.operationsTopic(), settings.deadLetterTopic()))
         .compose(ignored -> vertx.deployVerticle(
-            () -> new OperationConsumerVerticle(settings, registry, gate, index.getAndIncrement()),
+            () -> new OperationConsumerVerticle(settings, registry, faults, index.getAndIncrement()),
             new DeploymentOptions().setInstances(settings.consumers())));
   }
 }

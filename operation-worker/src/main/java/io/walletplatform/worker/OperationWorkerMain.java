@@ -11,13 +11,13 @@ import io.walletplatform.common.db.PgPools;
 import io.walletplatform.common.db.RedisClients;
 import io.walletplatform.common.http.RequestTargets;
 import io.walletplatform.common.kafka.KafkaClients;
+import io.walletplatform.common.ops.Faults;
 import io.walletplatform.common.ops.HealthCheck;
 import io.walletplatform.common.ops.HttpFront;
 import io.walletplatform.common.ops.Launcher;
 import io.walletplatform.common.ops.ServiceRuntime;
 import io.walletplatform.common.wallet.WalletCache;
 import io.walletplatform.migrations.Migrations;
-import io.walletplatform.worker.kafka.OffsetCommitGate;
 
 import java.util.List;
 import java.util.Map;
@@ -33,13 +33,13 @@ public final class OperationWorkerMain {
 
   public static void main(String[] args) {
     Config config = Config.fromEnvironment();
-    run(config, OperationWorkerSettings.from(config));
+    run(config, OperationWorkerSettings.from(config), Faults.NONE);
   }
 
-  /** Runs the worker process with these settings (a fault-injection test's main passes its fault points in them). */
-  public static void run(Config config, OperationWorkerSettings settings) {
+  /** Runs the worker process (a fault-injection test's own main passes faults that hold it at a point). */
+  public static void run(Config config, OperationWorkerSettings settings, Faults faults) {
     Launcher.run("operation-worker", config, runtime -> Migrations.migrate(runtime.vertx(), settings.pg(), Migrations.WALLET)
-        .compose(ignored -> OperationWorker.deploy(runtime.vertx(), settings, runtime.registry(), OffsetCommitGate.OPEN))
+        .compose(ignored -> OperationWorker.deploy(runtime.vertx(), settings, runtime.registry(), faults))
         .compose(ignored -> AuthDatabase.start(runtime.vertx(), config))
         .compose(authentication -> serveOperations(runtime, settings, authentication))
         .map(port -> "/health and /metrics on port " + port));

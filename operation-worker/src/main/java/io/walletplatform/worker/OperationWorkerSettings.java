@@ -5,7 +5,6 @@ import io.walletplatform.common.config.HttpSettings;
 import io.walletplatform.common.config.KafkaSettings;
 import io.walletplatform.common.config.PgSettings;
 import io.walletplatform.common.config.RedisSettings;
-import io.walletplatform.common.ops.FaultPoints;
 
 import java.time.Duration;
 
@@ -21,15 +20,12 @@ import java.time.Duration;
  *                           PROCESSING_FAILED; any other failure is retried until it passes
  * @param maxDeadLetterAttempts dead-letter sends refused before the record goes to the quarantine table
  * @param minRetryBackoff    the first backoff after a failed batch; it doubles up to maxRetryBackoff
- * @param faultPoints        where a fault-injection test holds the process: always {@link FaultPoints#NONE} from
- *                           configuration (production never reads {@code FAULT_HOLD_AT}); only a test's own
- *                           main sets others ({@link #withFaultPoints})
  */
 public record OperationWorkerSettings(PgSettings pg, RedisSettings redis, KafkaSettings kafka, HttpSettings http,
                                       String operationsTopic, String groupId, Duration flushInterval,
                                       int maxBatchRecords, int maxBufferedRecords, int consumers,
                                       Duration cacheTtl, Duration minRetryBackoff, Duration maxRetryBackoff,
-                                      int maxAttempts, int maxDeadLetterAttempts, FaultPoints faultPoints) {
+                                      int maxAttempts, int maxDeadLetterAttempts) {
 
   public static OperationWorkerSettings from(Config config) {
     KafkaSettings kafka = KafkaSettings.from(config);
@@ -48,15 +44,7 @@ public record OperationWorkerSettings(PgSettings pg, RedisSettings redis, KafkaS
         config.getMillis("WORKER_MIN_RETRY_BACKOFF_MS", 100, 1, 60_000),
         config.getMillis("WORKER_MAX_RETRY_BACKOFF_MS", 5_000, 10, 60_000),
         config.getInt("WORKER_MAX_ATTEMPTS", 5, 1, 100),
-        config.getInt("WORKER_MAX_DEAD_LETTER_ATTEMPTS", 5, 1, 100),
-        FaultPoints.NONE);
-  }
-
-  /** These settings with a test's fault points (the fault-injection tests' own main; never production wiring). */
-  public OperationWorkerSettings withFaultPoints(FaultPoints points) {
-    return new OperationWorkerSettings(pg, redis, kafka, http, operationsTopic, groupId, flushInterval, maxBatchRecords,
-        maxBufferedRecords, consumers, cacheTtl, minRetryBackoff, maxRetryBackoff, maxAttempts, maxDeadLetterAttempts,
-        points);
+        config.getInt("WORKER_MAX_DEAD_LETTER_ATTEMPTS", 5, 1, 100));
   }
 
   public String deadLetterTopic() {

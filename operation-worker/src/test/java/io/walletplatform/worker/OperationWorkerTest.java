@@ -31,7 +31,7 @@ import io.walletplatform.common.wallet.WalletOperationEvent.OperationType;
 import io.walletplatform.infra.testing.Await;
 import io.walletplatform.infra.testing.IsolatedConfig;
 import io.walletplatform.migrations.Migrations;
-import io.walletplatform.worker.kafka.OffsetCommitGate;
+import io.walletplatform.common.ops.Faults;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,7 +71,7 @@ class OperationWorkerTest {
     redis = Redis.createClient(vertx, settings.redis().url());
     producer = KafkaProducer.create(vertx, KafkaClients.producerConfig(settings.kafka(), "worker-test"));
     Await.result(OperationWorker.deploy(vertx, settings, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-        OffsetCommitGate.OPEN));
+        Faults.NONE));
   }
 
   @AfterAll
@@ -275,7 +275,12 @@ class OperationWorkerTest {
     }
 
     // First worker: every batch reaches PostgreSQL, then "crashes" before committing its offsets.
-    OffsetCommitGate crashBeforeCommit = offsets -> Future.failedFuture(new IllegalStateException("crash before offset commit"));
+    Faults crashBeforeCommit = new Faults() {
+      @Override
+      public Future<Void> beforeOffsetCommit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        return Future.failedFuture(new IllegalStateException("crash before offset commit"));
+      }
+    };
     String crashed = Await.result(OperationWorker.deploy(vertx, crashSettings,
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), crashBeforeCommit));
     awaitOperations(crashPool, walletId, 40);
@@ -285,7 +290,7 @@ class OperationWorkerTest {
 
     // Restarted worker: reads the same records again, applies none of them twice, then commits.
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    String restarted = Await.result(OperationWorker.deploy(vertx, crashSettings, registry, OffsetCommitGate.OPEN));
+    String restarted = Await.result(OperationWorker.deploy(vertx, crashSettings, registry, Faults.NONE));
     Await.until("offsets committed past all 40 records", SETTLE, () ->
         committedOffsets(crashSettings).values().stream().mapToLong(OffsetAndMetadata::getOffset).sum() == 40);
     Counter duplicates = registry.find("worker_operations_duplicates").counter();

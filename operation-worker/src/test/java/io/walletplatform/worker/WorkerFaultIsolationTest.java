@@ -17,7 +17,7 @@ import io.walletplatform.common.wallet.WalletOperationEvent.OperationType;
 import io.walletplatform.infra.testing.Await;
 import io.walletplatform.infra.testing.IsolatedConfig;
 import io.walletplatform.migrations.Migrations;
-import io.walletplatform.worker.kafka.OffsetCommitGate;
+import io.walletplatform.common.ops.Faults;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -85,7 +85,7 @@ class WorkerFaultIsolationTest {
         CREATE TRIGGER test_faults BEFORE INSERT ON wallet_operations FOR EACH ROW EXECUTE FUNCTION test_faults();
         """.formatted(POISON_AMOUNT_MINOR)).execute());
     producer = KafkaProducer.create(vertx, KafkaClients.producerConfig(settings.kafka(), "isolation-test"));
-    Await.result(OperationWorker.deploy(vertx, settings, registry, OffsetCommitGate.OPEN));
+    Await.result(OperationWorker.deploy(vertx, settings, registry, Faults.NONE));
   }
 
   @AfterAll

@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.walletplatform.common.outbox.Messaging;
-import io.walletplatform.common.outbox.PublishGate;
+import io.walletplatform.common.ops.Faults;
 import io.walletplatform.migrations.Migrations;
 import io.walletplatform.orders.db.OrderRepository;
 import io.walletplatform.orders.domain.PaymentResultApplier;
@@ -19,9 +19,9 @@ public final class OrdersProcessing {
   }
 
   public static Future<Messaging.Deployments> deploy(Vertx vertx, OrdersSettings settings, MeterRegistry registry,
-                                                     PublishGate gate) {
+                                                     Faults faults) {
     return Migrations.migrate(vertx, settings.pg(), Migrations.ORDERS)
-        .compose(ignored -> Messaging.deploy(vertx, registry, settings.kafka(), settings.relay(), gate, settings.inbox(),
+        .compose(ignored -> Messaging.deploy(vertx, registry, settings.kafka(), settings.relay(), faults, settings.inbox(),
             List.of(settings.requestsTopic()), "orders-results",
             () -> new PaymentResultApplier(new OrderRepository())))
         .compose(deployments -> vertx.deployVerticle(new OrderReconcilerVerticle(settings.reconciler(), registry))

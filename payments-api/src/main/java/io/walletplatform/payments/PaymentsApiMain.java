@@ -5,7 +5,7 @@ import io.walletplatform.migrations.AuthDatabase;
 import io.walletplatform.common.config.Config;
 import io.walletplatform.common.ops.HttpFrontVerticle;
 import io.walletplatform.common.ops.Launcher;
-import io.walletplatform.common.outbox.PublishGate;
+import io.walletplatform.common.ops.Faults;
 
 import java.util.List;
 
@@ -18,7 +18,7 @@ public final class PaymentsApiMain {
   public static void main(String[] args) {
     Config config = Config.fromEnvironment();
     PaymentsSettings settings = PaymentsSettings.from(config);
-    Launcher.run("payments-api", config, runtime -> PaymentsProcessing.deploy(runtime.vertx(), settings, runtime.registry(), PublishGate.OPEN)
+    Launcher.run("payments-api", config, runtime -> PaymentsProcessing.deploy(runtime.vertx(), settings, runtime.registry(), Faults.NONE)
         .compose(ignored -> AuthDatabase.start(runtime.vertx(), config))
         .compose(authentication -> runtime.vertx().deployVerticle(
             () -> new HttpFrontVerticle(settings.http(), runtime.registry(), authentication,

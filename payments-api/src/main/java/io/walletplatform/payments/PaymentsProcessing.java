@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.walletplatform.common.outbox.Messaging;
-import io.walletplatform.common.outbox.PublishGate;
+import io.walletplatform.common.ops.Faults;
 import io.walletplatform.migrations.Migrations;
 import io.walletplatform.payments.db.AccountRepository;
 import io.walletplatform.payments.domain.PaymentProcessor;
@@ -18,9 +18,9 @@ public final class PaymentsProcessing {
   }
 
   public static Future<Messaging.Deployments> deploy(Vertx vertx, PaymentsSettings settings, MeterRegistry registry,
-                                                     PublishGate gate) {
+                                                     Faults faults) {
     return Migrations.migrate(vertx, settings.pg(), Migrations.PAYMENTS)
-        .compose(ignored -> Messaging.deploy(vertx, registry, settings.kafka(), settings.relay(), gate, settings.inbox(),
+        .compose(ignored -> Messaging.deploy(vertx, registry, settings.kafka(), settings.relay(), faults, settings.inbox(),
             List.of(settings.resultsTopic()), "payments-requests",
             () -> new PaymentProcessor(new AccountRepository(), settings.resultsTopic())));
   }

@@ -1,12 +1,12 @@
 package io.walletplatform.platform;
 
+import io.walletplatform.common.ops.Faults;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.walletplatform.common.auth.Authentication;
 import io.walletplatform.common.kafka.KafkaClients;
 import io.walletplatform.common.ops.HttpFrontVerticle;
 import io.walletplatform.common.ops.ServiceRuntime;
-import io.walletplatform.common.outbox.PublishGate;
 import io.walletplatform.migrations.AuthDatabase;
 import io.walletplatform.migrations.Migrations;
 import io.walletplatform.orders.OrdersApi;
@@ -16,7 +16,6 @@ import io.walletplatform.payments.PaymentsProcessing;
 import io.walletplatform.wallet.WalletApi;
 import io.walletplatform.wallet.WarmUp;
 import io.walletplatform.worker.OperationWorker;
-import io.walletplatform.worker.kafka.OffsetCommitGate;
 
 import java.util.List;
 
@@ -49,11 +48,11 @@ public final class Platform {
         .compose(ignored -> KafkaClients.ensureTopics(runtime.vertx(), settings.wallet().kafka(),
             List.of(settings.wallet().operationsTopic())))
         .compose(ignored -> OperationWorker.deploy(runtime.vertx(), settings.worker(), runtime.registry(),
-            OffsetCommitGate.OPEN))
+            Faults.NONE))
         .compose(ignored -> PaymentsProcessing.deploy(runtime.vertx(), settings.payments(), runtime.registry(),
-            PublishGate.OPEN))
+            Faults.NONE))
         .compose(ignored -> OrdersProcessing.deploy(runtime.vertx(), settings.orders(), runtime.registry(),
-            PublishGate.OPEN))
+            Faults.NONE))
         .compose(ignored -> runtime.vertx().deployVerticle(
             () -> new HttpFrontVerticle(settings.http(), runtime.registry(), authentication, List.of(
                 WalletApi.factory(settings.wallet(), runtime.registry()),

@@ -1,7 +1,7 @@
 package io.walletplatform.platform;
 
 import io.walletplatform.common.config.Config;
-import io.walletplatform.common.ops.FaultPoints;
+import io.walletplatform.infra.testing.HoldingFaults;
 import io.walletplatform.worker.OperationWorkerMain;
 import io.walletplatform.worker.OperationWorkerSettings;
 
@@ -16,6 +16,6 @@ public final class FaultHoldingWorkerMain {
 
   public static void main(String[] args) {
     Config config = Config.fromEnvironment();
-    OperationWorkerMain.run(config, OperationWorkerSettings.from(config).withFaultPoints(FaultPoints.from(config)));
+    OperationWorkerMain.run(config, OperationWorkerSettings.from(config), HoldingFaults.from(config));
   }
 }

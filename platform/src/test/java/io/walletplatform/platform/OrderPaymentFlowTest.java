@@ -25,7 +25,7 @@ import io.walletplatform.common.money.Money;
 import io.walletplatform.common.ops.HttpFrontVerticle;
 import io.walletplatform.common.outbox.Messaging;
 import io.walletplatform.common.outbox.OutboxRelayVerticle;
-import io.walletplatform.common.outbox.PublishGate;
+import io.walletplatform.common.ops.Faults;
 import io.walletplatform.infra.testing.Await;
 import io.walletplatform.infra.testing.IsolatedConfig;
 import io.walletplatform.infra.testing.Tokens;
@@ -72,7 +72,7 @@ class OrderPaymentFlowTest {
   @BeforeAll
   static void start() {
     vertx = Vertx.vertx();
-    stack = stack("orderflow", PublishGate.OPEN);
+    stack = stack("orderflow", Faults.NONE);
   }
 
   @AfterAll
@@ -80,11 +80,11 @@ class OrderPaymentFlowTest {
     Await.result(vertx.close());
   }
 
-  private static Stack stack(String label, PublishGate ordersGate) {
-    return stack(label, ordersGate, java.util.Map.of());
+  private static Stack stack(String label, Faults ordersFaults) {
+    return stack(label, ordersFaults, java.util.Map.of());
   }
 
-  private static Stack stack(String label, PublishGate ordersGate, java.util.Map<String, String> extra) {
+  private static Stack stack(String label, Faults ordersFaults, java.util.Map<String, String> extra) {
     Config config = IsolatedConfig.create(label)
         .with("OUTBOX_SWEEP_INTERVAL_MS", Long.toString(Duration.ofMinutes(10).toMillis()))
         .with("INBOX_CONSUMERS", "2")
@@ -92,8 +92,8 @@ class OrderPaymentFlowTest {
     PaymentsSettings payments = PaymentsSettings.from(config);
     OrdersSettings orders = OrdersSettings.from(config);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Await.result(PaymentsProcessing.deploy(vertx, payments, registry, PublishGate.OPEN), Duration.ofSeconds(60));
-    Messaging.Deployments ordersMessaging = Await.result(OrdersProcessing.deploy(vertx, orders, registry, ordersGate),
+    Await.result(PaymentsProcessing.deploy(vertx, payments, registry, Faults.NONE), Duration.ofSeconds(60));
+    Messaging.Deployments ordersMessaging = Await.result(OrdersProcessing.deploy(vertx, orders, registry, ordersFaults),
         Duration.ofSeconds(60));
     Authentication authentication = Tokens.authentication(vertx, config);
     HttpFrontVerticle front = new HttpFrontVerticle(orders.http(), registry, authentication,
@@ -241,7 +241,12 @@ class OrderPaymentFlowTest {
 
   @Test
   void aRelayStoppedAfterTheAcknowledgementButBeforeMarkingPublishesAgainAndTheInboxAbsorbsIt() {
-    PublishGate crashAfterAck = ids -> Future.failedFuture(new IllegalStateException("crash before marking published"));
+    Faults crashAfterAck = new Faults() {
+      @Override
+      public Future<Void> beforeMarkingPublished(List<Long> outboxIds) {
+        return Future.failedFuture(new IllegalStateException("crash before marking published"));
+      }
+    };
     Stack crashing = stack("relaycrash", crashAfterAck);
     UUID userId = openAccount(crashing, "100.00");
     String orderId = placeOrder(crashing, userId, "30.00");
@@ -249,7 +254,7 @@ class OrderPaymentFlowTest {
 
     // "Restart": the crashed relay goes, a healthy one republishes the unmarked row.
     Await.result(vertx.undeploy(crashing.ordersMessaging().relay()));
-    Await.result(vertx.deployVerticle(new OutboxRelayVerticle(crashing.orders().relay(), crashing.registry(), PublishGate.OPEN)));
+    Await.result(vertx.deployVerticle(new OutboxRelayVerticle(crashing.orders().relay(), crashing.registry(), Faults.NONE)));
     Await.until("the row is marked published", SETTLE, () -> Await.result(crashing.ordersDb()
         .query("SELECT count(*) FROM outbox WHERE published_at IS NULL").execute()).iterator().next().getLong(0) == 0);
     Await.until("the duplicate reached the payments inbox", SETTLE, () -> {
@@ -263,13 +268,13 @@ class OrderPaymentFlowTest {
 
   @Test
   void anOrderCreatedWhileKafkaIsDownIsKeptAndSettlesWhenKafkaIsBack() {
-    Stack down = stack("kafkadown", PublishGate.OPEN);
+    Stack down = stack("kafkadown", Faults.NONE);
     Await.result(vertx.undeploy(down.ordersMessaging().relay()));
     var unreachable = new io.walletplatform.common.outbox.OutboxRelaySettings(down.orders().relay().pg(),
         new io.walletplatform.common.config.KafkaSettings("127.0.0.1:1", 1, (short) 1, Duration.ofMillis(1_500),
             Duration.ofMinutes(5)),
         "orders", Duration.ofMillis(200), 100, Duration.ofMinutes(10), Duration.ofHours(24), Duration.ofMinutes(1));
-    String brokenRelay = Await.result(vertx.deployVerticle(new OutboxRelayVerticle(unreachable, down.registry(), PublishGate.OPEN)));
+    String brokenRelay = Await.result(vertx.deployVerticle(new OutboxRelayVerticle(unreachable, down.registry(), Faults.NONE)));
 
     UUID userId = openAccount(down, "20.00");
     String orderId = placeOrder(down, userId, "5.00");
@@ -282,20 +287,20 @@ class OrderPaymentFlowTest {
         .iterator().next().getLong(0));
 
     Await.result(vertx.undeploy(brokenRelay));
-    Await.result(vertx.deployVerticle(new OutboxRelayVerticle(down.orders().relay(), down.registry(), PublishGate.OPEN)));
+    Await.result(vertx.deployVerticle(new OutboxRelayVerticle(down.orders().relay(), down.registry(), Faults.NONE)));
     assertEquals("FINISHED", awaitFinal(down, orderId).getString("status"));
     assertEquals(1_500, balanceMinor(down, userId));
   }
 
   @Test
   void publishedOutboxRowsAreDeletedAfterTheirRetention() {
-    Stack tidy = stack("tidy", PublishGate.OPEN);
+    Stack tidy = stack("tidy", Faults.NONE);
     Await.result(vertx.undeploy(tidy.ordersMessaging().relay()));
     var settings = tidy.orders().relay();
     var shortRetention = new io.walletplatform.common.outbox.OutboxRelaySettings(settings.pg(), settings.kafka(),
         settings.name(), Duration.ofMillis(100), settings.batchSize(), Duration.ZERO, settings.idempotencyRetention(),
         Duration.ofMillis(100));
-    Await.result(vertx.deployVerticle(new OutboxRelayVerticle(shortRetention, tidy.registry(), PublishGate.OPEN)));
+    Await.result(vertx.deployVerticle(new OutboxRelayVerticle(shortRetention, tidy.registry(), Faults.NONE)));
     UUID userId = openAccount(tidy, "10.00");
     for (int i = 0; i < 5; i++) {
       assertEquals("FINISHED", awaitFinal(tidy, placeOrder(tidy, userId, "1.00")).getString("status"));
@@ -306,8 +311,8 @@ class OrderPaymentFlowTest {
 
   @Test
   void twoRelaysOnOneDatabasePublishEachRowOnceAndInOrder() {
-    Stack shared = stack("tworelays", PublishGate.OPEN);
-    Await.result(vertx.deployVerticle(new OutboxRelayVerticle(shared.orders().relay(), shared.registry(), PublishGate.OPEN)));
+    Stack shared = stack("tworelays", Faults.NONE);
+    Await.result(vertx.deployVerticle(new OutboxRelayVerticle(shared.orders().relay(), shared.registry(), Faults.NONE)));
     UUID userId = openAccount(shared, "1000.00");
     List<String> created = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
@@ -390,7 +395,7 @@ class OrderPaymentFlowTest {
 
   @Test
   void noOrderStaysNewForEverAndATimedOutOrderFailsOnlyOnceNothingCanDebitIt() {
-    Stack reconciling = stack("reconcile", PublishGate.OPEN, java.util.Map.of(
+    Stack reconciling = stack("reconcile", Faults.NONE, java.util.Map.of(
         "ORDERS_RECONCILE_INTERVAL_MS", "200",
         "ORDERS_PAYMENT_RESEND_AFTER_MS", "1000",
         "ORDERS_PAYMENT_TIMEOUT_MS", "60000"));
@@ -432,7 +437,7 @@ class OrderPaymentFlowTest {
 
   @Test
   void aRepeatedRequestIsAnsweredWithTheRecordedDecisionEvenIfTheBalanceChangedSince() {
-    Stack reconciling = stack("redecide", PublishGate.OPEN, java.util.Map.of(
+    Stack reconciling = stack("redecide", Faults.NONE, java.util.Map.of(
         "ORDERS_RECONCILE_INTERVAL_MS", "200",
         "ORDERS_PAYMENT_RESEND_AFTER_MS", "1000"));
     UUID userId = openAccount(reconciling, "1.00");

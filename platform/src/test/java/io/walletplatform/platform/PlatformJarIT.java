@@ -3,6 +3,7 @@ package io.walletplatform.platform;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,6 +42,37 @@ class PlatformJarIT {
       assertTrue(file.getEntry("io/walletplatform/infra/EmbeddedInfrastructure.class") != null,
           "the one-command platform starts its servers itself");
       assertTrue(file.getEntry("io/walletplatform/platform/PlatformMain.class") != null);
+    }
+  }
+
+  /**
+   * Spans follow a request across the event loop only if OpenTelemetry keeps its context in the
+   * Vert.x context: the shaded service file must name vertx-opentelemetry's storage (a jar that
+   * lost it to another provider's file would trace every hop as a new trace). And the hold-at-a-point
+   * faults are in no jar: no production class even names their variable.
+   */
+  @Test
+  void everyJarTracesThroughTheVertxContextAndHoldsNowhere() throws IOException {
+    for (String module : List.of("platform", "wallet-api", "operation-worker", "payments-api", "orders-api")) {
+      Path jar = ROOT.resolve(module).resolve("target").resolve(module + ".jar");
+      try (JarFile file = new JarFile(jar.toFile())) {
+        var storage = file.getEntry("META-INF/services/io.opentelemetry.context.ContextStorageProvider");
+        assertTrue(storage != null, module + " registers a context storage");
+        String providers = new String(file.getInputStream(storage).readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(providers.contains("io.vertx.tracing.opentelemetry.VertxContextStorageProvider"), module + ": " + providers);
+        var holding = file.stream().filter(entry -> entry.getName().startsWith("io/walletplatform/")
+                && entry.getName().endsWith(".class"))
+            .filter(entry -> {
+              try {
+                return new String(file.getInputStream(entry).readAllBytes(), StandardCharsets.ISO_8859_1)
+                    .contains("FAULT_HOLD_AT");
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            })
+            .map(entry -> entry.getName()).toList();
+        assertEquals(List.of(), holding, module + ": production classes that read FAULT_HOLD_AT");
+      }
     }
   }
 

@@ -1,7 +1,7 @@
 package io.walletplatform.platform;
 
 import io.walletplatform.common.config.Config;
-import io.walletplatform.common.ops.FaultPoints;
+import io.walletplatform.infra.testing.HoldingFaults;
 import io.walletplatform.common.ops.Launcher;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
@@ -67,7 +67,7 @@ class WorkerCrashTest {
     Map<String, String> environment = new HashMap<>(config.values());
     environment.putAll(extra);
     if (holdAt != null) {
-      environment.put(FaultPoints.HOLD_AT, holdAt);
+      environment.put(HoldingFaults.HOLD_AT, holdAt);
     }
     return ServiceProcess.start(name, (holdAt == null ? OperationWorkerMain.class : FaultHoldingWorkerMain.class).getName(),
         environment);

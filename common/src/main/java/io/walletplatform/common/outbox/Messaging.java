@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.walletplatform.common.config.KafkaSettings;
 import io.walletplatform.common.inbox.InboxConsumerSettings;
 import io.walletplatform.common.inbox.InboxConsumerVerticle;
+import io.walletplatform.common.ops.Faults;
 import io.walletplatform.common.inbox.InboxHandler;
 import io.walletplatform.common.kafka.DeadLetters;
 import io.walletplatform.common.kafka.KafkaClients;
@@ -26,14 +27,14 @@ public final class Messaging {
 
   /** Creates the topics the service consumes, dead-letters to and publishes to, then deploys. */
   public static Future<Deployments> deploy(Vertx vertx, MeterRegistry registry, KafkaSettings kafka,
-                                           OutboxRelaySettings relay, PublishGate gate, InboxConsumerSettings inbox,
+                                           OutboxRelaySettings relay, Faults faults, InboxConsumerSettings inbox,
                                            List<String> publishedTopics, String consumerName,
                                            Supplier<InboxHandler> handlers) {
     List<String> topics = new java.util.ArrayList<>(publishedTopics);
     topics.add(inbox.topic());
     topics.add(DeadLetters.topicFor(inbox.topic()));
     return KafkaClients.ensureTopics(vertx, kafka, topics)
-        .compose(ignored -> vertx.deployVerticle(() -> new OutboxRelayVerticle(relay, registry, gate),
+        .compose(ignored -> vertx.deployVerticle(() -> new OutboxRelayVerticle(relay, registry, faults),
             new DeploymentOptions()))
         .compose(relayId -> vertx.deployVerticle(
                 () -> new InboxConsumerVerticle(inbox, registry, consumerName, handlers.get()),

@@ -13,6 +13,7 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import io.walletplatform.common.db.PgPools;
 import io.walletplatform.common.kafka.KafkaClients;
+import io.walletplatform.common.ops.Faults;
 import io.walletplatform.common.ops.Tracing;
 import io.opentelemetry.api.trace.Span;
 import org.slf4j.Logger;
@@ -41,7 +42,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
 
   private final OutboxRelaySettings settings;
   private final MeterRegistry registry;
-  private final PublishGate gate;
+  private final Faults faults;
 
   private Pool pool;
   private PgSubscriber subscriber;
@@ -58,10 +59,10 @@ public final class OutboxRelayVerticle extends VerticleBase {
   private Counter failures;
   private Tracing tracing;
 
-  public OutboxRelayVerticle(OutboxRelaySettings settings, MeterRegistry registry, PublishGate gate) {
+  public OutboxRelayVerticle(OutboxRelaySettings settings, MeterRegistry registry, Faults faults) {
     this.settings = settings;
     this.registry = registry;
-    this.gate = gate;
+    this.faults = faults;
   }
 
   @Override
@@ -168,7 +169,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
       }
       boolean full = rows.size() == settings.batchSize();
       return Future.all(sends)
-          .compose(acknowledged -> gate.beforeMarkingPublished(ids))
+          .compose(acknowledged -> faults.beforeMarkingPublished(ids))
           .compose(ignored -> pool.preparedQuery(OutboxSql.MARK_PUBLISHED).execute(Tuple.of(ids.toArray(Long[]::new))))
           .compose(marked -> {
             published.increment(ids.size());

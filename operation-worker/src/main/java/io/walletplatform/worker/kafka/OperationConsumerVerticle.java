@@ -14,7 +14,7 @@ import io.walletplatform.common.db.RedisClients;
 import io.walletplatform.common.inbox.InvalidRecordException;
 import io.walletplatform.common.kafka.BatchingConsumer;
 import io.walletplatform.common.kafka.KafkaConsumerLoop;
-import io.walletplatform.common.ops.FaultPoints;
+import io.walletplatform.common.ops.Faults;
 import io.walletplatform.common.ops.Tracing;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -67,14 +67,13 @@ public final class OperationConsumerVerticle extends VerticleBase {
 
   private final OperationWorkerSettings settings;
   private final MeterRegistry registry;
-  private final OffsetCommitGate gate;
+  private final Faults faults;
   private final int index;
 
   private Pool pool;
   private Redis redis;
   private WalletLedger ledger;
   private WalletCache cache;
-  private FaultPoints faults;
   private KafkaConsumerLoop<Received> loop;
   private final Map<UUID, WalletSnapshot> owedRefreshes = new LinkedHashMap<>();
   private static final AttributeKey<String> OPERATION_ID = AttributeKey.stringKey("wallet.operation_id");
@@ -89,11 +88,11 @@ public final class OperationConsumerVerticle extends VerticleBase {
   private DistributionSummary batchSizes;
   private Timer acceptToApplied;
 
-  public OperationConsumerVerticle(OperationWorkerSettings settings, MeterRegistry registry, OffsetCommitGate gate,
+  public OperationConsumerVerticle(OperationWorkerSettings settings, MeterRegistry registry, Faults faults,
                                    int index) {
     this.settings = settings;
     this.registry = registry;
-    this.gate = gate;
+    this.faults = faults;
     this.index = index;
   }
 
@@ -114,7 +113,6 @@ public final class OperationConsumerVerticle extends VerticleBase {
     acceptToApplied = Timer.builder("worker_accept_to_applied")
         .description("From wallet-api's accept (acceptedAt) to the commit of the batch that applied the operation")
         .publishPercentiles(0.5, 0.99).register(registry);
-    faults = settings.faultPoints();
 
     pool = PgPools.create(vertx, settings.pg(), "operation-worker");
     redis = RedisClients.create(vertx, settings.redis());
@@ -131,7 +129,7 @@ public final class OperationConsumerVerticle extends VerticleBase {
     KafkaConsumerLoop.Codec<Received> codec = new KafkaConsumerLoop.Codec<>(OperationConsumerVerticle::decode,
         received -> received.event() != null ? received.event().walletId() : received.record().key(),
         Received::record);
-    return KafkaConsumerLoop.start(vertx, options, codec, new Handler(), pool, gate::beforeCommit, registry,
+    return KafkaConsumerLoop.start(vertx, options, codec, new Handler(), pool, faults::beforeOffsetCommit, registry,
             listener())
         .onSuccess(started -> loop = started);
   }
