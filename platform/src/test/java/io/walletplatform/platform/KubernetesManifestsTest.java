@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -148,6 +149,44 @@ class KubernetesManifestsTest {
       }
     }
     assertEquals(List.of(), unknown, "set but read by no service");
+  }
+
+  /**
+   * A stop in Kubernetes: the pod must keep serving until the Service has seen its readiness fail
+   * (the grace covers the readiness probe's period times its threshold), and the kubelet must not
+   * SIGKILL it before the launcher's own bound (grace plus timeout) has passed.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void everyPodDrainsBeforeItStopsAndStopsBeforeItIsKilled() throws IOException {
+    List<Map<String, Object>> documents = documents();
+    Map<String, Object> shared = ofKind(documents, "ConfigMap").stream().filter(map -> "platform-config".equals(name(map)))
+        .findFirst().map(map -> (Map<String, Object>) map.get("data")).orElseThrow();
+    for (Map<String, Object> deployment : ofKind(documents, "Deployment")) {
+      String name = name(deployment);
+      Map<String, Object> pod = at(deployment, "spec", "template", "spec");
+      List<Map<String, Object>> containers = (List<Map<String, Object>>) pod.get("containers");
+      for (Map<String, Object> container : containers) {
+        Map<String, String> env = new HashMap<>();
+        List<Map<String, Object>> from = (List<Map<String, Object>>) container.getOrDefault("envFrom", List.of());
+        if (from.stream().anyMatch(source -> "platform-config".equals(at(source, "configMapRef", "name")))) {
+          shared.forEach((key, value) -> env.put(key, String.valueOf(value)));
+        }
+        ((List<Map<String, Object>>) container.getOrDefault("env", List.of())).stream()
+            .filter(variable -> variable.get("value") != null)
+            .forEach(variable -> env.put((String) variable.get("name"), String.valueOf(variable.get("value"))));
+        assertNotNull(env.get("SHUTDOWN_GRACE_MS"), name + " sets a shutdown grace");
+        long graceMs = Long.parseLong(env.get("SHUTDOWN_GRACE_MS"));
+        long timeoutMs = Long.parseLong(env.getOrDefault("SHUTDOWN_TIMEOUT_MS", "30000"));
+        int period = at(container, "readinessProbe", "periodSeconds");
+        int threshold = at(container, "readinessProbe", "failureThreshold");
+        assertTrue(graceMs >= period * threshold * 1000L,
+            name + ": serves until readiness has failed " + threshold + " times " + period + " s apart: " + graceMs + " ms");
+        int killAfter = (Integer) pod.get("terminationGracePeriodSeconds");
+        assertTrue(killAfter * 1000L > graceMs + timeoutMs,
+            name + ": the kubelet waits longer (" + killAfter + " s) than grace plus drain (" + (graceMs + timeoutMs) + " ms)");
+      }
+    }
   }
 
   @Test
