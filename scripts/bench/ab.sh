@@ -3,16 +3,18 @@
 # order alternating from round to round) on fresh data, warming each with a 60 s closed-loop run,
 # then measuring one hot wallet and 1,000 wallets, closed loop, 64 connections, 30 s each (+20 s
 # tool warm-up). One summary line per run (summary in platform.sh), and Redis commands per round trip.
-# Usage: scripts/bench/ab.sh PLATFORM_JAR_A PLATFORM_JAR_B LOAD_TESTER_JAR OUT [ROUNDS]
+# Usage: [A_ENV='NAME=VALUE ...'] [B_ENV='NAME=VALUE ...'] scripts/bench/ab.sh PLATFORM_JAR_A PLATFORM_JAR_B LOAD_TESTER_JAR OUT [ROUNDS]
+# A_ENV and B_ENV are extra settings of one side only (the same jar with tracing on, say).
 set -euo pipefail
 a=$(realpath "$1"); b=$(realpath "$2"); tool=$(realpath "$3"); out=$(realpath -m "$4"); rounds=${5:-3}
 port=18181; secret=bench-secret; url=http://127.0.0.1:$port; admin=00000000-0000-4000-8000-00000000000a
 mkdir -p "$out"
 source "$(dirname "$0")/platform.sh"
-measure() {  # measure LABEL JAR
+measure() {  # measure LABEL JAR [NAME=VALUE...]
   local label=$1 jar=$2
+  shift 2
   data=$(mktemp -d)
-  start_platform "$jar" "$out/$label.log" AUTH_ADMIN_CLIENT_ID=$admin
+  start_platform "$jar" "$out/$label.log" AUTH_ADMIN_CLIENT_ID=$admin "$@"
   local hot=(wallet --url "$url" --shared-secret $secret --progress 0s --model closed --connections 64)
   java -jar "$tool" "${hot[@]}" --wallets 1 --deposit-ratio 1 --min-amount 0.01 --max-amount 0.01 \
     --duration 60s --warmup 0s --out "$out/$label-warm" > /dev/null 2>&1 || true
@@ -25,5 +27,7 @@ measure() {  # measure LABEL JAR
   kill $pid; wait $pid 2>/dev/null || true; rm -rf "$data"
 }
 for round in $(seq "$rounds"); do
-  if (( round % 2 )); then measure "A$round" "$a"; measure "B$round" "$b"; else measure "B$round" "$b"; measure "A$round" "$a"; fi
+  # shellcheck disable=SC2086 # the extra settings are words on purpose
+  if (( round % 2 )); then measure "A$round" "$a" ${A_ENV:-}; measure "B$round" "$b" ${B_ENV:-}
+  else measure "B$round" "$b" ${B_ENV:-}; measure "A$round" "$a" ${A_ENV:-}; fi
 done

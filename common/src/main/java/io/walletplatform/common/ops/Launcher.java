@@ -19,7 +19,7 @@ import java.util.function.Function;
  * closes: HTTP servers stop accepting and finish the requests in flight, consumers finish the
  * batch in flight and leave their groups (anything uncommitted is read again by the next owner),
  * relays finish their round, clients close. If that takes longer than {@code SHUTDOWN_TIMEOUT_MS}
- * (30 s) the process halts with {@value #EXIT_SHUTDOWN_TIMED_OUT}; otherwise the JVM's own exit
+ * (30 s, counted after the grace) the process halts with {@value #EXIT_SHUTDOWN_TIMED_OUT}; otherwise the JVM's own exit
  * status stands (143 after SIGTERM, 130 after Ctrl-C).
  */
 public final class Launcher {
@@ -79,8 +79,9 @@ public final class Launcher {
     boolean timedOut = false;
     try {
       Thread.sleep(settings.shutdownGrace().toMillis());
-      long left = settings.shutdownTimeout().toNanos() - (System.nanoTime() - began);
-      runtime.vertx().close().toCompletionStage().toCompletableFuture().get(Math.max(1, left), TimeUnit.NANOSECONDS);
+      // The bound is on the drain, after the grace: grace plus timeout is the longest a stop takes.
+      runtime.vertx().close().toCompletionStage().toCompletableFuture()
+          .get(settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       timedOut = true;
       log.error("{} did not stop within {} ms; halting", name, settings.shutdownTimeout().toMillis());
