@@ -117,7 +117,12 @@ class FaultInjectionIT {
 
   /** A token from the gateway's development issuer (every service shares its key directory). */
   private static String token(UUID clientId, String scope) {
-    HttpRequest request = HttpRequest.newBuilder(uri("/oauth/token")).timeout(Duration.ofSeconds(5))
+    return token(uri("/oauth/token"), clientId, scope);
+  }
+
+  /** A token from the development issuer at {@code tokenEndpoint} (the all-in-one platform is an issuer of its own). */
+  private static String token(URI tokenEndpoint, UUID clientId, String scope) {
+    HttpRequest request = HttpRequest.newBuilder(tokenEndpoint).timeout(Duration.ofSeconds(5))
         .header("content-type", "application/x-www-form-urlencoded")
         .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&client_id=" + clientId
             + "&client_secret=" + Tokens.DEV_SECRET + "&scope=" + scope.replace(' ', '+')))
@@ -254,9 +259,14 @@ class FaultInjectionIT {
 
   /** wallet_operations_accepted_total of the wallet-api (or platform) on that port; 0 while it does not answer. */
   private static double acceptedOperations(int port) {
+    return acceptedOperations(port, adminToken);
+  }
+
+  /** Operations the wallet-api on {@code port} accepted since it started (0 when it cannot say). */
+  private static double acceptedOperations(int port, String token) {
     try {
       String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-          .header("Authorization", "Bearer " + adminToken)
+          .header("Authorization", "Bearer " + token)
           // A scrape of a process under load on two cores can take seconds: a short timeout read as
           // "nothing accepted" kept the run waiting for load that was running (seen once in CI).
           .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)).body();
@@ -298,6 +308,7 @@ class FaultInjectionIT {
   private static void underLoad(String label, Duration duration, List<Fault> faults) throws Exception {
     String url = "http://127.0.0.1:" + ports.get("gateway");
     ExecutorService load = Executors.newFixedThreadPool(2);
+    double acceptedBefore = acceptedOperations(ports.get("wallet-api"));
     try {
       Future<Integer> wallets = load.submit(() -> LoadTesterMain.run(new String[] {"wallet", "--url", url, "--shared-secret", Tokens.DEV_SECRET,
           "--wallets", "10", "--rate", "10", "--duration", duration.toSeconds() + "s", "--warmup", "2s",
@@ -307,7 +318,11 @@ class FaultInjectionIT {
           "--users", "10", "--rate", "10", "--deposit-rate", "2", "--duration", duration.toSeconds() + "s",
           "--warmup", "2s", "--retries", "60", "--timeout", "4s", "--settle-timeout", "180s", "--connections", "64",
           "--out", OUT.resolve(label).resolve("orders").toString()}));
-      Await.until("the load is running", Duration.ofSeconds(120), () -> acceptedOperations(ports.get("wallet-api")) >= 500);
+      // The counter lives as long as the wallet-api process: a run after another starts from its total,
+      // and the faults must wait for this run's load (a fault injected before its wallets exist fails
+      // the load tester's set-up instead of testing anything).
+      Await.until("the load is running", Duration.ofSeconds(120),
+          () -> acceptedOperations(ports.get("wallet-api")) >= acceptedBefore + 500);
       for (Fault fault : faults) {
         long faultNanos = System.nanoTime();
         Instant at = Instant.now();
@@ -410,7 +425,9 @@ class FaultInjectionIT {
           "--users", "10", "--rate", "20", "--deposit-rate", "2", "--duration", "40s", "--warmup", "2s", "--retries", "80",
           "--timeout", "4s", "--settle-timeout", "180s", "--connections", "64",
           "--out", OUT.resolve("all-in-one").resolve("orders").toString()}));
-      Await.until("the load is running", Duration.ofSeconds(60), () -> acceptedOperations(port) >= 2_000);
+      // Its metrics need its own admin token: it issues tokens with keys of its own data directory.
+      String ownAdmin = token(URI.create(url + "/oauth/token"), Tokens.ADMIN_CLIENT, "admin");
+      Await.until("the load is running", Duration.ofSeconds(60), () -> acceptedOperations(port, ownAdmin) >= 2_000);
       long faultNanos = System.nanoTime();
       first.kill();
       second = ServiceProcess.startJar("faults-all-in-one-2", jar, environment);
