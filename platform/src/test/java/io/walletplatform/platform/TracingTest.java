@@ -122,6 +122,8 @@ class TracingTest {
     assertEquals(operationId, link.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey(
         "wallet.operation_id")));
     assertTrue(apply.getEndEpochNanos() >= publish.getEndEpochNanos(), "applied after it was published");
+    assertTrue(find(spans, SpanKind.CLIENT, "", apply.getSpanId()).isPresent(),
+        "the batch's SQL is traced under the batch span: " + describe(spans));
     System.out.println("operation trace " + traceId + ":" + describe(spans));
   }
 
@@ -151,6 +153,10 @@ class TracingTest {
     SpanData settled = find(spans, SpanKind.CONSUMER, " process", result.getSpanId())
         .orElseThrow(() -> new AssertionError(describe(spans)));
     assertNotNull(settled);
+    assertTrue(find(spans, SpanKind.CLIENT, "", payment.getSpanId()).isPresent(),
+        "the payment's SQL (the debit) is traced under its inbox span: " + describe(spans));
+    assertTrue(find(spans, SpanKind.CLIENT, "", settled.getSpanId()).isPresent(),
+        "the order's final update is traced under its inbox span: " + describe(spans));
     assertFalse(request.getName().equals(result.getName()), "requests and results are different topics");
     System.out.println("order trace " + traceId + ":" + describe(spans));
   }

@@ -156,7 +156,8 @@ public final class InboxConsumerVerticle extends VerticleBase {
           }
           try {
             Span span = spans == null ? null : spans[index];
-            return handler.handle(tx, record, span == null ? null : tracing.traceparent(Context.root().with(span)));
+            return Tracing.within(span, () -> handler.handle(tx, record,
+                span == null ? null : tracing.traceparent(Context.root().with(span))));
           } catch (InvalidRecordException e) {
             return Future.<Void>failedFuture(e);
           }

@@ -225,6 +225,35 @@ public final class Tracing implements Shareable {
     span.end();
   }
 
+  /**
+   * Runs {@code work} with {@code span} as the current span, so that the queries and commands it
+   * issues through clients vertx-opentelemetry traces (PostgreSQL, Redis) are the span's children;
+   * its result comes back on the caller's context. vertx-opentelemetry keeps the current span in
+   * the Vert.x context, so the work runs on a duplicate of the caller's context made for it alone
+   * (as the HTTP server does per request): the span stays attached to that duplicate, which is
+   * dropped afterwards, and nothing the caller runs later inherits it. With no span (tracing off,
+   * or nothing traced) the work runs as it is.
+   */
+  public static <T> io.vertx.core.Future<T> within(Span span, java.util.function.Supplier<io.vertx.core.Future<T>> work) {
+    io.vertx.core.internal.ContextInternal caller = io.vertx.core.internal.ContextInternal.current();
+    if (span == null || caller == null) {
+      return work.get();
+    }
+    io.vertx.core.Promise<T> result = caller.promise();
+    caller.duplicate().emit(ignored -> {
+      @SuppressWarnings("unused") // attached to the throw-away duplicate on purpose: never closed
+      io.opentelemetry.context.Scope scope = Context.current().with(span).makeCurrent();
+      io.vertx.core.Future<T> done;
+      try {
+        done = work.get();
+      } catch (RuntimeException e) {
+        done = io.vertx.core.Future.failedFuture(e);
+      }
+      done.onComplete(result);
+    });
+    return result.future();
+  }
+
   /** Flushes and stops the exporter (at shutdown). */
   public void close() {
     if (shutdown != null) {

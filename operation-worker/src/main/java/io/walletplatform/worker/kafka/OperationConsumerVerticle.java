@@ -160,7 +160,8 @@ public final class OperationConsumerVerticle extends VerticleBase {
       List<PendingOperation> operations = new ArrayList<>(records.size());
       records.forEach(received -> operations.add(received.pending()));
       Span batch = batchSpan(records);
-      return ledger.apply(operations).andThen(done -> Tracing.end(batch, done.cause())).compose(result -> {
+      return Tracing.within(batch, () -> ledger.apply(operations)).andThen(done -> Tracing.end(batch, done.cause()))
+          .compose(result -> {
         transactions.increment();
         batchSizes.record(operations.size());
         long now = System.currentTimeMillis();
