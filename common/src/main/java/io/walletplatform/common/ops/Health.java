@@ -13,14 +13,18 @@ import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.RoutingContext;
 import io.walletplatform.common.auth.Authentication;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * {@code /health/ready} (and {@code /health}) on vertx-health-check: each check is a procedure
  * with a 2 s bound; the answer is {@code {"status", "checks": [{"id", "status", "error"?, "checks"?}]}},
- * in the order they were registered, 200 when every check is UP and 503 naming the failing ones otherwise. Only an admin token sees
+ * the checks in the order they were registered, 200 when every check is UP and 503 naming the
+ * failing ones otherwise. Only an admin token sees
  * why a check failed: error text names hosts and ports.
  */
 public final class Health implements Handler<RoutingContext> {
@@ -29,7 +33,7 @@ public final class Health implements Handler<RoutingContext> {
 
   private final HealthChecks checks;
   private final Authentication authentication;
-  private final List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<String> order = new CopyOnWriteArrayList<>();
 
   public Health(Vertx vertx, Authentication authentication) {
     this.checks = HealthChecks.create(vertx);
@@ -39,7 +43,7 @@ public final class Health implements Handler<RoutingContext> {
   /** Checks with the same id (one per database, say) are one procedure: UP only if all are. */
   public Health add(List<HealthCheck> list) {
     Map<String, List<HealthCheck>> byId = new LinkedHashMap<>();
-    list.forEach(check -> byId.computeIfAbsent(check.id(), id -> new java.util.ArrayList<>()).add(check));
+    list.forEach(check -> byId.computeIfAbsent(check.id(), id -> new ArrayList<>()).add(check));
     byId.forEach((id, same) -> register(id, promise -> Future.all(same.stream().map(Health::probe).toList())
         .onComplete(all -> {
           if (all.succeeded()) {
@@ -66,7 +70,7 @@ public final class Health implements Handler<RoutingContext> {
       boolean up = result.succeeded() && result.result().getUp();
       if (result.succeeded() && result.result().getChecks() != null) {
         result.result().getChecks().stream()
-            .sorted(java.util.Comparator.comparingInt(check -> order.indexOf(check.getId())))
+            .sorted(Comparator.comparingInt(check -> order.indexOf(check.getId())))
             .forEach(check -> entries.add(entry(check, showErrors)));
       }
       ctx.response()

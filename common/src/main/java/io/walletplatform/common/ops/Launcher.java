@@ -19,8 +19,8 @@ import java.util.function.Function;
  * closes: HTTP servers stop accepting and finish the requests in flight, consumers finish the
  * batch in flight and leave their groups (anything uncommitted is read again by the next owner),
  * relays finish their round, clients close. If that takes longer than {@code SHUTDOWN_TIMEOUT_MS}
- * (30 s, counted after the grace) the process halts with {@value #EXIT_SHUTDOWN_TIMED_OUT}; otherwise the JVM's own exit
- * status stands (143 after SIGTERM, 130 after Ctrl-C).
+ * (30 s, counted after the grace) the process halts with {@value #EXIT_SHUTDOWN_TIMED_OUT};
+ * otherwise the JVM's own exit status stands (143 after SIGTERM, 130 after Ctrl-C).
  */
 public final class Launcher {
 

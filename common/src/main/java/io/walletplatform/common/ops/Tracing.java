@@ -10,6 +10,7 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
@@ -18,7 +19,10 @@ import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.shareddata.Shareable;
 import io.vertx.kafka.client.producer.KafkaHeader;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
@@ -29,6 +33,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * OpenTelemetry for one process, or nothing at all. With {@code OTEL_EXPORTER_OTLP_ENDPOINT}
@@ -234,20 +239,20 @@ public final class Tracing implements Shareable {
    * dropped afterwards, and nothing the caller runs later inherits it. With no span (tracing off,
    * or nothing traced) the work runs as it is.
    */
-  public static <T> io.vertx.core.Future<T> within(Span span, java.util.function.Supplier<io.vertx.core.Future<T>> work) {
-    io.vertx.core.internal.ContextInternal caller = io.vertx.core.internal.ContextInternal.current();
+  public static <T> Future<T> within(Span span, Supplier<Future<T>> work) {
+    ContextInternal caller = ContextInternal.current();
     if (span == null || caller == null) {
       return work.get();
     }
-    io.vertx.core.Promise<T> result = caller.promise();
+    Promise<T> result = caller.promise();
     caller.duplicate().emit(ignored -> {
       @SuppressWarnings("unused") // attached to the throw-away duplicate on purpose: never closed
-      io.opentelemetry.context.Scope scope = Context.current().with(span).makeCurrent();
-      io.vertx.core.Future<T> done;
+      Scope scope = Context.current().with(span).makeCurrent();
+      Future<T> done;
       try {
         done = work.get();
       } catch (RuntimeException e) {
-        done = io.vertx.core.Future.failedFuture(e);
+        done = Future.failedFuture(e);
       }
       done.onComplete(result);
     });
