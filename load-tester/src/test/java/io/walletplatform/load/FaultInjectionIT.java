@@ -444,6 +444,7 @@ class FaultInjectionIT {
       if (second != null) {
         second.terminate();
       }
+      ServiceProcess.killServersOf(dataDir);
     }
   }
 }

@@ -65,7 +65,7 @@ class PlatformRestartIT {
   @AfterAll
   static void stop() {
     started.forEach(ServiceProcess::close);
-    killServersOf(dataDir);
+    ServiceProcess.killServersOf(dataDir);
     Await.result(vertx.close());
   }
 
@@ -119,17 +119,6 @@ class PlatformRestartIT {
     return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
   }
 
-  private static void killServersOf(Path directory) {
-    for (Path pidFile : List.of(directory.resolve("postgres").resolve("postmaster.pid"), directory.resolve("redis.pid"))) {
-      try {
-        if (Files.isRegularFile(pidFile)) {
-          ProcessHandle.of(pidIn(pidFile)).ifPresent(ProcessHandle::destroyForcibly);
-        }
-      } catch (IOException | RuntimeException ignored) {
-        // nothing left to kill
-      }
-    }
-  }
 
   private static List<Future<HttpResponse<Buffer>>> deposits(String walletId, int count) {
     List<Future<HttpResponse<Buffer>>> sent = new ArrayList<>();
@@ -205,7 +194,7 @@ class PlatformRestartIT {
     List<Future<HttpResponse<Buffer>>> inFlight = deposits(walletId, 200);
     String secondOrder = placeOrder(userId);
     second.kill();
-    killServersOf(dataDir);
+    ServiceProcess.killServersOf(dataDir);
     int acceptedDuring = accepted(inFlight);
 
     restartNanos = System.nanoTime();

@@ -132,10 +132,39 @@ public final class ServiceProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * SIGKILLs the embedded servers an all-in-one platform started on {@code dataDir} (found through
+   * their pid files), for a test's cleanup after it killed that platform: PostgreSQL runs detached
+   * from the JVM that started it, so neither a crash nor {@link #close()} takes it down.
+   */
+  public static void killServersOf(Path dataDir) {
+    for (Path pidFile : List.of(dataDir.resolve("postgres").resolve("postmaster.pid"), dataDir.resolve("redis.pid"))) {
+      try {
+        if (Files.isRegularFile(pidFile)) {
+          long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+          // A stale pid file may name a pid reused since: only a server of ours is killed.
+          ProcessHandle.of(pid)
+              .filter(server -> server.info().command().map(command -> command.contains("postgres")
+                  || command.contains("redis-server")).orElse(false))
+              .ifPresent(ProcessHandle::destroyForcibly);
+        }
+      } catch (IOException | RuntimeException nothingLeft) {
+        // no pid file, an unreadable one, or a process already gone: nothing to kill
+      }
+    }
+  }
+
+  /**
+   * Cleanup, not a fault: SIGKILLs the process and then the processes it started that are still
+   * its descendants (the all-in-one platform's Redis; its PostgreSQL detaches: {@link #killServersOf}).
+   * A crash is {@link #kill()}, which leaves the children as a real crash would.
+   */
   @Override
   public void close() {
     if (process.isAlive()) {
+      List<ProcessHandle> children = process.descendants().toList();
       kill();
+      children.forEach(ProcessHandle::destroyForcibly);
     }
   }
 
