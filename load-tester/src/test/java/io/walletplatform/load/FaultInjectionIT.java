@@ -66,6 +66,8 @@ class FaultInjectionIT {
   /** The probe user's token and an admin's, from the gateway's development issuer. */
   private static String token;
   private static String adminToken;
+  /** wallet-api's accepted-operations counter when the previous load run ended (0 before the first). */
+  private static double acceptedWhenTheLastRunEnded;
   private static int launches;
 
   /**
@@ -308,7 +310,6 @@ class FaultInjectionIT {
   private static void underLoad(String label, Duration duration, List<Fault> faults) throws Exception {
     String url = "http://127.0.0.1:" + ports.get("gateway");
     ExecutorService load = Executors.newFixedThreadPool(2);
-    double acceptedBefore = acceptedOperations(ports.get("wallet-api"));
     try {
       Future<Integer> wallets = load.submit(() -> LoadTesterMain.run(new String[] {"wallet", "--url", url, "--shared-secret", Tokens.DEV_SECRET,
           "--wallets", "10", "--rate", "10", "--duration", duration.toSeconds() + "s", "--warmup", "2s",
@@ -318,11 +319,13 @@ class FaultInjectionIT {
           "--users", "10", "--rate", "10", "--deposit-rate", "2", "--duration", duration.toSeconds() + "s",
           "--warmup", "2s", "--retries", "60", "--timeout", "4s", "--settle-timeout", "180s", "--connections", "64",
           "--out", OUT.resolve(label).resolve("orders").toString()}));
-      // The counter lives as long as the wallet-api process: a run after another starts from its total,
-      // and the faults must wait for this run's load (a fault injected before its wallets exist fails
-      // the load tester's set-up instead of testing anything).
+      // The counter lives as long as the wallet-api process: a run after another starts from where the
+      // previous one left it, and the faults must wait for this run's load (a fault injected before its
+      // wallets exist fails the load tester's set-up instead of testing anything). The baseline is read
+      // when the previous run ended, not here: a scrape of the idle wallet-api just before the load
+      // once took 50 s.
       Await.until("the load is running", Duration.ofSeconds(120),
-          () -> acceptedOperations(ports.get("wallet-api")) >= acceptedBefore + 500);
+          () -> acceptedOperations(ports.get("wallet-api")) >= acceptedWhenTheLastRunEnded + 500);
       for (Fault fault : faults) {
         long faultNanos = System.nanoTime();
         Instant at = Instant.now();
@@ -340,6 +343,7 @@ class FaultInjectionIT {
       }
       assertEquals(0, wallets.get(10, TimeUnit.MINUTES), "wallet audit clean; see " + OUT.resolve(label).resolve("wallet"));
       assertEquals(0, orders.get(10, TimeUnit.MINUTES), "orders audit clean; see " + OUT.resolve(label).resolve("orders"));
+      acceptedWhenTheLastRunEnded = acceptedOperations(ports.get("wallet-api"));
       results.add(String.format("| %s | audits | wallet: %s | orders: %s |", label,
           summary(OUT.resolve(label).resolve("wallet")), summary(OUT.resolve(label).resolve("orders"))));
     } finally {
