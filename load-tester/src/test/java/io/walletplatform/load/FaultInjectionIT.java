@@ -60,7 +60,10 @@ class FaultInjectionIT {
   private static final Map<String, ServiceProcess> services = new LinkedHashMap<>();
   private static final Map<String, Integer> ports = new HashMap<>();
   private static final List<String> results = new ArrayList<>();
-  private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  // HTTP/1.1: with java.net.http's default h2c upgrade, a first request answered with a large body (a
+  // /metrics scrape) stalled ~60 s in CI, the server's idle timeout (curl --http2 fails on it at once).
+  private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(2)).build();
   private static String probeWallet;
   private static UUID probeUser;
   /** The probe user's token and an admin's, from the gateway's development issuer. */
@@ -406,7 +409,7 @@ class FaultInjectionIT {
         "AUTH_ADMIN_CLIENT_ID", Tokens.ADMIN_CLIENT.toString(), "WARMUP_MAX_MS", "5000");
     String url = "http://127.0.0.1:" + port;
     ServiceProcess first = ServiceProcess.startJar("faults-all-in-one-1", jar, environment);
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
     java.util.function.Supplier<Boolean> healthy = () -> {
       try {
         return client.send(HttpRequest.newBuilder(URI.create(url + "/health")).timeout(Duration.ofSeconds(3)).build(),
