@@ -324,9 +324,8 @@ class FaultInjectionIT {
           "--out", OUT.resolve(label).resolve("orders").toString()}));
       // The counter lives as long as the wallet-api process: a run after another starts from where the
       // previous one left it, and the faults must wait for this run's load (a fault injected before its
-      // wallets exist fails the load tester's set-up instead of testing anything). The baseline is read
-      // when the previous run ended, not here: a scrape of the idle wallet-api just before the load
-      // once took 50 s.
+      // wallets exist fails the load tester's set-up instead of testing anything). The baseline is the
+      // counter when the previous run ended.
       Await.until("the load is running", Duration.ofSeconds(120),
           () -> acceptedOperations(ports.get("wallet-api")) >= acceptedWhenTheLastRunEnded + 500);
       for (Fault fault : faults) {
