@@ -23,7 +23,8 @@ class MigrationsTest {
     Migrations.migrate(settings, Migrations.WALLET);
     List<String> first = appliedChangesets(settings);
     assertEquals(List.of("001-wallets", "001-wallet-operations", "002-balance-limit", "002-operation-id-reuses",
-        "003-wallet-owners", "003-operation-requesters", "002-quarantine", "004-processing-failed"), first);
+        "003-wallet-owners", "003-operation-requesters", "002-quarantine", "004-processing-failed",
+        "005-held-and-initial-balance", "005-operation-types", "005-state-after", "005-history-indexes", "005-holds"), first);
 
     Migrations.migrate(settings, Migrations.WALLET);
     assertEquals(first, appliedChangesets(settings));
@@ -48,7 +49,8 @@ class MigrationsTest {
       starting.shutdownNow();
     }
     assertEquals(List.of("001-wallets", "001-wallet-operations", "002-balance-limit", "002-operation-id-reuses",
-        "003-wallet-owners", "003-operation-requesters", "002-quarantine", "004-processing-failed"),
+        "003-wallet-owners", "003-operation-requesters", "002-quarantine", "004-processing-failed",
+        "005-held-and-initial-balance", "005-operation-types", "005-state-after", "005-history-indexes", "005-holds"),
         appliedChangesets(settings));
   }
 
@@ -87,6 +89,13 @@ class MigrationsTest {
       statement.execute(operation);
       SQLException duplicate = assertThrows(SQLException.class, () -> statement.execute(operation));
       assertEquals("23505", duplicate.getSQLState());
+      // Nothing held beyond the balance, and no transfer without a destination.
+      assertEquals("23514", assertThrows(SQLException.class, () -> statement.execute(
+          "INSERT INTO wallets (wallet_id, balance_minor, held_minor) VALUES (gen_random_uuid(), 5, 6)")).getSQLState());
+      assertEquals("23514", assertThrows(SQLException.class, () -> statement.execute(operation
+          .replace("0001'", "0002'").replace("'DEPOSIT'", "'TRANSFER'"))).getSQLState());
+      assertEquals("23514", assertThrows(SQLException.class, () -> statement.execute(operation
+          .replace("0001'", "0003'").replace("'DEPOSIT'", "'CAPTURE'"))).getSQLState());
     }
   }
 

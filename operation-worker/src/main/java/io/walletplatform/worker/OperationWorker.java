@@ -3,9 +3,11 @@ package io.walletplatform.worker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.walletplatform.common.kafka.KafkaClients;
 import io.walletplatform.common.ops.Faults;
+import io.walletplatform.worker.kafka.HoldExpiryVerticle;
 import io.walletplatform.worker.kafka.OperationConsumerVerticle;
 
 import java.util.List;
@@ -18,15 +20,23 @@ public final class OperationWorker {
   }
 
   /**
-   * Makes sure the topics exist, then deploys the consumers; the future holds the deployment id.
+   * Makes sure the topics exist, then deploys the consumers and the hold expiry scan; the future holds
+   * the deployment id (undeploying it stops them all).
    * Production passes {@link Faults#NONE}.
    */
   public static Future<String> deploy(Vertx vertx, OperationWorkerSettings settings, MeterRegistry registry,
                                       Faults faults) {
-    AtomicInteger index = new AtomicInteger();
     return KafkaClients.ensureTopics(vertx, settings.kafka(), List.of(settings.operationsTopic(), settings.deadLetterTopic()))
-        .compose(ignored -> vertx.deployVerticle(
-            () -> new OperationConsumerVerticle(settings, registry, faults, index.getAndIncrement()),
-            new DeploymentOptions().setInstances(settings.consumers())));
+        .compose(ignored -> vertx.deployVerticle(new VerticleBase() {
+          // Deployed from here, the consumers and the scan are this deployment's children: undeploying it stops them all.
+          @Override
+          public Future<?> start() {
+            AtomicInteger index = new AtomicInteger();
+            return vertx.deployVerticle(
+                    () -> new OperationConsumerVerticle(settings, registry, faults, index.getAndIncrement()),
+                    new DeploymentOptions().setInstances(settings.consumers()))
+                .compose(consumers -> vertx.deployVerticle(new HoldExpiryVerticle(settings, registry)));
+          }
+        }));
   }
 }

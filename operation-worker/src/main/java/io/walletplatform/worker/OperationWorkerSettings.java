@@ -20,12 +20,14 @@ import java.time.Duration;
  *                           PROCESSING_FAILED; any other failure is retried until it passes
  * @param maxDeadLetterAttempts dead-letter sends refused before the record goes to the quarantine table
  * @param minRetryBackoff    the first backoff after a failed batch; it doubles up to maxRetryBackoff
+ * @param holdExpiryScan     how often ACTIVE holds past their expiresAt are looked for and their release
+ *                           submitted (one indexed query; API.md's bound is 60 s after expiresAt)
  */
 public record OperationWorkerSettings(PgSettings pg, RedisSettings redis, KafkaSettings kafka, HttpSettings http,
                                       String operationsTopic, String groupId, Duration flushInterval,
                                       int maxBatchRecords, int maxBufferedRecords, int consumers,
                                       Duration cacheTtl, Duration minRetryBackoff, Duration maxRetryBackoff,
-                                      int maxAttempts, int maxDeadLetterAttempts) {
+                                      int maxAttempts, int maxDeadLetterAttempts, Duration holdExpiryScan) {
 
   public static OperationWorkerSettings from(Config config) {
     KafkaSettings kafka = KafkaSettings.from(config);
@@ -44,7 +46,8 @@ public record OperationWorkerSettings(PgSettings pg, RedisSettings redis, KafkaS
         config.getMillis("WORKER_MIN_RETRY_BACKOFF_MS", 100, 1, 60_000),
         config.getMillis("WORKER_MAX_RETRY_BACKOFF_MS", 5_000, 10, 60_000),
         config.getInt("WORKER_MAX_ATTEMPTS", 5, 1, 100),
-        config.getInt("WORKER_MAX_DEAD_LETTER_ATTEMPTS", 5, 1, 100));
+        config.getInt("WORKER_MAX_DEAD_LETTER_ATTEMPTS", 5, 1, 100),
+        config.getMillis("HOLD_EXPIRY_SCAN_MS", 10_000, 100, 30_000));
   }
 
   public String deadLetterTopic() {

@@ -60,6 +60,20 @@ public final class EventFields {
     }
   }
 
+  public static UUID optionalUuid(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    return value == null || value.isNull() ? null : uuid(node, field);
+  }
+
+  /** An amount that must be absent, null or zero (a VOID's): 0. */
+  public static long optionalMinor(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull() || (value.isIntegralNumber() && value.canConvertToLong() && value.longValue() == 0)) {
+      return 0;
+    }
+    throw new InvalidRecordException(field + " must be absent or 0");
+  }
+
   public static long positiveMinor(JsonNode node, String field, long max) {
     JsonNode value = node.get(field);
     if (value == null || !value.isIntegralNumber() || !value.canConvertToLong()

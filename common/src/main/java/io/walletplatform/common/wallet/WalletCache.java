@@ -26,7 +26,8 @@ public final class WalletCache {
       if current and tonumber(current) >= tonumber(ARGV[1]) then
         return 0
       end
-      redis.call('HSET', KEYS[1], 'version', ARGV[1], 'balance', ARGV[2], 'createdAt', ARGV[3], 'updatedAt', ARGV[4])
+      redis.call('HSET', KEYS[1], 'version', ARGV[1], 'balance', ARGV[2], 'createdAt', ARGV[3], 'updatedAt', ARGV[4],
+                 'held', ARGV[6])
       redis.call('PEXPIRE', KEYS[1], ARGV[5])
       return 1
       """;
@@ -48,12 +49,14 @@ public final class WalletCache {
   /** The cached snapshot, or {@code null} when there is none. */
   public Future<WalletSnapshot> get(UUID walletId) {
     return redis.send(Request.cmd(Command.HMGET).arg(key(walletId)).arg("version").arg("balance")
-            .arg("createdAt").arg("updatedAt"))
+            .arg("createdAt").arg("updatedAt").arg("held"))
         .map(response -> {
-          if (response == null || response.size() < 4 || response.get(0) == null || response.get(1) == null) {
+          if (response == null || response.size() < 5 || response.get(0) == null || response.get(1) == null) {
             return null;
           }
-          return new WalletSnapshot(walletId, Money.ofMinor(response.get(1).toLong()), response.get(0).toLong(),
+          // An entry written before holds existed has no held amount: it was zero.
+          Money held = response.get(4) == null ? Money.ZERO : Money.ofMinor(response.get(4).toLong());
+          return new WalletSnapshot(walletId, Money.ofMinor(response.get(1).toLong()), held, response.get(0).toLong(),
               Instant.ofEpochMilli(response.get(2).toLong()), Instant.ofEpochMilli(response.get(3).toLong()));
         });
   }
@@ -84,7 +87,8 @@ public final class WalletCache {
         .arg(snapshot.balance().minor())
         .arg(snapshot.createdAt().toEpochMilli())
         .arg(snapshot.updatedAt().toEpochMilli())
-        .arg(ttl.toMillis());
+        .arg(ttl.toMillis())
+        .arg(snapshot.held().minor());
   }
 
   /** A health probe: Redis answers PING. */

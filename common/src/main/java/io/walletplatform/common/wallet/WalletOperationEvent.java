@@ -14,24 +14,68 @@ import java.util.UUID;
  * The value of a {@code wallet.operations} record: one accepted operation, keyed by wallet id.
  * {@link #decode(byte[])} checks every field, so whatever the worker applies was well formed.
  * {@code requestedBy} is the principal that submitted it ({@code null} in records from before
- * authentication).
+ * authentication). The members after it belong to one type each: {@code toWalletId} to a TRANSFER,
+ * {@code holdId} to a CAPTURE or VOID, {@code expiresAt} to a HOLD; {@code expiry} marks the VOID the
+ * platform submits for a hold past its {@code expiresAt}. A VOID has no amount (zero).
  */
 public record WalletOperationEvent(UUID operationId, UUID walletId, OperationType operationType, Money amount,
-                                   Instant acceptedAt, String requestedBy) {
+                                   Instant acceptedAt, String requestedBy, UUID toWalletId, UUID holdId,
+                                   Instant expiresAt, boolean expiry) {
 
   public static final String EVENT_TYPE = "WalletOperationAccepted";
+  /** Who requests the release of an expired hold. */
+  public static final String PLATFORM = "platform";
 
-  public enum OperationType { DEPOSIT, WITHDRAW }
+  public enum OperationType {
+    DEPOSIT, WITHDRAW, TRANSFER, HOLD, CAPTURE, VOID;
+
+    /** Whether an operation of this type names a hold. */
+    public boolean settlesHold() {
+      return this == CAPTURE || this == VOID;
+    }
+  }
+
+  public WalletOperationEvent {
+    boolean wellFormed = switch (operationType) {
+      case DEPOSIT, WITHDRAW -> toWalletId == null && holdId == null && expiresAt == null && !expiry;
+      case TRANSFER -> toWalletId != null && !toWalletId.equals(walletId) && holdId == null && expiresAt == null
+          && !expiry;
+      case HOLD -> toWalletId == null && holdId == null && expiresAt != null && !expiry;
+      case CAPTURE -> toWalletId == null && holdId != null && expiresAt == null && !expiry;
+      case VOID -> toWalletId == null && holdId != null && expiresAt == null;
+    };
+    if (!wellFormed || (operationType == OperationType.VOID) != (amount.minor() == 0)) {
+      throw new IllegalArgumentException("the members of a " + operationType + " are inconsistent");
+    }
+  }
+
+  /** A DEPOSIT or WITHDRAW. */
+  public WalletOperationEvent(UUID operationId, UUID walletId, OperationType operationType, Money amount,
+                              Instant acceptedAt, String requestedBy) {
+    this(operationId, walletId, operationType, amount, acceptedAt, requestedBy, null, null, null, false);
+  }
 
   public String encode() {
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("operationId", operationId.toString())
         .put("walletId", walletId.toString())
         .put("operationType", operationType.name())
         .put("amountMinor", amount.minor())
         .put("acceptedAt", Timestamps.format(acceptedAt))
-        .put("requestedBy", requestedBy)
-        .encode();
+        .put("requestedBy", requestedBy);
+    if (toWalletId != null) {
+      json.put("toWalletId", toWalletId.toString());
+    }
+    if (holdId != null) {
+      json.put("holdId", holdId.toString());
+    }
+    if (expiresAt != null) {
+      json.put("expiresAt", Timestamps.format(expiresAt));
+    }
+    if (expiry) {
+      json.put("expiry", true);
+    }
+    return json.encode();
   }
 
   /** Decodes a record value; anything malformed is an {@link InvalidRecordException} naming the field. */
@@ -41,10 +85,23 @@ public record WalletOperationEvent(UUID operationId, UUID walletId, OperationTyp
     try {
       type = OperationType.valueOf(EventFields.text(node, "operationType"));
     } catch (IllegalArgumentException e) {
-      throw new InvalidRecordException("operationType must be DEPOSIT or WITHDRAW");
+      throw new InvalidRecordException("operationType must be one of DEPOSIT, WITHDRAW, TRANSFER, HOLD, CAPTURE, VOID");
     }
-    return new WalletOperationEvent(EventFields.uuid(node, "operationId"), EventFields.uuid(node, "walletId"), type,
-        Money.ofMinor(EventFields.positiveMinor(node, "amountMinor", Money.MAX_AMOUNT.minor())),
-        EventFields.instant(node, "acceptedAt"), EventFields.optionalPrincipal(node, "requestedBy"));
+    Money amount = type == OperationType.VOID
+        ? Money.ofMinor(EventFields.optionalMinor(node, "amountMinor"))
+        : Money.ofMinor(EventFields.positiveMinor(node, "amountMinor", Money.MAX_AMOUNT.minor()));
+    JsonNode expiry = node.get("expiry");
+    if (expiry != null && !expiry.isBoolean() && !expiry.isNull()) {
+      throw new InvalidRecordException("expiry must be a boolean");
+    }
+    try {
+      return new WalletOperationEvent(EventFields.uuid(node, "operationId"), EventFields.uuid(node, "walletId"), type,
+          amount, EventFields.instant(node, "acceptedAt"), EventFields.optionalPrincipal(node, "requestedBy"),
+          EventFields.optionalUuid(node, "toWalletId"), EventFields.optionalUuid(node, "holdId"),
+          node.hasNonNull("expiresAt") ? EventFields.instant(node, "expiresAt") : null,
+          expiry != null && expiry.booleanValue());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRecordException(e.getMessage());
+    }
   }
 }

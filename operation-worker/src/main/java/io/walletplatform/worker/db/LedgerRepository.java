@@ -9,6 +9,8 @@ import io.walletplatform.common.wallet.WalletOperationEvent;
 import io.walletplatform.common.wallet.WalletSnapshot;
 import io.walletplatform.common.wallet.WalletOperationEvent.OperationType;
 import io.walletplatform.worker.domain.AppliedOperation;
+import io.walletplatform.worker.domain.Hold;
+import io.walletplatform.worker.domain.WalletLedger;
 import io.walletplatform.worker.domain.PendingOperation;
 import io.walletplatform.worker.domain.WalletLedger.Fingerprint;
 
@@ -44,9 +46,92 @@ public final class LedgerRepository {
         .execute(Tuple.of(operationIds.toArray(UUID[]::new)))
         .map(rows -> {
           Map<UUID, Fingerprint> applied = new HashMap<>();
-          rows.forEach(row -> applied.put(row.getUUID("operation_id"), new Fingerprint(row.getUUID("wallet_id"),
-              OperationType.valueOf(row.getString("operation_type")), Money.ofMinor(row.getLong("amount_minor")))));
+          rows.forEach(row -> applied.put(row.getUUID("operation_id"), Fingerprint.of(row.getUUID("wallet_id"),
+              OperationType.valueOf(row.getString("operation_type")), Money.ofMinor(row.getLong("amount_minor")),
+              row.getUUID("to_wallet_id"), row.getUUID("hold_id"))));
           return applied;
+        });
+  }
+
+  /** The stored holds among the ids, by id; nothing is read when there are none. */
+  public Future<Map<UUID, Hold>> findHolds(SqlClient tx, List<UUID> holdIds) {
+    if (holdIds.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    return tx.preparedQuery(LedgerSql.FIND_HOLDS)
+        .execute(Tuple.of(holdIds.toArray(UUID[]::new)))
+        .map(rows -> {
+          Map<UUID, Hold> holds = new HashMap<>();
+          rows.forEach(row -> holds.put(row.getUUID("hold_id"), new Hold(row.getUUID("hold_id"),
+              row.getUUID("wallet_id"), Money.ofMinor(row.getLong("amount_minor")), row.getString("status"),
+              row.getOffsetDateTime("expires_at").toInstant(), row.getOffsetDateTime("created_at").toInstant(),
+              row.getUUID("settled_by"), true)));
+          return holds;
+        });
+  }
+
+  /** Inserts the holds created by the batch and settles the stored ones it settled; fails if one was not ACTIVE. */
+  public Future<Void> writeHolds(SqlClient tx, List<Hold> holds) {
+    List<Hold> created = holds.stream().filter(hold -> !hold.stored()).toList();
+    List<Hold> settled = holds.stream().filter(Hold::stored).toList();
+    Future<Void> inserted = Future.succeededFuture();
+    if (!created.isEmpty()) {
+      int size = created.size();
+      UUID[] ids = new UUID[size];
+      UUID[] walletIds = new UUID[size];
+      Long[] amounts = new Long[size];
+      String[] statuses = new String[size];
+      OffsetDateTime[] expiresAt = new OffsetDateTime[size];
+      OffsetDateTime[] createdAt = new OffsetDateTime[size];
+      UUID[] settledBy = new UUID[size];
+      for (int i = 0; i < size; i++) {
+        Hold hold = created.get(i);
+        ids[i] = hold.holdId();
+        walletIds[i] = hold.walletId();
+        amounts[i] = hold.amount().minor();
+        statuses[i] = hold.status();
+        expiresAt[i] = hold.expiresAt().atOffset(ZoneOffset.UTC);
+        createdAt[i] = hold.createdAt().atOffset(ZoneOffset.UTC);
+        settledBy[i] = hold.settledBy();
+      }
+      inserted = tx.preparedQuery(LedgerSql.INSERT_HOLDS)
+          .execute(Tuple.wrap(new Object[] {ids, walletIds, amounts, statuses, expiresAt, createdAt, settledBy}))
+          .mapEmpty();
+    }
+    if (settled.isEmpty()) {
+      return inserted;
+    }
+    UUID[] ids = settled.stream().map(Hold::holdId).toArray(UUID[]::new);
+    String[] statuses = settled.stream().map(Hold::status).toArray(String[]::new);
+    UUID[] settledBy = settled.stream().map(Hold::settledBy).toArray(UUID[]::new);
+    return inserted.compose(ignored -> tx.preparedQuery(LedgerSql.SETTLE_HOLDS).execute(Tuple.of(ids, statuses, settledBy)))
+        .compose(rows -> rows.rowCount() == ids.length ? Future.<Void>succeededFuture()
+            : Future.failedFuture(new WalletLedger.InvariantViolation("settled " + rows.rowCount() + " of "
+                + ids.length + " holds: a hold was settled twice")));
+  }
+
+  /** The wallets among the ids whose held amount is not the sum of their ACTIVE holds (none, unless a bug). */
+  public Future<List<UUID>> walletsWithUnbalancedHolds(SqlClient tx, Collection<UUID> walletIds) {
+    if (walletIds.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    return tx.preparedQuery(LedgerSql.UNBALANCED_HOLDS)
+        .execute(Tuple.of(walletIds.toArray(UUID[]::new)))
+        .map(rows -> {
+          List<UUID> unbalanced = new ArrayList<>();
+          rows.forEach(row -> unbalanced.add(row.getUUID("wallet_id")));
+          return unbalanced;
+        });
+  }
+
+  /** Up to {@code limit} ACTIVE holds past their expiresAt: hold id to wallet id. */
+  public Future<Map<UUID, UUID>> expiredHolds(SqlClient client, int limit) {
+    return client.preparedQuery(LedgerSql.EXPIRED_HOLDS)
+        .execute(Tuple.of(limit))
+        .map(rows -> {
+          Map<UUID, UUID> expired = new java.util.LinkedHashMap<>();
+          rows.forEach(row -> expired.put(row.getUUID("hold_id"), row.getUUID("wallet_id")));
+          return expired;
         });
   }
 
@@ -94,28 +179,51 @@ public final class LedgerRepository {
     String[] statuses = new String[size];
     String[] reasons = new String[size];
     Long[] balancesAfter = new Long[size];
+    Long[] heldAfter = new Long[size];
+    Long[] versionsAfter = new Long[size];
     OffsetDateTime[] acceptedAt = new OffsetDateTime[size];
     Integer[] partitions = new Integer[size];
     Long[] offsets = new Long[size];
     String[] requesters = new String[size];
+    UUID[] toWalletIds = new UUID[size];
+    UUID[] holdIds = new UUID[size];
+    OffsetDateTime[] expiresAt = new OffsetDateTime[size];
+    Long[] toBalancesAfter = new Long[size];
+    Long[] toHeldAfter = new Long[size];
+    Long[] toVersionsAfter = new Long[size];
     for (int i = 0; i < size; i++) {
       AppliedOperation applied = operations.get(i);
       WalletOperationEvent event = applied.pending().event();
       operationIds[i] = event.operationId();
       walletIds[i] = event.walletId();
       types[i] = event.operationType().name();
-      amounts[i] = event.amount().minor();
+      amounts[i] = applied.amount().minor();
       statuses[i] = applied.status();
       reasons[i] = applied.failureReason();
-      balancesAfter[i] = applied.balanceAfter() == null ? null : applied.balanceAfter().minor();
+      WalletSnapshot after = applied.after();
+      if (after != null) {
+        balancesAfter[i] = after.balance().minor();
+        heldAfter[i] = after.held().minor();
+        versionsAfter[i] = after.version();
+      }
       acceptedAt[i] = event.acceptedAt().atOffset(ZoneOffset.UTC);
       partitions[i] = applied.pending().partition();
       offsets[i] = applied.pending().offset();
       requesters[i] = event.requestedBy();
+      toWalletIds[i] = event.toWalletId();
+      holdIds[i] = event.holdId();
+      expiresAt[i] = event.expiresAt() == null ? null : event.expiresAt().atOffset(ZoneOffset.UTC);
+      WalletSnapshot toAfter = applied.toAfter();
+      if (toAfter != null) {
+        toBalancesAfter[i] = toAfter.balance().minor();
+        toHeldAfter[i] = toAfter.held().minor();
+        toVersionsAfter[i] = toAfter.version();
+      }
     }
     return tx.preparedQuery(LedgerSql.INSERT_OPERATIONS)
         .execute(Tuple.wrap(new Object[] {operationIds, walletIds, types, amounts, statuses, reasons, balancesAfter,
-            acceptedAt, partitions, offsets, requesters}))
+            heldAfter, versionsAfter, acceptedAt, partitions, offsets, requesters, toWalletIds, holdIds, expiresAt,
+            toBalancesAfter, toHeldAfter, toVersionsAfter}))
         .mapEmpty();
   }
 
@@ -124,7 +232,8 @@ public final class LedgerRepository {
     return client.preparedQuery(LedgerSql.INSERT_PROCESSING_FAILED)
         .execute(Tuple.from(new Object[] {event.operationId(), event.walletId(), event.operationType().name(),
             event.amount().minor(), event.acceptedAt().atOffset(ZoneOffset.UTC), pending.partition(), pending.offset(),
-            event.requestedBy()}))
+            event.requestedBy(), event.toWalletId(), event.holdId(),
+            event.expiresAt() == null ? null : event.expiresAt().atOffset(ZoneOffset.UTC)}))
         .mapEmpty();
   }
 
@@ -135,16 +244,18 @@ public final class LedgerRepository {
     }
     UUID[] ids = new UUID[wallets.size()];
     Long[] balances = new Long[wallets.size()];
+    Long[] held = new Long[wallets.size()];
     Long[] versions = new Long[wallets.size()];
     int i = 0;
     for (WalletSnapshot wallet : wallets) {
       ids[i] = wallet.walletId();
       balances[i] = wallet.balance().minor();
+      held[i] = wallet.held().minor();
       versions[i] = wallet.version();
       i++;
     }
     return tx.preparedQuery(LedgerSql.UPDATE_WALLETS)
-        .execute(Tuple.of(ids, balances, versions))
+        .execute(Tuple.of(ids, balances, held, versions))
         .map(rows -> {
           List<WalletSnapshot> updated = new ArrayList<>(rows.size());
           rows.forEach(row -> updated.add(toSnapshot(row)));
@@ -154,7 +265,7 @@ public final class LedgerRepository {
 
   private static WalletSnapshot toSnapshot(Row row) {
     return new WalletSnapshot(row.getUUID("wallet_id"), Money.ofMinor(row.getLong("balance_minor")),
-        row.getLong("version"), row.getOffsetDateTime("created_at").toInstant(),
+        Money.ofMinor(row.getLong("held_minor")), row.getLong("version"), row.getOffsetDateTime("created_at").toInstant(),
         row.getOffsetDateTime("updated_at").toInstant());
   }
 }

@@ -1,20 +1,51 @@
 package io.walletplatform.worker.db;
 
-/** The SQL of one batch: lock, find what was applied before, insert outcomes, update balances. */
+/** The SQL of one batch: lock, find what was applied before, insert outcomes, update balances and holds. */
 final class LedgerSql {
 
-  /** Locks in wallet id order, so two transactions over overlapping wallets cannot deadlock. */
+  /**
+   * Locks in wallet id order (PostgreSQL's uuid order, the same for every batch), so two
+   * transactions over overlapping wallets, transfers' destinations included, cannot deadlock.
+   */
   static final String LOCK_WALLETS = """
-      SELECT wallet_id, balance_minor, version, created_at, updated_at
+      SELECT wallet_id, balance_minor, held_minor, version, created_at, updated_at
         FROM wallets
        WHERE wallet_id = ANY($1::uuid[])
        ORDER BY wallet_id
          FOR UPDATE""";
 
   static final String FIND_APPLIED = """
-      SELECT operation_id, wallet_id, operation_type, amount_minor
+      SELECT operation_id, wallet_id, operation_type, amount_minor, to_wallet_id, hold_id
         FROM wallet_operations
        WHERE operation_id = ANY($1::uuid[])""";
+
+  /** Protected by the lock of their wallet: only operations of that wallet change them. */
+  static final String FIND_HOLDS = """
+      SELECT hold_id, wallet_id, amount_minor, status, expires_at, created_at, settled_by
+        FROM wallet_holds
+       WHERE hold_id = ANY($1::uuid[])""";
+
+  static final String INSERT_HOLDS = """
+      INSERT INTO wallet_holds (hold_id, wallet_id, amount_minor, status, expires_at, created_at, settled_at, settled_by)
+      SELECT h.hold_id, h.wallet_id, h.amount_minor, h.status, h.expires_at, h.created_at,
+             CASE WHEN h.settled_by IS NULL THEN NULL ELSE clock_timestamp() END, h.settled_by
+        FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::uuid[])
+             AS h(hold_id, wallet_id, amount_minor, status, expires_at, created_at, settled_by)""";
+
+  /** Settles holds; only an ACTIVE hold is ever settled (a second settlement would update nothing and fail the batch). */
+  static final String SETTLE_HOLDS = """
+      UPDATE wallet_holds AS h
+         SET status = u.status, settled_by = u.settled_by, settled_at = clock_timestamp()
+        FROM unnest($1::uuid[], $2::text[], $3::uuid[]) AS u(hold_id, status, settled_by)
+       WHERE h.hold_id = u.hold_id AND h.status = 'ACTIVE'""";
+
+  /** Wallets among the ids whose held amount is not the sum of their ACTIVE holds: none, ever. */
+  static final String UNBALANCED_HOLDS = """
+      SELECT w.wallet_id
+        FROM wallets w
+       WHERE w.wallet_id = ANY($1::uuid[])
+         AND w.held_minor <> coalesce((SELECT sum(h.amount_minor) FROM wallet_holds h
+                                        WHERE h.wallet_id = w.wallet_id AND h.status = 'ACTIVE'), 0)""";
 
   static final String INSERT_REUSES = """
       INSERT INTO wallet_operation_reuses (operation_id, kafka_partition, kafka_offset, wallet_id, operation_type,
@@ -23,18 +54,29 @@ final class LedgerSql {
                            $8::text[])
       ON CONFLICT DO NOTHING""";
 
-  /** ORDER BY ordinality makes the identity column follow the Kafka order of the batch. */
+  /**
+   * ORDER BY ordinality makes the identity column follow the Kafka order of the batch. processed_at is
+   * one instant per batch, read after its wallets were locked: within a wallet it never goes back, so
+   * (processed_at, id) orders a wallet's history as it was applied.
+   */
   static final String INSERT_OPERATIONS = """
+      WITH clock AS MATERIALIZED (SELECT clock_timestamp() AS processed_at)
       INSERT INTO wallet_operations (operation_id, wallet_id, operation_type, amount_minor, status, failure_reason,
-                                     balance_after_minor, accepted_at, processed_at, kafka_partition, kafka_offset,
-                                     requested_by)
+                                     balance_after_minor, held_after_minor, version_after, accepted_at, processed_at,
+                                     kafka_partition, kafka_offset, requested_by, to_wallet_id, hold_id, expires_at,
+                                     to_balance_after_minor, to_held_after_minor, to_version_after)
       SELECT o.operation_id, o.wallet_id, o.operation_type, o.amount_minor, o.status, o.failure_reason,
-             o.balance_after_minor, o.accepted_at, now(), o.kafka_partition, o.kafka_offset, o.requested_by
+             o.balance_after_minor, o.held_after_minor, o.version_after, o.accepted_at, clock.processed_at,
+             o.kafka_partition, o.kafka_offset, o.requested_by, o.to_wallet_id, o.hold_id, o.expires_at,
+             o.to_balance_after_minor, o.to_held_after_minor, o.to_version_after
         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::bigint[],
-                    $8::timestamptz[], $9::int[], $10::bigint[], $11::text[])
+                    $8::bigint[], $9::bigint[], $10::timestamptz[], $11::int[], $12::bigint[], $13::text[],
+                    $14::uuid[], $15::uuid[], $16::timestamptz[], $17::bigint[], $18::bigint[], $19::bigint[])
              WITH ORDINALITY AS o(operation_id, wallet_id, operation_type, amount_minor, status, failure_reason,
-                                  balance_after_minor, accepted_at, kafka_partition, kafka_offset, requested_by,
-                                  ordinal)
+                                  balance_after_minor, held_after_minor, version_after, accepted_at, kafka_partition,
+                                  kafka_offset, requested_by, to_wallet_id, hold_id, expires_at, to_balance_after_minor,
+                                  to_held_after_minor, to_version_after, ordinal)
+             CROSS JOIN clock
        ORDER BY o.ordinal""";
 
   /**
@@ -45,16 +87,24 @@ final class LedgerSql {
   static final String INSERT_PROCESSING_FAILED = """
       INSERT INTO wallet_operations (operation_id, wallet_id, operation_type, amount_minor, status, failure_reason,
                                      balance_after_minor, accepted_at, processed_at, kafka_partition, kafka_offset,
-                                     requested_by)
-      VALUES ($1, $2, $3, $4, 'FAILED', 'PROCESSING_FAILED', NULL, $5, now(), $6, $7, $8)
+                                     requested_by, to_wallet_id, hold_id, expires_at)
+      VALUES ($1, $2, $3, $4, 'FAILED', 'PROCESSING_FAILED', NULL, $5, clock_timestamp(), $6, $7, $8, $9, $10, $11)
       ON CONFLICT (operation_id) DO NOTHING""";
 
   static final String UPDATE_WALLETS = """
       UPDATE wallets AS w
-         SET balance_minor = u.balance_minor, version = u.version, updated_at = now()
-        FROM unnest($1::uuid[], $2::bigint[], $3::bigint[]) AS u(wallet_id, balance_minor, version)
+         SET balance_minor = u.balance_minor, held_minor = u.held_minor, version = u.version, updated_at = now()
+        FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::bigint[]) AS u(wallet_id, balance_minor, held_minor, version)
        WHERE w.wallet_id = u.wallet_id
-      RETURNING w.wallet_id, w.balance_minor, w.version, w.created_at, w.updated_at""";
+      RETURNING w.wallet_id, w.balance_minor, w.held_minor, w.version, w.created_at, w.updated_at""";
+
+  /** ACTIVE holds past their expiresAt, oldest first, from the partial index on expires_at. */
+  static final String EXPIRED_HOLDS = """
+      SELECT hold_id, wallet_id
+        FROM wallet_holds
+       WHERE status = 'ACTIVE' AND expires_at <= now()
+       ORDER BY expires_at
+       LIMIT $1""";
 
   private LedgerSql() {
   }

@@ -4,28 +4,44 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.walletplatform.common.money.Money;
 import io.walletplatform.common.wallet.WalletOperationEvent;
+import io.walletplatform.common.wallet.WalletOperationEvent.OperationType;
 import io.walletplatform.common.wallet.WalletSnapshot;
 import io.walletplatform.worker.db.LedgerRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 
 /**
- * Applies a batch of operations in one transaction: the batch's wallets are locked
- * ({@code SELECT … FOR UPDATE}, in id order), operations applied before (by any worker, in any
- * earlier batch) are skipped, the rest are applied in the order given, which is their Kafka order.
- * A WITHDRAW beyond the balance at its turn fails with INSUFFICIENT_FUNDS; an operation on an
- * unknown wallet fails with WALLET_NOT_FOUND; a DEPOSIT that would take the balance past what a
- * {@code bigint} holds fails with BALANCE_LIMIT. Every wallet of the batch thus gets one transaction
- * per batch window, however many operations it had.
+ * Applies a batch of operations in one transaction: every wallet the batch touches (the destinations
+ * of its transfers included) is locked ({@code SELECT … FOR UPDATE}, in PostgreSQL's uuid order: one
+ * global order, so two batches moving money in opposite directions cannot deadlock), operations
+ * applied before (by any worker, in any earlier batch) are skipped, the rest are applied in the order
+ * given, which is their Kafka order. Every wallet of the batch thus gets one transaction per batch
+ * window, however many operations it had.
+ *
+ * <p>WITHDRAW, TRANSFER and HOLD need the available amount ({@code balance - held}), else
+ * INSUFFICIENT_FUNDS; an operation on an unknown wallet (or a transfer to one) fails with
+ * WALLET_NOT_FOUND; a credit that would take a balance past what a {@code bigint} holds fails with
+ * BALANCE_LIMIT. A CAPTURE or VOID names a hold of its own wallet (else HOLD_NOT_FOUND) that is still
+ * ACTIVE and not past its expiresAt (else HOLD_NOT_ACTIVE: past it, only the platform's release may
+ * settle it). The invariants of API.md are asserted before the commit: every new wallet state is a
+ * {@link WalletSnapshot}, which refuses {@code balance < 0}, {@code held < 0} and {@code held > balance},
+ * and every wallet whose held amount changed is checked against the sum of its ACTIVE holds. A broken
+ * invariant is a bug: the batch is not committed, and the error says so.
  */
 public final class WalletLedger {
+
+  private static final Logger log = LoggerFactory.getLogger(WalletLedger.class);
 
   /**
    * What a committed batch did: the outcomes written and every wallet it locked as committed,
@@ -35,10 +51,25 @@ public final class WalletLedger {
                             List<WalletSnapshot> wallets) {
   }
 
-  /** What makes two records the same operation: an operationId seen with another fingerprint is a reuse. */
-  public record Fingerprint(UUID walletId, WalletOperationEvent.OperationType operationType, Money amount) {
+  /**
+   * What makes two records the same operation: an operationId seen with another fingerprint is a
+   * reuse. A VOID has no amount of its own; a HOLD's expiresAt is not part of it (a retry without one
+   * gets another default).
+   */
+  public record Fingerprint(UUID walletId, OperationType operationType, Money amount, UUID toWalletId, UUID holdId) {
+    public static Fingerprint of(UUID walletId, OperationType type, Money amount, UUID toWalletId, UUID holdId) {
+      return new Fingerprint(walletId, type, type == OperationType.VOID ? null : amount, toWalletId, holdId);
+    }
+
     static Fingerprint of(WalletOperationEvent event) {
-      return new Fingerprint(event.walletId(), event.operationType(), event.amount());
+      return of(event.walletId(), event.operationType(), event.amount(), event.toWalletId(), event.holdId());
+    }
+  }
+
+  /** A broken invariant: a bug of the ledger, never a property of the data. */
+  public static final class InvariantViolation extends IllegalStateException {
+    public InvariantViolation(String message) {
+      super(message);
     }
   }
 
@@ -54,21 +85,47 @@ public final class WalletLedger {
     if (batch.isEmpty()) {
       return Future.succeededFuture(new BatchResult(List.of(), 0, List.of(), List.of()));
     }
-    Set<UUID> walletIds = new TreeSet<>();
+    Set<UUID> walletIds = new LinkedHashSet<>();
     List<UUID> operationIds = new ArrayList<>(batch.size());
+    List<UUID> holdIds = new ArrayList<>();
     for (PendingOperation pending : batch) {
-      walletIds.add(pending.event().walletId());
-      operationIds.add(pending.event().operationId());
+      WalletOperationEvent event = pending.event();
+      walletIds.add(event.walletId());
+      if (event.toWalletId() != null) {
+        walletIds.add(event.toWalletId());
+      }
+      if (event.holdId() != null) {
+        holdIds.add(event.holdId());
+      }
+      operationIds.add(event.operationId());
     }
     return pool.withTransaction(tx -> repository.lockWallets(tx, walletIds)
-        .compose(wallets -> repository.findApplied(tx, operationIds).compose(alreadyApplied -> {
-          Decision decision = decide(batch, wallets, alreadyApplied);
-          return repository.insertOperations(tx, decision.applied)
-              .compose(ignored -> repository.insertReuses(tx, decision.reuses))
-              .compose(ignored -> repository.updateWallets(tx, decision.changedWallets.values()))
-              .map(updated -> new BatchResult(decision.applied, decision.duplicates, decision.reuses,
-                  lockedAsCommitted(wallets, updated)));
-        })));
+        .compose(wallets -> repository.findApplied(tx, operationIds)
+            .compose(alreadyApplied -> repository.findHolds(tx, holdIds).compose(holds -> {
+              Decision decision;
+              try {
+                decision = decide(batch, wallets, alreadyApplied, holds, Instant.now());
+              } catch (IllegalStateException broken) {
+                return Future.failedFuture(violation(broken));
+              }
+              return repository.insertOperations(tx, decision.applied)
+                  .compose(ignored -> repository.insertReuses(tx, decision.reuses))
+                  .compose(ignored -> repository.writeHolds(tx, decision.holds))
+                  .compose(ignored -> repository.updateWallets(tx, decision.changedWallets.values()))
+                  .compose(updated -> repository.walletsWithUnbalancedHolds(tx, decision.heldChanged)
+                      .compose(unbalanced -> unbalanced.isEmpty() ? Future.succeededFuture(updated)
+                          : Future.failedFuture(violation(new InvariantViolation("held is not the sum of the "
+                              + "ACTIVE holds of wallets " + unbalanced)))))
+                  .map(updated -> new BatchResult(decision.applied, decision.duplicates, decision.reuses,
+                      lockedAsCommitted(wallets, updated)));
+            }))));
+  }
+
+  private static InvariantViolation violation(IllegalStateException broken) {
+    InvariantViolation violation = broken instanceof InvariantViolation known ? known
+        : new InvariantViolation(broken.getMessage());
+    log.error("INVARIANT VIOLATED, the batch is not committed: {}", violation.getMessage());
+    return violation;
   }
 
   /**
@@ -85,15 +142,15 @@ public final class WalletLedger {
     return new ArrayList<>(committed.values());
   }
 
-  private record Decision(List<AppliedOperation> applied, int duplicates, List<PendingOperation> reuses,
-                          Map<UUID, WalletSnapshot> changedWallets) {
+  /** What to write: the outcomes, the reuses, the holds created or settled, the wallets' new states. */
+  record Decision(List<AppliedOperation> applied, int duplicates, List<PendingOperation> reuses,
+                  Map<UUID, WalletSnapshot> changedWallets, List<Hold> holds, Set<UUID> heldChanged) {
   }
 
   static Decision decide(List<PendingOperation> batch, Map<UUID, WalletSnapshot> lockedWallets,
-                         Map<UUID, Fingerprint> alreadyApplied) {
+                         Map<UUID, Fingerprint> alreadyApplied, Map<UUID, Hold> storedHolds, Instant now) {
+    Decider decider = new Decider(lockedWallets, storedHolds, now);
     Map<UUID, Fingerprint> seen = new HashMap<>(alreadyApplied);
-    Map<UUID, WalletSnapshot> current = new LinkedHashMap<>(lockedWallets);
-    Map<UUID, WalletSnapshot> changed = new LinkedHashMap<>();
     List<AppliedOperation> applied = new ArrayList<>(batch.size());
     List<PendingOperation> reuses = new ArrayList<>();
     int duplicates = 0;
@@ -109,32 +166,126 @@ public final class WalletLedger {
         }
         continue;
       }
+      applied.add(decider.apply(pending));
+    }
+    List<Hold> holds = new ArrayList<>();
+    decider.holds.forEach((id, hold) -> {
+      if (!hold.equals(storedHolds.get(id))) {
+        holds.add(hold);
+      }
+    });
+    return new Decision(applied, duplicates, reuses, decider.changed, holds, decider.heldChanged);
+  }
+
+  /** The state a batch moves through: its wallets and holds as each operation leaves them. */
+  private static final class Decider {
+    private final Map<UUID, WalletSnapshot> current;
+    private final Map<UUID, WalletSnapshot> changed = new LinkedHashMap<>();
+    private final Map<UUID, Hold> holds;
+    private final Set<UUID> heldChanged = new LinkedHashSet<>();
+    private final Instant now;
+
+    Decider(Map<UUID, WalletSnapshot> lockedWallets, Map<UUID, Hold> storedHolds, Instant now) {
+      this.current = new HashMap<>(lockedWallets);
+      this.holds = new LinkedHashMap<>(storedHolds);
+      this.now = now;
+    }
+
+    AppliedOperation apply(PendingOperation pending) {
+      WalletOperationEvent event = pending.event();
       WalletSnapshot wallet = current.get(event.walletId());
       if (wallet == null) {
-        applied.add(new AppliedOperation(pending, AppliedOperation.FAILED, "WALLET_NOT_FOUND", null));
-        continue;
+        return AppliedOperation.failed(pending, "WALLET_NOT_FOUND", null);
       }
-      Money balance = wallet.balance();
-      Money next;
-      try {
-        next = switch (event.operationType()) {
-          case DEPOSIT -> balance.plus(event.amount());
-          case WITHDRAW -> balance.minus(event.amount());
-        };
-      } catch (ArithmeticException overflow) {
-        applied.add(new AppliedOperation(pending, AppliedOperation.FAILED, "BALANCE_LIMIT", balance));
-        continue;
-      }
-      if (next.isNegative()) {
-        applied.add(new AppliedOperation(pending, AppliedOperation.FAILED, "INSUFFICIENT_FUNDS", balance));
-        continue;
-      }
-      WalletSnapshot updated = new WalletSnapshot(wallet.walletId(), next, Math.addExact(wallet.version(), 1),
-          wallet.createdAt(), wallet.updatedAt());
-      current.put(updated.walletId(), updated);
-      changed.put(updated.walletId(), updated);
-      applied.add(new AppliedOperation(pending, AppliedOperation.COMPLETED, null, next));
+      Money amount = event.amount();
+      return switch (event.operationType()) {
+        case DEPOSIT -> {
+          Money next = plus(wallet.balance(), amount);
+          yield next == null ? AppliedOperation.failed(pending, "BALANCE_LIMIT", wallet)
+              : completed(pending, amount, wallet.next(next, wallet.held()), null);
+        }
+        case WITHDRAW -> amount.compareTo(wallet.available()) > 0
+            ? AppliedOperation.failed(pending, "INSUFFICIENT_FUNDS", wallet)
+            : completed(pending, amount, wallet.next(wallet.balance().minus(amount), wallet.held()), null);
+        case TRANSFER -> transfer(pending, wallet);
+        case HOLD -> {
+          if (amount.compareTo(wallet.available()) > 0) {
+            yield AppliedOperation.failed(pending, "INSUFFICIENT_FUNDS", wallet);
+          }
+          holds.put(event.operationId(), new Hold(event.operationId(), wallet.walletId(), amount, Hold.ACTIVE,
+              event.expiresAt(), now, null, false));
+          yield completed(pending, amount, wallet.next(wallet.balance(), wallet.held().plus(amount)), null);
+        }
+        case CAPTURE, VOID -> settle(pending, wallet);
+      };
     }
-    return new Decision(applied, duplicates, reuses, changed);
+
+    private AppliedOperation transfer(PendingOperation pending, WalletSnapshot source) {
+      WalletOperationEvent event = pending.event();
+      WalletSnapshot destination = current.get(event.toWalletId());
+      if (destination == null) {
+        return AppliedOperation.failed(pending, "WALLET_NOT_FOUND", source);
+      }
+      if (event.amount().compareTo(source.available()) > 0) {
+        return AppliedOperation.failed(pending, "INSUFFICIENT_FUNDS", source);
+      }
+      Money credited = plus(destination.balance(), event.amount());
+      if (credited == null) {
+        return AppliedOperation.failed(pending, "BALANCE_LIMIT", source);
+      }
+      return completed(pending, event.amount(), source.next(source.balance().minus(event.amount()), source.held()),
+          destination.next(credited, destination.held()));
+    }
+
+    private AppliedOperation settle(PendingOperation pending, WalletSnapshot wallet) {
+      WalletOperationEvent event = pending.event();
+      Hold hold = holds.get(event.holdId());
+      if (hold == null || !hold.walletId().equals(wallet.walletId())) {
+        return AppliedOperation.failed(pending, "HOLD_NOT_FOUND", wallet);
+      }
+      // Past its expiresAt a hold is the platform's to release: a client's CAPTURE or VOID is too late.
+      if (!hold.active() || (!event.expiry() && !now.isBefore(hold.expiresAt()))) {
+        return AppliedOperation.failed(pending, "HOLD_NOT_ACTIVE", wallet);
+      }
+      Money released = wallet.held().minus(hold.amount());
+      if (event.operationType() == OperationType.CAPTURE) {
+        if (event.amount().compareTo(hold.amount()) > 0) {
+          return AppliedOperation.failed(pending, "AMOUNT_EXCEEDS_HOLD", wallet);
+        }
+        holds.put(hold.holdId(), hold.settled(Hold.CAPTURED, event.operationId()));
+        return completed(pending, event.amount(), wallet.next(wallet.balance().minus(event.amount()), released), null);
+      }
+      holds.put(hold.holdId(), hold.settled(event.expiry() ? Hold.EXPIRED : Hold.VOIDED, event.operationId()));
+      return completed(pending, hold.amount(), wallet.next(wallet.balance(), released), null);
+    }
+
+    private AppliedOperation completed(PendingOperation pending, Money amount, WalletSnapshot after,
+                                       WalletSnapshot toAfter) {
+      record(after);
+      if (toAfter != null) {
+        record(toAfter);
+      }
+      return AppliedOperation.completed(pending, amount, after, toAfter);
+    }
+
+    private void record(WalletSnapshot next) {
+      WalletSnapshot before = current.put(next.walletId(), next);
+      if (before == null || next.version() <= before.version()) {
+        throw new InvariantViolation("wallet " + next.walletId() + " moved without its version growing");
+      }
+      if (!Objects.equals(before.held(), next.held())) {
+        heldChanged.add(next.walletId());
+      }
+      changed.put(next.walletId(), next);
+    }
+
+    /** The sum, or {@code null} past what a {@code bigint} holds. */
+    private static Money plus(Money balance, Money amount) {
+      try {
+        return balance.plus(amount);
+      } catch (ArithmeticException overflow) {
+        return null;
+      }
+    }
   }
 }

@@ -11,6 +11,7 @@ import io.walletplatform.wallet.domain.OperationView;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,9 +20,20 @@ import java.util.UUID;
 /** Wallet rows and applied operations, read and written through the caller's {@link SqlClient}. */
 public final class WalletRepository {
 
-  /** One page of operations and the id of its last row, for the next cursor. */
-  public record OperationPage(List<OperationView> items, Long lastId) {
+  /** One page of operations and where its last row sits (processed_at in microseconds, id), for the next cursor. */
+  public record OperationPage(List<OperationView> items, long[] last) {
   }
+
+  /** A page's bounds: the period [from, to) on processedAt and the cursor (the last row of the page before). */
+  public record PageQuery(Instant from, Instant to, long[] cursor, int limit) {
+  }
+
+  /** The wallet as of an instant; {@code null} from {@link #balanceAt} when the wallet did not exist then. */
+  public record BalanceAt(UUID walletId, Money balance, Money held, long version, Instant at) {
+  }
+
+  private static final OffsetDateTime EARLIEST = OffsetDateTime.parse("0001-01-01T00:00:00Z");
+  private static final OffsetDateTime LATEST = OffsetDateTime.parse("9999-12-31T23:59:59Z");
 
   /**
    * Inserts a wallet for {@code ownerId} unless the owner already has {@code maxWallets}; {@code null}
@@ -49,11 +61,31 @@ public final class WalletRepository {
         .map(rows -> rows.size() == 0 ? null : toSnapshot(rows.iterator().next()));
   }
 
-  /** The applied operation, or {@code null} when the worker has not applied it (yet). */
-  public Future<OperationView> findOperation(SqlClient client, UUID operationId) {
+  /**
+   * The applied operation as {@code viewer} sees it (the destination's view of a TRANSFER it received),
+   * else as its source sees it; {@code null} when the worker has not applied it (yet).
+   */
+  public Future<OperationView> findOperation(SqlClient client, UUID operationId, UUID viewer) {
     return client.preparedQuery(WalletSql.FIND_OPERATION)
         .execute(Tuple.of(operationId))
-        .map(rows -> rows.size() == 0 ? null : toOperation(rows.iterator().next()));
+        .map(rows -> rows.size() == 0 ? null : toOperation(rows.iterator().next(), viewer));
+  }
+
+  /** The wallet as of {@code at}; {@code null} when there is no such wallet or it was created after {@code at}. */
+  public Future<BalanceAt> balanceAt(SqlClient client, UUID walletId, Instant at) {
+    return client.preparedQuery(WalletSql.BALANCE_AT)
+        .execute(Tuple.of(walletId, at.atOffset(ZoneOffset.UTC)))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          Row row = rows.iterator().next();
+          if (row.getOffsetDateTime("created_at").toInstant().isAfter(at)) {
+            return null;
+          }
+          return new BalanceAt(walletId, Money.ofMinor(row.getLong("balance_minor")),
+              Money.ofMinor(row.getLong("held_minor")), row.getLong("version"), at);
+        });
   }
 
   /**
@@ -71,38 +103,58 @@ public final class WalletRepository {
           return new OperationView(operationId, walletId, OperationType.valueOf(row.getString("operation_type")),
               Money.ofMinor(row.getLong("amount_minor")), "FAILED", "OPERATION_ID_REUSED", null,
               instant(row.getOffsetDateTime("accepted_at")), instant(row.getOffsetDateTime("detected_at")),
-              row.getString("requested_by"));
+              row.getString("requested_by"), null, null, null, null, null);
         });
   }
 
-  public Future<OperationPage> listOperations(SqlClient client, UUID walletId, Long beforeId, int limit) {
+  public Future<OperationPage> listOperations(SqlClient client, UUID walletId, PageQuery page) {
+    OffsetDateTime cursorAt = page.cursor() == null ? LATEST : micros(page.cursor()[0]);
+    long cursorId = page.cursor() == null ? Long.MAX_VALUE : page.cursor()[1];
     return client.preparedQuery(WalletSql.LIST_OPERATIONS)
-        .execute(Tuple.of(walletId, beforeId == null ? Long.MAX_VALUE : beforeId, limit))
+        .execute(Tuple.from(new Object[] {walletId, page.from() == null ? EARLIEST : page.from().atOffset(ZoneOffset.UTC),
+            page.to() == null ? LATEST : page.to().atOffset(ZoneOffset.UTC), cursorAt, cursorId, page.limit()}))
         .map(rows -> {
           List<OperationView> items = new ArrayList<>(rows.size());
-          Long lastId = null;
+          long[] last = null;
           for (Row row : rows) {
-            items.add(toOperation(row));
-            lastId = row.getLong("id");
+            items.add(toOperation(row, walletId));
+            OffsetDateTime processedAt = row.getOffsetDateTime("processed_at");
+            last = new long[] {micros(processedAt), row.getLong("id")};
           }
-          return new OperationPage(items, lastId);
+          return new OperationPage(items, last);
         });
+  }
+
+  private static long micros(OffsetDateTime time) {
+    Instant instant = time.toInstant();
+    return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
+  }
+
+  private static OffsetDateTime micros(long micros) {
+    return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L)
+        .atOffset(ZoneOffset.UTC);
   }
 
   static WalletSnapshot toSnapshot(Row row) {
     return new WalletSnapshot(row.getUUID("wallet_id"), Money.ofMinor(row.getLong("balance_minor")),
-        row.getLong("version"), instant(row.getOffsetDateTime("created_at")),
+        Money.ofMinor(row.getLong("held_minor")), row.getLong("version"), instant(row.getOffsetDateTime("created_at")),
         instant(row.getOffsetDateTime("updated_at")));
   }
 
-  static OperationView toOperation(Row row) {
-    Long balanceAfter = row.getLong("balance_after_minor");
-    return new OperationView(row.getUUID("operation_id"), row.getUUID("wallet_id"),
+  /** A row as {@code viewer} sees it: the destination's view when it is the TRANSFER's destination. */
+  static OperationView toOperation(Row row, UUID viewer) {
+    UUID source = row.getUUID("wallet_id");
+    UUID destination = row.getUUID("to_wallet_id");
+    boolean credit = destination != null && destination.equals(viewer) && !source.equals(viewer)
+        && row.getLong("to_balance_after_minor") != null;
+    Long balanceAfter = credit ? row.getLong("to_balance_after_minor") : row.getLong("balance_after_minor");
+    return new OperationView(row.getUUID("operation_id"), credit ? destination : source,
         OperationType.valueOf(row.getString("operation_type")), Money.ofMinor(row.getLong("amount_minor")),
         row.getString("status"), row.getString("failure_reason"),
         balanceAfter == null ? null : Money.ofMinor(balanceAfter),
         instant(row.getOffsetDateTime("accepted_at")), instant(row.getOffsetDateTime("processed_at")),
-        row.getString("requested_by"));
+        row.getString("requested_by"), credit ? null : destination, credit ? source : null, row.getUUID("hold_id"),
+        instant(row.getOffsetDateTime("expires_at")), row.getString("hold_status"));
   }
 
   private static Instant instant(OffsetDateTime time) {

@@ -8,23 +8,28 @@ final class WalletSql {
 
   /** Inserts nothing (no row returned) when the owner already has $4 wallets. */
   static final String INSERT_WALLET_UNDER_LIMIT = """
-      INSERT INTO wallets (wallet_id, balance_minor, owner_id, version, created_at, updated_at)
-      SELECT $1, $2, $3, 0, now(), now()
+      INSERT INTO wallets (wallet_id, balance_minor, initial_balance_minor, owner_id, version, created_at, updated_at)
+      SELECT $1, $2, $2, $3, 0, now(), now()
        WHERE (SELECT count(*) FROM wallets WHERE owner_id = $3) < $4
-      RETURNING wallet_id, balance_minor, version, created_at, updated_at""";
+      RETURNING wallet_id, balance_minor, held_minor, version, created_at, updated_at""";
 
   /** The owner of a wallet: no row when it does not exist, a null owner for a wallet from before authentication. */
   static final String FIND_OWNER = "SELECT owner_id FROM wallets WHERE wallet_id = $1";
 
   static final String FIND_WALLET = """
-      SELECT wallet_id, balance_minor, version, created_at, updated_at FROM wallets WHERE wallet_id = $1""";
+      SELECT wallet_id, balance_minor, held_minor, version, created_at, updated_at FROM wallets WHERE wallet_id = $1""";
 
   static final String OPERATION_COLUMNS = """
-      id, operation_id, wallet_id, operation_type, amount_minor, status, failure_reason, balance_after_minor,
-      accepted_at, processed_at, requested_by""";
+      o.id, o.operation_id, o.wallet_id, o.operation_type, o.amount_minor, o.status, o.failure_reason,
+      o.balance_after_minor, o.accepted_at, o.processed_at, o.requested_by, o.to_wallet_id, o.hold_id, o.expires_at,
+      o.to_balance_after_minor""";
 
-  static final String FIND_OPERATION = "SELECT " + OPERATION_COLUMNS
-      + " FROM wallet_operations WHERE operation_id = $1";
+  /** A HOLD's current state; every other type joins nothing. */
+  static final String HOLD_STATUS = """
+      LEFT JOIN wallet_holds h ON o.operation_type = 'HOLD' AND h.hold_id = o.operation_id""";
+
+  static final String FIND_OPERATION = "SELECT " + OPERATION_COLUMNS + ", h.status AS hold_status"
+      + " FROM wallet_operations o " + HOLD_STATUS + " WHERE o.operation_id = $1";
 
   /** The first time this operationId was reused for this wallet after it had been applied with other content. */
   static final String FIND_REUSE = """
@@ -34,11 +39,55 @@ final class WalletSql {
        ORDER BY detected_at
        LIMIT 1""";
 
-  static final String LIST_OPERATIONS = "SELECT " + OPERATION_COLUMNS + """
-       FROM wallet_operations
-      WHERE wallet_id = $1 AND id < $2
-      ORDER BY id DESC
-      LIMIT $3""";
+  /**
+   * One page of a wallet's history, newest first: its own operations and the transfers it received,
+   * each walked backwards on its index from the page's upper bound ($4 the cursor's processed_at, $5
+   * its id; $3 the period's end, exclusive) down to the period's start $2 (inclusive).
+   */
+  static final String LIST_OPERATIONS = String.join("\n",
+      "SELECT o.*, h.status AS hold_status FROM (",
+      "  (SELECT " + OPERATION_COLUMNS,
+      "     FROM wallet_operations o",
+      "    WHERE o.wallet_id = $1 AND o.processed_at >= $2 AND o.processed_at < $3 AND (o.processed_at, o.id) < ($4, $5)",
+      "    ORDER BY o.processed_at DESC, o.id DESC",
+      "    LIMIT $6)",
+      "  UNION ALL",
+      "  (SELECT " + OPERATION_COLUMNS,
+      "     FROM wallet_operations o",
+      "    WHERE o.to_wallet_id = $1 AND o.to_balance_after_minor IS NOT NULL",
+      "      AND o.processed_at >= $2 AND o.processed_at < $3 AND (o.processed_at, o.id) < ($4, $5)",
+      "    ORDER BY o.processed_at DESC, o.id DESC",
+      "    LIMIT $6)) o",
+      HOLD_STATUS,
+      " ORDER BY o.processed_at DESC, o.id DESC",
+      " LIMIT $6");
+
+  /**
+   * The wallet as of $2: the state after the last operation applied at or before it, as a source or
+   * as a transfer's destination (one index probe each), else what it was created with. No row when
+   * the wallet does not exist; {@code created_at} tells whether it existed then.
+   */
+  static final String BALANCE_AT = """
+      SELECT w.created_at, coalesce(s.balance_minor, w.initial_balance_minor) AS balance_minor,
+             coalesce(s.held_minor, 0) AS held_minor, coalesce(s.version, 0) AS version
+        FROM wallets w
+        LEFT JOIN LATERAL (
+          SELECT * FROM (
+            (SELECT o.processed_at, o.id, o.balance_after_minor AS balance_minor, o.held_after_minor AS held_minor,
+                    o.version_after AS version
+               FROM wallet_operations o
+              WHERE o.wallet_id = w.wallet_id AND o.processed_at <= $2 AND o.version_after IS NOT NULL
+              ORDER BY o.processed_at DESC, o.id DESC
+              LIMIT 1)
+            UNION ALL
+            (SELECT o.processed_at, o.id, o.to_balance_after_minor, o.to_held_after_minor, o.to_version_after
+               FROM wallet_operations o
+              WHERE o.to_wallet_id = w.wallet_id AND o.to_balance_after_minor IS NOT NULL AND o.processed_at <= $2
+              ORDER BY o.processed_at DESC, o.id DESC
+              LIMIT 1)) last
+           ORDER BY last.processed_at DESC, last.id DESC
+           LIMIT 1) s ON true
+       WHERE w.wallet_id = $1""";
 
   private WalletSql() {
   }

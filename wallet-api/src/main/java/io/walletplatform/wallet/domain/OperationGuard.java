@@ -30,23 +30,48 @@ import java.util.UUID;
 public final class OperationGuard {
 
   /**
-   * What a claim holds: the request's fingerprint, when it was accepted, how far it got, and who
-   * submitted it when that was not the wallet's owner ({@code null}: the owner).
+   * What a claim holds: the request's fingerprint (wallet, type, amount, and the transfer's
+   * destination or the hold a CAPTURE or VOID names), a HOLD's expiresAt, when it was accepted, how
+   * far it got, and who submitted it when that was not the wallet's owner ({@code null}: the owner).
    */
   public record Claim(boolean accepted, UUID walletId, OperationType operationType, Money amount,
-                      Instant acceptedAt, String requestedByOther) {
+                      Instant acceptedAt, String requestedByOther, UUID relatedId, Instant expiresAt) {
 
     private static final int FIXED_BYTES = 33;
     private static final int ACCEPTED_BIT = 1;
-    private static final int WITHDRAW_BIT = 2;
-    private static final int MAX_BYTES = FIXED_BYTES + 4 * 255;
+    /** Bits 1 to 3: the type's ordinal (DEPOSIT 0, WITHDRAW 1: the encoding before the other types existed). */
+    private static final int TYPE_SHIFT = 1;
+    private static final int TYPE_MASK = 0b1110;
+    private static final int RELATED_BIT = 16;
+    private static final int EXPIRES_BIT = 32;
+    private static final int MAX_BYTES = FIXED_BYTES + 16 + 8 + 4 * 255;
+    private static final OperationType[] TYPES = OperationType.values();
+
+    /** A DEPOSIT or WITHDRAW. */
+    public Claim(boolean accepted, UUID walletId, OperationType operationType, Money amount, Instant acceptedAt,
+                 String requestedByOther) {
+      this(accepted, walletId, operationType, amount, acceptedAt, requestedByOther, null, null);
+    }
+
+    public static Claim of(OperationRequest request, Instant acceptedAt, String requestedByOther) {
+      return new Claim(false, request.walletId(), request.type(), request.amount(), acceptedAt, requestedByOther,
+          request.toWalletId() != null ? request.toWalletId() : request.holdId(), request.expiresAt());
+    }
 
     byte[] encode() {
       byte[] requester = requestedByOther == null ? new byte[0] : requestedByOther.getBytes(StandardCharsets.UTF_8);
-      ByteBuffer buffer = ByteBuffer.allocate(FIXED_BYTES + requester.length);
-      buffer.put((byte) ((accepted ? ACCEPTED_BIT : 0) | (operationType == OperationType.WITHDRAW ? WITHDRAW_BIT : 0)));
+      ByteBuffer buffer = ByteBuffer.allocate(FIXED_BYTES + (relatedId == null ? 0 : 16)
+          + (expiresAt == null ? 0 : 8) + requester.length);
+      buffer.put((byte) ((accepted ? ACCEPTED_BIT : 0) | (operationType.ordinal() << TYPE_SHIFT)
+          | (relatedId == null ? 0 : RELATED_BIT) | (expiresAt == null ? 0 : EXPIRES_BIT)));
       buffer.putLong(walletId.getMostSignificantBits()).putLong(walletId.getLeastSignificantBits());
       buffer.putLong(amount.minor()).putLong(acceptedAt.toEpochMilli());
+      if (relatedId != null) {
+        buffer.putLong(relatedId.getMostSignificantBits()).putLong(relatedId.getLeastSignificantBits());
+      }
+      if (expiresAt != null) {
+        buffer.putLong(expiresAt.toEpochMilli());
+      }
       buffer.put(requester);
       return buffer.array();
     }
@@ -57,16 +82,22 @@ public final class OperationGuard {
       }
       ByteBuffer buffer = ByteBuffer.wrap(value);
       byte flags = buffer.get();
+      int ordinal = (flags & TYPE_MASK) >> TYPE_SHIFT;
+      if (ordinal >= TYPES.length) {
+        throw new IllegalStateException("a claim names operation type " + ordinal);
+      }
       UUID walletId = new UUID(buffer.getLong(), buffer.getLong());
-      return new Claim((flags & ACCEPTED_BIT) != 0, walletId,
-          (flags & WITHDRAW_BIT) != 0 ? OperationType.WITHDRAW : OperationType.DEPOSIT,
-          Money.ofMinor(buffer.getLong()), Instant.ofEpochMilli(buffer.getLong()),
-          value.length == FIXED_BYTES ? null
-              : new String(value, FIXED_BYTES, value.length - FIXED_BYTES, StandardCharsets.UTF_8));
+      Money amount = Money.ofMinor(buffer.getLong());
+      Instant acceptedAt = Instant.ofEpochMilli(buffer.getLong());
+      UUID relatedId = (flags & RELATED_BIT) != 0 ? new UUID(buffer.getLong(), buffer.getLong()) : null;
+      Instant expiresAt = (flags & EXPIRES_BIT) != 0 ? Instant.ofEpochMilli(buffer.getLong()) : null;
+      int rest = buffer.remaining();
+      return new Claim((flags & ACCEPTED_BIT) != 0, walletId, TYPES[ordinal], amount, acceptedAt,
+          rest == 0 ? null : new String(value, buffer.position(), rest, StandardCharsets.UTF_8), relatedId, expiresAt);
     }
 
     public Claim asAccepted() {
-      return new Claim(true, walletId, operationType, amount, acceptedAt, requestedByOther);
+      return new Claim(true, walletId, operationType, amount, acceptedAt, requestedByOther, relatedId, expiresAt);
     }
 
     /** Who submitted it, given the wallet's owner. */
@@ -74,8 +105,24 @@ public final class OperationGuard {
       return requestedByOther != null ? requestedByOther : ownerId;
     }
 
-    public boolean sameRequest(UUID otherWalletId, OperationType otherType, Money otherAmount) {
-      return walletId.equals(otherWalletId) && operationType == otherType && amount.equals(otherAmount);
+    public UUID toWalletId() {
+      return operationType == OperationType.TRANSFER ? relatedId : null;
+    }
+
+    public UUID holdId() {
+      return operationType.settlesHold() ? relatedId : null;
+    }
+
+    /** The same operation: a VOID has no amount of its own (the one it records is what it released). */
+    public boolean sameRequest(UUID otherWalletId, OperationType otherType, Money otherAmount, UUID otherToWalletId,
+                               UUID otherHoldId) {
+      return walletId.equals(otherWalletId) && operationType == otherType
+          && (operationType == OperationType.VOID || amount.equals(otherAmount))
+          && java.util.Objects.equals(toWalletId(), otherToWalletId) && java.util.Objects.equals(holdId(), otherHoldId);
+    }
+
+    public boolean sameRequest(OperationRequest request) {
+      return sameRequest(request.walletId(), request.type(), request.amount(), request.toWalletId(), request.holdId());
     }
   }
 

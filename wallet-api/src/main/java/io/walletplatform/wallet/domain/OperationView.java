@@ -8,18 +8,29 @@ import io.walletplatform.common.wallet.WalletOperationEvent.OperationType;
 import java.time.Instant;
 import java.util.UUID;
 
-/** An operation as clients see it: PENDING until operation-worker has applied it, then COMPLETED or FAILED. */
+/**
+ * An operation as clients see it from one wallet: PENDING until operation-worker has applied it,
+ * then COMPLETED or FAILED. A TRANSFER is seen from its source ({@code toWalletId}) or, once applied,
+ * from its destination ({@code walletId} the destination, {@code fromWalletId} the source, and the
+ * destination's own {@code balanceAfter}). The members of one type only are written only for it.
+ */
 public record OperationView(UUID operationId, UUID walletId, OperationType operationType, Money amount,
                             String status, String failureReason, Money balanceAfter, Instant acceptedAt,
-                            Instant processedAt, String requestedBy) {
+                            Instant processedAt, String requestedBy, UUID toWalletId, UUID fromWalletId, UUID holdId,
+                            Instant expiresAt, String holdStatus) {
 
-  public static OperationView pending(UUID operationId, UUID walletId, OperationType type, Money amount,
-                                      Instant acceptedAt, String requestedBy) {
-    return new OperationView(operationId, walletId, type, amount, "PENDING", null, null, acceptedAt, null, requestedBy);
+  public static OperationView pending(UUID operationId, OperationGuard.Claim claim, String requestedBy) {
+    return new OperationView(operationId, claim.walletId(), claim.operationType(), claim.amount(), "PENDING", null,
+        null, claim.acceptedAt(), null, requestedBy, claim.toWalletId(), null, claim.holdId(), claim.expiresAt(), null);
+  }
+
+  /** Whether this is the destination's view of a TRANSFER. */
+  public boolean credit() {
+    return fromWalletId != null;
   }
 
   public JsonObject toJson() {
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("operationId", operationId.toString())
         .put("walletId", walletId.toString())
         .put("operationType", operationType.name())
@@ -30,5 +41,21 @@ public record OperationView(UUID operationId, UUID walletId, OperationType opera
         .put("acceptedAt", Timestamps.format(acceptedAt))
         .put("processedAt", Timestamps.format(processedAt))
         .put("requestedBy", requestedBy);
+    if (toWalletId != null) {
+      json.put("toWalletId", toWalletId.toString());
+    }
+    if (fromWalletId != null) {
+      json.put("fromWalletId", fromWalletId.toString());
+    }
+    if (holdId != null) {
+      json.put("holdId", holdId.toString());
+    }
+    if (expiresAt != null) {
+      json.put("expiresAt", Timestamps.format(expiresAt));
+    }
+    if (operationType == OperationType.HOLD && holdStatus != null) {
+      json.put("holdStatus", holdStatus);
+    }
+    return json;
   }
 }

@@ -136,8 +136,8 @@ public final class WalletService {
     });
   }
 
-  public Future<OperationView> submit(Principal principal, UUID walletId, OperationType type, Money amount,
-                                      UUID requestedOperationId) {
+  public Future<OperationView> submit(Principal principal, OperationRequest request, UUID requestedOperationId) {
+    UUID walletId = request.walletId();
     UUID operationId = requestedOperationId != null ? requestedOperationId : UUID.randomUUID();
     long deadline = System.currentTimeMillis() + sendTimeout.toMillis() + 2_000;
     // Read now, on the request's context: the callbacks below may run on another request's.
@@ -149,7 +149,7 @@ public final class WalletService {
             return Future.failedFuture(ProblemException.unavailable("operation-worker is " + lag.reason() + "; retry later", 1));
           }
           String other = principal.subject().equals(owner) ? null : principal.subject();
-          OperationGuard.Claim claim = new OperationGuard.Claim(false, walletId, type, amount, Timestamps.now(), other);
+          OperationGuard.Claim claim = OperationGuard.Claim.of(request, Timestamps.now(), other);
           return acceptOnce(operationId, claim, owner, deadline, traceparent);
         })
         .recover(error -> Future.failedFuture(error instanceof ProblemException problem && problem.status() == 503
@@ -173,7 +173,7 @@ public final class WalletService {
                                         String traceparent) {
     String requestedBy = claim.requestedBy(owner);
     WalletOperationEvent event = new WalletOperationEvent(operationId, claim.walletId(), claim.operationType(),
-        claim.amount(), claim.acceptedAt(), requestedBy);
+        claim.amount(), claim.acceptedAt(), requestedBy, claim.toWalletId(), claim.holdId(), claim.expiresAt(), false);
     KafkaProducerRecord<String, String> record = KafkaProducerRecord
         .create(topic, claim.walletId().toString(), event.encode())
         .addHeader(KafkaClients.EVENT_ID_HEADER, operationId.toString())
@@ -195,8 +195,7 @@ public final class WalletService {
           // Durable in Kafka from here on: a failure to mark the claim only shortens its life.
           return claimed ? guard.markAccepted(operationId, claim).otherwiseEmpty() : Future.<Void>succeededFuture();
         })
-        .map(ignored -> OperationView.pending(operationId, claim.walletId(), claim.operationType(), claim.amount(),
-            claim.acceptedAt(), requestedBy));
+        .map(ignored -> OperationView.pending(operationId, claim, requestedBy));
   }
 
   /** Someone claimed this operationId before: a replay, a conflicting reuse, or a race with an accept in flight. */
@@ -208,7 +207,8 @@ public final class WalletService {
         // The earlier claim was released or expired: compete for the id again.
         return acceptOnce(operationId, request, owner, deadline, traceparent);
       }
-      if (!current.sameRequest(request.walletId(), request.operationType(), request.amount())) {
+      if (!current.sameRequest(request.walletId(), request.operationType(), request.amount(), request.toWalletId(),
+          request.holdId())) {
         return Future.failedFuture(reused(operationId));
       }
       if (current.accepted()) {
@@ -224,19 +224,21 @@ public final class WalletService {
   private Future<OperationView> currentState(UUID operationId, OperationGuard.Claim claim, String owner) {
     return finalState(claim.walletId(), operationId, claim).compose(done -> done != null
         ? published(done)
-        : Future.succeededFuture(OperationView.pending(operationId, claim.walletId(), claim.operationType(),
-            claim.amount(), claim.acceptedAt(), claim.requestedBy(owner))));
+        : Future.succeededFuture(OperationView.pending(operationId, claim, claim.requestedBy(owner))));
   }
 
   /**
    * What the worker decided for this operationId submitted for this wallet (with this content, when
    * {@code expected} is given): the operation it applied, or FAILED / OPERATION_ID_REUSED when the id
-   * had been applied with other content; {@code null} when it has decided nothing yet.
+   * had been applied with other content; {@code null} when it has decided nothing yet. A TRANSFER this
+   * wallet received reads as its destination's view (only when no particular content is expected: an
+   * operationId submitted for this wallet is never the transfer another wallet sent it).
    */
   private Future<OperationView> finalState(UUID walletId, UUID operationId, OperationGuard.Claim expected) {
-    return repository.findOperation(pool, operationId).compose(applied -> {
-      if (applied != null && applied.walletId().equals(walletId) && (expected == null
-          || expected.sameRequest(applied.walletId(), applied.operationType(), applied.amount()))) {
+    return repository.findOperation(pool, operationId, walletId).compose(applied -> {
+      if (applied != null && applied.walletId().equals(walletId) && (expected == null || (!applied.credit()
+          && expected.sameRequest(applied.walletId(), applied.operationType(), applied.amount(),
+              applied.toWalletId(), applied.holdId())))) {
         return Future.succeededFuture(applied);
       }
       return applied == null ? Future.succeededFuture() : repository.findReuse(pool, operationId, walletId);
@@ -264,8 +266,8 @@ public final class WalletService {
                   "the state of operation " + operationId + " cannot be read now; retry later", 1)))
               .compose(claim -> {
                 if (claim != null && claim.walletId().equals(walletId)) {
-                  return Future.succeededFuture(OperationView.pending(operationId, walletId, claim.operationType(),
-                      claim.amount(), claim.acceptedAt(), claim.requestedBy(owner.isEmpty() ? null : owner)));
+                  return Future.succeededFuture(OperationView.pending(operationId, claim,
+                      claim.requestedBy(owner.isEmpty() ? null : owner)));
                 }
                 if (claim != null) {
                   return Future.failedFuture(operationNotFound(walletId, operationId));
@@ -315,8 +317,17 @@ public final class WalletService {
     });
   }
 
-  public Future<OperationPage> listOperations(Principal principal, UUID walletId, Long beforeId, int limit) {
-    return ownerFor(principal, walletId).compose(ignored -> repository.listOperations(pool, walletId, beforeId, limit));
+  /** A page of the wallet's history (a statement, when the query names a period). */
+  public Future<OperationPage> listOperations(Principal principal, UUID walletId, WalletRepository.PageQuery page) {
+    return ownerFor(principal, walletId).compose(ignored -> repository.listOperations(pool, walletId, page));
+  }
+
+  /** The wallet as of an instant; WALLET_NOT_FOUND also when it did not exist yet then. */
+  public Future<WalletRepository.BalanceAt> balanceAt(Principal principal, UUID walletId, Instant at) {
+    return ownerFor(principal, walletId).compose(ignored -> repository.balanceAt(pool, walletId, at))
+        .compose(balance -> balance != null ? Future.succeededFuture(balance)
+            : Future.failedFuture(ProblemException.notFound("WALLET_NOT_FOUND",
+                "wallet " + walletId + " did not exist at " + Timestamps.format(at))));
   }
 
   /**

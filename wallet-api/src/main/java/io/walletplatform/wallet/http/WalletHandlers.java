@@ -12,9 +12,18 @@ import io.walletplatform.common.http.RequestBodies;
 import io.walletplatform.common.http.Responses;
 import io.walletplatform.common.money.Money;
 import io.walletplatform.common.wallet.WalletOperationEvent.OperationType;
+import io.walletplatform.common.events.EventFields;
+import io.walletplatform.common.json.Timestamps;
+import io.walletplatform.wallet.db.WalletRepository;
+import io.walletplatform.wallet.domain.OperationRequest;
 import io.walletplatform.wallet.domain.OperationView;
 import io.walletplatform.wallet.domain.WalletService;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.UUID;
 
@@ -36,7 +45,8 @@ public final class WalletHandlers {
         "getWallet", this::getWallet,
         "submitOperation", this::submitOperation,
         "getOperation", this::getOperation,
-        "listOperations", this::listOperations);
+        "listOperations", this::listOperations,
+        "getBalanceAt", this::getBalanceAt);
   }
 
   void createWallet(RoutingContext ctx) {
@@ -58,9 +68,9 @@ public final class WalletHandlers {
     JsonNode body = RequestBodies.object(ctx);
     UUID walletId = RequestBodies.uuid(body, "walletId");
     OperationType type = operationType(RequestBodies.text(body, "operationType"));
-    Money amount = RequestBodies.amount(body, "amount", false);
+    OperationRequest request = request(body, walletId, type);
     UUID operationId = RequestBodies.optionalUuid(body, "operationId");
-    Responses.reply(ctx, 202, service.submit(Principal.of(ctx), walletId, type, amount, operationId).map(operation -> {
+    Responses.reply(ctx, 202, service.submit(Principal.of(ctx), request, operationId).map(operation -> {
       ctx.response().putHeader("Location", location(operation));
       return operation.toJson();
     }));
@@ -75,20 +85,121 @@ public final class WalletHandlers {
   void listOperations(RoutingContext ctx) {
     UUID walletId = Responses.pathUuid(ctx, "walletId");
     int limit = Responses.queryInt(ctx, "limit", 50);
-    Long before = Cursors.decode(Responses.query(ctx, "cursor"));
-    Responses.reply(ctx, 200, service.listOperations(Principal.of(ctx), walletId, before, limit).map(page -> {
+    long[] cursor = Cursors.decodePair(Responses.query(ctx, "cursor"));
+    Instant from = instant(Responses.query(ctx, "from"), "from");
+    Instant to = instant(Responses.query(ctx, "to"), "to");
+    if (from != null && to != null && !from.isBefore(to)) {
+      throw ProblemException.validation("to", "must be after from");
+    }
+    WalletRepository.PageQuery query = new WalletRepository.PageQuery(from, to, cursor, limit);
+    Responses.reply(ctx, 200, service.listOperations(Principal.of(ctx), walletId, query).map(page -> {
       JsonArray items = new JsonArray();
       page.items().forEach(operation -> items.add(operation.toJson()));
-      String next = page.items().size() == limit && page.lastId() != null ? Cursors.encode(page.lastId()) : null;
+      String next = page.items().size() == limit && page.last() != null
+          ? Cursors.encode(page.last()[0], page.last()[1]) : null;
       return new JsonObject().put("items", items).put("nextCursor", next);
     }));
+  }
+
+  void getBalanceAt(RoutingContext ctx) {
+    UUID walletId = Responses.pathUuid(ctx, "walletId");
+    Instant at = instant(Responses.query(ctx, "at"), "at");
+    if (at == null) {
+      throw ProblemException.validation("at", "is required");
+    }
+    Responses.reply(ctx, 200, service.balanceAt(Principal.of(ctx), walletId, at).map(balance -> new JsonObject()
+        .put("walletId", balance.walletId().toString())
+        .put("balance", balance.balance().toDecimal())
+        .put("held", balance.held().toDecimal())
+        .put("available", balance.balance().minus(balance.held()).toDecimal())
+        .put("version", balance.version())
+        .put("at", Timestamps.format(balance.at()))));
+  }
+
+  /**
+   * The operation the body describes: each type takes its own members and no other's (a member of
+   * another type is refused, never ignored: a client that sent it meant something).
+   */
+  static OperationRequest request(JsonNode body, UUID walletId, OperationType type) {
+    return switch (type) {
+      case DEPOSIT, WITHDRAW -> {
+        forbid(body, type, "toWalletId", "holdId", "expiresAt");
+        yield OperationRequest.of(walletId, type, RequestBodies.amount(body, "amount", false));
+      }
+      case TRANSFER -> {
+        forbid(body, type, "holdId", "expiresAt");
+        UUID to = RequestBodies.uuid(body, "toWalletId");
+        if (to.equals(walletId)) {
+          throw ProblemException.validation("toWalletId", "must not be the walletId itself");
+        }
+        yield new OperationRequest(walletId, type, RequestBodies.amount(body, "amount", false), to, null, null);
+      }
+      case HOLD -> {
+        forbid(body, type, "toWalletId", "holdId");
+        Instant now = Instant.now();
+        Instant expiresAt = body.hasNonNull("expiresAt") ? instant(textOf(body, "expiresAt"), "expiresAt")
+            : now.plus(DEFAULT_HOLD);
+        if (!expiresAt.isAfter(now)) {
+          throw ProblemException.validation("expiresAt", "must be in the future");
+        }
+        if (expiresAt.isAfter(now.plus(MAX_HOLD))) {
+          throw ProblemException.validation("expiresAt", "must be at most 30 days from now");
+        }
+        yield new OperationRequest(walletId, type, RequestBodies.amount(body, "amount", false), null, null,
+            expiresAt.truncatedTo(ChronoUnit.MILLIS));
+      }
+      case CAPTURE -> {
+        forbid(body, type, "toWalletId", "expiresAt");
+        yield new OperationRequest(walletId, type, RequestBodies.amount(body, "amount", false), null,
+            RequestBodies.uuid(body, "holdId"), null);
+      }
+      case VOID -> {
+        forbid(body, type, "toWalletId", "expiresAt", "amount");
+        yield new OperationRequest(walletId, type, Money.ZERO, null, RequestBodies.uuid(body, "holdId"), null);
+      }
+    };
+  }
+
+  private static final Duration DEFAULT_HOLD = Duration.ofDays(7);
+  private static final Duration MAX_HOLD = Duration.ofDays(30);
+
+  private static void forbid(JsonNode body, OperationType type, String... fields) {
+    for (String field : fields) {
+      if (body.hasNonNull(field)) {
+        throw ProblemException.validation(field, "is not allowed for a " + type);
+      }
+    }
+  }
+
+  private static String textOf(JsonNode body, String field) {
+    if (!body.get(field).isTextual()) {
+      throw ProblemException.validation(field, "must be an RFC 3339 timestamp");
+    }
+    return body.get(field).textValue();
+  }
+
+  /** An RFC 3339 timestamp (any offset), or {@code null} when absent; between 2000 and 9999. */
+  static Instant instant(String text, String field) {
+    if (text == null) {
+      return null;
+    }
+    Instant instant;
+    try {
+      instant = OffsetDateTime.parse(text).toInstant();
+    } catch (DateTimeParseException e) {
+      throw ProblemException.validation(field, "must be an RFC 3339 timestamp");
+    }
+    if (instant.isBefore(EventFields.EARLIEST) || instant.isAfter(EventFields.LATEST)) {
+      throw ProblemException.validation(field, "must be between " + EventFields.EARLIEST + " and " + EventFields.LATEST);
+    }
+    return instant;
   }
 
   private static OperationType operationType(String text) {
     try {
       return OperationType.valueOf(text);
     } catch (IllegalArgumentException e) {
-      throw ProblemException.validation("operationType", "must be DEPOSIT or WITHDRAW");
+      throw ProblemException.validation("operationType", "must be one of DEPOSIT, WITHDRAW, TRANSFER, HOLD, CAPTURE, VOID");
     }
   }
 

@@ -1,0 +1,31 @@
+package io.walletplatform.worker.domain;
+
+import io.walletplatform.common.money.Money;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A hold as the ledger sees it: created by a HOLD (its id is the HOLD's operationId), settled once by
+ * a CAPTURE, a VOID or the platform's release at expiry. {@code stored} tells whether the row exists
+ * already (an update) or was created in this batch (an insert).
+ */
+public record Hold(UUID holdId, UUID walletId, Money amount, String status, Instant expiresAt, Instant createdAt,
+                   UUID settledBy, boolean stored) {
+
+  public static final String ACTIVE = "ACTIVE";
+  public static final String CAPTURED = "CAPTURED";
+  public static final String VOIDED = "VOIDED";
+  public static final String EXPIRED = "EXPIRED";
+
+  public boolean active() {
+    return ACTIVE.equals(status);
+  }
+
+  Hold settled(String newStatus, UUID operationId) {
+    if (!active()) {
+      throw new IllegalStateException("hold " + holdId + " is settled twice (" + status + ", then " + newStatus + ")");
+    }
+    return new Hold(holdId, walletId, amount, newStatus, expiresAt, createdAt, operationId, stored);
+  }
+}
