@@ -38,6 +38,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -298,6 +299,56 @@ class OperationWorkerTest {
     assertEquals(40, operations(crashPool, walletId).size());
     assertEquals(expected, balance(crashPool, walletId));
     Await.result(vertx.undeploy(restarted));
+  }
+
+  @Test
+  void aHoldThatExpiresWhileNoWorkerRunsIsReleasedOnceAfterTheRestart() {
+    Config expiryConfig = IsolatedConfig.create("expiry").with("WORKER_CONSUMERS", "1").with("HOLD_EXPIRY_SCAN_MS", "200");
+    OperationWorkerSettings expirySettings = OperationWorkerSettings.from(expiryConfig);
+    prepare(expirySettings);
+    Pool expiryPool = PgPools.create(vertx, expirySettings.pg(), "expiry-test");
+    UUID walletId = createWallet(expiryPool, 10_000);
+    UUID holdId = UUID.randomUUID();
+    Instant expiresAt = Instant.now().plusMillis(1_500);
+    produce(expirySettings.operationsTopic(), new WalletOperationEvent(holdId, walletId, OperationType.HOLD,
+        Money.ofMinor(2_500), Timestamps.now(), "worker-test", null, null, expiresAt, false));
+    String first = Await.result(OperationWorker.deploy(vertx, expirySettings,
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Faults.NONE));
+    awaitOperations(expiryPool, walletId, 1);
+    assertEquals(2_500, held(expiryPool, walletId));
+    Await.result(vertx.undeploy(first));
+
+    Await.until("past expiresAt with no worker running", SETTLE, () -> Instant.now().isAfter(expiresAt.plusMillis(500)));
+    assertEquals("ACTIVE", holdStatus(expiryPool, holdId), "nothing released it while no worker ran");
+    // Two workers come back at once: both scan, both may submit the release; it is applied once.
+    String second = Await.result(OperationWorker.deploy(vertx, expirySettings,
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Faults.NONE));
+    String third = Await.result(OperationWorker.deploy(vertx, expirySettings,
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Faults.NONE));
+    Await.until("the hold expired", SETTLE, () -> "EXPIRED".equals(holdStatus(expiryPool, holdId)));
+    Await.result(vertx.timer(1_000));
+    List<Row> rows = operations(expiryPool, walletId);
+    assertEquals(2, rows.size(), "the HOLD and one release");
+    Row release = rows.get(1);
+    assertEquals("VOID", release.getString("operation_type"));
+    assertEquals(holdId, release.getUUID("hold_id"));
+    assertEquals(2_500, release.getLong("amount_minor"));
+    assertEquals("platform", release.getString("requested_by"));
+    assertEquals(0, held(expiryPool, walletId));
+    assertEquals(10_000, balance(expiryPool, walletId));
+    Await.result(vertx.undeploy(second));
+    Await.result(vertx.undeploy(third));
+  }
+
+  private static long held(Pool client, UUID walletId) {
+    return Await.result(client.preparedQuery("SELECT held_minor FROM wallets WHERE wallet_id = $1")
+        .execute(Tuple.of(walletId))).iterator().next().getLong(0);
+  }
+
+  private static String holdStatus(Pool client, UUID holdId) {
+    var rows = Await.result(client.preparedQuery("SELECT status FROM wallet_holds WHERE hold_id = $1")
+        .execute(Tuple.of(holdId)));
+    return rows.size() == 0 ? null : rows.iterator().next().getString(0);
   }
 
   private static Map<TopicPartition, OffsetAndMetadata> committedOffsets(OperationWorkerSettings workerSettings) {
