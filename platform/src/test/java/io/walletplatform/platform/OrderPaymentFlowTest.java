@@ -49,6 +49,7 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.walletplatform.infra.testing.ApiClient.assertProblem;
 
 /**
  * Orders and payments end to end on real PostgreSQL and Kafka: outbox, relay, inbox, both
@@ -211,6 +212,95 @@ class OrderPaymentFlowTest {
     java.util.Arrays.sort(elapsedMs);
     assertTrue(elapsedMs[elapsedMs.length / 2] < 1_500, "median settle time " + elapsedMs[elapsedMs.length / 2] + " ms");
     assertTrue(elapsedMs[elapsedMs.length - 1] < 5_000, "slowest settle time " + elapsedMs[elapsedMs.length - 1] + " ms");
+  }
+
+  private static HttpResponse<Buffer> refund(Stack on, WebClient client, String orderId, String idempotencyKey) {
+    var request = client.post("/api/v1/orders/" + orderId + "/refund");
+    if (idempotencyKey != null) {
+      request.putHeader("Idempotency-Key", idempotencyKey);
+    }
+    return Await.result(request.send());
+  }
+
+  private static long transactions(Stack on, String orderId, String type) {
+    return Await.result(on.paymentsDb().preparedQuery(
+            "SELECT count(*) FROM account_transactions WHERE order_id = $1 AND type = $2")
+        .execute(Tuple.of(UUID.fromString(orderId), type))).iterator().next().getLong(0);
+  }
+
+  @Test
+  void aFinishedOrderIsRefundedInFullOnceAndMovesToRefunded() {
+    String user = UUID.randomUUID().toString();
+    WebClient owner = Tokens.bearing(WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+        .setDefaultPort(stack.port())), Tokens.issue(stack.authentication(), user, "payments orders"));
+    UUID userId = UUID.fromString(user);
+    assertEquals(201, Await.result(owner.post("/api/v1/accounts").putHeader("content-type", "application/json")
+        .sendBuffer(Buffer.buffer("{\"initialBalance\":100.00}"))).statusCode());
+    String orderId = placeOrder(stack, userId, "30.50");
+    assertEquals("FINISHED", awaitFinal(stack, orderId).getString("status"));
+    assertEquals(69_50, balanceMinor(stack, userId));
+
+    HttpResponse<Buffer> asked = refund(stack, owner, orderId, "refund-key-1");
+    assertEquals(202, asked.statusCode(), asked.bodyAsString());
+    assertEquals("FINISHED", asked.bodyAsJsonObject().getString("status"));
+    String requestedAt = asked.bodyAsJsonObject().getString("refundRequestedAt");
+    assertTrue(requestedAt != null, asked.bodyAsString());
+    HttpResponse<Buffer> repeated = refund(stack, owner, orderId, null);
+    assertEquals(202, repeated.statusCode(), repeated.bodyAsString());
+    assertEquals(requestedAt, repeated.bodyAsJsonObject().getString("refundRequestedAt"), "a repeat answers the same");
+
+    Await.until("the order is refunded", SETTLE, () -> "REFUNDED".equals(order(stack, orderId).getString("status")));
+    assertEquals(100_00, balanceMinor(stack, userId));
+    assertEquals(1, transactions(stack, orderId, "PAYMENT"));
+    assertEquals(1, transactions(stack, orderId, "REFUND"));
+    JsonObject credit = Await.result(owner.get("/api/v1/accounts/" + userId + "/transactions").send())
+        .bodyAsJsonObject().getJsonArray("items").getJsonObject(0);
+    assertEquals("REFUND", credit.getString("type"));
+    assertEquals(orderId, credit.getString("orderId"));
+    assertEquals(user, credit.getString("requestedBy"));
+
+    // Once REFUNDED: never again; the key's first answer is replayed as it was.
+    assertProblem(refund(stack, owner, orderId, null), 409, "ORDER_NOT_REFUNDABLE", null);
+    assertEquals(202, refund(stack, owner, orderId, "refund-key-1").statusCode());
+    // Another user's order does not exist for this one; an order that did not finish is not refundable.
+    WebClient stranger = Tokens.bearing(WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+        .setDefaultPort(stack.port())), Tokens.user(stack.authentication()));
+    assertProblem(refund(stack, stranger, orderId, null), 404, "ORDER_NOT_FOUND", null);
+    assertProblem(refund(stack, owner, UUID.randomUUID().toString(), null), 404, "ORDER_NOT_FOUND", null);
+    assertProblem(refund(stack, owner, "not-a-uuid", null), 400, "VALIDATION_FAILED", null);
+    String failed = placeOrder(stack, userId, "1000.00");
+    assertEquals("FAILED", awaitFinal(stack, failed).getString("status"));
+    assertProblem(refund(stack, owner, failed, null), 409, "ORDER_NOT_REFUNDABLE", null);
+    assertEquals(100_00, balanceMinor(stack, userId));
+  }
+
+  @Test
+  void aRefundRequestDeliveredTwiceAndSentAgainCreditsOnce() {
+    UUID userId = openAccount(stack, "50.00");
+    String orderId = placeOrder(stack, userId, "10.00");
+    assertEquals("FINISHED", awaitFinal(stack, orderId).getString("status"));
+    assertEquals(202, refund(stack, stack.client(), orderId, null).statusCode());
+    KafkaProducer<String, String> producer = KafkaProducer.create(vertx,
+        KafkaClients.producerConfig(stack.payments().kafka(), "refund-duplicate-test"));
+    List<UUID> eventIds = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      PaymentRequested again = new PaymentRequested(UUID.randomUUID(), UUID.fromString(orderId), userId,
+          Money.ofMinor(1_000), Timestamps.now(), userId.toString(), true);
+      eventIds.add(again.eventId());
+      for (int copy = 0; copy < 2; copy++) {
+        Await.result(producer.send(KafkaProducerRecord.create(stack.payments().requestsTopic(), userId.toString(),
+                again.encode())
+            .addHeader(KafkaClients.EVENT_ID_HEADER, again.eventId().toString())
+            .addHeader(KafkaClients.EVENT_TYPE_HEADER, again.eventType())));
+      }
+    }
+    Await.until("every refund request processed", SETTLE, () -> Await.result(stack.paymentsDb()
+        .preparedQuery("SELECT count(*) FROM inbox WHERE event_id = ANY($1)")
+        .execute(Tuple.of((Object) eventIds.toArray(UUID[]::new)))).iterator().next().getLong(0) == 3);
+    Await.until("the order is refunded", SETTLE, () -> "REFUNDED".equals(order(stack, orderId).getString("status")));
+    assertEquals(1, transactions(stack, orderId, "REFUND"));
+    assertEquals(50_00, balanceMinor(stack, userId));
+    Await.result(producer.close());
   }
 
   @Test

@@ -51,6 +51,33 @@ public final class OrderRepository {
         .map(rows -> rows.rowCount() == 1);
   }
 
+  /** The order, locked for the rest of the transaction, or {@code null}. */
+  public Future<Order> lock(SqlClient tx, UUID orderId) {
+    return tx.preparedQuery(OrderSql.LOCK).execute(Tuple.of(orderId))
+        .map(rows -> rows.size() == 0 ? null : toOrder(rows.iterator().next()));
+  }
+
+  /** The order with its refund asked for now, or {@code null} when it is not FINISHED or was asked before. */
+  public Future<Order> requestRefund(SqlClient tx, UUID orderId) {
+    return tx.preparedQuery(OrderSql.REQUEST_REFUND).execute(Tuple.of(orderId))
+        .map(rows -> rows.size() == 0 ? null : toOrder(rows.iterator().next()));
+  }
+
+  /** True if the order moved FINISHED → REFUNDED now; false if it had already, or no refund was asked. */
+  public Future<Boolean> settleRefund(SqlClient client, UUID orderId) {
+    return client.preparedQuery(OrderSql.SETTLE_REFUND).execute(Tuple.of(orderId)).map(rows -> rows.rowCount() == 1);
+  }
+
+  public Future<List<StaleOrder>> lockStaleRefunds(SqlClient tx, java.time.Instant sentBefore, int limit) {
+    return tx.preparedQuery(OrderSql.LOCK_STALE_REFUNDS)
+        .execute(Tuple.of(sentBefore.atOffset(java.time.ZoneOffset.UTC), limit))
+        .map(OrderRepository::staleOrders);
+  }
+
+  public Future<Void> markRefundSent(SqlClient tx, List<UUID> orderIds) {
+    return tx.preparedQuery(OrderSql.MARK_REFUND_SENT).execute(Tuple.of(orderIds.toArray(UUID[]::new))).mapEmpty();
+  }
+
   /** A NEW order to re-drive: what its payment request carries. */
   public record StaleOrder(UUID orderId, UUID userId, Money amount, java.time.Instant createdAt, String requestedBy) {
   }
@@ -58,15 +85,17 @@ public final class OrderRepository {
   public Future<List<StaleOrder>> lockStaleNew(SqlClient tx, java.time.Instant requestedBefore, int limit) {
     return tx.preparedQuery(OrderSql.LOCK_STALE_NEW)
         .execute(Tuple.of(requestedBefore.atOffset(java.time.ZoneOffset.UTC), limit))
-        .map(rows -> {
-          List<StaleOrder> stale = new ArrayList<>(rows.size());
-          for (Row row : rows) {
-            stale.add(new StaleOrder(row.getUUID("order_id"), row.getUUID("user_id"),
-                Money.ofMinor(row.getLong("amount_minor")), row.getOffsetDateTime("created_at").toInstant(),
-                row.getString("requested_by")));
-          }
-          return stale;
-        });
+        .map(OrderRepository::staleOrders);
+  }
+
+  private static List<StaleOrder> staleOrders(io.vertx.sqlclient.RowSet<Row> rows) {
+    List<StaleOrder> stale = new ArrayList<>(rows.size());
+    for (Row row : rows) {
+      stale.add(new StaleOrder(row.getUUID("order_id"), row.getUUID("user_id"),
+          Money.ofMinor(row.getLong("amount_minor")), row.getOffsetDateTime("created_at").toInstant(),
+          row.getString("requested_by")));
+    }
+    return stale;
   }
 
   public Future<Void> markRequested(SqlClient tx, List<UUID> orderIds) {
@@ -76,6 +105,8 @@ public final class OrderRepository {
   private static Order toOrder(Row row) {
     return new Order(row.getUUID("order_id"), row.getUUID("user_id"), Money.ofMinor(row.getLong("amount_minor")),
         row.getString("description"), row.getString("status"), row.getString("failure_reason"),
-        row.getString("requested_by"), row.getOffsetDateTime("created_at").toInstant(), row.getOffsetDateTime("updated_at").toInstant());
+        row.getString("requested_by"), row.getOffsetDateTime("created_at").toInstant(),
+        row.getOffsetDateTime("updated_at").toInstant(), row.getOffsetDateTime("refund_requested_at") == null ? null
+            : row.getOffsetDateTime("refund_requested_at").toInstant());
   }
 }

@@ -4,7 +4,8 @@ package io.walletplatform.orders.db;
 final class OrderSql {
 
   static final String COLUMNS =
-      "id, order_id, user_id, amount_minor, description, status, failure_reason, requested_by, created_at, updated_at";
+      "id, order_id, user_id, amount_minor, description, status, failure_reason, requested_by, created_at, updated_at,"
+      + " refund_requested_at";
 
   static final String INSERT = """
       INSERT INTO orders (order_id, user_id, amount_minor, description, status, requested_by)
@@ -39,6 +40,31 @@ final class OrderSql {
   static final String MARK_REQUESTED = """
       UPDATE orders SET payment_requested_at = now(), payment_requests = payment_requests + 1
        WHERE order_id = ANY($1::uuid[])""";
+
+  /** The order, locked until the transaction ends (a refund request decides on it). */
+  static final String LOCK = "SELECT " + COLUMNS + " FROM orders WHERE order_id = $1 FOR UPDATE";
+
+  /** Only a FINISHED order not asked to refund before; the caller holds its lock. */
+  static final String REQUEST_REFUND = """
+      UPDATE orders SET refund_requested_at = now(), refund_sent_at = now(), updated_at = now()
+       WHERE order_id = $1 AND status = 'FINISHED' AND refund_requested_at IS NULL
+      RETURNING\s""" + COLUMNS;
+
+  /** Only a FINISHED order whose refund was asked for moves to REFUNDED, once. */
+  static final String SETTLE_REFUND = """
+      UPDATE orders SET status = 'REFUNDED', updated_at = now()
+       WHERE order_id = $1 AND status = 'FINISHED' AND refund_requested_at IS NOT NULL""";
+
+  /** Refunds asked for and still unanswered, last sent before $1; locked like the stale NEW orders. */
+  static final String LOCK_STALE_REFUNDS = """
+      SELECT order_id, user_id, amount_minor, created_at, requested_by
+        FROM orders
+       WHERE status = 'FINISHED' AND refund_requested_at IS NOT NULL AND refund_sent_at < $1
+       ORDER BY refund_sent_at
+       LIMIT $2
+         FOR UPDATE SKIP LOCKED""";
+
+  static final String MARK_REFUND_SENT = "UPDATE orders SET refund_sent_at = now() WHERE order_id = ANY($1::uuid[])";
 
   private OrderSql() {
   }

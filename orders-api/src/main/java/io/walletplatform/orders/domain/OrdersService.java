@@ -23,6 +23,7 @@ import java.util.UUID;
 public final class OrdersService {
 
   public static final String CREATE_SCOPE = "orders:create";
+  public static final String REFUND_SCOPE = "orders:refund";
 
   private final Pool pool;
   private final OrderRepository repository;
@@ -51,6 +52,38 @@ public final class OrdersService {
           return Outbox.append(tx, new OutboxEvent(request.eventId(), "order", userId.toString(), requestsTopic,
                   PaymentRequested.EVENT_TYPE, request.encode()).withTraceparent(traceparent))
               .map(new StoredResponse(201, order.toJson().encode()));
+        }));
+  }
+
+  /**
+   * Asks for the refund of a FINISHED order, once: in one transaction the order (locked) records when
+   * the refund was asked for and the refund request goes into the outbox, to payments' inbox, whose
+   * answer moves the order to REFUNDED. A repeat while the refund is on its way answers the same
+   * order (202) and sends nothing more; an order that is not FINISHED, or is REFUNDED already, is
+   * ORDER_NOT_REFUNDABLE; another user's order is ORDER_NOT_FOUND.
+   */
+  public Future<StoredResponse> refund(Principal principal, UUID orderId, String idempotencyKey) {
+    String traceparent = Tracing.ofCurrentContext().currentTraceparent();
+    String requestedBy = principal.subject();
+    return idempotency.execute(REFUND_SCOPE + ":" + requestedBy, idempotencyKey, orderId.toString(), tx ->
+        repository.lock(tx, orderId).compose(order -> {
+          if (order == null || !principal.mayActForUser(order.userId())) {
+            return Future.failedFuture(ProblemException.notFound("ORDER_NOT_FOUND", "order " + orderId + " does not exist"));
+          }
+          if (Order.FINISHED.equals(order.status()) && order.refundRequestedAt() != null) {
+            return Future.succeededFuture(new StoredResponse(202, order.toJson().encode()));
+          }
+          if (!Order.FINISHED.equals(order.status())) {
+            return Future.failedFuture(ProblemException.conflict("ORDER_NOT_REFUNDABLE", "order " + orderId + " is "
+                + order.status() + (Order.REFUNDED.equals(order.status()) ? " already" : ": only a FINISHED order can be refunded")));
+          }
+          return repository.requestRefund(tx, orderId).compose(asked -> {
+            PaymentRequested request = new PaymentRequested(UUID.randomUUID(), orderId, asked.userId(), asked.amount(),
+                asked.refundRequestedAt(), requestedBy, true);
+            return Outbox.append(tx, new OutboxEvent(request.eventId(), "order", asked.userId().toString(),
+                    requestsTopic, request.eventType(), request.encode()).withTraceparent(traceparent))
+                .map(new StoredResponse(202, asked.toJson().encode()));
+          });
         }));
   }
 

@@ -36,7 +36,8 @@ public final class OrdersHandlers {
     return Map.of(
         "createOrder", this::createOrder,
         "listOrders", this::listOrders,
-        "getOrder", this::getOrder);
+        "getOrder", this::getOrder,
+        "refundOrder", this::refundOrder);
   }
 
   void createOrder(RoutingContext ctx) {
@@ -67,6 +68,11 @@ public final class OrdersHandlers {
       String next = page.items().size() == limit && page.lastId() != null ? Cursors.encode(page.lastId()) : null;
       return new JsonObject().put("items", items).put("nextCursor", next);
     }));
+  }
+
+  void refundOrder(RoutingContext ctx) {
+    Responses.stored(ctx, service.refund(Principal.of(ctx), Responses.pathUuid(ctx, "orderId"),
+        Responses.idempotencyKey(ctx)));
   }
 
   void getOrder(RoutingContext ctx) {

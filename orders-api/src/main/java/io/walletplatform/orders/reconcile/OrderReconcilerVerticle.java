@@ -27,7 +27,9 @@ import java.util.UUID;
  * never a second debit) or, once an order is older than the payment timeout, asks payments to
  * cancel it: payments records FAILED / PAYMENT_TIMEOUT unless it decided before, and its answer
  * settles the order like any other result. So an order fails PAYMENT_TIMEOUT only after payments
- * has durably agreed never to debit it.
+ * has durably agreed never to debit it. Refunds asked for and still unanswered past the same bound
+ * are sent again the same way (payments answers a repeated refund without a second credit), so a
+ * refund request lost on its way (parked, or a topic recreated) does not leave its order waiting.
  */
 public final class OrderReconcilerVerticle extends VerticleBase {
 
@@ -39,6 +41,7 @@ public final class OrderReconcilerVerticle extends VerticleBase {
   private Pool pool;
   private Counter resent;
   private Counter cancelled;
+  private Counter refundsResent;
   private long timerId;
   private Future<Void> round = Future.succeededFuture();
 
@@ -52,6 +55,7 @@ public final class OrderReconcilerVerticle extends VerticleBase {
     pool = PgPools.create(vertx, settings.pg(), "orders-reconciler");
     resent = Counter.builder("orders_payment_requests_resent").register(registry);
     cancelled = Counter.builder("orders_payment_cancellations_requested").register(registry);
+    refundsResent = Counter.builder("orders_refund_requests_resent").register(registry);
     timerId = vertx.setPeriodic(settings.interval().toMillis(), id -> {
       if (round.isComplete()) {
         round = reconcile().onFailure(error -> log.warn("order reconciliation failed: {}", error.toString()));
@@ -66,8 +70,37 @@ public final class OrderReconcilerVerticle extends VerticleBase {
     return round.otherwiseEmpty().compose(ignored -> pool.close());
   }
 
-  /** One round: at most a batch of stale orders, re-driven in one transaction. */
+  /** One round: at most a batch of stale NEW orders, then of stale refunds, each batch in one transaction. */
   Future<Void> reconcile() {
+    return reconcileNew().compose(ignored -> reconcileRefunds());
+  }
+
+  private Future<Void> reconcileRefunds() {
+    Instant now = Instant.now();
+    return pool.withTransaction(tx -> repository.lockStaleRefunds(tx, now.minus(settings.resendAfter()),
+            settings.batchSize())
+        .compose(stale -> {
+          if (stale.isEmpty()) {
+            return Future.succeededFuture();
+          }
+          List<OutboxEvent> events = stale.stream().map(this::refundRequest).toList();
+          return Outbox.appendAll(tx, events)
+              .compose(ignored -> repository.markRefundSent(tx, stale.stream().map(StaleOrder::orderId).toList()))
+              .onSuccess(ignored -> {
+                refundsResent.increment(stale.size());
+                log.info("sent {} unanswered refund requests again", stale.size());
+              });
+        }));
+  }
+
+  private OutboxEvent refundRequest(StaleOrder order) {
+    PaymentRequested request = new PaymentRequested(UUID.randomUUID(), order.orderId(), order.userId(), order.amount(),
+        order.createdAt(), order.requestedBy(), true);
+    return new OutboxEvent(request.eventId(), "order", order.userId().toString(), settings.requestsTopic(),
+        request.eventType(), request.encode());
+  }
+
+  private Future<Void> reconcileNew() {
     Instant now = Instant.now();
     return pool.withTransaction(tx -> repository.lockStaleNew(tx, now.minus(settings.resendAfter()), settings.batchSize())
         .compose(stale -> {

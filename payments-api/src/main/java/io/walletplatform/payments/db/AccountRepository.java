@@ -66,6 +66,21 @@ public final class AccountRepository {
         .mapEmpty();
   }
 
+  /** An order's transaction of one type: whose account and how much. */
+  public record OrderTransaction(UUID userId, Money amount) {
+  }
+
+  /** The order's PAYMENT or REFUND, or {@code null} when there is none. */
+  public Future<OrderTransaction> findOrderTransaction(SqlClient client, UUID orderId, String type) {
+    return client.preparedQuery(AccountSql.FIND_ORDER_TRANSACTION).execute(Tuple.of(orderId, type)).map(rows -> {
+      if (rows.size() == 0) {
+        return null;
+      }
+      Row row = rows.iterator().next();
+      return new OrderTransaction(row.getUUID("user_id"), Money.ofMinor(row.getLong("amount_minor")));
+    });
+  }
+
   public Future<Void> insertTransaction(SqlClient client, UUID userId, AccountTransaction transaction) {
     return client.preparedQuery(AccountSql.INSERT_TRANSACTION)
         .execute(Tuple.of(transaction.transactionId(), userId, transaction.type(), transaction.amount().minor(),

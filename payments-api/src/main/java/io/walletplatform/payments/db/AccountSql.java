@@ -31,6 +31,10 @@ final class AccountSql {
   static final String INSERT_DECISION = """
       INSERT INTO payment_decisions (order_id, user_id, status, failure_reason) VALUES ($1, $2, $3, $4)""";
 
+  /** An order's PAYMENT or REFUND: at most one of each (unique (order_id, type)). */
+  static final String FIND_ORDER_TRANSACTION = """
+      SELECT user_id, amount_minor FROM account_transactions WHERE order_id = $1 AND type = $2""";
+
   static final String TRANSACTION_COLUMNS =
       "id, transaction_id, type, amount_minor, order_id, balance_after_minor, requested_by, created_at";
 

@@ -13,6 +13,7 @@ public record AccountTransaction(UUID transactionId, String type, Money amount, 
 
   public static final String DEPOSIT = "DEPOSIT";
   public static final String PAYMENT = "PAYMENT";
+  public static final String REFUND = "REFUND";
 
   public JsonObject toJson() {
     return new JsonObject()

@@ -8,6 +8,7 @@ import io.walletplatform.common.events.PaymentCancelRequested;
 import io.walletplatform.common.events.PaymentRequested;
 import io.walletplatform.common.events.PaymentResult;
 import io.walletplatform.common.inbox.InboxHandler;
+import io.walletplatform.common.inbox.InvalidRecordException;
 import io.walletplatform.common.json.Timestamps;
 import io.walletplatform.common.kafka.KafkaClients;
 import io.walletplatform.common.outbox.Outbox;
@@ -25,6 +26,11 @@ import java.util.UUID;
  * order) and a cancellation are answered with the decision recorded, so an order is never debited
  * twice, nor debited after it was failed. A cancellation of an order with no decision records
  * FAILED / PAYMENT_TIMEOUT: payments has then agreed never to debit it.
+ *
+ * <p>A refund request credits the order's PAYMENT back to the account it was taken from, as a REFUND
+ * transaction with the orderId: at most one per order (a unique index), so a repeated request, the
+ * reconciler's resend or a redelivery after a crash answers SUCCEEDED again without a second credit.
+ * A refund of an order payments never debited cannot be: the record is refused (and parked), loudly.
  */
 public final class PaymentProcessor implements InboxHandler {
 
@@ -54,13 +60,13 @@ public final class PaymentProcessor implements InboxHandler {
       PaymentRequested request = PaymentRequested.decode(record.value());
       orderId = request.orderId();
       userId = request.userId();
-      decided = decide(tx, orderId, userId, () -> pay(tx, request));
+      decided = request.refund() ? refund(tx, request) : decide(tx, orderId, userId, () -> pay(tx, request));
     }
     return decided.compose(result -> {
-      log.debug("{} orderId={} userId={} -> {} {}", cancel ? "cancellation" : "payment", orderId, userId,
-          result.status(), result.failureReason() == null ? "" : result.failureReason());
+      log.debug("{} orderId={} userId={} -> {} {}", cancel ? "cancellation" : result.refund() ? "refund" : "payment",
+          orderId, userId, result.status(), result.failureReason() == null ? "" : result.failureReason());
       return Outbox.append(tx, new OutboxEvent(result.eventId(), "order", orderId.toString(), resultsTopic,
-          PaymentResult.EVENT_TYPE, result.encode()).withTraceparent(traceparent));
+          result.eventType(), result.encode()).withTraceparent(traceparent));
     });
   }
 
@@ -87,6 +93,32 @@ public final class PaymentProcessor implements InboxHandler {
       return repository.exists(tx, request.userId()).map(exists -> result(request.orderId(), request.userId(),
           PaymentResult.FAILED, exists ? PaymentResult.INSUFFICIENT_FUNDS : PaymentResult.ACCOUNT_NOT_FOUND));
     });
+  }
+
+  /** Credits the order's payment back once; a refund recorded before answers the same. */
+  private Future<PaymentResult> refund(SqlConnection tx, PaymentRequested request) {
+    UUID orderId = request.orderId();
+    return repository.findOrderTransaction(tx, orderId, AccountTransaction.REFUND).compose(refunded -> {
+      if (refunded != null) {
+        return Future.succeededFuture(refunded(request));
+      }
+      return repository.findOrderTransaction(tx, orderId, AccountTransaction.PAYMENT).compose(payment -> {
+        if (payment == null) {
+          return Future.failedFuture(new InvalidRecordException("refund of order " + orderId
+              + ", which payments never debited"));
+        }
+        return repository.credit(tx, payment.userId(), payment.amount()).compose(account -> {
+          AccountTransaction credit = new AccountTransaction(UUID.randomUUID(), AccountTransaction.REFUND,
+              payment.amount(), orderId, account.balance(), request.requestedByOrOwner(), Timestamps.now());
+          return repository.insertTransaction(tx, payment.userId(), credit).map(refunded(request));
+        });
+      });
+    });
+  }
+
+  private static PaymentResult refunded(PaymentRequested request) {
+    return new PaymentResult(UUID.randomUUID(), request.orderId(), request.userId(), PaymentResult.SUCCEEDED, null,
+        Timestamps.now(), true);
   }
 
   private static String eventType(KafkaConsumerRecord<String, byte[]> record) {
