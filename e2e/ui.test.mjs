@@ -56,6 +56,7 @@ async function signIn(clientId, secret) {
 
 let firstWallet;
 let first;
+let second;
 
 await step('nothing works before signing in, and a made-up identity is refused', async () => {
   await page.getByRole('button', { name: 'Create wallet' }).click();
@@ -120,7 +121,7 @@ await step('an invalid amount shows the problem next to its form', async () => {
 
 await step('a second identity sees none of the first one\'s wallet, account or orders', async () => {
   await page.getByRole('button', { name: 'Sign out' }).click();
-  const second = await createIdentity('second');
+  second = await createIdentity('second');
   if (second.clientId === first.clientId) throw new Error('the same identity again');
   if ((await page.locator('#wallet-select option').count()) !== 0) throw new Error('a wallet is listed for the new identity');
   await page.locator('#wallet-id').fill(firstWallet);
@@ -138,6 +139,59 @@ await step('a second identity sees none of the first one\'s wallet, account or o
   await signIn(first.clientId, first.secret);
   await page.locator('#signed-in').waitFor({ state: 'visible' });
   await waitForText('#account-balance', '600.00');
+});
+
+await step('refund a finished order: the money comes back and the order reads REFUNDED', async () => {
+  const row = page.locator('#orders tbody tr').filter({ hasText: 'A book' }).first();
+  await row.getByRole('button', { name: 'Refund' }).click();
+  await page.locator('#orders .status-REFUNDED').first().waitFor();
+  await waitForText('#account-balance', '800.00');
+  await waitForText('#transactions tbody', 'REFUND');
+  await page.screenshot({ path: `${shots}/refund.png`, fullPage: true });
+});
+
+await step('hold, then capture and void from the operations table', async () => {
+  await page.locator('#wallet-select').selectOption(firstWallet);
+  await page.getByLabel('Hold', { exact: true }).check();
+  await page.locator('#operation-amount').fill('3.00');
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await waitForText('#wallet-held', '3.00');
+  await waitForText('#wallet-available', '12.25');
+  await page.locator('#operations tbody tr').filter({ hasText: 'HOLD' }).getByRole('button', { name: 'Void' }).click();
+  await waitForText('#wallet-held', '0.00');
+  await waitForText('#operations tbody', 'hold VOIDED');
+  await page.locator('#operation-amount').fill('2.00');
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await waitForText('#wallet-held', '2.00');
+  await page.locator('#operations tbody tr').filter({ hasText: 'HOLD' }).getByRole('button', { name: 'Capture' }).click();
+  await waitForText('#wallet-balance', '13.25');
+  await waitForText('#wallet-held', '0.00');
+});
+
+await step('transfer to another identity\'s wallet: each sees it in its own history', async () => {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signIn(second.clientId, second.secret);
+  await page.locator('#signed-in').waitFor({ state: 'visible' });
+  await page.locator('#wallet-initial').fill('0.00');
+  await page.getByRole('button', { name: 'Create wallet' }).click();
+  await waitForText('#wallet-balance', '0.00');
+  const secondWallet = await page.locator('#wallet-select').inputValue();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signIn(first.clientId, first.secret);
+  await page.locator('#signed-in').waitFor({ state: 'visible' });
+  await page.locator('#wallet-select').selectOption(firstWallet);
+  await page.getByLabel('Transfer', { exact: true }).check();
+  await page.locator('#operation-amount').fill('5.25');
+  await page.locator('#operation-to').fill(secondWallet);
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await waitForText('#wallet-balance', '8.00');
+  await waitForText('#operations tbody', `to ${secondWallet}`);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signIn(second.clientId, second.secret);
+  await page.locator('#signed-in').waitFor({ state: 'visible' });
+  await waitForText('#wallet-balance', '5.25');
+  await waitForText('#operations tbody', `from ${firstWallet}`);
+  await page.screenshot({ path: `${shots}/transfer.png`, fullPage: true });
 });
 
 await step('Swagger UI offers the three contracts and Try it out works', async () => {

@@ -81,21 +81,57 @@ function fillSelect(select, values, selected) {
   if (selected) select.value = selected;
 }
 
-/** Replaces a table's rows; toCells gives each item's cells as text or [text, className]. */
+/**
+ * Replaces a table's rows; toCells gives each item's cells as text, [text, className], or a DOM node
+ * (buttons). A table whose rows did not change is left alone, so a button is not replaced under the
+ * pointer by the live refresh.
+ */
 function renderRows(selector, items, toCells) {
   const body = $(selector);
+  const rows = items.map(toCells);
+  const signature = JSON.stringify(rows.map((cells) => cells.map((cell) => (cell instanceof Node ? cell.dataset.key : cell))));
+  if (body.dataset.signature === signature) return;
+  body.dataset.signature = signature;
   body.innerHTML = '';
-  for (const item of items) {
+  for (const cells of rows) {
     const row = document.createElement('tr');
-    for (const cell of toCells(item)) {
-      const [text, className] = Array.isArray(cell) ? cell : [cell];
+    for (const cell of cells) {
       const td = document.createElement('td');
-      td.textContent = text;
-      if (className) td.className = className;
+      if (cell instanceof Node) {
+        td.appendChild(cell);
+      } else {
+        const [text, className] = Array.isArray(cell) ? cell : [cell];
+        td.textContent = text;
+        if (className) td.className = className;
+      }
       row.appendChild(td);
     }
     body.appendChild(row);
   }
+}
+
+/** Buttons in a table cell; each runs its action and shows a failure in errorSelector. */
+function actions(key, errorSelector, buttons) {
+  const span = document.createElement('span');
+  span.dataset.key = key;
+  for (const [label, action] of buttons) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = label;
+    button.addEventListener('click', async () => {
+      $(errorSelector).textContent = '';
+      button.disabled = true;
+      try {
+        await action();
+      } catch (e) {
+        $(errorSelector).textContent = e.message;
+      } finally {
+        button.disabled = false;
+      }
+    });
+    span.appendChild(button);
+  }
+  return span;
 }
 
 function status(item) {
@@ -125,8 +161,13 @@ function showIdentity() {
   state.wallets = signedIn ? JSON.parse(localStorage.getItem(walletsKey()) || '[]') : [];
   fillSelect($('#wallet-select'), state.wallets, state.wallets[0]);
   $('#register').hidden = signedIn;
-  for (const id of ['#wallet-balance', '#wallet-version', '#account-balance']) $(id).textContent = '—';
-  for (const id of ['#operations tbody', '#orders tbody', '#transactions tbody']) $(id).innerHTML = '';
+  for (const id of ['#wallet-balance', '#wallet-version', '#wallet-held', '#wallet-available', '#account-balance']) {
+    $(id).textContent = '—';
+  }
+  for (const id of ['#operations tbody', '#orders tbody', '#transactions tbody']) {
+    $(id).innerHTML = '';
+    delete $(id).dataset.signature;
+  }
   for (const error of document.querySelectorAll('.error')) error.textContent = '';
 }
 
@@ -206,13 +247,34 @@ bind('open-wallet', async (form) => {
 bind('submit-operation', async (form) => {
   const walletId = $('#wallet-select').value;
   if (!walletId) throw new Error('Create or select a wallet first.');
-  const operationId = crypto.randomUUID();
-  const body = `{"walletId": "${walletId}", "operationType": "${form.get('operationType')}", `
-    + `"amount": ${amountJson(form.get('amount'))}, "operationId": "${operationId}"}`;
+  const type = form.get('operationType');
+  const to = String(form.get('toWalletId') || '').trim();
+  const extra = type === 'TRANSFER' ? `, "toWalletId": ${JSON.stringify(to)}` : '';
+  await submitOperation(walletId, `"operationType": "${type}", "amount": ${amountJson(form.get('amount'))}${extra}`);
+});
+
+/** Submits an operation of the wallet with a fresh operationId (members given as JSON text, amounts exact). */
+async function submitOperation(walletId, members) {
+  const body = `{"walletId": "${walletId}", ${members}, "operationId": "${crypto.randomUUID()}"}`;
   const operation = await call('POST', '/api/v1/wallet', body);
   pendingOperations.set(operation.operationId, operation);
   await refreshWallet();
-});
+}
+
+function details(walletId, op) {
+  if (op.toWalletId) return `to ${op.toWalletId}`;
+  if (op.fromWalletId) return `from ${op.fromWalletId}`;
+  if (op.operationType === 'HOLD' && op.holdStatus === 'ACTIVE') {
+    const holdId = JSON.stringify(op.operationId);
+    return actions(`hold-${op.operationId}`, '#operations-error', [
+      ['Capture', () => submitOperation(walletId, `"operationType": "CAPTURE", "holdId": ${holdId}, "amount": ${op.amount}`)],
+      ['Void', () => submitOperation(walletId, `"operationType": "VOID", "holdId": ${holdId}`)],
+    ]);
+  }
+  if (op.operationType === 'HOLD') return op.holdStatus ? `hold ${op.holdStatus}` : `hold until ${time(op.expiresAt)}`;
+  if (op.holdId) return `hold ${op.holdId}`;
+  return '';
+}
 
 async function refreshWallet() {
   const walletId = $('#wallet-select').value;
@@ -221,6 +283,8 @@ async function refreshWallet() {
     const wallet = await call('GET', `/api/v1/wallets/${walletId}`);
     $('#wallet-balance').textContent = money(wallet.balance);
     $('#wallet-version').textContent = wallet.version;
+    $('#wallet-held').textContent = money(wallet.held);
+    $('#wallet-available').textContent = money(wallet.available);
     const page = await call('GET', `/api/v1/wallets/${walletId}/operations?limit=20`);
     const applied = new Set(page.items.map((op) => op.operationId));
     const pending = [...pendingOperations.values()].filter((op) => op.walletId === walletId && !applied.has(op.operationId));
@@ -229,7 +293,8 @@ async function refreshWallet() {
     }
     const rows = [...pending.map((op) => pendingOperations.get(op.operationId)), ...page.items];
     renderRows('#operations tbody', rows, (op) =>
-      [time(op.acceptedAt), op.operationType, [money(op.amount), 'num'], status(op), [money(op.balanceAfter), 'num']]);
+      [time(op.acceptedAt), op.operationType, [money(op.amount), 'num'], status(op), [money(op.balanceAfter), 'num'],
+        details(walletId, op)]);
   } catch (e) {
     $('#wallet-balance').textContent = e.message;
   }
@@ -258,6 +323,15 @@ bind('create-order', async (form) => {
   await refreshAccount();
 });
 
+function refundCell(order) {
+  if (order.status !== 'FINISHED') return '';
+  if (order.refundRequestedAt) return 'refund requested';
+  return actions(`refund-${order.orderId}`, '#orders-error', [['Refund', async () => {
+    await call('POST', `/api/v1/orders/${order.orderId}/refund`, undefined, { 'Idempotency-Key': crypto.randomUUID() });
+    await refreshAccount();
+  }]]);
+}
+
 async function refreshAccount() {
   const userId = state.subject;
   if (!userId || !state.token) return;
@@ -266,7 +340,7 @@ async function refreshAccount() {
     $('#account-balance').textContent = money(account.balance);
     const orders = await call('GET', '/api/v1/orders?limit=20');
     renderRows('#orders tbody', orders.items, (order) =>
-      [time(order.createdAt), order.description, [money(order.amount), 'num'], status(order)]);
+      [time(order.createdAt), order.description, [money(order.amount), 'num'], status(order), refundCell(order)]);
     const transactions = await call('GET', `/api/v1/accounts/${userId}/transactions?limit=20`);
     renderRows('#transactions tbody', transactions.items, (tx) =>
       [time(tx.createdAt), tx.type, [money(tx.amount), 'num'], [money(tx.balanceAfter), 'num']]);
