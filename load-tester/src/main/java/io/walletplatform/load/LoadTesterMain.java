@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code java -jar load-tester/target/load-tester.jar wallet|orders [options]}: drives a running
+ * {@code java -jar load-tester/target/load-tester.jar wallet|mixed|orders [options]}: drives a running
  * deployment at a constant arrival rate (open model) or as fast as it answers (closed model),
  * audits what it accepted, reports CPU per request, writes result.json and report.html, and exits
  * non-zero when the audit finds a discrepancy.
@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 public final class LoadTesterMain {
 
   static final String HELP = """
-      Usage: java -jar load-tester.jar <wallet|orders|http> [options]
+      Usage: java -jar load-tester.jar <wallet|mixed|orders|http> [options]
 
       Common options:
         --url http://localhost:8080   the deployment under test (its single entry point)
@@ -32,7 +32,7 @@ public final class LoadTesterMain {
         --out target/load/<scenario>  where result.json and report.html go
         --progress 5s                 a progress line this often (0s: none)
 
-      """ + LoadPrincipals.HELP + "\n\n" + WalletScenario.HELP + "\n\n" + OrdersScenario.HELP + "\n\n" + HttpScenario.HELP + """
+      """ + LoadPrincipals.HELP + "\n\n" + WalletScenario.HELP + "\n\n" + MixedScenario.HELP + "\n\n" + OrdersScenario.HELP + "\n\n" + HttpScenario.HELP + """
 
 
       Latency is measured from each request's intended send time in the open model (no coordinated
@@ -87,6 +87,7 @@ public final class LoadTesterMain {
       Future<Report> run = switch (scenario) {
         case "wallet" -> new WalletScenario(vertx, api, base, options).run();
         case "orders" -> new OrdersScenario(vertx, api, base, options).run();
+        case "mixed" -> new MixedScenario(vertx, api, base, options).run();
         case "http" -> new HttpScenario(vertx, options.has("token") ? api.as(new LoadPrincipals.Principal("", options.text("token", ""))) : api,
             options).run();
         default -> Future.failedFuture(new IllegalArgumentException("unknown scenario " + scenario));

@@ -35,7 +35,8 @@ class LoadTesterTest {
   static void start() {
     runtime = ServiceRuntime.create();
     int port = FreePorts.pick();
-    Config config = IsolatedConfig.create("load").with("PLATFORM_PORT", Integer.toString(port)).with("HTTP_INSTANCES", "2");
+    Config config = IsolatedConfig.create("load").with("PLATFORM_PORT", Integer.toString(port)).with("HTTP_INSTANCES", "2")
+        .with("HOLD_EXPIRY_SCAN_MS", "500");
     settings = PlatformSettings.from(config);
     Await.result(Platform.deploy(runtime, settings), Duration.ofSeconds(60));
     url = "http://127.0.0.1:" + port;
@@ -128,6 +129,38 @@ class LoadTesterTest {
     JsonObject result = result(out);
     assertEquals(1, exit, result.encodePrettily());
     assertTrue(result.getJsonArray("discrepancies").encode().contains("expected"), result.encodePrettily());
+  }
+
+  @Test
+  void aMixedRunOfEveryTypeAuditsClean(@TempDir Path out) throws Exception {
+    int exit = LoadTesterMain.run(new String[] {"mixed", "--url", url, "--shared-secret", Tokens.DEV_SECRET,
+        "--wallets", "6", "--principals", "3", "--rate", "150", "--duration", "4s", "--warmup", "1s",
+        "--initial-balance", "100", "--max-amount", "30", "--expire-ratio", "0.5", "--hold-expiry", "2s",
+        "--out", out.toString()});
+    JsonObject result = result(out);
+    assertEquals(0, exit, result.encodePrettily());
+    assertTrue(result.getBoolean("auditClean"));
+    for (String type : new String[] {"DEPOSIT", "WITHDRAW", "TRANSFER", "HOLD", "CAPTURE", "VOID"}) {
+      assertTrue(result.getLong("accepted" + type) > 0, type + " in " + result.encodePrettily());
+    }
+    assertTrue(result.getLong("completedTransfers") > 0, result.encodePrettily());
+    assertTrue(result.getLong("holdsExpired") > 0, "some holds were left to expire: " + result.encodePrettily());
+  }
+
+  @Test
+  void aMixedRunFailsItsAuditWhenMoneyAppearsFromNowhere(@TempDir Path out) throws Exception {
+    Pool pool = PgPools.create(runtime.vertx(), settings.wallet().pg(), "tamper-mixed");
+    long timer = runtime.vertx().setTimer(1_500, id -> pool.query("""
+        UPDATE wallets SET balance_minor = balance_minor + 1, version = version + 1
+         WHERE created_at > now() - interval '3 seconds'""")
+        .execute());
+    int exit = LoadTesterMain.run(new String[] {"mixed", "--url", url, "--shared-secret", Tokens.DEV_SECRET,
+        "--wallets", "3", "--rate", "40", "--duration", "3s", "--warmup", "0s", "--expire-ratio", "0",
+        "--out", out.toString()});
+    runtime.vertx().cancelTimer(timer);
+    JsonObject result = result(out);
+    assertEquals(1, exit, result.encodePrettily());
+    assertTrue(result.getJsonArray("discrepancies").encode().contains("not conserved"), result.encodePrettily());
   }
 
   @Test
