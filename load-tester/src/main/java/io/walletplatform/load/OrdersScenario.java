@@ -19,9 +19,10 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Orders at a constant rate across users while deposits run, then an audit: every order final,
- * each FINISHED order debited exactly once and no FAILED one, balances that add up and never go
- * below zero.
+ * Orders at a constant rate across users while deposits run, then refunds of a share of the
+ * FINISHED orders, then an audit: every order final, each FINISHED or REFUNDED order debited exactly
+ * once and no FAILED one, each REFUNDED order credited back exactly once and no other, every refund
+ * asked for ends REFUNDED, balances that add up and never go below zero.
  */
 final class OrdersScenario {
 
@@ -35,12 +36,15 @@ final class OrdersScenario {
         --amount 1.00           amount of each order
         --deposit-amount 5.00   amount of each deposit
         --initial-balance 100   balance of each new account
-        --settle-timeout 120s   how long to wait for every order to be final""";
+        --refund-ratio 0.1      share of the FINISHED orders refunded once every order is final
+        --settle-timeout 120s   how long to wait for every order, and every refund, to be final""";
 
   private final Vertx vertx;
   private final Api api;
   private final java.net.URI base;
   private final Options options;
+  private double refundRatio;
+  private final Random refundPicks = new Random(11);
 
   OrdersScenario(Vertx vertx, Api api, java.net.URI base, Options options) {
     this.vertx = vertx;
@@ -59,6 +63,7 @@ final class OrdersScenario {
     long depositAmount = options.amountMinor("deposit-amount", "5.00");
     long initialMinor = options.amountMinor("initial-balance", "100.00");
     Duration settleTimeout = options.duration("settle-timeout", "120s");
+    refundRatio = options.fraction("refund-ratio", 0.1);
 
     Report report = new Report("orders", Map.of("users", userCount, "ordersPerSecond", rate, "depositsPerSecond", depositRate,
         "durationSeconds", duration.toSeconds(), "warmUpSeconds", warmUp.toSeconds(), "amount", Api.amount(amount)));
@@ -138,6 +143,7 @@ final class OrdersScenario {
     final UUID id;
     final Api api;
     final Set<String> orders = new HashSet<>();
+    final Set<String> refunds = new HashSet<>();
     long credited;
     int unansweredOrders;
     int unansweredDeposits;
@@ -160,6 +166,8 @@ final class OrdersScenario {
       UUID userId = user.id;
       Api api = user.api;
       return settled(api, userId, user.orders.size(), deadline)
+          .compose(orders -> refund(user, orders))
+          .compose(asked -> refunded(api, user, deadline))
           .compose(orders -> api.all("/api/v1/accounts/" + userId + "/transactions")
               .compose(transactions -> api.get("/api/v1/accounts/" + userId).map(account -> {
                 settledInWindow[0] += orders.stream().filter(order -> !"NEW".equals(order.getString("status"))
@@ -172,7 +180,34 @@ final class OrdersScenario {
     return audited.onComplete(ignored -> {
       report.histogramMillis("createToFinal", settleMillis);
       report.metric("ordersFinished", finished[0]);
+      report.metric("refundsRequested", users.stream().mapToLong(user -> user.refunds.size()).sum());
       report.metric("settledPerSecond", settledInWindow[0] / loop.windowSeconds());
+    });
+  }
+
+  /** Asks for the refund of a share of the user's FINISHED orders; those answered 202 must end REFUNDED. */
+  private Future<Void> refund(User user, List<JsonObject> orders) {
+    List<String> chosen = orders.stream().filter(order -> "FINISHED".equals(order.getString("status")))
+        .map(order -> order.getString("orderId")).filter(id -> refundPicks.nextDouble() < refundRatio).toList();
+    return InOrder.run(chosen.size(), index -> user.api.write("/api/v1/orders/" + chosen.get(index) + "/refund",
+            Buffer.buffer(), UUID.randomUUID().toString(), 202, false)
+        .compose(response -> {
+          if (response.status() != 202) {
+            return Future.failedFuture("refund of order " + chosen.get(index) + " answered " + response.status());
+          }
+          user.refunds.add(chosen.get(index));
+          return Future.succeededFuture();
+        }));
+  }
+
+  /** Polls until every refund asked for reads REFUNDED, or the deadline passes; the orders as last listed. */
+  private Future<List<JsonObject>> refunded(Api api, User user, long deadline) {
+    return api.all("/api/v1/orders").compose(orders -> {
+      long done = orders.stream().filter(order -> "REFUNDED".equals(order.getString("status"))).count();
+      if (done >= user.refunds.size() || System.nanoTime() > deadline) {
+        return Future.succeededFuture(orders);
+      }
+      return vertx.timer(500).compose(ignored -> refunded(api, user, deadline));
     });
   }
 
@@ -191,7 +226,9 @@ final class OrdersScenario {
                             User expected, long depositAmount, Set<UUID> measuredOrders, Histogram settleMillis,
                             Report report) {
     Map<String, Long> payments = new HashMap<>();
+    Map<String, Long> refunds = new HashMap<>();
     long debited = 0;
+    long refundedSum = 0;
     long depositsSeen = 0;
     for (JsonObject transaction : transactions) {
       if (Api.minor(transaction, "balanceAfter") < 0) {
@@ -200,22 +237,34 @@ final class OrdersScenario {
       if ("PAYMENT".equals(transaction.getString("type"))) {
         debited += Api.minor(transaction, "amount");
         payments.merge(transaction.getString("orderId"), 1L, Long::sum);
+      } else if ("REFUND".equals(transaction.getString("type"))) {
+        refundedSum += Api.minor(transaction, "amount");
+        refunds.merge(transaction.getString("orderId"), 1L, Long::sum);
       } else {
         depositsSeen += Api.minor(transaction, "amount");
       }
     }
     long finishedSum = 0;
+    long refundedOrdersSum = 0;
     long finished = 0;
     for (JsonObject order : orders) {
       String orderId = order.getString("orderId");
       String status = order.getString("status");
       long paid = payments.getOrDefault(orderId, 0L);
+      long credited = refunds.getOrDefault(orderId, 0L);
+      if (credited != ("REFUNDED".equals(status) ? 1 : 0)) {
+        report.discrepancy("order " + orderId + " is " + status + " with " + credited + " refunds");
+      }
+      if (expected.refunds.contains(orderId) && !"REFUNDED".equals(status)) {
+        report.discrepancy("order " + orderId + ": its refund was accepted (202) but it is " + status);
+      }
       switch (status) {
-        case "FINISHED" -> {
+        case "FINISHED", "REFUNDED" -> {
           finished++;
           finishedSum += Api.minor(order, "amount");
+          refundedOrdersSum += "REFUNDED".equals(status) ? Api.minor(order, "amount") : 0;
           if (paid != 1) {
-            report.discrepancy("order " + orderId + " FINISHED with " + paid + " payments");
+            report.discrepancy("order " + orderId + " " + status + " with " + paid + " payments");
           }
         }
         case "FAILED" -> {
@@ -244,8 +293,12 @@ final class OrdersScenario {
           + expected.unansweredOrders + " unanswered, but " + orders.size() + " listed");
     }
     if (debited != finishedSum) {
-      report.discrepancy("user " + userId + ": debits " + Api.amount(debited) + " differ from FINISHED orders "
-          + Api.amount(finishedSum));
+      report.discrepancy("user " + userId + ": debits " + Api.amount(debited) + " differ from FINISHED and REFUNDED"
+          + " orders " + Api.amount(finishedSum));
+    }
+    if (refundedSum != refundedOrdersSum) {
+      report.discrepancy("user " + userId + ": refund credits " + Api.amount(refundedSum) + " differ from REFUNDED"
+          + " orders " + Api.amount(refundedOrdersSum));
     }
     long unacknowledged = depositsSeen - expected.credited;
     if (unacknowledged < 0 || unacknowledged % depositAmount != 0
@@ -254,9 +307,9 @@ final class OrdersScenario {
           + Api.amount(expected.credited) + " (" + expected.unansweredDeposits + " unanswered)");
     }
     long balance = Api.minor(account, "balance");
-    if (balance != depositsSeen - debited) {
-      report.discrepancy("user " + userId + ": balance " + Api.amount(balance) + " is not deposits minus debits "
-          + Api.amount(depositsSeen - debited));
+    if (balance != depositsSeen - debited + refundedSum) {
+      report.discrepancy("user " + userId + ": balance " + Api.amount(balance) + " is not deposits minus debits plus"
+          + " refunds " + Api.amount(depositsSeen - debited + refundedSum));
     }
     return finished;
   }

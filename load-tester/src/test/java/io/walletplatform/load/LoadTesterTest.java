@@ -200,10 +200,12 @@ class LoadTesterTest {
   @Test
   void anOrdersRunPassesItsAudit(@TempDir Path out) throws Exception {
     int exit = LoadTesterMain.run(new String[] {"orders", "--url", url, "--shared-secret", Tokens.DEV_SECRET, "--users", "4", "--rate", "40", "--deposit-rate", "4",
-        "--duration", "3s", "--warmup", "1s", "--initial-balance", "20", "--amount", "1.00", "--out", out.toString()});
+        "--duration", "3s", "--warmup", "1s", "--initial-balance", "20", "--amount", "1.00", "--refund-ratio", "0.3",
+        "--out", out.toString()});
     JsonObject result = result(out);
     assertEquals(0, exit, result.encodePrettily());
     assertTrue(result.getLong("ordersFinished") > 0);
+    assertTrue(result.getLong("refundsRequested") > 0, "some FINISHED orders were refunded: " + result.encodePrettily());
     long timed = result.getJsonObject("createToFinalMs").getLong("count");
     assertTrue(timed >= 100 && timed <= 120, "only the 120 orders after the warm-up are timed, got " + timed);
   }
