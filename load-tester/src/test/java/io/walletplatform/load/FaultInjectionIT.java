@@ -395,6 +395,61 @@ class FaultInjectionIT {
     }
   }
 
+  /**
+   * Refunds while payments-api is SIGKILLed mid-way and started again: each refund asked for ends
+   * REFUNDED, with exactly one REFUND credit beside its one PAYMENT (full suite only).
+   */
+  @Test
+  void refundsSurvivePaymentsKilledMidWayAndCreditOnce() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(FULL, "full suite only (kills and restarts payments-api)");
+    List<String> orderIds = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      String order = sendUntil("/api/v1/orders", "{\"userId\":\"" + probeUser + "\",\"amount\":1.00,\"description\":"
+          + "\"refund " + i + "\"}", UUID.randomUUID().toString(), 201, Duration.ofSeconds(60));
+      orderIds.add(find(Pattern.compile("\"orderId\":\"([0-9a-f-]{36})\""), order));
+    }
+    Await.until("every order FINISHED", Duration.ofSeconds(120), () -> orderIds.stream()
+        .allMatch(id -> "FINISHED".equals(statusIn(get("/api/v1/orders/" + id)))));
+    long killedAt = 0;
+    for (int i = 0; i < orderIds.size(); i++) {
+      if (i == 10) {
+        services.get("payments-api").kill();
+        killedAt = System.nanoTime();
+      }
+      if (i == 20) {
+        launch("payments-api");
+      }
+      sendUntil("/api/v1/orders/" + orderIds.get(i) + "/refund", "", UUID.randomUUID().toString(), 202,
+          Duration.ofSeconds(60));
+    }
+    Await.until("every refund REFUNDED", Duration.ofSeconds(180), () -> orderIds.stream()
+        .allMatch(id -> "REFUNDED".equals(statusIn(get("/api/v1/orders/" + id)))));
+    Duration refunded = Duration.ofNanos(System.nanoTime() - killedAt);
+    Map<String, Integer> payments = new HashMap<>();
+    Map<String, Integer> refunds = new HashMap<>();
+    String cursor = null;
+    do {
+      String page = get("/api/v1/accounts/" + probeUser + "/transactions?limit=500" + (cursor == null ? "" : "&cursor=" + cursor));
+      io.vertx.core.json.JsonObject json = new io.vertx.core.json.JsonObject(page);
+      json.getJsonArray("items").forEach(item -> {
+        io.vertx.core.json.JsonObject transaction = (io.vertx.core.json.JsonObject) item;
+        String orderId = transaction.getString("orderId");
+        if ("PAYMENT".equals(transaction.getString("type"))) {
+          payments.merge(orderId, 1, Integer::sum);
+        } else if ("REFUND".equals(transaction.getString("type"))) {
+          refunds.merge(orderId, 1, Integer::sum);
+        }
+      });
+      cursor = json.getString("nextCursor");
+    } while (cursor != null);
+    for (String orderId : orderIds) {
+      assertEquals(1, payments.getOrDefault(orderId, 0), "payments of " + orderId);
+      assertEquals(1, refunds.getOrDefault(orderId, 0), "refunds of " + orderId);
+    }
+    results.add(String.format("| refunds | SIGKILL payments-api during 30 refunds | every refund REFUNDED %.1f s after"
+        + " the kill | 30 REFUND credits, none twice |", refunded.toMillis() / 1000.0));
+  }
+
   /** The README's all-in-one platform under load, SIGKILLed and started again by the same command (full suite only). */
   @Test
   void theAllInOnePlatformKilledUnderLoadAndRestartedLosesNothing() throws Exception {
