@@ -34,6 +34,8 @@ final class MixedScenario {
         --warmup 5s             unmeasured warm-up at the same rate
         --initial-balance 1000  balance of each new wallet
         --max-amount 50.00      largest amount (smallest 0.01)
+        --mix 25,20,30,15,10    percent of DEPOSIT, WITHDRAW, TRANSFER, HOLD, and CAPTURE or VOID of an open
+                                hold (a DEPOSIT while none is open); 0,0,100,0,0: transfers only
         --expire-ratio 0.2      share of holds that expire (--hold-expiry after they are placed) instead of
                                 being captured or voided
         --hold-expiry 5s        how long those holds live
@@ -72,7 +74,8 @@ final class MixedScenario {
     Duration holdExpiry = options.duration("hold-expiry", "5s");
     Duration settleTimeout = options.duration("settle-timeout", "180s");
     int principalCount = options.integer("principals", Math.min(walletCount, 10), 1, 10_000);
-    Report report = new Report("mixed", Map.of("wallets", walletCount, "rate", rate,
+    double[] mix = mix(options.text("mix", "25,20,30,15,10"));
+    Report report = new Report("mixed", Map.of("wallets", walletCount, "rate", rate, "mix", options.text("mix", "25,20,30,15,10"),
         "durationSeconds", duration.toSeconds(), "expireRatio", expireRatio, "holdExpirySeconds",
         holdExpiry.toSeconds()));
     List<UUID> wallets = new ArrayList<>();
@@ -99,18 +102,18 @@ final class MixedScenario {
           Sent sent;
           String extra = "";
           UUID operationId = ids.next();
-          if (pick < 0.10 && !openHolds.isEmpty()) {
+          if (pick >= mix[3] && !openHolds.isEmpty()) {
             Sent hold = openHolds.remove(random.nextInt(openHolds.size()));
             boolean capture = random.nextBoolean();
             long captured = capture ? 1 + (long) (random.nextDouble() * hold.amountMinor()) : 0;
             sent = new Sent(operationId, hold.wallet(), capture ? Kind.CAPTURE : Kind.VOID, captured, -1,
                 hold.operationId());
             extra = ",\"holdId\":\"" + hold.operationId() + "\"";
-          } else if (pick < 0.35) {
+          } else if (pick < mix[0] || pick >= mix[3]) {
             sent = new Sent(operationId, wallet, Kind.DEPOSIT, amount, -1, null);
-          } else if (pick < 0.55) {
+          } else if (pick < mix[1]) {
             sent = new Sent(operationId, wallet, Kind.WITHDRAW, amount, -1, null);
-          } else if (pick < 0.85) {
+          } else if (pick < mix[2]) {
             int to = (wallet + 1 + random.nextInt(walletCount - 1)) % walletCount;
             sent = new Sent(operationId, wallet, Kind.TRANSFER, amount, to, null);
             extra = ",\"toWalletId\":\"" + wallets.get(to) + "\"";
@@ -152,6 +155,33 @@ final class MixedScenario {
               .compose(histories -> audit(wallets, histories, accepted, unknown, initialMinor, report));
         })
         .map(report);
+  }
+
+  /** Cumulative shares: below [0] a DEPOSIT, [1] a WITHDRAW, [2] a TRANSFER, [3] a HOLD, above it a settlement. */
+  private static double[] mix(String text) {
+    String[] parts = text.split(",");
+    if (parts.length != 5) {
+      throw new IllegalArgumentException("--mix is five percentages: DEPOSIT, WITHDRAW, TRANSFER, HOLD, settlement");
+    }
+    double[] cumulative = new double[4];
+    double total = 0;
+    double[] shares = new double[5];
+    for (int i = 0; i < 5; i++) {
+      shares[i] = Double.parseDouble(parts[i].trim());
+      if (shares[i] < 0) {
+        throw new IllegalArgumentException("--mix percentages are >= 0");
+      }
+      total += shares[i];
+    }
+    if (total <= 0) {
+      throw new IllegalArgumentException("--mix needs a positive share");
+    }
+    double running = 0;
+    for (int i = 0; i < 4; i++) {
+      running += shares[i] / total;
+      cumulative[i] = running;
+    }
+    return cumulative;
   }
 
   private Api owner(int index) {

@@ -221,7 +221,7 @@ class AuthenticationTest {
 
   @Test
   void theMatrixCoversEveryOperationOfTheThreeContracts() {
-    assertEquals(12, endpoints().size(), endpoints().toString());
+    assertEquals(14, endpoints().size(), endpoints().toString());
   }
 
   private static HttpResponse<Buffer> token(MultiMap form) {
