@@ -321,7 +321,7 @@ class FaultInjectionIT {
       Future<Integer> orders = load.submit(() -> LoadTesterMain.run(new String[] {"orders", "--url", url, "--shared-secret", Tokens.DEV_SECRET,
           "--users", "10", "--rate", "10", "--deposit-rate", "2", "--duration", duration.toSeconds() + "s",
           "--warmup", "2s", "--retries", "60", "--timeout", "4s", "--settle-timeout", "180s", "--connections", "64",
-          "--out", OUT.resolve(label).resolve("orders").toString()}));
+          "--refund-ratio", FULL ? "0.2" : "0.05", "--out", OUT.resolve(label).resolve("orders").toString()}));
       // The counter lives as long as the wallet-api process: a run after another starts from where the
       // previous one left it, and the faults must wait for this run's load (a fault injected before its
       // wallets exist fails the load tester's set-up instead of testing anything). The baseline is the

@@ -134,7 +134,7 @@ class LoadTesterTest {
   @Test
   void aMixedRunOfEveryTypeAuditsClean(@TempDir Path out) throws Exception {
     int exit = LoadTesterMain.run(new String[] {"mixed", "--url", url, "--shared-secret", Tokens.DEV_SECRET,
-        "--wallets", "6", "--principals", "3", "--rate", "150", "--duration", "4s", "--warmup", "1s",
+        "--wallets", "6", "--principals", "3", "--rate", "200", "--duration", "2s", "--warmup", "0s",
         "--initial-balance", "100", "--max-amount", "30", "--expire-ratio", "0.5", "--hold-expiry", "2s",
         "--out", out.toString()});
     JsonObject result = result(out);
