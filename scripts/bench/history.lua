@@ -18,7 +18,9 @@ end
 request = function()
   local at = math.random(first, last)
   local path
-  if kind == "balance" then
+  if kind == "wallet" then
+    path = "/api/v1/wallets/" .. wallet
+  elseif kind == "balance" then
     path = "/api/v1/wallets/" .. wallet .. "/balance?at=" .. stamp(at)
   else
     path = "/api/v1/wallets/" .. wallet .. "/operations?limit=50&from=" .. stamp(at) .. "&to=" .. stamp(at + 3600)

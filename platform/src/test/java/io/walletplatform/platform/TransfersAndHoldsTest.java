@@ -137,11 +137,16 @@ class TransfersAndHoldsTest {
     return new BigDecimal(json.getValue(field).toString()).setScale(2).toPlainString();
   }
 
+  /** Every item of the wallet's history, newest first, two a page (pagination is part of what is tested). */
   private static List<JsonObject> history(WebClient client, UUID walletId, String query) {
+    return history(client, walletId, query, 2);
+  }
+
+  private static List<JsonObject> history(WebClient client, UUID walletId, String query, int pageSize) {
     List<JsonObject> items = new ArrayList<>();
     String cursor = null;
     do {
-      String path = "/api/v1/wallets/" + walletId + "/operations?limit=2" + query
+      String path = "/api/v1/wallets/" + walletId + "/operations?limit=" + pageSize + query
           + (cursor == null ? "" : "&cursor=" + cursor);
       HttpResponse<Buffer> page = Await.result(client.get(path).send());
       assertEquals(200, page.statusCode(), page.bodyAsString());
@@ -423,6 +428,40 @@ class TransfersAndHoldsTest {
     }
     assertEquals(4 * 100_000, total, "money is conserved");
     assertFalse(transfers.isEmpty());
+  }
+
+  @Test
+  void aHotDestinationFedByManySourcesAtOnceReceivesEveryTransfer() {
+    UUID destination = createWallet(bob, "0");
+    List<UUID> sources = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      sources.add(createWallet(alice, "100.00"));
+    }
+    List<Future<HttpResponse<Buffer>>> sent = new ArrayList<>();
+    for (int round = 0; round < 15; round++) {
+      for (UUID source : sources) {
+        sent.add(submitAsync(alice, transfer(source, destination, "2.00")));
+      }
+    }
+    Await.result(Future.join(sent), Duration.ofSeconds(120));
+    sent.forEach(response -> assertEquals(202, response.result().statusCode(), response.result().bodyAsString()));
+    Await.until("every transfer applied", SETTLE, () -> count("""
+        SELECT count(*) FROM wallet_operations WHERE wallet_id = ANY($1::uuid[]) AND status = 'COMPLETED'""",
+        sources.toArray(UUID[]::new)) == sent.size());
+    JsonObject received = wallet(bob, destination);
+    assertEquals("360.00", amount(received, "balance"), received.encode());
+    assertEquals(sent.size(), received.getLong("version"));
+    for (UUID source : sources) {
+      assertEquals("70.00", amount(wallet(alice, source), "balance"));
+    }
+    // The destination's own history lists every credit, each with its own balance after it, in order.
+    List<JsonObject> credits = new ArrayList<>(history(bob, destination, "", 100).stream()
+        .filter(item -> item.getString("fromWalletId") != null).toList());
+    assertEquals(sent.size(), credits.size());
+    java.util.Collections.reverse(credits);
+    for (int i = 0; i < credits.size(); i++) {
+      assertEquals(new BigDecimal(2 * (i + 1)).setScale(2).toPlainString(), amount(credits.get(i), "balanceAfter"));
+    }
   }
 
   private static long count(String sql, UUID[] walletIds) {

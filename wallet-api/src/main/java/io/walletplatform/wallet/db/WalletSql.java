@@ -24,12 +24,13 @@ final class WalletSql {
       o.balance_after_minor, o.accepted_at, o.processed_at, o.requested_by, o.to_wallet_id, o.hold_id, o.expires_at,
       o.to_balance_after_minor""";
 
-  /** A HOLD's current state; every other type joins nothing. */
+  /** A HOLD's current state, looked up for a HOLD only (a subquery run per HOLD row, not a join probed for every row). */
   static final String HOLD_STATUS = """
-      LEFT JOIN wallet_holds h ON o.operation_type = 'HOLD' AND h.hold_id = o.operation_id""";
+      CASE WHEN o.operation_type = 'HOLD'
+           THEN (SELECT h.status FROM wallet_holds h WHERE h.hold_id = o.operation_id) END AS hold_status""";
 
-  static final String FIND_OPERATION = "SELECT " + OPERATION_COLUMNS + ", h.status AS hold_status"
-      + " FROM wallet_operations o " + HOLD_STATUS + " WHERE o.operation_id = $1";
+  static final String FIND_OPERATION = "SELECT " + OPERATION_COLUMNS + ", " + HOLD_STATUS
+      + " FROM wallet_operations o WHERE o.operation_id = $1";
 
   /** The first time this operationId was reused for this wallet after it had been applied with other content. */
   static final String FIND_REUSE = """
@@ -45,7 +46,7 @@ final class WalletSql {
    * its id; $3 the period's end, exclusive) down to the period's start $2 (inclusive).
    */
   static final String LIST_OPERATIONS = String.join("\n",
-      "SELECT o.*, h.status AS hold_status FROM (",
+      "SELECT o.*, " + HOLD_STATUS + " FROM (",
       "  (SELECT " + OPERATION_COLUMNS,
       "     FROM wallet_operations o",
       "    WHERE o.wallet_id = $1 AND o.processed_at >= $2 AND o.processed_at < $3 AND (o.processed_at, o.id) < ($4, $5)",
@@ -58,7 +59,6 @@ final class WalletSql {
       "      AND o.processed_at >= $2 AND o.processed_at < $3 AND (o.processed_at, o.id) < ($4, $5)",
       "    ORDER BY o.processed_at DESC, o.id DESC",
       "    LIMIT $6)) o",
-      HOLD_STATUS,
       " ORDER BY o.processed_at DESC, o.id DESC",
       " LIMIT $6");
 
