@@ -331,20 +331,21 @@ class TransfersAndHoldsTest {
   }
 
   @Test
-  void theBalanceAtAnInstantAndStatementsOfAPeriod() throws InterruptedException {
-    Instant beforeCreation = Instant.now();
-    Thread.sleep(20);
+  void theBalanceAtAnInstantAndStatementsOfAPeriod() {
     UUID walletId = createWallet(alice, "10.00");
-    Instant created = Instant.now();
     UUID deposit = submit(alice, operation(walletId, "DEPOSIT", "5.00"));
-    awaitFinal(alice, walletId, deposit);
-    Thread.sleep(20);
-    Instant afterDeposit = Instant.now();
-    Thread.sleep(20);
+    Instant depositAt = Instant.parse(awaitFinal(alice, walletId, deposit).getString("processedAt"));
     UUID hold = submit(alice, operation(walletId, "HOLD", "3.00"));
-    awaitFinal(alice, walletId, hold);
-    Thread.sleep(20);
-    Instant afterHold = Instant.now();
+    Instant holdAt = Instant.parse(awaitFinal(alice, walletId, hold).getString("processedAt"));
+    // The instants come from the server's own clock (millisecond precision, truncated): one millisecond
+    // before a truncated instant is before the event, one after is after it.
+    Instant walletCreated = Instant.parse(wallet(alice, walletId).getString("createdAt"));
+    assertTrue(!depositAt.isBefore(walletCreated.plusMillis(2)) && !holdAt.isBefore(depositAt.plusMillis(2)),
+        "created " + walletCreated + ", deposit applied " + depositAt + ", hold applied " + holdAt);
+    Instant beforeCreation = walletCreated.minusMillis(1);
+    Instant created = depositAt.minusMillis(1);
+    Instant afterDeposit = depositAt.plusMillis(1);
+    Instant afterHold = holdAt.plusMillis(1);
 
     assertProblem(Await.result(alice.get("/api/v1/wallets/" + walletId + "/balance?at=" + beforeCreation).send()), 404,
         "WALLET_NOT_FOUND", null);
