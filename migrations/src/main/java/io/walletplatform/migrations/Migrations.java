@@ -40,6 +40,8 @@ public final class Migrations {
   public static final String ORDERS = "db/orders/changelog-master.yaml";
   /** The development issuer's database (its registered clients). */
   public static final String AUTH = "db/auth/changelog-master.yaml";
+  /** Webhook subscriptions and deliveries. */
+  public static final String WEBHOOKS = "db/webhooks/changelog-master.yaml";
 
   private static final Logger log = LoggerFactory.getLogger(Migrations.class);
   private static final long MIGRATION_LOCK = 0x6d6967726174L;

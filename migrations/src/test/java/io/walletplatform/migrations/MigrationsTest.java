@@ -24,7 +24,9 @@ class MigrationsTest {
     List<String> first = appliedChangesets(settings);
     assertEquals(List.of("001-wallets", "001-wallet-operations", "002-balance-limit", "002-operation-id-reuses",
         "003-wallet-owners", "003-operation-requesters", "002-quarantine", "004-processing-failed",
-        "005-held-and-initial-balance", "005-operation-types", "005-state-after", "005-history-indexes", "005-holds"), first);
+        "005-held-and-initial-balance", "005-operation-types", "005-state-after", "005-history-indexes", "005-holds",
+        "001-outbox", "001-outbox-notify", "001-inbox", "001-idempotency-keys", "003-outbox-trace-context",
+        "004-outbox-principal"), first);
 
     Migrations.migrate(settings, Migrations.WALLET);
     assertEquals(first, appliedChangesets(settings));
@@ -50,7 +52,9 @@ class MigrationsTest {
     }
     assertEquals(List.of("001-wallets", "001-wallet-operations", "002-balance-limit", "002-operation-id-reuses",
         "003-wallet-owners", "003-operation-requesters", "002-quarantine", "004-processing-failed",
-        "005-held-and-initial-balance", "005-operation-types", "005-state-after", "005-history-indexes", "005-holds"),
+        "005-held-and-initial-balance", "005-operation-types", "005-state-after", "005-history-indexes", "005-holds",
+        "001-outbox", "001-outbox-notify", "001-inbox", "001-idempotency-keys", "003-outbox-trace-context",
+        "004-outbox-principal"),
         appliedChangesets(settings));
   }
 

@@ -7,6 +7,9 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.walletplatform.common.kafka.KafkaClients;
 import io.walletplatform.common.ops.Faults;
+import io.walletplatform.common.outbox.OutboxRelayVerticle;
+import io.walletplatform.common.webhooks.WebhookInterest;
+import io.walletplatform.migrations.Migrations;
 import io.walletplatform.worker.kafka.HoldExpiryVerticle;
 import io.walletplatform.worker.kafka.OperationConsumerVerticle;
 
@@ -20,22 +23,28 @@ public final class OperationWorker {
   }
 
   /**
-   * Makes sure the topics exist, then deploys the consumers and the hold expiry scan; the future holds
+   * Makes sure the topics exist and the webhook subscriptions can be read, then deploys the consumers,
+   * the wallet outbox's relay (the platform events) and the hold expiry scan; the future holds
    * the deployment id (undeploying it stops them all).
    * Production passes {@link Faults#NONE}.
    */
   public static Future<String> deploy(Vertx vertx, OperationWorkerSettings settings, MeterRegistry registry,
                                       Faults faults) {
-    return KafkaClients.ensureTopics(vertx, settings.kafka(), List.of(settings.operationsTopic(), settings.deadLetterTopic()))
-        .compose(ignored -> vertx.deployVerticle(new VerticleBase() {
-          // Deployed from here, the consumers and the scan are this deployment's children: undeploying it stops them all.
+    return KafkaClients.ensureTopics(vertx, settings.kafka(), List.of(settings.operationsTopic(), settings.deadLetterTopic(),
+            settings.events().topic()))
+        .compose(ignored -> WebhookInterest.start(vertx, settings.events().webhooksPg(),
+            () -> Migrations.migrate(vertx, settings.events().webhooksPg(), Migrations.WEBHOOKS)))
+        .compose(interest -> vertx.deployVerticle(new VerticleBase() {
+          // Deployed from here, the consumers, the relay and the scan are this deployment's children:
+          // undeploying it stops them all.
           @Override
           public Future<?> start() {
             AtomicInteger index = new AtomicInteger();
             return vertx.deployVerticle(
-                    () -> new OperationConsumerVerticle(settings, registry, faults, index.getAndIncrement()),
+                    () -> new OperationConsumerVerticle(settings, registry, faults, index.getAndIncrement(), interest),
                     new DeploymentOptions().setInstances(settings.consumers()))
-                .compose(consumers -> vertx.deployVerticle(new HoldExpiryVerticle(settings, registry)));
+                .compose(consumers -> vertx.deployVerticle(new OutboxRelayVerticle(settings.relay(), registry, faults)))
+                .compose(relay -> vertx.deployVerticle(new HoldExpiryVerticle(settings, registry)));
           }
         }));
   }

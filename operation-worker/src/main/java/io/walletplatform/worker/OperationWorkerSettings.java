@@ -5,6 +5,8 @@ import io.walletplatform.common.config.HttpSettings;
 import io.walletplatform.common.config.KafkaSettings;
 import io.walletplatform.common.config.PgSettings;
 import io.walletplatform.common.config.RedisSettings;
+import io.walletplatform.common.outbox.OutboxRelaySettings;
+import io.walletplatform.common.webhooks.PlatformEventsSettings;
 
 import java.time.Duration;
 
@@ -22,17 +24,21 @@ import java.time.Duration;
  * @param minRetryBackoff    the first backoff after a failed batch; it doubles up to maxRetryBackoff
  * @param holdExpiryScan     how often ACTIVE holds past their expiresAt are looked for and their release
  *                           submitted (one indexed query; API.md's bound is 60 s after expiresAt)
+ * @param events             who listens to the operations' platform events, and their topic
+ * @param relay              the wallet database's outbox relay (it publishes the platform events)
  */
 public record OperationWorkerSettings(PgSettings pg, RedisSettings redis, KafkaSettings kafka, HttpSettings http,
                                       String operationsTopic, String groupId, Duration flushInterval,
                                       int maxBatchRecords, int maxBufferedRecords, int consumers,
                                       Duration cacheTtl, Duration minRetryBackoff, Duration maxRetryBackoff,
-                                      int maxAttempts, int maxDeadLetterAttempts, Duration holdExpiryScan) {
+                                      int maxAttempts, int maxDeadLetterAttempts, Duration holdExpiryScan,
+                                      PlatformEventsSettings events, OutboxRelaySettings relay) {
 
   public static OperationWorkerSettings from(Config config) {
     KafkaSettings kafka = KafkaSettings.from(config);
+    PgSettings pg = PgSettings.from(config, "WALLET_DB_NAME", "wallet");
     return new OperationWorkerSettings(
-        PgSettings.from(config, "WALLET_DB_NAME", "wallet"),
+        pg,
         RedisSettings.from(config),
         kafka,
         HttpSettings.from(config, "WORKER_HTTP_PORT", 8085),
@@ -47,7 +53,9 @@ public record OperationWorkerSettings(PgSettings pg, RedisSettings redis, KafkaS
         config.getMillis("WORKER_MAX_RETRY_BACKOFF_MS", 5_000, 10, 60_000),
         config.getInt("WORKER_MAX_ATTEMPTS", 5, 1, 100),
         config.getInt("WORKER_MAX_DEAD_LETTER_ATTEMPTS", 5, 1, 100),
-        config.getMillis("HOLD_EXPIRY_SCAN_MS", 10_000, 100, 30_000));
+        config.getMillis("HOLD_EXPIRY_SCAN_MS", 10_000, 100, 30_000),
+        PlatformEventsSettings.from(config),
+        OutboxRelaySettings.from(config, pg, "wallet"));
   }
 
   public String deadLetterTopic() {

@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.walletplatform.common.outbox.Messaging;
 import io.walletplatform.common.ops.Faults;
+import io.walletplatform.common.webhooks.WebhookInterest;
 import io.walletplatform.migrations.Migrations;
 import io.walletplatform.orders.db.OrderRepository;
 import io.walletplatform.orders.domain.PaymentResultApplier;
@@ -21,9 +22,11 @@ public final class OrdersProcessing {
   public static Future<Messaging.Deployments> deploy(Vertx vertx, OrdersSettings settings, MeterRegistry registry,
                                                      Faults faults) {
     return Migrations.migrate(vertx, settings.pg(), Migrations.ORDERS)
-        .compose(ignored -> Messaging.deploy(vertx, registry, settings.kafka(), settings.relay(), faults, settings.inbox(),
-            List.of(settings.requestsTopic()), "orders-results",
-            () -> new PaymentResultApplier(new OrderRepository())))
+        .compose(ignored -> WebhookInterest.start(vertx, settings.events().webhooksPg(),
+            () -> Migrations.migrate(vertx, settings.events().webhooksPg(), Migrations.WEBHOOKS)))
+        .compose(interest -> Messaging.deploy(vertx, registry, settings.kafka(), settings.relay(), faults, settings.inbox(),
+            List.of(settings.requestsTopic(), settings.events().topic()), "orders-results",
+            () -> new PaymentResultApplier(new OrderRepository(), interest, settings.events().topic())))
         .compose(deployments -> vertx.deployVerticle(new OrderReconcilerVerticle(settings.reconciler(), registry))
             .map(deployments));
   }

@@ -6,12 +6,13 @@ import io.walletplatform.common.config.KafkaSettings;
 import io.walletplatform.common.config.PgSettings;
 import io.walletplatform.common.inbox.InboxConsumerSettings;
 import io.walletplatform.common.outbox.OutboxRelaySettings;
+import io.walletplatform.common.webhooks.PlatformEventsSettings;
 import io.walletplatform.orders.reconcile.OrderReconcilerSettings;
 
 /** Everything orders-api reads from its configuration. */
 public record OrdersSettings(PgSettings pg, KafkaSettings kafka, HttpSettings http, String requestsTopic,
                              String resultsTopic, InboxConsumerSettings inbox, OutboxRelaySettings relay,
-                             OrderReconcilerSettings reconciler, int httpInstances) {
+                             OrderReconcilerSettings reconciler, int httpInstances, PlatformEventsSettings events) {
 
   public static OrdersSettings from(Config config) {
     PgSettings pg = PgSettings.from(config, "ORDERS_DB_NAME", "orders");
@@ -22,6 +23,7 @@ public record OrdersSettings(PgSettings pg, KafkaSettings kafka, HttpSettings ht
         InboxConsumerSettings.from(config, pg, results, config.get("ORDERS_GROUP_ID", "orders-api")),
         OutboxRelaySettings.from(config, pg, "orders"),
         OrderReconcilerSettings.from(config, pg, requests),
-        config.getInt("HTTP_INSTANCES", Math.max(1, java.lang.Runtime.getRuntime().availableProcessors()), 1, 64));
+        config.getInt("HTTP_INSTANCES", Math.max(1, java.lang.Runtime.getRuntime().availableProcessors()), 1, 64),
+        PlatformEventsSettings.from(config));
   }
 }

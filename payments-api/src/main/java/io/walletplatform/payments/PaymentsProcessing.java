@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.walletplatform.common.outbox.Messaging;
 import io.walletplatform.common.ops.Faults;
+import io.walletplatform.common.webhooks.WebhookInterest;
 import io.walletplatform.migrations.Migrations;
 import io.walletplatform.payments.db.AccountRepository;
 import io.walletplatform.payments.domain.PaymentProcessor;
@@ -20,8 +21,11 @@ public final class PaymentsProcessing {
   public static Future<Messaging.Deployments> deploy(Vertx vertx, PaymentsSettings settings, MeterRegistry registry,
                                                      Faults faults) {
     return Migrations.migrate(vertx, settings.pg(), Migrations.PAYMENTS)
-        .compose(ignored -> Messaging.deploy(vertx, registry, settings.kafka(), settings.relay(), faults, settings.inbox(),
-            List.of(settings.resultsTopic()), "payments-requests",
-            () -> new PaymentProcessor(new AccountRepository(), settings.resultsTopic())));
+        .compose(ignored -> WebhookInterest.start(vertx, settings.events().webhooksPg(),
+            () -> Migrations.migrate(vertx, settings.events().webhooksPg(), Migrations.WEBHOOKS)))
+        .compose(interest -> Messaging.deploy(vertx, registry, settings.kafka(), settings.relay(), faults, settings.inbox(),
+            List.of(settings.resultsTopic(), settings.events().topic()), "payments-requests",
+            () -> new PaymentProcessor(new AccountRepository(), settings.resultsTopic(), interest,
+                settings.events().topic())));
   }
 }

@@ -6,11 +6,12 @@ import io.walletplatform.common.config.KafkaSettings;
 import io.walletplatform.common.config.PgSettings;
 import io.walletplatform.common.inbox.InboxConsumerSettings;
 import io.walletplatform.common.outbox.OutboxRelaySettings;
+import io.walletplatform.common.webhooks.PlatformEventsSettings;
 
 /** Everything payments-api reads from its configuration. */
 public record PaymentsSettings(PgSettings pg, KafkaSettings kafka, HttpSettings http, String requestsTopic,
                                String resultsTopic, InboxConsumerSettings inbox, OutboxRelaySettings relay,
-                               int httpInstances) {
+                               int httpInstances, PlatformEventsSettings events) {
 
   public static PaymentsSettings from(Config config) {
     PgSettings pg = PgSettings.from(config, "PAYMENTS_DB_NAME", "payments");
@@ -19,6 +20,7 @@ public record PaymentsSettings(PgSettings pg, KafkaSettings kafka, HttpSettings 
         requests, config.get("PAYMENTS_RESULTS_TOPIC", "payments.results"),
         InboxConsumerSettings.from(config, pg, requests, config.get("PAYMENTS_GROUP_ID", "payments-api")),
         OutboxRelaySettings.from(config, pg, "payments"),
-        config.getInt("HTTP_INSTANCES", Math.max(1, java.lang.Runtime.getRuntime().availableProcessors()), 1, 64));
+        config.getInt("HTTP_INSTANCES", Math.max(1, java.lang.Runtime.getRuntime().availableProcessors()), 1, 64),
+        PlatformEventsSettings.from(config));
   }
 }

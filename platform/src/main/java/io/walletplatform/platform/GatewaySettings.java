@@ -14,9 +14,10 @@ import java.util.Map;
 /**
  * @param proxyPoolSize     connections to each service
  * @param proxyWaitQueue    requests that may wait for a connection; beyond it, 503 at once
+ * @param webhooksApi       the webhooks service ({@code WEBHOOKS_API_URL}); unset, /api/v1/webhooks is not served
  */
 public record GatewaySettings(HttpSettings http, URI walletApi, URI paymentsApi, URI ordersApi, URI operationWorker,
-                              int proxyPoolSize, int proxyWaitQueue) {
+                              int proxyPoolSize, int proxyWaitQueue, URI webhooksApi) {
 
   public static GatewaySettings from(Config config) {
     return new GatewaySettings(HttpSettings.from(config, "PLATFORM_PORT", 8080),
@@ -25,7 +26,8 @@ public record GatewaySettings(HttpSettings http, URI walletApi, URI paymentsApi,
         URI.create(config.get("ORDERS_API_URL", "http://localhost:8083")),
         config.find("OPERATION_WORKER_URL").map(URI::create).orElse(null),
         config.getInt("GATEWAY_POOL_SIZE", 256, 1, 4_096),
-        config.getInt("GATEWAY_WAIT_QUEUE", 1_024, 0, 100_000));
+        config.getInt("GATEWAY_WAIT_QUEUE", 1_024, 0, 100_000),
+        config.find("WEBHOOKS_API_URL").map(URI::create).orElse(null));
   }
 
   /** The services whose {@code /health} the gateway reports, by name. */
@@ -36,6 +38,9 @@ public record GatewaySettings(HttpSettings http, URI walletApi, URI paymentsApi,
     targets.put("orders-api", ordersApi);
     if (operationWorker != null) {
       targets.put("operation-worker", operationWorker);
+    }
+    if (webhooksApi != null) {
+      targets.put("webhooks", webhooksApi);
     }
     return targets;
   }

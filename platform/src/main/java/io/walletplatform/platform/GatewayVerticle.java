@@ -43,7 +43,7 @@ import java.util.Map;
 public final class GatewayVerticle extends VerticleBase {
 
   private static final long HEALTH_TIMEOUT_MS = 2_000;
-  private static final List<String> CONTRACTS = List.of("wallet-api", "payments-api", "orders-api");
+  private static final List<String> CONTRACTS = List.of("wallet-api", "payments-api", "orders-api", "webhooks-api");
 
   private final GatewaySettings settings;
   private final PrometheusMeterRegistry registry;
@@ -84,6 +84,9 @@ public final class GatewayVerticle extends VerticleBase {
     router.route("/api/v1/wallet*").handler(ProxyHandler.create(proxyTo(settings.walletApi())));
     router.route("/api/v1/accounts*").handler(ProxyHandler.create(proxyTo(settings.paymentsApi())));
     router.route("/api/v1/orders*").handler(ProxyHandler.create(proxyTo(settings.ordersApi())));
+    if (settings.webhooksApi() != null) {
+      router.route("/api/v1/webhooks*").handler(ProxyHandler.create(proxyTo(settings.webhooksApi())));
+    }
   }
 
   private HttpProxy proxyTo(URI service) {

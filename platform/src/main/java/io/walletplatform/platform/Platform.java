@@ -15,6 +15,8 @@ import io.walletplatform.payments.PaymentsApi;
 import io.walletplatform.payments.PaymentsProcessing;
 import io.walletplatform.wallet.WalletApi;
 import io.walletplatform.wallet.WarmUp;
+import io.walletplatform.webhooks.WebhooksApi;
+import io.walletplatform.webhooks.WebhooksProcessing;
 import io.walletplatform.worker.OperationWorker;
 
 import java.util.List;
@@ -53,11 +55,13 @@ public final class Platform {
             Faults.NONE))
         .compose(ignored -> OrdersProcessing.deploy(runtime.vertx(), settings.orders(), runtime.registry(),
             Faults.NONE))
+        .compose(ignored -> WebhooksProcessing.deploy(runtime.vertx(), settings.webhooks(), runtime.registry()))
         .compose(ignored -> runtime.vertx().deployVerticle(
             () -> new HttpFrontVerticle(settings.http(), runtime.registry(), authentication, List.of(
                 WalletApi.factory(settings.wallet(), runtime.registry()),
                 PaymentsApi.factory(settings.payments()),
-                OrdersApi.factory(settings.orders())),
+                OrdersApi.factory(settings.orders()),
+                WebhooksApi.factory(settings.webhooks())),
                 WebUi.addTo()),
             new DeploymentOptions().setInstances(settings.wallet().httpInstances())))
         .mapEmpty();

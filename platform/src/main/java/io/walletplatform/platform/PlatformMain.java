@@ -4,6 +4,7 @@ import io.walletplatform.migrations.AuthDatabase;
 import io.walletplatform.common.config.Config;
 import io.walletplatform.common.ops.Launcher;
 import io.walletplatform.infra.EmbeddedInfrastructure;
+import io.walletplatform.webhooks.WebhooksSettings;
 
 /**
  * {@code java -jar platform/target/platform.jar}: starts embedded PostgreSQL, Redis and Kafka for
@@ -25,13 +26,17 @@ public final class PlatformMain {
       runGateway(environment);
       return;
     }
-    Config config = environment.with(EmbeddedInfrastructure.DATA_DIR, environment.get(EmbeddedInfrastructure.DATA_DIR, "data"));
+    // The one-command platform is for development: webhooks may go to a receiver on this machine
+    // (WEBHOOKS_ALLOW_PRIVATE_NETWORKS=false in the environment turns the SSRF protection back on).
+    Config config = environment.with(EmbeddedInfrastructure.DATA_DIR, environment.get(EmbeddedInfrastructure.DATA_DIR, "data"))
+        .with(WebhooksSettings.ALLOW_PRIVATE_NETWORKS, environment.get(WebhooksSettings.ALLOW_PRIVATE_NETWORKS, "true"));
     EmbeddedInfrastructure infrastructure = EmbeddedInfrastructure.startMissing(config);
     PlatformSettings settings = PlatformSettings.from(infrastructure.config());
     // Services first (in-flight batches finish or stay uncommitted), then the embedded servers.
     Launcher.run("platform", config, runtime -> Platform.deployWarm(runtime, settings)
             .map(ignored -> "http://localhost:" + settings.http().port() + "/ (health: /health/ready, /health/live; "
-                + "metrics: /metrics, contracts: /openapi/{wallet-api,payments-api,orders-api}.yaml)"),
+                + "metrics: /metrics, contracts: /openapi/{wallet-api,payments-api,orders-api,webhooks-api}.yaml, "
+                + "/asyncapi/platform-events.yaml)"),
         infrastructure::close);
   }
 

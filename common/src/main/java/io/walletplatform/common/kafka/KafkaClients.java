@@ -20,6 +20,8 @@ public final class KafkaClients {
 
   public static final String EVENT_ID_HEADER = "event-id";
   public static final String EVENT_TYPE_HEADER = "event-type";
+  /** On a platform event: the principal it is for (whose webhook subscriptions receive it). */
+  public static final String PRINCIPAL_HEADER = "principal";
   public static final String ERROR_HEADER = "error";
   public static final String ERROR_CLASS_HEADER = "error-class";
 

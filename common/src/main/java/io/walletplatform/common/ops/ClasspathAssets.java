@@ -42,7 +42,7 @@ public final class ClasspathAssets implements Handler<RoutingContext> {
     }
   }
 
-  private static Buffer read(String resource) {
+  static Buffer read(String resource) {
     try (InputStream in = ClasspathAssets.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {
         throw new IllegalStateException(resource + " is not on the classpath");

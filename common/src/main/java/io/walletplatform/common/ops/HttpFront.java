@@ -39,6 +39,8 @@ public final class HttpFront {
   private final Authentication authentication;
   private final Duration requestTimeout;
   private final List<ApiContract> apis = new ArrayList<>();
+  /** The AsyncAPI document of platform.events, served beside the OpenAPI documents. */
+  private static final Buffer ASYNCAPI = ClasspathAssets.read("asyncapi/platform-events.yaml");
   private final Map<String, Buffer> documents = new LinkedHashMap<>();
   private final List<Consumer<Router>> beforeApis = new ArrayList<>();
   private final List<Consumer<Router>> afterApis = new ArrayList<>();
@@ -124,6 +126,9 @@ public final class HttpFront {
         .end(yaml)));
     if (!documents.isEmpty()) {
       SwaggerUi.mount(router, documents.keySet(), authentication.issuer() != null);
+      router.get("/asyncapi/platform-events.yaml").handler(ctx -> ctx.response()
+          .putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml; charset=utf-8")
+          .end(ASYNCAPI));
     }
     beforeApis.forEach(routes -> routes.accept(router));
     for (ApiContract api : apis) {

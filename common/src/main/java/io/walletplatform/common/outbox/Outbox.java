@@ -17,7 +17,7 @@ public final class Outbox {
     }
     int size = events.size();
     java.util.UUID[] ids = new java.util.UUID[size];
-    String[][] columns = new String[6][size];
+    String[][] columns = new String[7][size];
     for (int i = 0; i < size; i++) {
       OutboxEvent event = events.get(i);
       ids[i] = event.eventId();
@@ -27,16 +27,18 @@ public final class Outbox {
       columns[3][i] = event.eventType();
       columns[4][i] = event.payload();
       columns[5][i] = event.traceparent();
+      columns[6][i] = event.principal();
     }
     return tx.preparedQuery(OutboxSql.INSERT_ALL)
-        .execute(Tuple.of(ids, columns[0], columns[1], columns[2], columns[3], columns[4], columns[5]))
+        .execute(Tuple.wrap(new Object[] {ids, columns[0], columns[1], columns[2], columns[3], columns[4], columns[5],
+            columns[6]}))
         .mapEmpty();
   }
 
   public static Future<Void> append(SqlClient tx, OutboxEvent event) {
     return tx.preparedQuery(OutboxSql.INSERT)
         .execute(Tuple.of(event.eventId(), event.aggregateType(), event.aggregateId(), event.topic(),
-            event.eventType(), event.payload(), event.traceparent()))
+            event.eventType(), event.payload(), event.traceparent(), event.principal()))
         .mapEmpty();
   }
 }

@@ -164,6 +164,10 @@ public final class OutboxRelayVerticle extends VerticleBase {
             .create(row.getString("topic"), row.getString("aggregate_id"), row.getString("payload"))
             .addHeader(KafkaClients.EVENT_ID_HEADER, row.getUUID("event_id").toString())
             .addHeader(KafkaClients.EVENT_TYPE_HEADER, row.getString("event_type"));
+        String principal = row.getString("principal");
+        if (principal != null) {
+          record.addHeader(KafkaClients.PRINCIPAL_HEADER, principal);
+        }
         Span publish = tracing.publish(record, row.getString("traceparent"));
         sends.add(producer.send(record).andThen(sent -> Tracing.end(publish, sent.cause())));
       }

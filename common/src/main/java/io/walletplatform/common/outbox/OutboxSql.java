@@ -4,19 +4,20 @@ package io.walletplatform.common.outbox;
 final class OutboxSql {
 
   static final String INSERT = """
-      INSERT INTO outbox (event_id, aggregate_type, aggregate_id, topic, event_type, payload, traceparent)
-      VALUES ($1, $2, $3, $4, $5, $6, $7)""";
+      INSERT INTO outbox (event_id, aggregate_type, aggregate_id, topic, event_type, payload, traceparent, principal)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""";
 
   /** Many rows in one statement; ORDER BY ordinality keeps their ids (the publish order) in list order. */
   static final String INSERT_ALL = """
-      INSERT INTO outbox (event_id, aggregate_type, aggregate_id, topic, event_type, payload, traceparent)
-      SELECT e.event_id, e.aggregate_type, e.aggregate_id, e.topic, e.event_type, e.payload, e.traceparent
-        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-             WITH ORDINALITY AS e(event_id, aggregate_type, aggregate_id, topic, event_type, payload, traceparent, ordinal)
+      INSERT INTO outbox (event_id, aggregate_type, aggregate_id, topic, event_type, payload, traceparent, principal)
+      SELECT e.event_id, e.aggregate_type, e.aggregate_id, e.topic, e.event_type, e.payload, e.traceparent, e.principal
+        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+             WITH ORDINALITY AS e(event_id, aggregate_type, aggregate_id, topic, event_type, payload, traceparent,
+                                  principal, ordinal)
        ORDER BY e.ordinal""";
 
   static final String UNPUBLISHED = """
-      SELECT id, event_id, aggregate_id, topic, event_type, payload, traceparent
+      SELECT id, event_id, aggregate_id, topic, event_type, payload, traceparent, principal
         FROM outbox
        WHERE published_at IS NULL
        ORDER BY id

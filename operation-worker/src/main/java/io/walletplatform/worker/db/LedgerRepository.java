@@ -26,18 +26,33 @@ import java.util.UUID;
 /** Wallet rows and operation rows for the worker; each method is one statement, whatever the batch size. */
 public final class LedgerRepository {
 
+  /** The wallets a batch locked, by id, and their owners (the principals their events are for). */
+  public record Locked(Map<UUID, WalletSnapshot> wallets, Map<UUID, String> owners) {
+  }
+
   /** Locks the wallets that exist among the ids and returns them by id. */
-  public Future<Map<UUID, WalletSnapshot>> lockWallets(SqlClient tx, Collection<UUID> walletIds) {
+  public Future<Locked> lockWallets(SqlClient tx, Collection<UUID> walletIds) {
     return tx.preparedQuery(LedgerSql.LOCK_WALLETS)
         .execute(Tuple.of(walletIds.toArray(UUID[]::new)))
         .map(rows -> {
           Map<UUID, WalletSnapshot> wallets = new HashMap<>();
+          Map<UUID, String> owners = new HashMap<>();
           for (Row row : rows) {
             WalletSnapshot wallet = toSnapshot(row);
             wallets.put(wallet.walletId(), wallet);
+            String owner = row.getString("owner_id");
+            if (owner != null) {
+              owners.put(wallet.walletId(), owner);
+            }
           }
-          return wallets;
+          return new Locked(wallets, owners);
         });
+  }
+
+  /** When the batch that wrote the operation was processed (all of a batch's rows share it). */
+  public Future<java.time.Instant> processedAt(SqlClient tx, UUID operationId) {
+    return tx.preparedQuery(LedgerSql.PROCESSED_AT).execute(Tuple.of(operationId))
+        .map(rows -> rows.iterator().next().getOffsetDateTime("processed_at").toInstant());
   }
 
   /** The operations among the ids that were applied before, with what they were. */

@@ -8,11 +8,14 @@ final class LedgerSql {
    * transactions over overlapping wallets, transfers' destinations included, cannot deadlock.
    */
   static final String LOCK_WALLETS = """
-      SELECT wallet_id, balance_minor, held_minor, version, created_at, updated_at
+      SELECT wallet_id, balance_minor, held_minor, version, created_at, updated_at, owner_id
         FROM wallets
        WHERE wallet_id = ANY($1::uuid[])
        ORDER BY wallet_id
          FOR UPDATE""";
+
+  /** The batch's processed_at (one clock per batch), read only when the batch reports events. */
+  static final String PROCESSED_AT = "SELECT processed_at FROM wallet_operations WHERE operation_id = $1";
 
   static final String FIND_APPLIED = """
       SELECT operation_id, wallet_id, operation_type, amount_minor, to_wallet_id, hold_id

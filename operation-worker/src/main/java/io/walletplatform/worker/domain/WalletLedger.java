@@ -37,7 +37,8 @@ import java.util.UUID;
  * settle it). The invariants of API.md are asserted before the commit: every new wallet state is a
  * {@link WalletSnapshot}, which refuses {@code balance < 0}, {@code held < 0} and {@code held > balance},
  * and every wallet whose held amount changed is checked against the sum of its ACTIVE holds. A broken
- * invariant is a bug: the batch is not committed, and the error says so.
+ * invariant is a bug: the batch is not committed, and the error says so. The outcomes' platform
+ * events ({@link WalletEvents}) are written in the same transaction, for those who listen.
  */
 public final class WalletLedger {
 
@@ -75,10 +76,12 @@ public final class WalletLedger {
 
   private final Pool pool;
   private final LedgerRepository repository;
+  private final WalletEvents events;
 
-  public WalletLedger(Pool pool, LedgerRepository repository) {
+  public WalletLedger(Pool pool, LedgerRepository repository, WalletEvents events) {
     this.pool = pool;
     this.repository = repository;
+    this.events = events;
   }
 
   public Future<BatchResult> apply(List<PendingOperation> batch) {
@@ -100,7 +103,9 @@ public final class WalletLedger {
       operationIds.add(event.operationId());
     }
     return pool.withTransaction(tx -> repository.lockWallets(tx, walletIds)
-        .compose(wallets -> repository.findApplied(tx, operationIds)
+        .compose(locked -> {
+          Map<UUID, WalletSnapshot> wallets = locked.wallets();
+          return repository.findApplied(tx, operationIds)
             .compose(alreadyApplied -> repository.findHolds(tx, holdIds).compose(holds -> {
               Decision decision;
               try {
@@ -109,6 +114,7 @@ public final class WalletLedger {
                 return Future.failedFuture(violation(broken));
               }
               return repository.insertOperations(tx, decision.applied)
+                  .compose(ignored -> events.record(tx, decision.applied, locked.owners()))
                   .compose(ignored -> repository.insertReuses(tx, decision.reuses))
                   .compose(ignored -> repository.writeHolds(tx, decision.holds))
                   .compose(ignored -> repository.updateWallets(tx, decision.changedWallets.values()))
@@ -118,7 +124,8 @@ public final class WalletLedger {
                               + "ACTIVE holds of wallets " + unbalanced)))))
                   .map(updated -> new BatchResult(decision.applied, decision.duplicates, decision.reuses,
                       lockedAsCommitted(wallets, updated)));
-            }))));
+            }));
+        }));
   }
 
   private static InvariantViolation violation(IllegalStateException broken) {

@@ -28,7 +28,9 @@ import io.walletplatform.worker.OperationWorkerSettings;
 import io.walletplatform.worker.db.LedgerRepository;
 import io.walletplatform.worker.domain.AppliedOperation;
 import io.walletplatform.worker.domain.PendingOperation;
+import io.walletplatform.worker.domain.WalletEvents;
 import io.walletplatform.worker.domain.WalletLedger;
+import io.walletplatform.common.webhooks.WebhookInterest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +71,7 @@ public final class OperationConsumerVerticle extends VerticleBase {
   private final MeterRegistry registry;
   private final Faults faults;
   private final int index;
+  private final WebhookInterest interest;
 
   private Pool pool;
   private Redis redis;
@@ -89,8 +92,9 @@ public final class OperationConsumerVerticle extends VerticleBase {
   private Timer acceptToApplied;
 
   public OperationConsumerVerticle(OperationWorkerSettings settings, MeterRegistry registry, Faults faults,
-                                   int index) {
+                                   int index, WebhookInterest interest) {
     this.settings = settings;
+    this.interest = interest;
     this.registry = registry;
     this.faults = faults;
     this.index = index;
@@ -116,7 +120,8 @@ public final class OperationConsumerVerticle extends VerticleBase {
 
     pool = PgPools.create(vertx, settings.pg(), "operation-worker");
     redis = RedisClients.create(vertx, settings.redis());
-    ledger = new WalletLedger(pool, new LedgerRepository());
+    LedgerRepository repository = new LedgerRepository();
+    ledger = new WalletLedger(pool, repository, new WalletEvents(interest, settings.events().topic(), repository));
     cache = new WalletCache(redis, settings.redis().keyPrefix(), settings.cacheTtl());
     owedTimerId = vertx.setPeriodic(OWED_REFRESH_INTERVAL_MS, id -> refreshCache(List.of()));
 

@@ -46,9 +46,10 @@ public final class OrderRepository {
   }
 
   /** True if the order was NEW and now carries the result; false if it was already final or is unknown. */
-  public Future<Boolean> settle(SqlClient client, UUID orderId, String status, String failureReason) {
+  /** The order as settled now, or {@code null} when it is final already (or unknown). */
+  public Future<Order> settle(SqlClient client, UUID orderId, String status, String failureReason) {
     return client.preparedQuery(OrderSql.SETTLE).execute(Tuple.of(orderId, status, failureReason))
-        .map(rows -> rows.rowCount() == 1);
+        .map(rows -> rows.size() == 0 ? null : toOrder(rows.iterator().next()));
   }
 
   /** The order, locked for the rest of the transaction, or {@code null}. */
@@ -64,8 +65,10 @@ public final class OrderRepository {
   }
 
   /** True if the order moved FINISHED → REFUNDED now; false if it had already, or no refund was asked. */
-  public Future<Boolean> settleRefund(SqlClient client, UUID orderId) {
-    return client.preparedQuery(OrderSql.SETTLE_REFUND).execute(Tuple.of(orderId)).map(rows -> rows.rowCount() == 1);
+  /** The order as REFUNDED now, or {@code null} when it was refunded before (or unknown). */
+  public Future<Order> settleRefund(SqlClient client, UUID orderId) {
+    return client.preparedQuery(OrderSql.SETTLE_REFUND).execute(Tuple.of(orderId))
+        .map(rows -> rows.size() == 0 ? null : toOrder(rows.iterator().next()));
   }
 
   public Future<List<StaleOrder>> lockStaleRefunds(SqlClient tx, java.time.Instant sentBefore, int limit) {

@@ -23,7 +23,8 @@ final class OrderSql {
   /** Only a NEW order moves: a repeated or late result changes nothing. */
   static final String SETTLE = """
       UPDATE orders SET status = $2, failure_reason = $3, updated_at = now()
-       WHERE order_id = $1 AND status = 'NEW'""";
+       WHERE order_id = $1 AND status = 'NEW'
+      RETURNING\s""" + COLUMNS;
 
   /**
    * NEW orders whose payment was last requested before $1, oldest first, locked so that two
@@ -53,7 +54,8 @@ final class OrderSql {
   /** Only a FINISHED order whose refund was asked for moves to REFUNDED, once. */
   static final String SETTLE_REFUND = """
       UPDATE orders SET status = 'REFUNDED', updated_at = now()
-       WHERE order_id = $1 AND status = 'FINISHED' AND refund_requested_at IS NOT NULL""";
+       WHERE order_id = $1 AND status = 'FINISHED' AND refund_requested_at IS NOT NULL
+      RETURNING\s""" + COLUMNS;
 
   /** Refunds asked for and still unanswered, last sent before $1; locked like the stale NEW orders. */
   static final String LOCK_STALE_REFUNDS = """

@@ -13,6 +13,9 @@ import io.walletplatform.common.json.Timestamps;
 import io.walletplatform.common.kafka.KafkaClients;
 import io.walletplatform.common.outbox.Outbox;
 import io.walletplatform.common.outbox.OutboxEvent;
+import io.walletplatform.common.webhooks.EventTypes;
+import io.walletplatform.common.webhooks.PlatformEvent;
+import io.walletplatform.common.webhooks.WebhookInterest;
 import io.walletplatform.payments.db.AccountRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +34,7 @@ import java.util.UUID;
  * transaction with the orderId: at most one per order (a unique index), so a repeated request, the
  * reconciler's resend or a redelivery after a crash answers SUCCEEDED again without a second credit.
  * A refund of an order payments never debited cannot be: the record is refused (and parked), loudly.
+ * The credit's platform event {@code account.refunded} goes to the outbox in the same transaction.
  */
 public final class PaymentProcessor implements InboxHandler {
 
@@ -38,10 +42,15 @@ public final class PaymentProcessor implements InboxHandler {
 
   private final AccountRepository repository;
   private final String resultsTopic;
+  private final WebhookInterest interest;
+  private final String eventsTopic;
 
-  public PaymentProcessor(AccountRepository repository, String resultsTopic) {
+  public PaymentProcessor(AccountRepository repository, String resultsTopic, WebhookInterest interest,
+                          String eventsTopic) {
     this.repository = repository;
     this.resultsTopic = resultsTopic;
+    this.interest = interest;
+    this.eventsTopic = eventsTopic;
   }
 
   @Override
@@ -110,10 +119,23 @@ public final class PaymentProcessor implements InboxHandler {
         return repository.credit(tx, payment.userId(), payment.amount()).compose(account -> {
           AccountTransaction credit = new AccountTransaction(UUID.randomUUID(), AccountTransaction.REFUND,
               payment.amount(), orderId, account.balance(), request.requestedByOrOwner(), Timestamps.now());
-          return repository.insertTransaction(tx, payment.userId(), credit).map(refunded(request));
+          return repository.insertTransaction(tx, payment.userId(), credit)
+              .compose(ignored -> accountRefunded(tx, payment.userId(), credit))
+              .map(refunded(request));
         });
       });
     });
+  }
+
+  /** {@code account.refunded}, for the principal the refund was asked by, when it listens. */
+  private Future<Void> accountRefunded(SqlConnection tx, UUID userId, AccountTransaction credit) {
+    String principal = credit.requestedBy();
+    if (!interest.wants(principal, EventTypes.ACCOUNT_REFUNDED)) {
+      return Future.succeededFuture();
+    }
+    return Outbox.append(tx, PlatformEvent.outbox(eventsTopic, EventTypes.ACCOUNT_REFUNDED,
+        PlatformEvent.id(EventTypes.ACCOUNT_REFUNDED, credit.orderId()), "account", userId, principal,
+        credit.createdAt(), credit.toJson().put("userId", userId.toString())));
   }
 
   private static PaymentResult refunded(PaymentRequested request) {

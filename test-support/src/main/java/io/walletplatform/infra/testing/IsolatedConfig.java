@@ -30,6 +30,12 @@ public final class IsolatedConfig {
         Map.entry("ORDERS_API_PORT", "0"),
         Map.entry("WALLET_DB_NAME", "wallet_" + suffix),
         Map.entry("AUTH_DB_NAME", "auth_" + suffix),
+        Map.entry("WEBHOOKS_DB_NAME", "webhooks_" + suffix),
+        Map.entry("PLATFORM_EVENTS_TOPIC", "platform.events." + suffix),
+        Map.entry("WEBHOOKS_GROUP_ID", "webhooks-" + suffix),
+        Map.entry("WEBHOOKS_API_PORT", "0"),
+        // Test receivers listen on this machine; the SSRF refusals have their own test.
+        Map.entry("WEBHOOKS_ALLOW_PRIVATE_NETWORKS", "true"),
         Map.entry("WALLET_OPERATIONS_TOPIC", "wallet.operations." + suffix),
         Map.entry("WORKER_GROUP_ID", "operation-worker-" + suffix),
         Map.entry("REDIS_KEY_PREFIX", suffix + ":"),

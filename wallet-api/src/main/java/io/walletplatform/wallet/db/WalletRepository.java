@@ -7,7 +7,7 @@ import io.vertx.sqlclient.Tuple;
 import io.walletplatform.common.money.Money;
 import io.walletplatform.common.wallet.WalletOperationEvent.OperationType;
 import io.walletplatform.common.wallet.WalletSnapshot;
-import io.walletplatform.wallet.domain.OperationView;
+import io.walletplatform.common.wallet.OperationView;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;

@@ -53,6 +53,12 @@ public final class OperationGuard {
       this(accepted, walletId, operationType, amount, acceptedAt, requestedByOther, null, null);
     }
 
+    /** The operation as it stands until operation-worker has applied it. */
+    public io.walletplatform.common.wallet.OperationView pending(UUID operationId, String requestedBy) {
+      return new io.walletplatform.common.wallet.OperationView(operationId, walletId, operationType, amount, "PENDING",
+          null, null, acceptedAt, null, requestedBy, toWalletId(), null, holdId(), expiresAt, null);
+    }
+
     public static Claim of(OperationRequest request, Instant acceptedAt, String requestedByOther) {
       return new Claim(false, request.walletId(), request.type(), request.amount(), acceptedAt, requestedByOther,
           request.toWalletId() != null ? request.toWalletId() : request.holdId(), request.expiresAt());

@@ -1,5 +1,7 @@
 package io.walletplatform.wallet.domain;
 
+import io.walletplatform.common.wallet.OperationView;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -195,7 +197,7 @@ public final class WalletService {
           // Durable in Kafka from here on: a failure to mark the claim only shortens its life.
           return claimed ? guard.markAccepted(operationId, claim).otherwiseEmpty() : Future.<Void>succeededFuture();
         })
-        .map(ignored -> OperationView.pending(operationId, claim, requestedBy));
+        .map(ignored -> claim.pending(operationId, requestedBy));
   }
 
   /** Someone claimed this operationId before: a replay, a conflicting reuse, or a race with an accept in flight. */
@@ -224,7 +226,7 @@ public final class WalletService {
   private Future<OperationView> currentState(UUID operationId, OperationGuard.Claim claim, String owner) {
     return finalState(claim.walletId(), operationId, claim).compose(done -> done != null
         ? published(done)
-        : Future.succeededFuture(OperationView.pending(operationId, claim, claim.requestedBy(owner))));
+        : Future.succeededFuture(claim.pending(operationId, claim.requestedBy(owner))));
   }
 
   /**
@@ -266,7 +268,7 @@ public final class WalletService {
                   "the state of operation " + operationId + " cannot be read now; retry later", 1)))
               .compose(claim -> {
                 if (claim != null && claim.walletId().equals(walletId)) {
-                  return Future.succeededFuture(OperationView.pending(operationId, claim,
+                  return Future.succeededFuture(claim.pending(operationId,
                       claim.requestedBy(owner.isEmpty() ? null : owner)));
                 }
                 if (claim != null) {

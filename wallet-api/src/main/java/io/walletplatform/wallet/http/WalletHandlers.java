@@ -16,7 +16,7 @@ import io.walletplatform.common.events.EventFields;
 import io.walletplatform.common.json.Timestamps;
 import io.walletplatform.wallet.db.WalletRepository;
 import io.walletplatform.wallet.domain.OperationRequest;
-import io.walletplatform.wallet.domain.OperationView;
+import io.walletplatform.common.wallet.OperationView;
 import io.walletplatform.wallet.domain.WalletService;
 
 import java.time.Duration;

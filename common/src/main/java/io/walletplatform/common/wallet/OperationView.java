@@ -1,4 +1,4 @@
-package io.walletplatform.wallet.domain;
+package io.walletplatform.common.wallet;
 
 import io.vertx.core.json.JsonObject;
 import io.walletplatform.common.json.Timestamps;
@@ -13,16 +13,12 @@ import java.util.UUID;
  * then COMPLETED or FAILED. A TRANSFER is seen from its source ({@code toWalletId}) or, once applied,
  * from its destination ({@code walletId} the destination, {@code fromWalletId} the source, and the
  * destination's own {@code balanceAfter}). The members of one type only are written only for it.
+ * wallet-api answers with it; operation-worker puts it in the operation's platform events.
  */
 public record OperationView(UUID operationId, UUID walletId, OperationType operationType, Money amount,
                             String status, String failureReason, Money balanceAfter, Instant acceptedAt,
                             Instant processedAt, String requestedBy, UUID toWalletId, UUID fromWalletId, UUID holdId,
                             Instant expiresAt, String holdStatus) {
-
-  public static OperationView pending(UUID operationId, OperationGuard.Claim claim, String requestedBy) {
-    return new OperationView(operationId, claim.walletId(), claim.operationType(), claim.amount(), "PENDING", null,
-        null, claim.acceptedAt(), null, requestedBy, claim.toWalletId(), null, claim.holdId(), claim.expiresAt(), null);
-  }
 
   /** Whether this is the destination's view of a TRANSFER. */
   public boolean credit() {

@@ -1,0 +1,44 @@
+package io.walletplatform.common.webhooks;
+
+import io.vertx.core.json.JsonObject;
+import io.walletplatform.common.json.Timestamps;
+import io.walletplatform.common.outbox.OutboxEvent;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A platform event as it is published to {@code platform.events} and delivered to webhooks: the body
+ * {@code {"type", "id", "timestamp", "data"}}, keyed by the resource id, for one principal.
+ */
+public final class PlatformEvent {
+
+  private PlatformEvent() {
+  }
+
+  /**
+   * The event's id, derived from what it reports (the same change always has the same id, so a
+   * receiver dedupes on it even if the change were ever reported twice).
+   */
+  public static UUID id(String type, UUID resourceId, Object... more) {
+    StringBuilder name = new StringBuilder(type).append(':').append(resourceId);
+    for (Object part : more) {
+      name.append(':').append(part);
+    }
+    return UUID.nameUUIDFromBytes(name.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The body of the event. */
+  public static JsonObject body(String type, UUID eventId, Instant timestamp, JsonObject data) {
+    return new JsonObject().put("type", type).put("id", eventId.toString())
+        .put("timestamp", Timestamps.format(timestamp)).put("data", data);
+  }
+
+  /** The outbox row that publishes the event to {@code topic}, for {@code principal}. */
+  public static OutboxEvent outbox(String topic, String type, UUID eventId, String resourceType, UUID resourceId,
+                                   String principal, Instant timestamp, JsonObject data) {
+    return new OutboxEvent(eventId, resourceType, resourceId.toString(), topic, type,
+        body(type, eventId, timestamp, data).encode(), null, principal);
+  }
+}

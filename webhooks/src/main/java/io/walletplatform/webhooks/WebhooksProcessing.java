@@ -1,0 +1,41 @@
+package io.walletplatform.webhooks;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.walletplatform.common.inbox.InboxConsumerVerticle;
+import io.walletplatform.common.kafka.DeadLetters;
+import io.walletplatform.common.kafka.KafkaClients;
+import io.walletplatform.migrations.Migrations;
+import io.walletplatform.webhooks.db.WebhookRepository;
+import io.walletplatform.webhooks.dispatch.DispatcherVerticle;
+import io.walletplatform.webhooks.dispatch.EventsToDeliveries;
+
+import java.util.List;
+
+/**
+ * Migrates the webhooks database and deploys the consumer of {@code platform.events} (events to
+ * deliveries) and the dispatcher (deliveries to receivers).
+ */
+public final class WebhooksProcessing {
+
+  /** Deployment ids, so that a test can stop the dispatcher alone. */
+  public record Deployments(String consumers, String dispatcher) {
+  }
+
+  private WebhooksProcessing() {
+  }
+
+  public static Future<Deployments> deploy(Vertx vertx, WebhooksSettings settings, MeterRegistry registry) {
+    return Migrations.migrate(vertx, settings.pg(), Migrations.WEBHOOKS)
+        .compose(ignored -> KafkaClients.ensureTopics(vertx, settings.kafka(),
+            List.of(settings.events().topic(), DeadLetters.topicFor(settings.events().topic()))))
+        .compose(ignored -> vertx.deployVerticle(
+            () -> new InboxConsumerVerticle(settings.inbox(), registry, "webhooks-events",
+                new EventsToDeliveries(new WebhookRepository())),
+            new DeploymentOptions().setInstances(settings.inbox().consumers())))
+        .compose(consumers -> vertx.deployVerticle(new DispatcherVerticle(settings, registry))
+            .map(dispatcher -> new Deployments(consumers, dispatcher)));
+  }
+}

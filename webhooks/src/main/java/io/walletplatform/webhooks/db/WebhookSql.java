@@ -1,0 +1,102 @@
+package io.walletplatform.webhooks.db;
+
+/** The webhooks database's SQL (see {@code db/webhooks/changes/001-subscriptions-and-deliveries.sql}). */
+final class WebhookSql {
+
+  /** Serialises the creations of one principal, so that the limit holds under concurrent requests. */
+  static final String LOCK_PRINCIPAL = "SELECT pg_advisory_xact_lock(hashtext('webhooks:' || $1))";
+
+  static final String COUNT_ACTIVE = """
+      SELECT count(*) AS active FROM webhook_subscriptions WHERE principal = $1 AND deleted_at IS NULL""";
+
+  static final String INSERT = """
+      INSERT INTO webhook_subscriptions (webhook_id, principal, url, event_types, secret)
+      VALUES ($1, $2, $3, $4, $5)
+      RETURNING created_at""";
+
+  static final String COLUMNS = "webhook_id, principal, url, event_types, created_at";
+
+  static final String LIST = "SELECT " + COLUMNS + """
+       FROM webhook_subscriptions
+      WHERE principal = $1 AND deleted_at IS NULL
+      ORDER BY created_at DESC, webhook_id""";
+
+  /** $2 null: any principal's (admin). */
+  static final String FIND = "SELECT " + COLUMNS + """
+       FROM webhook_subscriptions
+      WHERE webhook_id = $1 AND ($2::text IS NULL OR principal = $2) AND deleted_at IS NULL""";
+
+  static final String DELETE = """
+      UPDATE webhook_subscriptions SET deleted_at = now()
+       WHERE webhook_id = $1 AND ($2::text IS NULL OR principal = $2) AND deleted_at IS NULL""";
+
+  /** Nothing more is sent to a deleted webhook: what was still pending ends FAILED. */
+  static final String FAIL_PENDING_OF = """
+      UPDATE webhook_deliveries SET status = 'FAILED', last_error = 'the webhook was deleted', next_attempt_at = NULL
+       WHERE webhook_id = $1 AND status = 'PENDING'""";
+
+  static final String DELIVERY_COLUMNS = """
+      id, delivery_id, event_id, event_type, status, attempts, last_status_code, last_error, next_attempt_at,
+      created_at, delivered_at""";
+
+  static final String LIST_DELIVERIES = "SELECT " + DELIVERY_COLUMNS + """
+       FROM webhook_deliveries
+      WHERE webhook_id = $1 AND id < $2
+      ORDER BY id DESC
+      LIMIT $3""";
+
+  /** Due now, whatever its status; the statement wakes the dispatchers at commit. */
+  static final String RETRY = """
+      WITH retried AS (
+        UPDATE webhook_deliveries SET status = 'PENDING', next_attempt_at = now()
+         WHERE delivery_id = $1 AND webhook_id = $2
+        RETURNING\s""" + DELIVERY_COLUMNS + """
+      )
+      SELECT retried.*, pg_notify('webhook_deliveries', '') FROM retried""";
+
+  /**
+   * One delivery per subscription of the event's principal to its type; an event read twice (the
+   * consumer is at least once) makes none the second time.
+   */
+  static final String INSERT_DELIVERIES = """
+      INSERT INTO webhook_deliveries (delivery_id, webhook_id, event_id, event_type, body, status, next_attempt_at)
+      SELECT gen_random_uuid(), s.webhook_id, $1, $2, $3, 'PENDING', now()
+        FROM webhook_subscriptions s
+       WHERE s.principal = $4 AND s.deleted_at IS NULL AND $2 = ANY (s.event_types)
+      ON CONFLICT (webhook_id, event_id) DO NOTHING""";
+
+  /**
+   * Claims due deliveries for one attempt: they are not due again for the lease, so no other
+   * dispatcher sends them meanwhile; $2: webhooks this dispatcher has enough of already.
+   */
+  static final String CLAIM = """
+      WITH due AS (
+        SELECT d.id
+          FROM webhook_deliveries d
+         WHERE d.status = 'PENDING' AND d.next_attempt_at <= now() AND d.webhook_id <> ALL ($2::uuid[])
+         ORDER BY d.next_attempt_at
+         LIMIT $1
+           FOR UPDATE SKIP LOCKED)
+      UPDATE webhook_deliveries d SET next_attempt_at = now() + make_interval(secs => $3)
+        FROM due, webhook_subscriptions s
+       WHERE d.id = due.id AND s.webhook_id = d.webhook_id
+      RETURNING d.id, d.delivery_id, d.webhook_id, d.event_id, d.body, d.attempts, d.created_at, s.url, s.secret,
+                s.deleted_at IS NOT NULL AS deleted""";
+
+  /** Records attempts: status, attempts + 1, the answer, when the next is due. */
+  static final String RECORD_ATTEMPTS = """
+      UPDATE webhook_deliveries d
+         SET status = r.status, attempts = d.attempts + 1, last_status_code = r.status_code, last_error = r.error,
+             next_attempt_at = r.next_attempt_at,
+             delivered_at = CASE WHEN r.status = 'DELIVERED' THEN now() ELSE d.delivered_at END
+        FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::timestamptz[])
+             AS r(id, status, status_code, error, next_attempt_at)
+       WHERE d.id = r.id""";
+
+  static final String OLDEST_PENDING = """
+      SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS age
+        FROM webhook_deliveries WHERE status = 'PENDING'""";
+
+  private WebhookSql() {
+  }
+}

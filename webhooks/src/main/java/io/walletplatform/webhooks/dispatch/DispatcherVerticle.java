@@ -1,0 +1,384 @@
+package io.walletplatform.webhooks.dispatch;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.pgclient.pubsub.PgSubscriber;
+import io.vertx.sqlclient.Pool;
+import io.walletplatform.common.db.PgPools;
+import io.walletplatform.webhooks.WebhooksSettings;
+import io.walletplatform.webhooks.db.WebhookRepository;
+import io.walletplatform.webhooks.db.WebhookRepository.Attempt;
+import io.walletplatform.webhooks.db.WebhookRepository.Claimed;
+import io.walletplatform.webhooks.domain.Delivery;
+import io.walletplatform.webhooks.domain.Resolver;
+import io.walletplatform.webhooks.domain.Signature;
+import io.walletplatform.webhooks.domain.TargetPolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Sends due deliveries. It claims them from PostgreSQL ({@code FOR UPDATE SKIP LOCKED}, each claim
+ * a lease, so dispatchers in several processes never send one delivery at once and one that died
+ * leaves its claims to the others after the lease), is woken by the commit that made them due
+ * ({@code LISTEN webhook_deliveries}) and otherwise scans every {@code scanInterval}.
+ *
+ * <p>Each attempt re-resolves the URL's host and checks every address ({@link TargetPolicy}), then
+ * connects to the address checked; it signs the stored body (Standard Webhooks), sends it with the
+ * same {@code webhook-id} (the event id) on every attempt, follows no redirect, reads at most 64 KiB
+ * of the answer and gives up after {@code timeout}. A 2xx is DELIVERED; anything else waits the next
+ * step of the retry schedule (±20 % jitter), and after the last attempt the delivery is FAILED.
+ * Deliveries never wait for each other: at most {@code maxInFlight} are sent at once, at most
+ * {@code maxInFlightPerWebhook} of them to one subscription, so a slow or dead receiver holds only its
+ * own share. Outcomes are written in batches.
+ */
+public final class DispatcherVerticle extends VerticleBase {
+
+  static final String CHANNEL = "webhook_deliveries";
+  static final int MAX_RESPONSE_BYTES = 64 * 1024;
+  private static final int MAX_CLAIM = 500;
+  private static final int MAX_ERROR_LENGTH = 300;
+  private static final long FLUSH_DELAY_MS = 10;
+  private static final Logger log = LoggerFactory.getLogger(DispatcherVerticle.class);
+
+  private record Queued(Claimed delivery, long claimedAtNanos) {
+  }
+
+  private final WebhooksSettings settings;
+  private final MeterRegistry registry;
+  private Pool pool;
+  private PgSubscriber subscriber;
+  private HttpClient client;
+  private Resolver resolver;
+  private final WebhookRepository repository = new WebhookRepository();
+
+  private int inFlight;
+  private final Map<UUID, Integer> inFlightByWebhook = new HashMap<>();
+  private final Map<UUID, ArrayDeque<Queued>> queued = new HashMap<>();
+  private int queuedCount;
+  private boolean claiming;
+  private boolean wokenWhileClaiming;
+  private boolean stopping;
+  private final List<Attempt> unrecorded = new ArrayList<>();
+  private boolean recording;
+  private long flushTimer = -1;
+  private long earliestWake = Long.MAX_VALUE;
+  private long scanTimer;
+  private long ageTimer;
+  private final AtomicLong oldestPendingSeconds = new AtomicLong();
+
+  private Counter delivered;
+  private Counter retrying;
+  private Counter failed;
+  private Counter attempts;
+  private Timer latency;
+
+  public DispatcherVerticle(WebhooksSettings settings, MeterRegistry registry) {
+    this.settings = settings;
+    this.registry = registry;
+  }
+
+  @Override
+  public Future<?> start() {
+    delivered = outcome("delivered");
+    retrying = outcome("retrying");
+    failed = outcome("failed");
+    attempts = Counter.builder("webhook_delivery_attempts").description("Attempts at a delivery").register(registry);
+    latency = Timer.builder("webhook_delivery_latency")
+        .description("From the delivery's creation (its event consumed) to the 2xx of the attempt that delivered it")
+        .publishPercentiles(0.5, 0.99).register(registry);
+    Gauge.builder("webhook_oldest_pending_age_seconds", oldestPendingSeconds, AtomicLong::get)
+        .description("Age of the oldest PENDING delivery (read every 5 s)").register(registry);
+    Gauge.builder("webhook_deliveries_in_flight", this, dispatcher -> dispatcher.inFlight).register(registry);
+
+    pool = PgPools.create(vertx, settings.pg(), "webhook-dispatcher");
+    resolver = new Resolver(vertx, new TargetPolicy(settings.allowPrivateNetworks()));
+    int timeoutMs = (int) settings.timeout().toMillis();
+    client = vertx.createHttpClient(new HttpClientOptions()
+            .setKeepAlive(true).setKeepAliveTimeout(30).setForceSni(true).setVerifyHost(true)
+            .setConnectTimeout(Math.min(timeoutMs, 5_000)).setMaxRedirects(0),
+        new PoolOptions().setHttp1MaxSize(settings.maxInFlightPerWebhook()).setMaxWaitQueueSize(settings.maxInFlight()));
+    subscriber = PgSubscriber.subscriber(vertx, PgPools.connectOptions(settings.pg())).reconnectPolicy(attempt -> 1_000L);
+    subscriber.channel(CHANNEL).handler(payload -> wake());
+    scanTimer = vertx.setPeriodic(settings.scanInterval().toMillis(), id -> wake());
+    ageTimer = vertx.setPeriodic(5_000, id -> repository.oldestPendingAgeSeconds(pool)
+        .onSuccess(age -> oldestPendingSeconds.set(Math.round(age))));
+    return subscriber.connect()
+        .onFailure(error -> log.warn("webhook dispatcher could not LISTEN, scanning every {} ms: {}",
+            settings.scanInterval().toMillis(), error.getMessage()))
+        .otherwiseEmpty()
+        .onComplete(ignored -> wake());
+  }
+
+  private Counter outcome(String outcome) {
+    return Counter.builder("webhook_deliveries").description("Delivery attempts by outcome: delivered, retrying "
+        + "(failed, another attempt is scheduled), failed (the last attempt failed)").tag("outcome", outcome)
+        .register(registry);
+  }
+
+  /** Claims what is due, as far as the slots allow; one claim at a time, another after it if woken meanwhile. */
+  void wake() {
+    if (stopping) {
+      return;
+    }
+    if (claiming) {
+      wokenWhileClaiming = true;
+      return;
+    }
+    int free = settings.maxInFlight() - inFlight - queuedCount;
+    if (free <= 0) {
+      return; // a finished attempt wakes it again
+    }
+    claiming = true;
+    wokenWhileClaiming = false;
+    int limit = Math.min(free, MAX_CLAIM);
+    repository.claim(pool, limit, saturated(), settings.lease().toMillis())
+        .onSuccess(claimed -> {
+          long now = System.nanoTime();
+          claimed.forEach(delivery -> start(new Queued(delivery, now)));
+          if (claimed.size() == limit) {
+            wokenWhileClaiming = true;
+          }
+        })
+        .onFailure(error -> log.warn("webhook dispatcher could not claim deliveries, retrying at the next scan: {}",
+            error.toString()))
+        .onComplete(ignored -> {
+          claiming = false;
+          if (wokenWhileClaiming) {
+            wake();
+          }
+        });
+  }
+
+  private Set<UUID> saturated() {
+    Set<UUID> saturated = new HashSet<>();
+    inFlightByWebhook.forEach((webhook, count) -> {
+      if (count >= settings.maxInFlightPerWebhook()) {
+        saturated.add(webhook);
+      }
+    });
+    queued.forEach((webhook, waiting) -> {
+      if (waiting.size() >= settings.maxInFlightPerWebhook()) {
+        saturated.add(webhook);
+      }
+    });
+    return saturated;
+  }
+
+  private void start(Queued next) {
+    Claimed delivery = next.delivery();
+    if (delivery.deleted()) {
+      record(new Attempt(delivery.id(), Delivery.FAILED, null, "the webhook was deleted", null));
+      return;
+    }
+    if (inFlightByWebhook.getOrDefault(delivery.webhookId(), 0) >= settings.maxInFlightPerWebhook()) {
+      queued.computeIfAbsent(delivery.webhookId(), ignored -> new ArrayDeque<>()).add(next);
+      queuedCount++;
+      return;
+    }
+    inFlight++;
+    inFlightByWebhook.merge(delivery.webhookId(), 1, Integer::sum);
+    long started = System.nanoTime();
+    send(delivery).onComplete(done -> {
+      inFlight--;
+      if (inFlightByWebhook.merge(delivery.webhookId(), -1, Integer::sum) <= 0) {
+        inFlightByWebhook.remove(delivery.webhookId());
+      }
+      attempts.increment();
+      finished(delivery, done.succeeded() ? done.result() : null, done.succeeded() ? null : describe(done.cause()),
+          started);
+      startQueued(delivery.webhookId());
+      wake();
+    });
+  }
+
+  /** The next queued delivery of the webhook, unless its lease is half gone (another claim will take it). */
+  private void startQueued(UUID webhookId) {
+    ArrayDeque<Queued> waiting = queued.get(webhookId);
+    while (waiting != null && !waiting.isEmpty()) {
+      Queued next = waiting.poll();
+      queuedCount--;
+      if (waiting.isEmpty()) {
+        queued.remove(webhookId);
+      }
+      if (System.nanoTime() - next.claimedAtNanos() < settings.lease().toNanos() / 2) {
+        start(next);
+        return;
+      }
+    }
+  }
+
+  /** One attempt: the status code the receiver answered within the timeout. */
+  private Future<Integer> send(Claimed delivery) {
+    URI uri = URI.create(delivery.url());
+    boolean https = "https".equalsIgnoreCase(uri.getScheme());
+    int port = uri.getPort() > 0 ? uri.getPort() : https ? 443 : 80;
+    String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+        + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+    long timeoutMs = settings.timeout().toMillis();
+    return resolver.resolve(uri.getHost()).compose(address -> {
+      long timestamp = Instant.now().getEpochSecond();
+      String messageId = delivery.eventId().toString();
+      RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
+          .setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()))
+          .setHost(uri.getHost()).setPort(port).setSsl(https).setURI(path)
+          .setIdleTimeout(timeoutMs).setFollowRedirects(false)
+          .putHeader("content-type", "application/json")
+          .putHeader("user-agent", "wallet-platform-webhooks/1")
+          .putHeader("webhook-id", messageId)
+          .putHeader("webhook-timestamp", Long.toString(timestamp))
+          .putHeader("webhook-signature", Signature.sign(delivery.secret(), messageId, timestamp, delivery.body()));
+      Promise<Integer> answered = Promise.promise();
+      HttpClientRequest[] request = new HttpClientRequest[1];
+      long deadline = vertx.setTimer(timeoutMs, id -> {
+        if (answered.tryFail("no answer within " + timeoutMs + " ms") && request[0] != null) {
+          request[0].reset();
+        }
+      });
+      client.request(options)
+          .compose(sent -> {
+            request[0] = sent;
+            return sent.send(Buffer.buffer(delivery.body()));
+          })
+          .onSuccess(response -> {
+            answered.tryComplete(response.statusCode());
+            drain(response);
+          })
+          .onFailure(answered::tryFail);
+      return answered.future().andThen(done -> vertx.cancelTimer(deadline));
+    });
+  }
+
+  /** Reads the answer's body to free the connection, at most 64 KiB of it: past that, the connection is reset. */
+  private static void drain(HttpClientResponse response) {
+    long[] read = {0};
+    response.exceptionHandler(ignored -> {
+    });
+    response.handler(chunk -> {
+      read[0] += chunk.length();
+      if (read[0] > MAX_RESPONSE_BYTES) {
+        response.handler(null);
+        response.request().reset();
+      }
+    });
+  }
+
+  private void finished(Claimed delivery, Integer status, String error, long startedNanos) {
+    if (status != null && status >= 200 && status < 300) {
+      delivered.increment();
+      latency.record(Duration.between(delivery.createdAt(), Instant.now()));
+      record(new Attempt(delivery.id(), Delivery.DELIVERED, status, null, null));
+      return;
+    }
+    String reason = error != null ? error : "answered " + status;
+    int attempt = delivery.attempts() + 1;
+    if (attempt >= settings.maxAttempts()) {
+      failed.increment();
+      record(new Attempt(delivery.id(), Delivery.FAILED, status, reason, null));
+      return;
+    }
+    retrying.increment();
+    long waitMs = settings.retrySchedule().get(Math.min(attempt, settings.retrySchedule().size()) - 1).toMillis();
+    long jittered = Math.max(1, Math.round(waitMs * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble())));
+    record(new Attempt(delivery.id(), Delivery.PENDING, status, reason, Instant.now().plusMillis(jittered)));
+    wakeAt(jittered);
+    if (log.isDebugEnabled()) {
+      log.debug("delivery {} attempt {} failed after {} ms: {}", delivery.deliveryId(), attempt,
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos), reason);
+    }
+  }
+
+  /** A retry due before the next scan gets its own wake-up. */
+  private void wakeAt(long delayMs) {
+    if (delayMs >= settings.scanInterval().toMillis()) {
+      return;
+    }
+    long at = System.currentTimeMillis() + delayMs;
+    if (at >= earliestWake) {
+      return;
+    }
+    earliestWake = at;
+    vertx.setTimer(delayMs + 5, id -> {
+      earliestWake = Long.MAX_VALUE;
+      wake();
+    });
+  }
+
+  private static String describe(Throwable error) {
+    String text = error instanceof Resolver.Refused ? error.getMessage()
+        : error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+    return text.length() > MAX_ERROR_LENGTH ? text.substring(0, MAX_ERROR_LENGTH) : text;
+  }
+
+  private void record(Attempt attempt) {
+    unrecorded.add(attempt);
+    if (flushTimer < 0 && !recording) {
+      flushTimer = vertx.setTimer(FLUSH_DELAY_MS, id -> {
+        flushTimer = -1;
+        flush();
+      });
+    }
+  }
+
+  /** Writes the outcomes gathered so far in one statement; on failure they are kept and written later. */
+  private Future<Void> flush() {
+    if (recording || unrecorded.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    recording = true;
+    List<Attempt> batch = new ArrayList<>(unrecorded);
+    unrecorded.clear();
+    return repository.recordAttempts(pool, batch)
+        .onFailure(error -> {
+          log.warn("webhook dispatcher could not record {} attempts, retrying in 1 s: {}", batch.size(), error.toString());
+          unrecorded.addAll(0, batch);
+        })
+        .onComplete(done -> {
+          recording = false;
+          if (!unrecorded.isEmpty() && flushTimer < 0) {
+            flushTimer = vertx.setTimer(done.succeeded() ? FLUSH_DELAY_MS : 1_000, id -> {
+              flushTimer = -1;
+              flush();
+            });
+          }
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    vertx.cancelTimer(scanTimer);
+    vertx.cancelTimer(ageTimer);
+    return flush().otherwiseEmpty()
+        .eventually(() -> Future.join(subscriber.close(), client.close(), pool.close()));
+  }
+}

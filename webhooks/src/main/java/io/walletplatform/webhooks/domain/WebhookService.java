@@ -1,0 +1,118 @@
+package io.walletplatform.webhooks.domain;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.walletplatform.common.auth.Principal;
+import io.walletplatform.common.http.ProblemException;
+import io.walletplatform.common.webhooks.EventTypes;
+import io.walletplatform.webhooks.db.WebhookRepository;
+
+import java.net.URI;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * A principal's webhooks: at most {@code maxSubscriptions} live ones, each to a URL the
+ * {@link TargetPolicy} admits, for event types its token's scopes cover (wallet events need
+ * {@code wallets}, order events {@code orders}, account events {@code payments}). Another principal's
+ * webhook answers 404, as if it did not exist (admin excepted).
+ */
+public final class WebhookService {
+
+  /** What creation answers, the only time the secret is shown. */
+  public record Created(Subscription subscription, String secret) {
+  }
+
+  private final Pool pool;
+  private final WebhookRepository repository;
+  private final TargetPolicy policy;
+  private final Resolver resolver;
+  private final int maxSubscriptions;
+
+  public WebhookService(Pool pool, WebhookRepository repository, TargetPolicy policy, Resolver resolver,
+                        int maxSubscriptions) {
+    this.pool = pool;
+    this.repository = repository;
+    this.policy = policy;
+    this.resolver = resolver;
+    this.maxSubscriptions = maxSubscriptions;
+  }
+
+  public Future<Created> create(Principal principal, String url, List<String> events) {
+    URI target;
+    try {
+      target = policy.parse(url);
+    } catch (IllegalArgumentException refused) {
+      return Future.failedFuture(ProblemException.validation("url", refused.getMessage()));
+    }
+    Set<String> seen = new HashSet<>();
+    for (String type : events) {
+      if (!EventTypes.ALL.contains(type)) {
+        return Future.failedFuture(ProblemException.validation("events", "unknown event type " + type
+            + "; known: " + String.join(", ", EventTypes.ALL)));
+      }
+      if (!seen.add(type)) {
+        return Future.failedFuture(ProblemException.validation("events", type + " is listed twice"));
+      }
+      String scope = type.startsWith("wallet.") ? "wallets" : type.startsWith("order.") ? "orders" : "payments";
+      if (!principal.isAdmin() && !principal.scopes().contains(scope)) {
+        return Future.failedFuture(ProblemException.forbidden("the token's scopes do not include " + scope
+            + ", which " + type + " needs"));
+      }
+    }
+    return resolver.resolve(target.getHost())
+        .recover(error -> Future.failedFuture(error instanceof Resolver.Refused refused
+            ? ProblemException.validation("url", refused.getMessage()) : error))
+        .compose(address -> {
+          UUID webhookId = UUID.randomUUID();
+          String secret = Signature.newSecret();
+          return pool.withTransaction(tx -> repository.lockPrincipal(tx, principal.subject())
+              .compose(ignored -> repository.countActive(tx, principal.subject()))
+              .compose(active -> active >= maxSubscriptions
+                  ? Future.failedFuture(ProblemException.conflict("LIMIT_REACHED", "at most " + maxSubscriptions
+                      + " webhooks per principal; delete one first"))
+                  : repository.insert(tx, webhookId, principal.subject(), url, events, secret)))
+              .map(createdAt -> new Created(new Subscription(webhookId, principal.subject(), url, events,
+                  createdAt), secret));
+        });
+  }
+
+  public Future<List<Subscription>> list(Principal principal) {
+    return repository.list(pool, principal.subject());
+  }
+
+  public Future<Void> delete(Principal principal, UUID webhookId) {
+    return pool.withTransaction(tx -> repository.delete(tx, webhookId, owner(principal)))
+        .compose(deleted -> deleted ? Future.succeededFuture() : Future.failedFuture(notFound(webhookId)));
+  }
+
+  public Future<WebhookRepository.DeliveryPage> deliveries(Principal principal, UUID webhookId, Long before, int limit) {
+    return subscription(principal, webhookId)
+        .compose(found -> repository.deliveries(pool, webhookId, before == null ? Long.MAX_VALUE : before, limit))
+        .map(items -> new WebhookRepository.DeliveryPage(items, items.size() == limit ? items.get(items.size() - 1).id()
+            : null));
+  }
+
+  public Future<Delivery> retry(Principal principal, UUID webhookId, UUID deliveryId) {
+    return subscription(principal, webhookId)
+        .compose(found -> repository.retry(pool, deliveryId, webhookId))
+        .compose(delivery -> delivery != null ? Future.succeededFuture(delivery)
+            : Future.failedFuture(ProblemException.notFound("DELIVERY_NOT_FOUND", "webhook " + webhookId
+                + " has no delivery " + deliveryId)));
+  }
+
+  private Future<Subscription> subscription(Principal principal, UUID webhookId) {
+    return repository.find(pool, webhookId, owner(principal))
+        .compose(found -> found != null ? Future.succeededFuture(found) : Future.failedFuture(notFound(webhookId)));
+  }
+
+  private static String owner(Principal principal) {
+    return principal.isAdmin() ? null : principal.subject();
+  }
+
+  static ProblemException notFound(UUID webhookId) {
+    return ProblemException.notFound("WEBHOOK_NOT_FOUND", "webhook " + webhookId + " does not exist");
+  }
+}
