@@ -194,10 +194,52 @@ await step('transfer to another identity\'s wallet: each sees it in its own hist
   await page.screenshot({ path: `${shots}/transfer.png`, fullPage: true });
 });
 
-await step('Swagger UI offers the three contracts and Try it out works', async () => {
+await step('add a webhook, see its deliveries arrive, and retry one that failed', async () => {
+  const http = await import('node:http');
+  let answer = 200;
+  const received = [];
+  const server = http.createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => { body += chunk; });
+    request.on('end', () => {
+      received.push({ id: request.headers['webhook-id'], status: answer, body });
+      response.statusCode = answer;
+      response.end();
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const url = `http://127.0.0.1:${server.address().port}/hook`;
+    await page.locator('#webhook-url').fill(url);
+    await page.getByRole('button', { name: 'Add webhook' }).click();
+    await waitForText('#webhook-secret', 'whsec_');
+    await waitForText('#webhooks tbody', url);
+    await page.getByLabel('Deposit', { exact: true }).check();
+    await page.locator('#operation-amount').fill('1.00');
+    await page.getByRole('button', { name: 'Submit' }).click();
+    await page.locator('#deliveries .status-DELIVERED').first().waitFor();
+    answer = 500;
+    await page.getByRole('button', { name: 'Submit' }).click();
+    await page.locator('#deliveries .status-PENDING').first().waitFor();
+    await waitForText('#deliveries tbody', '500');
+    answer = 200;
+    await page.locator('#deliveries tbody tr').filter({ hasText: 'PENDING' }).getByRole('button', { name: 'Retry' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('#deliveries .status-DELIVERED').length === 2);
+    const ids = new Set(received.map((one) => one.id));
+    if (ids.size !== 2) throw new Error(`${ids.size} distinct webhook-ids in ${received.length} requests`);
+    if (!received.every((one) => JSON.parse(one.body).type === 'wallet.operation.completed')) {
+      throw new Error('an unexpected event type arrived');
+    }
+    await page.screenshot({ path: `${shots}/notifications.png`, fullPage: true });
+  } finally {
+    server.close();
+  }
+});
+
+await step('Swagger UI offers the four contracts and Try it out works', async () => {
   await page.goto(`${base}/swagger/`);
   const options = await page.locator('.topbar select option').allTextContents();
-  for (const name of ['wallet-api', 'payments-api', 'orders-api']) {
+  for (const name of ['wallet-api', 'payments-api', 'orders-api', 'webhooks-api']) {
     if (!options.includes(name)) throw new Error(`${name} not in ${options}`);
   }
   await page.locator('.opblock-summary-path').first().waitFor();

@@ -164,11 +164,15 @@ function showIdentity() {
   for (const id of ['#wallet-balance', '#wallet-version', '#wallet-held', '#wallet-available', '#account-balance']) {
     $(id).textContent = '—';
   }
-  for (const id of ['#operations tbody', '#orders tbody', '#transactions tbody']) {
+  for (const id of ['#operations tbody', '#orders tbody', '#transactions tbody', '#webhooks tbody', '#deliveries tbody']) {
     $(id).innerHTML = '';
     delete $(id).dataset.signature;
   }
   for (const error of document.querySelectorAll('.error')) error.textContent = '';
+  $('#webhook-select').innerHTML = '';
+  delete $('#webhook-select').dataset.ids;
+  $('#webhook-secret').textContent = '';
+  $('#webhook-secret-note').hidden = true;
 }
 
 function signOut() {
@@ -202,7 +206,7 @@ async function signIn(clientId, secret) {
   state.token = grant.access_token;
   sessionStorage.setItem('session', JSON.stringify({ subject: clientId, token: grant.access_token }));
   showIdentity();
-  await Promise.all([refreshWallet(), refreshAccount()]);
+  await Promise.all([refreshWallet(), refreshAccount(), refreshWebhooks()]);
 }
 
 bind('register', async (form) => {
@@ -349,8 +353,62 @@ async function refreshAccount() {
   }
 }
 
+bind('create-webhook', async (form) => {
+  const body = JSON.stringify({ url: form.get('url'), events: form.getAll('events') });
+  const created = await call('POST', '/api/v1/webhooks', body);
+  $('#webhook-secret').textContent = created.secret;
+  $('#webhook-secret-note').hidden = false;
+  $('#webhook-select').dataset.selected = created.webhookId;
+  await refreshWebhooks();
+});
+
+async function refreshWebhooks() {
+  if (!state.token) return;
+  try {
+    const webhooks = (await call('GET', '/api/v1/webhooks')).items;
+    renderRows('#webhooks tbody', webhooks, (webhook) => [webhook.url, webhook.events.join(', '), time(webhook.createdAt),
+      actions(`delete-${webhook.webhookId}`, '#webhooks-error', [['Delete', async () => {
+        await call('DELETE', `/api/v1/webhooks/${webhook.webhookId}`);
+        await refreshWebhooks();
+      }]])]);
+    const select = $('#webhook-select');
+    const chosen = select.dataset.selected || select.value;
+    const ids = webhooks.map((webhook) => webhook.webhookId);
+    if (JSON.stringify(ids) !== select.dataset.ids) {
+      select.dataset.ids = JSON.stringify(ids);
+      select.innerHTML = '';
+      for (const webhook of webhooks) {
+        const option = document.createElement('option');
+        option.value = webhook.webhookId;
+        option.textContent = webhook.url;
+        select.appendChild(option);
+      }
+    }
+    if (ids.includes(chosen)) select.value = chosen;
+    delete select.dataset.selected;
+    if (!select.value) {
+      renderRows('#deliveries tbody', [], () => []);
+      return;
+    }
+    const webhookId = select.value;
+    const deliveries = (await call('GET', `/api/v1/webhooks/${webhookId}/deliveries?limit=20`)).items;
+    renderRows('#deliveries tbody', deliveries, (delivery) => [time(delivery.createdAt), delivery.eventType,
+      [delivery.status, `status status-${delivery.status}`], [String(delivery.attempts), 'num'],
+      delivery.lastError || (delivery.lastStatusCode === null ? '' : String(delivery.lastStatusCode)),
+      actions(`retry-${delivery.deliveryId}-${delivery.status}`, '#webhooks-error', [['Retry', async () => {
+        await call('POST', `/api/v1/webhooks/${webhookId}/deliveries/${delivery.deliveryId}/retry`);
+        await refreshWebhooks();
+      }]])]);
+  } catch (e) {
+    $('#webhooks-error').textContent = e.message;
+  }
+}
+
+$('#webhook-select').addEventListener('change', refreshWebhooks);
+
 showIdentity();
 refreshWallet();
 refreshAccount();
+refreshWebhooks();
 // Live: statuses move from PENDING/NEW to their final state within a second or so.
-setInterval(() => { refreshWallet(); refreshAccount(); }, 1000);
+setInterval(() => { refreshWallet(); refreshAccount(); refreshWebhooks(); }, 1000);
