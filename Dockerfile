@@ -1,5 +1,5 @@
 # One image per service, built from its fat jar: docker build --build-arg MODULE=wallet-api .
-# MODULE is one of wallet-api, operation-worker, payments-api, orders-api, platform (the gateway).
+# MODULE is one of wallet-api, operation-worker, payments-api, orders-api, webhooks, platform (the gateway).
 FROM eclipse-temurin:17-jdk AS build
 ARG MODULE
 WORKDIR /src
@@ -13,6 +13,7 @@ COPY wallet-api wallet-api
 COPY operation-worker operation-worker
 COPY payments-api payments-api
 COPY orders-api orders-api
+COPY webhooks webhooks
 COPY platform platform
 COPY load-tester load-tester
 RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q package -DskipTests -pl ${MODULE} -am \

@@ -35,6 +35,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -168,6 +169,15 @@ class FaultInjectionIT {
     if (service.equals("gateway")) {
       environment.put("PLATFORM_ROLE", "gateway");
     }
+    if (service.equals("webhooks")) {
+      environment.put("WEBHOOKS_API_PORT", Integer.toString(ports.get("webhooks")));
+      environment.put("WEBHOOKS_ALLOW_PRIVATE_NETWORKS", "true");
+      // Retries close together (the test waits for them) and a short lease (the killed dispatcher's
+      // claims go back to the new one 5 s after the kill).
+      environment.put("WEBHOOKS_RETRY_SCHEDULE", "1s,2s,4s,8s,8s,8s,8s,8s,8s,8s,8s,8s");
+      environment.put("WEBHOOKS_LEASE_MS", "5000");
+      environment.put("WEBHOOKS_SCAN_MS", "200");
+    }
     return environment;
   }
 
@@ -177,6 +187,7 @@ class FaultInjectionIT {
       case "payments-api" -> "io.walletplatform.payments.PaymentsApiMain";
       case "orders-api" -> "io.walletplatform.orders.OrdersApiMain";
       case "gateway" -> "io.walletplatform.platform.PlatformMain";
+      case "webhooks" -> "io.walletplatform.webhooks.WebhooksMain";
       default -> "io.walletplatform.worker.OperationWorkerMain";
     };
     services.put(service, ServiceProcess.start("faults-" + service + "-" + (++launches), main,
@@ -448,6 +459,186 @@ class FaultInjectionIT {
     }
     results.add(String.format("| refunds | SIGKILL payments-api during 30 refunds | every refund REFUNDED %.1f s after"
         + " the kill | 30 REFUND credits, none twice |", refunded.toMillis() / 1000.0));
+  }
+
+  /**
+   * Webhooks under load: 100 deposits a second for 45 s, each a {@code wallet.operation.completed}
+   * event for a subscribed principal; 5 s in, the webhooks process (consumer and dispatcher) is
+   * SIGKILLed and started again; from 10 s to 40 s the receiver is down (connection refused). Every
+   * event recorded is delivered at least once afterwards: the receiver's distinct webhook-ids equal
+   * the events the wallet database recorded (full suite only).
+   */
+  @Test
+  void webhooksSurviveTheDispatcherKilledAndTheReceiverDownForThirtySeconds() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(FULL, "full suite only (a 45 s load run with a 30 s outage)");
+    ports.put("webhooks", FreePorts.pick());
+    launch("webhooks");
+    Await.until("the webhooks service is ready", Duration.ofSeconds(120), () -> {
+      assertTrue(services.get("webhooks").isAlive(), "webhooks exited:\n" + tail(services.get("webhooks").output()));
+      return statusAt(ports.get("webhooks"), "/health/ready") == 200;
+    });
+    Receiver receiver = new Receiver(FreePorts.pick());
+    receiver.up();
+    UUID user = UUID.randomUUID();
+    String userToken = token(user, "wallets payments orders");
+    String walletId = find(WALLET_ID, postAs(uri("/api/v1/wallets"), userToken, "{\"initialBalance\":0}").body());
+    HttpResponse<String> subscribed = postAs(URI.create("http://127.0.0.1:" + ports.get("webhooks") + "/api/v1/webhooks"),
+        userToken, "{\"url\":\"http://127.0.0.1:" + receiver.port + "/hook\",\"events\":"
+            + "[\"wallet.operation.completed\",\"wallet.operation.failed\"]}");
+    assertEquals(201, subscribed.statusCode(), subscribed.body());
+    // The recorders learn of the subscription at its commit (LISTEN/NOTIFY): wait for a first delivery.
+    Await.until("a first event is delivered", Duration.ofSeconds(60), () -> {
+      deposit(userToken, walletId, UUID.randomUUID());
+      return !receiver.ids.isEmpty();
+    });
+
+    java.util.Set<UUID> accepted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    long start = System.nanoTime();
+    Thread load = new Thread(() -> {
+      for (int i = 0; i < 4_500; i++) {
+        long due = start + i * 10_000_000L;
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          java.util.concurrent.locks.LockSupport.parkNanos(wait);
+        }
+        UUID operationId = UUID.randomUUID();
+        for (int attempt = 0; attempt < 20 && !accepted.contains(operationId); attempt++) {
+          if (deposit(userToken, walletId, operationId)) {
+            accepted.add(operationId);
+          }
+        }
+      }
+    }, "webhook-load");
+    load.start();
+    Await.until("5 s of load", Duration.ofSeconds(30), () -> System.nanoTime() - start >= 5_000_000_000L);
+    services.get("webhooks").kill();
+    long killedAt = System.nanoTime();
+    launch("webhooks");
+    Await.until("10 s of load", Duration.ofSeconds(30), () -> System.nanoTime() - start >= 10_000_000_000L);
+    receiver.down();
+    Await.until("40 s of load", Duration.ofSeconds(60), () -> System.nanoTime() - start >= 40_000_000_000L);
+    receiver.up();
+    long receiverBack = System.nanoTime();
+    load.join(Duration.ofSeconds(120).toMillis());
+    assertFalse(load.isAlive(), "the load finished");
+
+    // Every event recorded for the user (each an outbox row of the wallet database, whatever its relay did
+    // since) must arrive: wait until the receiver's distinct ids are exactly those, twice a second apart.
+    java.util.Set<String> recordedIds = new java.util.HashSet<>();
+    try (java.sql.Connection db = java.sql.DriverManager.getConnection(jdbc("wallet"), "postgres", pgPassword());
+         java.sql.PreparedStatement select = db.prepareStatement(
+             "SELECT event_id FROM outbox WHERE principal = ? AND topic = 'platform.events'")) {
+      select.setString(1, user.toString());
+      int[] stable = {0};
+      Await.until("every recorded event is delivered", Duration.ofSeconds(180), () -> {
+        java.util.Set<String> now = new java.util.HashSet<>();
+        try (java.sql.ResultSet rows = select.executeQuery()) {
+          while (rows.next()) {
+            now.add(rows.getString(1));
+          }
+        } catch (java.sql.SQLException e) {
+          throw new IllegalStateException(e);
+        }
+        boolean same = now.size() > accepted.size() && now.equals(new java.util.HashSet<>(receiver.ids))
+            && now.equals(recordedIds);
+        recordedIds.clear();
+        recordedIds.addAll(now);
+        stable[0] = same ? stable[0] + 1 : 0;
+        if (stable[0] < 2) {
+          java.util.concurrent.locks.LockSupport.parkNanos(500_000_000L);
+        }
+        return stable[0] >= 2;
+      });
+    }
+    long recorded = recordedIds.size();
+    Duration drained = Duration.ofNanos(System.nanoTime() - receiverBack);
+    assertEquals(recordedIds, new java.util.HashSet<>(receiver.ids), "distinct webhook-ids received = events recorded");
+    assertTrue(recorded >= accepted.size(), recorded + " events for " + accepted.size() + " accepted deposits");
+    receiver.down();
+    services.get("webhooks").terminate();
+    results.add(String.format("| webhooks | SIGKILL the dispatcher 5 s into 45 s of load (100 deposits/s), receiver down"
+        + " 10–40 s | %d events recorded, %d delivered (%d requests, %d repeats), the last %.1f s after the receiver came"
+        + " back (%.1f s after the kill) | — |", recorded, receiver.ids.size(), receiver.requests.get(),
+        receiver.requests.get() - receiver.ids.size(), drained.toMillis() / 1000.0,
+        (System.nanoTime() - killedAt) / 1e9));
+  }
+
+  /** A webhook receiver that can be down (nothing listening) and up again on the same port. */
+  private static final class Receiver {
+    final int port;
+    final java.util.Set<String> ids = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
+    com.sun.net.httpserver.HttpServer server;
+
+    Receiver(int port) {
+      this.port = port;
+    }
+
+    void up() throws IOException {
+      server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", port), 128);
+      server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
+      server.createContext("/hook", exchange -> {
+        exchange.getRequestBody().readAllBytes();
+        requests.incrementAndGet();
+        String id = exchange.getRequestHeaders().getFirst("webhook-id");
+        if (id != null) {
+          ids.add(id);
+        }
+        exchange.sendResponseHeaders(204, -1);
+        exchange.close();
+      });
+      server.start();
+    }
+
+    void down() {
+      server.stop(0);
+    }
+  }
+
+  private static boolean deposit(String userToken, String walletId, UUID operationId) {
+    try {
+      return postAs(uri("/api/v1/wallet"), userToken, "{\"walletId\":\"" + walletId + "\",\"operationType\":"
+          + "\"DEPOSIT\",\"amount\":0.01,\"operationId\":\"" + operationId + "\"}").statusCode() == 202;
+    } catch (RuntimeException noAnswer) {
+      return false;
+    }
+  }
+
+  private static HttpResponse<String> postAs(URI target, String bearer, String json) {
+    HttpRequest request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(3))
+        .header("content-type", "application/json").header("Authorization", "Bearer " + bearer)
+        .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static int statusAt(int port, String path) {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+          .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String jdbc(String database) {
+    URI pg = URI.create(infrastructure.config().get("PG_URL", "postgresql://postgres:postgres@localhost:5432"));
+    return "jdbc:postgresql://" + pg.getHost() + ":" + pg.getPort() + "/" + database;
+  }
+
+  private static String pgPassword() {
+    URI pg = URI.create(infrastructure.config().get("PG_URL", "postgresql://postgres:postgres@localhost:5432"));
+    String info = pg.getUserInfo();
+    return info == null || !info.contains(":") ? "" : info.substring(info.indexOf(':') + 1);
   }
 
   /** The README's all-in-one platform under load, SIGKILLed and started again by the same command (full suite only). */

@@ -54,7 +54,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Every operation of the three contracts, on the real single entry point, against every way a token
+ * Every operation of the four contracts, on the real single entry point, against every way a token
  * can be wrong: each answers 401 UNAUTHENTICATED with {@code WWW-Authenticate: Bearer} (403 FORBIDDEN
  * for a valid token without the operation's scope), while a good token gets past authentication.
  * Then the development issuer's token endpoint and the operational endpoints.
@@ -95,14 +95,15 @@ class AuthenticationTest {
   @SuppressWarnings("unchecked")
   static List<Endpoint> endpoints() {
     List<Endpoint> endpoints = new ArrayList<>();
-    for (String contract : List.of("wallet-api", "payments-api", "orders-api")) {
+    for (String contract : List.of("wallet-api", "payments-api", "orders-api", "webhooks-api")) {
       try (InputStream in = AuthenticationTest.class.getClassLoader().getResourceAsStream("openapi/" + contract + ".yaml")) {
         Map<String, Object> document = new Yaml().load(in);
         Map<String, Map<String, Object>> paths = (Map<String, Map<String, Object>>) document.get("paths");
         paths.forEach((path, item) -> item.forEach((method, operation) -> {
           List<Map<String, List<String>>> security = (List<Map<String, List<String>>>) ((Map<String, Object>) operation).get("security");
+          List<String> scopes = security.get(0).get(Authentication.SCHEME);
           endpoints.add(new Endpoint(method.toUpperCase(), path.replaceAll("\\{[^}]+}", UUID.randomUUID().toString()),
-              security.get(0).get(Authentication.SCHEME).get(0)));
+              scopes.isEmpty() ? null : scopes.get(0)));
         }));
       } catch (IOException e) {
         throw new IllegalStateException(e);
@@ -190,8 +191,17 @@ class AuthenticationTest {
     return arguments.stream();
   }
 
+  /** The operations that name a scope (the webhooks' need only a valid token: their event types check scopes). */
+  static List<Endpoint> scopedEndpoints() {
+    return endpoints().stream().filter(endpoint -> endpoint.scope() != null).toList();
+  }
+
   private static HttpResponse<Buffer> send(Endpoint endpoint, String authorization) {
-    HttpRequest<Buffer> request = endpoint.method().equals("POST") ? http.post(endpoint.path()) : http.get(endpoint.path());
+    HttpRequest<Buffer> request = switch (endpoint.method()) {
+      case "POST" -> http.post(endpoint.path());
+      case "DELETE" -> http.delete(endpoint.path());
+      default -> http.get(endpoint.path());
+    };
     if (authorization != null) {
       request.putHeader("Authorization", authorization);
     }
@@ -210,7 +220,7 @@ class AuthenticationTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("endpoints")
+  @MethodSource("scopedEndpoints")
   void aValidTokenWithoutTheOperationsScopeIs403AndWithItPassesAuthentication(Endpoint endpoint) {
     String otherScopes = String.join(" ", Stream.of("wallets", "payments", "orders")
         .filter(scope -> !scope.equals(endpoint.scope())).toList());
@@ -220,8 +230,9 @@ class AuthenticationTest {
   }
 
   @Test
-  void theMatrixCoversEveryOperationOfTheThreeContracts() {
-    assertEquals(14, endpoints().size(), endpoints().toString());
+  void theMatrixCoversEveryOperationOfTheFourContracts() {
+    assertEquals(19, endpoints().size(), endpoints().toString());
+    assertEquals(14, scopedEndpoints().size(), scopedEndpoints().toString());
   }
 
   private static HttpResponse<Buffer> token(MultiMap form) {

@@ -55,7 +55,7 @@ class ComposeFileTest {
     for (String internal : List.of("postgres", "redis", "kafka")) {
       assertTrue(services.get(internal).get("ports") == null, internal + " publishes no port");
     }
-    for (String service : List.of("wallet-api", "operation-worker", "payments-api", "orders-api")) {
+    for (String service : List.of("wallet-api", "operation-worker", "payments-api", "orders-api", "webhooks")) {
       Map<String, Object> environment = (Map<String, Object>) services.get(service).get("environment");
       assertEquals("urn:wallet-platform:dev-issuer", environment.get("AUTH_ISSUER"), service);
       assertEquals("http://gateway:8080/oauth/jwks.json", environment.get("AUTH_JWKS_URL"), service);

@@ -59,7 +59,7 @@ class ComposeTopologyIT {
   static void start() throws IOException {
     Config infrastructure = SharedInfrastructure.config();
     Map<String, Map<String, String>> compose = composeEnvironments();
-    for (String service : List.of("wallet-api", "payments-api", "orders-api", "gateway")) {
+    for (String service : List.of("wallet-api", "payments-api", "orders-api", "webhooks", "gateway")) {
       ports.put(service, FreePorts.pick());
     }
     ports.put("operation-worker-1", FreePorts.pick());
@@ -70,6 +70,7 @@ class ComposeTopologyIT {
     launch("operation-worker-2", "operation-worker", compose.get("operation-worker"), infrastructure);
     launch("payments-api", "payments-api", compose.get("payments-api"), infrastructure);
     launch("orders-api", "orders-api", compose.get("orders-api"), infrastructure);
+    launch("webhooks", "webhooks", compose.get("webhooks"), infrastructure);
     launch("gateway", "platform", compose.get("gateway"), infrastructure);
 
     vertx = Vertx.vertx();
@@ -132,7 +133,8 @@ class ComposeTopologyIT {
         case "PG_URL", "REDIS_URL", "KAFKA_BOOTSTRAP_SERVERS" -> infrastructure.get(key, null);
         case "HTTP_HOST" -> "127.0.0.1";
         case "AUTH_DEV_KEY_DIR" -> Tokens.config().get("AUTH_DEV_KEY_DIR");
-        case "WALLET_API_PORT", "PAYMENTS_API_PORT", "ORDERS_API_PORT", "WORKER_HTTP_PORT", "PLATFORM_PORT" ->
+        case "WALLET_API_PORT", "PAYMENTS_API_PORT", "ORDERS_API_PORT", "WEBHOOKS_API_PORT", "WORKER_HTTP_PORT",
+             "PLATFORM_PORT" ->
             Integer.toString(ports.get(name));
         default -> {
           Matcher url = SERVICE_URL.matcher(value);
@@ -232,16 +234,22 @@ class ComposeTopologyIT {
   void theGatewayServesTheUiTheContractsAndProblems() {
     assertTrue(gateway.get("/").bodyAsString().contains("Wallet platform"));
     assertEquals(200, gateway.get("/swagger/").statusCode());
-    for (String contract : List.of("wallet-api", "payments-api", "orders-api")) {
+    for (String contract : List.of("wallet-api", "payments-api", "orders-api", "webhooks-api")) {
       assertEquals(200, gateway.get("/openapi/" + contract + ".yaml").statusCode());
     }
     ApiClient.assertProblem(gateway.get("/api/v1/wallets/not-a-uuid"), 400, "VALIDATION_FAILED", "walletId");
+    assertEquals(200, gateway.get("/asyncapi/platform-events.yaml").statusCode());
+    // Webhooks through the gateway, with compose's SSRF protection on: a loopback target is refused.
+    ApiClient.assertProblem(gateway.post("/api/v1/webhooks", "{\"url\":\"https://127.0.0.1/hook\",\"events\":"
+        + "[\"order.finished\"]}"), 400, "VALIDATION_FAILED", "url");
+    assertEquals(200, gateway.get("/api/v1/webhooks").statusCode());
     ApiClient.assertProblem(gateway.get("/no/such/page"), 404, "NOT_FOUND", null);
     JsonObject health = gateway.get("/health").bodyAsJsonObject();
     assertEquals("UP", health.getString("status"));
     List<String> ids = new java.util.ArrayList<>();
     health.getJsonArray("checks").forEach(check -> ids.add(((JsonObject) check).getString("id")));
-    assertTrue(ids.containsAll(List.of("readiness", "wallet-api", "payments-api", "orders-api")), health.encode());
+    assertTrue(ids.containsAll(List.of("readiness", "wallet-api", "payments-api", "orders-api", "webhooks")),
+        health.encode());
     JsonObject walletApi = health.getJsonArray("checks").stream().map(JsonObject.class::cast)
         .filter(check -> "wallet-api".equals(check.getString("id"))).findFirst().orElseThrow();
     assertEquals("UP", walletApi.getString("status"));

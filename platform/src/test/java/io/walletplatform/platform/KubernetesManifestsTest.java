@@ -100,7 +100,7 @@ class KubernetesManifestsTest {
   void everyDeploymentIsProbedSizedPinnedAndServed() throws IOException {
     List<Map<String, Object>> documents = documents();
     List<Map<String, Object>> deployments = ofKind(documents, "Deployment");
-    assertEquals(Set.of("wallet-api", "operation-worker", "payments-api", "orders-api", "gateway"),
+    assertEquals(Set.of("wallet-api", "operation-worker", "payments-api", "orders-api", "webhooks", "gateway"),
         new HashSet<>(deployments.stream().map(KubernetesManifestsTest::name).toList()));
     Set<String> services = new HashSet<>(ofKind(documents, "Service").stream().map(KubernetesManifestsTest::name).toList());
     for (Map<String, Object> deployment : deployments) {

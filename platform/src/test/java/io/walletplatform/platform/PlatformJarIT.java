@@ -53,7 +53,7 @@ class PlatformJarIT {
    */
   @Test
   void everyJarTracesThroughTheVertxContextAndHoldsNowhere() throws IOException {
-    for (String module : List.of("platform", "wallet-api", "operation-worker", "payments-api", "orders-api")) {
+    for (String module : List.of("platform", "wallet-api", "operation-worker", "payments-api", "orders-api", "webhooks")) {
       Path jar = ROOT.resolve(module).resolve("target").resolve(module + ".jar");
       try (JarFile file = new JarFile(jar.toFile())) {
         var storage = file.getEntry("META-INF/services/io.opentelemetry.context.ContextStorageProvider");
@@ -78,7 +78,7 @@ class PlatformJarIT {
 
   @Test
   void noServiceJarHasTestSupport() throws IOException {
-    for (String module : List.of("wallet-api", "operation-worker", "payments-api", "orders-api")) {
+    for (String module : List.of("wallet-api", "operation-worker", "payments-api", "orders-api", "webhooks")) {
       assertEquals(List.of(), testSupportIn(ROOT.resolve(module).resolve("target").resolve(module + ".jar")), module);
     }
   }
