@@ -238,6 +238,8 @@ await step('add a webhook, see its deliveries arrive, and retry one that failed'
 
 await step('Swagger UI offers the four contracts and Try it out works', async () => {
   await page.goto(`${base}/swagger/`);
+  // The selector is filled once Swagger UI has read its configuration: wait for every document in it.
+  await page.waitForFunction(() => document.querySelectorAll('.topbar select option').length >= 4);
   const options = await page.locator('.topbar select option').allTextContents();
   for (const name of ['wallet-api', 'payments-api', 'orders-api', 'webhooks-api']) {
     if (!options.includes(name)) throw new Error(`${name} not in ${options}`);
