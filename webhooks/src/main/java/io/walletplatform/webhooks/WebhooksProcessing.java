@@ -4,13 +4,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.walletplatform.common.inbox.InboxConsumerVerticle;
 import io.walletplatform.common.kafka.DeadLetters;
 import io.walletplatform.common.kafka.KafkaClients;
 import io.walletplatform.migrations.Migrations;
-import io.walletplatform.webhooks.db.WebhookRepository;
 import io.walletplatform.webhooks.dispatch.DispatcherVerticle;
-import io.walletplatform.webhooks.dispatch.EventsToDeliveries;
+import io.walletplatform.webhooks.dispatch.EventConsumerVerticle;
 
 import java.util.List;
 
@@ -31,9 +29,7 @@ public final class WebhooksProcessing {
     return Migrations.migrate(vertx, settings.pg(), Migrations.WEBHOOKS)
         .compose(ignored -> KafkaClients.ensureTopics(vertx, settings.kafka(),
             List.of(settings.events().topic(), DeadLetters.topicFor(settings.events().topic()))))
-        .compose(ignored -> vertx.deployVerticle(
-            () -> new InboxConsumerVerticle(settings.inbox(), registry, "webhooks-events",
-                new EventsToDeliveries(new WebhookRepository())),
+        .compose(ignored -> vertx.deployVerticle(() -> new EventConsumerVerticle(settings.inbox(), registry),
             new DeploymentOptions().setInstances(settings.inbox().consumers())))
         .compose(consumers -> vertx.deployVerticle(new DispatcherVerticle(settings, registry))
             .map(dispatcher -> new Deployments(consumers, dispatcher)));

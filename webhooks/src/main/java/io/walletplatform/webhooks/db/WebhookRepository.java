@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import io.walletplatform.webhooks.dispatch.EventConsumerVerticle;
 import io.walletplatform.webhooks.domain.Delivery;
 import io.walletplatform.webhooks.domain.Subscription;
 
@@ -82,9 +83,24 @@ public final class WebhookRepository {
         .map(rows -> rows.size() == 0 ? null : delivery(rows.iterator().next()));
   }
 
-  /** Makes the event's deliveries; how many were new. */
-  public Future<Integer> insertDeliveries(SqlClient tx, UUID eventId, String eventType, String body, String principal) {
-    return tx.preparedQuery(WebhookSql.INSERT_DELIVERIES).execute(Tuple.of(eventId, eventType, body, principal))
+  /** Makes the events' deliveries in one statement; how many were new. */
+  public Future<Integer> insertDeliveries(SqlClient client, List<EventConsumerVerticle.Event> events) {
+    if (events.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    int size = events.size();
+    UUID[] ids = new UUID[size];
+    String[] types = new String[size];
+    String[] bodies = new String[size];
+    String[] principals = new String[size];
+    for (int i = 0; i < size; i++) {
+      EventConsumerVerticle.Event event = events.get(i);
+      ids[i] = event.eventId();
+      types[i] = event.type();
+      bodies[i] = event.body();
+      principals[i] = event.principal();
+    }
+    return client.preparedQuery(WebhookSql.INSERT_DELIVERIES).execute(Tuple.of(ids, types, bodies, principals))
         .map(rows -> rows.rowCount());
   }
 

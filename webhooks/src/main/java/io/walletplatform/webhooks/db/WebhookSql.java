@@ -55,14 +55,17 @@ final class WebhookSql {
       SELECT retried.*, pg_notify('webhook_deliveries', '') FROM retried""";
 
   /**
-   * One delivery per subscription of the event's principal to its type; an event read twice (the
-   * consumer is at least once) makes none the second time.
+   * One delivery per live subscription of each event's principal to its type; an event read twice
+   * (the consumer is at least once) makes none the second time, in this statement or a later one.
    */
   static final String INSERT_DELIVERIES = """
       INSERT INTO webhook_deliveries (delivery_id, webhook_id, event_id, event_type, body, status, next_attempt_at)
-      SELECT gen_random_uuid(), s.webhook_id, $1, $2, $3, 'PENDING', now()
-        FROM webhook_subscriptions s
-       WHERE s.principal = $4 AND s.deleted_at IS NULL AND $2 = ANY (s.event_types)
+      SELECT gen_random_uuid(), s.webhook_id, e.event_id, e.event_type, e.body, 'PENDING', now()
+        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])
+             WITH ORDINALITY AS e(event_id, event_type, body, principal, ordinal)
+        JOIN webhook_subscriptions s
+          ON s.principal = e.principal AND s.deleted_at IS NULL AND e.event_type = ANY (s.event_types)
+       ORDER BY e.ordinal
       ON CONFLICT (webhook_id, event_id) DO NOTHING""";
 
   /**
