@@ -2,7 +2,7 @@
 # Webhook deliveries from one platform to a local receiver (docs/benchmarks.md, "Webhooks"): one
 # principal with one hot wallet subscribes wallet.operation.completed to the load tester's
 # WebhookReceiver, so that every deposit is one event delivered. Each round:
-#  - fixed rate: wrk2 at 1,000 deposits/s (20 s warm-up, then 60 s measured): the receiver's delay
+#  - fixed rate: wrk2 at 1,000 deposits/s (40 s warm-up, then 60 s measured): the receiver's delay
 #    from each event's timestamp (the commit of the batch that applied it) to its arrival, p50/p99/max;
 #  - maximum: wrk closed loop, 64 connections, 30 s: deposits accepted/s and events delivered/s at the
 #    receiver while the load runs (the median of its per-second counts), then the time to drain.
@@ -18,7 +18,7 @@ source "$here/platform.sh"
 start_platform "$jar" "$out/platform.log" WARMUP_MAX_MS=0
 java -Xmx256m -cp "$tool" io.walletplatform.load.WebhookReceiver $receiver > "$out/receiver.log" 2>&1 &
 rpid=$!
-trap 'kill $pid $rpid 2>/dev/null; wait $pid $rpid 2>/dev/null; rm -rf "$data"' EXIT
+trap 'kill $pid $rpid 2>/dev/null; wait $pid $rpid 2>/dev/null; rm -rf "$data"; exit 0' EXIT
 for _ in $(seq 30); do curl -sf "localhost:$receiver/stats" > /dev/null && break; sleep 1; done
 token=$(dev_token)
 auth=(-H "Authorization: Bearer $token")
@@ -48,7 +48,7 @@ drain() {  # waits until the receiver has N distinct events, or stops growing fo
 run=1
 for round in $(seq "$rounds"); do
   echo "--- round $round, fixed rate 1000/s"
-  run=$((run + 1)); "$wrk2" -t2 -c32 -d20s -R1000 -s "$here/hot-wallet.lua" "http://127.0.0.1:$port" -- "$wallet" "$token" $run > /dev/null
+  run=$((run + 1)); "$wrk2" -t2 -c32 -d40s -R1000 -s "$here/hot-wallet.lua" "http://127.0.0.1:$port" -- "$wallet" "$token" $run > /dev/null
   sleep 3; curl -s -X POST "localhost:$receiver/reset"
   run=$((run + 1)); fixed=$("$wrk2" -t2 -c32 -d60s -R1000 --latency -s "$here/hot-wallet.lua" "http://127.0.0.1:$port" -- "$wallet" "$token" $run)
   accepted=$(accepted_of "$fixed"); waited=$(drain "$accepted")

@@ -68,6 +68,7 @@ public final class DispatcherVerticle extends VerticleBase {
   private static final int MAX_CLAIM = 500;
   private static final int MAX_ERROR_LENGTH = 300;
   private static final long FLUSH_DELAY_MS = 10;
+  private static final long CLAIM_PACE_NANOS = 20_000_000L;
   private static final Logger log = LoggerFactory.getLogger(DispatcherVerticle.class);
 
   private record Queued(Claimed delivery, long claimedAtNanos) {
@@ -87,6 +88,12 @@ public final class DispatcherVerticle extends VerticleBase {
   private int queuedCount;
   private boolean claiming;
   private boolean wokenWhileClaiming;
+  /** The last claim took as many as it asked for: more may be due, so a freed slot claims again. */
+  private boolean moreDue;
+  private long lastClaimNanos;
+  /** The last claim left out webhooks that had enough already: when slots free up, claim again. */
+  private boolean excluded;
+  private long pacedWake = -1;
   private boolean stopping;
   private final List<Attempt> unrecorded = new ArrayList<>();
   private boolean recording;
@@ -145,7 +152,11 @@ public final class DispatcherVerticle extends VerticleBase {
         .register(registry);
   }
 
-  /** Claims what is due, as far as the slots allow; one claim at a time, another after it if woken meanwhile. */
+  /**
+   * Claims what is due, as far as the slots allow; one claim at a time, another after it if woken
+   * meanwhile. Woken by a commit that made deliveries due (NOTIFY), a retry falling due, the scan, and
+   * a finished attempt only while the last claim suggests more are due (not one query per attempt).
+   */
   void wake() {
     if (stopping) {
       return;
@@ -156,16 +167,21 @@ public final class DispatcherVerticle extends VerticleBase {
     }
     int free = settings.maxInFlight() - inFlight - queuedCount;
     if (free <= 0) {
-      return; // a finished attempt wakes it again
+      moreDue = true; // a finished attempt wakes it again
+      return;
     }
     claiming = true;
     wokenWhileClaiming = false;
     int limit = Math.min(free, MAX_CLAIM);
-    repository.claim(pool, limit, saturated(), settings.lease().toMillis())
+    lastClaimNanos = System.nanoTime();
+    Set<UUID> saturated = saturated();
+    excluded = !saturated.isEmpty();
+    repository.claim(pool, limit, saturated, settings.lease().toMillis())
         .onSuccess(claimed -> {
           long now = System.nanoTime();
           claimed.forEach(delivery -> start(new Queued(delivery, now)));
-          if (claimed.size() == limit) {
+          moreDue = claimed.size() == limit;
+          if (moreDue && free > limit) {
             wokenWhileClaiming = true;
           }
         })
@@ -177,6 +193,18 @@ public final class DispatcherVerticle extends VerticleBase {
             wake();
           }
         });
+  }
+
+  private void wakePaced() {
+    long sinceClaim = System.nanoTime() - lastClaimNanos;
+    if (sinceClaim >= CLAIM_PACE_NANOS) {
+      wake();
+    } else if (pacedWake < 0) {
+      pacedWake = vertx.setTimer(Math.max(1, (CLAIM_PACE_NANOS - sinceClaim) / 1_000_000), id -> {
+        pacedWake = -1;
+        wake();
+      });
+    }
   }
 
   private Set<UUID> saturated() {
@@ -217,7 +245,12 @@ public final class DispatcherVerticle extends VerticleBase {
       finished(delivery, done.succeeded() ? done.result() : null, done.succeeded() ? null : describe(done.cause()),
           started);
       startQueued(delivery.webhookId());
-      wake();
+      // More may be due (the last claim was full, or left out a webhook that had enough): claim
+      // again as slots free up, at most every CLAIM_PACE (never one query per attempt), and never
+      // leave it to the scan.
+      if (moreDue || excluded) {
+        wakePaced();
+      }
     });
   }
 
