@@ -18,7 +18,7 @@ source "$here/platform.sh"
 start_platform "$jar" "$out/platform.log" WARMUP_MAX_MS=0
 java -Xmx256m -cp "$tool" io.walletplatform.load.WebhookReceiver $receiver > "$out/receiver.log" 2>&1 &
 rpid=$!
-trap 'kill $pid $rpid 2>/dev/null; wait $pid $rpid 2>/dev/null; rm -rf "$data"; exit 0' EXIT
+trap 'status=$?; kill $pid $rpid 2>/dev/null; wait $pid $rpid 2>/dev/null; rm -rf "$data"; exit $status' EXIT
 for _ in $(seq 30); do curl -sf "localhost:$receiver/stats" > /dev/null && break; sleep 1; done
 token=$(dev_token)
 auth=(-H "Authorization: Bearer $token")

@@ -417,6 +417,30 @@ class WebhooksTest {
         null);
   }
 
+  /** An operation the worker can never apply (bad data) is recorded FAILED / PROCESSING_FAILED, and says so. */
+  @Test
+  void anOperationThatCanNeverBeAppliedIsReportedFailed() {
+    Await.result(walletDb.query("""
+        CREATE OR REPLACE FUNCTION webhooks_test_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF NEW.amount_minor = 1313 AND NEW.failure_reason IS DISTINCT FROM 'PROCESSING_FAILED' THEN
+            RAISE EXCEPTION 'poison operation %', NEW.operation_id USING ERRCODE = '22023';
+          END IF;
+          RETURN NEW;
+        END $$;
+        CREATE OR REPLACE TRIGGER webhooks_test_poison BEFORE INSERT ON wallet_operations
+          FOR EACH ROW EXECUTE FUNCTION webhooks_test_poison();
+        """).execute());
+    Principal ivan = principal();
+    subscribe(ivan, receiver.url("/ivan"), List.of(EventTypes.OPERATION_FAILED));
+    UUID walletId = wallet(ivan, "0");
+    UUID poison = submit(ivan, operation(walletId, "DEPOSIT", "13.13"));
+    JsonObject failed = awaitEvents("/ivan", 1).get(0).json().getJsonObject("data");
+    assertEquals(poison.toString(), failed.getString("operationId"));
+    assertEquals("FAILED", failed.getString("status"));
+    assertEquals("PROCESSING_FAILED", failed.getString("failureReason"));
+  }
+
   @Test
   void nothingIsRecordedForAPrincipalWithoutAMatchingSubscription() {
     Principal grace = principal();

@@ -242,14 +242,28 @@ public final class LedgerRepository {
         .mapEmpty();
   }
 
-  public Future<Void> insertProcessingFailed(SqlClient client, PendingOperation pending) {
+  /** The owners of the wallets among the ids that have one. */
+  public Future<Map<UUID, String>> owners(SqlClient client, Collection<UUID> walletIds) {
+    return client.preparedQuery(LedgerSql.OWNERS).execute(Tuple.of(walletIds.toArray(UUID[]::new))).map(rows -> {
+      Map<UUID, String> owners = new HashMap<>();
+      rows.forEach(row -> {
+        if (row.getString("owner_id") != null) {
+          owners.put(row.getUUID("wallet_id"), row.getString("owner_id"));
+        }
+      });
+      return owners;
+    });
+  }
+
+  /** Whether the row was written (false: the operation was recorded before, applied or not). */
+  public Future<Boolean> insertProcessingFailed(SqlClient client, PendingOperation pending) {
     WalletOperationEvent event = pending.event();
     return client.preparedQuery(LedgerSql.INSERT_PROCESSING_FAILED)
         .execute(Tuple.from(new Object[] {event.operationId(), event.walletId(), event.operationType().name(),
             event.amount().minor(), event.acceptedAt().atOffset(ZoneOffset.UTC), pending.partition(), pending.offset(),
             event.requestedBy(), event.toWalletId(), event.holdId(),
             event.expiresAt() == null ? null : event.expiresAt().atOffset(ZoneOffset.UTC)}))
-        .mapEmpty();
+        .map(rows -> rows.rowCount() == 1);
   }
 
   /** Writes the new balances and versions; returns the rows as committed, for the cache. */

@@ -94,6 +94,9 @@ final class LedgerSql {
       VALUES ($1, $2, $3, $4, 'FAILED', 'PROCESSING_FAILED', NULL, $5, clock_timestamp(), $6, $7, $8, $9, $10, $11)
       ON CONFLICT (operation_id) DO NOTHING""";
 
+  /** The owners of wallets, unlocked: for the event of an operation recorded PROCESSING_FAILED. */
+  static final String OWNERS = "SELECT wallet_id, owner_id FROM wallets WHERE wallet_id = ANY($1::uuid[])";
+
   static final String UPDATE_WALLETS = """
       UPDATE wallets AS w
          SET balance_minor = u.balance_minor, held_minor = u.held_minor, version = u.version, updated_at = now()

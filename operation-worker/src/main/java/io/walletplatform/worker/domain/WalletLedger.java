@@ -136,11 +136,20 @@ public final class WalletLedger {
   }
 
   /**
-   * Records an operation that could never be applied as FAILED / PROCESSING_FAILED; nothing moves.
+   * Records an operation that could never be applied as FAILED / PROCESSING_FAILED, with its event; nothing moves.
    * An operation already recorded (applied in the meantime, or recorded before) keeps its row.
    */
   public Future<Void> recordProcessingFailed(PendingOperation pending) {
-    return repository.insertProcessingFailed(pool, pending);
+    return pool.withTransaction(tx -> repository.insertProcessingFailed(tx, pending).compose(recorded -> {
+      if (!recorded) {
+        return Future.succeededFuture();
+      }
+      // Its wallet.operation.failed event, in the same transaction, for the owner if it listens.
+      WalletOperationEvent event = pending.event();
+      return repository.owners(tx, List.of(event.walletId()))
+          .compose(owners -> events.record(tx, List.of(new AppliedOperation(pending, AppliedOperation.FAILED,
+              AppliedOperation.PROCESSING_FAILED, event.amount(), null, null)), owners));
+    }));
   }
 
   private static List<WalletSnapshot> lockedAsCommitted(Map<UUID, WalletSnapshot> locked, List<WalletSnapshot> updated) {
