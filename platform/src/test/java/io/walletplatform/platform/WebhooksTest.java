@@ -347,6 +347,21 @@ class WebhooksTest {
     assertEquals(1, distinctIds(receiver.at("/carol")).size());
     assertProblem(post(carol.client(), "/api/v1/webhooks/" + webhookId + "/deliveries/" + UUID.randomUUID() + "/retry",
         null), 404, "DELIVERY_NOT_FOUND", null);
+
+    // The operator sees it: deliveries by outcome, attempts, the oldest pending delivery's age.
+    String metrics = Await.result(client(Tokens.admin(authentication)).get("/metrics").send()).bodyAsString();
+    assertTrue(metric(metrics, "webhook_deliveries_total", "outcome=\"retrying\"") >= 2, metrics);
+    assertTrue(metric(metrics, "webhook_deliveries_total", "outcome=\"failed\"") >= 1, metrics);
+    assertTrue(metric(metrics, "webhook_deliveries_total", "outcome=\"delivered\"") >= 1, metrics);
+    assertTrue(metric(metrics, "webhook_delivery_attempts_total", "") >= 4, metrics);
+    assertTrue(metrics.contains("webhook_oldest_pending_age_seconds"), metrics);
+  }
+
+  /** The sum of a metric's samples whose labels contain {@code label}. */
+  private static double metric(String metrics, String name, String label) {
+    return metrics.lines().filter(line -> (line.startsWith(name + " ") || line.startsWith(name + "{"))
+            && line.contains(label))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
   }
 
   @Test

@@ -56,7 +56,7 @@ public final class EventConsumerVerticle extends VerticleBase {
   public Future<?> start() {
     events = Counter.builder("webhook_events_consumed").description("platform.events records read into deliveries")
         .register(registry);
-    deliveries = Counter.builder("webhook_deliveries_created").description("Deliveries made from them (one per matching"
+    deliveries = Counter.builder("webhook_deliveries_made").description("Deliveries made from them (one per matching"
         + " subscription)").register(registry);
     pool = PgPools.create(vertx, settings.pg(), NAME);
     BatchingConsumer.Settings core = new BatchingConsumer.Settings(settings.maxBatchRecords(),
