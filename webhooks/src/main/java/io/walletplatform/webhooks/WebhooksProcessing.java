@@ -18,20 +18,16 @@ import java.util.List;
  */
 public final class WebhooksProcessing {
 
-  /** Deployment ids, so that a test can stop the dispatcher alone. */
-  public record Deployments(String consumers, String dispatcher) {
-  }
-
   private WebhooksProcessing() {
   }
 
-  public static Future<Deployments> deploy(Vertx vertx, WebhooksSettings settings, MeterRegistry registry) {
+  public static Future<Void> deploy(Vertx vertx, WebhooksSettings settings, MeterRegistry registry) {
     return Migrations.migrate(vertx, settings.pg(), Migrations.WEBHOOKS)
         .compose(ignored -> KafkaClients.ensureTopics(vertx, settings.kafka(),
             List.of(settings.events().topic(), DeadLetters.topicFor(settings.events().topic()))))
         .compose(ignored -> vertx.deployVerticle(() -> new EventConsumerVerticle(settings.inbox(), registry),
             new DeploymentOptions().setInstances(settings.inbox().consumers())))
-        .compose(consumers -> vertx.deployVerticle(new DispatcherVerticle(settings, registry))
-            .map(dispatcher -> new Deployments(consumers, dispatcher)));
+        .compose(consumers -> vertx.deployVerticle(new DispatcherVerticle(settings, registry)))
+        .mapEmpty();
   }
 }

@@ -47,13 +47,6 @@ public final class WebhookInterest implements Shareable {
   private WebhookInterest() {
   }
 
-  /** An interest that is always known to be empty: for a process deployed without webhooks. */
-  public static WebhookInterest none() {
-    WebhookInterest interest = new WebhookInterest();
-    interest.byPrincipal = Map.of();
-    return interest;
-  }
-
   /**
    * The instance's interest in the webhooks database of {@code pg}, started once per Vert.x
    * instance: {@code migrate} brings that database to its schema first.

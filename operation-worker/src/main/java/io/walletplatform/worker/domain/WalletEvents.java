@@ -28,10 +28,6 @@ import java.util.UUID;
  */
 public final class WalletEvents {
 
-  /** Nothing is ever recorded (a ledger without webhooks, in tests of the ledger alone). */
-  public static final WalletEvents NONE = new WalletEvents(WebhookInterest.none(), "platform.events",
-      new LedgerRepository());
-
   private record Wanted(AppliedOperation applied, String type, String principal, boolean destination) {
   }
 
