@@ -131,9 +131,9 @@ public final class GatewayVerticle extends VerticleBase {
             } catch (RuntimeException notJson) {
               data.put("error", "health answered " + response.statusCode());
             }
-            promise.complete(response.statusCode() == 200 ? Status.OK(data) : Status.KO(data));
+            promise.tryComplete(response.statusCode() == 200 ? Status.OK(data) : Status.KO(data));
           })
-          .onFailure(promise::fail));
+          .onFailure(promise::tryFail));
     }
     return health;
   }

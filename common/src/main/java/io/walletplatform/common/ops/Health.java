@@ -44,18 +44,23 @@ public final class Health implements Handler<RoutingContext> {
   public Health add(List<HealthCheck> list) {
     Map<String, List<HealthCheck>> byId = new LinkedHashMap<>();
     list.forEach(check -> byId.computeIfAbsent(check.id(), id -> new ArrayList<>()).add(check));
+    // tryComplete/tryFail: a probe slower than TIMEOUT_MS answers after vertx-health-check failed
+    // the promise for it, and complete() would throw "Promise already completed" on the event loop.
     byId.forEach((id, same) -> register(id, promise -> Future.all(same.stream().map(Health::probe).toList())
         .onComplete(all -> {
           if (all.succeeded()) {
-            promise.complete(Status.OK());
+            promise.tryComplete(Status.OK());
           } else {
-            promise.fail(all.cause());
+            promise.tryFail(all.cause());
           }
         })));
     return this;
   }
 
-  /** A procedure of its own: completes with {@link Status} (its data may carry {@code checks}) or fails. */
+  /**
+   * A procedure of its own: completes with {@link Status} (its data may carry {@code checks}) or fails,
+   * with {@code tryComplete}/{@code tryFail}: past {@link #TIMEOUT_MS} the promise has already failed.
+   */
   public Health register(String id, Handler<Promise<Status>> procedure) {
     checks.register(id, TIMEOUT_MS, procedure);
     order.add(id);
