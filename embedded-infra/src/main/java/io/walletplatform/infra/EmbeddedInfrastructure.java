@@ -49,6 +49,8 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
 
   /** {@code maxmemory} of embedded Redis; full, it evicts the least recently used keys ({@code allkeys-lru}). */
   public static final String REDIS_MAX_MEMORY = "EMBEDDED_REDIS_MAX_MEMORY";
+  /** How long a start waits for the data directory's lock, held by a process that may still be exiting. */
+  public static final String LOCK_WAIT_MS = "EMBEDDED_LOCK_WAIT_MS";
 
   private static final Logger log = LoggerFactory.getLogger(EmbeddedInfrastructure.class);
 
@@ -71,7 +73,7 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
     try {
       if (dataDir != null) {
         // Held until close (or until this JVM dies): what is recorded in the directory is ours to stop.
-        started.add(Orphans.lock(dataDir));
+        started.add(Orphans.lock(dataDir, config.getMillis(LOCK_WAIT_MS, 10_000, 0, 600_000)));
       }
       if (config.find(PgSettings.URL).isEmpty()) {
         Path postgresDirectory = directory(dataDir, "postgres", temporary);
@@ -201,6 +203,12 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
     properties.put("transaction.state.log.replication.factor", "1");
     properties.put("transaction.state.log.min.isr", "1");
     properties.put("group.initial.rebalance.delay.ms", "0");
+    // After a crash the controller reloads the dead broker's registration with a fresh session and
+    // refuses the restarted broker's until that session expires: 9 s by default, then a retry backoff,
+    // which held a restart's start ~13 s (issue #35). Broker and controller share this JVM, so a
+    // heartbeat is missed only when the whole process stalls for this long.
+    properties.put("broker.session.timeout.ms", "3000");
+    properties.put("broker.heartbeat.interval.ms", "500");
     properties.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
     // The log cleaner (compacting __consumer_offsets) allocates its dedupe buffer on the heap it
     // shares with the platform: 128 MiB by default, a quarter of a 512 MiB heap. 8 MiB is plenty here.

@@ -29,18 +29,32 @@ final class Orphans {
 
   private static final Logger log = LoggerFactory.getLogger(Orphans.class);
   private static final Duration GRACEFUL = Duration.ofSeconds(15);
+  private static final long LOCK_RETRY_MS = 100;
 
   private Orphans() {
   }
 
-  /** Takes the data directory for this JVM, or fails naming the live process that holds it. */
-  static AutoCloseable lock(Path dataDir) {
+  /**
+   * Takes the data directory for this JVM, or fails naming the live process that holds it. A holder
+   * may be a JVM that is still exiting (a supervisor restarts at once after a SIGTERM, a test right
+   * after a kill): the lock is tried again for {@code wait} before the start fails.
+   */
+  static AutoCloseable lock(Path dataDir, Duration wait) {
     try {
       Files.createDirectories(dataDir);
       Path lockFile = dataDir.resolve("platform.lock");
       FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
           StandardOpenOption.WRITE);
+      long until = System.nanoTime() + wait.toNanos();
       FileLock lock = channel.tryLock();
+      if (lock == null) {
+        log.info("data directory {} is locked (pid {}): waiting up to {} ms for it", dataDir.toAbsolutePath(),
+            Files.readString(lockFile, StandardCharsets.UTF_8).trim(), wait.toMillis());
+      }
+      while (lock == null && System.nanoTime() < until) {
+        sleepQuietly(LOCK_RETRY_MS);
+        lock = channel.tryLock();
+      }
       if (lock == null) {
         channel.close();
         String holder = Files.readString(lockFile, StandardCharsets.UTF_8).trim();
@@ -51,8 +65,9 @@ final class Orphans {
       // waits for whatever the killed run left dirty on the filesystem, seconds on a busy disk.
       channel.truncate(0);
       channel.write(StandardCharsets.UTF_8.encode(Long.toString(ProcessHandle.current().pid())));
+      FileLock held = lock;
       return () -> {
-        lock.release();
+        held.release();
         channel.close();
       };
     } catch (IOException e) {
@@ -149,6 +164,15 @@ final class Orphans {
       return true;
     } catch (Exception e) {
       return !process.isAlive();
+    }
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the data directory's lock", e);
     }
   }
 

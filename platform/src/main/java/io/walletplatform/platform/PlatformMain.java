@@ -5,6 +5,7 @@ import io.walletplatform.common.config.Config;
 import io.walletplatform.common.ops.Launcher;
 import io.walletplatform.infra.EmbeddedInfrastructure;
 import io.walletplatform.webhooks.WebhooksSettings;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar platform/target/platform.jar}: starts embedded PostgreSQL, Redis and Kafka for
@@ -30,14 +31,38 @@ public final class PlatformMain {
     // (WEBHOOKS_ALLOW_PRIVATE_NETWORKS=false in the environment turns the SSRF protection back on).
     Config config = environment.with(EmbeddedInfrastructure.DATA_DIR, environment.get(EmbeddedInfrastructure.DATA_DIR, "data"))
         .with(WebhooksSettings.ALLOW_PRIVATE_NETWORKS, environment.get(WebhooksSettings.ALLOW_PRIVATE_NETWORKS, "true"));
-    EmbeddedInfrastructure infrastructure = EmbeddedInfrastructure.startMissing(config);
-    PlatformSettings settings = PlatformSettings.from(infrastructure.config());
-    // Services first (in-flight batches finish or stay uncommitted), then the embedded servers.
-    Launcher.run("platform", config, runtime -> Platform.deployWarm(runtime, settings)
-            .map(ignored -> "http://localhost:" + settings.http().port() + "/ (health: /health/ready, /health/live; "
-                + "metrics: /metrics, contracts: /openapi/{wallet-api,payments-api,orders-api,webhooks-api}.yaml, "
-                + "/asyncapi/platform-events.yaml)"),
-        infrastructure::close);
+    EmbeddedInfrastructure infrastructure;
+    try {
+      infrastructure = EmbeddedInfrastructure.startMissing(config);
+    } catch (RuntimeException e) {
+      failedStart(e, () -> { });
+      return;
+    }
+    try {
+      PlatformSettings settings = PlatformSettings.from(infrastructure.config());
+      // Services first (in-flight batches finish or stay uncommitted), then the embedded servers.
+      Launcher.run("platform", config, runtime -> Platform.deployWarm(runtime, settings)
+              .map(ignored -> "http://localhost:" + settings.http().port() + "/ (health: /health/ready, /health/live; "
+                  + "metrics: /metrics, contracts: /openapi/{wallet-api,payments-api,orders-api,webhooks-api}.yaml, "
+                  + "/asyncapi/platform-events.yaml)"),
+          infrastructure::close);
+    } catch (RuntimeException e) {
+      failedStart(e, infrastructure::close);
+    }
+  }
+
+  /**
+   * A setting refused before the services start: stop what was started and exit 1. Throwing out of
+   * {@code main} is not enough, the embedded broker's threads would keep the JVM alive, listening on
+   * nothing and holding the data directory's lock, so that the next start fails too (issue #30).
+   */
+  private static void failedStart(RuntimeException error, Runnable stopStarted) {
+    LoggerFactory.getLogger(PlatformMain.class).error("platform failed to start: {}", error.getMessage(), error);
+    try {
+      stopStarted.run();
+    } finally {
+      System.exit(Launcher.EXIT_START_FAILED);
+    }
   }
 
   /** Gateway role: no infrastructure, no services; forwards to the standalone services. */

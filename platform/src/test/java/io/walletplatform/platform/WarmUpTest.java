@@ -59,6 +59,8 @@ class WarmUpTest {
     // Short: the JIT does not settle in 4 s, so the time bound ends the load, then the worker's outcomes are awaited.
     Config config = IsolatedConfig.create("platform").with("PLATFORM_PORT", Integer.toString(FreePorts.pick()))
         .with("HTTP_HOST", "127.0.0.1").with("WARMUP_MAX_MS", "4000").with("WARMUP_OPERATIONS", "1000")
+        // This JVM has run other tests for a while: measured from its start, no time would be left.
+        .with("WARMUP_READY_BY_MS", "0")
         .with("WARMUP_CONNECTIONS", "8");
     settings = PlatformSettings.from(config);
     http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(settings.http().port()));
@@ -107,14 +109,50 @@ class WarmUpTest {
   void theWarmUpRanTheHotPathAndEveryOperationHasAnOutcome() {
     List<Row> wallets = warmUpWallets();
     assertEquals(8, wallets.size(), "one wallet per warm-up principal");
+    assertTrue(acceptedByWarmUp >= 8, "operations accepted during the warm-up: " + acceptedByWarmUp);
+    // The warm-up waits for each wallet's last operation within its bound only; Kafka order puts every
+    // earlier one before it, and the worker applies whatever the bound cut off a moment later.
+    Await.until("every operation the warm-up got accepted has an outcome", Duration.ofSeconds(20),
+        () -> recordedByWarmUp(wallets) >= acceptedByWarmUp);
+  }
+
+  private static long recordedByWarmUp(List<Row> wallets) {
     long recorded = 0;
     for (Row wallet : wallets) {
       recorded += Await.result(pool.preparedQuery("SELECT count(*) FROM wallet_operations WHERE wallet_id = $1")
           .execute(Tuple.of(wallet.getUUID("wallet_id")))).iterator().next().getLong(0);
     }
-    // The warm-up waited for each wallet's last operation; Kafka order put every earlier one before it.
-    assertTrue(acceptedByWarmUp >= 8, "operations accepted during the warm-up: " + acceptedByWarmUp);
-    assertTrue(recorded >= acceptedByWarmUp, recorded + " operations with an outcome, " + acceptedByWarmUp + " accepted");
+    return recorded;
+  }
+
+  @Test
+  void theBoundHoldsWhateverTheJitDoes() {
+    long began = System.nanoTime();
+    // Far more operations than 2 s can submit: only the bound can end it, with requests still in flight.
+    WarmUp.Result bounded = Await.result(WarmUp.run(vertx, "127.0.0.1", settings.http().port(), authentication.issuer(),
+        new WarmUp.Settings(Duration.ofSeconds(2), Duration.ZERO, 10_000_000, 16), true), Duration.ofSeconds(30));
+    long tookMs = Duration.ofNanos(System.nanoTime() - began).toMillis();
+    assertTrue(bounded.submitted() > 0, "submitted: " + bounded);
+    assertTrue(tookMs <= 2_500, "a 2 s warm-up took " + tookMs + " ms: " + bounded);
+  }
+
+  @Test
+  void aStartThatReachedTheWarmUpPastItsReadyByMomentSkipsIt() {
+    // This JVM has been up far longer than 1 s: a process that took that long to deploy is ready at once.
+    WarmUp.Result skipped = Await.result(WarmUp.run(vertx, "127.0.0.1", settings.http().port(), authentication.issuer(),
+        new WarmUp.Settings(Duration.ofSeconds(20), Duration.ofSeconds(1), 1000, 4), true));
+    assertEquals(0, skipped.submitted(), skipped.toString());
+    assertTrue(skipped.stoppedBecause().contains("WARMUP_READY_BY_MS"), skipped.toString());
+  }
+
+  @Test
+  void theBoundIsCutSoThatTheWarmUpEndsByItsReadyByMoment() {
+    WarmUp.Settings settings = new WarmUp.Settings(Duration.ofSeconds(20), Duration.ofSeconds(25), 1000, 4);
+    assertEquals(Duration.ofSeconds(20), settings.boundAfter(Duration.ofSeconds(3)));
+    assertEquals(Duration.ofSeconds(9), settings.boundAfter(Duration.ofSeconds(16)));
+    assertTrue(settings.boundAfter(Duration.ofSeconds(26)).isNegative());
+    assertEquals(Duration.ofSeconds(20), new WarmUp.Settings(Duration.ofSeconds(20), 1000, 4)
+        .boundAfter(Duration.ofHours(1)), "no ready-by moment: the maximum alone");
   }
 
   @Test

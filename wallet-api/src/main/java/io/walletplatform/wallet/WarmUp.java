@@ -50,13 +50,16 @@ import java.util.function.LongPredicate;
  * new id is generated). The operations go through Kafka and the worker like any other, so the
  * worker's batch path warms too.
  *
- * <p>Three phases: submit {@link Settings#operations} operations; keep the load on until the JIT
- * has settled (less than {@value #SETTLED_COMPILE_MS} ms of compilation per second over the last
- * five seconds of CPU on the compiler threads), both within {@link Settings#maxDuration};
- * then, with the load off, let the compiler finish what the load queued (at most fifteen seconds, or half the bound)
- * and, when asked, wait until the last operation of every wallet has an outcome (at most ten
- * seconds past the bound). Warm-up runs only with the
- * development issuer (it mints its own tokens); with an external one it is skipped and logged.
+ * <p>Three phases, all within one bound (issue #35: a warm-up that waited for the JIT to settle held
+ * readiness for 90 s after every start, and a restart after a crash must be ready within 30 s):
+ * submit {@link Settings#operations} operations and keep the load on until the JIT has settled (less
+ * than {@value #SETTLED_COMPILE_MS} ms of compilation per second over the last five seconds of CPU on
+ * the compiler threads), for two thirds of the bound at most; then, with the load off, let the compiler
+ * finish what the load queued and, when asked, wait until the last operation of every wallet has an
+ * outcome, until the bound. The bound is {@link Settings#maxDuration}, cut short so that the warm-up
+ * ends {@link Settings#readyBy} after the process started, whatever the JIT does: a start that was
+ * slow to reach the warm-up warms less, and one that reached it too late skips it. Warm-up runs only
+ * with the development issuer (it mints its own tokens); with an external one it is skipped and logged.
  */
 public final class WarmUp {
 
@@ -70,8 +73,8 @@ public final class WarmUp {
   /** USER_HZ: Linux reports thread times in these on every architecture. */
   private static final long CLOCK_TICKS_PER_SECOND = 100;
   private static final Duration SETTLE_WINDOW = Duration.ofSeconds(5);
-  private static final Duration OUTCOME_GRACE = Duration.ofSeconds(10);
-  private static final Duration DRAIN_BOUND = Duration.ofSeconds(15);
+  /** A bound shorter than this warms nothing worth having: the warm-up is skipped. */
+  private static final Duration SHORTEST_USEFUL = Duration.ofSeconds(1);
   /** Drained: a second without load in which the compiler threads stayed under the settled rate. */
   private static final Duration DRAIN_WINDOW = Duration.ofSeconds(1);
   private static final long REQUEST_TIMEOUT_MS = 10_000;
@@ -81,19 +84,36 @@ public final class WarmUp {
 
   /**
    * @param maxDuration the bound on the whole warm-up ({@code WARMUP_MAX_MS}, 0 turns it off)
+   * @param readyBy     how long after the process started the warm-up ends at the latest
+   *                    ({@code WARMUP_READY_BY_MS}; 0: only {@code maxDuration} bounds it)
    * @param operations  the operations to submit before waiting for the JIT ({@code WARMUP_OPERATIONS})
    * @param connections concurrent requests ({@code WARMUP_CONNECTIONS})
    */
-  public record Settings(Duration maxDuration, int operations, int connections) {
+  public record Settings(Duration maxDuration, Duration readyBy, int operations, int connections) {
+
+    /** Bounded by {@code maxDuration} alone. */
+    public Settings(Duration maxDuration, int operations, int connections) {
+      this(maxDuration, Duration.ZERO, operations, connections);
+    }
 
     public static Settings from(Config config) {
-      return new Settings(config.getMillis("WARMUP_MAX_MS", 90_000, 0, 600_000),
+      return new Settings(config.getMillis("WARMUP_MAX_MS", 20_000, 0, 600_000),
+          config.getMillis("WARMUP_READY_BY_MS", 25_000, 0, 600_000),
           config.getInt("WARMUP_OPERATIONS", 20_000, 0, 10_000_000),
           config.getInt("WARMUP_CONNECTIONS", 16, 1, 256));
     }
 
     public boolean enabled() {
       return !maxDuration.isZero() && operations > 0;
+    }
+
+    /** The warm-up's bound for a process that has been up {@code uptime}: never past {@link #readyBy}. */
+    public Duration boundAfter(Duration uptime) {
+      if (readyBy.isZero()) {
+        return maxDuration;
+      }
+      Duration left = readyBy.minus(uptime);
+      return left.compareTo(maxDuration) < 0 ? left : maxDuration;
     }
   }
 
@@ -106,12 +126,14 @@ public final class WarmUp {
   private final int port;
   private final DevIssuer issuer;
   private final Settings settings;
+  private final Duration bound;
   private final boolean awaitOutcomes;
   private final Map<Integer, Long> answers = new TreeMap<>();
   private final List<Wallet> wallets = new ArrayList<>();
   private HttpClient client;
   private long startedAt;
   private long deadline;
+  private long loadDeadline;
   private long submitted;
   private long samples;
   private boolean loadOn = true;
@@ -119,12 +141,14 @@ public final class WarmUp {
   private record Wallet(String token, UUID walletId, UUID[] lastOperation) {
   }
 
-  private WarmUp(Vertx vertx, String host, int port, DevIssuer issuer, Settings settings, boolean awaitOutcomes) {
+  private WarmUp(Vertx vertx, String host, int port, DevIssuer issuer, Settings settings, Duration bound,
+                 boolean awaitOutcomes) {
     this.vertx = vertx;
     this.host = host;
     this.port = port;
     this.issuer = issuer;
     this.settings = settings;
+    this.bound = bound;
     this.awaitOutcomes = awaitOutcomes;
   }
 
@@ -145,10 +169,18 @@ public final class WarmUp {
       log.info("warm-up skipped: tokens come from an external issuer, and the warm-up mints its own");
       return Future.succeededFuture(new Result(Map.of(), 0, Duration.ZERO, "external issuer"));
     }
+    Duration uptime = Duration.ofMillis(ManagementFactory.getRuntimeMXBean().getUptime());
+    Duration bound = settings.boundAfter(uptime);
+    if (bound.compareTo(SHORTEST_USEFUL) < 0) {
+      log.info("warm-up skipped: the process has been up {} ms, and it is to be ready {} ms after its start "
+          + "(WARMUP_READY_BY_MS)", uptime.toMillis(), settings.readyBy().toMillis());
+      return Future.succeededFuture(new Result(Map.of(), 0, Duration.ZERO, "no time was left before WARMUP_READY_BY_MS"));
+    }
+    log.info("warm-up: at most {} ms (the process has been up {} ms)", bound.toMillis(), uptime.toMillis());
     Promise<Result> done = Promise.promise();
     // On a context of its own, so that its counters are only touched from one thread.
     String target = "0.0.0.0".equals(host) || "::".equals(host) ? "127.0.0.1" : host;
-    vertx.runOnContext(ignored -> new WarmUp(vertx, target, port, issuer, settings, awaitOutcomes).start(done));
+    vertx.runOnContext(ignored -> new WarmUp(vertx, target, port, issuer, settings, bound, awaitOutcomes).start(done));
     return done.future().onSuccess(result -> log.info("warm-up: {} operations submitted, answers by status {}, "
         + "{} ms; stopped because {}", result.submitted(), result.answersByStatus(), result.took().toMillis(),
         result.stoppedBecause()));
@@ -156,9 +188,13 @@ public final class WarmUp {
 
   private void start(Promise<Result> done) {
     startedAt = System.nanoTime();
-    deadline = startedAt + settings.maxDuration().toNanos();
+    deadline = startedAt + bound.toNanos();
+    // The last third without load: the compiler finishes what the load queued, the worker its last batches.
+    loadDeadline = startedAt + bound.toNanos() * 2 / 3;
     client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(host).setDefaultPort(port)
         .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(settings.connections()));
+    // The bound holds whatever is still in flight (a request may wait REQUEST_TIMEOUT_MS): ready at the deadline.
+    vertx.setTimer(Math.max(1, bound.toMillis()), timer -> finish(done, "the time bound was reached"));
     List<Future<Wallet>> opened = new ArrayList<>();
     for (int i = 0; i < WALLETS; i++) {
       opened.add(openWallet(PRINCIPAL_PREFIX + i));
@@ -172,11 +208,16 @@ public final class WarmUp {
         .compose(phase -> Future.all(drainCompiler(), awaitOutcomes ? awaitOutcomes() : Future.succeededFuture(""))
             .map(both -> phase + "; " + both.<String>resultAt(0) + (awaitOutcomes ? "; " + both.<String>resultAt(1) : "")))
         .recover(error -> Future.succeededFuture("of an error: " + error.getMessage()))
-        .onComplete(reason -> {
-          client.close();
-          done.complete(new Result(Map.copyOf(answers), submitted,
-              Duration.ofNanos(System.nanoTime() - startedAt), reason.result()));
-        });
+        .onComplete(reason -> finish(done, reason.result()));
+  }
+
+  private void finish(Promise<Result> done, String reason) {
+    if (done.future().isComplete()) {
+      return;
+    }
+    loadOn = false;
+    client.close();
+    done.complete(new Result(Map.copyOf(answers), submitted, Duration.ofNanos(System.nanoTime() - startedAt), reason));
   }
 
   /** The principal's wallet: the one derived from its name, or, when another principal holds that id, a new one. */
@@ -206,7 +247,7 @@ public final class WarmUp {
       Wallet wallet = wallets.get(chain % wallets.size());
       chain(wallet, chain, () -> {
         if (--running[0] == 0) {
-          stopped.tryComplete(System.nanoTime() >= deadline ? "the time bound was reached" : "the JIT settled");
+          stopped.tryComplete(System.nanoTime() >= loadDeadline ? "the load's share of the bound was used" : "the JIT settled");
         }
       });
     }
@@ -219,7 +260,7 @@ public final class WarmUp {
             TimeUnit.NANOSECONDS.toSeconds(now - startedAt), perSecond);
       }
       boolean settled = submitted >= settings.operations() && perSecond >= 0 && perSecond < SETTLED_COMPILE_MS;
-      if (now >= deadline || settled) {
+      if (now >= loadDeadline || settled || !loadOn) {
         loadOn = false;
         return true;
       }
@@ -314,24 +355,18 @@ public final class WarmUp {
   /**
    * Phase three: with the load off, the compilations it queued run on otherwise idle cores (a
    * single C2 compilation took 2–5 s on a busy two-core machine); done once the compiler threads
-   * used under {@value #SETTLED_COMPILE_MS} ms/s over {@link #DRAIN_WINDOW}, or after {@link #drainBound()}.
+   * used under {@value #SETTLED_COMPILE_MS} ms/s over {@link #DRAIN_WINDOW}, or at the deadline.
    */
-  /** {@link #DRAIN_BOUND}, or half the warm-up's bound when that is shorter. */
-  private Duration drainBound() {
-    Duration half = settings.maxDuration().dividedBy(2);
-    return half.compareTo(DRAIN_BOUND) < 0 ? half : DRAIN_BOUND;
-  }
-
   private Future<String> drainCompiler() {
     Promise<String> drained = Promise.promise();
-    Duration bound = drainBound();
-    long until = System.nanoTime() + bound.toNanos();
+    long began = System.nanoTime();
     watchCompiler(DRAIN_WINDOW, perSecond -> {
       if (perSecond >= 0 && perSecond < SETTLED_COMPILE_MS) {
         return drained.tryComplete("the compiler queue drained");
       }
-      return System.nanoTime() >= until
-          && drained.tryComplete("the compiler was still busy after " + bound.toMillis() + " ms without load");
+      long now = System.nanoTime();
+      return now >= deadline && drained.tryComplete("the compiler was still busy after "
+          + TimeUnit.NANOSECONDS.toMillis(now - began) + " ms without load");
     });
     return drained.future();
   }
@@ -354,7 +389,7 @@ public final class WarmUp {
     Future.join(outcomes).onComplete(ignored -> {
       if (outcomes.stream().allMatch(result -> result.succeeded() && result.result())) {
         settled.complete("every wallet's last operation has an outcome");
-      } else if (System.nanoTime() >= deadline + OUTCOME_GRACE.toNanos()) {
+      } else if (System.nanoTime() >= deadline) {
         settled.complete("the time bound was reached before the worker applied the last operations");
       } else {
         vertx.setTimer(100, timer -> pollOutcomes(settled));
