@@ -30,8 +30,11 @@ final class LoadPrincipals {
         --shared-secret S       tests and benchmarks only: random client ids with the platform's
                                 AUTH_DEV_SHARED_SECRET (default: $AUTH_DEV_SHARED_SECRET when set)
                                 (none of these: register one client per principal at <url>/oauth/clients)
+        --admin-client-id UUID  register those clients as this admin, granting them funding
+        --admin-client-secret S ... with its secret (the one-command platform's is in data/auth/admin-client-secret)
+                                (without them, registration must be open and the clients cannot deposit)
         --token-url URL         <url>/oauth/token
-        --scope "..."           wallets payments orders""";
+        --scope "..."           wallets payments orders funding""";
 
   record Principal(String subject, String token) {
     UUID userId() {
@@ -59,7 +62,7 @@ final class LoadPrincipals {
       return Future.succeededFuture(List.of(new Principal(subjectOf(token), token)));
     }
     URI tokenUrl = URI.create(options.text("token-url", base.resolve("/oauth/token").toString()));
-    String scope = options.text("scope", "wallets payments orders");
+    String scope = options.text("scope", "wallets payments orders funding");
     if (options.has("client-id") || options.has("client-secret")) {
       String clientId = options.text("client-id", "");
       return token(api, tokenUrl, clientId, options.text("client-secret", ""), scope)
@@ -67,11 +70,17 @@ final class LoadPrincipals {
     }
     String shared = options.has("shared-secret") ? options.text("shared-secret", "") : System.getenv("AUTH_DEV_SHARED_SECRET");
     List<Principal> principals = new ArrayList<>();
-    return InOrder.run(wanted, index -> (shared != null && !shared.isBlank()
+    boolean sharing = shared != null && !shared.isBlank();
+    // Clients registered by an admin get funding: only a funding principal may deposit (issue #30).
+    Future<String> registrar = !sharing && options.has("admin-client-id")
+        ? token(api, tokenUrl, options.text("admin-client-id", ""), options.text("admin-client-secret", ""), "admin")
+        : Future.succeededFuture(null);
+    return registrar.compose(adminToken -> InOrder.run(wanted, index -> (sharing
             ? Future.succeededFuture(new String[] {UUID.randomUUID().toString(), shared.trim()})
-            : register(api, base))
-        .compose(credentials -> token(api, tokenUrl, credentials[0], credentials[1], scope)
-            .map(token -> principals.add(new Principal(credentials[0], token)))))
+            : register(api, base, adminToken))
+        .compose(credentials -> token(api, tokenUrl, credentials[0], credentials[1],
+                adminToken == null && !sharing ? scope.replace(" funding", "").replace("funding ", "") : scope)
+            .map(token -> principals.add(new Principal(credentials[0], token))))))
         .map(principals);
   }
 
@@ -98,10 +107,19 @@ final class LoadPrincipals {
   }
 
   /** A new client at the development issuer: {clientId, clientSecret}. */
-  private static Future<String[]> register(Api api, URI base) {
+  private static Future<String[]> register(Api api, URI base, String adminToken) {
     String url = base.resolve("/oauth/clients").toString();
-    return patiently(api, () -> api.client().postAbs(url).timeout(10_000).sendJsonObject(new JsonObject().put("name", "load-tester")),
-            MAX_ATTEMPTS)
+    JsonObject body = new JsonObject().put("name", "load-tester");
+    if (adminToken != null) {
+      body.put("scopes", new io.vertx.core.json.JsonArray().add("funding"));
+    }
+    return patiently(api, () -> {
+          var request = api.client().postAbs(url).timeout(10_000);
+          if (adminToken != null) {
+            request.putHeader("Authorization", "Bearer " + adminToken);
+          }
+          return request.sendJsonObject(body);
+        }, MAX_ATTEMPTS)
         .compose((HttpResponse<Buffer> response) -> response.statusCode() == 201
             ? Future.succeededFuture(new String[] {response.bodyAsJsonObject().getString("clientId"),
                 response.bodyAsJsonObject().getString("clientSecret")})

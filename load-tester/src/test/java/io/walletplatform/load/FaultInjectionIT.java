@@ -104,7 +104,7 @@ class FaultInjectionIT {
       return status("/health") == 200;
     });
     probeUser = UUID.randomUUID();
-    token = token(probeUser, "wallets payments orders");
+    token = token(probeUser, "wallets payments orders funding");
     adminToken = token(Tokens.ADMIN_CLIENT, "admin");
     probeWallet = find(WALLET_ID, post("/api/v1/wallets", "{\"initialBalance\":0}", null).body());
     assertEquals(201, post("/api/v1/accounts", "{\"userId\":\"" + probeUser + "\",\"initialBalance\":1000}", null)
@@ -480,7 +480,7 @@ class FaultInjectionIT {
     Receiver receiver = new Receiver(FreePorts.pick());
     receiver.up();
     UUID user = UUID.randomUUID();
-    String userToken = token(user, "wallets payments orders");
+    String userToken = token(user, "wallets payments orders funding");
     String walletId = find(WALLET_ID, postAs(uri("/api/v1/wallets"), userToken, "{\"initialBalance\":0}").body());
     HttpResponse<String> subscribed = postAs(URI.create("http://127.0.0.1:" + ports.get("webhooks") + "/api/v1/webhooks"),
         userToken, "{\"url\":\"http://127.0.0.1:" + receiver.port + "/hook\",\"events\":"

@@ -225,11 +225,15 @@ class LoadTesterTest {
     assertTrue(result.getLong("discrepancyCount") > 0);
   }
 
-  /** Given no secret, the load tester registers a client per principal, as a person would (POST /oauth/clients). */
+  /**
+   * Given no shared secret, the load tester registers a client per principal (POST /oauth/clients), as an
+   * operator would: with the admin's credentials, so that they may fund their accounts.
+   */
   @Test
   void withoutASecretARunRegistersItsOwnClients(@TempDir Path out) throws Exception {
     int exit = LoadTesterMain.run(new String[] {"orders", "--url", url, "--users", "2", "--rate", "10", "--deposit-rate", "0",
-        "--duration", "1s", "--warmup", "0s", "--initial-balance", "100", "--out", out.toString()});
+        "--duration", "1s", "--warmup", "0s", "--initial-balance", "100", "--out", out.toString(),
+        "--admin-client-id", Tokens.ADMIN_CLIENT.toString(), "--admin-client-secret", Tokens.DEV_SECRET});
     JsonObject result = result(out);
     assertEquals(0, exit, result.encodePrettily());
     assertTrue(result.getLong("accepted") > 0, result.encodePrettily());

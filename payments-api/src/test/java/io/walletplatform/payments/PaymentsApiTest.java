@@ -183,10 +183,16 @@ class PaymentsApiTest {
   @Test
   void aUserOpensAndMovesOnlyItsOwnAccount() {
     UUID user = UUID.randomUUID();
-    WebClient own = Tokens.client(vertx, port, Tokens.issue(authentication, user.toString(), "payments"));
-    HttpResponse<Buffer> opened = Await.result(own.post("/api/v1/accounts").send());
+    WebClient own = Tokens.client(vertx, port, Tokens.issue(authentication, user.toString(), "payments funding"));
+    // Without funding the same user opens its account but creates no money (issue #30).
+    WebClient unfunded = Tokens.client(vertx, port, Tokens.issue(authentication, user.toString(), "payments"));
+    assertProblem(Await.result(unfunded.post("/api/v1/accounts").putHeader("content-type", "application/json")
+        .sendBuffer(Buffer.buffer("{\"initialBalance\":5}"))), 403, "FORBIDDEN", null);
+    HttpResponse<Buffer> opened = Await.result(unfunded.post("/api/v1/accounts").send());
     assertEquals(201, opened.statusCode(), opened.bodyAsString());
     assertEquals(user.toString(), opened.bodyAsJsonObject().getString("userId"), "the account is the principal's own");
+    assertProblem(Await.result(unfunded.post("/api/v1/accounts/" + user + "/deposits")
+        .putHeader("content-type", "application/json").sendBuffer(Buffer.buffer("{\"amount\":3}"))), 403, "FORBIDDEN", null);
     HttpResponse<Buffer> deposited = Await.result(own.post("/api/v1/accounts/" + user + "/deposits")
         .putHeader("content-type", "application/json").sendBuffer(Buffer.buffer("{\"amount\":3}")));
     assertEquals(200, deposited.statusCode(), deposited.bodyAsString());

@@ -16,6 +16,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class PlatformMain {
 
+  private static final String REGISTRATION = "AUTH_DEV_REGISTRATION";
+  private static final String ADMIN_CLIENT_ID = "AUTH_ADMIN_CLIENT_ID";
+  /** The one-command platform's admin client, unless AUTH_ADMIN_CLIENT_ID names another (docker compose uses it too). */
+  public static final String DEFAULT_ADMIN_CLIENT_ID = "00000000-0000-4000-8000-0000000000ad";
+
   private PlatformMain() {
   }
 
@@ -29,8 +34,16 @@ public final class PlatformMain {
     }
     // The one-command platform is for development: webhooks may go to a receiver on this machine
     // (WEBHOOKS_ALLOW_PRIVATE_NETWORKS=false in the environment turns the SSRF protection back on).
+    // Also for development: anyone may register a client (no funding: an admin grants that), and an
+    // admin client exists, its secret generated into data/auth/admin-client-secret at the first start.
     Config config = environment.with(EmbeddedInfrastructure.DATA_DIR, environment.get(EmbeddedInfrastructure.DATA_DIR, "data"))
-        .with(WebhooksSettings.ALLOW_PRIVATE_NETWORKS, environment.get(WebhooksSettings.ALLOW_PRIVATE_NETWORKS, "true"));
+        .with(WebhooksSettings.ALLOW_PRIVATE_NETWORKS, environment.get(WebhooksSettings.ALLOW_PRIVATE_NETWORKS, "true"))
+        .with(REGISTRATION, environment.get(REGISTRATION, "true"))
+        .with(ADMIN_CLIENT_ID, environment.get(ADMIN_CLIENT_ID, DEFAULT_ADMIN_CLIENT_ID));
+    if (config.getBoolean(REGISTRATION, false)) {
+      LoggerFactory.getLogger(PlatformMain.class).warn("client registration is open (POST /oauth/clients, as the "
+          + "one-command platform is for development): set AUTH_DEV_REGISTRATION=false before exposing this process");
+    }
     EmbeddedInfrastructure infrastructure;
     try {
       infrastructure = EmbeddedInfrastructure.startMissing(config);

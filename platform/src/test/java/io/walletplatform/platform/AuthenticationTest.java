@@ -313,14 +313,14 @@ class AuthenticationTest {
   @Test
   void thePrincipalIsTheSubClaimNeverAUsername() {
     String victim = UUID.randomUUID().toString();
-    String victimToken = signed(claims("wallets payments orders").put("sub", victim));
+    String victimToken = signed(claims("wallets payments orders funding").put("sub", victim));
     HttpResponse<Buffer> created = Await.result(http.post("/api/v1/wallets").putHeader("Authorization", "Bearer " + victimToken)
         .putHeader("content-type", "application/json").sendBuffer(Buffer.buffer("{\"initialBalance\":5}")));
     assertEquals(201, created.statusCode(), created.bodyAsString());
     String walletId = created.bodyAsJsonObject().getString("walletId");
 
     String attacker = UUID.randomUUID().toString();
-    String impersonation = signed(claims("wallets payments orders").put("sub", attacker).put("username", victim)
+    String impersonation = signed(claims("wallets payments orders funding").put("sub", attacker).put("username", victim)
         .put("preferred_username", victim));
     HttpResponse<Buffer> read = Await.result(http.get("/api/v1/wallets/" + walletId)
         .putHeader("Authorization", "Bearer " + impersonation).send());

@@ -46,16 +46,19 @@ class ClientCredentialsTest {
   private static ServiceRuntime runtime;
   private static Vertx vertx;
   private static WebClient http;
+  private static Config config;
 
   @BeforeAll
   static void start() {
     runtime = ServiceRuntime.create();
     vertx = runtime.vertx();
     int port = FreePorts.pick();
-    Config config = IsolatedConfig.create("clients").with("PLATFORM_PORT", Integer.toString(port))
+    config = IsolatedConfig.create("clients").with("PLATFORM_PORT", Integer.toString(port))
         .with("AUTH_DEV_SHARED_SECRET", "")
         .with("AUTH_ADMIN_CLIENT_SECRET", ADMIN_SECRET)
-        .with("AUTH_REGISTRATIONS_PER_ADDRESS_PER_MIN", "20")
+        .with("AUTH_DEV_REGISTRATION", "true")
+        .with("AUTH_DEV_CLIENTS_MAX", "1000")
+        .with("AUTH_REGISTRATIONS_PER_ADDRESS_PER_MIN", "30")
         .with("AUTH_TOKEN_REQUESTS_PER_ADDRESS_PER_S", "20");
     Await.result(Platform.deploy(runtime, PlatformSettings.from(config)), Duration.ofSeconds(60));
     http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
@@ -199,13 +202,97 @@ class ClientCredentialsTest {
     assertProblem(createWallet(otherToken), 401, "UNAUTHENTICATED", null);
   }
 
+  private static HttpResponse<Buffer> asAdmin(io.vertx.core.http.HttpMethod method, String path, String body) {
+    String adminToken = token(Tokens.ADMIN_CLIENT.toString(), ADMIN_SECRET, "admin").bodyAsJsonObject().getString("access_token");
+    return asBearer(adminToken, method, path, body);
+  }
+
+  private static HttpResponse<Buffer> asBearer(String token, io.vertx.core.http.HttpMethod method, String path, String body) {
+    var request = http.request(method, path).putHeader("Authorization", "Bearer " + token)
+        .putHeader("content-type", "application/json");
+    return Await.result(body == null ? request.send() : request.sendBuffer(Buffer.buffer(body)));
+  }
+
+  private static HttpResponse<Buffer> deposit(String token, String walletId) {
+    return asBearer(token, io.vertx.core.http.HttpMethod.POST, "/api/v1/wallet",
+        "{\"walletId\":\"" + walletId + "\",\"operationType\":\"DEPOSIT\",\"amount\":1}");
+  }
+
+  /** Issue #30: only a principal an admin granted funding creates money; registration grants nothing. */
   @Test
   @Order(5)
+  void fundingAndMetricsAreGrantedByAnAdminOnly() {
+    Client client = register();
+    HttpResponse<Buffer> plain = token(client.id(), client.secret(), null);
+    assertEquals("wallets payments orders", plain.bodyAsJsonObject().getString("scope"));
+    String userToken = plain.bodyAsJsonObject().getString("access_token");
+    HttpResponse<Buffer> askedFunding = token(client.id(), client.secret(), "wallets funding");
+    assertEquals(400, askedFunding.statusCode(), askedFunding.bodyAsString());
+    assertEquals("invalid_scope", askedFunding.bodyAsJsonObject().getString("error"));
+    String walletId = createWallet(userToken).bodyAsJsonObject().getString("walletId");
+    assertProblem(deposit(userToken, walletId), 403, "FORBIDDEN", null);
+
+    // Nobody but an admin grants: not at registration, not to itself.
+    assertProblem(register("{\"scopes\":[\"funding\"]}"), 403, "FORBIDDEN", null);
+    String grantPath = "/oauth/clients/" + client.id() + "/scopes";
+    assertProblem(asBearer(userToken, io.vertx.core.http.HttpMethod.POST, grantPath, "{\"scopes\":[\"funding\"]}"),
+        403, "FORBIDDEN", null);
+    assertProblem(asAdmin(io.vertx.core.http.HttpMethod.POST, grantPath, "{\"scopes\":[\"admin\"]}"),
+        400, "VALIDATION_FAILED", "scopes");
+    assertProblem(asAdmin(io.vertx.core.http.HttpMethod.POST, "/oauth/clients/" + UUID.randomUUID() + "/scopes",
+        "{\"scopes\":[\"funding\"]}"), 404, "CLIENT_NOT_FOUND", null);
+    HttpResponse<Buffer> granted = asAdmin(io.vertx.core.http.HttpMethod.POST, grantPath, "{\"scopes\":[\"funding\"]}");
+    assertEquals(200, granted.statusCode(), granted.bodyAsString());
+    assertEquals(new io.vertx.core.json.JsonArray().add("funding"), granted.bodyAsJsonObject().getJsonArray("scopes"));
+    assertProblem(deposit(userToken, walletId), 403, "FORBIDDEN", null); // a token issued before keeps its scopes
+
+    HttpResponse<Buffer> funded = token(client.id(), client.secret(), null);
+    assertEquals("wallets payments orders funding", funded.bodyAsJsonObject().getString("scope"));
+    HttpResponse<Buffer> accepted = deposit(funded.bodyAsJsonObject().getString("access_token"), walletId);
+    assertEquals(202, accepted.statusCode(), accepted.bodyAsString());
+
+    // At creation, by an admin: a scraper that reads /metrics and nothing else.
+    HttpResponse<Buffer> created = asAdmin(io.vertx.core.http.HttpMethod.POST, "/oauth/clients",
+        "{\"name\":\"prometheus\",\"scopes\":[\"metrics\"]}");
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    assertEquals(new io.vertx.core.json.JsonArray().add("metrics"), created.bodyAsJsonObject().getJsonArray("scopes"));
+    HttpResponse<Buffer> scraperToken = token(created.bodyAsJsonObject().getString("clientId"),
+        created.bodyAsJsonObject().getString("clientSecret"), "metrics");
+    assertEquals(200, scraperToken.statusCode(), scraperToken.bodyAsString());
+    String scraper = scraperToken.bodyAsJsonObject().getString("access_token");
+    assertEquals(200, asBearer(scraper, io.vertx.core.http.HttpMethod.GET, "/metrics", null).statusCode());
+    assertProblem(asBearer(scraper, io.vertx.core.http.HttpMethod.GET, "/api/v1/wallets/" + walletId, null),
+        403, "FORBIDDEN", null);
+    assertProblem(asBearer(userToken, io.vertx.core.http.HttpMethod.GET, "/metrics", null), 403, "FORBIDDEN", null);
+  }
+
+  /** The cap on self-registered clients holds in the store itself, under its lock (issue #30). */
+  @Test
+  @Order(6)
+  void registrationsStopAtTheCap() {
+    io.vertx.sqlclient.Pool pool = io.walletplatform.common.db.PgPools.create(vertx,
+        io.walletplatform.migrations.AuthDatabase.settings(config), "cap-test");
+    try {
+      long clients = Await.result(pool.query("SELECT count(*) FROM oauth_clients WHERE revoked_at IS NULL").execute())
+          .iterator().next().getLong(0);
+      io.walletplatform.common.auth.ClientStore store = new io.walletplatform.common.auth.ClientStore(pool, new byte[32]);
+      assertEquals(null, Await.result(store.register("over the cap", java.util.Set.of(), (int) clients)));
+      assertTrue(Await.result(store.register("under the cap", java.util.Set.of(), (int) clients + 1)) != null);
+      assertEquals(null, Await.result(store.register("at the cap again", java.util.Set.of(), (int) clients + 1)));
+    } finally {
+      Await.result(pool.close());
+    }
+  }
+
+  @Test
+  @Order(7)
   void aRegistrationWithAnythingButAnOptionalNameIsAProblem() {
     assertProblem(register("{\"name\":5}"), 400, "VALIDATION_FAILED", "name");
     assertProblem(register("{\"name\":\"\"}"), 400, "VALIDATION_FAILED", "name");
     assertProblem(register("{\"name\":\"" + "x".repeat(101) + "\"}"), 400, "VALIDATION_FAILED", "name");
     assertProblem(register("{\"clientId\":\"" + Tokens.ADMIN_CLIENT + "\"}"), 400, "VALIDATION_FAILED", "clientId");
+    assertProblem(register("{\"scopes\":\"funding\"}"), 400, "VALIDATION_FAILED", "scopes");
+    assertProblem(register("{\"scopes\":[\"funding\",\"funding\"]}"), 400, "VALIDATION_FAILED", "scopes");
     assertProblem(register("{\"name\":"), 400, "MALFORMED_JSON", null);
     assertProblem(register("[]"), 400, "VALIDATION_FAILED", "body");
   }
@@ -215,9 +302,11 @@ class ClientCredentialsTest {
    * scoped per requester (they were per account, so the owner's deposit replayed the admin's).
    */
   @Test
-  @Order(6)
+  @Order(8)
   void depositKeysAreScopedPerRequester() {
     Client owner = register();
+    assertEquals(200, asAdmin(io.vertx.core.http.HttpMethod.POST, "/oauth/clients/" + owner.id() + "/scopes",
+        "{\"scopes\":[\"funding\"]}").statusCode(), "a top-up needs funding");
     String ownerToken = accessToken(owner);
     String adminToken = token(Tokens.ADMIN_CLIENT.toString(), ADMIN_SECRET, "payments admin").bodyAsJsonObject()
         .getString("access_token");
@@ -239,7 +328,7 @@ class ClientCredentialsTest {
 
   /** Guessing is slowed per client id; the owner, who knows the secret, is not held back by the guesses. */
   @Test
-  @Order(7)
+  @Order(9)
   void wrongSecretsAreAnsweredSlowlyButTheRightOneIsNeverHeldBack() {
     Client client = register();
     for (int i = 0; i < 7; i++) {
@@ -261,7 +350,7 @@ class ClientCredentialsTest {
    * requests (20 a second, bursts of 40) are 429 RATE_LIMITED with Retry-After past their budget.
    */
   @Test
-  @Order(8)
+  @Order(10)
   void registrationsAndTokenRequestsAreLimitedPerAddress() {
     HttpResponse<Buffer> limited = null;
     for (int i = 0; i < 40 && limited == null; i++) {

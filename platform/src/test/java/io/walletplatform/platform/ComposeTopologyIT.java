@@ -86,7 +86,7 @@ class ComposeTopologyIT {
     // A user token from the gateway's issuer, verified by each service against the gateway's JWKS.
     user = UUID.randomUUID();
     gateway = new ApiClient(vertx, ports.get("gateway"), Tokens.fetch(vertx, ports.get("gateway"), user.toString(),
-        "wallets payments orders"));
+        "wallets payments orders funding"));
     admin = Tokens.fetch(vertx, ports.get("gateway"), Tokens.ADMIN_CLIENT.toString(), "admin");
   }
 

@@ -54,7 +54,7 @@ class ObservabilityKitTest {
     Config config = IsolatedConfig.create("observability").with("PLATFORM_PORT", Integer.toString(port));
     var authentication = Await.result(Platform.deploy(runtime, PlatformSettings.from(config)), Duration.ofSeconds(60));
     UUID user = UUID.randomUUID();
-    ApiClient api = new ApiClient(runtime.vertx(), port, Tokens.issue(authentication, user.toString(), "wallets payments orders"));
+    ApiClient api = new ApiClient(runtime.vertx(), port, Tokens.issue(authentication, user.toString(), "wallets payments orders funding"));
     String walletId = api.post("/api/v1/wallets", "{\"initialBalance\": 0}").bodyAsJsonObject().getString("walletId");
     api.post("/api/v1/wallet", "{\"walletId\":\"" + walletId + "\",\"operationType\":\"DEPOSIT\",\"amount\":1}");
     api.post("/api/v1/accounts", "{\"initialBalance\": 10}");

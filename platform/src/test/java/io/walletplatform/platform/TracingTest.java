@@ -64,7 +64,7 @@ class TracingTest {
     Authentication authentication = Await.result(Platform.deploy(runtime, PlatformSettings.from(config)),
         Duration.ofSeconds(60));
     api = new ApiClient(runtime.vertx(), port, Tokens.issue(authentication, UUID.randomUUID().toString(),
-        "wallets payments orders"));
+        "wallets payments orders funding"));
   }
 
   @AfterAll

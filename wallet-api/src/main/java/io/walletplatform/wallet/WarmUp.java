@@ -222,7 +222,7 @@ public final class WarmUp {
 
   /** The principal's wallet: the one derived from its name, or, when another principal holds that id, a new one. */
   private Future<Wallet> openWallet(String principal) {
-    String token = issuer.issue(principal, Set.of("wallets"));
+    String token = issuer.issue(principal, Set.of("wallets", "funding"));
     UUID derived = UUID.nameUUIDFromBytes(principal.getBytes(StandardCharsets.UTF_8));
     return send(HttpMethod.POST, "/api/v1/wallets", token, new JsonObject().put("walletId", derived.toString()).toBuffer())
         .compose(created -> {

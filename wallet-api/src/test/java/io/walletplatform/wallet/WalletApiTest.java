@@ -146,6 +146,27 @@ class WalletApiTest {
         "the owner reads who moved its money");
   }
 
+  /** Only a funding principal (or admin) creates money: a DEPOSIT or a non-zero initial balance (issue #30). */
+  @Test
+  void withoutTheFundingScopeNoMoneyIsCreatedAndEverythingElseWorks() {
+    WebClient unfunded = Tokens.client(vertx, port, Tokens.unfundedUser(authentication));
+    assertProblem(Await.result(unfunded.post("/api/v1/wallets").putHeader("content-type", "application/json")
+        .sendBuffer(Buffer.buffer("{\"initialBalance\": 1000000000}"))), 403, "FORBIDDEN", null);
+    HttpResponse<Buffer> empty = Await.result(unfunded.post("/api/v1/wallets").putHeader("content-type", "application/json")
+        .sendBuffer(Buffer.buffer("{\"initialBalance\": 0}")));
+    assertEquals(201, empty.statusCode(), empty.bodyAsString());
+    String walletId = empty.bodyAsJsonObject().getString("walletId");
+    HttpResponse<Buffer> deposit = Await.result(unfunded.post("/api/v1/wallet").putHeader("content-type", "application/json")
+        .sendBuffer(Buffer.buffer("{\"walletId\":\"" + walletId + "\",\"operationType\":\"DEPOSIT\",\"amount\":5}")));
+    assertProblem(deposit, 403, "FORBIDDEN", null);
+    assertTrue(deposit.bodyAsString().contains("funding"), deposit.bodyAsString());
+    HttpResponse<Buffer> withdraw = Await.result(unfunded.post("/api/v1/wallet").putHeader("content-type", "application/json")
+        .sendBuffer(Buffer.buffer("{\"walletId\":\"" + walletId + "\",\"operationType\":\"WITHDRAW\",\"amount\":5}")));
+    assertEquals(202, withdraw.statusCode(), "moving (here: failing to move) money needs no funding: " + withdraw.bodyAsString());
+    assertEquals(0, new java.math.BigDecimal(Await.result(unfunded.get("/api/v1/wallets/" + walletId).send())
+        .bodyAsJsonObject().getValue("balance").toString()).signum(), "no money was created");
+  }
+
   @Test
   void writesBeyondAPrincipalsRateAre429WithRetryAfterAndPassAgainOnceItHasWaited() {
     Config limits = config.with("RATE_LIMIT_PER_PRINCIPAL_PER_S", "2").with("RATE_LIMIT_BURST", "3");

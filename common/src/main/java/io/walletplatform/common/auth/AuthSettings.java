@@ -31,19 +31,32 @@ import java.util.UUID;
  * @param devSharedSecret    tests and benchmarks only: one secret any UUID client id may use
  * @param adminClientId      the only client that may ask for {@code admin}
  * @param adminClientSecret  its secret, when configured (otherwise generated into the key directory)
- * @param registration       whether {@code POST /oauth/clients} is open
+ * @param metricsClientId    a client that may ask for {@code metrics} alone (what Prometheus scrapes with)
+ * @param metricsClientSecret its secret, when configured (otherwise generated into the key directory)
+ * @param registration       whether {@code POST /oauth/clients} is open to anyone (an admin may always create clients)
+ * @param clientsMax         how many unrevoked clients self-registration may make at most
  * @param registrationsPerAddressPerMinute registrations one source address may make a minute (bursts of as many)
  * @param tokenRequestsPerAddressPerSecond token requests one source address may make a second (bursts of twice as many)
  * @param devTokenTtl        the lifetime of a development token
  * @param writesPerSecond    the per-principal rate of write requests, 0 for no limit
  * @param writeBurst         how many writes a principal may make at once
+ * @param readsPerSecond     the per-principal rate of reads, 0 for no limit
+ * @param readBurst          how many reads a principal may make at once
+ * @param trustedProxies     addresses whose {@code X-Forwarded-For} names the client for the per-address limits
  */
 public record AuthSettings(Optional<String> externalIssuer, Optional<URI> jwksUrl, String audience, Duration clockSkew,
                            Duration jwksMinRefresh, Duration jwksRefresh, int tokenCacheEntries, Optional<URI> revocationUrl,
                            String devIssuer, Path devKeyDirectory, Optional<String> devSharedSecret,
-                           Optional<UUID> adminClientId, Optional<String> adminClientSecret, boolean registration,
-                           int registrationsPerAddressPerMinute, int tokenRequestsPerAddressPerSecond,
-                           Duration devTokenTtl, int writesPerSecond, int writeBurst) {
+                           Optional<UUID> adminClientId, Optional<String> adminClientSecret,
+                           Optional<UUID> metricsClientId, Optional<String> metricsClientSecret, boolean registration,
+                           int clientsMax, int registrationsPerAddressPerMinute, int tokenRequestsPerAddressPerSecond,
+                           Duration devTokenTtl, int writesPerSecond, int writeBurst, int readsPerSecond, int readBurst,
+                           List<String> trustedProxies) {
+
+  /** A configured secret shorter than this is refused: it can be guessed, or it is a placeholder. */
+  public static final int MIN_SECRET_BYTES = 32;
+  private static final List<String> PLACEHOLDERS = List.of("change", "replace", "placeholder", "example", "default",
+      "xxxx", "todo", "dummy", "sample");
 
   public static final String DEFAULT_AUDIENCE = "wallet-platform";
 
@@ -53,6 +66,11 @@ public record AuthSettings(Optional<String> externalIssuer, Optional<URI> jwksUr
           + "(POST /oauth/clients). For tests and benchmarks only, AUTH_DEV_SHARED_SECRET lets any client id use one secret.");
     }
     int rate = config.getInt("RATE_LIMIT_PER_PRINCIPAL_PER_S", 1_000, 0, 10_000_000);
+    int reads = config.getInt("RATE_LIMIT_READS_PER_PRINCIPAL_PER_S", 2_000, 0, 10_000_000);
+    Optional<String> adminSecret = config.find("AUTH_ADMIN_CLIENT_SECRET");
+    adminSecret.ifPresent(secret -> requireStrong("AUTH_ADMIN_CLIENT_SECRET", secret));
+    Optional<String> metricsSecret = config.find("AUTH_METRICS_CLIENT_SECRET");
+    metricsSecret.ifPresent(secret -> requireStrong("AUTH_METRICS_CLIENT_SECRET", secret));
     Path dataDirectory = Path.of(config.get("EMBEDDED_DATA_DIR", "data"));
     Optional<String> externalIssuer = config.find("AUTH_ISSUER");
     Optional<URI> jwksUrl = config.find("AUTH_JWKS_URL").map(URI::create);
@@ -77,13 +95,37 @@ public record AuthSettings(Optional<String> externalIssuer, Optional<URI> jwksUr
         Path.of(config.get("AUTH_DEV_KEY_DIR", dataDirectory.resolve("auth").toString())).toAbsolutePath(),
         config.find("AUTH_DEV_SHARED_SECRET"),
         config.find("AUTH_ADMIN_CLIENT_ID").map(text -> parseUuid("AUTH_ADMIN_CLIENT_ID", text)),
-        config.find("AUTH_ADMIN_CLIENT_SECRET"),
-        config.getBoolean("AUTH_DEV_REGISTRATION", true),
+        adminSecret,
+        config.find("AUTH_METRICS_CLIENT_ID").map(text -> parseUuid("AUTH_METRICS_CLIENT_ID", text)),
+        metricsSecret,
+        config.getBoolean("AUTH_DEV_REGISTRATION", false),
+        config.getInt("AUTH_DEV_CLIENTS_MAX", 10_000, 1, 10_000_000),
         config.getInt("AUTH_REGISTRATIONS_PER_ADDRESS_PER_MIN", 30, 1, 1_000_000),
         config.getInt("AUTH_TOKEN_REQUESTS_PER_ADDRESS_PER_S", 20, 1, 1_000_000),
         Duration.ofSeconds(config.getLong("AUTH_DEV_TOKEN_TTL_S", 3_600, 10, 86_400)),
         rate,
-        config.getInt("RATE_LIMIT_BURST", Math.max(1, rate * 2), 1, 100_000_000));
+        config.getInt("RATE_LIMIT_BURST", Math.max(1, rate * 2), 1, 100_000_000),
+        reads,
+        config.getInt("RATE_LIMIT_READS_BURST", Math.max(1, reads * 2), 1, 100_000_000),
+        config.find("TRUSTED_PROXIES").map(text -> List.of(text.split(","))).orElse(List.of()).stream()
+            .map(String::trim).filter(text -> !text.isEmpty()).toList());
+  }
+
+  /**
+   * Refuses a configured client secret that can be guessed: under {@value #MIN_SECRET_BYTES} bytes,
+   * one that reads like a placeholder ({@code change-me-…}, {@code example}), or one of few distinct
+   * characters. A deployment that ships such a value would otherwise accept it as the admin's.
+   */
+  static void requireStrong(String name, String secret) {
+    String lower = secret.toLowerCase(java.util.Locale.ROOT);
+    if (secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
+      throw new IllegalArgumentException(name + " is shorter than " + MIN_SECRET_BYTES + " bytes: use a random one "
+          + "(openssl rand -base64 32), or leave it unset to have one generated into AUTH_DEV_KEY_DIR");
+    }
+    if (PLACEHOLDERS.stream().anyMatch(lower::contains) || secret.chars().distinct().count() < 10) {
+      throw new IllegalArgumentException(name + " looks like a placeholder, not a random secret: use a random one "
+          + "(openssl rand -base64 32), or leave it unset to have one generated into AUTH_DEV_KEY_DIR");
+    }
   }
 
   /** True when this process issues its own tokens. */

@@ -79,6 +79,19 @@ public final class Authentication {
   }
 
   /**
+   * After {@link #bearer()}: admits a token with {@code metrics} or {@code admin} (403 otherwise), so
+   * that a Prometheus scraper holds a token that reads {@code /metrics} and nothing else.
+   */
+  public static void requireScraper(RoutingContext ctx) {
+    Principal principal = Principal.of(ctx);
+    if (principal.isAdmin() || principal.scopes().contains(Principal.METRICS_SCOPE)) {
+      ctx.next();
+    } else {
+      ctx.fail(ProblemException.forbidden("/metrics needs the metrics (or admin) scope"));
+    }
+  }
+
+  /**
    * Refuses a present but malformed Authorization header with the 401 every other bad token gets.
    * A platform handler, so that it may run first on a route, before the body is read.
    */
@@ -149,8 +162,18 @@ public final class Authentication {
     router.get("/oauth/revoked").handler(issuer::serveRevoked);
     router.post("/oauth/token").handler(BodyHandler.create(false).setBodyLimit(FORM_LIMIT_BYTES))
         .handler(issuer::serveToken);
+    // Open to anyone while registration is; an admin's token (optional here) may always create
+    // clients, and alone may grant them scopes.
     router.post("/oauth/clients").handler(BodyHandler.create(false).setBodyLimit(FORM_LIMIT_BYTES))
-        .handler(issuer::serveRegistration);
+        .handler(ctx -> isAdmin(ctx).onComplete(admin -> {
+          try {
+            issuer.serveRegistration(ctx, admin.result());
+          } catch (RuntimeException invalid) {
+            ctx.fail(invalid); // thrown after the handler returned: the router's failure handler answers it
+          }
+        }));
+    router.post("/oauth/clients/:clientId/scopes").handler(WELL_FORMED)
+        .handler(BodyHandler.create(false).setBodyLimit(FORM_LIMIT_BYTES)).handler(bearer()).handler(issuer::serveGrant);
     // The client's own token or an admin's, checked like every other bearer route.
     router.delete("/oauth/clients/:clientId").handler(WELL_FORMED).handler(bearer()).handler(issuer::serveRevocation);
   }

@@ -29,11 +29,22 @@ import java.util.UUID;
 public final class ClientStore {
 
   /** A client as registration answers it; {@code secret} is shown this once. */
-  public record Registered(UUID clientId, String secret, String name, OffsetDateTime createdAt) {
+  public record Registered(UUID clientId, String secret, String name, Set<String> scopes, OffsetDateTime createdAt) {
   }
 
   /** What a presented secret turned out to be. */
   public enum Check { VALID, WRONG, REVOKED }
+
+  /** A check's outcome and, when valid, the scopes an admin granted the client. */
+  public record Checked(Check check, Set<String> granted) {
+  }
+
+  /** What a self-registration may not exceed: {@code null} when the cap was reached. */
+  private static final String REGISTER_CAPPED = "INSERT INTO oauth_clients (client_id, name, secret_hash, granted_scopes) "
+      + "SELECT $1, $2, $3, $4 WHERE (SELECT count(*) FROM oauth_clients WHERE revoked_at IS NULL) < $5 "
+      + "RETURNING created_at";
+  /** One registration at a time counts the clients (a transaction-scoped advisory lock, key "auth-reg"). */
+  private static final long REGISTRATION_LOCK = 0x617574682d726567L;
 
   private static final SecureRandom RANDOM = new SecureRandom();
   /** What an unknown client's secret is compared with, so that it costs what a known one does. */
@@ -50,29 +61,44 @@ public final class ClientStore {
     this.hashKey = new SecretKeySpec(hashKey, "HmacSHA256");
   }
 
-  /** A new client with a new secret. */
-  public Future<Registered> register(String name) {
+  /**
+   * A new client with a new secret and the scopes granted it, while fewer than {@code maxClients}
+   * unrevoked clients exist; {@code null} once that many do.
+   */
+  public Future<Registered> register(String name, Set<String> scopes, int maxClients) {
     UUID clientId = UUID.randomUUID();
     String secret = newSecret();
-    return pool.preparedQuery("INSERT INTO oauth_clients (client_id, name, secret_hash) VALUES ($1, $2, $3) "
-            + "RETURNING created_at")
-        .execute(Tuple.of(clientId, name, Buffer.buffer(hash(secret))))
-        .map(rows -> new Registered(clientId, secret, name, rows.iterator().next().getOffsetDateTime("created_at")));
+    return pool.withTransaction(tx -> tx.preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(REGISTRATION_LOCK))
+        .compose(locked -> tx.preparedQuery(REGISTER_CAPPED)
+            .execute(Tuple.of(clientId, name, Buffer.buffer(hash(secret)), scopes.toArray(String[]::new), maxClients))))
+        .map(rows -> rows.rowCount() == 0 ? null
+            : new Registered(clientId, secret, name, Set.copyOf(scopes), rows.iterator().next().getOffsetDateTime("created_at")));
+  }
+
+  /** Adds {@code scopes} to an unrevoked client's grants: its scopes after, or {@code null} when there is no such client. */
+  public Future<Set<String>> grant(UUID clientId, Set<String> scopes) {
+    return pool.preparedQuery("UPDATE oauth_clients SET granted_scopes = ARRAY(SELECT DISTINCT unnest(granted_scopes || $2) "
+            + "ORDER BY 1) WHERE client_id = $1 AND revoked_at IS NULL RETURNING granted_scopes")
+        .execute(Tuple.of(clientId, (Object) scopes.toArray(String[]::new)))
+        .map(rows -> rows.rowCount() == 0 ? null
+            : new java.util.TreeSet<>(java.util.List.of(rows.iterator().next().getArrayOfStrings("granted_scopes"))));
   }
 
   /** Whether {@code secret} is this client's (compared in constant time; an unknown client is {@code WRONG}). */
-  public Future<Check> check(UUID clientId, String secret) {
+  public Future<Checked> check(UUID clientId, String secret) {
     byte[] presented = hash(secret);
-    return pool.preparedQuery("SELECT secret_hash, revoked_at FROM oauth_clients WHERE client_id = $1")
+    return pool.preparedQuery("SELECT secret_hash, revoked_at, granted_scopes FROM oauth_clients WHERE client_id = $1")
         .execute(Tuple.of(clientId))
         .map(rows -> {
           Row row = rows.iterator().hasNext() ? rows.iterator().next() : null;
           byte[] stored = row == null ? NOBODY : row.getBuffer("secret_hash").getBytes();
           boolean equal = MessageDigest.isEqual(stored, presented) && row != null;
           if (!equal) {
-            return Check.WRONG;
+            return new Checked(Check.WRONG, Set.of());
           }
-          return row.getValue("revoked_at") == null ? Check.VALID : Check.REVOKED;
+          return row.getValue("revoked_at") == null
+              ? new Checked(Check.VALID, Set.of(row.getArrayOfStrings("granted_scopes")))
+              : new Checked(Check.REVOKED, Set.of());
         });
   }
 

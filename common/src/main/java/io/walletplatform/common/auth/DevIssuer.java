@@ -35,7 +35,9 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -57,10 +59,18 @@ public final class DevIssuer {
 
   public static final Set<String> USER_SCOPES = Set.of("wallets", "payments", "orders");
   public static final String DEFAULT_SCOPE = "wallets payments orders";
-  private static final Set<String> KNOWN_SCOPES = Set.of("wallets", "payments", "orders", Principal.ADMIN_SCOPE);
+  /** What an admin may grant a client beyond the user scopes (never admin: that is the configured admin client's alone). */
+  public static final Set<String> GRANTABLE_SCOPES = Set.of(Principal.FUNDING_SCOPE, Principal.METRICS_SCOPE);
+  private static final Set<String> KNOWN_SCOPES = Set.of("wallets", "payments", "orders", Principal.ADMIN_SCOPE,
+      Principal.FUNDING_SCOPE, Principal.METRICS_SCOPE);
+  /** A shared-secret client (tests and benchmarks only) may fund, never administer. */
+  private static final Set<String> SHARED_SECRET_SCOPES = Set.of("wallets", "payments", "orders",
+      Principal.FUNDING_SCOPE, Principal.METRICS_SCOPE);
+  private static final Set<String> METRICS_CLIENT_SCOPES = Set.of(Principal.METRICS_SCOPE);
   private static final String KEY_FILE = "signing-key.jwk.json";
   private static final String HASH_KEY_FILE = "client-hashing-key";
   private static final String ADMIN_SECRET_FILE = "admin-client-secret";
+  private static final String METRICS_SECRET_FILE = "metrics-client-secret";
   private static final String FORM = "application/x-www-form-urlencoded";
   private static final int MAX_NAME_LENGTH = 100;
   /** Addresses and client ids remembered for the limits: enough for a flood, bounded whatever it sends. */
@@ -77,19 +87,22 @@ public final class DevIssuer {
   private final JWTAuth signer;
   private final byte[] sharedSecret;
   private final byte[] adminSecret;
+  private final byte[] metricsSecret;
   private final ClientStore clients;
   private final RateLimiter tokenRequests;
   private final RateLimiter registrations;
   private final LruMap<UUID, long[]> failures = new LruMap<>(MAX_TRACKED_KEYS);
   private volatile Revocations revocations = new Revocations();
 
-  private DevIssuer(Vertx vertx, AuthSettings settings, JsonObject privateKey, ClientStore clients, String adminSecret) {
+  private DevIssuer(Vertx vertx, AuthSettings settings, JsonObject privateKey, ClientStore clients, String adminSecret,
+                    String metricsSecret) {
     this.vertx = vertx;
     this.settings = settings;
     this.publicKey = Jwks.publicPart(privateKey);
     this.signer = JWTAuth.create(vertx, new JWTAuthOptions().addJwk(privateKey));
     this.sharedSecret = settings.devSharedSecret().map(text -> text.getBytes(StandardCharsets.UTF_8)).orElse(null);
     this.adminSecret = adminSecret == null ? null : adminSecret.getBytes(StandardCharsets.UTF_8);
+    this.metricsSecret = metricsSecret == null ? null : metricsSecret.getBytes(StandardCharsets.UTF_8);
     this.clients = clients;
     this.tokenRequests = new RateLimiter(settings.tokenRequestsPerAddressPerSecond(),
         settings.tokenRequestsPerAddressPerSecond() * 2, MAX_TRACKED_KEYS);
@@ -109,25 +122,38 @@ public final class DevIssuer {
       JsonObject key = new JsonObject(readOrCreate(directory.resolve(KEY_FILE), DevIssuer::newKey));
       ClientStore clients = clientsPool == null ? null : new ClientStore(clientsPool,
           Base64.getUrlDecoder().decode(readOrCreate(directory.resolve(HASH_KEY_FILE), ClientStore::newSecret).trim()));
-      String adminSecret = null;
-      if (settings.adminClientId().isPresent()) {
-        adminSecret = settings.adminClientSecret().orElse(null);
-        if (adminSecret == null) {
-          Path file = directory.resolve(ADMIN_SECRET_FILE);
-          adminSecret = readOrCreate(file, ClientStore::newSecret).trim();
-          // The path, never the value: logs are read by more people than the admin.
-          log.info("development issuer: the admin client {} authenticates with the secret in {} "
-              + "(set AUTH_ADMIN_CLIENT_SECRET to choose one)", settings.adminClientId().get(), file);
-        }
-      }
+      String adminSecret = configuredSecret(directory, "admin", settings.adminClientId(), settings.adminClientSecret(),
+          ADMIN_SECRET_FILE, "AUTH_ADMIN_CLIENT_SECRET");
+      String metricsSecret = configuredSecret(directory, "metrics", settings.metricsClientId(),
+          settings.metricsClientSecret(), METRICS_SECRET_FILE, "AUTH_METRICS_CLIENT_SECRET");
       if (settings.devSharedSecret().isPresent()) {
         log.warn("development issuer: AUTH_DEV_SHARED_SECRET is set: ANY client id with that one secret gets a token "
             + "(and the admin client id gets admin). For automated tests and benchmarks only; never expose this process.");
       }
-      return new DevIssuer(vertx, settings, key, clients, adminSecret);
+      return new DevIssuer(vertx, settings, key, clients, adminSecret, metricsSecret);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot keep the development issuer's keys in " + directory, e);
     }
+  }
+
+  /**
+   * The secret of a configured client (the admin, the metrics scraper): the one configured, or, when
+   * none is, one generated into the key directory (its path logged, never its value: logs are read
+   * by more people than the admin). {@code null} when the client itself is not configured.
+   */
+  private static String configuredSecret(Path directory, String role, Optional<UUID> clientId, Optional<String> configured,
+                                         String file, String variable) throws IOException {
+    if (clientId.isEmpty()) {
+      return null;
+    }
+    if (configured.isPresent()) {
+      return configured.get();
+    }
+    Path path = directory.resolve(file);
+    String secret = readOrCreate(path, ClientStore::newSecret).trim();
+    log.info("development issuer: the {} client {} authenticates with the secret in {} (set {} to choose one)",
+        role, clientId.get(), path, variable);
+    return secret;
   }
 
   /**
@@ -230,25 +256,34 @@ public final class DevIssuer {
     if (client == null) {
       return;
     }
-    Set<String> scopes = scopes(form.get("scope"));
-    if (scopes.isEmpty() || !KNOWN_SCOPES.containsAll(scopes)) {
-      error(ctx, 400, "invalid_scope", "scopes are wallets, payments, orders and admin, separated by single spaces");
+    String requested = form.get("scope");
+    Set<String> asked = scopes(requested);
+    if (asked.isEmpty() || !KNOWN_SCOPES.containsAll(asked)) {
+      error(ctx, 400, "invalid_scope", "scopes are wallets, payments, orders, funding, metrics and admin, "
+          + "separated by single spaces");
       return;
     }
     UUID clientId = Uuids.canonical(client[0]);
-    Future<Boolean> authenticated = clientId == null ? Future.succeededFuture(false) : authenticate(clientId, client[1]);
+    Future<Allowed> authenticated = clientId == null ? Future.succeededFuture(null) : authenticate(clientId, client[1]);
     authenticated.onComplete(result -> {
       if (result.failed()) {
         log.warn("a client could not be checked: {}", result.cause().getMessage());
         ctx.fail(ProblemException.unavailable("the client store is unavailable; retry shortly", 1));
         return;
       }
-      if (!result.result()) {
+      Allowed may = result.result();
+      if (may == null) {
         refuse(ctx, clientId);
         return;
       }
-      if (scopes.contains(Principal.ADMIN_SCOPE) && !settings.adminClientId().map(clientId::equals).orElse(false)) {
-        error(ctx, 400, "invalid_scope", "admin is granted only to the configured admin client");
+      Set<String> allowed = may.scopes();
+      Set<String> scopes = requested != null ? asked : may.defaults();
+      if (!allowed.containsAll(scopes)) {
+        Set<String> refused = new TreeSet<>(scopes);
+        refused.removeAll(allowed);
+        error(ctx, 400, "invalid_scope", "this client may not have " + String.join(" ", refused)
+            + (refused.contains(Principal.ADMIN_SCOPE) ? " (admin is the configured admin client's alone)"
+            : " (funding and metrics are granted by an admin)"));
         return;
       }
       failures.remove(clientId);
@@ -258,6 +293,15 @@ public final class DevIssuer {
           .end(new JsonObject().put("access_token", token).put("token_type", "Bearer")
               .put("expires_in", settings.devTokenTtl().toSeconds()).put("scope", String.join(" ", scopes)).encode());
     });
+  }
+
+  /**
+   * What an authenticated client may have: {@code scopes}, and {@code defaults} when it asks for none
+   * (a registered client's grants come with its tokens; the admin's and the shared secret's other
+   * scopes are asked for by name).
+   */
+  private record Allowed(Set<String> scopes, Set<String> defaults) {
+    static final Set<String> USER_DEFAULT = new LinkedHashSet<>(List.of(DEFAULT_SCOPE.split(" ")));
   }
 
   /** The requested scopes (RFC 6749 §3.3: separated by single spaces), the default when none is asked for. */
@@ -271,21 +315,37 @@ public final class DevIssuer {
   }
 
   /**
-   * Whether {@code secret} is this client's: the admin client's configured secret, a registered
-   * client's own, or (tests and benchmarks only) the shared secret. Every comparison is constant-time.
+   * The scopes the client may have when {@code secret} is its own, {@code null} when it is not: the
+   * admin client's configured secret (every scope), the metrics client's (metrics only), a registered
+   * client's own (the user scopes and what an admin granted it), or, for tests and benchmarks only,
+   * the shared secret (every scope but admin, which stays the admin client's). Every comparison is
+   * constant-time.
    */
-  private Future<Boolean> authenticate(UUID clientId, String secret) {
+  private Future<Allowed> authenticate(UUID clientId, String secret) {
     byte[] presented = secret.getBytes(StandardCharsets.UTF_8);
+    boolean admin = settings.adminClientId().map(clientId::equals).orElse(false);
     if (sharedSecret != null && MessageDigest.isEqual(sharedSecret, presented)) {
-      return Future.succeededFuture(true);
+      return Future.succeededFuture(new Allowed(admin ? KNOWN_SCOPES : SHARED_SECRET_SCOPES, Allowed.USER_DEFAULT));
     }
-    if (settings.adminClientId().map(clientId::equals).orElse(false)) {
-      return Future.succeededFuture(adminSecret != null && MessageDigest.isEqual(adminSecret, presented));
+    if (admin) {
+      return Future.succeededFuture(adminSecret != null && MessageDigest.isEqual(adminSecret, presented)
+          ? new Allowed(KNOWN_SCOPES, Allowed.USER_DEFAULT) : null);
+    }
+    if (settings.metricsClientId().map(clientId::equals).orElse(false)) {
+      return Future.succeededFuture(metricsSecret != null && MessageDigest.isEqual(metricsSecret, presented)
+          ? new Allowed(METRICS_CLIENT_SCOPES, METRICS_CLIENT_SCOPES) : null);
     }
     if (clients == null) {
-      return Future.succeededFuture(false);
+      return Future.succeededFuture(null);
     }
-    return clients.check(clientId, secret).map(check -> check == ClientStore.Check.VALID);
+    return clients.check(clientId, secret).map(checked -> {
+      if (checked.check() != ClientStore.Check.VALID) {
+        return null;
+      }
+      Set<String> allowed = new LinkedHashSet<>(Allowed.USER_DEFAULT);
+      checked.granted().stream().sorted().forEach(allowed::add);
+      return new Allowed(allowed, allowed);
+    });
   }
 
   /**
@@ -328,21 +388,32 @@ public final class DevIssuer {
     }
   }
 
-  /** {@code POST /oauth/clients}: a new client and its secret, shown this once. */
-  public void serveRegistration(RoutingContext ctx) {
-    if (!settings.registration() || clients == null) {
-      ctx.fail(ProblemException.notFound("NOT_FOUND", "registration is turned off (AUTH_DEV_REGISTRATION=false)"));
+  /**
+   * {@code POST /oauth/clients}: a new client and its secret, shown this once. Anyone, while
+   * registration is open ({@code AUTH_DEV_REGISTRATION}) and fewer than {@code AUTH_DEV_CLIENTS_MAX}
+   * clients exist; an admin always, and only an admin may grant {@code scopes} at creation.
+   *
+   * @param admin whether the request carries a valid admin token
+   */
+  public void serveRegistration(RoutingContext ctx, boolean admin) {
+    if (clients == null || !admin && !settings.registration()) {
+      ctx.fail(ProblemException.notFound("NOT_FOUND", "registration is turned off (AUTH_DEV_REGISTRATION=false): "
+          + "an admin creates clients"));
       return;
     }
-    if (!admit(ctx, registrations, "registrations")) {
+    if (!admin && !admit(ctx, registrations, "registrations")) {
       return;
     }
     JsonNode body = RequestBodies.object(ctx);
     for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
       String field = names.next();
-      if (!"name".equals(field)) {
-        throw ProblemException.validation(field, "is not a field of a registration (only name)");
+      if (!"name".equals(field) && !"scopes".equals(field)) {
+        throw ProblemException.validation(field, "is not a field of a registration (only name and scopes)");
       }
+    }
+    Set<String> granted = grantableScopes(body.get("scopes"));
+    if (!granted.isEmpty() && !admin) {
+      throw ProblemException.forbidden("only an admin grants scopes to a client");
     }
     String name = null;
     JsonNode given = body.get("name");
@@ -352,19 +423,85 @@ public final class DevIssuer {
       }
       name = given.asText();
     }
-    clients.register(name).onComplete(result -> {
+    clients.register(name, granted, admin ? Integer.MAX_VALUE : settings.clientsMax()).onComplete(result -> {
       if (result.failed()) {
         ctx.fail(result.cause());
         return;
       }
       ClientStore.Registered client = result.result();
+      if (client == null) {
+        ctx.fail(ProblemException.conflict("LIMIT_REACHED", "the issuer has as many clients as it may ("
+            + settings.clientsMax() + ", AUTH_DEV_CLIENTS_MAX): an admin can still create one"));
+        return;
+      }
       ctx.response().setStatusCode(201)
           .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
           .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
           .putHeader(HttpHeaders.LOCATION, "/oauth/clients/" + client.clientId())
           .end(new JsonObject().put("clientId", client.clientId().toString()).put("clientSecret", client.secret())
-              .put("name", client.name()).put("createdAt", client.createdAt().toInstant().toString()).encode());
+              .put("name", client.name()).put("scopes", new JsonArray(List.copyOf(new TreeSet<>(client.scopes()))))
+              .put("createdAt", client.createdAt().toInstant().toString()).encode());
     });
+  }
+
+  /**
+   * {@code POST /oauth/clients/{clientId}/scopes} {@code {"scopes": ["funding"]}}, by an admin: adds
+   * to what the client's next tokens may carry (tokens already issued keep theirs). 200
+   * {@code {"clientId", "scopes"}}; an unknown or revoked client 404.
+   */
+  public void serveGrant(RoutingContext ctx) {
+    Principal principal = Principal.of(ctx);
+    if (!principal.isAdmin()) {
+      throw ProblemException.forbidden("only an admin grants scopes");
+    }
+    UUID clientId = Uuids.canonical(ctx.pathParam("clientId"));
+    JsonNode body = RequestBodies.object(ctx);
+    for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+      String field = names.next();
+      if (!"scopes".equals(field)) {
+        throw ProblemException.validation(field, "is not a field of a grant (only scopes)");
+      }
+    }
+    if (body.get("scopes") == null) {
+      throw ProblemException.validation("scopes", "is required");
+    }
+    Set<String> scopes = grantableScopes(body.get("scopes"));
+    if (clientId == null || clients == null) {
+      ctx.fail(ProblemException.notFound("CLIENT_NOT_FOUND", "no such client"));
+      return;
+    }
+    clients.grant(clientId, scopes).onComplete(granted -> {
+      if (granted.failed()) {
+        ctx.fail(granted.cause());
+      } else if (granted.result() == null) {
+        ctx.fail(ProblemException.notFound("CLIENT_NOT_FOUND", "no such client"));
+      } else {
+        log.info("client {} granted {} by {}", clientId, scopes, principal.subject());
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+            .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+            .end(new JsonObject().put("clientId", clientId.toString())
+                .put("scopes", new JsonArray(List.copyOf(granted.result()))).encode());
+      }
+    });
+  }
+
+  /** {@code scopes} of a registration or a grant: absent is none; otherwise an array of distinct grantable scopes. */
+  private static Set<String> grantableScopes(JsonNode given) {
+    if (given == null || given.isNull()) {
+      return Set.of();
+    }
+    if (!given.isArray() || given.size() > GRANTABLE_SCOPES.size()) {
+      throw ProblemException.validation("scopes", "must be an array of at most " + GRANTABLE_SCOPES.size()
+          + " of: funding, metrics");
+    }
+    Set<String> scopes = new TreeSet<>();
+    for (JsonNode scope : given) {
+      if (!scope.isTextual() || !GRANTABLE_SCOPES.contains(scope.asText()) || !scopes.add(scope.asText())) {
+        throw ProblemException.validation("scopes", "must hold distinct scopes among funding and metrics "
+            + "(admin is granted to no client)");
+      }
+    }
+    return scopes;
   }
 
   /**

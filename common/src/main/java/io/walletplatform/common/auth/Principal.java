@@ -17,6 +17,10 @@ import java.util.UUID;
 public record Principal(String subject, Set<String> scopes) {
 
   public static final String ADMIN_SCOPE = "admin";
+  /** Creating money: a DEPOSIT, an account top-up, a non-zero initial balance (issue #30). */
+  public static final String FUNDING_SCOPE = "funding";
+  /** Reading {@code /metrics}, and nothing else: what a Prometheus scraper holds instead of admin. */
+  public static final String METRICS_SCOPE = "metrics";
   /** Subjects longer than this are refused: they are stored with every operation. */
   public static final int MAX_SUBJECT_LENGTH = 255;
 
@@ -81,6 +85,22 @@ public record Principal(String subject, Set<String> scopes) {
 
   public boolean isAdmin() {
     return scopes.contains(ADMIN_SCOPE);
+  }
+
+  /** True when this principal may create money: it holds {@code funding}, or {@code admin}. */
+  public boolean mayFund() {
+    return isAdmin() || scopes.contains(FUNDING_SCOPE);
+  }
+
+  /**
+   * Refuses money made from nothing by a principal that may not fund: 403 {@code FORBIDDEN}. Every
+   * other way money moves (withdrawals, transfers, holds, payments) only moves what a funding
+   * principal put in, so this one check bounds what exists.
+   */
+  public void requireFunding(String what) {
+    if (!mayFund()) {
+      throw ProblemException.forbidden(what + " creates money: it needs the funding scope, which an admin grants");
+    }
   }
 
   /** True when this principal may act on a resource owned by {@code ownerId}. */

@@ -118,7 +118,8 @@ public final class HttpFront {
         .end("{\"status\":\"UP\"}"));
     router.get("/health/ready").handler(ready);
     router.get("/health").handler(ready);
-    router.get("/metrics").handler(Authentication.WELL_FORMED).handler(authentication.admin())
+    router.get("/metrics").handler(Authentication.WELL_FORMED).handler(authentication.bearer())
+        .handler(Authentication::requireScraper)
         .handler(PrometheusScrapingHandler.create(registry));
     authentication.mountIssuer(router);
     documents.forEach((name, yaml) -> router.get("/openapi/" + name + ".yaml").handler(ctx -> ctx.response()

@@ -69,6 +69,32 @@ class AuthHardeningTest {
     assertTrue(new Principal(id.toString(), java.util.Set.of("payments")).mayActForUser(id));
   }
 
+  /** Issue #30: a deployment that ships a placeholder or a short admin secret does not start with it. */
+  @Test
+  void aGuessableAdminOrMetricsSecretIsRefusedAtStart() {
+    for (String weak : java.util.List.of("change-me-before-production-please-0123456789",
+        "CHANGEME-CHANGEME-CHANGEME-CHANGEME-1", "short-but-random-Kq93", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "your-example-admin-secret-goes-here-abcdefgh")) {
+      for (String variable : java.util.List.of("AUTH_ADMIN_CLIENT_SECRET", "AUTH_METRICS_CLIENT_SECRET")) {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+            () -> AuthSettings.from(Config.of(Map.of(variable, weak))), weak);
+        assertTrue(refused.getMessage().startsWith(variable), refused.getMessage());
+      }
+    }
+    String random = "q0Zk7w3V-4vJ9mXrT2pL8sNc1bYhGfDe6aU5oIyQ"; // 40 characters of base64url
+    assertEquals(random, AuthSettings.from(Config.of(Map.of("AUTH_ADMIN_CLIENT_SECRET", random))).adminClientSecret().get());
+  }
+
+  @Test
+  void registrationIsClosedUnlessTurnedOnAndCapped() {
+    AuthSettings defaults = AuthSettings.from(Config.of(Map.of()));
+    assertFalse(defaults.registration(), "closed by default (only the one-command platform opens it)");
+    assertEquals(10_000, defaults.clientsMax());
+    AuthSettings open = AuthSettings.from(Config.of(Map.of("AUTH_DEV_REGISTRATION", "true", "AUTH_DEV_CLIENTS_MAX", "3")));
+    assertTrue(open.registration());
+    assertEquals(3, open.clientsMax());
+  }
+
   @Test
   void anExternalIssuersKeysMustComeOverHttpsUnlessAllowed() {
     Map<String, String> plain = Map.of("AUTH_ISSUER", "https://id.example/realms/w", "AUTH_JWKS_URL", "http://id.example/jwks");

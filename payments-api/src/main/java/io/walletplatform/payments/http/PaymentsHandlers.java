@@ -42,6 +42,9 @@ public final class PaymentsHandlers {
     Principal principal = Principal.of(ctx);
     UUID userId = principal.userId(RequestBodies.optionalUuid(body, "userId"));
     Money initialBalance = RequestBodies.optionalAmount(body, "initialBalance");
+    if (initialBalance != null && initialBalance.isPositive()) {
+      principal.requireFunding("a non-zero initialBalance");
+    }
     ctx.response().putHeader("Location", "/api/v1/accounts/" + userId);
     Responses.reply(ctx, 201, service.open(userId, initialBalance, principal.subject()).map(Account::toJson));
   }
@@ -54,6 +57,7 @@ public final class PaymentsHandlers {
     UUID userId = accountOf(ctx);
     JsonNode body = RequestBodies.object(ctx);
     Money amount = RequestBodies.amount(body, "amount", false);
+    Principal.of(ctx).requireFunding("a top-up");
     String fingerprint = IdempotentRequests.fingerprint("deposit:" + userId, body);
     Responses.stored(ctx, service.deposit(userId, amount, Responses.idempotencyKey(ctx), fingerprint,
         Principal.of(ctx).subject()));

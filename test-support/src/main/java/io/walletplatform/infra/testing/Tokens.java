@@ -59,14 +59,19 @@ public final class Tokens {
     return authentication.issuer().issue(subject, java.util.Set.of(scopes.split(" ")));
   }
 
-  /** A user token (wallets, payments, orders) for a new random principal. */
+  /** A user token (wallets, payments, orders, and funding: it may deposit) for a new random principal. */
   public static String user(Authentication authentication) {
+    return issue(authentication, UUID.randomUUID().toString(), "wallets payments orders funding");
+  }
+
+  /** A user token without funding (wallets, payments, orders): what a self-registered client gets. */
+  public static String unfundedUser(Authentication authentication) {
     return issue(authentication, UUID.randomUUID().toString(), "wallets payments orders");
   }
 
   /** The admin client's token with every scope. */
   public static String admin(Authentication authentication) {
-    return issue(authentication, ADMIN_CLIENT.toString(), "wallets payments orders admin");
+    return issue(authentication, ADMIN_CLIENT.toString(), "wallets payments orders funding admin");
   }
 
   /**
@@ -114,9 +119,9 @@ public final class Tokens {
     }
   }
 
-  /** A user's token (wallets, payments and orders) for a new random principal. */
+  /** A user's token (wallets, payments, orders and funding) for a new random principal. */
   public static String user(Vertx vertx, int port) {
-    return fetch(vertx, port, UUID.randomUUID().toString(), "wallets payments orders");
+    return fetch(vertx, port, UUID.randomUUID().toString(), "wallets payments orders funding");
   }
 
   /** A token of the admin client with every scope. */

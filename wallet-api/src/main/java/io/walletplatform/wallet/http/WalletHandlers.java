@@ -54,8 +54,12 @@ public final class WalletHandlers {
     UUID requested = RequestBodies.optionalUuid(body, "walletId");
     UUID walletId = requested != null ? requested : UUID.randomUUID();
     Money initialBalance = RequestBodies.optionalAmount(body, "initialBalance");
+    Principal principal = Principal.of(ctx);
+    if (initialBalance != null && initialBalance.isPositive()) {
+      principal.requireFunding("a non-zero initialBalance");
+    }
     ctx.response().putHeader("Location", "/api/v1/wallets/" + walletId);
-    Responses.reply(ctx, 201, service.createWallet(Principal.of(ctx), walletId, initialBalance)
+    Responses.reply(ctx, 201, service.createWallet(principal, walletId, initialBalance)
         .map(WalletService.OwnedWallet::toJson));
   }
 
@@ -70,7 +74,11 @@ public final class WalletHandlers {
     OperationType type = operationType(RequestBodies.text(body, "operationType"));
     OperationRequest request = request(body, walletId, type);
     UUID operationId = RequestBodies.optionalUuid(body, "operationId");
-    Responses.reply(ctx, 202, service.submit(Principal.of(ctx), request, operationId).map(operation -> {
+    Principal principal = Principal.of(ctx);
+    if (type == OperationType.DEPOSIT) {
+      principal.requireFunding("a DEPOSIT");
+    }
+    Responses.reply(ctx, 202, service.submit(principal, request, operationId).map(operation -> {
       ctx.response().putHeader("Location", location(operation));
       return operation.toJson();
     }));
