@@ -46,4 +46,5 @@ const deadline = Date.now() + 180000;
   if (Date.now() > deadline) { console.error('platform did not become healthy'); process.exit(1); }
   setTimeout(wait, 500);
 })();"
-BASE_URL="http://127.0.0.1:$port" SCREENSHOT_DIR="$out" node "$here/ui.test.mjs"
+BASE_URL="http://127.0.0.1:$port" SCREENSHOT_DIR="$out" ADMIN_SECRET_FILE="$data/auth/admin-client-secret" \
+  ADMIN_CLIENT_ID=00000000-0000-4000-8000-0000000000ad node "$here/ui.test.mjs"

@@ -3,7 +3,7 @@
 // one's money and cannot get its token. BASE_URL is the running platform (no shared secret: every
 // identity registers); SCREENSHOT_DIR receives what the browser showed.
 import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 
 const base = process.env.BASE_URL;
 const shots = process.env.SCREENSHOT_DIR || 'screenshots';
@@ -54,6 +54,23 @@ async function signIn(clientId, secret) {
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
+/** What an operator does: the admin (its secret in the platform's data directory) grants a client funding. */
+async function grantFunding(clientId) {
+  const secret = readFileSync(process.env.ADMIN_SECRET_FILE, 'utf8').trim();
+  const grant = await (await fetch(`${base}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: process.env.ADMIN_CLIENT_ID,
+      client_secret: secret, scope: 'admin' }),
+  })).json();
+  const response = await fetch(`${base}/oauth/clients/${clientId}/scopes`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${grant.access_token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ scopes: ['funding'] }),
+  });
+  if (response.status !== 200) throw new Error(`the grant answered ${response.status}: ${await response.text()}`);
+}
+
 let firstWallet;
 let first;
 let second;
@@ -71,6 +88,18 @@ await step('create an identity: its secret is shown once and kept only in this t
   const stored = await page.evaluate(() => JSON.stringify(localStorage));
   if (stored.includes(first.secret)) throw new Error('the secret is in localStorage');
   await page.screenshot({ path: `${shots}/identity.png`, fullPage: true });
+});
+
+await step('a new identity creates no money until an admin grants it funding', async () => {
+  await page.locator('#no-funding').waitFor({ state: 'visible' });
+  await page.getByLabel('Initial balance').first().fill('10.00');
+  await page.getByRole('button', { name: 'Create wallet' }).click();
+  await waitForText('#create-wallet .error', 'funding');
+  await grantFunding(first.clientId);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signIn(first.clientId, first.secret);
+  await waitForText('#scopes', 'funding');
+  await page.locator('#no-funding').waitFor({ state: 'hidden' });
 });
 
 await step('create a wallet, deposit and see the balance change', async () => {
@@ -210,6 +239,9 @@ await step('add a webhook, see its deliveries arrive, and retry one that failed'
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
     const url = `http://127.0.0.1:${server.address().port}/hook`;
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(first.clientId, first.secret); // the identity that may deposit
+    await page.locator('#signed-in').waitFor({ state: 'visible' });
     await page.locator('#webhook-url').fill(url);
     await page.getByRole('button', { name: 'Add webhook' }).click();
     await waitForText('#webhook-secret', 'whsec_');

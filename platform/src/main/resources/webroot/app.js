@@ -10,6 +10,7 @@ const session = JSON.parse(sessionStorage.getItem('session') || 'null');
 const state = {
   subject: session ? session.subject : null,
   token: session ? session.token : null,
+  scope: session ? session.scope : null,
   wallets: [],
 };
 
@@ -157,6 +158,8 @@ function showIdentity() {
   $('#sign-in').hidden = signedIn;
   $('#signed-in').hidden = !signedIn;
   $('#principal').textContent = state.subject || '';
+  $('#scopes').textContent = state.scope || '';
+  $('#no-funding').hidden = !signedIn || (state.scope || '').split(' ').includes('funding');
   $('#account-id').textContent = state.subject || '—';
   state.wallets = signedIn ? JSON.parse(localStorage.getItem(walletsKey()) || '[]') : [];
   fillSelect($('#wallet-select'), state.wallets, state.wallets[0]);
@@ -178,6 +181,7 @@ function showIdentity() {
 function signOut() {
   state.token = null;
   state.subject = null;
+  state.scope = null;
   sessionStorage.removeItem('session');
   $('#new-credentials').hidden = true;
   $('#new-secret').textContent = '';
@@ -204,7 +208,8 @@ async function signIn(clientId, secret) {
   if (!response.ok) throw new Error(`Sign-in refused: ${grant.error_description || grant.error || grant.detail || response.status}`);
   state.subject = clientId;
   state.token = grant.access_token;
-  sessionStorage.setItem('session', JSON.stringify({ subject: clientId, token: grant.access_token }));
+  state.scope = grant.scope;
+  sessionStorage.setItem('session', JSON.stringify({ subject: clientId, token: grant.access_token, scope: grant.scope }));
   showIdentity();
   await Promise.all([refreshWallet(), refreshAccount(), refreshWebhooks()]);
 }

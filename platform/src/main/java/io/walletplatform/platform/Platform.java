@@ -55,7 +55,8 @@ public final class Platform {
             Faults.NONE))
         .compose(ignored -> OrdersProcessing.deploy(runtime.vertx(), settings.orders(), runtime.registry(),
             Faults.NONE))
-        .compose(ignored -> WebhooksProcessing.deploy(runtime.vertx(), settings.webhooks(), runtime.registry()))
+        .compose(ignored -> WebhooksProcessing.deploy(runtime.vertx(), settings.webhooks(), runtime.registry(),
+            authentication.verifier().revocations()))
         .compose(ignored -> runtime.vertx().deployVerticle(
             () -> new HttpFrontVerticle(settings.http(), runtime.registry(), authentication, List.of(
                 WalletApi.factory(settings.wallet(), runtime.registry()),

@@ -152,6 +152,38 @@ class KubernetesManifestsTest {
   }
 
   /**
+   * Issue #30: no manifest ships a value for the admin's (or the scraper's) secret, a placeholder
+   * the platform would have accepted; only the gateway reads one, from a Secret of its own that may
+   * be absent (then it generates one into its volume).
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void noManifestShipsAnAdminSecretAndOnlyTheGatewayReadsOne() throws IOException {
+    List<Map<String, Object>> documents = documents();
+    for (Map<String, Object> secret : ofKind(documents, "Secret")) {
+      Set<String> keys = ((Map<String, Object>) secret.get("stringData")).keySet();
+      assertTrue(!keys.contains("AUTH_ADMIN_CLIENT_SECRET") && !keys.contains("AUTH_METRICS_CLIENT_SECRET"),
+          name(secret) + " ships a client secret: " + keys);
+    }
+    List<String> readers = new ArrayList<>();
+    for (Map<String, Object> deployment : ofKind(documents, "Deployment")) {
+      List<Map<String, Object>> containers = at(deployment, "spec", "template", "spec", "containers");
+      for (Map<String, Object> container : containers) {
+        for (Map<String, Object> variable : (List<Map<String, Object>>) container.getOrDefault("env", List.of())) {
+          if (String.valueOf(variable.get("name")).matches("AUTH_(ADMIN|METRICS)_CLIENT_SECRET")) {
+            readers.add(name(deployment));
+            assertEquals(null, variable.get("value"), "a literal secret in " + name(deployment));
+            assertEquals(Boolean.TRUE, at(variable, "valueFrom", "secretKeyRef", "optional"), name(deployment));
+            assertTrue(String.valueOf(at(variable, "valueFrom", "secretKeyRef", "name")).startsWith("gateway-"),
+                "a Secret only the gateway reads");
+          }
+        }
+      }
+    }
+    assertEquals(List.of("gateway", "gateway"), readers);
+  }
+
+  /**
    * A stop in Kubernetes: the pod must keep serving until the Service has seen its readiness fail
    * (the grace covers the readiness probe's period times its threshold), and the kubelet must not
    * SIGKILL it before the launcher's own bound (grace plus timeout) has passed.

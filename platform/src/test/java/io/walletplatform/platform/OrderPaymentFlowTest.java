@@ -148,7 +148,7 @@ class OrderPaymentFlowTest {
   @Test
   void aUsersOrderIsPaidFromItsOwnAccountAndRecordsWhoPlacedIt() {
     UUID user = UUID.randomUUID();
-    WebClient own = Tokens.client(vertx, stack.port(), Tokens.issue(stack.authentication(), user.toString(), "payments orders"));
+    WebClient own = Tokens.client(vertx, stack.port(), Tokens.issue(stack.authentication(), user.toString(), "payments orders funding"));
     UUID bystander = openAccount(stack, "50.00");
     assertEquals(201, Await.result(own.post("/api/v1/accounts").putHeader("content-type", "application/json")
         .sendBuffer(Buffer.buffer("{\"initialBalance\":50}"))).statusCode());
@@ -232,7 +232,7 @@ class OrderPaymentFlowTest {
   void aFinishedOrderIsRefundedInFullOnceAndMovesToRefunded() {
     String user = UUID.randomUUID().toString();
     WebClient owner = Tokens.bearing(WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
-        .setDefaultPort(stack.port())), Tokens.issue(stack.authentication(), user, "payments orders"));
+        .setDefaultPort(stack.port())), Tokens.issue(stack.authentication(), user, "payments orders funding"));
     UUID userId = UUID.fromString(user);
     assertEquals(201, Await.result(owner.post("/api/v1/accounts").putHeader("content-type", "application/json")
         .sendBuffer(Buffer.buffer("{\"initialBalance\":100.00}"))).statusCode());

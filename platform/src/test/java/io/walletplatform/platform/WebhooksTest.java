@@ -137,7 +137,7 @@ class WebhooksTest {
 
   private static Principal principal() {
     String subject = UUID.randomUUID().toString();
-    return new Principal(subject, client(Tokens.issue(authentication, subject, "wallets payments orders")));
+    return new Principal(subject, client(Tokens.issue(authentication, subject, "wallets payments orders funding")));
   }
 
   private static HttpResponse<Buffer> post(WebClient client, String path, JsonObject body) {

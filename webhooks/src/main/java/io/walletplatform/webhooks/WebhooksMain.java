@@ -20,8 +20,9 @@ public final class WebhooksMain {
   public static void main(String[] args) {
     Config config = Config.fromEnvironment();
     WebhooksSettings settings = WebhooksSettings.from(config);
-    Launcher.run("webhooks", config, runtime -> WebhooksProcessing.deploy(runtime.vertx(), settings, runtime.registry())
-        .compose(ignored -> AuthDatabase.start(runtime.vertx(), config))
+    Launcher.run("webhooks", config, runtime -> AuthDatabase.start(runtime.vertx(), config)
+        .compose(authentication -> WebhooksProcessing.deploy(runtime.vertx(), settings, runtime.registry(),
+            authentication.verifier().revocations()).map(authentication))
         .compose(authentication -> runtime.vertx().deployVerticle(
             () -> new HttpFrontVerticle(settings.http(), runtime.registry(), authentication,
                 List.of(WebhooksApi.factory(settings))),

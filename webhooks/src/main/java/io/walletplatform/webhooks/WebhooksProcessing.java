@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.walletplatform.common.auth.Revocations;
 import io.walletplatform.common.kafka.DeadLetters;
 import io.walletplatform.common.kafka.KafkaClients;
 import io.walletplatform.migrations.Migrations;
@@ -21,13 +22,14 @@ public final class WebhooksProcessing {
   private WebhooksProcessing() {
   }
 
-  public static Future<Void> deploy(Vertx vertx, WebhooksSettings settings, MeterRegistry registry) {
+  /** @param revocations the clients revoked at the issuer: their webhooks are deleted and never sent for */
+  public static Future<Void> deploy(Vertx vertx, WebhooksSettings settings, MeterRegistry registry, Revocations revocations) {
     return Migrations.migrate(vertx, settings.pg(), Migrations.WEBHOOKS)
         .compose(ignored -> KafkaClients.ensureTopics(vertx, settings.kafka(),
             List.of(settings.events().topic(), DeadLetters.topicFor(settings.events().topic()))))
         .compose(ignored -> vertx.deployVerticle(() -> new EventConsumerVerticle(settings.inbox(), registry),
             new DeploymentOptions().setInstances(settings.inbox().consumers())))
-        .compose(consumers -> vertx.deployVerticle(new DispatcherVerticle(settings, registry)))
+        .compose(consumers -> vertx.deployVerticle(new DispatcherVerticle(settings, registry, revocations)))
         .mapEmpty();
   }
 }

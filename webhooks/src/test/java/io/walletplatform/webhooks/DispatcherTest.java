@@ -11,6 +11,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import io.walletplatform.common.auth.Authentication;
+import io.walletplatform.common.auth.Revocations;
 import io.walletplatform.common.config.Config;
 import io.walletplatform.common.db.PgPools;
 import io.walletplatform.common.ops.HttpFrontVerticle;
@@ -51,6 +52,8 @@ class DispatcherTest {
   private static WebClient strictApi;
   private static HttpServer receiver;
   private static final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
+  /** The open dispatcher's revocation list, as its process's token verifier keeps it. */
+  private static final Revocations revocations = new Revocations();
 
   @BeforeAll
   static void start() {
@@ -72,13 +75,13 @@ class DispatcherTest {
         .with("WEBHOOKS_RETRY_SCHEDULE", "100ms,100ms").with("WEBHOOKS_SCAN_MS", "100")
         .with("WEBHOOKS_MAX_IN_FLIGHT_PER_WEBHOOK", "4");
     WebhooksSettings openSettings = WebhooksSettings.from(openConfig);
-    Await.result(WebhooksProcessing.deploy(vertx, openSettings, runtime.registry()), SETTLE);
+    Await.result(WebhooksProcessing.deploy(vertx, openSettings, runtime.registry(), revocations), SETTLE);
     open = PgPools.create(vertx, openSettings.pg(), "dispatcher-test");
 
     Config strictConfig = IsolatedConfig.create("strict").with(WebhooksSettings.ALLOW_PRIVATE_NETWORKS, "false")
         .with("WEBHOOKS_RETRY_SCHEDULE", "100ms").with("WEBHOOKS_SCAN_MS", "100");
     WebhooksSettings strictSettings = WebhooksSettings.from(strictConfig);
-    Await.result(WebhooksProcessing.deploy(vertx, strictSettings, runtime.registry()), SETTLE);
+    Await.result(WebhooksProcessing.deploy(vertx, strictSettings, runtime.registry(), new Revocations()), SETTLE);
     strict = PgPools.create(vertx, strictSettings.pg(), "strict-test");
     Authentication authentication = Tokens.authentication(vertx, strictConfig);
     HttpFrontVerticle front = new HttpFrontVerticle(strictSettings.http(), runtime.registry(), authentication,
@@ -94,12 +97,36 @@ class DispatcherTest {
 
   /** A subscription as if it had been created (its URL admitted then): what the dispatcher reads. */
   private static UUID subscription(Pool pool, String url) {
+    return subscription(pool, url, "someone");
+  }
+
+  private static UUID subscription(Pool pool, String url, String principal) {
     UUID webhookId = UUID.randomUUID();
     Await.result(pool.preparedQuery("""
         INSERT INTO webhook_subscriptions (webhook_id, principal, url, event_types, secret)
-        VALUES ($1, 'someone', $2, ARRAY['order.finished'], $3)""")
-        .execute(Tuple.of(webhookId, url, Signature.newSecret())));
+        VALUES ($1, $4, $2, ARRAY['order.finished'], $3)""")
+        .execute(Tuple.of(webhookId, url, Signature.newSecret(), principal)));
     return webhookId;
+  }
+
+  /** Issue #30: revoking a client used to leave its webhooks sending. */
+  @Test
+  void aRevokedPrincipalsWebhooksAreDeletedAndNothingMoreIsSentForIt() {
+    String principal = "revoked-" + UUID.randomUUID();
+    UUID webhookId = subscription(open, url("/revoked"), principal);
+    UUID before = deliveries(open, webhookId, 1).get(0);
+    awaitStatus(open, webhookId, before, "DELIVERED");
+
+    revocations.add(principal);
+    for (UUID eventId : deliveries(open, webhookId, 3)) {
+      Row failed = awaitStatus(open, webhookId, eventId, "FAILED");
+      assertTrue(failed.getString("last_error").matches("the (principal was revoked|webhook was deleted)"),
+          failed.getString("last_error"));
+    }
+    Await.until("the revoked principal's webhook is deleted", SETTLE, () -> Await.result(open.preparedQuery(
+        "SELECT deleted_at IS NOT NULL AS deleted FROM webhook_subscriptions WHERE webhook_id = $1")
+        .execute(Tuple.of(webhookId))).iterator().next().getBoolean("deleted"));
+    assertEquals(1, hitsOf("/revoked"), "only the delivery made before the revocation reached the receiver");
   }
 
   private static List<UUID> deliveries(Pool pool, UUID webhookId, int count) {

@@ -32,7 +32,9 @@ import java.util.UUID;
  * @param adminClientId      the only client that may ask for {@code admin}
  * @param adminClientSecret  its secret, when configured (otherwise generated into the key directory)
  * @param metricsClientId    a client that may ask for {@code metrics} alone (what Prometheus scrapes with)
- * @param metricsClientSecret its secret, when configured (otherwise generated into the key directory)
+ * @param metricsClientSecret its secret, when configured (otherwise generated into {@code metricsSecretFile})
+ * @param metricsSecretFile  where a generated metrics secret is kept: a directory of its own can be given to
+ *                           the scraper alone, without the signing key and the admin's secret beside it
  * @param registration       whether {@code POST /oauth/clients} is open to anyone (an admin may always create clients)
  * @param clientsMax         how many unrevoked clients self-registration may make at most
  * @param registrationsPerAddressPerMinute registrations one source address may make a minute (bursts of as many)
@@ -48,7 +50,8 @@ public record AuthSettings(Optional<String> externalIssuer, Optional<URI> jwksUr
                            Duration jwksMinRefresh, Duration jwksRefresh, int tokenCacheEntries, Optional<URI> revocationUrl,
                            String devIssuer, Path devKeyDirectory, Optional<String> devSharedSecret,
                            Optional<UUID> adminClientId, Optional<String> adminClientSecret,
-                           Optional<UUID> metricsClientId, Optional<String> metricsClientSecret, boolean registration,
+                           Optional<UUID> metricsClientId, Optional<String> metricsClientSecret, Path metricsSecretFile,
+                           boolean registration,
                            int clientsMax, int registrationsPerAddressPerMinute, int tokenRequestsPerAddressPerSecond,
                            Duration devTokenTtl, int writesPerSecond, int writeBurst, int readsPerSecond, int readBurst,
                            List<String> trustedProxies) {
@@ -74,6 +77,7 @@ public record AuthSettings(Optional<String> externalIssuer, Optional<URI> jwksUr
     Path dataDirectory = Path.of(config.get("EMBEDDED_DATA_DIR", "data"));
     Optional<String> externalIssuer = config.find("AUTH_ISSUER");
     Optional<URI> jwksUrl = config.find("AUTH_JWKS_URL").map(URI::create);
+    Path keyDirectory = Path.of(config.get("AUTH_DEV_KEY_DIR", dataDirectory.resolve("auth").toString())).toAbsolutePath();
     boolean allowHttp = config.getBoolean("AUTH_ALLOW_HTTP_ISSUER", false);
     for (Optional<URI> url : List.of(jwksUrl, config.find("AUTH_REVOCATION_URL").map(URI::create),
         externalIssuer.filter(text -> text.startsWith("http")).map(URI::create))) {
@@ -92,12 +96,14 @@ public record AuthSettings(Optional<String> externalIssuer, Optional<URI> jwksUr
         config.getInt("AUTH_TOKEN_CACHE_ENTRIES", 100_000, 0, 10_000_000),
         config.find("AUTH_REVOCATION_URL").map(URI::create),
         config.get("AUTH_DEV_ISSUER", "urn:wallet-platform:dev-issuer"),
-        Path.of(config.get("AUTH_DEV_KEY_DIR", dataDirectory.resolve("auth").toString())).toAbsolutePath(),
+        keyDirectory,
         config.find("AUTH_DEV_SHARED_SECRET"),
         config.find("AUTH_ADMIN_CLIENT_ID").map(text -> parseUuid("AUTH_ADMIN_CLIENT_ID", text)),
         adminSecret,
         config.find("AUTH_METRICS_CLIENT_ID").map(text -> parseUuid("AUTH_METRICS_CLIENT_ID", text)),
         metricsSecret,
+        Path.of(config.get("AUTH_METRICS_CLIENT_SECRET_FILE", keyDirectory.resolve("metrics-client-secret").toString()))
+            .toAbsolutePath(),
         config.getBoolean("AUTH_DEV_REGISTRATION", false),
         config.getInt("AUTH_DEV_CLIENTS_MAX", 10_000, 1, 10_000_000),
         config.getInt("AUTH_REGISTRATIONS_PER_ADDRESS_PER_MIN", 30, 1, 1_000_000),

@@ -70,7 +70,6 @@ public final class DevIssuer {
   private static final String KEY_FILE = "signing-key.jwk.json";
   private static final String HASH_KEY_FILE = "client-hashing-key";
   private static final String ADMIN_SECRET_FILE = "admin-client-secret";
-  private static final String METRICS_SECRET_FILE = "metrics-client-secret";
   private static final String FORM = "application/x-www-form-urlencoded";
   private static final int MAX_NAME_LENGTH = 100;
   /** Addresses and client ids remembered for the limits: enough for a flood, bounded whatever it sends. */
@@ -122,10 +121,10 @@ public final class DevIssuer {
       JsonObject key = new JsonObject(readOrCreate(directory.resolve(KEY_FILE), DevIssuer::newKey));
       ClientStore clients = clientsPool == null ? null : new ClientStore(clientsPool,
           Base64.getUrlDecoder().decode(readOrCreate(directory.resolve(HASH_KEY_FILE), ClientStore::newSecret).trim()));
-      String adminSecret = configuredSecret(directory, "admin", settings.adminClientId(), settings.adminClientSecret(),
-          ADMIN_SECRET_FILE, "AUTH_ADMIN_CLIENT_SECRET");
-      String metricsSecret = configuredSecret(directory, "metrics", settings.metricsClientId(),
-          settings.metricsClientSecret(), METRICS_SECRET_FILE, "AUTH_METRICS_CLIENT_SECRET");
+      String adminSecret = configuredSecret("admin", settings.adminClientId(), settings.adminClientSecret(),
+          directory.resolve(ADMIN_SECRET_FILE), "AUTH_ADMIN_CLIENT_SECRET");
+      String metricsSecret = configuredSecret("metrics", settings.metricsClientId(), settings.metricsClientSecret(),
+          settings.metricsSecretFile(), "AUTH_METRICS_CLIENT_SECRET");
       if (settings.devSharedSecret().isPresent()) {
         log.warn("development issuer: AUTH_DEV_SHARED_SECRET is set: ANY client id with that one secret gets a token "
             + "(and the admin client id gets admin). For automated tests and benchmarks only; never expose this process.");
@@ -141,15 +140,15 @@ public final class DevIssuer {
    * none is, one generated into the key directory (its path logged, never its value: logs are read
    * by more people than the admin). {@code null} when the client itself is not configured.
    */
-  private static String configuredSecret(Path directory, String role, Optional<UUID> clientId, Optional<String> configured,
-                                         String file, String variable) throws IOException {
+  private static String configuredSecret(String role, Optional<UUID> clientId, Optional<String> configured, Path path,
+                                         String variable) throws IOException {
     if (clientId.isEmpty()) {
       return null;
     }
     if (configured.isPresent()) {
       return configured.get();
     }
-    Path path = directory.resolve(file);
+    Files.createDirectories(path.getParent());
     String secret = readOrCreate(path, ClientStore::newSecret).trim();
     log.info("development issuer: the {} client {} authenticates with the secret in {} (set {} to choose one)",
         role, clientId.get(), path, variable);

@@ -42,6 +42,11 @@ public final class Revocations {
     revoked = Set.copyOf(next);
   }
 
+  /** The revoked subjects now (an immutable snapshot). */
+  public Set<String> subjects() {
+    return revoked;
+  }
+
   public int size() {
     return revoked.size();
   }

@@ -22,7 +22,7 @@ public final class WebhookRepository {
 
   /** A delivery claimed for one attempt, with what sending it needs. */
   public record Claimed(long id, UUID deliveryId, UUID webhookId, UUID eventId, String body, int attempts,
-                        Instant createdAt, String url, String secret, boolean deleted) {
+                        Instant createdAt, String url, String secret, boolean deleted, String principal) {
   }
 
   /** A page of deliveries, newest first; {@code lastId} the cursor of the next, or null. */
@@ -113,10 +113,16 @@ public final class WebhookRepository {
             claimed.add(new Claimed(row.getLong("id"), row.getUUID("delivery_id"), row.getUUID("webhook_id"),
                 row.getUUID("event_id"), row.getString("body"), row.getInteger("attempts"),
                 row.getOffsetDateTime("created_at").toInstant(), row.getString("url"), row.getString("secret"),
-                row.getBoolean("deleted")));
+                row.getBoolean("deleted"), row.getString("principal")));
           }
           return claimed;
         });
+  }
+
+  /** Deletes the revoked principals' webhooks and fails what they had pending; the deliveries failed. */
+  public Future<Integer> deleteRevoked(SqlClient client, Collection<String> principals) {
+    return client.preparedQuery(WebhookSql.DELETE_REVOKED).execute(Tuple.of((Object) principals.toArray(String[]::new)))
+        .map(rows -> rows.rowCount());
   }
 
   public Future<Void> recordAttempts(SqlClient client, List<Attempt> attempts) {

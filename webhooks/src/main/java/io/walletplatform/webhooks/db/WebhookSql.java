@@ -84,7 +84,19 @@ final class WebhookSql {
         FROM due, webhook_subscriptions s
        WHERE d.id = due.id AND s.webhook_id = d.webhook_id
       RETURNING d.id, d.delivery_id, d.webhook_id, d.event_id, d.body, d.attempts, d.created_at, s.url, s.secret,
-                s.deleted_at IS NOT NULL AS deleted""";
+                s.deleted_at IS NOT NULL AS deleted, s.principal""";
+
+  /**
+   * A revoked client's webhooks end as a deletion does: deleted, and what they had pending FAILED
+   * (issue #30: a revocation used to leave them sending). $1: the revoked principals.
+   */
+  static final String DELETE_REVOKED = """
+      WITH revoked AS (
+        UPDATE webhook_subscriptions SET deleted_at = now()
+         WHERE principal = ANY ($1::text[]) AND deleted_at IS NULL
+        RETURNING webhook_id)
+      UPDATE webhook_deliveries SET status = 'FAILED', last_error = 'the principal was revoked', next_attempt_at = NULL
+       WHERE webhook_id IN (SELECT webhook_id FROM revoked) AND status = 'PENDING'""";
 
   /** Records attempts: status, attempts + 1, the answer, when the next is due. */
   static final String RECORD_ATTEMPTS = """

@@ -18,6 +18,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Pool;
+import io.walletplatform.common.auth.Revocations;
 import io.walletplatform.common.db.PgPools;
 import io.walletplatform.webhooks.WebhooksSettings;
 import io.walletplatform.webhooks.db.WebhookRepository;
@@ -76,6 +77,9 @@ public final class DispatcherVerticle extends VerticleBase {
 
   private final WebhooksSettings settings;
   private final MeterRegistry registry;
+  private final Revocations revocations;
+  /** The revoked principals whose webhooks were last deleted: a sweep runs when the list has changed. */
+  private Set<String> swept = Set.of();
   private Pool pool;
   private PgSubscriber subscriber;
   private HttpClient client;
@@ -109,9 +113,10 @@ public final class DispatcherVerticle extends VerticleBase {
   private Counter attempts;
   private Timer latency;
 
-  public DispatcherVerticle(WebhooksSettings settings, MeterRegistry registry) {
+  public DispatcherVerticle(WebhooksSettings settings, MeterRegistry registry, Revocations revocations) {
     this.settings = settings;
     this.registry = registry;
+    this.revocations = revocations;
   }
 
   @Override
@@ -136,7 +141,10 @@ public final class DispatcherVerticle extends VerticleBase {
         new PoolOptions().setHttp1MaxSize(settings.maxInFlightPerWebhook()).setMaxWaitQueueSize(settings.maxInFlight()));
     subscriber = PgSubscriber.subscriber(vertx, PgPools.connectOptions(settings.pg())).reconnectPolicy(attempt -> 1_000L);
     subscriber.channel(CHANNEL).handler(payload -> wake());
-    scanTimer = vertx.setPeriodic(settings.scanInterval().toMillis(), id -> wake());
+    scanTimer = vertx.setPeriodic(settings.scanInterval().toMillis(), id -> {
+      wake();
+      sweepRevoked();
+    });
     ageTimer = vertx.setPeriodic(5_000, id -> repository.oldestPendingAgeSeconds(pool)
         .onSuccess(age -> oldestPendingSeconds.set(Math.round(age))));
     return subscriber.connect()
@@ -222,10 +230,32 @@ public final class DispatcherVerticle extends VerticleBase {
     return saturated;
   }
 
+  /** Deletes the webhooks of principals revoked since the last sweep (their pending deliveries end FAILED). */
+  private void sweepRevoked() {
+    Set<String> revoked = revocations.subjects();
+    if (revoked.isEmpty() || revoked.equals(swept)) {
+      return;
+    }
+    repository.deleteRevoked(pool, revoked)
+        .onSuccess(failedDeliveries -> {
+          swept = revoked;
+          if (failedDeliveries > 0) {
+            log.info("{} pending deliveries of revoked principals failed; their webhooks deleted", failedDeliveries);
+          }
+        })
+        .onFailure(error -> log.warn("the webhooks of revoked principals could not be deleted yet: {}", error.getMessage()));
+  }
+
   private void start(Queued next) {
     Claimed delivery = next.delivery();
     if (delivery.deleted()) {
       record(new Attempt(delivery.id(), Delivery.FAILED, null, "the webhook was deleted", null));
+      return;
+    }
+    // Between a revocation and the sweep that deletes its webhooks, nothing is sent for it either.
+    if (revocations.revoked(delivery.principal())) {
+      record(new Attempt(delivery.id(), Delivery.FAILED, null, "the principal was revoked", null));
+      sweepRevoked();
       return;
     }
     if (inFlightByWebhook.getOrDefault(delivery.webhookId(), 0) >= settings.maxInFlightPerWebhook()) {
