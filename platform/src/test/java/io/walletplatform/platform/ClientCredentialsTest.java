@@ -218,6 +218,28 @@ class ClientCredentialsTest {
         "{\"walletId\":\"" + walletId + "\",\"operationType\":\"DEPOSIT\",\"amount\":1}");
   }
 
+  /** Issue #30: the admin client cannot be revoked (it is configured), so one of its tokens can be, by its jti. */
+  @Test
+  @Order(4)
+  void anAdminTokenIsRevokedByItsIdAndStopsWorkingAtOnce() {
+    String leaked = token(Tokens.ADMIN_CLIENT.toString(), ADMIN_SECRET, "admin wallets").bodyAsJsonObject()
+        .getString("access_token");
+    String jti = new JsonObject(new String(Base64.getUrlDecoder().decode(leaked.split("\\.")[1]), StandardCharsets.UTF_8))
+        .getString("jti");
+    assertEquals(200, asBearer(leaked, io.vertx.core.http.HttpMethod.GET, "/metrics", null).statusCode());
+    Client user = register();
+    assertProblem(asBearer(accessToken(user), io.vertx.core.http.HttpMethod.DELETE, "/oauth/tokens/" + jti, null),
+        403, "FORBIDDEN", null);
+
+    HttpResponse<Buffer> revoked = asAdmin(io.vertx.core.http.HttpMethod.DELETE, "/oauth/tokens/" + jti, null);
+    assertEquals(204, revoked.statusCode(), revoked.bodyAsString());
+    assertProblem(asBearer(leaked, io.vertx.core.http.HttpMethod.GET, "/metrics", null), 401, "UNAUTHENTICATED", null);
+    assertProblem(createWallet(leaked), 401, "UNAUTHENTICATED", null);
+    assertTrue(Await.result(http.get("/oauth/revoked").send()).bodyAsJsonObject().getJsonArray("revokedTokens").contains(jti));
+    assertProblem(asAdmin(io.vertx.core.http.HttpMethod.DELETE, "/oauth/tokens/" + jti, null), 404, "TOKEN_NOT_FOUND", null);
+    assertEquals(200, asAdmin(io.vertx.core.http.HttpMethod.GET, "/metrics", null).statusCode(), "the admin's other tokens work");
+  }
+
   /** Issue #30: only a principal an admin granted funding creates money; registration grants nothing. */
   @Test
   @Order(5)

@@ -173,9 +173,10 @@ class KubernetesManifestsTest {
           if (String.valueOf(variable.get("name")).matches("AUTH_(ADMIN|METRICS)_CLIENT_SECRET")) {
             readers.add(name(deployment));
             assertEquals(null, variable.get("value"), "a literal secret in " + name(deployment));
-            assertEquals(Boolean.TRUE, at(variable, "valueFrom", "secretKeyRef", "optional"), name(deployment));
-            assertTrue(String.valueOf(at(variable, "valueFrom", "secretKeyRef", "name")).startsWith("gateway-"),
-                "a Secret only the gateway reads");
+            Object optional = at(variable, "valueFrom", "secretKeyRef", "optional");
+            assertEquals(Boolean.TRUE, optional, name(deployment));
+            String secretName = at(variable, "valueFrom", "secretKeyRef", "name");
+            assertTrue(secretName.startsWith("gateway-"), "a Secret only the gateway reads: " + secretName);
           }
         }
       }

@@ -176,5 +176,6 @@ public final class Authentication {
         .handler(BodyHandler.create(false).setBodyLimit(FORM_LIMIT_BYTES)).handler(bearer()).handler(issuer::serveGrant);
     // The client's own token or an admin's, checked like every other bearer route.
     router.delete("/oauth/clients/:clientId").handler(WELL_FORMED).handler(bearer()).handler(issuer::serveRevocation);
+    router.delete("/oauth/tokens/:jti").handler(WELL_FORMED).handler(bearer()).handler(issuer::serveTokenRevocation);
   }
 }

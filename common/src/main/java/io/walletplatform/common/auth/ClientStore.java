@@ -109,6 +109,25 @@ public final class ClientStore {
         .map(rows -> rows.rowCount() == 1);
   }
 
+  /** Revokes one token by its {@code jti} until {@code expiresAt}; {@code false} when it was revoked before. */
+  public Future<Boolean> revokeToken(String jti, String revokedBy, OffsetDateTime expiresAt) {
+    return pool.preparedQuery("INSERT INTO oauth_revoked_tokens (jti, revoked_by, expires_at) VALUES ($1, $2, $3) "
+            + "ON CONFLICT (jti) DO NOTHING")
+        .execute(Tuple.of(jti, revokedBy, expiresAt))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  /** What verifiers must refuse: clients revoked within {@code window}, tokens revoked and not yet expired. */
+  public Future<Revocations.Listed> revocations(Duration window) {
+    return revokedWithin(window).compose(clients -> pool
+        .preparedQuery("SELECT jti FROM oauth_revoked_tokens WHERE expires_at > now()").execute(Tuple.tuple())
+        .map(rows -> {
+          Set<String> tokens = new HashSet<>();
+          rows.forEach(row -> tokens.add(row.getString("jti")));
+          return new Revocations.Listed(clients, tokens);
+        }));
+  }
+
   /** The clients revoked within {@code window} (the longest a token they were issued may still live). */
   public Future<Set<String>> revokedWithin(Duration window) {
     return pool.preparedQuery("SELECT client_id FROM oauth_clients WHERE revoked_at > now() - make_interval(secs => $1)")

@@ -92,6 +92,8 @@ public final class DevIssuer {
   private final RateLimiter registrations;
   private final LruMap<UUID, long[]> failures = new LruMap<>(MAX_TRACKED_KEYS);
   private volatile Revocations revocations = new Revocations();
+  /** Whether the last read of the revocation list succeeded: {@code /oauth/revoked} answers 503 while not. */
+  private volatile boolean revocationListCurrent = true;
 
   private DevIssuer(Vertx vertx, AuthSettings settings, JsonObject privateKey, ClientStore clients, String adminSecret,
                     String metricsSecret) {
@@ -193,9 +195,15 @@ public final class DevIssuer {
       return Future.succeededFuture();
     }
     Duration window = settings.devTokenTtl().plus(settings.clockSkew());
-    java.util.function.Supplier<Future<Void>> poll = () -> clients.revokedWithin(window).onSuccess(revocations::replace)
+    java.util.function.Supplier<Future<Void>> poll = () -> clients.revocations(window)
+        .onSuccess(listed -> {
+          revocations.replace(listed);
+          revocationListCurrent = true;
+        })
         .<Void>mapEmpty()
         .recover(error -> {
+          // Verifiers keep the list they have; /oauth/revoked says it is stale rather than serve it as current.
+          revocationListCurrent = false;
           log.warn("the revocation list could not be read: {}", error.getMessage());
           return Future.succeededFuture();
         });
@@ -444,6 +452,36 @@ public final class DevIssuer {
   }
 
   /**
+   * {@code DELETE /oauth/tokens/{jti}}, by an admin: that one token is refused at once here and within
+   * the revocation poll elsewhere, until it would have expired anyway. The way to withdraw an admin
+   * token (the admin client itself cannot be revoked: it is configured). 204; 404 when already revoked.
+   */
+  public void serveTokenRevocation(RoutingContext ctx) {
+    Principal principal = Principal.of(ctx);
+    if (!principal.isAdmin()) {
+      throw ProblemException.forbidden("only an admin revokes tokens by id");
+    }
+    String jti = ctx.pathParam("jti");
+    if (jti == null || jti.isEmpty() || jti.length() > Principal.MAX_SUBJECT_LENGTH || clients == null) {
+      ctx.fail(ProblemException.notFound("TOKEN_NOT_FOUND", "no such token"));
+      return;
+    }
+    java.time.OffsetDateTime expiresAt = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC)
+        .plus(settings.devTokenTtl()).plus(settings.clockSkew());
+    clients.revokeToken(jti, principal.subject(), expiresAt).onComplete(revoked -> {
+      if (revoked.failed()) {
+        ctx.fail(revoked.cause());
+      } else if (!revoked.result()) {
+        ctx.fail(ProblemException.notFound("TOKEN_NOT_FOUND", "that token was revoked before"));
+      } else {
+        revocations.addToken(jti);
+        log.info("token {} revoked by {}", jti, principal.subject());
+        ctx.response().setStatusCode(204).end();
+      }
+    });
+  }
+
+  /**
    * {@code POST /oauth/clients/{clientId}/scopes} {@code {"scopes": ["funding"]}}, by an admin: adds
    * to what the client's next tokens may carry (tokens already issued keep theirs). 200
    * {@code {"clientId", "scopes"}}; an unknown or revoked client 404.
@@ -528,8 +566,16 @@ public final class DevIssuer {
     });
   }
 
-  /** {@code GET /oauth/revoked}: the clients whose unexpired tokens other processes must refuse. */
+  /**
+   * {@code GET /oauth/revoked}: the clients and token ids whose unexpired tokens other processes must
+   * refuse; 503 while the list cannot be read from the client store (a reader keeps its last list:
+   * fail closed, never an empty list taken for the truth).
+   */
   public void serveRevoked(RoutingContext ctx) {
+    if (!revocationListCurrent) {
+      ctx.fail(ProblemException.unavailable("the revocation list cannot be read now; keep the last one", 5));
+      return;
+    }
     ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
         .end(revocations.toJson().encode());

@@ -51,7 +51,7 @@ public final class TokenVerifier implements JWTAuth {
   private static final long REVOCATION_POLL_MS = 10_000;
 
   /** A verified token: its user, {@code sub} and {@code exp}, and the key-set generation that verified it. */
-  private record Verified(User user, String subject, long expiresAtSeconds, long generation) {
+  private record Verified(User user, String subject, String jti, long expiresAtSeconds, long generation) {
   }
 
   private final Vertx vertx;
@@ -151,8 +151,8 @@ public final class TokenVerifier implements JWTAuth {
     String text = token.getToken();
     Verified known = settings.tokenCacheEntries() == 0 ? null : verified.get(text);
     if (known != null && known.generation() == generation) {
-      if (revocations.revoked(known.subject())) {
-        return Future.failedFuture("the token's client was revoked");
+      if (revocations.revoked(known.subject(), known.jti())) {
+        return Future.failedFuture("the token or its client was revoked");
       }
       if (System.currentTimeMillis() / 1000 - settings.clockSkew().toSeconds() < known.expiresAtSeconds()) {
         return Future.succeededFuture(known.user());
@@ -193,10 +193,11 @@ public final class TokenVerifier implements JWTAuth {
         return Future.failedFuture("the token's sub is missing, not a string, empty or longer than "
             + Principal.MAX_SUBJECT_LENGTH);
       }
-      if (revocations.revoked(subject)) {
-        return Future.failedFuture("the token's client was revoked");
+      String jti = Principal.claims(user).getValue("jti") instanceof String text ? text : null;
+      if (revocations.revoked(subject, jti)) {
+        return Future.failedFuture("the token or its client was revoked");
       }
-      remember(token, new Verified(user, subject, expiresAt, generationUsed));
+      remember(token, new Verified(user, subject, jti, expiresAt, generationUsed));
       return Future.succeededFuture(user);
     }, error -> {
       if (mayRefresh && error instanceof NoSuchKeyIdException && mayRefreshNow()) {

@@ -48,6 +48,7 @@ class TokenVerifierTest {
   private HttpServer provider;
   private volatile JsonArray published = new JsonArray();
   private volatile JsonArray revoked = new JsonArray();
+  private volatile JsonArray revokedTokens = new JsonArray();
   private final AtomicInteger downloads = new AtomicInteger();
 
   @BeforeEach
@@ -60,7 +61,7 @@ class TokenVerifierTest {
             .end(new JsonObject().put("keys", published).encode());
         } else if (request.path().equals("/revoked")) {
         request.response().putHeader("content-type", "application/json")
-            .end(new JsonObject().put("revoked", revoked).encode());
+            .end(new JsonObject().put("revoked", revoked).put("revokedTokens", revokedTokens).encode());
       } else if (request.path().equals("/realms/wallets/.well-known/openid-configuration")) {
         request.response().putHeader("content-type", "application/json")
             .end(new JsonObject().put("issuer", ISSUER).put("jwks_uri", jwksUrl().toString()).encode());
@@ -300,5 +301,22 @@ class TokenVerifierTest {
     assertTrue(await(verify(verifier, tokenOf(signer, new JsonObject().put("sub", "revoked-client")))
         .map(user -> false).otherwise(true)), "the revoked client's token is refused");
     assertEquals("other", await(verify(verifier, tokenOf(signer, new JsonObject().put("sub", "other")))).subject());
+  }
+
+  /** Issue #30: one token (an admin's, say) is refused by its jti, its subject's other tokens are not. */
+  @Test
+  void aTokenRevokedByItsIdIsRefusedAndItsSubjectsOthersAreNot() throws Exception {
+    Key key = ec("token-revocation");
+    published = new JsonArray().add(key.publicJwk());
+    revoked = new JsonArray();
+    revokedTokens = new JsonArray().add("stolen-admin-token");
+    URI list = URI.create("http://127.0.0.1:" + provider.actualPort() + "/revoked");
+    TokenVerifier verifier = await(TokenVerifier.remote(vertx,
+        settings(Optional.of(jwksUrl()), Duration.ZERO, 1_000, Optional.of(list)), jwksUrl()));
+    JWTAuth signer = JWTAuth.create(vertx, new JWTAuthOptions().addJwk(key.privateJwk()));
+    assertTrue(await(verify(verifier, tokenOf(signer, new JsonObject().put("sub", "admin").put("jti", "stolen-admin-token")))
+        .map(user -> false).otherwise(true)), "the revoked token is refused");
+    assertEquals("admin", await(verify(verifier, tokenOf(signer, new JsonObject().put("sub", "admin")
+        .put("jti", "a-fresh-one")))).subject(), "another token of the same subject is not");
   }
 }
