@@ -84,6 +84,10 @@ public final class WalletApi implements ApiModule {
             registry);
     ApplyLag lag = new ApplyLag(admin, settings.operationsTopic(), settings.workerGroup(), settings.shedLagRecords(),
         settings.shedLag().toMillis(), admission == null ? null : admission::paced)
+        .countingChecksIn(io.micrometer.core.instrument.Counter.builder("wallet_catch_up_checks")
+            .description("Checks whether the worker applied everything accepted before a request (a GET of an unknown "
+                + "operation id), made on the Kafka admin client: one flight at a time, whatever the request rate")
+            .register(registry))
         .start(vertx, settings.shedCheckInterval().toMillis());
     WalletService service = new WalletService(vertx, pool, new WalletRepository(), cache, guard, producer,
         settings.operationsTopic(), settings.kafka().sendTimeout(), settings.walletsPerPrincipal(), lag, registry);

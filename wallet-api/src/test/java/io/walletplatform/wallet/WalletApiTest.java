@@ -386,6 +386,27 @@ class WalletApiTest {
         "IDEMPOTENCY_KEY_REUSED", null);
   }
 
+  /** Issue #30: made-up operation ids are no lever on the broker; their checks share one flight. */
+  @Test
+  void aFloodOfUnknownOperationIdsMakesAFewAdminChecksNotOneEach() {
+    UUID walletId = createWallet("0");
+    io.micrometer.core.instrument.Counter checks = runtime.registry().find("wallet_catch_up_checks").counter();
+    double before = checks.count();
+    List<io.vertx.core.Future<HttpResponse<Buffer>>> answers = new java.util.ArrayList<>();
+    // 40 connections: all at once (the default pool would send them five at a time).
+    WebClient flood = Tokens.bearing(WebClient.create(vertx, new io.vertx.ext.web.client.WebClientOptions()
+        .setDefaultHost("127.0.0.1").setDefaultPort(port), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(40)), token);
+    for (int i = 0; i < 40; i++) {
+      answers.add(flood.get("/api/v1/wallets/" + walletId + "/operations/" + UUID.randomUUID()).send());
+    }
+    for (io.vertx.core.Future<HttpResponse<Buffer>> answer : answers) {
+      HttpResponse<Buffer> response = Await.result(answer, java.time.Duration.ofSeconds(30));
+      assertTrue(response.statusCode() == 404 || response.statusCode() == 503, response.statusCode() + " " + response.bodyAsString());
+    }
+    double made = checks.count() - before;
+    assertTrue(made >= 1 && made <= 4, "40 unknown ids made " + made + " admin checks");
+  }
+
   @Test
   void anOperationOnAnUnknownWalletIs404AndIsNotAccepted() {
     UUID operationId = UUID.randomUUID();

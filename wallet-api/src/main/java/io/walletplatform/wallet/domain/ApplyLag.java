@@ -1,5 +1,6 @@
 package io.walletplatform.wallet.domain;
 
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.admin.KafkaAdminClient;
@@ -44,6 +45,10 @@ public final class ApplyLag {
   private Vertx vertx;
   private long timer = -1;
   private boolean reading;
+  private Future<Boolean> checking;
+  private long checkStartedNanos;
+  private Future<Boolean> followUp;
+  private Counter checks;
 
   /**
    * @param boundRecords 0: no bound on the count
@@ -169,7 +174,53 @@ public final class ApplyLag {
    * commits only after applying), for at most {@code waitMs}. False when they did not, or could not
    * be read: then nobody can say that an operationId unknown to PostgreSQL was never accepted.
    */
-  public Future<Boolean> appliedEverythingAcceptedBefore(long waitMs) {
+  public synchronized Future<Boolean> appliedEverythingAcceptedBefore(long waitMs) {
+    // Single flight (issue #30: every GET of an unknown operation id made its own admin calls, so a
+    // flood of made-up ids was a flood on the broker): a check that started after this request
+    // answers it too; otherwise the request waits for one follow-up check shared by all who came
+    // while the current one ran. At most two checks exist at once, whatever the request rate.
+    long now = System.nanoTime();
+    if (checking != null && checkStartedNanos >= now) {
+      return checking;
+    }
+    if (checking == null) {
+      return startCheck(waitMs);
+    }
+    if (followUp == null) {
+      followUp = checking.transform(ignored -> {
+        synchronized (this) {
+          followUp = null;
+          return startCheck(waitMs);
+        }
+      });
+    }
+    return followUp;
+  }
+
+  /** Counts each catch-up check that reaches the admin client in {@code counter} (shown by /metrics). */
+  public ApplyLag countingChecksIn(Counter counter) {
+    this.checks = counter;
+    return this;
+  }
+
+  private Future<Boolean> startCheck(long waitMs) {
+    if (checks != null) {
+      checks.increment();
+    }
+    checkStartedNanos = System.nanoTime();
+    Future<Boolean> check = check(waitMs);
+    checking = check;
+    check.onComplete(done -> {
+      synchronized (this) {
+        if (checking == check) {
+          checking = null;
+        }
+      }
+    });
+    return check;
+  }
+
+  private Future<Boolean> check(long waitMs) {
     long deadline = System.currentTimeMillis() + waitMs;
     return admin.describeTopics(List.of(topic))
         .compose(topics -> {
