@@ -91,7 +91,7 @@ public final class Tracing implements Shareable {
     SdkTracerProvider provider = SdkTracerProvider.builder()
         .setResource(Resource.getDefault().merge(Resource.create(Attributes.of(
             AttributeKey.stringKey("service.name"), config.get("OTEL_SERVICE_NAME", serviceName)))))
-        .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(ratio)))
+        .setSampler(sampler(ratio))
         .addSpanProcessor(BatchSpanProcessor.builder(exporter).build())
         .build();
     OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
@@ -99,6 +99,36 @@ public final class Tracing implements Shareable {
         .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
         .build();
     return new Tracing(sdk, () -> sdk.getSdkTracerProvider().shutdown().join(5, TimeUnit.SECONDS));
+  }
+
+  /**
+   * New traces at {@code ratio}; a local parent's decision followed; a remote parent's (a request's
+   * {@code traceparent}) sampled flag honoured only at {@code ratio} too, drawn at random (issue #30:
+   * any client could force every request it sent to be traced and exported). Not by trace id: the
+   * client picks the trace id, so an id-based ratio would let it pick ids that are always sampled.
+   */
+  static Sampler sampler(double ratio) {
+    Sampler remote = ratio >= 1 ? Sampler.alwaysOn() : ratio <= 0 ? Sampler.alwaysOff() : new RandomRatio(ratio);
+    return Sampler.parentBasedBuilder(Sampler.traceIdRatioBased(ratio))
+        .setRemoteParentSampled(remote)
+        .build();
+  }
+
+  /** Samples a span at {@code ratio}, whatever its trace id says. */
+  private record RandomRatio(double ratio) implements Sampler {
+    @Override
+    public io.opentelemetry.sdk.trace.samplers.SamplingResult shouldSample(io.opentelemetry.context.Context parentContext,
+        String traceId, String name, io.opentelemetry.api.trace.SpanKind spanKind, Attributes attributes,
+        java.util.List<io.opentelemetry.sdk.trace.data.LinkData> parentLinks) {
+      return java.util.concurrent.ThreadLocalRandom.current().nextDouble() < ratio
+          ? io.opentelemetry.sdk.trace.samplers.SamplingResult.recordAndSample()
+          : io.opentelemetry.sdk.trace.samplers.SamplingResult.drop();
+    }
+
+    @Override
+    public String getDescription() {
+      return "RandomRatio{" + ratio + "}";
+    }
   }
 
   static double samplingRatio(String value) {
