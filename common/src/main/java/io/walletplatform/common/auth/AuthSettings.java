@@ -42,9 +42,6 @@ import java.util.UUID;
  * @param devTokenTtl        the lifetime of a development token
  * @param writesPerSecond    the per-principal rate of write requests, 0 for no limit
  * @param writeBurst         how many writes a principal may make at once
- * @param readsPerSecond     the per-principal rate of reads, 0 for no limit
- * @param readBurst          how many reads a principal may make at once
- * @param trustedProxies     addresses whose {@code X-Forwarded-For} names the client for the per-address limits
  */
 public record AuthSettings(Optional<String> externalIssuer, Optional<URI> jwksUrl, String audience, Duration clockSkew,
                            Duration jwksMinRefresh, Duration jwksRefresh, int tokenCacheEntries, Optional<URI> revocationUrl,
@@ -53,8 +50,7 @@ public record AuthSettings(Optional<String> externalIssuer, Optional<URI> jwksUr
                            Optional<UUID> metricsClientId, Optional<String> metricsClientSecret, Path metricsSecretFile,
                            boolean registration,
                            int clientsMax, int registrationsPerAddressPerMinute, int tokenRequestsPerAddressPerSecond,
-                           Duration devTokenTtl, int writesPerSecond, int writeBurst, int readsPerSecond, int readBurst,
-                           List<String> trustedProxies) {
+                           Duration devTokenTtl, int writesPerSecond, int writeBurst) {
 
   /** A configured secret shorter than this is refused: it can be guessed, or it is a placeholder. */
   public static final int MIN_SECRET_BYTES = 32;
@@ -69,7 +65,6 @@ public record AuthSettings(Optional<String> externalIssuer, Optional<URI> jwksUr
           + "(POST /oauth/clients). For tests and benchmarks only, AUTH_DEV_SHARED_SECRET lets any client id use one secret.");
     }
     int rate = config.getInt("RATE_LIMIT_PER_PRINCIPAL_PER_S", 1_000, 0, 10_000_000);
-    int reads = config.getInt("RATE_LIMIT_READS_PER_PRINCIPAL_PER_S", 2_000, 0, 10_000_000);
     Optional<String> adminSecret = config.find("AUTH_ADMIN_CLIENT_SECRET");
     adminSecret.ifPresent(secret -> requireStrong("AUTH_ADMIN_CLIENT_SECRET", secret));
     Optional<String> metricsSecret = config.find("AUTH_METRICS_CLIENT_SECRET");
@@ -110,11 +105,7 @@ public record AuthSettings(Optional<String> externalIssuer, Optional<URI> jwksUr
         config.getInt("AUTH_TOKEN_REQUESTS_PER_ADDRESS_PER_S", 20, 1, 1_000_000),
         Duration.ofSeconds(config.getLong("AUTH_DEV_TOKEN_TTL_S", 3_600, 10, 86_400)),
         rate,
-        config.getInt("RATE_LIMIT_BURST", Math.max(1, rate * 2), 1, 100_000_000),
-        reads,
-        config.getInt("RATE_LIMIT_READS_BURST", Math.max(1, reads * 2), 1, 100_000_000),
-        config.find("TRUSTED_PROXIES").map(text -> List.of(text.split(","))).orElse(List.of()).stream()
-            .map(String::trim).filter(text -> !text.isEmpty()).toList());
+        config.getInt("RATE_LIMIT_BURST", Math.max(1, rate * 2), 1, 100_000_000));
   }
 
   /**
