@@ -30,37 +30,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class Health implements Handler<RoutingContext> {
 
   static final long TIMEOUT_MS = 2_000;
-  /**
-   * How long one run of the checks answers every probe (issue #30: each anonymous GET ran every
-   * check, a query per database, so a flood of probes was a flood on the dependencies). A change of
-   * the process's own readiness (warmed up, draining) is seen at once.
-   */
-  static final long CACHE_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1_000);
 
   private final HealthChecks checks;
   private final Authentication authentication;
   private final List<String> order = new CopyOnWriteArrayList<>();
-  private final Readiness readiness;
-  private Future<CheckResult> lastRun;
-  private long lastRunNanos;
-  private Readiness.State lastRunState;
 
   public Health(Vertx vertx, Authentication authentication) {
     this.checks = HealthChecks.create(vertx);
     this.authentication = authentication;
-    this.readiness = Readiness.of(vertx);
-  }
-
-  /** The checks' outcome: the last run's while it is under {@link #CACHE_NANOS} old and readiness has not changed. */
-  private synchronized Future<CheckResult> status() {
-    long now = System.nanoTime();
-    Readiness.State state = readiness.state();
-    if (lastRun == null || now - lastRunNanos >= CACHE_NANOS || state != lastRunState) {
-      lastRun = checks.checkStatus();
-      lastRunNanos = now;
-      lastRunState = state;
-    }
-    return lastRun;
   }
 
   /** Checks with the same id (one per database, say) are one procedure: UP only if all are. */
@@ -92,7 +69,7 @@ public final class Health implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    status().onComplete(result -> authentication.isAdmin(ctx).onComplete(admin -> {
+    checks.checkStatus().onComplete(result -> authentication.isAdmin(ctx).onComplete(admin -> {
       boolean showErrors = Boolean.TRUE.equals(admin.result());
       JsonArray entries = new JsonArray();
       boolean up = result.succeeded() && result.result().getUp();

@@ -64,33 +64,6 @@ class HealthTest {
     return answer.future();
   }
 
-  /** Issue #30: probes do not each run every check; a change of readiness is seen at once. */
-  @Test
-  void probesWithinASecondShareOneRunOfTheChecksButReadinessChangesShowAtOnce() throws Exception {
-    Authentication authentication = await(Authentication.start(vertx,
-        AuthSettings.from(Config.of(Map.of("AUTH_DEV_KEY_DIR", keys.toString())))));
-    java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
-    Health health = new Health(vertx, authentication).add(List.of(
-        new HealthCheck("database", () -> {
-          probes.incrementAndGet();
-          return Future.succeededFuture();
-        }),
-        Readiness.of(vertx).check()));
-    Router router = Router.router(vertx);
-    router.get("/health").handler(health);
-    HttpServer server = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
-    WebClient client = WebClient.create(vertx);
-
-    for (int i = 0; i < 50; i++) {
-      assertEquals(200, await(client.get(server.actualPort(), "127.0.0.1", "/health").send()).statusCode());
-    }
-    assertTrue(probes.get() <= 3, "50 probes ran the check " + probes.get() + " times");
-
-    Readiness.of(vertx).draining();
-    assertEquals(503, await(client.get(server.actualPort(), "127.0.0.1", "/health").send()).statusCode(),
-        "draining shows on the next probe, not a second later");
-  }
-
   @Test
   void aCheckThatAnswersAfterItsBoundIsDownAndItsLateAnswerThrowsNothing() throws Exception {
     Authentication authentication = await(Authentication.start(vertx,
