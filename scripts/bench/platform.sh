@@ -21,10 +21,17 @@ start_platform() {
 
 # dev_token [CLIENT_ID] [SCOPE]: a token of the platform's development issuer, for CLIENT_ID (a new
 # one by default) with the default scopes or SCOPE.
+# Without SCOPE the token may also deposit (funding, #30); a jar from before funding existed refuses that
+# scope, and then gets the default ones.
 dev_token() {
-  local client=${1:-$(cat /proc/sys/kernel/random/uuid)} scope=${2:-}
-  curl -s -X POST "localhost:$port/oauth/token" -d grant_type=client_credentials -d client_id="$client" \
-    -d client_secret="$secret" ${scope:+-d "scope=$scope"} | sed 's/.*"access_token":"\([^"]*\)".*/\1/'
+  local client=${1:-$(cat /proc/sys/kernel/random/uuid)} scope=${2:-} answer
+  answer=$(curl -s -X POST "localhost:$port/oauth/token" -d grant_type=client_credentials -d client_id="$client" \
+    -d client_secret="$secret" -d "scope=${scope:-wallets payments orders funding}")
+  if [ -z "$scope" ] && ! echo "$answer" | grep -q access_token; then
+    answer=$(curl -s -X POST "localhost:$port/oauth/token" -d grant_type=client_credentials -d client_id="$client" \
+      -d client_secret="$secret")
+  fi
+  echo "$answer" | sed 's/.*"access_token":"\([^"]*\)".*/\1/'
 }
 
 # summary RESULT_JSON NAME: one line of a load-tester run: throughput, latency, end-to-end latency,
