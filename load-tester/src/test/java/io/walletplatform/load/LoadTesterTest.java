@@ -40,7 +40,7 @@ class LoadTesterTest {
     settings = PlatformSettings.from(config);
     Await.result(Platform.deploy(runtime, settings), Duration.ofSeconds(60));
     url = "http://127.0.0.1:" + port;
-    token = Tokens.fetch(runtime.vertx(), port, java.util.UUID.randomUUID().toString(), "wallets");
+    token = Tokens.fetch(runtime.vertx(), port, java.util.UUID.randomUUID().toString(), "wallets funding");
   }
 
   @AfterAll
