@@ -12,7 +12,7 @@ start_platform() {
   # jars from before that (A/B baselines) named it AUTH_DEV_CLIENT_SECRET.
   local secret_variable=AUTH_DEV_SHARED_SECRET
   unzip -l "$jar" io/walletplatform/common/auth/ClientStore.class > /dev/null 2>&1 || secret_variable=AUTH_DEV_CLIENT_SECRET
-  env "$@" RATE_LIMIT_PER_PRINCIPAL_PER_S=10000000 "$secret_variable=$secret" PLATFORM_PORT="$port" \
+  env "$@" RATE_LIMIT_PER_PRINCIPAL_PER_S=10000000 RATE_LIMIT_READS_PER_PRINCIPAL_PER_S=10000000 "$secret_variable=$secret" PLATFORM_PORT="$port" \
     EMBEDDED_DATA_DIR="$data" java -Xmx512m -XX:+UseShenandoahGC ${BENCH_JAVA_OPTS:-} -jar "$jar" > "$log" 2>&1 &
   pid=$!
   trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT

@@ -23,7 +23,6 @@ import io.walletplatform.wallet.domain.OperationGuard;
 import io.walletplatform.wallet.domain.WalletService;
 import io.walletplatform.wallet.http.Admission;
 import io.walletplatform.wallet.http.WalletHandlers;
-import io.vertx.ext.web.Router;
 
 import java.time.Duration;
 import java.util.List;
@@ -42,13 +41,9 @@ public final class WalletApi implements ApiModule {
   private final ApiContract contract;
   private final KafkaClientMetrics producerMetrics;
   private final ApplyLag lag;
-  private final Admission admission;
-  /** Operations one event loop may hold waiting for admission before it refuses at once. */
-  private static final int ADMISSION_QUEUE_PER_LOOP = 10_000;
 
   private WalletApi(Pool pool, Redis redis, KafkaProducer<String, String> producer, KafkaAdminClient admin,
-                    ApiContract contract, KafkaClientMetrics producerMetrics, ApplyLag lag, Admission admission) {
-    this.admission = admission;
+                    ApiContract contract, KafkaClientMetrics producerMetrics, ApplyLag lag) {
     this.producerMetrics = producerMetrics;
     this.lag = lag;
     this.pool = pool;
@@ -80,7 +75,7 @@ public final class WalletApi implements ApiModule {
         settings.kafka().sendTimeout().plus(Duration.ofSeconds(10)), settings.operationGuardTtl());
     Admission admission = settings.admissionTargetDelay().isZero() ? null
         : Admission.shared(settings.operationsTopic() + "@" + settings.kafka().bootstrapServers(),
-            settings.admissionTargetDelay().toMillis(), settings.admissionMaxWait().toMillis(), ADMISSION_QUEUE_PER_LOOP,
+            settings.admissionTargetDelay().toMillis(), settings.admissionMaxWait().toMillis(), settings.admissionQueuePerLoop(),
             registry);
     ApplyLag lag = new ApplyLag(admin, settings.operationsTopic(), settings.workerGroup(), settings.shedLagRecords(),
         settings.shedLag().toMillis(), admission == null ? null : admission::paced)
@@ -94,8 +89,8 @@ public final class WalletApi implements ApiModule {
     KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer.unwrap());
     producerMetrics.bindTo(registry);
     return ApiContract.load(vertx, "wallet-api", new WalletHandlers(service).byOperationId(), WalletHandlers.CHECKED_BY_HANDLER,
-            authentication)
-        .map(contract -> new WalletApi(pool, redis, producer, admin, contract, producerMetrics, lag, admission))
+            admission == null ? Map.of() : Map.of(WalletHandlers.SUBMIT_OPERATION, admission), authentication)
+        .map(contract -> new WalletApi(pool, redis, producer, admin, contract, producerMetrics, lag))
         .onFailure(error -> {
           lag.stop();
           producerMetrics.close();
@@ -109,14 +104,6 @@ public final class WalletApi implements ApiModule {
   @Override
   public ApiContract contract() {
     return contract;
-  }
-
-  /** Admission runs before the contract's routes: before the body is read and the token checked. */
-  @Override
-  public void mountBefore(Router router) {
-    if (admission != null) {
-      router.post("/api/v1/wallet").handler(admission);
-    }
   }
 
   @Override

@@ -23,12 +23,15 @@ import java.time.Duration;
  *                          1,000 operations), new operations are admitted at the worker's pace: held
  *                          until a token frees them (0: admission off)
  * @param admissionMaxWait  how long an operation may be held before it is refused with 503
+ * @param admissionQueuePerLoop how many operations one event loop may hold waiting (past it a newcomer
+ *                          takes the newest place of the principal holding most, or is refused)
  */
 public record WalletApiSettings(PgSettings pg, RedisSettings redis, KafkaSettings kafka, HttpSettings http,
                                 String operationsTopic, Duration operationGuardTtl, Duration cacheTtl,
                                 int httpInstances, int walletsPerPrincipal, String workerGroup,
                                 long shedLagRecords, Duration shedLag, Duration shedCheckInterval,
-                                Duration admissionTargetDelay, Duration admissionMaxWait) {
+                                Duration admissionTargetDelay, Duration admissionMaxWait,
+                                int admissionQueuePerLoop) {
 
   public static WalletApiSettings from(Config config) {
     return new WalletApiSettings(
@@ -46,6 +49,7 @@ public record WalletApiSettings(PgSettings pg, RedisSettings redis, KafkaSetting
         config.getMillis("WALLET_SHED_LAG_MS", 30_000, 0, Duration.ofHours(1).toMillis()),
         config.getMillis("WALLET_SHED_CHECK_INTERVAL_MS", 500, 50, 60_000),
         config.getMillis("WALLET_ADMISSION_TARGET_DELAY_MS", 1_000, 0, 600_000),
-        config.getMillis("WALLET_ADMISSION_MAX_WAIT_MS", 2_000, 1, 60_000));
+        config.getMillis("WALLET_ADMISSION_MAX_WAIT_MS", 2_000, 1, 60_000),
+        config.getInt("WALLET_ADMISSION_QUEUE_PER_LOOP", 10_000, 1, 1_000_000));
   }
 }

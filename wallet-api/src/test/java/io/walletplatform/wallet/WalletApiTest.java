@@ -190,6 +190,30 @@ class WalletApiTest {
   }
 
   @Test
+  void readsBeyondAPrincipalsReadRateAre429CountedApartFromItsWrites() {
+    Config limits = config.with("RATE_LIMIT_READS_PER_PRINCIPAL_PER_S", "2").with("RATE_LIMIT_READ_BURST", "3");
+    int limitedPort = deployPortWith(limits, Tokens.authentication(vertx, limits));
+    WebClient reader = Tokens.client(vertx, limitedPort, Tokens.user(authentication));
+    HttpResponse<Buffer> created = Await.result(reader.post("/api/v1/wallets").send());
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    String path = "/api/v1/wallets/" + created.bodyAsJsonObject().getString("walletId");
+    List<Integer> statuses = new ArrayList<>();
+    HttpResponse<Buffer> limited = null;
+    for (int i = 0; i < 6; i++) {
+      HttpResponse<Buffer> answer = Await.result(reader.get(path).send());
+      statuses.add(answer.statusCode());
+      limited = answer;
+    }
+    assertEquals(List.of(200, 200, 200, 429, 429, 429), statuses);
+    assertProblem(limited, 429, "RATE_LIMITED", null);
+    assertTrue(limited.bodyAsJsonObject().getString("detail").contains("read requests"), limited.bodyAsString());
+    assertTrue(Long.parseLong(limited.getHeader("Retry-After")) >= 1);
+    assertEquals(201, Await.result(reader.post("/api/v1/wallets").send()).statusCode(), "writes have their own budget");
+    WebClient other = Tokens.client(vertx, limitedPort, Tokens.user(authentication));
+    assertEquals(404, Await.result(other.get(path).send()).statusCode(), "the limit is per principal (and the wallet not theirs)");
+  }
+
+  @Test
   void pastTheApplyLagBoundNewOperationsAre503UntilTheWorkerHasCaughtUp() {
     // No worker runs here: every accepted operation adds to the lag of the (fresh) worker group.
     String group = "lag-" + UUID.randomUUID();

@@ -42,6 +42,10 @@ import java.util.UUID;
  * @param devTokenTtl        the lifetime of a development token
  * @param writesPerSecond    the per-principal rate of write requests, 0 for no limit
  * @param writeBurst         how many writes a principal may make at once
+ * @param readsPerSecond     the per-principal rate of read requests, 0 for no limit
+ * @param readBurst          how many reads a principal may make at once
+ * @param clientAddress      how the per-address limits find a request's client: the TCP peer, or, from a
+ *                           trusted proxy ({@code HTTP_TRUSTED_PROXIES}), the address it forwarded
  */
 public record AuthSettings(Optional<String> externalIssuer, Optional<URI> jwksUrl, String audience, Duration clockSkew,
                            Duration jwksMinRefresh, Duration jwksRefresh, int tokenCacheEntries, Optional<URI> revocationUrl,
@@ -50,7 +54,8 @@ public record AuthSettings(Optional<String> externalIssuer, Optional<URI> jwksUr
                            Optional<UUID> metricsClientId, Optional<String> metricsClientSecret, Path metricsSecretFile,
                            boolean registration,
                            int clientsMax, int registrationsPerAddressPerMinute, int tokenRequestsPerAddressPerSecond,
-                           Duration devTokenTtl, int writesPerSecond, int writeBurst) {
+                           Duration devTokenTtl, int writesPerSecond, int writeBurst, int readsPerSecond, int readBurst,
+                           io.walletplatform.common.http.ClientAddress clientAddress) {
 
   /** A configured secret shorter than this is refused: it can be guessed, or it is a placeholder. */
   public static final int MIN_SECRET_BYTES = 32;
@@ -65,6 +70,13 @@ public record AuthSettings(Optional<String> externalIssuer, Optional<URI> jwksUr
           + "(POST /oauth/clients). For tests and benchmarks only, AUTH_DEV_SHARED_SECRET lets any client id use one secret.");
     }
     int rate = config.getInt("RATE_LIMIT_PER_PRINCIPAL_PER_S", 1_000, 0, 10_000_000);
+    int readRate = config.getInt("RATE_LIMIT_READS_PER_PRINCIPAL_PER_S", 2_000, 0, 10_000_000);
+    io.walletplatform.common.http.ClientAddress clientAddress;
+    try {
+      clientAddress = io.walletplatform.common.http.ClientAddress.trusting(config.get("HTTP_TRUSTED_PROXIES", ""));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("HTTP_TRUSTED_PROXIES: " + e.getMessage());
+    }
     Optional<String> adminSecret = config.find("AUTH_ADMIN_CLIENT_SECRET");
     adminSecret.ifPresent(secret -> requireStrong("AUTH_ADMIN_CLIENT_SECRET", secret));
     Optional<String> metricsSecret = config.find("AUTH_METRICS_CLIENT_SECRET");
@@ -105,7 +117,10 @@ public record AuthSettings(Optional<String> externalIssuer, Optional<URI> jwksUr
         config.getInt("AUTH_TOKEN_REQUESTS_PER_ADDRESS_PER_S", 20, 1, 1_000_000),
         Duration.ofSeconds(config.getLong("AUTH_DEV_TOKEN_TTL_S", 3_600, 10, 86_400)),
         rate,
-        config.getInt("RATE_LIMIT_BURST", Math.max(1, rate * 2), 1, 100_000_000));
+        config.getInt("RATE_LIMIT_BURST", Math.max(1, rate * 2), 1, 100_000_000),
+        readRate,
+        config.getInt("RATE_LIMIT_READ_BURST", Math.max(1, readRate * 2), 1, 100_000_000),
+        clientAddress);
   }
 
   /**

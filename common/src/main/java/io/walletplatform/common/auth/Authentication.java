@@ -31,12 +31,14 @@ public final class Authentication {
   private final TokenVerifier verifier;
   private final DevIssuer issuer;
   private final RateLimiter writes;
+  private final RateLimiter reads;
 
   private Authentication(AuthSettings settings, TokenVerifier verifier, DevIssuer issuer) {
     this.settings = settings;
     this.verifier = verifier;
     this.issuer = issuer;
-    this.writes = new RateLimiter(settings.writesPerSecond(), settings.writeBurst(), MAX_TRACKED_PRINCIPALS);
+    this.writes = new RateLimiter(settings.writesPerSecond(), settings.writeBurst(), MAX_TRACKED_PRINCIPALS, "write");
+    this.reads = new RateLimiter(settings.readsPerSecond(), settings.readBurst(), MAX_TRACKED_PRINCIPALS, "read");
   }
 
   /** An issuer without registered clients (only the admin and, in tests, the shared secret), or the external issuer's verifier. */
@@ -136,6 +138,11 @@ public final class Authentication {
   /** The per-principal limit on write requests (429 RATE_LIMITED). */
   public RateLimiter writes() {
     return writes;
+  }
+
+  /** The per-principal limit on read requests (429 RATE_LIMITED), counted apart from the writes. */
+  public RateLimiter reads() {
+    return reads;
   }
 
   /** True when the request carries a valid token with the {@code admin} scope (never fails). */

@@ -581,9 +581,12 @@ public final class DevIssuer {
         .end(revocations.toJson().encode());
   }
 
-  /** Per source address (the TCP peer: a proxy in front makes its clients share one budget). */
-  private static boolean admit(RoutingContext ctx, RateLimiter limiter, String what) {
-    String address = ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().hostAddress();
+  /**
+   * Per source address: the TCP peer, or the client a trusted proxy forwarded ({@code HTTP_TRUSTED_PROXIES});
+   * an IPv6 client counts as its /64.
+   */
+  private boolean admit(RoutingContext ctx, RateLimiter limiter, String what) {
+    String address = settings.clientAddress().key(ctx.request());
     long wait = limiter.admit(address, System.nanoTime());
     if (wait == 0) {
       return true;

@@ -19,15 +19,22 @@ public final class RateLimiter {
   private final double ratePerSecond;
   private final int burst;
   private final LruMap<String, Bucket> buckets;
+  private final String what;
 
   /** @param ratePerSecond 0 admits everything */
   public RateLimiter(double ratePerSecond, int burst, int maxKeys) {
+    this(ratePerSecond, burst, maxKeys, "write");
+  }
+
+  /** @param what the kind of request counted, as the 429's detail names it ({@code write}, {@code read}) */
+  public RateLimiter(double ratePerSecond, int burst, int maxKeys, String what) {
     if (ratePerSecond < 0 || burst < 1 || maxKeys < 1) {
       throw new IllegalArgumentException("rate " + ratePerSecond + ", burst " + burst + ", keys " + maxKeys);
     }
     this.ratePerSecond = ratePerSecond;
     this.burst = burst;
     this.buckets = new LruMap<>(maxKeys);
+    this.what = what;
   }
 
   /** 0 when the request is admitted, otherwise the whole seconds until the key may try again. */
@@ -46,7 +53,7 @@ public final class RateLimiter {
       return;
     }
     ctx.fail(ProblemException.rateLimited("more than " + rate()
-        + " write requests a second for this principal; retry after " + waitSeconds + " s", waitSeconds));
+        + " " + what + " requests a second for this principal; retry after " + waitSeconds + " s", waitSeconds));
   }
 
   /** The rate as people write it: 1000, 0.5. */

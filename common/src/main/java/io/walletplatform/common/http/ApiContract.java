@@ -56,11 +56,24 @@ public record ApiContract(String name, OpenAPIContract contract, Buffer document
    */
   public static Future<ApiContract> load(Vertx vertx, String name, Map<String, Handler<RoutingContext>> handlers,
                                          Set<String> checkedByHandler, Authentication authentication) {
+    return load(vertx, name, handlers, checkedByHandler, Map.of(), authentication);
+  }
+
+  /**
+   * Like {@link #load(Vertx, String, Map, Set, Authentication)}, with handlers that run on an
+   * operation after its token, scopes and write limit were checked and before its body is read
+   * ({@code beforeBody}, by operationId: wallet-api's admission, say). Such a handler that holds a
+   * request keeps it paused; one that lets it on calls {@code next()} on the same call stack as the
+   * resume, so that no body chunk is delivered before the body handler listens.
+   */
+  public static Future<ApiContract> load(Vertx vertx, String name, Map<String, Handler<RoutingContext>> handlers,
+                                         Set<String> checkedByHandler, Map<String, Handler<RoutingContext>> beforeBody,
+                                         Authentication authentication) {
     String resource = "openapi/" + name + ".yaml";
     return vertx.fileSystem().readFile(resource).compose(document ->
         OpenAPIContract.from(vertx, forRouter(document.toString(StandardCharsets.UTF_8)))
             .map(contract -> new ApiContract(name, contract, document,
-                buildRouter(vertx, contract, handlers, checkedByHandler, authentication))));
+                buildRouter(vertx, contract, handlers, checkedByHandler, beforeBody, authentication))));
   }
 
   private static void requireJsonBody(RoutingContext ctx) {
@@ -113,7 +126,7 @@ public record ApiContract(String name, OpenAPIContract contract, Buffer document
 
   private static Router buildRouter(Vertx vertx, OpenAPIContract contract,
                                     Map<String, Handler<RoutingContext>> handlers, Set<String> checkedByHandler,
-                                    Authentication authentication) {
+                                    Map<String, Handler<RoutingContext>> beforeBody, Authentication authentication) {
     RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
     builder.rootHandler(Authentication.WELL_FORMED);
     builder.rootHandler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
@@ -132,9 +145,6 @@ public record ApiContract(String name, OpenAPIContract contract, Buffer document
           || route.getOperation().getSecurityRequirements().isEmpty()) {
         throw new IllegalStateException(operationId + " declares no security requirement: every API operation needs a token");
       }
-      if (route.getOperation().getHttpMethod() == io.vertx.core.http.HttpMethod.POST) {
-        route.addHandler(authentication.writes()::handle);
-      }
       if (checkedByHandler.contains(operationId)) {
         route.setDoValidation(false);
         route.addHandler(ApiContract::requireJsonBody);
@@ -146,9 +156,43 @@ public record ApiContract(String name, OpenAPIContract contract, Buffer document
       throw new IllegalStateException("contract and handlers disagree: operations without a handler " + missing
           + ", handlers without an operation " + unbound);
     }
+    if (!handlers.keySet().containsAll(beforeBody.keySet())) {
+      throw new IllegalStateException("handlers before the body for operations the contract lacks: " + beforeBody.keySet());
+    }
     Router router = builder.createRouter();
+    for (OpenAPIRoute route : builder.getRoutes()) {
+      mountTokenFirst(router, route.getOperation(), beforeBody.get(route.getOperation().getOperationId()), authentication);
+    }
     router.errorHandler(400, RequestTargets::rejectUndecodable);
     return router;
+  }
+
+  /**
+   * A route ahead of the router's own (order -1, same method and path as the operation) that checks
+   * what needs no body: the Authorization header's form, the token (the verifier's cache), the
+   * operation's scopes and the principal's rate (reads and writes counted apart); then {@code beforeBody}. Only then does
+   * the router's root body handler read the body, so a request without a valid token, or refused for
+   * its principal's rate or by admission, is answered from its headers (and ProblemHandler closes a
+   * connection whose body is still unread). The operation's own security handler then finds the user
+   * set and checks only the scopes again.
+   */
+  private static void mountTokenFirst(Router router, Operation operation, Handler<RoutingContext> beforeBody,
+                                      Authentication authentication) {
+    // Alternatives (several requirements) are left to the operation's own handler: only a single
+    // requirement's scopes are all needed.
+    List<io.vertx.openapi.contract.SecurityRequirement> requirements = operation.getSecurityRequirements();
+    List<String> scopes = requirements.size() == 1 && requirements.get(0).getNames().contains(Authentication.SCHEME)
+        ? requirements.get(0).getScopes(Authentication.SCHEME) : List.of();
+    io.vertx.ext.web.Route route = router.route(operation.getHttpMethod(),
+            io.vertx.ext.web.openapi.router.impl.RouterBuilderImpl.toVertxWebPath(operation.getOpenAPIPath()))
+        .order(-1)
+        .handler(Authentication.WELL_FORMED)
+        .handler(scopes.isEmpty() ? authentication.bearer() : authentication.bearer().withScopes(scopes));
+    route.handler(operation.getHttpMethod() == io.vertx.core.http.HttpMethod.GET
+        ? authentication.reads()::handle : authentication.writes()::handle);
+    if (beforeBody != null) {
+      route.handler(beforeBody);
+    }
   }
 
   /** The HTTP methods the contract allows on a concrete request path, empty when no path matches. */

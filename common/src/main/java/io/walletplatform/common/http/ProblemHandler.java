@@ -53,7 +53,32 @@ public final class ProblemHandler implements Handler<RoutingContext> {
         .setStatusCode(problem.status())
         .putHeader(HttpHeaders.CONTENT_TYPE, CONTENT_TYPE);
     problem.headers().forEach(response::putHeader);
-    response.end(body.encode());
+    endClosingIfBodyUnread(ctx, io.vertx.core.buffer.Buffer.buffer(body.encode()));
+  }
+
+  /**
+   * Ends the response; when the request's body is still unread (answered from its headers: a bad
+   * token, a refused rate or admission, a declared length over the limit) the connection closes
+   * after the answer, with {@code Connection: close}: Vert.x would otherwise read the rest of the
+   * body and throw it away to keep the connection, so a refusal would cost what the client chose to send.
+   */
+  public static void endClosingIfBodyUnread(RoutingContext ctx, io.vertx.core.buffer.Buffer body) {
+    if (!bodyUnread(ctx)) {
+      ctx.response().end(body);
+      return;
+    }
+    io.vertx.core.http.HttpConnection connection = ctx.request().connection();
+    ctx.response().putHeader(HttpHeaders.CONNECTION, "close").end(body).onComplete(written -> connection.close());
+  }
+
+  private static boolean bodyUnread(RoutingContext ctx) {
+    io.vertx.core.http.HttpServerRequest request = ctx.request();
+    if (request.version() == io.vertx.core.http.HttpVersion.HTTP_2 || request.isEnded()
+        || (ctx.body() != null && ctx.body().available())) {
+      return false;
+    }
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    return (length != null && !length.equals("0")) || request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
   }
 
   /** The RFC 9457 body of a problem; {@code instance} may be {@code null} when no path could be read. */

@@ -14,10 +14,6 @@ public interface ApiModule {
 
   List<HealthCheck> healthChecks();
 
-  /** Routes that must run before the contract's (before the body is read and the token checked); none by default. */
-  default void mountBefore(io.vertx.ext.web.Router router) {
-  }
-
   Future<Void> close();
 
   /** Creates a module on the calling verticle's context. */

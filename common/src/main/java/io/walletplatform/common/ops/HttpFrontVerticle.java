@@ -54,7 +54,7 @@ public final class HttpFrontVerticle extends VerticleBase {
       List<HealthCheck> checks = new ArrayList<>();
       modules.forEach(module -> checks.addAll(module.healthChecks()));
       HttpFront front = HttpFront.builder(vertx, registry, authentication, settings.requestTimeout()).healthChecks(checks);
-      modules.forEach(module -> front.serve(module.contract()).before(module::mountBefore));
+      modules.forEach(module -> front.serve(module.contract()));
       customization.accept(front);
       server = vertx.createHttpServer(settings.serverOptions());
       return server.invalidRequestHandler(RequestTargets::rejectInvalid).requestHandler(front.build()).listen();

@@ -95,7 +95,8 @@ class TokenVerifierTest {
   private AuthSettings settings(Optional<URI> jwks, Duration minRefresh, int cacheEntries, Optional<URI> revoked) {
     return new AuthSettings(Optional.of(ISSUER), jwks, "wallet-platform", Duration.ofSeconds(30), minRefresh,
         Duration.ofHours(1), cacheEntries, revoked, "unused", Path.of("unused"), Optional.empty(), Optional.empty(),
-        Optional.empty(), Optional.empty(), Optional.empty(), Path.of("unused"), false, 1, 1, 1, Duration.ofMinutes(5), 0, 1);
+        Optional.empty(), Optional.empty(), Optional.empty(), Path.of("unused"), false, 1, 1, 1, Duration.ofMinutes(5), 0, 1, 0, 1,
+        io.walletplatform.common.http.ClientAddress.DIRECT);
   }
 
   /** A private JWK (the provider's) and the public one it publishes. */
@@ -235,7 +236,7 @@ class TokenVerifierTest {
     AuthSettings discovering = new AuthSettings(Optional.of(issuer), Optional.empty(), base.audience(), base.clockSkew(),
         base.jwksMinRefresh(), base.jwksRefresh(), base.tokenCacheEntries(), Optional.empty(), base.devIssuer(),
         base.devKeyDirectory(), base.devSharedSecret(), base.adminClientId(), base.adminClientSecret(), Optional.empty(),
-        Optional.empty(), Path.of("unused"), false, 1, 1, 1, base.devTokenTtl(), 0, 1);
+        Optional.empty(), Path.of("unused"), false, 1, 1, 1, base.devTokenTtl(), 0, 1, 0, 1, base.clientAddress());
     TokenVerifier verifier = await(TokenVerifier.remote(vertx, discovering, null));
     JWTAuth signer = JWTAuth.create(vertx, new JWTAuthOptions().addJwk(key.privateJwk()));
     String token = signer.generateToken(new JsonObject().put("sub", UUID.randomUUID().toString()),

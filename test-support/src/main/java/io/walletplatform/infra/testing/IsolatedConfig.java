@@ -46,6 +46,7 @@ public final class IsolatedConfig {
         Map.entry("PG_POOL_SIZE", "4"),
         // The rate limit has its own tests; the others send bursts a real client would spread out.
         Map.entry("RATE_LIMIT_PER_PRINCIPAL_PER_S", "0"),
+        Map.entry("RATE_LIMIT_READS_PER_PRINCIPAL_PER_S", "0"),
         // Likewise load shedding on the worker's lag: many tests run wallet-api without a worker.
         Map.entry("WALLET_SHED_LAG_MS", "0"))).withAll(Tokens.config());
   }

@@ -6,10 +6,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
+import io.walletplatform.common.auth.Principal;
+import io.walletplatform.common.http.ProblemHandler;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,10 +25,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * collapse the applied rate. While the worker keeps up (its lag under the target) every request
  * passes at once. Past the target, requests pass at a rate set from the worker's measured apply rate
  * (scaled down as the lag grows), one token each; a request with no token waits, paused before its
- * body is read or its token checked, so the client is slowed to the server's pace instead of being
- * answered with 503s it would fire again at once. Only a request that waited {@code maxWaitMs}, or
- * finds its event loop's queue full, is refused: a 503 written from fixed bytes, with the
- * operationId found in the body (or one chosen) as the contract asks, and {@code Retry-After}.
+ * body is read, so the client is slowed to the server's pace instead of being answered with 503s it
+ * would fire again at once. It runs after the token, scopes and write limit were checked (an
+ * anonymous or invalid flood never takes a place), and waiting requests are served per principal in
+ * turn. Only a request that waited {@code maxWaitMs}, or finds its event loop's queue full (its
+ * principal holding a fair share of it), is refused: a 503 written from fixed bytes, with the
+ * operationId found in the body's first 4 KiB (or one chosen) as the contract asks, and
+ * {@code Retry-After}.
  *
  * <p>One instance per process and operations topic: every HTTP verticle's requests share the tokens.
  * The rate is written by the lag readers, read by the event loops; each event loop drains its own
@@ -33,6 +41,8 @@ public final class Admission implements Handler<RoutingContext> {
 
   private static final Map<String, Admission> SHARED = new ConcurrentHashMap<>();
   private static final long DRAIN_INTERVAL_MS = 5;
+  /** What a refusal reads of the body, at most, to find the operationId to answer with. */
+  static final int REFUSAL_READ_BYTES = 4_096;
   private static final byte[] REFUSAL_HEAD = ("{\"type\":\"/problems/service-unavailable\",\"title\":\"Service unavailable\","
       + "\"status\":503,\"code\":\"SERVICE_UNAVAILABLE\",\"detail\":\"operation-worker is behind; retry later with the "
       + "same operationId\",\"operationId\":\"").getBytes(StandardCharsets.UTF_8);
@@ -107,7 +117,7 @@ public final class Admission implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     LoopQueue queue = queues.get(Thread.currentThread());
-    boolean othersWait = queue != null && !queue.waiting.isEmpty();
+    boolean othersWait = queue != null && queue.size > 0;
     if (!othersWait && (Double.isInfinite(ratePerSecond) || tryAcquire())) {
       ctx.next();
       return;
@@ -115,13 +125,14 @@ public final class Admission implements Handler<RoutingContext> {
     if (queue == null) {
       queue = queues.computeIfAbsent(Thread.currentThread(), thread -> new LoopQueue(ctx.vertx()));
     }
-    if (queue.waiting.size() >= maxQueuedPerLoop) {
+    String principal = Principal.of(ctx).subject();
+    if (queue.size >= maxQueuedPerLoop && !queue.makeRoomFor(principal)) {
       refuse(ctx);
       return;
     }
     ctx.request().pause();
     held.increment();
-    queue.waiting.add(new Waiting(ctx, System.nanoTime()));
+    queue.add(principal, new Waiting(ctx, System.nanoTime()));
     queue.schedule();
   }
 
@@ -144,14 +155,46 @@ public final class Admission implements Handler<RoutingContext> {
   private record Waiting(RoutingContext ctx, long sinceNanos) {
   }
 
-  /** One event loop's waiting requests, drained on a timer of that loop while any wait. */
+  /**
+   * One event loop's waiting requests, one FIFO per principal, drained on a timer of that loop
+   * while any wait. Tokens go to the principals in turn (the map's order is the turn: a principal
+   * served moves to its end), so a principal sending a thousand requests delays another's next one
+   * by one turn, not by a thousand. When the queue is full, a newcomer whose principal holds fewer
+   * places than the largest holder takes the largest holder's newest place (that one is refused).
+   */
   private final class LoopQueue {
     final Vertx vertx;
-    final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    final LinkedHashMap<String, ArrayDeque<Waiting>> byPrincipal = new LinkedHashMap<>();
+    int size;
     long timerId = -1;
 
     LoopQueue(Vertx vertx) {
       this.vertx = vertx;
+    }
+
+    void add(String principal, Waiting waiting) {
+      byPrincipal.computeIfAbsent(principal, ignored -> new ArrayDeque<>()).add(waiting);
+      size++;
+    }
+
+    boolean makeRoomFor(String principal) {
+      ArrayDeque<Waiting> own = byPrincipal.get(principal);
+      int ownSize = own == null ? 0 : own.size();
+      String largest = null;
+      int largestSize = 0;
+      for (Map.Entry<String, ArrayDeque<Waiting>> entry : byPrincipal.entrySet()) {
+        if (entry.getValue().size() > largestSize) {
+          largest = entry.getKey();
+          largestSize = entry.getValue().size();
+        }
+      }
+      if (largest == null || largestSize <= ownSize + 1) {
+        return false;
+      }
+      Waiting evicted = byPrincipal.get(largest).pollLast();
+      size--;
+      refuse(evicted.ctx());
+      return true;
     }
 
     void schedule() {
@@ -162,42 +205,87 @@ public final class Admission implements Handler<RoutingContext> {
 
     void drain() {
       long oldestAllowed = System.nanoTime() - maxWaitMs * 1_000_000;
-      while (!waiting.isEmpty()) {
-        Waiting next = waiting.peek();
-        if (next.ctx().response().closed()) {
-          waiting.poll();
-        } else if (tryAcquire()) {
-          waiting.poll();
-          next.ctx().request().resume();
-          next.ctx().next();
-        } else if (next.sinceNanos() < oldestAllowed) {
-          waiting.poll();
-          next.ctx().request().resume();
-          refuse(next.ctx());
-        } else {
-          break;
+      Iterator<ArrayDeque<Waiting>> principals = byPrincipal.values().iterator();
+      while (principals.hasNext()) {
+        ArrayDeque<Waiting> waiting = principals.next();
+        while (!waiting.isEmpty() && (waiting.peek().ctx().response().closed() || waiting.peek().sinceNanos() < oldestAllowed)) {
+          Waiting next = waiting.poll();
+          size--;
+          if (!next.ctx().response().closed()) {
+            refuse(next.ctx());
+          }
+        }
+        if (waiting.isEmpty()) {
+          principals.remove();
         }
       }
-      if (waiting.isEmpty()) {
+      while (size > 0 && tryAcquire()) {
+        Iterator<Map.Entry<String, ArrayDeque<Waiting>>> first = byPrincipal.entrySet().iterator();
+        Map.Entry<String, ArrayDeque<Waiting>> turn = first.next();
+        Waiting next = turn.getValue().poll();
+        size--;
+        first.remove();
+        if (!turn.getValue().isEmpty()) {
+          byPrincipal.put(turn.getKey(), turn.getValue());
+        }
+        if (next.ctx().response().closed()) {
+          continue;
+        }
+        next.ctx().request().resume();
+        next.ctx().next();
+      }
+      if (size == 0) {
         vertx.cancelTimer(timerId);
         timerId = -1;
       }
     }
   }
 
-  /** The cheapest answer the contract allows: fixed bytes around the operationId, no JSON parsed or written. */
+  /**
+   * The cheapest answer the contract allows: fixed bytes around the operationId, no JSON parsed or
+   * written. The operationId is looked for in the first {@link #REFUSAL_READ_BYTES} of the body
+   * only; a longer body is not read on (the connection closes after the answer).
+   */
   private void refuse(RoutingContext ctx) {
     refused.increment();
-    ctx.request().body().onComplete(body -> {
-      if (ctx.response().closed() || ctx.response().ended()) {
+    HttpServerRequest request = ctx.request();
+    if (request.isEnded()) {
+      answerRefusal(ctx, null);
+      return;
+    }
+    Buffer head = Buffer.buffer();
+    boolean[] answered = {false};
+    request.handler(chunk -> {
+      if (answered[0]) {
         return;
       }
-      String operationId = body.succeeded() ? operationIdIn(body.result()) : null;
-      Buffer answer = Buffer.buffer(REFUSAL_HEAD.length + 38).appendBytes(REFUSAL_HEAD)
-          .appendString(operationId != null ? operationId : UUID.randomUUID().toString()).appendBytes(REFUSAL_TAIL);
-      ctx.response().setStatusCode(503).putHeader("content-type", "application/problem+json")
-          .putHeader("retry-after", "1").end(answer);
+      head.appendBuffer(chunk, 0, Math.min(chunk.length(), REFUSAL_READ_BYTES - head.length()));
+      if (head.length() >= REFUSAL_READ_BYTES) {
+        answered[0] = true;
+        request.pause();
+        answerRefusal(ctx, head);
+      }
     });
+    request.endHandler(end -> {
+      if (!answered[0]) {
+        answered[0] = true;
+        answerRefusal(ctx, head);
+      }
+    });
+    request.exceptionHandler(error -> answered[0] = true);
+    request.resume();
+  }
+
+  private static void answerRefusal(RoutingContext ctx, Buffer head) {
+    if (ctx.response().closed() || ctx.response().ended()) {
+      return;
+    }
+    String operationId = head != null ? operationIdIn(head) : null;
+    Buffer answer = Buffer.buffer(REFUSAL_HEAD.length + 38).appendBytes(REFUSAL_HEAD)
+        .appendString(operationId != null ? operationId : UUID.randomUUID().toString()).appendBytes(REFUSAL_TAIL);
+    ctx.response().setStatusCode(503).putHeader("content-type", "application/problem+json")
+        .putHeader("retry-after", "1");
+    ProblemHandler.endClosingIfBodyUnread(ctx, answer);
   }
 
   /** The operationId of a submission, read by a scan of its bytes; null when there is no well-formed one. */

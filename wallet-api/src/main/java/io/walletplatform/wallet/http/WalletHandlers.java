@@ -31,7 +31,8 @@ import java.util.UUID;
 public final class WalletHandlers {
 
   /** Operations whose handler enforces every rule of the contract itself (the hot write path). */
-  public static final java.util.Set<String> CHECKED_BY_HANDLER = java.util.Set.of("submitOperation");
+  public static final String SUBMIT_OPERATION = "submitOperation";
+  public static final java.util.Set<String> CHECKED_BY_HANDLER = java.util.Set.of(SUBMIT_OPERATION);
 
   private final WalletService service;
 
@@ -43,7 +44,7 @@ public final class WalletHandlers {
     return Map.of(
         "createWallet", this::createWallet,
         "getWallet", this::getWallet,
-        "submitOperation", this::submitOperation,
+        SUBMIT_OPERATION, this::submitOperation,
         "getOperation", this::getOperation,
         "listOperations", this::listOperations,
         "getBalanceAt", this::getBalanceAt);

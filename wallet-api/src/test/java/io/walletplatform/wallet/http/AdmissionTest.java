@@ -66,10 +66,15 @@ class AdmissionTest {
 
   /** wallet-api on a fresh topic that holds {@code backlog} operations nobody applies. */
   private static Deployment deploy(int backlog, long maxWaitMs) {
+    return deploy(backlog, maxWaitMs, 10_000);
+  }
+
+  private static Deployment deploy(int backlog, long maxWaitMs, int queuePerLoop) {
     String topic = "wallet.operations.admission-" + UUID.randomUUID();
     Config changed = config.with("WALLET_OPERATIONS_TOPIC", topic).with("WALLET_SHED_LAG_RECORDS", "0")
         .with("WALLET_SHED_LAG_MS", "0").with("WALLET_SHED_CHECK_INTERVAL_MS", "100")
-        .with("WALLET_ADMISSION_MAX_WAIT_MS", Long.toString(maxWaitMs));
+        .with("WALLET_ADMISSION_MAX_WAIT_MS", Long.toString(maxWaitMs))
+        .with("WALLET_ADMISSION_QUEUE_PER_LOOP", Integer.toString(queuePerLoop));
     WalletApiSettings settings = WalletApiSettings.from(changed);
     Await.result(KafkaClients.ensureTopics(vertx, settings.kafka(), List.of(topic)));
     // Filler records on a topic this new: an idempotent producer with several batches in flight can
@@ -94,16 +99,23 @@ class AdmissionTest {
     WebClient client = Tokens.bearing(WebClient.create(vertx, new io.vertx.ext.web.client.WebClientOptions()
         .setDefaultHost("127.0.0.1").setDefaultPort(verticle.actualPort()),
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(200)), token);
-    return new Deployment(client, registry);
+    return new Deployment(client, registry, verticle.actualPort());
   }
 
-  private record Deployment(WebClient client, PrometheusMeterRegistry registry) {
+  private record Deployment(WebClient client, PrometheusMeterRegistry registry, int port) {
     double gauge(String name) {
       return registry.get(name).gauge().value();
     }
 
     double counter(String name) {
       return registry.get(name).counter().count();
+    }
+
+    /** The same deployment through a client of its own (200 connections of its own) sending {@code bearer}. */
+    Deployment as(String bearer) {
+      return new Deployment(Tokens.bearing(WebClient.create(vertx, new io.vertx.ext.web.client.WebClientOptions()
+          .setDefaultHost("127.0.0.1").setDefaultPort(port), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(200)),
+          bearer), registry, port);
     }
 
     UUID wallet() {
@@ -115,9 +127,13 @@ class AdmissionTest {
 
     Future<HttpResponse<Buffer>> deposit(UUID walletId, UUID operationId) {
       return client.post("/api/v1/wallet").putHeader("content-type", "application/json")
-          .sendBuffer(Buffer.buffer("{\"walletId\":\"" + walletId + "\",\"operationType\":\"DEPOSIT\",\"amount\":0.01,"
-              + "\"operationId\":\"" + operationId + "\"}"));
+          .sendBuffer(Buffer.buffer(depositBody(walletId, operationId)));
     }
+  }
+
+  private static String depositBody(UUID walletId, UUID operationId) {
+    return "{\"walletId\":\"" + walletId + "\",\"operationType\":\"DEPOSIT\",\"amount\":0.01,"
+        + "\"operationId\":\"" + operationId + "\"}";
   }
 
   @Test
@@ -198,5 +214,189 @@ class AdmissionTest {
     assertNull(Admission.operationIdIn(Buffer.buffer("{\"walletId\":\"x\"}")), "none sent");
     assertNull(Admission.operationIdIn(Buffer.buffer("{\"operationId\":\"not-a-uuid-at-all-but-36-characters!\"}")));
     assertNull(Admission.operationIdIn(Buffer.buffer("{\"operationId\":\"" + id + "")), "cut short");
+  }
+
+  @Test
+  void anAnonymousOrForgedFloodNeverTakesAPlaceAndIsAnsweredAtOnce() {
+    Deployment deployment = deploy(1_100, 10_000);
+    Await.until("admission throttles to its floor", Duration.ofSeconds(20),
+        () -> deployment.gauge("wallet_admission_rate") == 100);
+    UUID walletId = deployment.wallet();
+    Deployment forged = deployment.as(token.substring(0, token.lastIndexOf('.') + 1) + "AAAA");
+    Deployment malformed = deployment.as("not-a-token");
+    List<Future<HttpResponse<Buffer>>> flood = new ArrayList<>();
+    List<Future<HttpResponse<Buffer>>> real = new ArrayList<>();
+    long startNanos = System.nanoTime();
+    for (int i = 0; i < 300; i++) {
+      flood.add((i % 2 == 0 ? forged : malformed).deposit(walletId, UUID.randomUUID()));
+      if (i % 10 == 0) {
+        real.add(deployment.deposit(walletId, UUID.randomUUID()));
+      }
+    }
+    Await.result(Future.join(flood));
+    double floodSeconds = (System.nanoTime() - startNanos) / 1e9;
+    Await.result(Future.all(real));
+    for (Future<HttpResponse<Buffer>> answer : flood) {
+      assertProblem(answer.result(), 401, "UNAUTHENTICATED", null);
+    }
+    for (Future<HttpResponse<Buffer>> answer : real) {
+      assertEquals(202, answer.result().statusCode(), answer.result().bodyAsString());
+    }
+    assertTrue(deployment.counter("wallet_admission_held") <= real.size(),
+        "only the principal's own requests waited: " + deployment.counter("wallet_admission_held"));
+    assertTrue(floodSeconds < 2, "300 refusals at 100 admissions/s did not wait for a token: " + floodSeconds + " s");
+  }
+
+  @Test
+  void waitingRequestsAreServedPerPrincipalInTurnSoAFloodDelaysAnotherByATurn() {
+    Deployment deployment = deploy(1_100, 20_000);
+    Await.until("admission throttles to its floor", Duration.ofSeconds(20),
+        () -> deployment.gauge("wallet_admission_rate") == 100);
+    String other = Tokens.user(authentication);
+    UUID flooderWallet = deployment.wallet();
+    // Its own client: the flood holds every connection of the deployment's pool.
+    Deployment otherClient = deployment.as(other);
+    UUID otherWallet = otherClient.wallet();
+    List<Future<HttpResponse<Buffer>>> flood = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      flood.add(deployment.deposit(flooderWallet, UUID.randomUUID()));
+    }
+    // The flood is queued (300 at 100/s: 3 s of it) before the other principal's ten arrive.
+    Await.until("the flood waits", Duration.ofSeconds(5), () -> deployment.counter("wallet_admission_held") >= 150);
+    long startNanos = System.nanoTime();
+    List<Future<HttpResponse<Buffer>>> others = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      others.add(otherClient.deposit(otherWallet, UUID.randomUUID()));
+    }
+    Await.result(Future.all(others));
+    double othersSeconds = (System.nanoTime() - startNanos) / 1e9;
+    boolean floodStillWaiting = flood.stream().anyMatch(answer -> !answer.isComplete());
+    Await.result(Future.all(flood));
+    for (Future<HttpResponse<Buffer>> answer : others) {
+      assertEquals(202, answer.result().statusCode(), answer.result().bodyAsString());
+    }
+    assertTrue(floodStillWaiting, "the flood was still waiting when the other principal's ten were through");
+    assertTrue(othersSeconds < 1.0, "ten requests, in turn with the flood at 100/s, take about 0.2 s, not the flood's"
+        + " remaining seconds: " + othersSeconds + " s");
+  }
+
+  @Test
+  void aFullQueueMakesRoomForAPrincipalHoldingLessByRefusingTheLargestHoldersNewest() {
+    Deployment deployment = deploy(1_100, 20_000, 20);
+    Await.until("admission throttles to its floor", Duration.ofSeconds(20),
+        () -> deployment.gauge("wallet_admission_rate") == 100);
+    String other = Tokens.user(authentication);
+    UUID flooderWallet = deployment.wallet();
+    Deployment otherClient = deployment.as(other);
+    UUID otherWallet = otherClient.wallet();
+    List<Future<HttpResponse<Buffer>>> flood = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      flood.add(deployment.deposit(flooderWallet, UUID.randomUUID()));
+    }
+    Await.until("the flood fills the queue", Duration.ofSeconds(5), () -> deployment.counter("wallet_admission_refused") >= 50);
+    List<Future<HttpResponse<Buffer>>> others = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      others.add(otherClient.deposit(otherWallet, UUID.randomUUID()));
+    }
+    Await.result(Future.join(others));
+    Await.result(Future.join(flood));
+    for (Future<HttpResponse<Buffer>> answer : others) {
+      assertEquals(202, answer.result().statusCode(), "the principal holding less got a place: " + answer.result().bodyAsString());
+    }
+    long floodRefused = flood.stream().filter(answer -> answer.result().statusCode() == 503).count();
+    assertTrue(floodRefused >= 60, "the flooder beyond the queue was refused: " + floodRefused);
+  }
+
+  @Test
+  void aRequestWithoutAValidTokenIsAnsweredFromItsHeadersWithoutReadingItsBody() throws Exception {
+    Deployment deployment = deploy(0, 2_000);
+    UUID walletId = deployment.wallet();
+    // 60,000 bytes announced, 4,500 sent, the rest never: an answer means the body was not awaited.
+    String head = depositBody(walletId, UUID.randomUUID()) + " ".repeat(4_500);
+    SlowRequest anonymous = SlowRequest.send(deployment.port(), null, 60_000, head);
+    assertTrue(anonymous.status().startsWith("HTTP/1.1 401"), anonymous.status());
+    assertTrue(anonymous.closed(), "the connection closes instead of reading 55 KB more");
+    String forged = token.substring(0, token.lastIndexOf('.') + 1) + "AAAA";
+    SlowRequest invalid = SlowRequest.send(deployment.port(), forged, 60_000, head);
+    assertTrue(invalid.status().startsWith("HTTP/1.1 401"), invalid.status());
+    assertTrue(invalid.closed());
+    String unscoped = Tokens.issue(authentication, UUID.randomUUID().toString(), "orders");
+    SlowRequest forbidden = SlowRequest.send(deployment.port(), unscoped, 60_000, head);
+    assertTrue(forbidden.status().startsWith("HTTP/1.1 403"), "the operation's scopes are checked before the body too: "
+        + forbidden.status());
+    assertTrue(forbidden.closed());
+  }
+
+  @Test
+  void aRefusalReadsAtMostTheFirstFourKibibytesForTheOperationIdAndClosesTheConnection() throws Exception {
+    // Admission alone, at a rate that never frees a token: every request waits its 200 ms and is refused.
+    Admission admission = Admission.shared("unit-" + UUID.randomUUID(), 1_000, 200, 10,
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    admission.update(0, 1_000_000, 1_000, 0.001);
+    io.vertx.ext.web.Router router = io.vertx.ext.web.Router.router(vertx);
+    router.post("/api/v1/wallet").handler(authentication.bearer()).handler(admission);
+    router.post("/api/v1/wallet").handler(io.vertx.ext.web.handler.BodyHandler.create())
+        .handler(ctx -> ctx.response().setStatusCode(202).end());
+    io.vertx.core.http.HttpServer server = Await.result(vertx.createHttpServer().requestHandler(router).listen(0));
+    try {
+      UUID operationId = UUID.randomUUID();
+      String body = depositBody(UUID.randomUUID(), operationId);
+      String head = body.substring(0, body.length() - 1) + ",\"note\":\"" + "x".repeat(4_500);
+      SlowRequest refused = SlowRequest.send(server.actualPort(), token, 60_000, head);
+      assertTrue(refused.status().startsWith("HTTP/1.1 503"), refused.status());
+      assertTrue(refused.body().contains("\"operationId\":\"" + operationId + "\""),
+          "the refusal names the operationId sent: " + refused.body());
+      assertTrue(refused.body().toLowerCase(java.util.Locale.ROOT).contains("connection: close"), refused.body());
+      assertTrue(refused.closed(), "the connection closes instead of reading 55 KB more");
+      // An operationId past the first 4 KiB is not looked for: the refusal chooses one.
+      String late = "{\"note\":\"" + "y".repeat(5_000) + "\",\"operationId\":\"" + operationId + "\"}";
+      SlowRequest chosen = SlowRequest.send(server.actualPort(), token, 60_000, late);
+      assertTrue(chosen.status().startsWith("HTTP/1.1 503"), chosen.status());
+      assertTrue(!chosen.body().contains(operationId.toString()) && chosen.body().contains("\"operationId\":\""),
+          chosen.body());
+      assertTrue(chosen.closed());
+      // A whole small body is read to its end, and the connection stays open for the next request.
+      SlowRequest small = SlowRequest.send(server.actualPort(), token, body.length(), body, 1_000);
+      assertTrue(small.status().startsWith("HTTP/1.1 503"), small.status());
+      assertTrue(small.body().contains(operationId.toString()), small.body());
+      assertTrue(!small.closed(), "a fully read request keeps its connection");
+    } finally {
+      Await.result(server.close());
+    }
+  }
+
+  /** A raw HTTP/1.1 request that may announce more body than it sends, and what came back before {@code waitMs} of silence. */
+  private record SlowRequest(String status, String body, boolean closed) {
+    static SlowRequest send(int port, String bearer, int contentLength, String sent) throws java.io.IOException {
+      return send(port, bearer, contentLength, sent, 5_000);
+    }
+
+    static SlowRequest send(int port, String bearer, int contentLength, String sent, int waitMs) throws java.io.IOException {
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+        socket.setSoTimeout(waitMs);
+        String headers = "POST /api/v1/wallet HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            + (bearer == null ? "" : "Authorization: Bearer " + bearer + "\r\n")
+            + "Content-Length: " + contentLength + "\r\n\r\n";
+        socket.getOutputStream().write((headers + sent).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        socket.getOutputStream().flush();
+        java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+        byte[] chunk = new byte[8192];
+        boolean closed = false;
+        try {
+          int read;
+          while ((read = socket.getInputStream().read(chunk)) >= 0) {
+            answer.write(chunk, 0, read);
+          }
+          closed = true;
+        } catch (java.net.SocketTimeoutException e) {
+          // still open after 5 s
+        } catch (java.net.SocketException e) {
+          closed = true;
+        }
+        String text = answer.toString(java.nio.charset.StandardCharsets.UTF_8);
+        int end = text.indexOf("\r\n");
+        return new SlowRequest(end < 0 ? text : text.substring(0, end), text, closed);
+      }
+    }
   }
 }
