@@ -48,7 +48,7 @@ public final class ConsumerReadiness implements Shareable {
 
   /** The check {@code consumers}: UP with no consumers (an API-only process), or when every one is joined and moving. */
   public HealthCheck check() {
-    return new HealthCheck("consumers", () -> {
+    return HealthCheck.inProcess("consumers", () -> {
       List<String> problems = new ArrayList<>();
       for (Member member : members) {
         if (!member.joined()) {

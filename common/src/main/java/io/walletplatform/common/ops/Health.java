@@ -25,17 +25,23 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * with a 2 s bound; the answer is {@code {"status", "checks": [{"id", "status", "error"?, "checks"?}]}},
  * the checks in the order they were registered, 200 when every check is UP and 503 naming the
  * failing ones otherwise. Only an admin token sees
- * why a check failed: error text names hosts and ports.
+ * why a check failed: error text names hosts and ports. A dependency's probe runs once at a time
+ * for every request, and its UP is reused for {@value #UP_REMEMBERED_MS} ms: a flood of probes
+ * costs the dependencies about one query a second (the process's own state is read every time).
  */
 public final class Health implements Handler<RoutingContext> {
 
   static final long TIMEOUT_MS = 2_000;
+  /** How long a dependency's UP answer is reused by the next probes. */
+  public static final long UP_REMEMBERED_MS = 1_000;
 
   private final HealthChecks checks;
   private final Authentication authentication;
   private final List<String> order = new CopyOnWriteArrayList<>();
+  private final Vertx vertx;
 
   public Health(Vertx vertx, Authentication authentication) {
+    this.vertx = vertx;
     this.checks = HealthChecks.create(vertx);
     this.authentication = authentication;
   }
@@ -46,14 +52,15 @@ public final class Health implements Handler<RoutingContext> {
     list.forEach(check -> byId.computeIfAbsent(check.id(), id -> new ArrayList<>()).add(check));
     // tryComplete/tryFail: a probe slower than TIMEOUT_MS answers after vertx-health-check failed
     // the promise for it, and complete() would throw "Promise already completed" on the event loop.
-    byId.forEach((id, same) -> register(id, promise -> Future.all(same.stream().map(Health::probe).toList())
-        .onComplete(all -> {
-          if (all.succeeded()) {
-            promise.tryComplete(Status.OK());
-          } else {
-            promise.tryFail(all.cause());
-          }
-        })));
+    byId.forEach((id, same) -> register(id, same.stream().noneMatch(HealthCheck::inProcess),
+        promise -> Future.all(same.stream().map(Health::probe).toList())
+            .onComplete(all -> {
+              if (all.succeeded()) {
+                promise.tryComplete(Status.OK());
+              } else {
+                promise.tryFail(all.cause());
+              }
+            })));
     return this;
   }
 
@@ -62,9 +69,76 @@ public final class Health implements Handler<RoutingContext> {
    * with {@code tryComplete}/{@code tryFail}: past {@link #TIMEOUT_MS} the promise has already failed.
    */
   public Health register(String id, Handler<Promise<Status>> procedure) {
-    checks.register(id, TIMEOUT_MS, procedure);
+    return register(id, true, procedure);
+  }
+
+  private Health register(String id, boolean remembered, Handler<Promise<Status>> procedure) {
+    checks.register(id, TIMEOUT_MS, remembered ? new Remembered(vertx, procedure) : procedure);
     order.add(id);
     return this;
+  }
+
+  /**
+   * A dependency's probe shared by every probe request: one in flight at a time (the others join
+   * it), and an UP answer remembered for {@link #UP_REMEMBERED_MS}, so that a flood of probes (a
+   * load balancer's, an attacker's) costs the dependency at most one query a second. A DOWN answer
+   * is not remembered: a recovered dependency is seen at the next probe.
+   */
+  private static final class Remembered implements Handler<Promise<Status>> {
+    private final Vertx vertx;
+    private final Handler<Promise<Status>> procedure;
+    private Status up;
+    private long upUntilNanos;
+    private Promise<Status> inFlight;
+
+    Remembered(Vertx vertx, Handler<Promise<Status>> procedure) {
+      this.vertx = vertx;
+      this.procedure = procedure;
+    }
+
+    @Override
+    public void handle(Promise<Status> promise) {
+      Promise<Status> shared;
+      boolean run = false;
+      synchronized (this) {
+        if (up != null && System.nanoTime() - upUntilNanos < 0) {
+          promise.tryComplete(up);
+          return;
+        }
+        if (inFlight == null) {
+          inFlight = Promise.promise();
+          run = true;
+        }
+        shared = inFlight;
+      }
+      shared.future().onComplete(result -> {
+        if (result.succeeded()) {
+          promise.tryComplete(result.result());
+        } else {
+          promise.tryFail(result.cause());
+        }
+      });
+      if (run) {
+        Promise<Status> attempt = Promise.promise();
+        // A probe that never answers must not hold every later one: the attempt ends at the bound.
+        long timer = vertx.setTimer(TIMEOUT_MS, ignored -> attempt.tryFail("no answer within " + TIMEOUT_MS + " ms"));
+        attempt.future().onComplete(result -> {
+          vertx.cancelTimer(timer);
+          synchronized (this) {
+            inFlight = null;
+            boolean isUp = result.succeeded() && result.result().isOk();
+            up = isUp ? result.result() : null;
+            upUntilNanos = System.nanoTime() + UP_REMEMBERED_MS * 1_000_000;
+          }
+          shared.handle(result);
+        });
+        try {
+          procedure.handle(attempt);
+        } catch (RuntimeException e) {
+          attempt.tryFail(e);
+        }
+      }
+    }
   }
 
   @Override

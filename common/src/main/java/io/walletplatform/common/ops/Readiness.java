@@ -48,7 +48,7 @@ public final class Readiness implements Shareable {
 
   /** The check {@code /health/ready} runs: fails while warming up or draining, saying which. */
   public HealthCheck check() {
-    return new HealthCheck("readiness", () -> switch (state) {
+    return HealthCheck.inProcess("readiness", () -> switch (state) {
       case READY -> Future.succeededFuture();
       case WARMING_UP -> Future.failedFuture("warming up");
       case DRAINING -> Future.failedFuture("shutting down");

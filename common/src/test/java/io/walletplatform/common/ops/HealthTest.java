@@ -84,4 +84,61 @@ class HealthTest {
     await(Future.future(done -> vertx.setTimer(800, timer -> done.complete())));
     assertTrue(uncaught.isEmpty(), "thrown on the event loop: " + uncaught);
   }
+
+  @Test
+  void aFloodOfProbesCostsADependencyOneQueryASecondWhileUpAndEveryProbeSeesItRecover() throws Exception {
+    Authentication authentication = await(Authentication.start(vertx,
+        AuthSettings.from(Config.of(Map.of("AUTH_DEV_KEY_DIR", keys.toString())))));
+    java.util.concurrent.atomic.AtomicInteger queries = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicReference<String> state = new java.util.concurrent.atomic.AtomicReference<>("up");
+    java.util.concurrent.atomic.AtomicInteger ownReads = new java.util.concurrent.atomic.AtomicInteger();
+    Health health = new Health(vertx, authentication)
+        .add(List.of(new HealthCheck("postgres", () -> {
+          queries.incrementAndGet();
+          return switch (state.get()) {
+            case "up" -> Future.future(done -> vertx.setTimer(50, timer -> done.complete()));
+            case "hangs" -> Promise.promise().future();
+            default -> Future.failedFuture("connection refused");
+          };
+        }), HealthCheck.inProcess("readiness", () -> {
+          ownReads.incrementAndGet();
+          return Future.succeededFuture();
+        })));
+    Router router = Router.router(vertx);
+    router.get("/health").handler(health);
+    HttpServer server = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
+    WebClient client = WebClient.create(vertx);
+    java.util.function.Supplier<Integer> probe = () -> {
+      try {
+        return await(client.get(server.actualPort(), "127.0.0.1", "/health").send()).statusCode();
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    };
+
+    List<Future<HttpResponse<io.vertx.core.buffer.Buffer>>> flood = new java.util.ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      flood.add(client.get(server.actualPort(), "127.0.0.1", "/health").send());
+    }
+    for (Future<HttpResponse<io.vertx.core.buffer.Buffer>> answer : flood) {
+      assertEquals(200, await(answer).statusCode());
+    }
+    for (int i = 0; i < 20; i++) {
+      assertEquals(200, probe.get());
+    }
+    assertTrue(queries.get() <= 2, "70 probes within a second, one query in flight at a time: " + queries.get());
+    assertEquals(70, ownReads.get(), "the process's own state is read by every probe");
+
+    state.set("down");
+    await(Future.future(done -> vertx.setTimer(Health.UP_REMEMBERED_MS + 100, timer -> done.complete())));
+    assertEquals(503, probe.get(), "a dependency down is seen once its UP is a second old");
+    state.set("up");
+    assertEquals(200, probe.get(), "DOWN is not remembered: the next probe sees it back");
+
+    state.set("hangs");
+    await(Future.future(done -> vertx.setTimer(Health.UP_REMEMBERED_MS + 100, timer -> done.complete())));
+    assertEquals(503, probe.get(), "a hung dependency is DOWN at the bound");
+    state.set("up");
+    assertEquals(200, probe.get(), "the hung query does not hold the next probes");
+  }
 }
