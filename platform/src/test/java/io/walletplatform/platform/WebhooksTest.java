@@ -150,6 +150,7 @@ class WebhooksTest {
     HttpResponse<Buffer> created = post(principal.client(), "/api/v1/webhooks",
         new JsonObject().put("url", url).put("events", new JsonArray(events)));
     assertEquals(201, created.statusCode(), created.bodyAsString());
+    assertEquals("no-store", created.getHeader("Cache-Control"), "the answer carries the signing secret");
     Await.until("the subscription is known to the recorders", SETTLE,
         () -> events.stream().allMatch(type -> interest.wants(principal.subject(), type)));
     return created.bodyAsJsonObject();

@@ -25,12 +25,22 @@ import java.util.List;
  *                              last one's attempt fails, the delivery is FAILED
  * @param lease                 a claimed delivery is not claimed by another dispatcher for this long
  * @param scanInterval          how often due deliveries are looked for without a wake-up
+ * @param maxInFlightPerPrincipal deliveries being sent at once for one principal, all its webhooks together
+ * @param maxInFlightPerAddress deliveries being sent at once to one resolved address, whoever's they are
+ * @param disableAfterTimeouts  a webhook whose receiver timed out this many attempts in a row (nothing
+ *                              answered between) is disabled, with a webhook.disabled event; 0: never
+ * @param disableMinSpan        ... and the first of those timeouts is at least this old (a burst of
+ *                              timeouts in one outage of seconds disables nothing)
+ * @param deliveryRetention     finished deliveries older than this are deleted; zero: kept for ever
+ * @param pruneInterval         how often the old deliveries are looked for
  */
 public record WebhooksSettings(PgSettings pg, KafkaSettings kafka, HttpSettings http, PlatformEventsSettings events,
                                InboxConsumerSettings inbox, boolean allowPrivateNetworks, int maxSubscriptions,
                                int maxInFlight, int maxInFlightPerWebhook, Duration timeout,
                                List<Duration> retrySchedule, Duration lease, Duration scanInterval,
-                               int httpInstances) {
+                               int httpInstances, int maxInFlightPerPrincipal, int maxInFlightPerAddress,
+                               int disableAfterTimeouts, Duration disableMinSpan, Duration deliveryRetention,
+                               Duration pruneInterval) {
 
   public static final String ALLOW_PRIVATE_NETWORKS = "WEBHOOKS_ALLOW_PRIVATE_NETWORKS";
   static final String DEFAULT_SCHEDULE = "5s,5m,30m,2h,5h,10h,10h";
@@ -48,7 +58,13 @@ public record WebhooksSettings(PgSettings pg, KafkaSettings kafka, HttpSettings 
         schedule(config.get("WEBHOOKS_RETRY_SCHEDULE", DEFAULT_SCHEDULE)),
         config.getMillis("WEBHOOKS_LEASE_MS", 30_000, 1_000, 3_600_000),
         config.getMillis("WEBHOOKS_SCAN_MS", 1_000, 10, 60_000),
-        config.getInt("HTTP_INSTANCES", Math.max(1, java.lang.Runtime.getRuntime().availableProcessors()), 1, 64));
+        config.getInt("HTTP_INSTANCES", Math.max(1, java.lang.Runtime.getRuntime().availableProcessors()), 1, 64),
+        config.getInt("WEBHOOKS_MAX_IN_FLIGHT_PER_PRINCIPAL", 128, 1, 10_000),
+        config.getInt("WEBHOOKS_MAX_IN_FLIGHT_PER_ADDRESS", 64, 1, 10_000),
+        config.getInt("WEBHOOKS_DISABLE_AFTER_TIMEOUTS", 20, 0, 1_000_000),
+        config.getMillis("WEBHOOKS_DISABLE_MIN_SPAN_MS", 600_000, 0, 86_400_000),
+        Duration.ofDays(config.getInt("WEBHOOKS_DELIVERY_RETENTION_DAYS", 30, 0, 36_500)),
+        config.getMillis("WEBHOOKS_PRUNE_INTERVAL_MS", 3_600_000, 100, 86_400_000));
   }
 
   /** {@code 5s,5m,30m,2h} or milliseconds ({@code 100,200}). */

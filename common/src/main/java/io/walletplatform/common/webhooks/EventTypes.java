@@ -12,9 +12,14 @@ public final class EventTypes {
   public static final String ORDER_FAILED = "order.failed";
   public static final String ORDER_REFUNDED = "order.refunded";
   public static final String ACCOUNT_REFUNDED = "account.refunded";
+  /**
+   * One of the principal's webhooks was disabled (its receiver kept timing out): made by the webhooks
+   * service itself for the principal's other webhooks, never on platform.events.
+   */
+  public static final String WEBHOOK_DISABLED = "webhook.disabled";
 
   public static final List<String> ALL = List.of(OPERATION_COMPLETED, OPERATION_FAILED, HOLD_EXPIRED, ORDER_FINISHED,
-      ORDER_FAILED, ORDER_REFUNDED, ACCOUNT_REFUNDED);
+      ORDER_FAILED, ORDER_REFUNDED, ACCOUNT_REFUNDED, WEBHOOK_DISABLED);
 
   private EventTypes() {
   }

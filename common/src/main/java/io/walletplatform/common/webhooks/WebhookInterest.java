@@ -39,7 +39,7 @@ public final class WebhookInterest implements Shareable {
   private static final String LOAD = """
       SELECT DISTINCT principal, unnest(event_types) AS event_type
         FROM webhook_subscriptions
-       WHERE deleted_at IS NULL""";
+       WHERE deleted_at IS NULL AND disabled_at IS NULL""";
 
   /** null until loaded. */
   private volatile Map<String, Set<String>> byPrincipal;

@@ -22,7 +22,7 @@ public final class WebhookRepository {
 
   /** A delivery claimed for one attempt, with what sending it needs. */
   public record Claimed(long id, UUID deliveryId, UUID webhookId, UUID eventId, String body, int attempts,
-                        Instant createdAt, String url, String secret, boolean deleted, String principal) {
+                        Instant createdAt, String url, String secret, boolean deleted, boolean disabled, String principal) {
   }
 
   /** A page of deliveries, newest first; {@code lastId} the cursor of the next, or null. */
@@ -104,16 +104,19 @@ public final class WebhookRepository {
         .map(rows -> rows.rowCount());
   }
 
-  public Future<List<Claimed>> claim(SqlClient client, int limit, Collection<UUID> saturated, long leaseMs) {
+  /** Due deliveries, except those of the webhooks and principals this dispatcher has enough of. */
+  public Future<List<Claimed>> claim(SqlClient client, int limit, Collection<UUID> saturated,
+                                     Collection<String> saturatedPrincipals, long leaseMs) {
     return client.preparedQuery(WebhookSql.CLAIM)
-        .execute(Tuple.of(limit, saturated.toArray(UUID[]::new), leaseMs / 1000.0))
+        .execute(Tuple.of(limit, saturated.toArray(UUID[]::new), leaseMs / 1000.0,
+            saturatedPrincipals.toArray(String[]::new)))
         .map(rows -> {
           List<Claimed> claimed = new ArrayList<>(rows.size());
           for (Row row : rows) {
             claimed.add(new Claimed(row.getLong("id"), row.getUUID("delivery_id"), row.getUUID("webhook_id"),
                 row.getUUID("event_id"), row.getString("body"), row.getInteger("attempts"),
                 row.getOffsetDateTime("created_at").toInstant(), row.getString("url"), row.getString("secret"),
-                row.getBoolean("deleted"), row.getString("principal")));
+                row.getBoolean("deleted"), row.getBoolean("disabled"), row.getString("principal")));
           }
           return claimed;
         });
@@ -122,6 +125,18 @@ public final class WebhookRepository {
   /** Deletes the revoked principals' webhooks and fails what they had pending; the deliveries failed. */
   public Future<Integer> deleteRevoked(SqlClient client, Collection<String> principals) {
     return client.preparedQuery(WebhookSql.DELETE_REVOKED).execute(Tuple.of((Object) principals.toArray(String[]::new)))
+        .map(rows -> rows.rowCount());
+  }
+
+  /** Disables the webhook (see {@link WebhookSql#DISABLE}); false when it was already deleted or disabled. */
+  public Future<Boolean> disable(SqlClient client, UUID webhookId, String reason) {
+    return client.preparedQuery(WebhookSql.DISABLE).execute(Tuple.of(webhookId, reason, UUID.randomUUID()))
+        .map(rows -> rows.iterator().next().getLong("disabled") > 0);
+  }
+
+  /** Deletes up to {@code limit} finished deliveries created before {@code before}; how many were. */
+  public Future<Integer> prune(SqlClient client, Instant before, int limit) {
+    return client.preparedQuery(WebhookSql.PRUNE).execute(Tuple.of(before.atOffset(ZoneOffset.UTC), limit))
         .map(rows -> rows.rowCount());
   }
 
@@ -151,7 +166,8 @@ public final class WebhookRepository {
 
   private static Subscription subscription(Row row) {
     return new Subscription(row.getUUID("webhook_id"), row.getString("principal"), row.getString("url"),
-        Arrays.asList(row.getArrayOfStrings("event_types")), row.getOffsetDateTime("created_at").toInstant());
+        Arrays.asList(row.getArrayOfStrings("event_types")), row.getOffsetDateTime("created_at").toInstant(),
+        instant(row.getOffsetDateTime("disabled_at")), row.getString("disabled_reason"));
   }
 
   private static Delivery delivery(Row row) {

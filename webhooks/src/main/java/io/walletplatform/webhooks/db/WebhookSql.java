@@ -14,7 +14,7 @@ final class WebhookSql {
       VALUES ($1, $2, $3, $4, $5)
       RETURNING created_at""";
 
-  static final String COLUMNS = "webhook_id, principal, url, event_types, created_at";
+  static final String COLUMNS = "webhook_id, principal, url, event_types, created_at, disabled_at, disabled_reason";
 
   static final String LIST = "SELECT " + COLUMNS + """
        FROM webhook_subscriptions
@@ -64,27 +64,71 @@ final class WebhookSql {
         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])
              WITH ORDINALITY AS e(event_id, event_type, body, principal, ordinal)
         JOIN webhook_subscriptions s
-          ON s.principal = e.principal AND s.deleted_at IS NULL AND e.event_type = ANY (s.event_types)
+          ON s.principal = e.principal AND s.deleted_at IS NULL AND s.disabled_at IS NULL
+         AND e.event_type = ANY (s.event_types)
        ORDER BY e.ordinal
       ON CONFLICT (webhook_id, event_id) DO NOTHING""";
 
   /**
    * Claims due deliveries for one attempt: they are not due again for the lease, so no other
-   * dispatcher sends them meanwhile; $2: webhooks this dispatcher has enough of already.
+   * dispatcher sends them meanwhile; $2: webhooks, $4: principals this dispatcher has enough of already.
    */
   static final String CLAIM = """
       WITH due AS (
         SELECT d.id
           FROM webhook_deliveries d
+          JOIN webhook_subscriptions s ON s.webhook_id = d.webhook_id
          WHERE d.status = 'PENDING' AND d.next_attempt_at <= now() AND d.webhook_id <> ALL ($2::uuid[])
+           AND s.principal <> ALL ($4::text[])
          ORDER BY d.next_attempt_at
          LIMIT $1
-           FOR UPDATE SKIP LOCKED)
+           FOR UPDATE OF d SKIP LOCKED)
       UPDATE webhook_deliveries d SET next_attempt_at = now() + make_interval(secs => $3)
         FROM due, webhook_subscriptions s
        WHERE d.id = due.id AND s.webhook_id = d.webhook_id
       RETURNING d.id, d.delivery_id, d.webhook_id, d.event_id, d.body, d.attempts, d.created_at, s.url, s.secret,
-                s.deleted_at IS NOT NULL AS deleted, s.principal""";
+                s.deleted_at IS NOT NULL AS deleted, s.disabled_at IS NOT NULL AS disabled, s.principal""";
+
+  /**
+   * Disables a webhook whose receiver timed out too often ($1 the webhook, $2 why, $3 the event id):
+   * what it had pending ends FAILED, and a webhook.disabled event becomes a delivery to each of the
+   * owner's other live webhooks that listen for it; the inserts wake the dispatchers at commit.
+   * Nothing happens to a webhook already deleted or disabled (another dispatcher got there first).
+   */
+  static final String DISABLE = """
+      WITH disabled AS (
+        UPDATE webhook_subscriptions SET disabled_at = now(), disabled_reason = $2
+         WHERE webhook_id = $1 AND deleted_at IS NULL AND disabled_at IS NULL
+        RETURNING webhook_id, principal, url, disabled_at),
+      failed AS (
+        UPDATE webhook_deliveries SET status = 'FAILED', last_error = 'the webhook was disabled: ' || $2,
+               next_attempt_at = NULL
+         WHERE webhook_id IN (SELECT webhook_id FROM disabled) AND status = 'PENDING'
+        RETURNING 1),
+      notified AS (
+        INSERT INTO webhook_deliveries (delivery_id, webhook_id, event_id, event_type, body, status, next_attempt_at)
+        SELECT gen_random_uuid(), s.webhook_id, $3, 'webhook.disabled',
+               json_build_object('type', 'webhook.disabled', 'id', $3::text,
+                 'timestamp', to_char(d.disabled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                 'data', json_build_object('webhookId', d.webhook_id, 'url', d.url, 'reason', $2,
+                   'disabledAt', to_char(d.disabled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')))::text,
+               'PENDING', now()
+          FROM disabled d
+          JOIN webhook_subscriptions s
+            ON s.principal = d.principal AND s.webhook_id <> d.webhook_id AND s.deleted_at IS NULL
+           AND s.disabled_at IS NULL AND 'webhook.disabled' = ANY (s.event_types)
+        ON CONFLICT (webhook_id, event_id) DO NOTHING
+        RETURNING 1)
+      SELECT (SELECT count(*) FROM disabled) AS disabled, (SELECT count(*) FROM failed) AS failed,
+             (SELECT count(*) FROM notified) AS notified""";
+
+  /** Deletes up to $2 finished deliveries created before $1, oldest first; how many is the row count. */
+  static final String PRUNE = """
+      DELETE FROM webhook_deliveries
+       WHERE id IN (SELECT id FROM webhook_deliveries
+                     WHERE status <> 'PENDING' AND created_at < $1
+                     ORDER BY created_at
+                     LIMIT $2)""";
 
   /**
    * A revoked client's webhooks end as a deletion does: deleted, and what they had pending FAILED

@@ -59,8 +59,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * of the answer and gives up after {@code timeout}. A 2xx is DELIVERED; anything else waits the next
  * step of the retry schedule (±20 % jitter), and after the last attempt the delivery is FAILED.
  * Deliveries never wait for each other: at most {@code maxInFlight} are sent at once, at most
- * {@code maxInFlightPerWebhook} of them to one subscription, so a slow or dead receiver holds only its
- * own share. Outcomes are written in batches.
+ * {@code maxInFlightPerWebhook} of them to one subscription, {@code maxInFlightPerPrincipal} for one
+ * principal (all its webhooks) and {@code maxInFlightPerAddress} to one resolved address (whoever's),
+ * so a slow or dead receiver, or a principal with many of them, holds only its own share. An attempt
+ * has one hard deadline ({@code timeout}) for all of it, the answer's body included; a receiver that
+ * times out {@code disableAfterTimeouts} attempts in a row is disabled, with a webhook.disabled event
+ * to its owner's other webhooks. Finished deliveries older than {@code deliveryRetention} are deleted.
+ * Outcomes are written in batches.
  */
 public final class DispatcherVerticle extends VerticleBase {
 
@@ -70,6 +75,7 @@ public final class DispatcherVerticle extends VerticleBase {
   private static final int MAX_ERROR_LENGTH = 300;
   private static final long FLUSH_DELAY_MS = 10;
   private static final long CLAIM_PACE_NANOS = 20_000_000L;
+  private static final int PRUNE_BATCH = 5_000;
   private static final Logger log = LoggerFactory.getLogger(DispatcherVerticle.class);
 
   private record Queued(Claimed delivery, long claimedAtNanos) {
@@ -88,8 +94,17 @@ public final class DispatcherVerticle extends VerticleBase {
 
   private int inFlight;
   private final Map<UUID, Integer> inFlightByWebhook = new HashMap<>();
-  private final Map<UUID, ArrayDeque<Queued>> queued = new HashMap<>();
+  private final Map<String, Integer> inFlightByPrincipal = new HashMap<>();
+  /** Claimed deliveries waiting for a slot of their webhook or principal, by principal. */
+  private final Map<String, ArrayDeque<Queued>> queued = new HashMap<>();
   private int queuedCount;
+  /** Attempts connected (or waiting to) per resolved address, and those waiting for a slot there. */
+  private final Map<String, Integer> inFlightByAddress = new HashMap<>();
+  private final Map<String, ArrayDeque<Promise<Void>>> waitingForAddress = new HashMap<>();
+  /** Per webhook: attempts timed out in a row (nothing answered between) and when the first of them was. */
+  private final Map<UUID, long[]> timeoutStreaks = new HashMap<>();
+  private final Set<UUID> disabling = new HashSet<>();
+  private long pruneTimer = -1;
   private boolean claiming;
   private boolean wokenWhileClaiming;
   /** The last claim took as many as it asked for: more may be due, so a freed slot claims again. */
@@ -111,6 +126,8 @@ public final class DispatcherVerticle extends VerticleBase {
   private Counter retrying;
   private Counter failed;
   private Counter attempts;
+  private Counter disabledWebhooks;
+  private Counter pruned;
   private Timer latency;
 
   public DispatcherVerticle(WebhooksSettings settings, MeterRegistry registry, Revocations revocations) {
@@ -125,6 +142,10 @@ public final class DispatcherVerticle extends VerticleBase {
     retrying = outcome("retrying");
     failed = outcome("failed");
     attempts = Counter.builder("webhook_delivery_attempts").description("Attempts at a delivery").register(registry);
+    disabledWebhooks = Counter.builder("webhook_disabled").description("Webhooks disabled because their receiver timed out "
+        + "WEBHOOKS_DISABLE_AFTER_TIMEOUTS attempts in a row").register(registry);
+    pruned = Counter.builder("webhook_deliveries_pruned").description("Finished deliveries deleted past "
+        + "WEBHOOKS_DELIVERY_RETENTION_DAYS").register(registry);
     latency = Timer.builder("webhook_delivery_latency")
         .description("From the delivery's creation (its event consumed) to the 2xx of the attempt that delivered it")
         .publishPercentiles(0.5, 0.99).register(registry);
@@ -138,7 +159,9 @@ public final class DispatcherVerticle extends VerticleBase {
     client = vertx.createHttpClient(new HttpClientOptions()
             .setKeepAlive(true).setKeepAliveTimeout(30).setForceSni(true).setVerifyHost(true)
             .setConnectTimeout(Math.min(timeoutMs, 5_000)).setMaxRedirects(0),
-        new PoolOptions().setHttp1MaxSize(settings.maxInFlightPerWebhook()).setMaxWaitQueueSize(settings.maxInFlight()));
+        // Connections per address: the dispatcher sends only while it holds one of the address's slots.
+        new PoolOptions().setHttp1MaxSize(Math.max(settings.maxInFlightPerWebhook(), settings.maxInFlightPerAddress()))
+            .setMaxWaitQueueSize(settings.maxInFlight()));
     subscriber = PgSubscriber.subscriber(vertx, PgPools.connectOptions(settings.pg())).reconnectPolicy(attempt -> 1_000L);
     subscriber.channel(CHANNEL).handler(payload -> wake());
     scanTimer = vertx.setPeriodic(settings.scanInterval().toMillis(), id -> {
@@ -147,6 +170,9 @@ public final class DispatcherVerticle extends VerticleBase {
     });
     ageTimer = vertx.setPeriodic(5_000, id -> repository.oldestPendingAgeSeconds(pool)
         .onSuccess(age -> oldestPendingSeconds.set(Math.round(age))));
+    if (!settings.deliveryRetention().isZero()) {
+      pruneTimer = vertx.setPeriodic(settings.pruneInterval().toMillis(), id -> prune());
+    }
     return subscriber.connect()
         .onFailure(error -> log.warn("webhook dispatcher could not LISTEN, scanning every {} ms: {}",
             settings.scanInterval().toMillis(), error.getMessage()))
@@ -183,8 +209,9 @@ public final class DispatcherVerticle extends VerticleBase {
     int limit = Math.min(free, MAX_CLAIM);
     lastClaimNanos = System.nanoTime();
     Set<UUID> saturated = saturated();
-    excluded = !saturated.isEmpty();
-    repository.claim(pool, limit, saturated, settings.lease().toMillis())
+    Set<String> saturatedPrincipals = saturatedPrincipals();
+    excluded = !saturated.isEmpty() || !saturatedPrincipals.isEmpty();
+    repository.claim(pool, limit, saturated, saturatedPrincipals, settings.lease().toMillis())
         .onSuccess(claimed -> {
           long now = System.nanoTime();
           claimed.forEach(delivery -> start(new Queued(delivery, now)));
@@ -222,9 +249,21 @@ public final class DispatcherVerticle extends VerticleBase {
         saturated.add(webhook);
       }
     });
-    queued.forEach((webhook, waiting) -> {
-      if (waiting.size() >= settings.maxInFlightPerWebhook()) {
-        saturated.add(webhook);
+    return saturated;
+  }
+
+  /** Principals with as many deliveries in flight or waiting as they may have in flight. */
+  private Set<String> saturatedPrincipals() {
+    Set<String> saturated = new HashSet<>();
+    inFlightByPrincipal.forEach((principal, count) -> {
+      ArrayDeque<Queued> waiting = queued.get(principal);
+      if (count + (waiting == null ? 0 : waiting.size()) >= settings.maxInFlightPerPrincipal()) {
+        saturated.add(principal);
+      }
+    });
+    queued.forEach((principal, waiting) -> {
+      if (waiting.size() >= settings.maxInFlightPerPrincipal()) {
+        saturated.add(principal);
       }
     });
     return saturated;
@@ -252,29 +291,38 @@ public final class DispatcherVerticle extends VerticleBase {
       record(new Attempt(delivery.id(), Delivery.FAILED, null, "the webhook was deleted", null));
       return;
     }
+    if (delivery.disabled()) {
+      record(new Attempt(delivery.id(), Delivery.FAILED, null, "the webhook was disabled", null));
+      return;
+    }
     // Between a revocation and the sweep that deletes its webhooks, nothing is sent for it either.
     if (revocations.revoked(delivery.principal())) {
       record(new Attempt(delivery.id(), Delivery.FAILED, null, "the principal was revoked", null));
       sweepRevoked();
       return;
     }
-    if (inFlightByWebhook.getOrDefault(delivery.webhookId(), 0) >= settings.maxInFlightPerWebhook()) {
-      queued.computeIfAbsent(delivery.webhookId(), ignored -> new ArrayDeque<>()).add(next);
+    if (!hasSlot(delivery)) {
+      queued.computeIfAbsent(delivery.principal(), ignored -> new ArrayDeque<>()).add(next);
       queuedCount++;
       return;
     }
     inFlight++;
     inFlightByWebhook.merge(delivery.webhookId(), 1, Integer::sum);
+    inFlightByPrincipal.merge(delivery.principal(), 1, Integer::sum);
     long started = System.nanoTime();
     send(delivery).onComplete(done -> {
       inFlight--;
       if (inFlightByWebhook.merge(delivery.webhookId(), -1, Integer::sum) <= 0) {
         inFlightByWebhook.remove(delivery.webhookId());
       }
+      if (inFlightByPrincipal.merge(delivery.principal(), -1, Integer::sum) <= 0) {
+        inFlightByPrincipal.remove(delivery.principal());
+      }
       attempts.increment();
       finished(delivery, done.succeeded() ? done.result() : null, done.succeeded() ? null : describe(done.cause()),
           started);
-      startQueued(delivery.webhookId());
+      countTimeouts(delivery, done.succeeded() ? null : done.cause());
+      startQueued(delivery.principal());
       // More may be due (the last claim was full, or left out a webhook that had enough): claim
       // again as slots free up, at most every CLAIM_PACE (never one query per attempt), and never
       // leave it to the scan.
@@ -284,23 +332,107 @@ public final class DispatcherVerticle extends VerticleBase {
     });
   }
 
-  /** The next queued delivery of the webhook, unless its lease is half gone (another claim will take it). */
-  private void startQueued(UUID webhookId) {
-    ArrayDeque<Queued> waiting = queued.get(webhookId);
-    while (waiting != null && !waiting.isEmpty()) {
-      Queued next = waiting.poll();
-      queuedCount--;
-      if (waiting.isEmpty()) {
-        queued.remove(webhookId);
+  private boolean hasSlot(Claimed delivery) {
+    return inFlightByWebhook.getOrDefault(delivery.webhookId(), 0) < settings.maxInFlightPerWebhook()
+        && inFlightByPrincipal.getOrDefault(delivery.principal(), 0) < settings.maxInFlightPerPrincipal();
+  }
+
+  /**
+   * The principal's first waiting delivery that has a slot now, unless its lease is half gone
+   * (another claim will take it; dropped here).
+   */
+  private void startQueued(String principal) {
+    ArrayDeque<Queued> waiting = queued.get(principal);
+    if (waiting == null) {
+      return;
+    }
+    java.util.Iterator<Queued> each = waiting.iterator();
+    Queued startable = null;
+    while (each.hasNext()) {
+      Queued next = each.next();
+      if (System.nanoTime() - next.claimedAtNanos() >= settings.lease().toNanos() / 2) {
+        each.remove();
+        queuedCount--;
+      } else if (hasSlot(next.delivery())) {
+        each.remove();
+        queuedCount--;
+        startable = next;
+        break;
       }
-      if (System.nanoTime() - next.claimedAtNanos() < settings.lease().toNanos() / 2) {
-        start(next);
-        return;
-      }
+    }
+    if (waiting.isEmpty()) {
+      queued.remove(principal);
+    }
+    if (startable != null) {
+      start(startable);
     }
   }
 
-  /** One attempt: the status code the receiver answered within the timeout. */
+  /**
+   * A timed-out attempt lengthens its webhook's streak, any answer ends it (other failures leave it
+   * as it is). A streak of {@code disableAfterTimeouts} whose first timeout is at least
+   * {@code disableMinSpan} old disables the webhook, with a webhook.disabled event.
+   */
+  private void countTimeouts(Claimed delivery, Throwable error) {
+    if (settings.disableAfterTimeouts() == 0) {
+      return;
+    }
+    if (error == null) {
+      timeoutStreaks.remove(delivery.webhookId());
+      return;
+    }
+    if (!(error instanceof TimedOut)) {
+      return;
+    }
+    long now = System.nanoTime();
+    long[] streak = timeoutStreaks.computeIfAbsent(delivery.webhookId(), ignored -> new long[] {0, now});
+    streak[0]++;
+    if (streak[0] < settings.disableAfterTimeouts() || now - streak[1] < settings.disableMinSpan().toNanos()
+        || !disabling.add(delivery.webhookId())) {
+      return;
+    }
+    String reason = "its receiver timed out " + streak[0] + " attempts in a row over "
+        + TimeUnit.NANOSECONDS.toSeconds(now - streak[1]) + " s";
+    repository.disable(pool, delivery.webhookId(), reason)
+        .onSuccess(disabled -> {
+          timeoutStreaks.remove(delivery.webhookId());
+          if (disabled) {
+            disabledWebhooks.increment();
+            log.warn("webhook {} of {} disabled: {}", delivery.webhookId(), delivery.principal(), reason);
+          }
+        })
+        .onFailure(failure -> log.warn("webhook {} could not be disabled yet: {}", delivery.webhookId(), failure.toString()))
+        .onComplete(done -> disabling.remove(delivery.webhookId()));
+  }
+
+  /** Deletes finished deliveries past the retention, a batch at a time until none is left. */
+  private void prune() {
+    Instant before = Instant.now().minus(settings.deliveryRetention());
+    repository.prune(pool, before, PRUNE_BATCH)
+        .onSuccess(count -> {
+          pruned.increment(count);
+          if (count == PRUNE_BATCH && !stopping) {
+            vertx.runOnContext(ignored -> prune());
+          }
+        })
+        .onFailure(error -> log.warn("old webhook deliveries could not be deleted, trying at the next interval: {}",
+            error.toString()));
+  }
+
+  /** The receiver did not answer (status and body) within the attempt's deadline: what a streak counts. */
+  static final class TimedOut extends RuntimeException {
+    TimedOut(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /**
+   * One attempt, within one hard deadline ({@code timeout}, from its start): resolving and checking
+   * the host, waiting for a slot at the resolved address, connecting, sending, the answer's head and
+   * its body (read to its end or cut at 64 KiB). The status code the receiver answered; a receiver
+   * that answered but is still sending its body at the deadline has its connection reset and the
+   * status kept. Fails with {@link TimedOut} when nothing was answered in time.
+   */
   private Future<Integer> send(Claimed delivery) {
     URI uri = URI.create(delivery.url());
     boolean https = "https".equalsIgnoreCase(uri.getScheme());
@@ -308,49 +440,116 @@ public final class DispatcherVerticle extends VerticleBase {
     String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
         + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
     long timeoutMs = settings.timeout().toMillis();
-    return resolver.resolve(uri.getHost()).compose(address -> {
-      long timestamp = Instant.now().getEpochSecond();
-      String messageId = delivery.eventId().toString();
-      RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
-          .setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()))
-          .setHost(uri.getHost()).setPort(port).setSsl(https).setURI(path)
-          .setIdleTimeout(timeoutMs).setFollowRedirects(false)
-          .putHeader("content-type", "application/json")
-          .putHeader("user-agent", "wallet-platform-webhooks/1")
-          .putHeader("webhook-id", messageId)
-          .putHeader("webhook-timestamp", Long.toString(timestamp))
-          .putHeader("webhook-signature", Signature.sign(delivery.secret(), messageId, timestamp, delivery.body()));
-      Promise<Integer> answered = Promise.promise();
-      HttpClientRequest[] request = new HttpClientRequest[1];
-      long deadline = vertx.setTimer(timeoutMs, id -> {
-        if (answered.tryFail("no answer within " + timeoutMs + " ms") && request[0] != null) {
-          request[0].reset();
-        }
-      });
-      client.request(options)
-          .compose(sent -> {
+    Promise<Integer> outcome = Promise.promise();
+    Integer[] status = {null};
+    HttpClientRequest[] request = new HttpClientRequest[1];
+    String[] heldAddress = {null};
+    long deadline = vertx.setTimer(timeoutMs, id -> {
+      if (status[0] != null) {
+        outcome.tryComplete(status[0]);
+      } else if (request[0] != null) {
+        outcome.tryFail(new TimedOut("no answer within " + timeoutMs + " ms"));
+      } else {
+        // Not the receiver's doing (yet): the resolver, or the address's slots held by other attempts.
+        outcome.tryFail(new IllegalStateException("not sent within " + timeoutMs + " ms (resolving, or waiting for "
+            + "a slot at the address)"));
+      }
+      if (request[0] != null) {
+        request[0].reset();
+      }
+    });
+    resolver.resolve(uri.getHost())
+        .compose(address -> {
+          if (!settings.allowPrivateNetworks() && !TargetPolicy.ALLOWED_PORTS.contains(port)) {
+            return Future.failedFuture(new Resolver.Refused("port " + port + " is not 443 or 8443"));
+          }
+          String key = address.getHostAddress();
+          return addressSlot(key, outcome.future()).map(held -> {
+            heldAddress[0] = key;
+            return address;
+          });
+        })
+        .compose(address -> {
+          if (outcome.future().isComplete()) {
+            return Future.failedFuture("ended before it was sent");
+          }
+          long timestamp = Instant.now().getEpochSecond();
+          String messageId = delivery.eventId().toString();
+          RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
+              .setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()))
+              .setHost(uri.getHost()).setPort(port).setSsl(https).setURI(path)
+              .setIdleTimeout(timeoutMs).setFollowRedirects(false)
+              .putHeader("content-type", "application/json")
+              .putHeader("user-agent", "wallet-platform-webhooks/1")
+              .putHeader("webhook-id", messageId)
+              .putHeader("webhook-timestamp", Long.toString(timestamp))
+              .putHeader("webhook-signature", Signature.sign(delivery.secret(), messageId, timestamp, delivery.body()));
+          return client.request(options).compose(sent -> {
             request[0] = sent;
+            if (outcome.future().isComplete()) {
+              sent.reset();
+              return Future.failedFuture("ended before it was sent");
+            }
             return sent.send(Buffer.buffer(delivery.body()));
-          })
-          .onSuccess(response -> {
-            answered.tryComplete(response.statusCode());
-            drain(response);
-          })
-          .onFailure(answered::tryFail);
-      return answered.future().andThen(done -> vertx.cancelTimer(deadline));
+          });
+        })
+        .onSuccess(response -> {
+          status[0] = response.statusCode();
+          drain(response, () -> outcome.tryComplete(status[0]));
+        })
+        .onFailure(outcome::tryFail);
+    return outcome.future().andThen(done -> {
+      vertx.cancelTimer(deadline);
+      if (heldAddress[0] != null) {
+        releaseAddress(heldAddress[0]);
+      }
     });
   }
 
-  /** Reads the answer's body to free the connection, at most 64 KiB of it: past that, the connection is reset. */
-  private static void drain(HttpClientResponse response) {
+  /**
+   * A slot at this address, at once when it has fewer than {@code maxInFlightPerAddress} attempts,
+   * otherwise when one ends; given up when the attempt ends first (its deadline).
+   */
+  private Future<Void> addressSlot(String address, Future<Integer> attempt) {
+    int held = inFlightByAddress.getOrDefault(address, 0);
+    if (held < settings.maxInFlightPerAddress()) {
+      inFlightByAddress.put(address, held + 1);
+      return Future.succeededFuture();
+    }
+    Promise<Void> slot = Promise.promise();
+    waitingForAddress.computeIfAbsent(address, ignored -> new ArrayDeque<>()).add(slot);
+    attempt.onComplete(ended -> slot.tryFail("no slot at " + address + " before the deadline"));
+    return slot.future();
+  }
+
+  /** Passes the slot to the next attempt still waiting for this address, or frees it. */
+  private void releaseAddress(String address) {
+    ArrayDeque<Promise<Void>> waiting = waitingForAddress.get(address);
+    while (waiting != null && !waiting.isEmpty()) {
+      Promise<Void> next = waiting.poll();
+      if (waiting.isEmpty()) {
+        waitingForAddress.remove(address);
+      }
+      if (next.tryComplete()) {
+        return;
+      }
+    }
+    if (inFlightByAddress.merge(address, -1, Integer::sum) <= 0) {
+      inFlightByAddress.remove(address);
+    }
+  }
+
+  /** Reads the answer's body to its end, at most 64 KiB of it: past that, the connection is reset. */
+  private static void drain(HttpClientResponse response, Runnable done) {
     long[] read = {0};
-    response.exceptionHandler(ignored -> {
-    });
+    response.exceptionHandler(ignored -> done.run());
+    response.endHandler(ignored -> done.run());
     response.handler(chunk -> {
       read[0] += chunk.length();
       if (read[0] > MAX_RESPONSE_BYTES) {
         response.handler(null);
         response.request().reset();
+        done.run();
       }
     });
   }
@@ -441,6 +640,7 @@ public final class DispatcherVerticle extends VerticleBase {
     stopping = true;
     vertx.cancelTimer(scanTimer);
     vertx.cancelTimer(ageTimer);
+    vertx.cancelTimer(pruneTimer);
     return flush().otherwiseEmpty()
         .eventually(() -> Future.join(subscriber.close(), client.close(), pool.close()));
   }

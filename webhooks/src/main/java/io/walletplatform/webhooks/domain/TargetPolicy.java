@@ -10,9 +10,11 @@ import java.util.Locale;
 /**
  * Where deliveries may go (SSRF protection): {@code https} URLs whose host resolves only to public
  * addresses. Refused: loopback, private (RFC 1918, unique-local fc00::/7), link-local, multicast,
- * unspecified, carrier-grade NAT (100.64/10), benchmark and reserved ranges, and the IPv4 address
+ * unspecified, carrier-grade NAT (100.64/10), benchmark, documentation (192.0.2/24, 198.51.100/24,
+ * 203.0.113/24, 2001:db8::/32, 3fff::/20), discard-only, local-use NAT64 (64:ff9b:1::/48), the cloud
+ * wire server 168.63.129.16, and reserved ranges, and the IPv4 address
  * inside an IPv4-mapped, IPv4-compatible, NAT64 or 6to4 IPv6 address is checked as IPv4. The URL is
- * checked when a subscription is created; its resolution at every attempt ({@link #refusal(InetAddress)}
+ * checked when a subscription is created (with its port: 443 or 8443 only); its resolution at every attempt ({@link #refusal(InetAddress)}
  * on every address the name resolves to, and the connection goes to the address checked, so a DNS
  * answer that changes between the check and the connection cannot move it). With
  * {@code allowPrivateNetworks} (development and tests) {@code http} and every address pass.
@@ -20,6 +22,8 @@ import java.util.Locale;
 public final class TargetPolicy {
 
   public static final int MAX_URL_LENGTH = 2048;
+  /** The ports a delivery may go to (443 when the URL names none), unless private networks are allowed. */
+  public static final java.util.Set<Integer> ALLOWED_PORTS = java.util.Set.of(443, 8443);
 
   private final boolean allowPrivateNetworks;
 
@@ -55,6 +59,9 @@ public final class TargetPolicy {
     if (uri.getRawFragment() != null) {
       throw new IllegalArgumentException("must not have a fragment");
     }
+    if (!allowPrivateNetworks && uri.getPort() != -1 && !ALLOWED_PORTS.contains(uri.getPort())) {
+      throw new IllegalArgumentException("must use port 443 or 8443 (other ports reach services that are not webhook receivers)");
+    }
     return uri;
   }
 
@@ -83,6 +90,15 @@ public final class TargetPolicy {
       }
       if ((b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x01 && b[2] == 0x0d && (b[3] & 0xff) == 0xb8) {
         return "documentation";
+      }
+      if ((b[0] & 0xff) == 0x3f && (b[1] & 0xf0) == 0xf0) {
+        return "documentation"; // 3fff::/20 (RFC 9637)
+      }
+      if (b[0] == 0 && (b[1] & 0xff) == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b && b[4] == 0 && b[5] == 1) {
+        return "local-use NAT64 (private)"; // 64:ff9b:1::/48 (RFC 8215): translated inside the operator's network
+      }
+      if ((b[0] & 0xff) == 0x01 && b[1] == 0 && b[2] == 0 && b[3] == 0 && b[4] == 0 && b[5] == 0 && b[6] == 0 && b[7] == 0) {
+        return "discard-only"; // 100::/64
       }
     }
     if (address.isAnyLocalAddress()) {
@@ -115,6 +131,13 @@ public final class TargetPolicy {
       }
       if (first == 198 && (second == 18 || second == 19)) {
         return "benchmarking";
+      }
+      if (first == 192 && second == 0 && (b[2] & 0xff) == 2 || first == 198 && second == 51 && (b[2] & 0xff) == 100
+          || first == 203 && second == 0 && (b[2] & 0xff) == 113) {
+        return "documentation";
+      }
+      if (first == 168 && second == 63 && (b[2] & 0xff) == 129 && (b[3] & 0xff) == 16) {
+        return "cloud platform (Azure wire server)";
       }
       if (first >= 240) {
         return "reserved";

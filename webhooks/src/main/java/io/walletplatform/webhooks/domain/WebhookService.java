@@ -56,8 +56,9 @@ public final class WebhookService {
       if (!seen.add(type)) {
         return Future.failedFuture(ProblemException.validation("events", type + " is listed twice"));
       }
-      String scope = type.startsWith("wallet.") ? "wallets" : type.startsWith("order.") ? "orders" : "payments";
-      if (!principal.isAdmin() && !principal.scopes().contains(scope)) {
+      String scope = type.startsWith("wallet.") ? "wallets" : type.startsWith("order.") ? "orders"
+          : type.startsWith("account.") ? "payments" : null;
+      if (scope != null && !principal.isAdmin() && !principal.scopes().contains(scope)) {
         return Future.failedFuture(ProblemException.forbidden("the token's scopes do not include " + scope
             + ", which " + type + " needs"));
       }

@@ -51,7 +51,9 @@ public final class WebhooksHandlers {
       types.add(type.textValue());
     }
     Responses.reply(ctx, 201, service.create(Principal.of(ctx), url, types).map(created -> {
-      ctx.response().putHeader("Location", "/api/v1/webhooks/" + created.subscription().webhookId());
+      // The answer carries the signing secret: no cache (a proxy's, the browser's) may keep it.
+      ctx.response().putHeader("Location", "/api/v1/webhooks/" + created.subscription().webhookId())
+          .putHeader("Cache-Control", "no-store");
       return created.subscription().toJson().put("secret", created.secret());
     }));
   }
