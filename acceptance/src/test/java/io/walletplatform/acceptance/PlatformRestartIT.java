@@ -1,4 +1,4 @@
-package io.walletplatform.platform;
+package io.walletplatform.acceptance;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -44,7 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class PlatformRestartIT {
 
-  private static final Path JAR = Path.of("target", "platform.jar");
+  private static final Path JAR = Path.of("..", "platform", "target", "platform.jar");
   private static final Duration READY_BOUND = Duration.ofSeconds(30);
 
   private Vertx vertx;

@@ -1,4 +1,4 @@
-package io.walletplatform.platform;
+package io.walletplatform.acceptance;
 
 import org.junit.jupiter.api.Test;
 

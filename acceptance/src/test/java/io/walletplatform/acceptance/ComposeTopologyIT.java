@@ -1,4 +1,4 @@
-package io.walletplatform.platform;
+package io.walletplatform.acceptance;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
