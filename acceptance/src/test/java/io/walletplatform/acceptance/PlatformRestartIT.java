@@ -202,7 +202,7 @@ class PlatformRestartIT {
     return api.get("/api/v1/orders/" + orderId).bodyAsJsonObject().getString("status");
   }
 
-  /** The short drill of the default suite: a refused start, then the kills, each restart ready within 30 s. */
+  /** The short drill of the default suite: a refused start, a cold start, a SIGKILL of the JVM: each ready within 30 s. */
   @Test
   void aRefusedStartExitsAndEachRestartAfterASigkillIsReadyWithin30Seconds() throws Exception {
     // A setting the platform refuses (the secret every client shared before #17): exit 1, nothing left running.
@@ -216,17 +216,14 @@ class PlatformRestartIT {
     Load load = new Load(50, 5, 1_000);
     Await.until("some load applied", Duration.ofSeconds(30), () -> load.accepted.get() > 50);
 
+    // The JVM alone (its PostgreSQL and Redis outlive it: our orphan handling); SIGKILL of every
+    // process (PostgreSQL's own crash recovery) is the long drill's, to keep the test command short.
     first.kill();
     ServiceProcess second = startReady("platform-after-jvm-kill");
     Await.until("load accepted again", Duration.ofSeconds(30), () -> load.accepted.get() > 150);
-
-    second.kill();
-    ServiceProcess.killServersOf(dataDir);
-    ServiceProcess third = startReady("platform-after-kill-all");
-    Await.until("load accepted again", Duration.ofSeconds(30), () -> load.accepted.get() > 250);
     load.stop();
     load.assertIntact();
-    third.terminate();
+    second.terminate();
   }
 
   @Test
