@@ -57,14 +57,21 @@ public final class Platform {
             Faults.NONE))
         .compose(ignored -> WebhooksProcessing.deploy(runtime.vertx(), settings.webhooks(), runtime.registry(),
             authentication.verifier().revocations()))
-        .compose(ignored -> runtime.vertx().deployVerticle(
-            () -> new HttpFrontVerticle(settings.http(), runtime.registry(), authentication, List.of(
-                WalletApi.factory(settings.wallet(), runtime.registry()),
-                PaymentsApi.factory(settings.payments()),
-                OrdersApi.factory(settings.orders()),
-                WebhooksApi.factory(settings.webhooks())),
-                WebUi.addTo()),
-            new DeploymentOptions().setInstances(settings.wallet().httpInstances())))
+        .compose(ignored -> deployHttp(runtime, settings, authentication))
         .mapEmpty();
+  }
+
+  /** The HTTP verticles; the wallet API's factory made once, so that its instances share what they must. */
+  private static Future<String> deployHttp(ServiceRuntime runtime, PlatformSettings settings,
+                                           Authentication authentication) {
+    io.walletplatform.common.ops.ApiModule.Factory wallet = WalletApi.factory(settings.wallet(), runtime.registry());
+    return runtime.vertx().deployVerticle(
+        () -> new HttpFrontVerticle(settings.http(), runtime.registry(), authentication, List.of(
+            wallet,
+            PaymentsApi.factory(settings.payments()),
+            OrdersApi.factory(settings.orders()),
+            WebhooksApi.factory(settings.webhooks())),
+            WebUi.addTo()),
+        new DeploymentOptions().setInstances(settings.wallet().httpInstances()));
   }
 }

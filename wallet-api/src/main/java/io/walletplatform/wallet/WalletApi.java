@@ -16,6 +16,7 @@ import io.walletplatform.common.http.ApiContract;
 import io.walletplatform.common.kafka.KafkaClients;
 import io.walletplatform.common.ops.ApiModule;
 import io.walletplatform.common.ops.HealthCheck;
+import io.walletplatform.common.util.LruMap;
 import io.walletplatform.common.wallet.WalletCache;
 import io.walletplatform.wallet.db.WalletRepository;
 import io.walletplatform.wallet.domain.ApplyLag;
@@ -27,6 +28,7 @@ import io.walletplatform.wallet.http.WalletHandlers;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The wallet API's clients and routes for one verticle: what wallet-api serves alone on its own
@@ -53,13 +55,24 @@ public final class WalletApi implements ApiModule {
     this.contract = contract;
   }
 
+  /**
+   * What every HTTP verticle instance of one deployment shares, made here once: call it once per
+   * deployment (outside the verticle supplier) so that the instances share the admission tokens and
+   * the owners read. Nothing process-wide is static: two deployments (tests, say) share nothing.
+   */
   public static ApiModule.Factory factory(WalletApiSettings settings, MeterRegistry registry) {
-    return (vertx, authentication) -> create(vertx, settings, registry, authentication).map(api -> (ApiModule) api);
+    Admission admission = settings.admissionTargetDelay().isZero() ? null
+        : new Admission(settings.admissionTargetDelay().toMillis(), settings.admissionMaxWait().toMillis(),
+            settings.admissionQueuePerLoop(), registry);
+    LruMap<UUID, String> owners = new LruMap<>(WalletService.OWNERS_REMEMBERED);
+    return (vertx, authentication) -> create(vertx, settings, registry, authentication, admission, owners)
+        .map(api -> (ApiModule) api);
   }
 
   /** Creates the clients on the calling verticle's context and binds the contract's routes. */
-  public static Future<WalletApi> create(Vertx vertx, WalletApiSettings settings, MeterRegistry registry,
-                                         Authentication authentication) {
+  private static Future<WalletApi> create(Vertx vertx, WalletApiSettings settings, MeterRegistry registry,
+                                          Authentication authentication, Admission admission,
+                                          LruMap<UUID, String> owners) {
     Pool pool = PgPools.create(vertx, settings.pg(), "wallet-api");
     Redis redis = RedisClients.create(vertx, settings.redis());
     Map<String, String> producerConfig = KafkaClients.producerConfig(settings.kafka(), "wallet-api");
@@ -73,10 +86,6 @@ public final class WalletApi implements ApiModule {
     WalletCache cache = new WalletCache(coalesced, settings.redis().keyPrefix(), settings.cacheTtl());
     OperationGuard guard = new OperationGuard(coalesced, settings.redis().keyPrefix(),
         settings.kafka().sendTimeout().plus(Duration.ofSeconds(10)), settings.operationGuardTtl());
-    Admission admission = settings.admissionTargetDelay().isZero() ? null
-        : Admission.shared(settings.operationsTopic() + "@" + settings.kafka().bootstrapServers(),
-            settings.admissionTargetDelay().toMillis(), settings.admissionMaxWait().toMillis(), settings.admissionQueuePerLoop(),
-            registry);
     ApplyLag lag = new ApplyLag(admin, settings.operationsTopic(), settings.workerGroup(), settings.shedLagRecords(),
         settings.shedLag().toMillis(), admission == null ? null : admission::paced)
         .countingChecksIn(io.micrometer.core.instrument.Counter.builder("wallet_catch_up_checks")
@@ -85,7 +94,8 @@ public final class WalletApi implements ApiModule {
             .register(registry))
         .start(vertx, settings.shedCheckInterval().toMillis());
     WalletService service = new WalletService(vertx, pool, new WalletRepository(), cache, guard, producer,
-        settings.operationsTopic(), settings.kafka().sendTimeout(), settings.walletsPerPrincipal(), lag, registry);
+        settings.operationsTopic(), settings.kafka().sendTimeout(), settings.walletsPerPrincipal(), lag, registry,
+        owners);
     KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer.unwrap());
     producerMetrics.bindTo(registry);
     return ApiContract.load(vertx, "wallet-api", new WalletHandlers(service).byOperationId(), WalletHandlers.CHECKED_BY_HANDLER,

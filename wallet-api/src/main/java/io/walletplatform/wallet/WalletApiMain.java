@@ -39,9 +39,12 @@ public final class WalletApiMain {
   public static Future<String> start(ServiceRuntime runtime, WalletApiSettings settings, Authentication authentication) {
     return Migrations.migrate(runtime.vertx(), settings.pg(), Migrations.WALLET)
         .compose(ignored -> KafkaClients.ensureTopics(runtime.vertx(), settings.kafka(), List.of(settings.operationsTopic())))
-        .compose(ignored -> runtime.vertx().deployVerticle(
-            () -> new HttpFrontVerticle(settings.http(), runtime.registry(), authentication,
-                List.of(WalletApi.factory(settings, runtime.registry()))),
-            new DeploymentOptions().setInstances(settings.httpInstances())));
+        .compose(ignored -> {
+          // Once, outside the supplier: the instances share its admission and owners.
+          io.walletplatform.common.ops.ApiModule.Factory wallet = WalletApi.factory(settings, runtime.registry());
+          return runtime.vertx().deployVerticle(
+              () -> new HttpFrontVerticle(settings.http(), runtime.registry(), authentication, List.of(wallet)),
+              new DeploymentOptions().setInstances(settings.httpInstances()));
+        });
   }
 }

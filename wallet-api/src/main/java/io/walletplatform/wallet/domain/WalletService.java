@@ -1,5 +1,7 @@
 package io.walletplatform.wallet.domain;
 
+import io.walletplatform.common.util.LruMap;
+
 import io.walletplatform.common.wallet.OperationView;
 
 import io.micrometer.core.instrument.Counter;
@@ -29,7 +31,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Wallet use cases, each for a principal: a wallet belongs to the principal that created it, and to
@@ -46,16 +47,17 @@ public final class WalletService {
 
   private static final Logger log = LoggerFactory.getLogger(WalletService.class);
   /**
-   * Wallets are never deleted and never change owner, so an owner once read stays true; bounded so
-   * memory is too. The empty string stands for a wallet from before authentication (no owner).
+   * How many wallets' owners a process remembers, least recently used out first. Wallets are never
+   * deleted and never change owner, so an owner once read stays true; the empty string stands for a
+   * wallet from before authentication (no owner).
    */
-  private static final ConcurrentHashMap<UUID, String> OWNERS = new ConcurrentHashMap<>();
-  private static final int OWNERS_LIMIT = 1_000_000;
+  public static final int OWNERS_REMEMBERED = 1_000_000;
   private static final String NO_OWNER = "";
   private static final long DUPLICATE_POLL_MS = 10;
   /** How long a GET of an operationId without a claim waits for the worker to catch up before a 503. */
   private static final long UNKNOWN_OPERATION_WAIT_MS = 2_000;
 
+  private final LruMap<UUID, String> owners;
   private final Vertx vertx;
   private final Tracing tracing;
   private final Pool pool;
@@ -70,9 +72,14 @@ public final class WalletService {
   private final Counter accepted;
   private final Counter shed;
 
+  /**
+   * @param owners the wallets' owners this process has read, shared by its event loops (one map per
+   *               process, made by whoever deploys them: {@code WalletApi.factory})
+   */
   public WalletService(Vertx vertx, Pool pool, WalletRepository repository, WalletCache cache, OperationGuard guard,
                        KafkaProducer<String, String> producer, String topic, Duration sendTimeout,
-                       int walletsPerPrincipal, ApplyLag lag, MeterRegistry registry) {
+                       int walletsPerPrincipal, ApplyLag lag, MeterRegistry registry, LruMap<UUID, String> owners) {
+    this.owners = owners;
     this.vertx = vertx;
     this.tracing = Tracing.of(vertx);
     this.pool = pool;
@@ -337,7 +344,7 @@ public final class WalletService {
    * act on it; WALLET_NOT_FOUND when it does not exist or belongs to someone else.
    */
   private Future<String> ownerFor(Principal principal, UUID walletId) {
-    String known = OWNERS.get(walletId);
+    String known = owners.get(walletId);
     Future<String> owner = known != null ? Future.succeededFuture(known)
         : repository.findOwner(pool, walletId).map(found -> {
           if (found == null) {
@@ -352,11 +359,8 @@ public final class WalletService {
         : Future.failedFuture(walletNotFound(walletId)));
   }
 
-  private static void remember(UUID walletId, String ownerId) {
-    if (OWNERS.size() >= OWNERS_LIMIT) {
-      OWNERS.clear();
-    }
-    OWNERS.put(walletId, ownerId);
+  private void remember(UUID walletId, String ownerId) {
+    owners.put(walletId, ownerId);
   }
 
   private static ProblemException walletNotFound(UUID walletId) {

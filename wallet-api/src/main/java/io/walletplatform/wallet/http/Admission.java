@@ -33,13 +33,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * operationId found in the body's first 4 KiB (or one chosen) as the contract asks, and
  * {@code Retry-After}.
  *
- * <p>One instance per process and operations topic: every HTTP verticle's requests share the tokens.
+ * <p>One instance per process and operations topic (made with the deployment's factory, not a static):
+ * every HTTP verticle's requests share the tokens.
  * The rate is written by the lag readers, read by the event loops; each event loop drains its own
  * queue on its own timer.
  */
 public final class Admission implements Handler<RoutingContext> {
 
-  private static final Map<String, Admission> SHARED = new ConcurrentHashMap<>();
   private static final long DRAIN_INTERVAL_MS = 5;
   /** What a refusal reads of the body, at most, to find the operationId to answer with. */
   static final int REFUSAL_READ_BYTES = 4_096;
@@ -65,7 +65,13 @@ public final class Admission implements Handler<RoutingContext> {
   private double tokens;
   private long refilledNanos = System.nanoTime();
 
-  private Admission(long targetDelayMs, long maxWaitMs, int maxQueuedPerLoop, MeterRegistry registry) {
+  /**
+   * One per process and operations topic, made by whoever deploys the HTTP verticles (their requests
+   * share its tokens).
+   *
+   * @param targetDelayMs the lag let build up before throttling, in time at the worker's apply rate
+   */
+  public Admission(long targetDelayMs, long maxWaitMs, int maxQueuedPerLoop, MeterRegistry registry) {
     this.targetDelayMs = targetDelayMs;
     this.maxWaitMs = maxWaitMs;
     this.maxQueuedPerLoop = maxQueuedPerLoop;
@@ -76,16 +82,6 @@ public final class Admission implements Handler<RoutingContext> {
     Gauge.builder("wallet_admission_rate", this, Admission::rateForMetrics)
         .description("Operations admitted per second while throttling to the worker's pace; -1: not throttling")
         .register(registry);
-  }
-
-  /**
-   * The process's admission for this operations topic (the first caller's settings win).
-   *
-   * @param targetDelayMs the lag let build up before throttling, in time at the worker's apply rate
-   */
-  public static Admission shared(String key, long targetDelayMs, long maxWaitMs, int maxQueuedPerLoop,
-                                 MeterRegistry registry) {
-    return SHARED.computeIfAbsent(key, ignored -> new Admission(targetDelayMs, maxWaitMs, maxQueuedPerLoop, registry));
   }
 
   /** What the lag reader saw: the target is the worker's apply rate over the target delay, at least 1,000 operations. */

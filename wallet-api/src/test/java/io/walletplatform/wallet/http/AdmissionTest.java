@@ -138,7 +138,7 @@ class AdmissionTest {
 
   @Test
   void underTheTargetEverythingPassesAndPastItTheRateFollowsTheWorkersPace() {
-    Admission admission = Admission.shared("unit-" + UUID.randomUUID(), 1_000, 1_000, 10,
+    Admission admission = new Admission(1_000, 1_000, 10,
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     admission.update(5_000, 900, 1_000, 100);
     assertEquals(-1, admission.rateForMetrics(), "under the target: not throttling");
@@ -330,7 +330,7 @@ class AdmissionTest {
   @Test
   void aRefusalReadsAtMostTheFirstFourKibibytesForTheOperationIdAndClosesTheConnection() throws Exception {
     // Admission alone, at a rate that never frees a token: every request waits its 200 ms and is refused.
-    Admission admission = Admission.shared("unit-" + UUID.randomUUID(), 1_000, 200, 10,
+    Admission admission = new Admission(1_000, 200, 10,
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     admission.update(0, 1_000_000, 1_000, 0.001);
     io.vertx.ext.web.Router router = io.vertx.ext.web.Router.router(vertx);
