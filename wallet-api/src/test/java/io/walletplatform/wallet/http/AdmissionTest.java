@@ -125,6 +125,15 @@ class AdmissionTest {
       return UUID.fromString(created.bodyAsJsonObject().getString("walletId"));
     }
 
+    /** {@code count} deposits to the wallet sent at once, each with a new operationId. */
+    List<Future<HttpResponse<Buffer>>> deposits(UUID walletId, int count) {
+      List<Future<HttpResponse<Buffer>>> sent = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        sent.add(deposit(walletId, UUID.randomUUID()));
+      }
+      return sent;
+    }
+
     Future<HttpResponse<Buffer>> deposit(UUID walletId, UUID operationId) {
       return client.post("/api/v1/wallet").putHeader("content-type", "application/json")
           .sendBuffer(Buffer.buffer(depositBody(walletId, operationId)));
@@ -257,17 +266,11 @@ class AdmissionTest {
     // Its own client: the flood holds every connection of the deployment's pool.
     Deployment otherClient = deployment.as(other);
     UUID otherWallet = otherClient.wallet();
-    List<Future<HttpResponse<Buffer>>> flood = new ArrayList<>();
-    for (int i = 0; i < 300; i++) {
-      flood.add(deployment.deposit(flooderWallet, UUID.randomUUID()));
-    }
+    List<Future<HttpResponse<Buffer>>> flood = deployment.deposits(flooderWallet, 300);
     // The flood is queued (300 at 100/s: 3 s of it) before the other principal's ten arrive.
     Await.until("the flood waits", Duration.ofSeconds(5), () -> deployment.counter("wallet_admission_held") >= 150);
     long startNanos = System.nanoTime();
-    List<Future<HttpResponse<Buffer>>> others = new ArrayList<>();
-    for (int i = 0; i < 10; i++) {
-      others.add(otherClient.deposit(otherWallet, UUID.randomUUID()));
-    }
+    List<Future<HttpResponse<Buffer>>> others = otherClient.deposits(otherWallet, 10);
     Await.result(Future.all(others));
     double othersSeconds = (System.nanoTime() - startNanos) / 1e9;
     boolean floodStillWaiting = flood.stream().anyMatch(answer -> !answer.isComplete());
@@ -289,15 +292,9 @@ class AdmissionTest {
     UUID flooderWallet = deployment.wallet();
     Deployment otherClient = deployment.as(other);
     UUID otherWallet = otherClient.wallet();
-    List<Future<HttpResponse<Buffer>>> flood = new ArrayList<>();
-    for (int i = 0; i < 100; i++) {
-      flood.add(deployment.deposit(flooderWallet, UUID.randomUUID()));
-    }
+    List<Future<HttpResponse<Buffer>>> flood = deployment.deposits(flooderWallet, 100);
     Await.until("the flood fills the queue", Duration.ofSeconds(5), () -> deployment.counter("wallet_admission_refused") >= 50);
-    List<Future<HttpResponse<Buffer>>> others = new ArrayList<>();
-    for (int i = 0; i < 5; i++) {
-      others.add(otherClient.deposit(otherWallet, UUID.randomUUID()));
-    }
+    List<Future<HttpResponse<Buffer>>> others = otherClient.deposits(otherWallet, 5);
     Await.result(Future.join(others));
     Await.result(Future.join(flood));
     for (Future<HttpResponse<Buffer>> answer : others) {
