@@ -286,7 +286,10 @@ await step('Swagger UI offers the four contracts and Try it out works', async ()
   await createWallet.getByRole('button', { name: 'Try it out' }).click();
   await createWallet.getByRole('button', { name: 'Execute' }).click();
   const status = await createWallet.locator('.live-responses-table tbody .response-col_status').first().textContent();
-  if (!status.includes('201')) throw new Error(`Try it out answered ${status}`);
+  if (!status.includes('201')) {
+    const body = await createWallet.locator('.live-responses-table tbody .response-col_description').first().textContent();
+    throw new Error(`Try it out answered ${status}: ${body}`);
+  }
 });
 
 await browser.close();

@@ -46,6 +46,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -171,6 +172,36 @@ class OperationWorkerTest {
             topic + ": set on the topic itself");
       }
     }
+  }
+
+  /**
+   * Credit limits and assets through the real pipeline (issue #31): a wallet with a credit limit
+   * goes below zero down to minus its limit and no further, PostgreSQL's own check agrees, and a
+   * TRANSFER to a wallet of another asset moves nothing.
+   */
+  @Test
+  void aCreditLimitIsTheFloorOfTheBalanceAndATransferAcrossAssetsMovesNothing() {
+    UUID credited = UUID.randomUUID();
+    Await.result(pool.preparedQuery("INSERT INTO wallets (wallet_id, balance_minor, credit_limit_minor) VALUES ($1, 1000, 5000)")
+        .execute(Tuple.of(credited)));
+    UUID euros = UUID.randomUUID();
+    Await.result(pool.preparedQuery("INSERT INTO wallets (wallet_id, balance_minor, asset) VALUES ($1, 0, 'EUR')")
+        .execute(Tuple.of(euros)));
+    produce(settings.operationsTopic(), event(credited, OperationType.WITHDRAW, 4000));
+    produce(settings.operationsTopic(), event(credited, OperationType.WITHDRAW, 2001));
+    produce(settings.operationsTopic(), new WalletOperationEvent(UUID.randomUUID(), credited, OperationType.TRANSFER,
+        Money.ofMinor(1), Timestamps.now(), "worker-test", euros, null, null, false));
+    produce(settings.operationsTopic(), event(credited, OperationType.WITHDRAW, 2000));
+    awaitOperations(pool, credited, 4);
+    assertEquals(List.of("COMPLETED/null", "FAILED/CREDIT_LIMIT_EXCEEDED", "FAILED/ASSET_MISMATCH", "COMPLETED/null"),
+        operations(pool, credited).stream().map(row -> row.getString("status") + "/" + row.getString("failure_reason"))
+            .toList());
+    assertEquals(-5000, balance(pool, credited));
+    assertEquals(0, balance(pool, euros));
+    assertEquals(-5000L, operations(pool, credited).get(3).getLong("balance_after_minor"));
+    // The last line behind the worker: PostgreSQL refuses a balance below minus the limit.
+    assertThrows(Throwable.class, () -> Await.result(pool.preparedQuery(
+        "UPDATE wallets SET balance_minor = balance_minor - 1 WHERE wallet_id = $1").execute(Tuple.of(credited))));
   }
 
   @Test

@@ -64,7 +64,7 @@ public final class WalletApi implements ApiModule {
     Admission admission = settings.admissionTargetDelay().isZero() ? null
         : new Admission(settings.admissionTargetDelay().toMillis(), settings.admissionMaxWait().toMillis(),
             settings.admissionQueuePerLoop(), registry);
-    LruMap<UUID, String> owners = new LruMap<>(WalletService.OWNERS_REMEMBERED);
+    LruMap<UUID, WalletService.WalletRef> owners = new LruMap<>(WalletService.OWNERS_REMEMBERED);
     return (vertx, authentication) -> create(vertx, settings, registry, authentication, admission, owners)
         .map(api -> (ApiModule) api);
   }
@@ -72,7 +72,7 @@ public final class WalletApi implements ApiModule {
   /** Creates the clients on the calling verticle's context and binds the contract's routes. */
   private static Future<WalletApi> create(Vertx vertx, WalletApiSettings settings, MeterRegistry registry,
                                           Authentication authentication, Admission admission,
-                                          LruMap<UUID, String> owners) {
+                                          LruMap<UUID, WalletService.WalletRef> owners) {
     Pool pool = PgPools.create(vertx, settings.pg(), "wallet-api");
     Redis redis = RedisClients.create(vertx, settings.redis());
     Map<String, String> producerConfig = KafkaClients.producerConfig(settings.kafka(), "wallet-api");
@@ -95,7 +95,7 @@ public final class WalletApi implements ApiModule {
         .start(vertx, settings.shedCheckInterval().toMillis());
     WalletService service = new WalletService(vertx, pool, new WalletRepository(), cache, guard, producer,
         settings.operationsTopic(), settings.kafka().sendTimeout(), settings.walletsPerPrincipal(), lag, registry,
-        owners);
+        owners, settings.defaultAsset());
     KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer.unwrap());
     producerMetrics.bindTo(registry);
     return ApiContract.load(vertx, "wallet-api", new WalletHandlers(service).byOperationId(), WalletHandlers.CHECKED_BY_HANDLER,

@@ -6,6 +6,8 @@ import io.walletplatform.common.config.KafkaSettings;
 import io.walletplatform.common.config.PgSettings;
 import io.walletplatform.common.config.RedisSettings;
 
+import io.walletplatform.common.money.Asset;
+
 import java.time.Duration;
 
 /**
@@ -25,13 +27,14 @@ import java.time.Duration;
  * @param admissionMaxWait  how long an operation may be held before it is refused with 503
  * @param admissionQueuePerLoop how many operations one event loop may hold waiting (past it a newcomer
  *                          takes the newest place of the principal holding most, or is refused)
+ * @param defaultAsset      the asset of a wallet created without one (it must be among the assets)
  */
 public record WalletApiSettings(PgSettings pg, RedisSettings redis, KafkaSettings kafka, HttpSettings http,
                                 String operationsTopic, Duration operationGuardTtl, Duration cacheTtl,
                                 int httpInstances, int walletsPerPrincipal, String workerGroup,
                                 long shedLagRecords, Duration shedLag, Duration shedCheckInterval,
                                 Duration admissionTargetDelay, Duration admissionMaxWait,
-                                int admissionQueuePerLoop) {
+                                int admissionQueuePerLoop, String defaultAsset) {
 
   public static WalletApiSettings from(Config config) {
     return new WalletApiSettings(
@@ -50,6 +53,14 @@ public record WalletApiSettings(PgSettings pg, RedisSettings redis, KafkaSetting
         config.getMillis("WALLET_SHED_CHECK_INTERVAL_MS", 500, 50, 60_000),
         config.getMillis("WALLET_ADMISSION_TARGET_DELAY_MS", 1_000, 0, 600_000),
         config.getMillis("WALLET_ADMISSION_MAX_WAIT_MS", 2_000, 1, 60_000),
-        config.getInt("WALLET_ADMISSION_QUEUE_PER_LOOP", 10_000, 1, 1_000_000));
+        config.getInt("WALLET_ADMISSION_QUEUE_PER_LOOP", 10_000, 1, 1_000_000),
+        defaultAsset(config.get("DEFAULT_ASSET", Asset.USD.code())));
+  }
+
+  private static String defaultAsset(String code) {
+    if (!Asset.CODE.matcher(code).matches()) {
+      throw new IllegalArgumentException("DEFAULT_ASSET must be 2 to 16 of A-Z, 0-9 and _, was " + code);
+    }
+    return code;
   }
 }

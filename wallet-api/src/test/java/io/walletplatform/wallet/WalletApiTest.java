@@ -346,7 +346,6 @@ class WalletApiTest {
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "{\"initialBalance\": -1}|initialBalance",
-      "{\"initialBalance\": 1.001}|initialBalance",
       "{\"initialBalance\": \"5\"}|initialBalance",
       "{\"initialBalance\": 1000000000.01}|initialBalance",
       "{\"walletId\": \"not-a-uuid\"}|walletId",
@@ -445,10 +444,8 @@ class WalletApiTest {
       "\"amount\": 0|amount",
       "\"amount\": -1|amount",
       "\"amount\": -0.01|amount",
-      "\"amount\": 1.001|amount",
-      "\"amount\": 0.001|amount",
-      "\"amount\": 1e-7|amount",
       "\"amount\": \"10\"|amount",
+      "\"amount\": 0.000000001|amount",
       "\"amount\": 1000000000.01|amount",
       "\"amount\": 1000000000.000000001|amount",
       "\"amount\": 1e400|amount",
@@ -460,6 +457,103 @@ class WalletApiTest {
     UUID walletId = createWallet("1");
     String body = "{\"walletId\":\"" + walletId + "\",\"operationType\":\"DEPOSIT\"," + amountJson + "}";
     assertProblem(post("/api/v1/wallet", body), 400, "VALIDATION_FAILED", field);
+  }
+
+  /** A USD wallet takes two fractional digits: a third is 422 AMOUNT_PRECISION, naming the field (issue #31). */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {"1.001", "0.001", "1e-7", "1.00000001"})
+  void amountsFinerThanTheWalletsAssetAre422AmountPrecision(String amount) {
+    UUID walletId = createWallet("1");
+    String body = "{\"walletId\":\"" + walletId + "\",\"operationType\":\"DEPOSIT\",\"amount\":" + amount + "}";
+    assertProblem(post("/api/v1/wallet", body), 422, "AMOUNT_PRECISION", null);
+    assertProblem(post("/api/v1/wallets", "{\"initialBalance\": " + amount + "}"), 422, "AMOUNT_PRECISION", null);
+  }
+
+  /**
+   * Assets (issue #31): a wallet is created in one (default USD), answers every amount with its
+   * precision, takes amounts of that precision only; an admin adds an asset, once; nobody else does.
+   */
+  @Test
+  void aWalletHoldsOneAssetAndItsAmountsHaveThatAssetsPrecision() {
+    HttpResponse<Buffer> assets = get("/api/v1/assets");
+    assertEquals(200, assets.statusCode(), assets.bodyAsString());
+    assertTrue(assets.bodyAsString().contains("{\"code\":\"JPY\",\"precision\":0}"), assets.bodyAsString());
+    assertTrue(assets.bodyAsString().contains("{\"code\":\"BTC\",\"precision\":8}"), assets.bodyAsString());
+
+    HttpResponse<Buffer> usd = post("/api/v1/wallets", "{}");
+    assertEquals("USD", usd.bodyAsJsonObject().getString("asset"), "the default asset");
+    assertTrue(usd.bodyAsString().contains("\"creditLimit\":0.00"), usd.bodyAsString());
+
+    HttpResponse<Buffer> yen = post("/api/v1/wallets", "{\"asset\":\"JPY\",\"initialBalance\":1500}");
+    assertEquals(201, yen.statusCode(), yen.bodyAsString());
+    assertTrue(yen.bodyAsString().contains("\"balance\":1500,"), "no fractional digits: " + yen.bodyAsString());
+    UUID yenWallet = UUID.fromString(yen.bodyAsJsonObject().getString("walletId"));
+    assertProblem(post("/api/v1/wallet", "{\"walletId\":\"" + yenWallet + "\",\"operationType\":\"WITHDRAW\",\"amount\":0.5}"),
+        422, "AMOUNT_PRECISION", null);
+    HttpResponse<Buffer> withdraw = post("/api/v1/wallet", "{\"walletId\":\"" + yenWallet
+        + "\",\"operationType\":\"WITHDRAW\",\"amount\":200}");
+    assertEquals(202, withdraw.statusCode(), withdraw.bodyAsString());
+    assertTrue(withdraw.bodyAsString().contains("\"asset\":\"JPY\",\"amount\":200,"), withdraw.bodyAsString());
+    assertTrue(get("/api/v1/wallets/" + yenWallet).bodyAsString().contains("\"balance\":1500,"), "read back from the cache");
+
+    HttpResponse<Buffer> btc = post("/api/v1/wallets", "{\"asset\":\"BTC\",\"initialBalance\":0.12345678}");
+    assertEquals(201, btc.statusCode(), btc.bodyAsString());
+    assertTrue(btc.bodyAsString().contains("\"balance\":0.12345678,"), btc.bodyAsString());
+
+    assertProblem(post("/api/v1/wallets", "{\"asset\":\"XAU\"}"), 422, "UNKNOWN_ASSET", null);
+    assertProblem(post("/api/v1/wallets", "{\"asset\":\"eur\"}"), 400, "VALIDATION_FAILED", "asset");
+
+    String code = "T" + Long.toString(System.nanoTime(), 36).toUpperCase(java.util.Locale.ROOT);
+    String asset = "{\"code\":\"" + code + "\",\"precision\":3}";
+    assertProblem(post("/api/v1/assets", asset), 403, "FORBIDDEN", null);
+    WebClient admin = Tokens.client(vertx, port, Tokens.admin(authentication));
+    HttpResponse<Buffer> added = Await.result(admin.post("/api/v1/assets").putHeader("content-type", "application/json")
+        .sendBuffer(Buffer.buffer(asset)));
+    assertEquals(201, added.statusCode(), added.bodyAsString());
+    assertProblem(Await.result(admin.post("/api/v1/assets").putHeader("content-type", "application/json")
+        .sendBuffer(Buffer.buffer("{\"code\":\"" + code + "\",\"precision\":2}"))), 409, "ASSET_ALREADY_EXISTS", null);
+    for (String bad : List.of("{\"code\":\"X\",\"precision\":2}", "{\"code\":\"" + code + "1\",\"precision\":9}",
+        "{\"code\":\"" + code + "2\",\"precision\":1.5}", "{\"code\":\"" + code + "3\"}")) {
+      HttpResponse<Buffer> refused = Await.result(admin.post("/api/v1/assets").putHeader("content-type", "application/json")
+          .sendBuffer(Buffer.buffer(bad)));
+      assertEquals(400, refused.statusCode(), bad + " -> " + refused.bodyAsString());
+    }
+    HttpResponse<Buffer> custom = post("/api/v1/wallets", "{\"asset\":\"" + code + "\",\"initialBalance\":1.5}");
+    assertEquals(201, custom.statusCode(), custom.bodyAsString());
+    assertTrue(custom.bodyAsString().contains("\"balance\":1.500,"), custom.bodyAsString());
+  }
+
+  /**
+   * A credit limit creates money (the wallet may pay out what nobody brought in): only a funding
+   * principal sets one at creation, only an admin changes it, never below what the wallet already owes.
+   */
+  @Test
+  void aCreditLimitIsSetWithFundingAndChangedByAnAdminOnly() {
+    WebClient unfunded = Tokens.client(vertx, port, Tokens.unfundedUser(authentication));
+    assertProblem(Await.result(unfunded.post("/api/v1/wallets").putHeader("content-type", "application/json")
+        .sendBuffer(Buffer.buffer("{\"creditLimit\": 100}"))), 403, "FORBIDDEN", null);
+    HttpResponse<Buffer> created = post("/api/v1/wallets", "{\"creditLimit\": 100}");
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    assertTrue(created.bodyAsString().contains("\"creditLimit\":100.00"), created.bodyAsString());
+    String walletId = created.bodyAsJsonObject().getString("walletId");
+
+    String path = "/api/v1/wallets/" + walletId;
+    HttpResponse<Buffer> byOwner = Await.result(client.patch(path).putHeader("content-type", "application/json")
+        .sendBuffer(Buffer.buffer("{\"creditLimit\": 1000}")));
+    assertProblem(byOwner, 403, "FORBIDDEN", null);
+    WebClient admin = Tokens.client(vertx, port, Tokens.admin(authentication));
+    HttpResponse<Buffer> changed = Await.result(admin.patch(path).putHeader("content-type", "application/json")
+        .sendBuffer(Buffer.buffer("{\"creditLimit\": 250.5}")));
+    assertEquals(200, changed.statusCode(), changed.bodyAsString());
+    assertTrue(changed.bodyAsString().contains("\"creditLimit\":250.50"), changed.bodyAsString());
+    assertEquals(1, changed.bodyAsJsonObject().getLong("version"), "the version grows");
+    assertTrue(get(path).bodyAsString().contains("\"creditLimit\":250.50"), "the cache has the new state");
+    assertProblem(Await.result(admin.patch(path).putHeader("content-type", "application/json")
+        .sendBuffer(Buffer.buffer("{\"creditLimit\": 0.001}"))), 422, "AMOUNT_PRECISION", null);
+    assertProblem(Await.result(admin.patch(path).putHeader("content-type", "application/json")
+        .sendBuffer(Buffer.buffer("{\"creditLimit\": -1}"))), 400, "VALIDATION_FAILED", "creditLimit");
+    assertProblem(Await.result(admin.patch("/api/v1/wallets/" + UUID.randomUUID()).putHeader("content-type", "application/json")
+        .sendBuffer(Buffer.buffer("{\"creditLimit\": 1}"))), 404, "WALLET_NOT_FOUND", null);
   }
 
   @Test
@@ -503,7 +597,7 @@ class WalletApiTest {
     assertProblem(get("/api/v1/nothing-here"), 404, "NOT_FOUND", null);
     HttpResponse<Buffer> wrongMethod = Await.result(client.delete("/api/v1/wallets/" + UUID.randomUUID()).send());
     assertProblem(wrongMethod, 405, "METHOD_NOT_ALLOWED", null);
-    assertEquals("GET", wrongMethod.getHeader("Allow"));
+    assertEquals("GET, PATCH", wrongMethod.getHeader("Allow"));
   }
 
   @Test

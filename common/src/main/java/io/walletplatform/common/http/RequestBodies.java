@@ -3,6 +3,7 @@ package io.walletplatform.common.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.ext.web.RoutingContext;
 import io.walletplatform.common.json.Json;
+import io.walletplatform.common.money.Asset;
 import io.walletplatform.common.money.Money;
 
 import java.math.BigDecimal;
@@ -46,6 +47,19 @@ public final class RequestBodies {
    * when zero is allowed) and at most {@link Money#MAX_AMOUNT}.
    */
   public static Money amount(JsonNode body, String field, boolean zeroAllowed) {
+    try {
+      return Money.of(decimal(body, field, zeroAllowed));
+    } catch (IllegalArgumentException e) {
+      throw ProblemException.validation(field, e.getMessage());
+    }
+  }
+
+  /**
+   * A money field of an asset not known yet: a JSON number {@code > 0} (or {@code >= 0} when zero is
+   * allowed), at most 1,000,000,000 units, with at most {@link Asset#MAX_PRECISION} fractional digits.
+   * Whether the asset allows its digits is for whoever knows the asset.
+   */
+  public static BigDecimal decimal(JsonNode body, String field, boolean zeroAllowed) {
     JsonNode node = body.get(field);
     if (node == null || node.isNull()) {
       throw ProblemException.validation(field, "is required");
@@ -58,14 +72,22 @@ public final class RequestBodies {
     if (sign < 0 || (sign == 0 && !zeroAllowed)) {
       throw ProblemException.validation(field, zeroAllowed ? "must be zero or greater" : "must be greater than 0");
     }
-    if (value.compareTo(Money.MAX_AMOUNT.toDecimal()) > 0) {
-      throw ProblemException.validation(field, "must be at most 1000000000.00");
+    if (value.compareTo(Asset.MAX_UNITS) > 0) {
+      throw ProblemException.validation(field, "must be at most 1000000000");
     }
-    try {
-      return Money.of(value);
-    } catch (IllegalArgumentException e) {
-      throw ProblemException.validation(field, e.getMessage());
+    if (value.stripTrailingZeros().scale() > Asset.MAX_PRECISION) {
+      throw ProblemException.validation(field, "must have at most " + Asset.MAX_PRECISION + " fractional digits");
     }
+    return value;
+  }
+
+  /** An optional money field of an asset not known yet, {@code >= 0}; absent means zero. */
+  public static BigDecimal optionalDecimal(JsonNode body, String field) {
+    JsonNode node = body.get(field);
+    if (node == null || node.isNull()) {
+      return BigDecimal.ZERO;
+    }
+    return decimal(body, field, true);
   }
 
   /** An optional money field, {@code >= 0}; absent means zero. */

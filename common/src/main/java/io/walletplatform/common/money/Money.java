@@ -3,7 +3,8 @@ package io.walletplatform.common.money;
 import java.math.BigDecimal;
 
 /**
- * An amount of money in integer minor units (cents). Arithmetic is checked: an overflow is a bug,
+ * An amount of money in integer minor units: cents for the two-decimal currencies of orders and
+ * payments (the default {@link #SCALE}), 10^-precision units of a wallet's {@link Asset}. Arithmetic is checked: an overflow is a bug,
  * never a silently wrapped balance. Parsing is exact from decimal text, never through {@code double}.
  */
 public record Money(long minor) implements Comparable<Money> {
@@ -23,12 +24,21 @@ public record Money(long minor) implements Comparable<Money> {
    * @throws IllegalArgumentException if it has more than two fractional digits or does not fit in a long
    */
   public static Money of(BigDecimal value) {
+    return of(value, SCALE);
+  }
+
+  /**
+   * The exact amount a decimal denotes in units of {@code 10^-scale}.
+   *
+   * @throws IllegalArgumentException if it has more than {@code scale} fractional digits or does not fit in a long
+   */
+  public static Money of(BigDecimal value, int scale) {
     BigDecimal normalized = value.stripTrailingZeros();
-    if (normalized.scale() > SCALE) {
-      throw new IllegalArgumentException("must have at most 2 fractional digits");
+    if (normalized.scale() > scale) {
+      throw new IllegalArgumentException("must have at most " + scale + " fractional digits");
     }
     try {
-      return new Money(value.movePointRight(SCALE).longValueExact());
+      return new Money(value.movePointRight(scale).longValueExact());
     } catch (ArithmeticException e) {
       throw new IllegalArgumentException("is out of range", e);
     }
@@ -53,6 +63,11 @@ public record Money(long minor) implements Comparable<Money> {
   /** The amount as a decimal with exactly two fractional digits, as responses write it. */
   public BigDecimal toDecimal() {
     return BigDecimal.valueOf(minor, SCALE);
+  }
+
+  /** The amount as a decimal with exactly {@code scale} fractional digits. */
+  public BigDecimal toDecimal(int scale) {
+    return BigDecimal.valueOf(minor, scale);
   }
 
   @Override

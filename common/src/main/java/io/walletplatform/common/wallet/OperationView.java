@@ -2,6 +2,7 @@ package io.walletplatform.common.wallet;
 
 import io.vertx.core.json.JsonObject;
 import io.walletplatform.common.json.Timestamps;
+import io.walletplatform.common.money.Asset;
 import io.walletplatform.common.money.Money;
 import io.walletplatform.common.wallet.WalletOperationEvent.OperationType;
 
@@ -13,12 +14,13 @@ import java.util.UUID;
  * then COMPLETED or FAILED. A TRANSFER is seen from its source ({@code toWalletId}) or, once applied,
  * from its destination ({@code walletId} the destination, {@code fromWalletId} the source, and the
  * destination's own {@code balanceAfter}). The members of one type only are written only for it.
+ * Amounts are written with the fractional digits of the wallet's asset.
  * wallet-api answers with it; operation-worker puts it in the operation's platform events.
  */
 public record OperationView(UUID operationId, UUID walletId, OperationType operationType, Money amount,
                             String status, String failureReason, Money balanceAfter, Instant acceptedAt,
                             Instant processedAt, String requestedBy, UUID toWalletId, UUID fromWalletId, UUID holdId,
-                            Instant expiresAt, String holdStatus) {
+                            Instant expiresAt, String holdStatus, Asset asset) {
 
   /** Whether this is the destination's view of a TRANSFER. */
   public boolean credit() {
@@ -30,10 +32,11 @@ public record OperationView(UUID operationId, UUID walletId, OperationType opera
         .put("operationId", operationId.toString())
         .put("walletId", walletId.toString())
         .put("operationType", operationType.name())
-        .put("amount", amount.toDecimal())
+        .put("asset", asset.code())
+        .put("amount", asset.decimal(amount))
         .put("status", status)
         .put("failureReason", failureReason)
-        .put("balanceAfter", balanceAfter == null ? null : balanceAfter.toDecimal())
+        .put("balanceAfter", balanceAfter == null ? null : asset.decimal(balanceAfter))
         .put("acceptedAt", Timestamps.format(acceptedAt))
         .put("processedAt", Timestamps.format(processedAt))
         .put("requestedBy", requestedBy);

@@ -5,6 +5,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import io.walletplatform.common.money.Asset;
 import io.walletplatform.common.money.Money;
 
 import java.time.Duration;
@@ -27,7 +28,7 @@ public final class WalletCache {
         return 0
       end
       redis.call('HSET', KEYS[1], 'version', ARGV[1], 'balance', ARGV[2], 'createdAt', ARGV[3], 'updatedAt', ARGV[4],
-                 'held', ARGV[6])
+                 'held', ARGV[6], 'asset', ARGV[7], 'precision', ARGV[8], 'creditLimit', ARGV[9])
       redis.call('PEXPIRE', KEYS[1], ARGV[5])
       return 1
       """;
@@ -49,15 +50,19 @@ public final class WalletCache {
   /** The cached snapshot, or {@code null} when there is none. */
   public Future<WalletSnapshot> get(UUID walletId) {
     return redis.send(Request.cmd(Command.HMGET).arg(key(walletId)).arg("version").arg("balance")
-            .arg("createdAt").arg("updatedAt").arg("held"))
+            .arg("createdAt").arg("updatedAt").arg("held").arg("asset").arg("precision").arg("creditLimit"))
         .map(response -> {
-          if (response == null || response.size() < 5 || response.get(0) == null || response.get(1) == null) {
+          // An entry written before assets existed is a miss: PostgreSQL has what it lacks.
+          if (response == null || response.size() < 8 || response.get(0) == null || response.get(1) == null
+              || response.get(4) == null || response.get(5) == null || response.get(6) == null
+              || response.get(7) == null) {
             return null;
           }
-          // An entry written before holds existed has no held amount: it was zero.
-          Money held = response.get(4) == null ? Money.ZERO : Money.ofMinor(response.get(4).toLong());
-          return new WalletSnapshot(walletId, Money.ofMinor(response.get(1).toLong()), held, response.get(0).toLong(),
-              Instant.ofEpochMilli(response.get(2).toLong()), Instant.ofEpochMilli(response.get(3).toLong()));
+          return new WalletSnapshot(walletId, Money.ofMinor(response.get(1).toLong()),
+              Money.ofMinor(response.get(4).toLong()), response.get(0).toLong(),
+              Instant.ofEpochMilli(response.get(2).toLong()), Instant.ofEpochMilli(response.get(3).toLong()),
+              new Asset(response.get(5).toString(), response.get(6).toInteger()),
+              Money.ofMinor(response.get(7).toLong()));
         });
   }
 
@@ -88,7 +93,10 @@ public final class WalletCache {
         .arg(snapshot.createdAt().toEpochMilli())
         .arg(snapshot.updatedAt().toEpochMilli())
         .arg(ttl.toMillis())
-        .arg(snapshot.held().minor());
+        .arg(snapshot.held().minor())
+        .arg(snapshot.asset().code())
+        .arg(snapshot.asset().precision())
+        .arg(snapshot.creditLimit().minor());
   }
 
   /** A health probe: Redis answers PING. */

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import io.walletplatform.common.money.Asset;
 import io.walletplatform.common.money.Money;
 import io.walletplatform.common.wallet.WalletOperationEvent;
 import io.walletplatform.common.wallet.WalletSnapshot;
@@ -242,16 +243,22 @@ public final class LedgerRepository {
         .mapEmpty();
   }
 
-  /** The owners of the wallets among the ids that have one. */
-  public Future<Map<UUID, String>> owners(SqlClient client, Collection<UUID> walletIds) {
+  /** The owners of the wallets (those that have one) and the assets of all of them. */
+  public record Owners(Map<UUID, String> owners, Map<UUID, Asset> assets) {
+  }
+
+  /** The owners of the wallets among the ids that have one, and their assets. */
+  public Future<Owners> owners(SqlClient client, Collection<UUID> walletIds) {
     return client.preparedQuery(LedgerSql.OWNERS).execute(Tuple.of(walletIds.toArray(UUID[]::new))).map(rows -> {
       Map<UUID, String> owners = new HashMap<>();
+      Map<UUID, Asset> assets = new HashMap<>();
       rows.forEach(row -> {
         if (row.getString("owner_id") != null) {
           owners.put(row.getUUID("wallet_id"), row.getString("owner_id"));
         }
+        assets.put(row.getUUID("wallet_id"), new Asset(row.getString("asset"), row.getInteger("precision")));
       });
-      return owners;
+      return new Owners(owners, assets);
     });
   }
 
@@ -295,6 +302,7 @@ public final class LedgerRepository {
   private static WalletSnapshot toSnapshot(Row row) {
     return new WalletSnapshot(row.getUUID("wallet_id"), Money.ofMinor(row.getLong("balance_minor")),
         Money.ofMinor(row.getLong("held_minor")), row.getLong("version"), row.getOffsetDateTime("created_at").toInstant(),
-        row.getOffsetDateTime("updated_at").toInstant());
+        row.getOffsetDateTime("updated_at").toInstant(), new Asset(row.getString("asset"), row.getInteger("precision")),
+        Money.ofMinor(row.getLong("credit_limit_minor")));
   }
 }

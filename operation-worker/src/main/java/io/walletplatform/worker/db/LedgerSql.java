@@ -8,11 +8,12 @@ final class LedgerSql {
    * transactions over overlapping wallets, transfers' destinations included, cannot deadlock.
    */
   static final String LOCK_WALLETS = """
-      SELECT wallet_id, balance_minor, held_minor, version, created_at, updated_at, owner_id
-        FROM wallets
-       WHERE wallet_id = ANY($1::uuid[])
-       ORDER BY wallet_id
-         FOR UPDATE""";
+      SELECT w.wallet_id, w.balance_minor, w.held_minor, w.version, w.created_at, w.updated_at, w.owner_id, w.asset,
+             w.credit_limit_minor, (SELECT a.precision FROM assets a WHERE a.code = w.asset) AS precision
+        FROM wallets w
+       WHERE w.wallet_id = ANY($1::uuid[])
+       ORDER BY w.wallet_id
+         FOR UPDATE OF w""";
 
   /** The batch's processed_at (one clock per batch), read only when the batch reports events. */
   static final String PROCESSED_AT = "SELECT processed_at FROM wallet_operations WHERE operation_id = $1";
@@ -95,14 +96,18 @@ final class LedgerSql {
       ON CONFLICT (operation_id) DO NOTHING""";
 
   /** The owners of wallets, unlocked: for the event of an operation recorded PROCESSING_FAILED. */
-  static final String OWNERS = "SELECT wallet_id, owner_id FROM wallets WHERE wallet_id = ANY($1::uuid[])";
+  static final String OWNERS = """
+      SELECT w.wallet_id, w.owner_id, w.asset, a.precision
+        FROM wallets w JOIN assets a ON a.code = w.asset
+       WHERE w.wallet_id = ANY($1::uuid[])""";
 
   static final String UPDATE_WALLETS = """
       UPDATE wallets AS w
          SET balance_minor = u.balance_minor, held_minor = u.held_minor, version = u.version, updated_at = now()
         FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::bigint[]) AS u(wallet_id, balance_minor, held_minor, version)
        WHERE w.wallet_id = u.wallet_id
-      RETURNING w.wallet_id, w.balance_minor, w.held_minor, w.version, w.created_at, w.updated_at""";
+      RETURNING w.wallet_id, w.balance_minor, w.held_minor, w.version, w.created_at, w.updated_at, w.asset,
+                w.credit_limit_minor, (SELECT a.precision FROM assets a WHERE a.code = w.asset) AS precision""";
 
   /** ACTIVE holds past their expiresAt, oldest first, from the partial index on expires_at. */
   static final String EXPIRED_HOLDS = """

@@ -29,13 +29,14 @@ import java.util.UUID;
  * given, which is their Kafka order. Every wallet of the batch thus gets one transaction per batch
  * window, however many operations it had.
  *
- * <p>WITHDRAW, TRANSFER and HOLD need the available amount ({@code balance - held}), else
- * INSUFFICIENT_FUNDS; an operation on an unknown wallet (or a transfer to one) fails with
+ * <p>WITHDRAW, TRANSFER and HOLD need what the wallet may spend ({@code balance - held + creditLimit}),
+ * else INSUFFICIENT_FUNDS (CREDIT_LIMIT_EXCEEDED for a wallet with a credit limit); a TRANSFER between
+ * wallets of two assets fails with ASSET_MISMATCH; an operation on an unknown wallet (or a transfer to one) fails with
  * WALLET_NOT_FOUND; a credit that would take a balance past what a {@code bigint} holds fails with
  * BALANCE_LIMIT. A CAPTURE or VOID names a hold of its own wallet (else HOLD_NOT_FOUND) that is still
  * ACTIVE and not past its expiresAt (else HOLD_NOT_ACTIVE: past it, only the platform's release may
  * settle it). The invariants of API.md are asserted before the commit: every new wallet state is a
- * {@link WalletSnapshot}, which refuses {@code balance < 0}, {@code held < 0} and {@code held > balance},
+ * {@link WalletSnapshot}, which refuses {@code held < 0} and {@code balance - held < -creditLimit},
  * and every wallet whose held amount changed is checked against the sum of its ACTIVE holds. A broken
  * invariant is a bug: the batch is not committed, and the error says so. The outcomes' platform
  * events ({@link WalletEvents}) are written in the same transaction, for those who listen.
@@ -148,7 +149,8 @@ public final class WalletLedger {
       WalletOperationEvent event = pending.event();
       return repository.owners(tx, List.of(event.walletId()))
           .compose(owners -> events.record(tx, List.of(new AppliedOperation(pending, AppliedOperation.FAILED,
-              AppliedOperation.PROCESSING_FAILED, event.amount(), null, null)), owners));
+              AppliedOperation.PROCESSING_FAILED, event.amount(), null, null, owners.assets().get(event.walletId()))),
+              owners.owners()));
     }));
   }
 
@@ -220,13 +222,13 @@ public final class WalletLedger {
           yield next == null ? AppliedOperation.failed(pending, "BALANCE_LIMIT", wallet)
               : completed(pending, amount, wallet.next(next, wallet.held()), null);
         }
-        case WITHDRAW -> amount.compareTo(wallet.available()) > 0
-            ? AppliedOperation.failed(pending, "INSUFFICIENT_FUNDS", wallet)
+        case WITHDRAW -> amount.compareTo(wallet.spendable()) > 0
+            ? AppliedOperation.failed(pending, shortOfFunds(wallet), wallet)
             : completed(pending, amount, wallet.next(wallet.balance().minus(amount), wallet.held()), null);
         case TRANSFER -> transfer(pending, wallet);
         case HOLD -> {
-          if (amount.compareTo(wallet.available()) > 0) {
-            yield AppliedOperation.failed(pending, "INSUFFICIENT_FUNDS", wallet);
+          if (amount.compareTo(wallet.spendable()) > 0) {
+            yield AppliedOperation.failed(pending, shortOfFunds(wallet), wallet);
           }
           holds.put(event.operationId(), new Hold(event.operationId(), wallet.walletId(), amount, Hold.ACTIVE,
               event.expiresAt(), now, null, false));
@@ -242,8 +244,11 @@ public final class WalletLedger {
       if (destination == null) {
         return AppliedOperation.failed(pending, "WALLET_NOT_FOUND", source);
       }
-      if (event.amount().compareTo(source.available()) > 0) {
-        return AppliedOperation.failed(pending, "INSUFFICIENT_FUNDS", source);
+      if (!destination.asset().code().equals(source.asset().code())) {
+        return AppliedOperation.failed(pending, "ASSET_MISMATCH", source);
+      }
+      if (event.amount().compareTo(source.spendable()) > 0) {
+        return AppliedOperation.failed(pending, shortOfFunds(source), source);
       }
       Money credited = plus(destination.balance(), event.amount());
       if (credited == null) {
@@ -293,6 +298,11 @@ public final class WalletLedger {
         heldChanged.add(next.walletId());
       }
       changed.put(next.walletId(), next);
+    }
+
+    /** Why a debit beyond what the wallet may spend fails: it has no credit, or it would pass its limit. */
+    private static String shortOfFunds(WalletSnapshot wallet) {
+      return wallet.creditLimit().isPositive() ? "CREDIT_LIMIT_EXCEEDED" : "INSUFFICIENT_FUNDS";
     }
 
     /** The sum, or {@code null} past what a {@code bigint} holds. */

@@ -1,5 +1,6 @@
 package io.walletplatform.worker.domain;
 
+import io.walletplatform.common.money.Asset;
 import io.walletplatform.common.money.Money;
 import io.walletplatform.common.wallet.WalletOperationEvent;
 import io.walletplatform.common.wallet.WalletOperationEvent.OperationType;
@@ -22,8 +23,129 @@ class WalletLedgerTest {
   private static final Instant NOW = Instant.parse("2026-12-03T10:00:00Z");
   private long offset;
 
+  private static final Asset EUR = new Asset("EUR", 2);
+
   private static WalletSnapshot wallet(long balance, long held) {
-    return new WalletSnapshot(UUID.randomUUID(), Money.ofMinor(balance), Money.ofMinor(held), 5, NOW, NOW);
+    return wallet(balance, held, Asset.USD, 0);
+  }
+
+  private static WalletSnapshot wallet(long balance, long held, Asset asset, long creditLimit) {
+    return new WalletSnapshot(UUID.randomUUID(), Money.ofMinor(balance), Money.ofMinor(held), 5, NOW, NOW, asset,
+        Money.ofMinor(creditLimit));
+  }
+
+  private static List<String> outcomes(WalletLedger.Decision decision) {
+    return decision.applied().stream().map(applied -> applied.status() + "/" + applied.failureReason()).toList();
+  }
+
+  @Test
+  void aCreditLimitLetsTheBalanceGoDownToMinusTheLimitHoldsIncludedAndNoFurther() {
+    WalletSnapshot wallet = wallet(10_00, 0, Asset.USD, 50_00);
+    UUID holdId = UUID.randomUUID();
+    WalletLedger.Decision decision = WalletLedger.decide(List.of(
+            op(UUID.randomUUID(), wallet.walletId(), OperationType.WITHDRAW, 40_00, null, null, false),
+            op(holdId, wallet.walletId(), OperationType.HOLD, 20_00, null, null, false),
+            op(UUID.randomUUID(), wallet.walletId(), OperationType.WITHDRAW, 1, null, null, false),
+            op(UUID.randomUUID(), wallet.walletId(), OperationType.VOID, 0, null, holdId, false),
+            op(UUID.randomUUID(), wallet.walletId(), OperationType.WITHDRAW, 20_00, null, null, false)),
+        locked(wallet), Map.of(), Map.of(), NOW);
+    assertEquals(List.of("COMPLETED/null", "COMPLETED/null", "FAILED/CREDIT_LIMIT_EXCEEDED", "COMPLETED/null",
+        "COMPLETED/null"), outcomes(decision), "the hold took the last 20.00 of the limit until it was voided");
+    WalletSnapshot after = decision.changedWallets().get(wallet.walletId());
+    assertEquals(Money.ofMinor(-50_00), after.balance());
+    assertEquals(Money.ZERO, after.spendable());
+    assertEquals(Money.ofMinor(-50_00), after.available());
+  }
+
+  @Test
+  void aWalletWithoutACreditLimitStillFailsWithInsufficientFunds() {
+    WalletSnapshot wallet = wallet(10_00, 0);
+    WalletLedger.Decision decision = WalletLedger.decide(List.of(
+            op(UUID.randomUUID(), wallet.walletId(), OperationType.WITHDRAW, 10_01, null, null, false)),
+        locked(wallet), Map.of(), Map.of(), NOW);
+    assertEquals(List.of("FAILED/INSUFFICIENT_FUNDS"), outcomes(decision));
+  }
+
+  @Test
+  void aTransferBetweenTwoAssetsMovesNothing() {
+    WalletSnapshot usd = wallet(100_00, 0);
+    WalletSnapshot eur = wallet(0, 0, EUR, 0);
+    WalletLedger.Decision decision = WalletLedger.decide(List.of(
+            op(UUID.randomUUID(), usd.walletId(), OperationType.TRANSFER, 10_00, eur.walletId(), null, false)),
+        locked(usd, eur), Map.of(), Map.of(), NOW);
+    assertEquals(List.of("FAILED/ASSET_MISMATCH"), outcomes(decision));
+    assertEquals(Map.of(), decision.changedWallets());
+  }
+
+  @Test
+  void aSnapshotBelowItsCreditLimitIsABug() {
+    assertThrows(IllegalStateException.class, () -> wallet(-10_01, 0, Asset.USD, 10_00));
+    assertThrows(IllegalStateException.class, () -> wallet(-10_00, 1, Asset.USD, 10_00), "holds included");
+    assertThrows(IllegalStateException.class, () -> wallet(-1, 0));
+  }
+
+  /**
+   * Random batches over wallets of two assets, some with credit limits: whatever the batch decides,
+   * per asset the balances move only by what DEPOSITs brought in and WITHDRAWs and CAPTUREs took
+   * out (a FAILED one counted as moving nothing), and no wallet ends below minus its credit limit,
+   * holds included.
+   */
+  @Test
+  void randomBatchesConserveEachAssetAndKeepEveryWalletAboveItsFloor() {
+    java.util.Random random = new java.util.Random(31);
+    OperationType[] types = {OperationType.DEPOSIT, OperationType.WITHDRAW, OperationType.TRANSFER, OperationType.HOLD,
+        OperationType.CAPTURE, OperationType.VOID};
+    for (int round = 0; round < 300; round++) {
+      List<WalletSnapshot> wallets = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        wallets.add(wallet(random.nextInt(100_00), 0, i % 2 == 0 ? Asset.USD : EUR,
+            random.nextBoolean() ? random.nextInt(50_00) : 0));
+      }
+      List<UUID> holds = new ArrayList<>();
+      List<PendingOperation> batch = new ArrayList<>();
+      Map<String, Long> external = new HashMap<>();
+      for (int i = 0; i < 40; i++) {
+        WalletSnapshot from = wallets.get(random.nextInt(wallets.size()));
+        WalletSnapshot to = wallets.get(random.nextInt(wallets.size()));
+        OperationType type = types[random.nextInt(types.length)];
+        long amount = 1 + random.nextInt(60_00);
+        UUID id = UUID.randomUUID();
+        UUID holdId = holds.isEmpty() ? UUID.randomUUID() : holds.get(random.nextInt(holds.size()));
+        if (type == OperationType.TRANSFER && to == from) {
+          continue;
+        }
+        if (type == OperationType.HOLD) {
+          holds.add(id);
+        }
+        batch.add(op(id, from.walletId(), type, type == OperationType.VOID ? 0 : amount,
+            type == OperationType.TRANSFER ? to.walletId() : null, type.settlesHold() ? holdId : null, false));
+      }
+      WalletLedger.Decision decision = WalletLedger.decide(batch, locked(wallets.toArray(WalletSnapshot[]::new)),
+          Map.of(), Map.of(), NOW);
+      Map<UUID, WalletSnapshot> byId = locked(wallets.toArray(WalletSnapshot[]::new));
+      for (AppliedOperation applied : decision.applied()) {
+        WalletOperationEvent event = applied.pending().event();
+        String asset = byId.get(event.walletId()).asset().code();
+        if (applied.status().equals(AppliedOperation.FAILED)) {
+          continue;
+        }
+        long signed = switch (event.operationType()) {
+          case DEPOSIT -> applied.amount().minor();
+          case WITHDRAW, CAPTURE -> -applied.amount().minor();
+          default -> 0;
+        };
+        external.merge(asset, signed, Long::sum);
+      }
+      for (String asset : List.of("USD", "EUR")) {
+        long before = wallets.stream().filter(w -> w.asset().code().equals(asset)).mapToLong(w -> w.balance().minor()).sum();
+        long after = wallets.stream().filter(w -> w.asset().code().equals(asset))
+            .mapToLong(w -> decision.changedWallets().getOrDefault(w.walletId(), w).balance().minor()).sum();
+        assertEquals(before + external.getOrDefault(asset, 0L), after, "round " + round + ", " + asset);
+      }
+      for (WalletSnapshot w : decision.changedWallets().values()) {
+        assertEquals(true, w.spendable().minor() >= 0, "round " + round + ": " + w);
+      }
+    }
   }
 
   private PendingOperation op(UUID operationId, UUID walletId, OperationType type, long amount, UUID toWalletId,

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import io.walletplatform.common.money.Asset;
 import io.walletplatform.common.money.Money;
 import io.walletplatform.common.wallet.WalletOperationEvent.OperationType;
 import io.walletplatform.common.wallet.WalletSnapshot;
@@ -14,7 +15,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 
 /** Wallet rows and applied operations, read and written through the caller's {@link SqlClient}. */
@@ -40,18 +40,61 @@ public final class WalletRepository {
    * then. Run it in a transaction: the owner's advisory lock is held until the commit.
    */
   public Future<WalletSnapshot> insertWallet(SqlClient tx, UUID walletId, Money initialBalance, String ownerId,
-                                             int maxWallets) {
+                                             int maxWallets, Asset asset, Money creditLimit) {
     return tx.preparedQuery(WalletSql.LOCK_OWNER).execute(Tuple.of(ownerId))
         .compose(locked -> tx.preparedQuery(WalletSql.INSERT_WALLET_UNDER_LIMIT)
-            .execute(Tuple.of(walletId, initialBalance.minor(), ownerId, maxWallets)))
+            .execute(Tuple.of(walletId, initialBalance.minor(), ownerId, maxWallets, asset.code(), creditLimit.minor())))
         .map(rows -> rows.size() == 0 ? null : toSnapshot(rows.iterator().next()));
   }
 
-  /** The wallet's owner ({@link Optional#empty()} for a wallet from before authentication), or {@code null} when there is no such wallet. */
-  public Future<Optional<String>> findOwner(SqlClient client, UUID walletId) {
+  /** A wallet's owner ({@code null} for a wallet from before authentication) and asset. */
+  public record OwnerAndAsset(String ownerId, Asset asset) {
+  }
+
+  /** The wallet's owner and asset, or {@code null} when there is no such wallet. */
+  public Future<OwnerAndAsset> findOwner(SqlClient client, UUID walletId) {
     return client.preparedQuery(WalletSql.FIND_OWNER)
         .execute(Tuple.of(walletId))
-        .map(rows -> rows.size() == 0 ? null : Optional.ofNullable(rows.iterator().next().getString("owner_id")));
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          Row row = rows.iterator().next();
+          return new OwnerAndAsset(row.getString("owner_id"), asset(row));
+        });
+  }
+
+  /** The wallet with its new credit limit, or {@code null} when it is already below what that limit allows. */
+  public Future<WalletSnapshot> setCreditLimit(SqlClient client, UUID walletId, Money creditLimit) {
+    return client.preparedQuery(WalletSql.SET_CREDIT_LIMIT)
+        .execute(Tuple.of(walletId, creditLimit.minor()))
+        .map(rows -> rows.size() == 0 ? null : toSnapshot(rows.iterator().next()));
+  }
+
+  /** Every asset, by code. */
+  public Future<List<Asset>> listAssets(SqlClient client) {
+    return client.preparedQuery(WalletSql.LIST_ASSETS).execute().map(rows -> {
+      List<Asset> assets = new ArrayList<>(rows.size());
+      rows.forEach(row -> assets.add(new Asset(row.getString("code"), row.getInteger("precision"))));
+      return assets;
+    });
+  }
+
+  /** The asset with this code, or {@code null}. */
+  public Future<Asset> findAsset(SqlClient client, String code) {
+    return client.preparedQuery(WalletSql.FIND_ASSET).execute(Tuple.of(code))
+        .map(rows -> rows.size() == 0 ? null
+            : new Asset(rows.iterator().next().getString("code"), rows.iterator().next().getInteger("precision")));
+  }
+
+  /** Adds the asset; {@code false} when its code exists already. */
+  public Future<Boolean> insertAsset(SqlClient client, Asset asset) {
+    return client.preparedQuery(WalletSql.INSERT_ASSET).execute(Tuple.of(asset.code(), asset.precision()))
+        .map(rows -> rows.size() == 1);
+  }
+
+  private static Asset asset(Row row) {
+    return new Asset(row.getString("asset"), row.getInteger("precision"));
   }
 
   /** The wallet, or {@code null}. */
@@ -65,10 +108,10 @@ public final class WalletRepository {
    * The applied operation as {@code viewer} sees it (the destination's view of a TRANSFER it received),
    * else as its source sees it; {@code null} when the worker has not applied it (yet).
    */
-  public Future<OperationView> findOperation(SqlClient client, UUID operationId, UUID viewer) {
+  public Future<OperationView> findOperation(SqlClient client, UUID operationId, UUID viewer, Asset asset) {
     return client.preparedQuery(WalletSql.FIND_OPERATION)
         .execute(Tuple.of(operationId))
-        .map(rows -> rows.size() == 0 ? null : toOperation(rows.iterator().next(), viewer));
+        .map(rows -> rows.size() == 0 ? null : toOperation(rows.iterator().next(), viewer, asset));
   }
 
   /** The wallet as of {@code at}; {@code null} when there is no such wallet or it was created after {@code at}. */
@@ -92,7 +135,7 @@ public final class WalletRepository {
    * The operation submitted for this wallet under an operationId that had been applied with other
    * content, as the worker recorded it: FAILED with OPERATION_ID_REUSED. {@code null} if there is none.
    */
-  public Future<OperationView> findReuse(SqlClient client, UUID operationId, UUID walletId) {
+  public Future<OperationView> findReuse(SqlClient client, UUID operationId, UUID walletId, Asset asset) {
     return client.preparedQuery(WalletSql.FIND_REUSE)
         .execute(Tuple.of(operationId, walletId))
         .map(rows -> {
@@ -103,11 +146,11 @@ public final class WalletRepository {
           return new OperationView(operationId, walletId, OperationType.valueOf(row.getString("operation_type")),
               Money.ofMinor(row.getLong("amount_minor")), "FAILED", "OPERATION_ID_REUSED", null,
               instant(row.getOffsetDateTime("accepted_at")), instant(row.getOffsetDateTime("detected_at")),
-              row.getString("requested_by"), null, null, null, null, null);
+              row.getString("requested_by"), null, null, null, null, null, asset);
         });
   }
 
-  public Future<OperationPage> listOperations(SqlClient client, UUID walletId, PageQuery page) {
+  public Future<OperationPage> listOperations(SqlClient client, UUID walletId, PageQuery page, Asset asset) {
     OffsetDateTime cursorAt = page.cursor() == null ? LATEST : micros(page.cursor()[0]);
     long cursorId = page.cursor() == null ? Long.MAX_VALUE : page.cursor()[1];
     return client.preparedQuery(WalletSql.LIST_OPERATIONS)
@@ -117,7 +160,7 @@ public final class WalletRepository {
           List<OperationView> items = new ArrayList<>(rows.size());
           long[] last = null;
           for (Row row : rows) {
-            items.add(toOperation(row, walletId));
+            items.add(toOperation(row, walletId, asset));
             OffsetDateTime processedAt = row.getOffsetDateTime("processed_at");
             last = new long[] {micros(processedAt), row.getLong("id")};
           }
@@ -138,11 +181,14 @@ public final class WalletRepository {
   static WalletSnapshot toSnapshot(Row row) {
     return new WalletSnapshot(row.getUUID("wallet_id"), Money.ofMinor(row.getLong("balance_minor")),
         Money.ofMinor(row.getLong("held_minor")), row.getLong("version"), instant(row.getOffsetDateTime("created_at")),
-        instant(row.getOffsetDateTime("updated_at")));
+        instant(row.getOffsetDateTime("updated_at")), asset(row), Money.ofMinor(row.getLong("credit_limit_minor")));
   }
 
-  /** A row as {@code viewer} sees it: the destination's view when it is the TRANSFER's destination. */
-  static OperationView toOperation(Row row, UUID viewer) {
+  /**
+   * A row as {@code viewer} sees it: the destination's view when it is the TRANSFER's destination.
+   * Its amounts are in the viewer's asset (a TRANSFER's two wallets share theirs).
+   */
+  static OperationView toOperation(Row row, UUID viewer, Asset asset) {
     UUID source = row.getUUID("wallet_id");
     UUID destination = row.getUUID("to_wallet_id");
     boolean credit = destination != null && destination.equals(viewer) && !source.equals(viewer)
@@ -154,7 +200,7 @@ public final class WalletRepository {
         balanceAfter == null ? null : Money.ofMinor(balanceAfter),
         instant(row.getOffsetDateTime("accepted_at")), instant(row.getOffsetDateTime("processed_at")),
         row.getString("requested_by"), credit ? null : destination, credit ? source : null, row.getUUID("hold_id"),
-        instant(row.getOffsetDateTime("expires_at")), row.getString("hold_status"));
+        instant(row.getOffsetDateTime("expires_at")), row.getString("hold_status"), asset);
   }
 
   private static Instant instant(OffsetDateTime time) {

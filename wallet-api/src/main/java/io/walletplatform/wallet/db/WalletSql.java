@@ -6,18 +6,48 @@ final class WalletSql {
   /** Serialises one owner's wallet creations, so that the count below is exact. */
   static final String LOCK_OWNER = "SELECT pg_advisory_xact_lock(hashtextextended($1, 7700))";
 
+  /** What a wallet is answered with: its state, its asset (with the asset's precision) and its credit limit. */
+  private static final String WALLET_COLUMNS = """
+      w.wallet_id, w.balance_minor, w.held_minor, w.version, w.created_at, w.updated_at, w.asset, w.credit_limit_minor,
+      (SELECT a.precision FROM assets a WHERE a.code = w.asset) AS precision""";
+
   /** Inserts nothing (no row returned) when the owner already has $4 wallets. */
   static final String INSERT_WALLET_UNDER_LIMIT = """
-      INSERT INTO wallets (wallet_id, balance_minor, initial_balance_minor, owner_id, version, created_at, updated_at)
-      SELECT $1, $2, $2, $3, 0, now(), now()
+      INSERT INTO wallets AS w (wallet_id, balance_minor, initial_balance_minor, owner_id, version, created_at, updated_at,
+                               asset, credit_limit_minor)
+      SELECT $1, $2, $2, $3, 0, now(), now(), $5, $6
        WHERE (SELECT count(*) FROM wallets WHERE owner_id = $3) < $4
-      RETURNING wallet_id, balance_minor, held_minor, version, created_at, updated_at""";
+      RETURNING """ + " " + WALLET_COLUMNS;
 
-  /** The owner of a wallet: no row when it does not exist, a null owner for a wallet from before authentication. */
-  static final String FIND_OWNER = "SELECT owner_id FROM wallets WHERE wallet_id = $1";
+  /**
+   * The owner of a wallet and its asset: no row when it does not exist, a null owner for a wallet
+   * from before authentication.
+   */
+  static final String FIND_OWNER = """
+      SELECT w.owner_id, w.asset, a.precision FROM wallets w JOIN assets a ON a.code = w.asset WHERE w.wallet_id = $1""";
 
-  static final String FIND_WALLET = """
-      SELECT wallet_id, balance_minor, held_minor, version, created_at, updated_at FROM wallets WHERE wallet_id = $1""";
+  static final String FIND_WALLET = "SELECT " + WALLET_COLUMNS + " FROM wallets w WHERE w.wallet_id = $1";
+
+  /**
+   * A new credit limit, taken under the wallet's row lock (the worker's batches take the same lock):
+   * no row when the wallet is already below what the new limit allows. The version grows, so that
+   * the cache takes the new state.
+   */
+  static final String SET_CREDIT_LIMIT = """
+      UPDATE wallets AS w
+         SET credit_limit_minor = $2::bigint, version = w.version + 1, updated_at = now()
+       WHERE w.wallet_id = $1 AND w.balance_minor - w.held_minor >= -($2::bigint)
+      RETURNING """ + " " + WALLET_COLUMNS;
+
+  static final String LIST_ASSETS = "SELECT code, precision, created_at FROM assets ORDER BY code";
+
+  static final String FIND_ASSET = "SELECT code, precision, created_at FROM assets WHERE code = $1";
+
+  /** Adds an asset; no row when the code exists (an asset never changes its precision). */
+  static final String INSERT_ASSET = """
+      INSERT INTO assets (code, precision) VALUES ($1, $2)
+      ON CONFLICT (code) DO NOTHING
+      RETURNING code, precision, created_at""";
 
   static final String OPERATION_COLUMNS = """
       o.id, o.operation_id, o.wallet_id, o.operation_type, o.amount_minor, o.status, o.failure_reason,

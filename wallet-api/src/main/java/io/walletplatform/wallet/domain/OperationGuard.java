@@ -54,13 +54,15 @@ public final class OperationGuard {
     }
 
     /** The operation as it stands until operation-worker has applied it. */
-    public io.walletplatform.common.wallet.OperationView pending(UUID operationId, String requestedBy) {
+    public io.walletplatform.common.wallet.OperationView pending(UUID operationId, String requestedBy,
+                                                                 io.walletplatform.common.money.Asset asset) {
       return new io.walletplatform.common.wallet.OperationView(operationId, walletId, operationType, amount, "PENDING",
-          null, null, acceptedAt, null, requestedBy, toWalletId(), null, holdId(), expiresAt, null);
+          null, null, acceptedAt, null, requestedBy, toWalletId(), null, holdId(), expiresAt, null, asset);
     }
 
-    public static Claim of(OperationRequest request, Instant acceptedAt, String requestedByOther) {
-      return new Claim(false, request.walletId(), request.type(), request.amount(), acceptedAt, requestedByOther,
+    /** The request's claim, its amount in the wallet's asset. */
+    public static Claim of(OperationRequest request, Money amount, Instant acceptedAt, String requestedByOther) {
+      return new Claim(false, request.walletId(), request.type(), amount, acceptedAt, requestedByOther,
           request.toWalletId() != null ? request.toWalletId() : request.holdId(), request.expiresAt());
     }
 
@@ -125,10 +127,6 @@ public final class OperationGuard {
       return walletId.equals(otherWalletId) && operationType == otherType
           && (operationType == OperationType.VOID || amount.equals(otherAmount))
           && java.util.Objects.equals(toWalletId(), otherToWalletId) && java.util.Objects.equals(holdId(), otherHoldId);
-    }
-
-    public boolean sameRequest(OperationRequest request) {
-      return sameRequest(request.walletId(), request.type(), request.amount(), request.toWalletId(), request.holdId());
     }
   }
 

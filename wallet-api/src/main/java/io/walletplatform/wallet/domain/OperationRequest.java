@@ -1,20 +1,43 @@
 package io.walletplatform.wallet.domain;
 
+import io.walletplatform.common.http.FieldError;
+import io.walletplatform.common.http.ProblemException;
+import io.walletplatform.common.money.Asset;
 import io.walletplatform.common.money.Money;
 import io.walletplatform.common.wallet.WalletOperationEvent.OperationType;
 
+import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
  * An operation as submitted, checked: {@code toWalletId} only for a TRANSFER (never the wallet
  * itself), {@code holdId} only for a CAPTURE or VOID, {@code expiresAt} only for a HOLD (always set:
- * the default is applied before), a VOID's amount zero.
+ * the default is applied before), a VOID's amount zero. The amount is the decimal sent: how many
+ * fractional digits it may have depends on the wallet's asset, known once the wallet is found.
  */
-public record OperationRequest(UUID walletId, OperationType type, Money amount, UUID toWalletId, UUID holdId,
+public record OperationRequest(UUID walletId, OperationType type, BigDecimal amount, UUID toWalletId, UUID holdId,
                                Instant expiresAt) {
 
-  public static OperationRequest of(UUID walletId, OperationType type, Money amount) {
+  public static OperationRequest of(UUID walletId, OperationType type, BigDecimal amount) {
     return new OperationRequest(walletId, type, amount, null, null, null);
+  }
+
+  /** The amount in the asset's units; 422 AMOUNT_PRECISION when it has more fractional digits than the asset. */
+  public Money amountIn(Asset asset) {
+    return exact(amount, asset, "amount");
+  }
+
+  /** The decimal in the asset's units; 422 AMOUNT_PRECISION when it has more fractional digits than the asset. */
+  public static Money exact(BigDecimal value, Asset asset, String field) {
+    if (!asset.fits(value)) {
+      throw new ProblemException(422, "AMOUNT_PRECISION", "Request cannot be processed", field
+          + " has more fractional digits than " + asset.code() + " allows (" + asset.precision() + ")",
+          List.of(new FieldError(field, "must have at most " + asset.precision() + " fractional digits for "
+              + asset.code())), Map.of());
+    }
+    return asset.amount(value);
   }
 }

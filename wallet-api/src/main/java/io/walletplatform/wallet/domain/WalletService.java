@@ -28,7 +28,11 @@ import io.walletplatform.wallet.db.WalletRepository.OperationPage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.walletplatform.common.money.Asset;
+
+import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.List;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -57,8 +61,9 @@ public final class WalletService {
   /** How long a GET of an operationId without a claim waits for the worker to catch up before a 503. */
   private static final long UNKNOWN_OPERATION_WAIT_MS = 2_000;
 
-  private final LruMap<UUID, String> owners;
+  private final LruMap<UUID, WalletRef> owners;
   private final Vertx vertx;
+  private final String defaultAsset;
   private final Tracing tracing;
   private final Pool pool;
   private final WalletRepository repository;
@@ -78,7 +83,9 @@ public final class WalletService {
    */
   public WalletService(Vertx vertx, Pool pool, WalletRepository repository, WalletCache cache, OperationGuard guard,
                        KafkaProducer<String, String> producer, String topic, Duration sendTimeout,
-                       int walletsPerPrincipal, ApplyLag lag, MeterRegistry registry, LruMap<UUID, String> owners) {
+                       int walletsPerPrincipal, ApplyLag lag, MeterRegistry registry, LruMap<UUID, WalletRef> owners,
+                       String defaultAsset) {
+    this.defaultAsset = defaultAsset;
     this.owners = owners;
     this.vertx = vertx;
     this.tracing = Tracing.of(vertx);
@@ -104,27 +111,83 @@ public final class WalletService {
     }
   }
 
-  /** Creates a wallet owned by the principal, unless it already owns as many as it may (409 LIMIT_REACHED). */
-  public Future<OwnedWallet> createWallet(Principal principal, UUID walletId, Money initialBalance) {
+  /** A wallet as this process remembers it: its owner ({@code ""}: none) and its asset, neither of which ever changes. */
+  public record WalletRef(String owner, Asset asset) {
+  }
+
+  /** What a new wallet is created with: its asset ({@code null}: the default), initial balance and credit limit as sent. */
+  public record NewWallet(UUID walletId, String asset, BigDecimal initialBalance, BigDecimal creditLimit) {
+  }
+
+  /**
+   * Creates a wallet owned by the principal, unless it already owns as many as it may (409
+   * LIMIT_REACHED); an unknown asset is 422 UNKNOWN_ASSET, an amount finer than the asset 422 AMOUNT_PRECISION.
+   */
+  public Future<OwnedWallet> createWallet(Principal principal, NewWallet request) {
     String owner = principal.subject();
-    return pool.withTransaction(tx -> repository.insertWallet(tx, walletId, initialBalance, owner, walletsPerPrincipal))
-        .recover(error -> Future.failedFuture(SqlStates.isUniqueViolation(error)
-            ? ProblemException.conflict("WALLET_ALREADY_EXISTS", "wallet " + walletId + " already exists")
-            : error))
-        .compose(snapshot -> {
-          if (snapshot == null) {
-            return Future.failedFuture(ProblemException.conflict("LIMIT_REACHED",
-                "a principal may own at most " + walletsPerPrincipal + " wallets"));
-          }
-          remember(walletId, owner);
-          return cache.put(snapshot).otherwiseEmpty().map(new OwnedWallet(snapshot, owner));
-        });
+    UUID walletId = request.walletId();
+    String code = request.asset() == null ? defaultAsset : request.asset();
+    Future<Asset> asset = repository.findAsset(pool, code).compose(found -> found != null ? Future.succeededFuture(found)
+        : Future.failedFuture(unknownAsset(code)));
+    return asset.compose(chosen -> {
+      Money initialBalance = OperationRequest.exact(request.initialBalance(), chosen, "initialBalance");
+      Money creditLimit = OperationRequest.exact(request.creditLimit(), chosen, "creditLimit");
+      return pool.withTransaction(tx -> repository.insertWallet(tx, walletId, initialBalance, owner, walletsPerPrincipal,
+              chosen, creditLimit))
+          .recover(error -> Future.failedFuture(SqlStates.isUniqueViolation(error)
+              ? ProblemException.conflict("WALLET_ALREADY_EXISTS", "wallet " + walletId + " already exists")
+              : error))
+          .compose(snapshot -> {
+            if (snapshot == null) {
+              return Future.failedFuture(ProblemException.conflict("LIMIT_REACHED",
+                  "a principal may own at most " + walletsPerPrincipal + " wallets"));
+            }
+            remember(walletId, new WalletRef(owner, snapshot.asset()));
+            return cache.put(snapshot).otherwiseEmpty().map(new OwnedWallet(snapshot, owner));
+          });
+    });
+  }
+
+  /**
+   * An admin's new credit limit for the wallet: 409 CREDIT_LIMIT_TOO_LOW when the wallet is already
+   * below what it would allow ({@code balance - held < -creditLimit}).
+   */
+  public Future<OwnedWallet> setCreditLimit(Principal principal, UUID walletId, BigDecimal requested) {
+    return ownerFor(principal, walletId).compose(ref -> {
+      Money creditLimit = OperationRequest.exact(requested, ref.asset(), "creditLimit");
+      return repository.setCreditLimit(pool, walletId, creditLimit).compose(updated -> {
+        if (updated == null) {
+          return Future.failedFuture(ProblemException.conflict("CREDIT_LIMIT_TOO_LOW", "wallet " + walletId
+              + " is already below what a credit limit of " + ref.asset().decimal(creditLimit).toPlainString()
+              + " allows"));
+        }
+        return cache.put(updated).otherwiseEmpty().map(new OwnedWallet(updated, ref.owner().isEmpty() ? null
+            : ref.owner()));
+      });
+    });
+  }
+
+  /** Every asset a wallet may hold. */
+  public Future<List<Asset>> assets() {
+    return repository.listAssets(pool);
+  }
+
+  /** Adds an asset; 409 ASSET_ALREADY_EXISTS when its code exists (an asset's precision never changes). */
+  public Future<Asset> addAsset(Asset asset) {
+    return repository.insertAsset(pool, asset).compose(added -> added ? Future.succeededFuture(asset)
+        : Future.failedFuture(ProblemException.conflict("ASSET_ALREADY_EXISTS", "asset " + asset.code()
+            + " already exists")));
+  }
+
+  private static ProblemException unknownAsset(String code) {
+    return ProblemException.unprocessable("UNKNOWN_ASSET", "there is no asset " + code
+        + "; GET /api/v1/assets lists them");
   }
 
   /** The balance from Redis, or from PostgreSQL when the entry is missing or Redis is down. */
   public Future<OwnedWallet> getWallet(Principal principal, UUID walletId) {
-    return ownerFor(principal, walletId).compose(owner -> snapshot(walletId)
-        .map(snapshot -> new OwnedWallet(snapshot, owner.isEmpty() ? null : owner)));
+    return ownerFor(principal, walletId).compose(ref -> snapshot(walletId)
+        .map(snapshot -> new OwnedWallet(snapshot, ref.owner().isEmpty() ? null : ref.owner())));
   }
 
   private Future<WalletSnapshot> snapshot(UUID walletId) {
@@ -151,36 +214,37 @@ public final class WalletService {
     long deadline = System.currentTimeMillis() + sendTimeout.toMillis() + 2_000;
     // Read now, on the request's context: the callbacks below may run on another request's.
     String traceparent = tracing.currentTraceparent();
-    return ownerFor(principal, walletId).compose(owner -> {
+    return ownerFor(principal, walletId).compose(ref -> {
+          Money amount = request.amountIn(ref.asset());
           if (lag.overloaded()) {
             // Accepting now would only lengthen the delay of everything behind it: tell the client to come back.
             shed.increment();
             return Future.failedFuture(ProblemException.unavailable("operation-worker is " + lag.reason() + "; retry later", 1));
           }
-          String other = principal.subject().equals(owner) ? null : principal.subject();
-          OperationGuard.Claim claim = OperationGuard.Claim.of(request, Timestamps.now(), other);
-          return acceptOnce(operationId, claim, owner, deadline, traceparent);
+          String other = principal.subject().equals(ref.owner()) ? null : principal.subject();
+          OperationGuard.Claim claim = OperationGuard.Claim.of(request, amount, Timestamps.now(), other);
+          return acceptOnce(operationId, claim, ref, deadline, traceparent);
         })
         .recover(error -> Future.failedFuture(error instanceof ProblemException problem && problem.status() == 503
             ? problem.with("operationId", operationId.toString())
             : error));
   }
 
-  private Future<OperationView> acceptOnce(UUID operationId, OperationGuard.Claim claim, String owner, long deadline,
+  private Future<OperationView> acceptOnce(UUID operationId, OperationGuard.Claim claim, WalletRef ref, long deadline,
                                            String traceparent) {
     return guard.tryClaim(operationId, claim).compose(
-        owned -> owned ? produce(operationId, claim, owner, true, traceparent)
-            : existing(operationId, claim, owner, deadline, traceparent),
+        owned -> owned ? produce(operationId, claim, ref, true, traceparent)
+            : existing(operationId, claim, ref, deadline, traceparent),
         error -> {
           log.warn("Redis unavailable, accepting operationId={} walletId={} without a claim: {}", operationId,
               claim.walletId(), error.getMessage());
-          return produce(operationId, claim, owner, false, traceparent);
+          return produce(operationId, claim, ref, false, traceparent);
         });
   }
 
-  private Future<OperationView> produce(UUID operationId, OperationGuard.Claim claim, String owner, boolean claimed,
+  private Future<OperationView> produce(UUID operationId, OperationGuard.Claim claim, WalletRef ref, boolean claimed,
                                         String traceparent) {
-    String requestedBy = claim.requestedBy(owner);
+    String requestedBy = claim.requestedBy(ref.owner());
     WalletOperationEvent event = new WalletOperationEvent(operationId, claim.walletId(), claim.operationType(),
         claim.amount(), claim.acceptedAt(), requestedBy, claim.toWalletId(), claim.holdId(), claim.expiresAt(), false);
     KafkaProducerRecord<String, String> record = KafkaProducerRecord
@@ -204,36 +268,36 @@ public final class WalletService {
           // Durable in Kafka from here on: a failure to mark the claim only shortens its life.
           return claimed ? guard.markAccepted(operationId, claim).otherwiseEmpty() : Future.<Void>succeededFuture();
         })
-        .map(ignored -> claim.pending(operationId, requestedBy));
+        .map(ignored -> claim.pending(operationId, requestedBy, ref.asset()));
   }
 
   /** Someone claimed this operationId before: a replay, a conflicting reuse, or a race with an accept in flight. */
-  private Future<OperationView> existing(UUID operationId, OperationGuard.Claim request, String owner, long deadline,
+  private Future<OperationView> existing(UUID operationId, OperationGuard.Claim request, WalletRef ref, long deadline,
                                          String traceparent) {
     return guard.find(operationId).recover(error -> Future.failedFuture(
         ProblemException.unavailable("operation store unavailable", 1))).compose(current -> {
       if (current == null) {
         // The earlier claim was released or expired: compete for the id again.
-        return acceptOnce(operationId, request, owner, deadline, traceparent);
+        return acceptOnce(operationId, request, ref, deadline, traceparent);
       }
       if (!current.sameRequest(request.walletId(), request.operationType(), request.amount(), request.toWalletId(),
           request.holdId())) {
         return Future.failedFuture(reused(operationId));
       }
       if (current.accepted()) {
-        return currentState(operationId, current, owner);
+        return currentState(operationId, current, ref);
       }
       if (System.currentTimeMillis() > deadline) {
         return Future.failedFuture(ProblemException.unavailable("operation " + operationId + " is still being accepted", 1));
       }
-      return vertx.timer(DUPLICATE_POLL_MS).compose(ignored -> existing(operationId, request, owner, deadline, traceparent));
+      return vertx.timer(DUPLICATE_POLL_MS).compose(ignored -> existing(operationId, request, ref, deadline, traceparent));
     });
   }
 
-  private Future<OperationView> currentState(UUID operationId, OperationGuard.Claim claim, String owner) {
-    return finalState(claim.walletId(), operationId, claim).compose(done -> done != null
+  private Future<OperationView> currentState(UUID operationId, OperationGuard.Claim claim, WalletRef ref) {
+    return finalState(claim.walletId(), ref.asset(), operationId, claim).compose(done -> done != null
         ? published(done)
-        : Future.succeededFuture(claim.pending(operationId, claim.requestedBy(owner))));
+        : Future.succeededFuture(claim.pending(operationId, claim.requestedBy(ref.owner()), ref.asset())));
   }
 
   /**
@@ -243,14 +307,14 @@ public final class WalletService {
    * wallet received reads as its destination's view (only when no particular content is expected: an
    * operationId submitted for this wallet is never the transfer another wallet sent it).
    */
-  private Future<OperationView> finalState(UUID walletId, UUID operationId, OperationGuard.Claim expected) {
-    return repository.findOperation(pool, operationId, walletId).compose(applied -> {
+  private Future<OperationView> finalState(UUID walletId, Asset asset, UUID operationId, OperationGuard.Claim expected) {
+    return repository.findOperation(pool, operationId, walletId, asset).compose(applied -> {
       if (applied != null && applied.walletId().equals(walletId) && (expected == null || (!applied.credit()
           && expected.sameRequest(applied.walletId(), applied.operationType(), applied.amount(),
               applied.toWalletId(), applied.holdId())))) {
         return Future.succeededFuture(applied);
       }
-      return applied == null ? Future.succeededFuture() : repository.findReuse(pool, operationId, walletId);
+      return applied == null ? Future.succeededFuture() : repository.findReuse(pool, operationId, walletId, asset);
     });
   }
 
@@ -266,7 +330,7 @@ public final class WalletService {
     return ownerFor(principal, walletId)
         .recover(hidden -> Future.failedFuture(hidden instanceof ProblemException problem && problem.status() == 404
             ? operationNotFound(walletId, operationId) : hidden))
-        .compose(owner -> finalState(walletId, operationId, null).compose(done -> {
+        .compose(ref -> finalState(walletId, ref.asset(), operationId, null).compose(done -> {
           if (done != null) {
             return published(done);
           }
@@ -276,24 +340,24 @@ public final class WalletService {
               .compose(claim -> {
                 if (claim != null && claim.walletId().equals(walletId)) {
                   return Future.succeededFuture(claim.pending(operationId,
-                      claim.requestedBy(owner.isEmpty() ? null : owner)));
+                      claim.requestedBy(ref.owner().isEmpty() ? null : ref.owner()), ref.asset()));
                 }
                 if (claim != null) {
                   return Future.failedFuture(operationNotFound(walletId, operationId));
                 }
-                return notFoundOnceApplied(walletId, operationId);
+                return notFoundOnceApplied(walletId, ref.asset(), operationId);
               });
         }));
   }
 
   /** No claim: not found only if the worker has caught up with everything accepted before now and still nothing. */
-  private Future<OperationView> notFoundOnceApplied(UUID walletId, UUID operationId) {
+  private Future<OperationView> notFoundOnceApplied(UUID walletId, Asset asset, UUID operationId) {
     return lag.appliedEverythingAcceptedBefore(UNKNOWN_OPERATION_WAIT_MS).compose(appliedAll -> {
       if (!appliedAll) {
         return Future.failedFuture(ProblemException.unavailable(
             "operation " + operationId + " may still be waiting to be applied; retry later", 1));
       }
-      return finalState(walletId, operationId, null).compose(done -> done != null
+      return finalState(walletId, asset, operationId, null).compose(done -> done != null
           ? published(done)
           : Future.failedFuture(operationNotFound(walletId, operationId)));
     });
@@ -328,39 +392,43 @@ public final class WalletService {
 
   /** A page of the wallet's history (a statement, when the query names a period). */
   public Future<OperationPage> listOperations(Principal principal, UUID walletId, WalletRepository.PageQuery page) {
-    return ownerFor(principal, walletId).compose(ignored -> repository.listOperations(pool, walletId, page));
+    return ownerFor(principal, walletId).compose(ref -> repository.listOperations(pool, walletId, page, ref.asset()));
   }
 
-  /** The wallet as of an instant; WALLET_NOT_FOUND also when it did not exist yet then. */
-  public Future<WalletRepository.BalanceAt> balanceAt(Principal principal, UUID walletId, Instant at) {
-    return ownerFor(principal, walletId).compose(ignored -> repository.balanceAt(pool, walletId, at))
-        .compose(balance -> balance != null ? Future.succeededFuture(balance)
+  /** The wallet as of an instant, and its asset; WALLET_NOT_FOUND also when it did not exist yet then. */
+  public Future<BalanceAtIn> balanceAt(Principal principal, UUID walletId, Instant at) {
+    return ownerFor(principal, walletId).compose(ref -> repository.balanceAt(pool, walletId, at)
+        .compose(balance -> balance != null ? Future.succeededFuture(new BalanceAtIn(balance, ref.asset()))
             : Future.failedFuture(ProblemException.notFound("WALLET_NOT_FOUND",
-                "wallet " + walletId + " did not exist at " + Timestamps.format(at))));
+                "wallet " + walletId + " did not exist at " + Timestamps.format(at)))));
+  }
+
+  /** A balance at an instant with the asset its amounts are in. */
+  public record BalanceAtIn(WalletRepository.BalanceAt balance, Asset asset) {
   }
 
   /**
-   * The wallet's owner ({@code ""} for a wallet from before authentication) when the principal may
-   * act on it; WALLET_NOT_FOUND when it does not exist or belongs to someone else.
+   * The wallet's owner ({@code ""} for a wallet from before authentication) and asset when the
+   * principal may act on it; WALLET_NOT_FOUND when it does not exist or belongs to someone else.
    */
-  private Future<String> ownerFor(Principal principal, UUID walletId) {
-    String known = owners.get(walletId);
-    Future<String> owner = known != null ? Future.succeededFuture(known)
+  private Future<WalletRef> ownerFor(Principal principal, UUID walletId) {
+    WalletRef known = owners.get(walletId);
+    Future<WalletRef> owner = known != null ? Future.succeededFuture(known)
         : repository.findOwner(pool, walletId).map(found -> {
           if (found == null) {
             return null;
           }
-          String id = found.orElse(NO_OWNER);
-          remember(walletId, id);
-          return id;
+          WalletRef ref = new WalletRef(found.ownerId() == null ? NO_OWNER : found.ownerId(), found.asset());
+          remember(walletId, ref);
+          return ref;
         });
-    return owner.compose(id -> id != null && principal.mayActFor(id)
-        ? Future.succeededFuture(id)
+    return owner.compose(ref -> ref != null && principal.mayActFor(ref.owner())
+        ? Future.succeededFuture(ref)
         : Future.failedFuture(walletNotFound(walletId)));
   }
 
-  private void remember(UUID walletId, String ownerId) {
-    owners.put(walletId, ownerId);
+  private void remember(UUID walletId, WalletRef ref) {
+    owners.put(walletId, ref);
   }
 
   private static ProblemException walletNotFound(UUID walletId) {

@@ -10,7 +10,7 @@ import io.walletplatform.common.http.Cursors;
 import io.walletplatform.common.http.ProblemException;
 import io.walletplatform.common.http.RequestBodies;
 import io.walletplatform.common.http.Responses;
-import io.walletplatform.common.money.Money;
+import io.walletplatform.common.money.Asset;
 import io.walletplatform.common.wallet.WalletOperationEvent.OperationType;
 import io.walletplatform.common.events.EventFields;
 import io.walletplatform.common.json.Timestamps;
@@ -19,6 +19,7 @@ import io.walletplatform.wallet.domain.OperationRequest;
 import io.walletplatform.common.wallet.OperationView;
 import io.walletplatform.wallet.domain.WalletService;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -47,21 +48,77 @@ public final class WalletHandlers {
         SUBMIT_OPERATION, this::submitOperation,
         "getOperation", this::getOperation,
         "listOperations", this::listOperations,
-        "getBalanceAt", this::getBalanceAt);
+        "getBalanceAt", this::getBalanceAt,
+        "updateWallet", this::updateWallet,
+        "listAssets", this::listAssets,
+        "createAsset", this::createAsset);
   }
 
   void createWallet(RoutingContext ctx) {
     JsonNode body = RequestBodies.object(ctx);
     UUID requested = RequestBodies.optionalUuid(body, "walletId");
     UUID walletId = requested != null ? requested : UUID.randomUUID();
-    Money initialBalance = RequestBodies.optionalAmount(body, "initialBalance");
+    BigDecimal initialBalance = RequestBodies.optionalDecimal(body, "initialBalance");
+    BigDecimal creditLimit = RequestBodies.optionalDecimal(body, "creditLimit");
+    String asset = body.hasNonNull("asset") ? assetCode(body) : null;
     Principal principal = Principal.of(ctx);
-    if (initialBalance != null && initialBalance.isPositive()) {
+    if (initialBalance.signum() > 0) {
       principal.requireFunding("a non-zero initialBalance");
     }
+    // A credit limit lets the wallet pay out money nobody brought in: it creates money as surely as a deposit.
+    if (creditLimit.signum() > 0) {
+      principal.requireFunding("a non-zero creditLimit");
+    }
     ctx.response().putHeader("Location", "/api/v1/wallets/" + walletId);
-    Responses.reply(ctx, 201, service.createWallet(principal, walletId, initialBalance)
+    Responses.reply(ctx, 201, service.createWallet(principal,
+            new WalletService.NewWallet(walletId, asset, initialBalance, creditLimit))
         .map(WalletService.OwnedWallet::toJson));
+  }
+
+  /** An admin changes a wallet's credit limit (the only member a wallet may change). */
+  void updateWallet(RoutingContext ctx) {
+    UUID walletId = Responses.pathUuid(ctx, "walletId");
+    JsonNode body = RequestBodies.object(ctx);
+    BigDecimal creditLimit = RequestBodies.decimal(body, "creditLimit", true);
+    Responses.reply(ctx, 200, service.setCreditLimit(Principal.of(ctx), walletId, creditLimit)
+        .map(WalletService.OwnedWallet::toJson));
+  }
+
+  void listAssets(RoutingContext ctx) {
+    Responses.reply(ctx, 200, service.assets().map(assets -> {
+      JsonArray items = new JsonArray();
+      assets.forEach(asset -> items.add(assetJson(asset)));
+      return new JsonObject().put("items", items);
+    }));
+  }
+
+  void createAsset(RoutingContext ctx) {
+    JsonNode body = RequestBodies.object(ctx);
+    String code = assetCode(body, "code");
+    JsonNode precision = body.get("precision");
+    if (precision == null || !precision.isIntegralNumber() || precision.bigIntegerValue().signum() < 0
+        || precision.bigIntegerValue().compareTo(java.math.BigInteger.valueOf(Asset.MAX_PRECISION)) > 0) {
+      throw ProblemException.validation("precision", "must be an integer from 0 to " + Asset.MAX_PRECISION);
+    }
+    Asset asset = new Asset(code, precision.intValue());
+    ctx.response().putHeader("Location", "/api/v1/assets/" + code);
+    Responses.reply(ctx, 201, service.addAsset(asset).map(WalletHandlers::assetJson));
+  }
+
+  private static JsonObject assetJson(Asset asset) {
+    return new JsonObject().put("code", asset.code()).put("precision", asset.precision());
+  }
+
+  private static String assetCode(JsonNode body) {
+    return assetCode(body, "asset");
+  }
+
+  private static String assetCode(JsonNode body, String field) {
+    JsonNode node = body.get(field);
+    if (node == null || !node.isTextual() || !Asset.CODE.matcher(node.textValue()).matches()) {
+      throw ProblemException.validation(field, "must be 2 to 16 of A-Z, 0-9 and _");
+    }
+    return node.textValue();
   }
 
   void getWallet(RoutingContext ctx) {
@@ -116,13 +173,18 @@ public final class WalletHandlers {
     if (at == null) {
       throw ProblemException.validation("at", "is required");
     }
-    Responses.reply(ctx, 200, service.balanceAt(Principal.of(ctx), walletId, at).map(balance -> new JsonObject()
-        .put("walletId", balance.walletId().toString())
-        .put("balance", balance.balance().toDecimal())
-        .put("held", balance.held().toDecimal())
-        .put("available", balance.balance().minus(balance.held()).toDecimal())
-        .put("version", balance.version())
-        .put("at", Timestamps.format(balance.at()))));
+    Responses.reply(ctx, 200, service.balanceAt(Principal.of(ctx), walletId, at).map(in -> {
+      WalletRepository.BalanceAt balance = in.balance();
+      Asset asset = in.asset();
+      return new JsonObject()
+          .put("walletId", balance.walletId().toString())
+          .put("asset", asset.code())
+          .put("balance", asset.decimal(balance.balance()))
+          .put("held", asset.decimal(balance.held()))
+          .put("available", asset.decimal(balance.balance().minus(balance.held())))
+          .put("version", balance.version())
+          .put("at", Timestamps.format(balance.at()));
+    }));
   }
 
   /**
@@ -133,7 +195,7 @@ public final class WalletHandlers {
     return switch (type) {
       case DEPOSIT, WITHDRAW -> {
         forbid(body, type, "toWalletId", "holdId", "expiresAt");
-        yield OperationRequest.of(walletId, type, RequestBodies.amount(body, "amount", false));
+        yield OperationRequest.of(walletId, type, RequestBodies.decimal(body, "amount", false));
       }
       case TRANSFER -> {
         forbid(body, type, "holdId", "expiresAt");
@@ -141,7 +203,7 @@ public final class WalletHandlers {
         if (to.equals(walletId)) {
           throw ProblemException.validation("toWalletId", "must not be the walletId itself");
         }
-        yield new OperationRequest(walletId, type, RequestBodies.amount(body, "amount", false), to, null, null);
+        yield new OperationRequest(walletId, type, RequestBodies.decimal(body, "amount", false), to, null, null);
       }
       case HOLD -> {
         forbid(body, type, "toWalletId", "holdId");
@@ -154,17 +216,17 @@ public final class WalletHandlers {
         if (expiresAt.isAfter(now.plus(MAX_HOLD))) {
           throw ProblemException.validation("expiresAt", "must be at most 30 days from now");
         }
-        yield new OperationRequest(walletId, type, RequestBodies.amount(body, "amount", false), null, null,
+        yield new OperationRequest(walletId, type, RequestBodies.decimal(body, "amount", false), null, null,
             expiresAt.truncatedTo(ChronoUnit.MILLIS));
       }
       case CAPTURE -> {
         forbid(body, type, "toWalletId", "expiresAt");
-        yield new OperationRequest(walletId, type, RequestBodies.amount(body, "amount", false), null,
+        yield new OperationRequest(walletId, type, RequestBodies.decimal(body, "amount", false), null,
             RequestBodies.uuid(body, "holdId"), null);
       }
       case VOID -> {
         forbid(body, type, "toWalletId", "expiresAt", "amount");
-        yield new OperationRequest(walletId, type, Money.ZERO, null, RequestBodies.uuid(body, "holdId"), null);
+        yield new OperationRequest(walletId, type, BigDecimal.ZERO, null, RequestBodies.uuid(body, "holdId"), null);
       }
     };
   }
