@@ -74,6 +74,19 @@ call 422 "$user" POST /api/v1/wallet "{\"walletId\": \"$yen\", \"operationType\"
 call 422 "$user" POST /api/v1/wallets '{"asset": "XAU"}'
 call 403 "$unfunded" POST /api/v1/wallets '{"creditLimit": 10}'
 call 404 "$user" GET "/api/v1/wallets/$(cat /proc/sys/kernel/random/uuid)"
+call 201 "$user" POST /api/v1/wallets '{"initialBalance": 50}'
+payer=$(field walletId)
+call 202 "$user" POST /api/v1/transactions "{\"postings\": [{\"from\": \"$payer\", \"to\": \"$usd\", \"amount\": 10}, {\"from\": \"$payer\", \"to\": \"$usd\", \"amount\": 0.5}], \"metadata\": {\"order\": \"A-1\"}}"
+transaction=$(field transactionId)
+call 202 "$user" POST /api/v1/transactions "{\"postings\": [{\"from\": \"$payer\", \"to\": \"$yen\", \"amount\": 1}]}"
+mismatch=$(field transactionId)
+sleep 2
+call 200 "$user" GET "/api/v1/transactions/$transaction"
+call 200 "$user" GET "/api/v1/transactions/$mismatch"
+call 200 "$user" GET "/api/v1/wallets/$usd/operations?limit=10"
+call 404 "$unfunded" GET "/api/v1/transactions/$transaction"
+call 422 "$user" POST /api/v1/transactions "{\"postings\": [{\"from\": \"$payer\", \"to\": \"$usd\", \"amount\": 0.001}]}"
+call 404 "$user" POST /api/v1/transactions "{\"postings\": [{\"from\": \"$(cat /proc/sys/kernel/random/uuid)\", \"to\": \"$usd\", \"amount\": 1}]}"
 code=P$(date +%s%N | tail -c 9)
 call 201 "$boss" POST /api/v1/assets "{\"code\": \"$code\", \"precision\": 4}"
 call 409 "$boss" POST /api/v1/assets "{\"code\": \"$code\", \"precision\": 4}"

@@ -11,6 +11,7 @@ import io.walletplatform.common.outbox.OutboxRelayVerticle;
 import io.walletplatform.common.webhooks.WebhookInterest;
 import io.walletplatform.migrations.Migrations;
 import io.walletplatform.worker.kafka.HoldExpiryVerticle;
+import io.walletplatform.worker.kafka.TransactionCoordinatorVerticle;
 import io.walletplatform.worker.kafka.OperationConsumerVerticle;
 
 import java.util.List;
@@ -44,7 +45,8 @@ public final class OperationWorker {
                     () -> new OperationConsumerVerticle(settings, registry, faults, index.getAndIncrement(), interest),
                     new DeploymentOptions().setInstances(settings.consumers()))
                 .compose(consumers -> vertx.deployVerticle(new OutboxRelayVerticle(settings.relay(), registry, faults)))
-                .compose(relay -> vertx.deployVerticle(new HoldExpiryVerticle(settings, registry)));
+                .compose(relay -> vertx.deployVerticle(new HoldExpiryVerticle(settings, registry)))
+                .compose(expiry -> vertx.deployVerticle(new TransactionCoordinatorVerticle(settings, registry)));
           }
         }));
   }

@@ -24,6 +24,8 @@ import io.walletplatform.wallet.domain.OperationGuard;
 import io.walletplatform.wallet.domain.WalletService;
 import io.walletplatform.wallet.http.Admission;
 import io.walletplatform.wallet.http.WalletHandlers;
+import io.walletplatform.wallet.http.TransactionHandlers;
+import io.walletplatform.wallet.domain.TransactionService;
 
 import java.time.Duration;
 import java.util.List;
@@ -98,7 +100,12 @@ public final class WalletApi implements ApiModule {
         owners, settings.defaultAsset());
     KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer.unwrap());
     producerMetrics.bindTo(registry);
-    return ApiContract.load(vertx, "wallet-api", new WalletHandlers(service).byOperationId(), WalletHandlers.CHECKED_BY_HANDLER,
+    TransactionService transactions = new TransactionService(pool, new WalletRepository(), service, producer,
+        settings.operationsTopic(), lag);
+    Map<String, io.vertx.core.Handler<io.vertx.ext.web.RoutingContext>> handlers =
+        new java.util.HashMap<>(new WalletHandlers(service).byOperationId());
+    handlers.putAll(new TransactionHandlers(transactions).byOperationId());
+    return ApiContract.load(vertx, "wallet-api", handlers, WalletHandlers.CHECKED_BY_HANDLER,
             admission == null ? Map.of() : Map.of(WalletHandlers.SUBMIT_OPERATION, admission), authentication)
         .map(contract -> new WalletApi(pool, redis, producer, admin, contract, producerMetrics, lag))
         .onFailure(error -> {

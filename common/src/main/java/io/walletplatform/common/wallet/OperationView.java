@@ -20,7 +20,7 @@ import java.util.UUID;
 public record OperationView(UUID operationId, UUID walletId, OperationType operationType, Money amount,
                             String status, String failureReason, Money balanceAfter, Instant acceptedAt,
                             Instant processedAt, String requestedBy, UUID toWalletId, UUID fromWalletId, UUID holdId,
-                            Instant expiresAt, String holdStatus, Asset asset) {
+                            Instant expiresAt, String holdStatus, Asset asset, UUID transactionId) {
 
   /** Whether this is the destination's view of a TRANSFER. */
   public boolean credit() {
@@ -51,6 +51,9 @@ public record OperationView(UUID operationId, UUID walletId, OperationType opera
     }
     if (expiresAt != null) {
       json.put("expiresAt", Timestamps.format(expiresAt));
+    }
+    if (transactionId != null) {
+      json.put("transactionId", transactionId.toString());
     }
     if (operationType == OperationType.HOLD && holdStatus != null) {
       json.put("holdStatus", holdStatus);

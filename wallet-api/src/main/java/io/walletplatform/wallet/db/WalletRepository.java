@@ -71,6 +71,38 @@ public final class WalletRepository {
         .map(rows -> rows.size() == 0 ? null : toSnapshot(rows.iterator().next()));
   }
 
+  /** A transaction as stored. */
+  public record StoredTransaction(UUID transactionId, String status, String failureReason, UUID failedWalletId,
+                                  List<io.walletplatform.common.wallet.Postings.Posting> postings,
+                                  io.vertx.core.json.JsonObject metadata, String requestedBy, Instant acceptedAt,
+                                  Instant processedAt) {
+  }
+
+  /** Inserts the transaction PENDING; {@code false} when its id exists already. */
+  public Future<Boolean> insertTransaction(SqlClient client, UUID transactionId,
+                                           List<io.walletplatform.common.wallet.Postings.Posting> postings,
+                                           io.vertx.core.json.JsonObject metadata, String requestedBy, Instant acceptedAt) {
+    return client.preparedQuery(WalletSql.INSERT_TRANSACTION)
+        .execute(Tuple.of(transactionId, io.walletplatform.common.wallet.Postings.toStored(postings),
+            metadata, requestedBy, acceptedAt.atOffset(ZoneOffset.UTC)))
+        .map(rows -> rows.size() == 1);
+  }
+
+  /** The transaction, or {@code null}. */
+  public Future<StoredTransaction> findTransaction(SqlClient client, UUID transactionId) {
+    return client.preparedQuery(WalletSql.FIND_TRANSACTION).execute(Tuple.of(transactionId)).map(rows -> {
+      if (rows.size() == 0) {
+        return null;
+      }
+      Row row = rows.iterator().next();
+      String metadata = row.getString("metadata");
+      return new StoredTransaction(transactionId, row.getString("status"), row.getString("failure_reason"),
+          row.getUUID("failed_wallet_id"), io.walletplatform.common.wallet.Postings.decode(row.getString("postings")),
+          metadata == null ? null : new io.vertx.core.json.JsonObject(metadata), row.getString("requested_by"),
+          instant(row.getOffsetDateTime("accepted_at")), instant(row.getOffsetDateTime("processed_at")));
+    });
+  }
+
   /** Every asset, by code. */
   public Future<List<Asset>> listAssets(SqlClient client) {
     return client.preparedQuery(WalletSql.LIST_ASSETS).execute().map(rows -> {
@@ -146,7 +178,7 @@ public final class WalletRepository {
           return new OperationView(operationId, walletId, OperationType.valueOf(row.getString("operation_type")),
               Money.ofMinor(row.getLong("amount_minor")), "FAILED", "OPERATION_ID_REUSED", null,
               instant(row.getOffsetDateTime("accepted_at")), instant(row.getOffsetDateTime("detected_at")),
-              row.getString("requested_by"), null, null, null, null, null, asset);
+              row.getString("requested_by"), null, null, null, null, null, asset, null);
         });
   }
 
@@ -200,7 +232,8 @@ public final class WalletRepository {
         balanceAfter == null ? null : Money.ofMinor(balanceAfter),
         instant(row.getOffsetDateTime("accepted_at")), instant(row.getOffsetDateTime("processed_at")),
         row.getString("requested_by"), credit ? null : destination, credit ? source : null, row.getUUID("hold_id"),
-        instant(row.getOffsetDateTime("expires_at")), row.getString("hold_status"), asset);
+        instant(row.getOffsetDateTime("expires_at")), row.getString("hold_status"), asset,
+        row.getUUID("transaction_id"));
   }
 
   private static Instant instant(OffsetDateTime time) {

@@ -39,6 +39,19 @@ final class WalletSql {
        WHERE w.wallet_id = $1 AND w.balance_minor - w.held_minor >= -($2::bigint)
       RETURNING """ + " " + WALLET_COLUMNS;
 
+  /** A transaction's coordinator record; no row when its id exists (a replay, or a reuse). */
+  static final String INSERT_TRANSACTION = """
+      INSERT INTO wallet_transactions (transaction_id, status, postings, metadata, requested_by, accepted_at)
+      VALUES ($1, 'PENDING', $2::jsonb, $3::jsonb, $4, $5)
+      ON CONFLICT (transaction_id) DO NOTHING
+      RETURNING transaction_id""";
+
+  static final String FIND_TRANSACTION = """
+      SELECT transaction_id, status, failure_reason, failed_wallet_id, postings::text AS postings,
+             metadata::text AS metadata, requested_by, accepted_at, processed_at
+        FROM wallet_transactions
+       WHERE transaction_id = $1""";
+
   static final String LIST_ASSETS = "SELECT code, precision, created_at FROM assets ORDER BY code";
 
   static final String FIND_ASSET = "SELECT code, precision, created_at FROM assets WHERE code = $1";
@@ -52,7 +65,7 @@ final class WalletSql {
   static final String OPERATION_COLUMNS = """
       o.id, o.operation_id, o.wallet_id, o.operation_type, o.amount_minor, o.status, o.failure_reason,
       o.balance_after_minor, o.accepted_at, o.processed_at, o.requested_by, o.to_wallet_id, o.hold_id, o.expires_at,
-      o.to_balance_after_minor""";
+      o.to_balance_after_minor, o.transaction_id""";
 
   /** A HOLD's current state, looked up for a HOLD only (a subquery run per HOLD row, not a join probed for every row). */
   static final String HOLD_STATUS = """

@@ -57,7 +57,7 @@ public final class OperationGuard {
     public io.walletplatform.common.wallet.OperationView pending(UUID operationId, String requestedBy,
                                                                  io.walletplatform.common.money.Asset asset) {
       return new io.walletplatform.common.wallet.OperationView(operationId, walletId, operationType, amount, "PENDING",
-          null, null, acceptedAt, null, requestedBy, toWalletId(), null, holdId(), expiresAt, null, asset);
+          null, null, acceptedAt, null, requestedBy, toWalletId(), null, holdId(), expiresAt, null, asset, null);
     }
 
     /** The request's claim, its amount in the wallet's asset. */

@@ -411,6 +411,11 @@ public final class WalletService {
    * The wallet's owner ({@code ""} for a wallet from before authentication) and asset when the
    * principal may act on it; WALLET_NOT_FOUND when it does not exist or belongs to someone else.
    */
+  /** The wallet's owner and asset when the principal may act on it; WALLET_NOT_FOUND otherwise. */
+  public Future<WalletRef> walletFor(Principal principal, UUID walletId) {
+    return ownerFor(principal, walletId);
+  }
+
   private Future<WalletRef> ownerFor(Principal principal, UUID walletId) {
     WalletRef known = owners.get(walletId);
     Future<WalletRef> owner = known != null ? Future.succeededFuture(known)

@@ -1,0 +1,132 @@
+package io.walletplatform.worker.domain;
+
+import io.walletplatform.common.money.Money;
+import io.walletplatform.common.wallet.Postings;
+import io.walletplatform.common.wallet.Postings.Posting;
+import io.walletplatform.common.wallet.WalletSnapshot;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The last step of a transaction, decided on its wallets and reservations as locked: every posting
+ * applied, or none. Each debited wallet reserved its total debit with a HOLD in its own Kafka order
+ * (what it could spend was decided there, against everything accepted before it on that wallet);
+ * here, once every reservation is decided, either all of them are ACTIVE and every destination can
+ * take its credit (it exists, holds the posting's asset, does not overflow) and the reservations are
+ * captured and the postings applied in their order, or the reservations still ACTIVE are released
+ * and nothing moves. A pure function: the caller locks, reads and writes.
+ */
+public final class TransactionSettlement {
+
+  public static final String COMPLETED = "COMPLETED";
+  public static final String FAILED = "FAILED";
+  /** A reservation that is no longer ACTIVE at settlement: its owner voided or captured it, or it expired. */
+  public static final String RESERVATION_LOST = "RESERVATION_LOST";
+
+  /** How one reservation (a HOLD operation) ended, as the worker recorded it. */
+  public record Reservation(UUID walletId, String status, String failureReason) {
+  }
+
+  /** A posting as written: its operation row, the two wallets right after it. */
+  public record AppliedPosting(UUID operationId, Posting posting, WalletSnapshot fromAfter, WalletSnapshot toAfter) {
+  }
+
+  /**
+   * What to write: the transaction's final status (with the reason and the wallet it names when it
+   * failed), the wallets' new states, the reservations settled, the postings applied (none when it failed).
+   */
+  public record Outcome(String status, String failureReason, UUID failedWallet, Map<UUID, WalletSnapshot> changed,
+                        List<Hold> holds, List<AppliedPosting> postings) {
+  }
+
+  private TransactionSettlement() {
+  }
+
+  /**
+   * @param reservations how each debited wallet's reservation ended, by wallet; every one decided
+   * @param holds        the reservations' holds as stored, by hold id (a failed reservation has none)
+   */
+  public static Outcome settle(UUID transactionId, List<Posting> postings, Map<UUID, WalletSnapshot> locked,
+                               Map<UUID, Reservation> reservations, Map<UUID, Hold> holds) {
+    Map<UUID, Money> debits = Postings.debits(postings);
+    for (UUID walletId : debits.keySet()) {
+      Reservation reservation = reservations.get(walletId);
+      if (reservation == null) {
+        throw new IllegalStateException("transaction " + transactionId + " is settled before wallet " + walletId
+            + " decided its reservation");
+      }
+      if (!COMPLETED.equals(reservation.status())) {
+        return release(transactionId, debits, locked, holds, reservation.failureReason(), walletId);
+      }
+      Hold hold = holds.get(Postings.reservationId(transactionId, walletId));
+      if (hold == null || !hold.active()) {
+        return release(transactionId, debits, locked, holds, RESERVATION_LOST, walletId);
+      }
+      if (!hold.amount().equals(debits.get(walletId)) || !hold.walletId().equals(walletId)) {
+        throw new WalletLedger.InvariantViolation("the reservation of wallet " + walletId + " for transaction "
+            + transactionId + " is " + hold.amount() + ", its debits " + debits.get(walletId));
+      }
+    }
+    Map<UUID, WalletSnapshot> current = new HashMap<>(locked);
+    Map<UUID, WalletSnapshot> changed = new LinkedHashMap<>();
+    List<Hold> settled = new ArrayList<>();
+    for (UUID walletId : debits.keySet()) {
+      Hold hold = holds.get(Postings.reservationId(transactionId, walletId));
+      WalletSnapshot wallet = current.get(walletId);
+      put(current, changed, wallet.next(wallet.balance(), wallet.held().minus(hold.amount())));
+      settled.add(hold.settled(Hold.CAPTURED, transactionId));
+    }
+    List<AppliedPosting> applied = new ArrayList<>(postings.size());
+    for (int i = 0; i < postings.size(); i++) {
+      Posting posting = postings.get(i);
+      WalletSnapshot from = current.get(posting.from());
+      WalletSnapshot to = current.get(posting.to());
+      if (to == null) {
+        return release(transactionId, debits, locked, holds, "WALLET_NOT_FOUND", posting.to());
+      }
+      if (!to.asset().code().equals(from.asset().code()) || !from.asset().code().equals(posting.asset().code())) {
+        return release(transactionId, debits, locked, holds, "ASSET_MISMATCH", posting.to());
+      }
+      WalletSnapshot fromAfter = from.next(from.balance().minus(posting.amount()), from.held());
+      put(current, changed, fromAfter);
+      WalletSnapshot credited = current.get(posting.to());
+      Money balance;
+      try {
+        balance = credited.balance().plus(posting.amount());
+      } catch (ArithmeticException overflow) {
+        return release(transactionId, debits, locked, holds, "BALANCE_LIMIT", posting.to());
+      }
+      WalletSnapshot toAfter = credited.next(balance, credited.held());
+      put(current, changed, toAfter);
+      applied.add(new AppliedPosting(Postings.postingId(transactionId, i), posting, fromAfter, toAfter));
+    }
+    return new Outcome(COMPLETED, null, null, changed, settled, applied);
+  }
+
+  /** Nothing moves: every reservation still ACTIVE is released (VOIDED by the transaction). */
+  private static Outcome release(UUID transactionId, Map<UUID, Money> debits, Map<UUID, WalletSnapshot> locked,
+                                 Map<UUID, Hold> holds, String reason, UUID walletId) {
+    Map<UUID, WalletSnapshot> current = new HashMap<>(locked);
+    Map<UUID, WalletSnapshot> changed = new LinkedHashMap<>();
+    List<Hold> released = new ArrayList<>();
+    for (UUID debited : debits.keySet()) {
+      Hold hold = holds.get(Postings.reservationId(transactionId, debited));
+      if (hold != null && hold.active()) {
+        WalletSnapshot wallet = current.get(debited);
+        put(current, changed, wallet.next(wallet.balance(), wallet.held().minus(hold.amount())));
+        released.add(hold.settled(Hold.VOIDED, transactionId));
+      }
+    }
+    return new Outcome(FAILED, reason == null ? "PROCESSING_FAILED" : reason, walletId, changed, released, List.of());
+  }
+
+  private static void put(Map<UUID, WalletSnapshot> current, Map<UUID, WalletSnapshot> changed, WalletSnapshot next) {
+    current.put(next.walletId(), next);
+    changed.put(next.walletId(), next);
+  }
+}

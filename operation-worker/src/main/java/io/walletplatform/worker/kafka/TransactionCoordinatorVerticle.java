@@ -1,0 +1,206 @@
+package io.walletplatform.worker.kafka;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import io.vertx.redis.client.Redis;
+import io.vertx.sqlclient.Pool;
+import io.walletplatform.common.db.PgPools;
+import io.walletplatform.common.db.RedisClients;
+import io.walletplatform.common.kafka.KafkaClients;
+import io.walletplatform.common.money.Money;
+import io.walletplatform.common.wallet.Postings;
+import io.walletplatform.common.wallet.Postings.Posting;
+import io.walletplatform.common.wallet.WalletCache;
+import io.walletplatform.common.wallet.WalletOperationEvent;
+import io.walletplatform.common.wallet.WalletSnapshot;
+import io.walletplatform.worker.OperationWorkerSettings;
+import io.walletplatform.worker.db.LedgerRepository;
+import io.walletplatform.worker.db.TransactionRepository;
+import io.walletplatform.worker.db.TransactionRepository.Pending;
+import io.walletplatform.worker.domain.TransactionSettlement;
+import io.walletplatform.worker.domain.TransactionSettlement.Outcome;
+import io.walletplatform.worker.domain.WalletLedger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The coordinator of transactions, driven by their rows alone (a restart loses nothing: the table
+ * is the truth, and every step is idempotent). Every tick it reads the oldest PENDING transactions;
+ * for each it reads how the reservations of its debited wallets ended. Once all are decided it
+ * settles the transaction in one PostgreSQL transaction: every wallet of it locked in id order (the
+ * order of every batch of the worker too: no deadlock), the transaction's row locked (a second
+ * coordinator finds it final and does nothing), the reservations captured and every posting
+ * applied, or the reservations still ACTIVE released; then the wallets' cached balances are
+ * refreshed. A reservation not applied after {@link #RESUBMIT_AFTER_MS} (wallet-api's send was lost,
+ * or it crashed between the row and the send) is produced again; the worker applies it once.
+ */
+public final class TransactionCoordinatorVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(TransactionCoordinatorVerticle.class);
+  private static final int SCAN_LIMIT = 200;
+  static final long RESUBMIT_AFTER_MS = 5_000;
+  private static final long SCAN_INTERVAL_MS = 100;
+
+  private final OperationWorkerSettings settings;
+  private final MeterRegistry registry;
+  private final Map<UUID, Long> resubmitted = new HashMap<>();
+  private Pool pool;
+  private Redis redis;
+  private WalletCache cache;
+  private KafkaProducer<String, String> producer;
+  private final LedgerRepository ledger = new LedgerRepository();
+  private final TransactionRepository transactions = new TransactionRepository();
+  private Counter completed;
+  private Counter failed;
+  private long timerId;
+  private boolean scanning;
+
+  public TransactionCoordinatorVerticle(OperationWorkerSettings settings, MeterRegistry registry) {
+    this.settings = settings;
+    this.registry = registry;
+  }
+
+  @Override
+  public Future<?> start() {
+    completed = Counter.builder("wallet_transactions_settled").tag("status", "COMPLETED")
+        .description("Transactions settled by the coordinator").register(registry);
+    failed = Counter.builder("wallet_transactions_settled").tag("status", "FAILED")
+        .description("Transactions settled by the coordinator").register(registry);
+    pool = PgPools.create(vertx, settings.pg(), "transactions");
+    redis = RedisClients.create(vertx, settings.redis());
+    cache = new WalletCache(redis, settings.redis().keyPrefix(), settings.cacheTtl());
+    producer = KafkaProducer.create(vertx, KafkaClients.producerConfig(settings.kafka(), "transactions"));
+    timerId = vertx.setPeriodic(SCAN_INTERVAL_MS, SCAN_INTERVAL_MS, id -> scan());
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(timerId);
+    return Future.join(producer.close(), pool.close(), redis.close());
+  }
+
+  /** One pass over the oldest PENDING transactions, one at a time; never two passes at once. */
+  Future<Void> scan() {
+    if (scanning) {
+      return Future.succeededFuture();
+    }
+    scanning = true;
+    long now = System.currentTimeMillis();
+    resubmitted.values().removeIf(at -> now - at > RESUBMIT_AFTER_MS);
+    return transactions.pending(pool, SCAN_LIMIT)
+        .compose(pending -> {
+          Future<Void> chain = Future.succeededFuture();
+          for (Pending transaction : pending) {
+            chain = chain.compose(ignored -> advance(transaction, now).otherwise(error -> {
+              log.warn("transaction {} not advanced, retrying at the next tick: {}", transaction.transactionId(),
+                  error.getMessage());
+              return null;
+            }));
+          }
+          return chain;
+        })
+        .onFailure(error -> log.warn("transaction scan failed, retrying at the next tick: {}", error.getMessage()))
+        .eventually(() -> {
+          scanning = false;
+          return Future.succeededFuture();
+        });
+  }
+
+  private Future<Void> advance(Pending transaction, long now) {
+    Map<UUID, Money> debits = Postings.debits(transaction.postings());
+    List<UUID> reservationIds = new ArrayList<>(debits.size());
+    debits.keySet().forEach(walletId -> reservationIds.add(Postings.reservationId(transaction.transactionId(), walletId)));
+    return transactions.reservations(pool, reservationIds).compose(decided -> {
+      if (decided.size() == debits.size()) {
+        return settle(transaction, decided);
+      }
+      if (now - transaction.acceptedAt().toEpochMilli() > RESUBMIT_AFTER_MS
+          && !resubmitted.containsKey(transaction.transactionId())) {
+        return resubmit(transaction, debits, decided.keySet());
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  /** Produces the reservations not applied yet again: the worker applies an operationId once. */
+  private Future<Void> resubmit(Pending transaction, Map<UUID, Money> debits, Set<UUID> decided) {
+    List<Future<?>> sends = new ArrayList<>();
+    debits.forEach((walletId, amount) -> {
+      if (decided.contains(walletId)) {
+        return;
+      }
+      WalletOperationEvent event = Postings.reservation(transaction.transactionId(), walletId, amount,
+          transaction.acceptedAt(), transaction.requestedBy());
+      sends.add(producer.send(KafkaProducerRecord.create(settings.operationsTopic(), walletId.toString(), event.encode())
+          .addHeader(KafkaClients.EVENT_ID_HEADER, event.operationId().toString())
+          .addHeader(KafkaClients.EVENT_TYPE_HEADER, WalletOperationEvent.EVENT_TYPE)));
+    });
+    return Future.all(sends).onSuccess(ignored -> {
+      resubmitted.put(transaction.transactionId(), System.currentTimeMillis());
+      log.info("transaction {}: {} reservation(s) produced again", transaction.transactionId(), sends.size());
+    }).mapEmpty();
+  }
+
+  private Future<Void> settle(Pending transaction, Map<UUID, TransactionSettlement.Reservation> decided) {
+    UUID transactionId = transaction.transactionId();
+    Set<UUID> walletIds = new LinkedHashSet<>();
+    for (Posting posting : transaction.postings()) {
+      walletIds.add(posting.from());
+      walletIds.add(posting.to());
+    }
+    List<UUID> reservationIds = new ArrayList<>();
+    decided.keySet().forEach(walletId -> reservationIds.add(Postings.reservationId(transactionId, walletId)));
+    return pool.withTransaction(tx -> ledger.lockWallets(tx, walletIds)
+            .compose(locked -> transactions.lockPending(tx, transactionId).compose(pendingStill -> {
+              if (!pendingStill) {
+                return Future.succeededFuture((Outcome) null);
+              }
+              return ledger.findHolds(tx, reservationIds).compose(holds -> {
+                Outcome outcome;
+                try {
+                  outcome = TransactionSettlement.settle(transactionId, transaction.postings(), locked.wallets(),
+                      decided, holds);
+                } catch (IllegalStateException broken) {
+                  log.error("INVARIANT VIOLATED, transaction {} is not settled: {}", transactionId, broken.getMessage());
+                  return Future.failedFuture(broken);
+                }
+                return ledger.writeHolds(tx, outcome.holds())
+                    .compose(ignored -> ledger.updateWallets(tx, outcome.changed().values()))
+                    .compose(ignored -> transactions.insertPostings(tx, transaction, outcome.postings()))
+                    .compose(ignored -> ledger.walletsWithUnbalancedHolds(tx, outcome.changed().keySet()))
+                    .compose(unbalanced -> unbalanced.isEmpty() ? Future.<Void>succeededFuture()
+                        : Future.failedFuture(new WalletLedger.InvariantViolation("held is not the sum of the ACTIVE "
+                            + "holds of wallets " + unbalanced)))
+                    .compose(ignored -> transactions.finish(tx, transactionId, outcome.status(),
+                        outcome.failureReason(), outcome.failedWallet()))
+                    .map(outcome);
+              });
+            })))
+        .compose(outcome -> {
+          if (outcome == null) {
+            return Future.succeededFuture();
+          }
+          (TransactionSettlement.COMPLETED.equals(outcome.status()) ? completed : failed).increment();
+          List<WalletSnapshot> changed = new ArrayList<>(outcome.changed().values());
+          // The commit stands whatever Redis does: a refresh it refuses is only a stale read until the entry expires
+          // or the wallet's next batch refreshes it.
+          return cache.putAll(changed).otherwise(error -> {
+            log.warn("transaction {} settled; cache refresh failed: {}", transactionId, error.getMessage());
+            return null;
+          });
+        });
+  }
+}

@@ -1,0 +1,152 @@
+package io.walletplatform.wallet.domain;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import io.vertx.sqlclient.Pool;
+import io.walletplatform.common.auth.Principal;
+import io.walletplatform.common.http.ProblemException;
+import io.walletplatform.common.json.Timestamps;
+import io.walletplatform.common.kafka.KafkaClients;
+import io.walletplatform.common.money.Money;
+import io.walletplatform.common.wallet.Postings;
+import io.walletplatform.common.wallet.Postings.Posting;
+import io.walletplatform.common.wallet.WalletOperationEvent;
+import io.walletplatform.wallet.db.WalletRepository;
+import io.walletplatform.wallet.db.WalletRepository.StoredTransaction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Transactions: N postings between wallets, all applied or none (docs/transactions.md). Accepting one
+ * checks that the principal may debit every wallet it debits (its own, or any for admin) and that
+ * each amount fits its wallet's asset, writes the transaction's row PENDING (its coordinator's
+ * durable record; a transactionId seen before answers that transaction, or 422 when the request
+ * differs), then produces one reservation per debited wallet, keyed by the wallet: a HOLD of its
+ * total debit, applied in that wallet's Kafka order like any of its operations. operation-worker's
+ * coordinator settles the transaction once every reservation is decided.
+ */
+public final class TransactionService {
+
+  private static final Logger log = LoggerFactory.getLogger(TransactionService.class);
+
+  /** A posting as requested: the amount as sent, checked against the debited wallet's asset later. */
+  public record PostingRequest(UUID from, UUID to, BigDecimal amount) {
+  }
+
+  private final Pool pool;
+  private final WalletRepository repository;
+  private final WalletService wallets;
+  private final KafkaProducer<String, String> producer;
+  private final String topic;
+  private final ApplyLag lag;
+
+  public TransactionService(Pool pool, WalletRepository repository, WalletService wallets,
+                            KafkaProducer<String, String> producer, String topic, ApplyLag lag) {
+    this.pool = pool;
+    this.repository = repository;
+    this.wallets = wallets;
+    this.producer = producer;
+    this.topic = topic;
+    this.lag = lag;
+  }
+
+  public Future<JsonObject> submit(Principal principal, UUID requestedId, List<PostingRequest> requested,
+                                   JsonObject metadata) {
+    UUID transactionId = requestedId != null ? requestedId : UUID.randomUUID();
+    Set<UUID> debited = new LinkedHashSet<>();
+    requested.forEach(posting -> debited.add(posting.from()));
+    List<Future<WalletService.WalletRef>> refs = new ArrayList<>();
+    List<UUID> order = new ArrayList<>(debited);
+    order.forEach(walletId -> refs.add(wallets.walletFor(principal, walletId)));
+    return Future.all(refs).compose(found -> {
+      List<Posting> postings = new ArrayList<>(requested.size());
+      for (int i = 0; i < requested.size(); i++) {
+        PostingRequest posting = requested.get(i);
+        WalletService.WalletRef ref = found.resultAt(order.indexOf(posting.from()));
+        postings.add(new Posting(posting.from(), posting.to(),
+            OperationRequest.exact(posting.amount(), ref.asset(), "postings[" + i + "].amount"), ref.asset()));
+      }
+      if (lag.overloaded()) {
+        return Future.failedFuture(ProblemException.unavailable("operation-worker is " + lag.reason()
+            + "; retry later with the same transactionId", 1).with("transactionId", transactionId.toString()));
+      }
+      Instant acceptedAt = Timestamps.now();
+      return repository.insertTransaction(pool, transactionId, postings, metadata, principal.subject(), acceptedAt)
+          .compose(inserted -> inserted ? reserve(transactionId, postings, principal.subject(), acceptedAt)
+              : replay(principal, transactionId, postings, metadata));
+    });
+  }
+
+  /** Produces each debited wallet's reservation; a send that fails is produced again by the coordinator. */
+  private Future<JsonObject> reserve(UUID transactionId, List<Posting> postings, String requestedBy, Instant acceptedAt) {
+    List<Future<?>> sends = new ArrayList<>();
+    for (Map.Entry<UUID, Money> debit : Postings.debits(postings).entrySet()) {
+      WalletOperationEvent event = Postings.reservation(transactionId, debit.getKey(), debit.getValue(), acceptedAt,
+          requestedBy);
+      sends.add(producer.send(KafkaProducerRecord.create(topic, debit.getKey().toString(), event.encode())
+          .addHeader(KafkaClients.EVENT_ID_HEADER, event.operationId().toString())
+          .addHeader(KafkaClients.EVENT_TYPE_HEADER, WalletOperationEvent.EVENT_TYPE)));
+    }
+    return Future.all(sends)
+        .map(ignored -> view(new StoredTransaction(transactionId, "PENDING", null, null, postings, null, requestedBy,
+            acceptedAt, null)))
+        .recover(error -> {
+          // The row is written: the coordinator produces the reservations again, and a retry answers this transaction.
+          log.warn("transaction {} recorded, a reservation not acknowledged by Kafka yet: {}", transactionId,
+              error.getMessage());
+          return Future.succeededFuture(view(new StoredTransaction(transactionId, "PENDING", null, null, postings,
+              null, requestedBy, acceptedAt, null)));
+        });
+  }
+
+  /** The transactionId exists: the same request answers its current state, another one is 422. */
+  private Future<JsonObject> replay(Principal principal, UUID transactionId, List<Posting> postings, JsonObject metadata) {
+    return repository.findTransaction(pool, transactionId).compose(stored -> {
+      if (stored == null || !stored.requestedBy().equals(principal.subject()) || !stored.postings().equals(postings)
+          || !java.util.Objects.equals(stored.metadata(), metadata)) {
+        return Future.failedFuture(ProblemException.unprocessable("IDEMPOTENCY_KEY_REUSED", "transactionId "
+            + transactionId + " was already used for a different transaction"));
+      }
+      return Future.succeededFuture(view(stored));
+    });
+  }
+
+  /** The transaction for whoever submitted it, or an admin; to anyone else it does not exist. */
+  public Future<JsonObject> get(Principal principal, UUID transactionId) {
+    return repository.findTransaction(pool, transactionId).compose(stored -> stored != null
+        && (principal.isAdmin() || principal.subject().equals(stored.requestedBy()))
+        ? Future.succeededFuture(view(stored))
+        : Future.failedFuture(ProblemException.notFound("TRANSACTION_NOT_FOUND",
+            "there is no transaction " + transactionId)));
+  }
+
+  static JsonObject view(StoredTransaction stored) {
+    JsonArray postings = new JsonArray();
+    stored.postings().forEach(posting -> postings.add(posting.toJson()));
+    JsonObject json = new JsonObject()
+        .put("transactionId", stored.transactionId().toString())
+        .put("status", stored.status())
+        .put("failureReason", stored.failureReason())
+        .put("postings", postings)
+        .put("metadata", stored.metadata() == null ? new JsonObject() : stored.metadata())
+        .put("requestedBy", stored.requestedBy())
+        .put("acceptedAt", Timestamps.format(stored.acceptedAt()))
+        .put("processedAt", Timestamps.format(stored.processedAt()));
+    if (stored.failedWalletId() != null) {
+      json.put("failedWalletId", stored.failedWalletId().toString());
+    }
+    return json;
+  }
+}
