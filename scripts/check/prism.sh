@@ -83,6 +83,9 @@ mismatch=$(field transactionId)
 sleep 2
 call 200 "$user" GET "/api/v1/transactions/$transaction"
 call 200 "$user" GET "/api/v1/transactions/$mismatch"
+call 202 "$user" POST "/api/v1/transactions/$transaction/reverse"
+call 409 "$user" POST "/api/v1/transactions/$transaction/reverse"
+call 409 "$user" POST "/api/v1/transactions/$mismatch/reverse"
 call 200 "$user" GET "/api/v1/wallets/$usd/operations?limit=10"
 call 404 "$unfunded" GET "/api/v1/transactions/$transaction"
 call 422 "$user" POST /api/v1/transactions "{\"postings\": [{\"from\": \"$payer\", \"to\": \"$usd\", \"amount\": 0.001}]}"

@@ -29,3 +29,8 @@ CREATE INDEX wallet_transactions_pending ON wallet_transactions (accepted_at) WH
 -- show it with the transaction id.
 ALTER TABLE wallet_operations ADD COLUMN transaction_id uuid;
 CREATE INDEX wallet_operations_transaction ON wallet_operations (transaction_id) WHERE transaction_id IS NOT NULL;
+
+--changeset wallet:007-reversals
+-- A reversal is a transaction of its own with every posting swapped, linked to the one it reverses;
+-- at most one per transaction (its id is derived from the original's, and this is unique too).
+ALTER TABLE wallet_transactions ADD COLUMN reverses uuid UNIQUE REFERENCES wallet_transactions (transaction_id);

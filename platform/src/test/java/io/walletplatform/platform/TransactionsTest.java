@@ -210,6 +210,57 @@ class TransactionsTest {
   }
 
   /**
+   * A reversal swaps every posting, links both ways, happens at most once (409 naming it), debits
+   * only what the principal may debit, and can fail like any transaction.
+   */
+  @Test
+  void aCompletedTransactionIsReversedOnceAndOnlyByWhoMayDebitItsDestinations() {
+    UUID a = createWallet(alice, "{\"initialBalance\": 40}");
+    UUID b = createWallet(alice, "{}");
+    UUID c = createWallet(alice, "{}");
+    String original = submit(alice, new JsonObject().put("postings", new JsonArray()
+        .add(posting(a, b, "10")).add(posting(a, c, "5")))).bodyAsJsonObject().getString("transactionId");
+    assertEquals("COMPLETED", awaitFinal(alice, original).getString("status"));
+    assertProblem(Await.result(bob.post("/api/v1/transactions/" + original + "/reverse").send()), 404,
+        "TRANSACTION_NOT_FOUND", null);
+    HttpResponse<Buffer> reversal = Await.result(alice.post("/api/v1/transactions/" + original + "/reverse").send());
+    assertEquals(202, reversal.statusCode(), reversal.bodyAsString());
+    String reversalId = reversal.bodyAsJsonObject().getString("transactionId");
+    assertEquals(original, reversal.bodyAsJsonObject().getString("reverses"));
+    JsonObject reversed = awaitFinal(alice, reversalId);
+    assertEquals("COMPLETED", reversed.getString("status"), reversed.encode());
+    assertEquals(c.toString(), reversed.getJsonArray("postings").getJsonObject(0).getString("from"), "swapped, in reverse");
+    assertEquals(0, new BigDecimal("40").compareTo(balance(alice, a)));
+    assertEquals(0, BigDecimal.ZERO.compareTo(balance(alice, b)));
+    assertEquals(reversalId, awaitFinal(alice, original).getString("reversedBy"));
+    HttpResponse<Buffer> again = Await.result(alice.post("/api/v1/transactions/" + original + "/reverse").send());
+    assertProblem(again, 409, "ALREADY_REVERSED", null);
+    assertEquals(reversalId, again.bodyAsJsonObject().getString("reversalId"));
+
+    // Someone else's wallet received it: only an admin (or its owner) may take it back.
+    UUID theirs = createWallet(bob, "{}");
+    String paid = submit(alice, new JsonObject().put("postings", new JsonArray().add(posting(a, theirs, "1"))))
+        .bodyAsJsonObject().getString("transactionId");
+    assertEquals("COMPLETED", awaitFinal(alice, paid).getString("status"));
+    assertProblem(Await.result(alice.post("/api/v1/transactions/" + paid + "/reverse").send()), 404,
+        "WALLET_NOT_FOUND", null);
+    // Spent already: the reversal fails like any transaction, and nothing moves.
+    String spent = submit(alice, new JsonObject().put("postings", new JsonArray().add(posting(a, b, "3"))))
+        .bodyAsJsonObject().getString("transactionId");
+    assertEquals("COMPLETED", awaitFinal(alice, spent).getString("status"));
+    awaitFinal(alice, submit(alice, new JsonObject().put("postings", new JsonArray().add(posting(b, c, "3"))))
+        .bodyAsJsonObject().getString("transactionId"));
+    HttpResponse<Buffer> late = Await.result(alice.post("/api/v1/transactions/" + spent + "/reverse").send());
+    assertEquals(202, late.statusCode(), late.bodyAsString());
+    JsonObject failed = awaitFinal(alice, late.bodyAsJsonObject().getString("transactionId"));
+    assertEquals("INSUFFICIENT_FUNDS", failed.getString("failureReason"));
+    assertEquals(b.toString(), failed.getString("failedWalletId"));
+    HttpResponse<Buffer> notCompleted = Await.result(alice.post("/api/v1/transactions/"
+        + late.bodyAsJsonObject().getString("transactionId") + "/reverse").send());
+    assertProblem(notCompleted, 409, "TRANSACTION_NOT_REVERSIBLE", null);
+  }
+
+  /**
    * wallet-api recorded the transaction and died before any reservation reached Kafka: the
    * coordinator finds it PENDING with no reservation applied, produces them again, and settles it once.
    */

@@ -75,16 +75,17 @@ public final class WalletRepository {
   public record StoredTransaction(UUID transactionId, String status, String failureReason, UUID failedWalletId,
                                   List<io.walletplatform.common.wallet.Postings.Posting> postings,
                                   io.vertx.core.json.JsonObject metadata, String requestedBy, Instant acceptedAt,
-                                  Instant processedAt) {
+                                  Instant processedAt, UUID reverses, UUID reversedBy) {
   }
 
   /** Inserts the transaction PENDING; {@code false} when its id exists already. */
   public Future<Boolean> insertTransaction(SqlClient client, UUID transactionId,
                                            List<io.walletplatform.common.wallet.Postings.Posting> postings,
-                                           io.vertx.core.json.JsonObject metadata, String requestedBy, Instant acceptedAt) {
+                                           io.vertx.core.json.JsonObject metadata, String requestedBy, Instant acceptedAt,
+                                           UUID reverses) {
     return client.preparedQuery(WalletSql.INSERT_TRANSACTION)
-        .execute(Tuple.of(transactionId, io.walletplatform.common.wallet.Postings.toStored(postings),
-            metadata, requestedBy, acceptedAt.atOffset(ZoneOffset.UTC)))
+        .execute(Tuple.from(new Object[] {transactionId, io.walletplatform.common.wallet.Postings.toStored(postings),
+            metadata, requestedBy, acceptedAt.atOffset(ZoneOffset.UTC), reverses}))
         .map(rows -> rows.size() == 1);
   }
 
@@ -99,7 +100,8 @@ public final class WalletRepository {
       return new StoredTransaction(transactionId, row.getString("status"), row.getString("failure_reason"),
           row.getUUID("failed_wallet_id"), io.walletplatform.common.wallet.Postings.decode(row.getString("postings")),
           metadata == null ? null : new io.vertx.core.json.JsonObject(metadata), row.getString("requested_by"),
-          instant(row.getOffsetDateTime("accepted_at")), instant(row.getOffsetDateTime("processed_at")));
+          instant(row.getOffsetDateTime("accepted_at")), instant(row.getOffsetDateTime("processed_at")),
+          row.getUUID("reverses"), row.getUUID("reversed_by"));
     });
   }
 

@@ -41,15 +41,16 @@ final class WalletSql {
 
   /** A transaction's coordinator record; no row when its id exists (a replay, or a reuse). */
   static final String INSERT_TRANSACTION = """
-      INSERT INTO wallet_transactions (transaction_id, status, postings, metadata, requested_by, accepted_at)
-      VALUES ($1, 'PENDING', $2::jsonb, $3::jsonb, $4, $5)
+      INSERT INTO wallet_transactions (transaction_id, status, postings, metadata, requested_by, accepted_at, reverses)
+      VALUES ($1, 'PENDING', $2::jsonb, $3::jsonb, $4, $5, $6)
       ON CONFLICT (transaction_id) DO NOTHING
       RETURNING transaction_id""";
 
   static final String FIND_TRANSACTION = """
       SELECT transaction_id, status, failure_reason, failed_wallet_id, postings::text AS postings,
-             metadata::text AS metadata, requested_by, accepted_at, processed_at
-        FROM wallet_transactions
+             metadata::text AS metadata, requested_by, accepted_at, processed_at, reverses,
+             (SELECT r.transaction_id FROM wallet_transactions r WHERE r.reverses = t.transaction_id) AS reversed_by
+        FROM wallet_transactions t
        WHERE transaction_id = $1""";
 
   static final String LIST_ASSETS = "SELECT code, precision, created_at FROM assets ORDER BY code";

@@ -78,36 +78,84 @@ public final class TransactionService {
         postings.add(new Posting(posting.from(), posting.to(),
             OperationRequest.exact(posting.amount(), ref.asset(), "postings[" + i + "].amount"), ref.asset()));
       }
-      if (lag.overloaded()) {
-        return Future.failedFuture(ProblemException.unavailable("operation-worker is " + lag.reason()
-            + "; retry later with the same transactionId", 1).with("transactionId", transactionId.toString()));
-      }
-      Instant acceptedAt = Timestamps.now();
-      return repository.insertTransaction(pool, transactionId, postings, metadata, principal.subject(), acceptedAt)
-          .compose(inserted -> inserted ? reserve(transactionId, postings, principal.subject(), acceptedAt)
+      return record(principal, transactionId, postings, metadata, null)
+          .compose(inserted -> inserted != null ? Future.succeededFuture(inserted)
               : replay(principal, transactionId, postings, metadata));
     });
   }
 
+  /**
+   * Reverses a COMPLETED transaction: a new transaction with every posting swapped (and their order
+   * reversed), linked to it, debiting what the original credited (so the principal must be allowed
+   * to debit those wallets, as for any transaction). Its id is derived from the original's: a
+   * transaction is reversed at most once, and a second request is 409 naming the first reversal.
+   */
+  public Future<JsonObject> reverse(Principal principal, UUID originalId) {
+    return visible(principal, originalId).compose(original -> {
+      if (original.reversedBy() != null) {
+        return Future.failedFuture(alreadyReversed(originalId, original.reversedBy()));
+      }
+      if (!"COMPLETED".equals(original.status())) {
+        return Future.failedFuture(ProblemException.conflict("TRANSACTION_NOT_REVERSIBLE", "transaction "
+            + originalId + " is " + original.status() + ": only a COMPLETED transaction is reversed"));
+      }
+      List<Posting> swapped = new ArrayList<>(original.postings().size());
+      for (int i = original.postings().size() - 1; i >= 0; i--) {
+        Posting posting = original.postings().get(i);
+        swapped.add(new Posting(posting.to(), posting.from(), posting.amount(), posting.asset()));
+      }
+      List<Future<WalletService.WalletRef>> allowed = new ArrayList<>();
+      new LinkedHashSet<>(swapped.stream().map(Posting::from).toList())
+          .forEach(walletId -> allowed.add(wallets.walletFor(principal, walletId)));
+      UUID reversalId = reversalId(originalId);
+      return Future.all(allowed)
+          .compose(ignored -> record(principal, reversalId, swapped, null, originalId))
+          .compose(inserted -> inserted != null ? Future.succeededFuture(inserted)
+              : Future.failedFuture(alreadyReversed(originalId, reversalId)));
+    });
+  }
+
+  /** The reversal's id: the same for every request to reverse the transaction. */
+  public static UUID reversalId(UUID transactionId) {
+    return UUID.nameUUIDFromBytes(("transaction-reversal:" + transactionId).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+  }
+
+  private static ProblemException alreadyReversed(UUID originalId, UUID reversalId) {
+    return ProblemException.conflict("ALREADY_REVERSED", "transaction " + originalId + " was reversed by "
+        + reversalId).with("reversalId", reversalId.toString());
+  }
+
+  /** Writes the row and produces the reservations; {@code null} when the id exists already. */
+  private Future<JsonObject> record(Principal principal, UUID transactionId, List<Posting> postings, JsonObject metadata,
+                                    UUID reverses) {
+    if (lag.overloaded()) {
+      return Future.failedFuture(ProblemException.unavailable("operation-worker is " + lag.reason()
+          + "; retry later with the same transactionId", 1).with("transactionId", transactionId.toString()));
+    }
+    Instant acceptedAt = Timestamps.now();
+    StoredTransaction pending = new StoredTransaction(transactionId, "PENDING", null, null, postings, metadata,
+        principal.subject(), acceptedAt, null, reverses, null);
+    return repository.insertTransaction(pool, transactionId, postings, metadata, principal.subject(), acceptedAt, reverses)
+        .compose(inserted -> inserted ? reserve(pending) : Future.succeededFuture((JsonObject) null));
+  }
+
   /** Produces each debited wallet's reservation; a send that fails is produced again by the coordinator. */
-  private Future<JsonObject> reserve(UUID transactionId, List<Posting> postings, String requestedBy, Instant acceptedAt) {
+  private Future<JsonObject> reserve(StoredTransaction pending) {
     List<Future<?>> sends = new ArrayList<>();
-    for (Map.Entry<UUID, Money> debit : Postings.debits(postings).entrySet()) {
-      WalletOperationEvent event = Postings.reservation(transactionId, debit.getKey(), debit.getValue(), acceptedAt,
-          requestedBy);
+    for (Map.Entry<UUID, Money> debit : Postings.debits(pending.postings()).entrySet()) {
+      WalletOperationEvent event = Postings.reservation(pending.transactionId(), debit.getKey(), debit.getValue(),
+          pending.acceptedAt(), pending.requestedBy());
       sends.add(producer.send(KafkaProducerRecord.create(topic, debit.getKey().toString(), event.encode())
           .addHeader(KafkaClients.EVENT_ID_HEADER, event.operationId().toString())
           .addHeader(KafkaClients.EVENT_TYPE_HEADER, WalletOperationEvent.EVENT_TYPE)));
     }
     return Future.all(sends)
-        .map(ignored -> view(new StoredTransaction(transactionId, "PENDING", null, null, postings, null, requestedBy,
-            acceptedAt, null)))
+        .map(ignored -> view(pending))
         .recover(error -> {
           // The row is written: the coordinator produces the reservations again, and a retry answers this transaction.
-          log.warn("transaction {} recorded, a reservation not acknowledged by Kafka yet: {}", transactionId,
+          log.warn("transaction {} recorded, a reservation not acknowledged by Kafka yet: {}", pending.transactionId(),
               error.getMessage());
-          return Future.succeededFuture(view(new StoredTransaction(transactionId, "PENDING", null, null, postings,
-              null, requestedBy, acceptedAt, null)));
+          return Future.succeededFuture(view(pending));
         });
   }
 
@@ -125,9 +173,13 @@ public final class TransactionService {
 
   /** The transaction for whoever submitted it, or an admin; to anyone else it does not exist. */
   public Future<JsonObject> get(Principal principal, UUID transactionId) {
+    return visible(principal, transactionId).map(TransactionService::view);
+  }
+
+  private Future<StoredTransaction> visible(Principal principal, UUID transactionId) {
     return repository.findTransaction(pool, transactionId).compose(stored -> stored != null
         && (principal.isAdmin() || principal.subject().equals(stored.requestedBy()))
-        ? Future.succeededFuture(view(stored))
+        ? Future.succeededFuture(stored)
         : Future.failedFuture(ProblemException.notFound("TRANSACTION_NOT_FOUND",
             "there is no transaction " + transactionId)));
   }
@@ -146,6 +198,12 @@ public final class TransactionService {
         .put("processedAt", Timestamps.format(stored.processedAt()));
     if (stored.failedWalletId() != null) {
       json.put("failedWalletId", stored.failedWalletId().toString());
+    }
+    if (stored.reverses() != null) {
+      json.put("reverses", stored.reverses().toString());
+    }
+    if (stored.reversedBy() != null) {
+      json.put("reversedBy", stored.reversedBy().toString());
     }
     return json;
   }

@@ -32,7 +32,8 @@ public final class TransactionHandlers {
   public Map<String, Handler<RoutingContext>> byOperationId() {
     return Map.of(
         "submitTransaction", this::submitTransaction,
-        "getTransaction", this::getTransaction);
+        "getTransaction", this::getTransaction,
+        "reverseTransaction", this::reverseTransaction);
   }
 
   void submitTransaction(RoutingContext ctx) {
@@ -61,6 +62,14 @@ public final class TransactionHandlers {
         Map.class));
     Principal principal = Principal.of(ctx);
     Responses.reply(ctx, 202, service.submit(principal, transactionId, requested, meta).map(view -> {
+      ctx.response().putHeader("Location", "/api/v1/transactions/" + view.getString("transactionId"));
+      return view;
+    }));
+  }
+
+  void reverseTransaction(RoutingContext ctx) {
+    UUID transactionId = Responses.pathUuid(ctx, "transactionId");
+    Responses.reply(ctx, 202, service.reverse(Principal.of(ctx), transactionId).map(view -> {
       ctx.response().putHeader("Location", "/api/v1/transactions/" + view.getString("transactionId"));
       return view;
     }));
