@@ -47,6 +47,7 @@ class TransactionsTest {
   private static Vertx vertx;
   private static WebClient alice;
   private static WebClient bob;
+  private static WebClient treasury;
   private static io.vertx.sqlclient.Pool pool;
 
   @BeforeAll
@@ -62,6 +63,8 @@ class TransactionsTest {
     bob = Tokens.bearing(WebClient.create(vertx, options, new PoolOptions().setHttp1MaxSize(16)),
         Tokens.user(authentication));
     pool = io.walletplatform.common.db.PgPools.create(vertx, settings.wallet().pg(), "transactions-test");
+    treasury = Tokens.bearing(WebClient.create(vertx, options, new PoolOptions().setHttp1MaxSize(4)),
+        Tokens.admin(authentication));
   }
 
   @AfterAll
@@ -258,6 +261,46 @@ class TransactionsTest {
     HttpResponse<Buffer> notCompleted = Await.result(alice.post("/api/v1/transactions/"
         + late.bodyAsJsonObject().getString("transactionId") + "/reverse").send());
     assertProblem(notCompleted, 409, "TRANSACTION_NOT_REVERSIBLE", null);
+  }
+
+  /**
+   * Exchange (docs/transactions.md): the customer's EUR to the platform's EUR liquidity, the
+   * platform's USD liquidity to the customer's USD wallet, and the fee as its own posting, in one
+   * transaction submitted by the platform's treasury (admin: it debits the customer's wallet on the
+   * customer's accepted quote). Each posting stays within one asset; each asset is conserved; when the
+   * USD liquidity runs short, the customer's EUR does not move either.
+   */
+  @Test
+  void anExchangeMovesTwoAssetsAndItsFeeTogetherOrNotAtAll() {
+    UUID customerEur = createWallet(alice, "{\"asset\": \"EUR\", \"initialBalance\": 200}");
+    UUID customerUsd = createWallet(alice, "{\"asset\": \"USD\"}");
+    UUID liquidityEur = createWallet(treasury, "{\"asset\": \"EUR\"}");
+    UUID liquidityUsd = createWallet(treasury, "{\"asset\": \"USD\", \"initialBalance\": 150}");
+    UUID feesEur = createWallet(treasury, "{\"asset\": \"EUR\"}");
+    // 100.00 EUR at 1.0850 USD/EUR = 108.50 USD, and a 0.50 EUR fee.
+    JsonObject exchange = new JsonObject().put("postings", new JsonArray()
+            .add(posting(customerEur, liquidityEur, "100.00"))
+            .add(posting(liquidityUsd, customerUsd, "108.50"))
+            .add(posting(customerEur, feesEur, "0.50")))
+        .put("metadata", new JsonObject().put("kind", "exchange").put("rate", "1.0850").put("pair", "EUR/USD"));
+    JsonObject done = awaitFinal(treasury, submit(treasury, exchange).bodyAsJsonObject().getString("transactionId"));
+    assertEquals("COMPLETED", done.getString("status"), done.encode());
+    assertEquals(0, new BigDecimal("99.50").compareTo(balance(alice, customerEur)));
+    assertEquals(0, new BigDecimal("108.50").compareTo(balance(alice, customerUsd)));
+    assertEquals(0, new BigDecimal("100.00").compareTo(balance(treasury, liquidityEur)));
+    assertEquals(0, new BigDecimal("41.50").compareTo(balance(treasury, liquidityUsd)));
+    assertEquals(0, new BigDecimal("0.50").compareTo(balance(treasury, feesEur)));
+
+    JsonObject tooMuch = new JsonObject().put("postings", new JsonArray()
+        .add(posting(customerEur, liquidityEur, "50.00"))
+        .add(posting(liquidityUsd, customerUsd, "54.25")));
+    JsonObject failed = awaitFinal(treasury, submit(treasury, tooMuch).bodyAsJsonObject().getString("transactionId"));
+    assertEquals("INSUFFICIENT_FUNDS", failed.getString("failureReason"));
+    assertEquals(liquidityUsd.toString(), failed.getString("failedWalletId"));
+    assertEquals(0, new BigDecimal("99.50").compareTo(balance(alice, customerEur)), "the EUR leg did not move");
+    assertEquals(0, BigDecimal.ZERO.compareTo(held(alice, customerEur)));
+    // The customer alone cannot take the platform's USD.
+    assertProblem(submit(alice, tooMuch), 404, "WALLET_NOT_FOUND", null);
   }
 
   /**
