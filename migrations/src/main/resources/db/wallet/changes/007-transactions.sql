@@ -34,3 +34,8 @@ CREATE INDEX wallet_operations_transaction ON wallet_operations (transaction_id)
 -- A reversal is a transaction of its own with every posting swapped, linked to the one it reverses;
 -- at most one per transaction (its id is derived from the original's, and this is unique too).
 ALTER TABLE wallet_transactions ADD COLUMN reverses uuid UNIQUE REFERENCES wallet_transactions (transaction_id);
+
+--changeset wallet:007-settled-index
+-- A coordinator that starts refreshes the cached balances of the transactions settled within the
+-- cache's lifetime: these, newest first, without reading every transaction ever settled.
+CREATE INDEX wallet_transactions_settled ON wallet_transactions (processed_at) WHERE status <> 'PENDING';

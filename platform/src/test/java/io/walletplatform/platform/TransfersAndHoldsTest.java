@@ -422,6 +422,9 @@ class TransfersAndHoldsTest {
         wallets.toArray(UUID[]::new)), "every transfer had the funds: none failed, none was parked");
     long total = 0;
     for (UUID walletId : wallets) {
+      // The rows are committed before the worker refreshes the cache the wallet is read from.
+      Await.until("the cache has the last batch of " + walletId, SETTLE,
+          () -> wallet(alice, walletId).getLong("version") == 2L * ROUNDS * (wallets.size() - 1));
       JsonObject wallet = wallet(alice, walletId);
       assertEquals("1000.00", amount(wallet, "balance"), "each wallet sent and received as much: " + wallet.encode());
       assertEquals(2L * ROUNDS * (wallets.size() - 1), wallet.getLong("version"));

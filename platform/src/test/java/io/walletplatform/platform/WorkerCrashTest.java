@@ -4,6 +4,8 @@ import io.walletplatform.common.config.Config;
 import io.walletplatform.infra.testing.HoldingFaults;
 import io.walletplatform.common.ops.Launcher;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.walletplatform.common.ops.ServiceRuntime;
@@ -95,6 +97,57 @@ class WorkerCrashTest {
     try (ServiceProcess successor = worker("worker-after-crash", null)) {
       Await.until("the redelivered batch, all duplicates, refreshes the cache", Duration.ofSeconds(60),
           () -> "15.00".equals(balance(walletId)));
+      successor.terminate();
+    }
+  }
+
+  private static String transactionStatus(String transactionId) {
+    return api.get("/api/v1/transactions/" + transactionId).bodyAsJsonObject().getString("status");
+  }
+
+  private static String held(String walletId) {
+    Matcher held = Pattern.compile("\"held\":([0-9.]+)").matcher(api.get("/api/v1/wallets/" + walletId).bodyAsString());
+    return held.find() ? held.group(1) : null;
+  }
+
+  /**
+   * The coordinator SIGKILLed at its two worst moments. Inside its settlement, everything written
+   * but not committed: nothing moved (the reservations stay held, the transaction PENDING). Its
+   * successor settles it and is SIGKILLed after the commit, before the cache refresh: the transaction
+   * is COMPLETED, the cached balances behind, and nothing redelivers a settled transaction. The next
+   * one refreshes the wallets of recently settled transactions as it starts: every balance right, once.
+   */
+  @Test
+  void aCoordinatorKilledInsideOrRightAfterItsSettlementLeavesNothingHalfMovedOrStale() {
+    String a = api.post("/api/v1/wallets", "{\"initialBalance\": 30}").bodyAsJsonObject().getString("walletId");
+    String b = api.post("/api/v1/wallets", "{\"initialBalance\": 5}").bodyAsJsonObject().getString("walletId");
+    String c = api.post("/api/v1/wallets", "{}").bodyAsJsonObject().getString("walletId");
+    String transactionId;
+    try (ServiceProcess doomed = worker("coordinator-killed-inside", "coordinator.before-commit")) {
+      HttpResponse<Buffer> accepted = api.post("/api/v1/transactions", "{\"postings\": [{\"from\":\"" + a
+          + "\",\"to\":\"" + c + "\",\"amount\":10},{\"from\":\"" + b + "\",\"to\":\"" + c + "\",\"amount\":5}]}");
+      assertEquals(202, accepted.statusCode(), accepted.bodyAsString());
+      transactionId = accepted.bodyAsJsonObject().getString("transactionId");
+      doomed.awaitOutput("FAULT POINT coordinator.before-commit REACHED", Duration.ofSeconds(60));
+      doomed.kill();
+    }
+    assertEquals("PENDING", transactionStatus(transactionId));
+    assertEquals("30.00", balance(a));
+    assertEquals("10.00", held(a), "reserved, not moved");
+    assertEquals("0.00", balance(c), "nothing credited");
+
+    try (ServiceProcess doomed = worker("coordinator-killed-after-commit", "coordinator.after-commit")) {
+      doomed.awaitOutput("FAULT POINT coordinator.after-commit REACHED", Duration.ofSeconds(60));
+      doomed.kill();
+    }
+    assertEquals("COMPLETED", transactionStatus(transactionId), "committed");
+    assertEquals("0.00", balance(c), "committed in PostgreSQL, but the cache was never refreshed");
+
+    try (ServiceProcess successor = worker("coordinator-restarted", null)) {
+      Await.until("the successor refreshes the settled wallets", Duration.ofSeconds(60), () -> "15.00".equals(balance(c)));
+      assertEquals("20.00", balance(a));
+      assertEquals("0.00", balance(b));
+      assertEquals("0.00", held(a), "the reservation was captured, once");
       successor.terminate();
     }
   }

@@ -36,6 +36,15 @@ public final class TransactionRepository {
     });
   }
 
+  /** The wallets of the transactions settled within the last {@code millis}. */
+  public Future<List<UUID>> recentlySettledWallets(SqlClient client, long millis) {
+    return client.preparedQuery(TransactionSql.RECENTLY_SETTLED_WALLETS).execute(Tuple.of(millis)).map(rows -> {
+      List<UUID> walletIds = new ArrayList<>(rows.size());
+      rows.forEach(row -> walletIds.add(row.getUUID("wallet_id")));
+      return walletIds;
+    });
+  }
+
   /** The reservations among the ids that the worker decided, by wallet. */
   public Future<Map<UUID, Reservation>> reservations(SqlClient client, Collection<UUID> reservationIds) {
     return client.preparedQuery(TransactionSql.RESERVATIONS).execute(Tuple.of(reservationIds.toArray(UUID[]::new)))

@@ -17,6 +17,14 @@ final class TransactionSql {
         FROM wallet_operations
        WHERE operation_id = ANY($1::uuid[])""";
 
+  /** The wallets of the transactions settled within the last $1 milliseconds. */
+  static final String RECENTLY_SETTLED_WALLETS = """
+      SELECT DISTINCT w.wallet_id
+        FROM wallet_transactions t
+             CROSS JOIN LATERAL jsonb_array_elements(t.postings) AS p(posting)
+             CROSS JOIN LATERAL (VALUES ((p.posting ->> 'from')::uuid), ((p.posting ->> 'to')::uuid)) AS w(wallet_id)
+       WHERE t.status <> 'PENDING' AND t.processed_at > now() - $1 * interval '1 millisecond'""";
+
   /** Taken after the wallets' locks: whoever gets it second finds the transaction final and does nothing. */
   static final String LOCK = "SELECT status FROM wallet_transactions WHERE transaction_id = $1 FOR UPDATE";
 

@@ -12,6 +12,7 @@ import io.walletplatform.common.db.PgPools;
 import io.walletplatform.common.db.RedisClients;
 import io.walletplatform.common.kafka.KafkaClients;
 import io.walletplatform.common.money.Money;
+import io.walletplatform.common.ops.Faults;
 import io.walletplatform.common.wallet.Postings;
 import io.walletplatform.common.wallet.Postings.Posting;
 import io.walletplatform.common.wallet.WalletCache;
@@ -67,9 +68,12 @@ public final class TransactionCoordinatorVerticle extends VerticleBase {
   private long timerId;
   private boolean scanning;
 
-  public TransactionCoordinatorVerticle(OperationWorkerSettings settings, MeterRegistry registry) {
+  private final Faults faults;
+
+  public TransactionCoordinatorVerticle(OperationWorkerSettings settings, MeterRegistry registry, Faults faults) {
     this.settings = settings;
     this.registry = registry;
+    this.faults = faults;
   }
 
   @Override
@@ -83,7 +87,27 @@ public final class TransactionCoordinatorVerticle extends VerticleBase {
     cache = new WalletCache(redis, settings.redis().keyPrefix(), settings.cacheTtl());
     producer = KafkaProducer.create(vertx, KafkaClients.producerConfig(settings.kafka(), "transactions"));
     timerId = vertx.setPeriodic(SCAN_INTERVAL_MS, SCAN_INTERVAL_MS, id -> scan());
+    refreshRecentlySettled();
     return Future.succeededFuture();
+  }
+
+  /**
+   * A coordinator killed between a settlement's commit and its cache refresh leaves those wallets'
+   * cached balances behind, and nothing redelivers a settled transaction: at start, the wallets of
+   * every transaction settled within the cache's lifetime are refreshed from PostgreSQL
+   * (put-if-newer, so a newer entry is never replaced).
+   */
+  private void refreshRecentlySettled() {
+    pool.withTransaction(tx -> transactions.recentlySettledWallets(tx, settings.cacheTtl().toMillis())
+            .compose(walletIds -> walletIds.isEmpty() ? Future.succeededFuture(List.<WalletSnapshot>of())
+                : ledger.lockWallets(tx, walletIds).map(locked -> new ArrayList<>(locked.wallets().values()))))
+        .compose(wallets -> cache.putAll(wallets).map(wallets.size()))
+        .onSuccess(count -> {
+          if (count > 0) {
+            log.info("refreshed the cached balances of {} wallets of recently settled transactions", count);
+          }
+        })
+        .onFailure(error -> log.warn("refresh of recently settled transactions' wallets failed: {}", error.getMessage()));
   }
 
   @Override
@@ -186,6 +210,7 @@ public final class TransactionCoordinatorVerticle extends VerticleBase {
                             + "holds of wallets " + unbalanced)))
                     .compose(ignored -> transactions.finish(tx, transactionId, outcome.status(),
                         outcome.failureReason(), outcome.failedWallet()))
+                    .compose(ignored -> faults.reach("coordinator.before-commit"))
                     .map(outcome);
               });
             })))
@@ -194,6 +219,12 @@ public final class TransactionCoordinatorVerticle extends VerticleBase {
             return Future.succeededFuture();
           }
           (TransactionSettlement.COMPLETED.equals(outcome.status()) ? completed : failed).increment();
+          return faults.reach("coordinator.after-commit").map(outcome);
+        })
+        .compose(outcome -> {
+          if (outcome == null) {
+            return Future.succeededFuture();
+          }
           List<WalletSnapshot> changed = new ArrayList<>(outcome.changed().values());
           // The commit stands whatever Redis does: a refresh it refuses is only a stale read until the entry expires
           // or the wallet's next batch refreshes it.
