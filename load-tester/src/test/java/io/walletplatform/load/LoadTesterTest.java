@@ -131,6 +131,20 @@ class LoadTesterTest {
     assertTrue(result.getJsonArray("discrepancies").encode().contains("expected"), result.encodePrettily());
   }
 
+  /** Exchange transactions under load (issue #31): each asset conserved, no partial transaction, some failing. */
+  @Test
+  void anExchangeRunConservesEachAssetWithNoPartialTransaction(@TempDir Path out) throws Exception {
+    int exit = LoadTesterMain.run(new String[] {"exchange", "--url", url, "--shared-secret", Tokens.DEV_SECRET,
+        "--customers", "4", "--rate", "40", "--duration", "2s", "--warmup", "0s", "--initial-balance", "60",
+        "--liquidity", "200", "--max-amount", "40", "--out", out.toString()});
+    JsonObject result = result(out);
+    assertEquals(0, exit, result.encodePrettily());
+    assertTrue(result.getBoolean("auditClean"));
+    assertTrue(result.getLong("completedTransactions") > 0, result.encodePrettily());
+    assertTrue(result.getLong("failedTransactions") > 0, "the liquidity or a customer's EUR ran out: "
+        + result.encodePrettily());
+  }
+
   @Test
   void aMixedRunOfEveryTypeAuditsClean(@TempDir Path out) throws Exception {
     int exit = LoadTesterMain.run(new String[] {"mixed", "--url", url, "--shared-secret", Tokens.DEV_SECRET,
