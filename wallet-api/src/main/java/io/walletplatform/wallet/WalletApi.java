@@ -95,12 +95,13 @@ public final class WalletApi implements ApiModule {
                 + "operation id), made on the Kafka admin client: one flight at a time, whatever the request rate")
             .register(registry))
         .start(vertx, settings.shedCheckInterval().toMillis());
-    WalletService service = new WalletService(vertx, pool, new WalletRepository(), cache, guard, producer,
+    WalletRepository repository = new WalletRepository();
+    WalletService service = new WalletService(vertx, pool, repository, cache, guard, producer,
         settings.operationsTopic(), settings.kafka().sendTimeout(), settings.walletsPerPrincipal(), lag, registry,
         owners, settings.defaultAsset());
     KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer.unwrap());
     producerMetrics.bindTo(registry);
-    TransactionService transactions = new TransactionService(pool, new WalletRepository(), service, producer,
+    TransactionService transactions = new TransactionService(pool, repository, service, producer,
         settings.operationsTopic(), lag);
     Map<String, io.vertx.core.Handler<io.vertx.ext.web.RoutingContext>> handlers =
         new java.util.HashMap<>(new WalletHandlers(service).byOperationId());

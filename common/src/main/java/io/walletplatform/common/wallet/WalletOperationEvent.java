@@ -55,6 +55,13 @@ public record WalletOperationEvent(UUID operationId, UUID walletId, OperationTyp
     this(operationId, walletId, operationType, amount, acceptedAt, requestedBy, null, null, null, false);
   }
 
+  /** The operation as a record of the operations topic: keyed by its wallet, with its id and type in headers. */
+  public io.vertx.kafka.client.producer.KafkaProducerRecord<String, String> record(String topic) {
+    return io.vertx.kafka.client.producer.KafkaProducerRecord.create(topic, walletId.toString(), encode())
+        .addHeader(io.walletplatform.common.kafka.KafkaClients.EVENT_ID_HEADER, operationId.toString())
+        .addHeader(io.walletplatform.common.kafka.KafkaClients.EVENT_TYPE_HEADER, EVENT_TYPE);
+  }
+
   public String encode() {
     JsonObject json = new JsonObject()
         .put("operationId", operationId.toString())

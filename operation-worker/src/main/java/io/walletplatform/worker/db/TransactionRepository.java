@@ -45,12 +45,12 @@ public final class TransactionRepository {
     });
   }
 
-  /** The reservations among the ids that the worker decided, by wallet. */
+  /** The reservations among the ids that the worker decided, by reservation (operation) id. */
   public Future<Map<UUID, Reservation>> reservations(SqlClient client, Collection<UUID> reservationIds) {
     return client.preparedQuery(TransactionSql.RESERVATIONS).execute(Tuple.of(reservationIds.toArray(UUID[]::new)))
         .map(rows -> {
           Map<UUID, Reservation> decided = new HashMap<>();
-          rows.forEach(row -> decided.put(row.getUUID("wallet_id"), new Reservation(row.getUUID("wallet_id"),
+          rows.forEach(row -> decided.put(row.getUUID("operation_id"), new Reservation(row.getUUID("wallet_id"),
               row.getString("status"), row.getString("failure_reason"))));
           return decided;
         });

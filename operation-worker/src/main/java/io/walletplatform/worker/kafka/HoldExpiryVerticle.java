@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.kafka.client.producer.KafkaProducer;
-import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import io.vertx.sqlclient.Pool;
 import io.walletplatform.common.db.PgPools;
 import io.walletplatform.common.json.Timestamps;
@@ -97,11 +96,7 @@ public final class HoldExpiryVerticle extends VerticleBase {
         UUID operationId = releaseOperationId(holdId);
         WalletOperationEvent event = new WalletOperationEvent(operationId, walletId, OperationType.VOID, Money.ZERO,
             Timestamps.now(), WalletOperationEvent.PLATFORM, null, holdId, null, true);
-        KafkaProducerRecord<String, String> record = KafkaProducerRecord
-            .create(settings.operationsTopic(), walletId.toString(), event.encode())
-            .addHeader(KafkaClients.EVENT_ID_HEADER, operationId.toString())
-            .addHeader(KafkaClients.EVENT_TYPE_HEADER, WalletOperationEvent.EVENT_TYPE);
-        sends.add(producer.send(record).onSuccess(sent -> {
+        sends.add(producer.send(event.record(settings.operationsTopic())).onSuccess(sent -> {
           submitted.put(holdId, now);
           releases.increment();
         }));

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.kafka.client.producer.KafkaProducer;
-import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
 import io.walletplatform.common.db.PgPools;
@@ -126,15 +125,14 @@ public final class TransactionCoordinatorVerticle extends VerticleBase {
     resubmitted.values().removeIf(at -> now - at > RESUBMIT_AFTER_MS);
     return transactions.pending(pool, SCAN_LIMIT)
         .compose(pending -> {
-          Future<Void> chain = Future.succeededFuture();
-          for (Pending transaction : pending) {
-            chain = chain.compose(ignored -> advance(transaction, now).otherwise(error -> {
-              log.warn("transaction {} not advanced, retrying at the next tick: {}", transaction.transactionId(),
-                  error.getMessage());
-              return null;
-            }));
+          if (pending.isEmpty()) {
+            return Future.succeededFuture();
           }
-          return chain;
+          // How every reservation of the scan ended, in one statement.
+          List<UUID> reservationIds = new ArrayList<>();
+          pending.forEach(transaction -> Postings.debits(transaction.postings()).keySet().forEach(walletId ->
+              reservationIds.add(Postings.reservationId(transaction.transactionId(), walletId))));
+          return transactions.reservations(pool, reservationIds).compose(decided -> advanceAll(pending, decided, now));
         })
         .onFailure(error -> log.warn("transaction scan failed, retrying at the next tick: {}", error.getMessage()))
         .eventually(() -> {
@@ -143,20 +141,38 @@ public final class TransactionCoordinatorVerticle extends VerticleBase {
         });
   }
 
-  private Future<Void> advance(Pending transaction, long now) {
+  /** Settles, or produces again the reservations of, each transaction of the scan, one at a time. */
+  private Future<Void> advanceAll(List<Pending> pending, Map<UUID, TransactionSettlement.Reservation> decided, long now) {
+    Future<Void> chain = Future.succeededFuture();
+    for (Pending transaction : pending) {
+      chain = chain.compose(ignored -> advance(transaction, decided, now).otherwise(error -> {
+        log.warn("transaction {} not advanced, retrying at the next tick: {}", transaction.transactionId(),
+            error.getMessage());
+        return null;
+      }));
+    }
+    return chain;
+  }
+
+  /** @param decided how the reservations of the scan ended, by reservation (operation) id */
+  private Future<Void> advance(Pending transaction, Map<UUID, TransactionSettlement.Reservation> decided, long now) {
     Map<UUID, Money> debits = Postings.debits(transaction.postings());
-    List<UUID> reservationIds = new ArrayList<>(debits.size());
-    debits.keySet().forEach(walletId -> reservationIds.add(Postings.reservationId(transaction.transactionId(), walletId)));
-    return transactions.reservations(pool, reservationIds).compose(decided -> {
-      if (decided.size() == debits.size()) {
-        return settle(transaction, decided);
+    Map<UUID, TransactionSettlement.Reservation> mine = new HashMap<>();
+    debits.keySet().forEach(walletId -> {
+      TransactionSettlement.Reservation reservation = decided.get(Postings.reservationId(transaction.transactionId(),
+          walletId));
+      if (reservation != null) {
+        mine.put(walletId, reservation);
       }
-      if (now - transaction.acceptedAt().toEpochMilli() > RESUBMIT_AFTER_MS
-          && !resubmitted.containsKey(transaction.transactionId())) {
-        return resubmit(transaction, debits, decided.keySet());
-      }
-      return Future.succeededFuture();
     });
+    if (mine.size() == debits.size()) {
+      return settle(transaction, mine);
+    }
+    if (now - transaction.acceptedAt().toEpochMilli() > RESUBMIT_AFTER_MS
+        && !resubmitted.containsKey(transaction.transactionId())) {
+      return resubmit(transaction, debits, mine.keySet());
+    }
+    return Future.succeededFuture();
   }
 
   /** Produces the reservations not applied yet again: the worker applies an operationId once. */
@@ -168,9 +184,7 @@ public final class TransactionCoordinatorVerticle extends VerticleBase {
       }
       WalletOperationEvent event = Postings.reservation(transaction.transactionId(), walletId, amount,
           transaction.acceptedAt(), transaction.requestedBy());
-      sends.add(producer.send(KafkaProducerRecord.create(settings.operationsTopic(), walletId.toString(), event.encode())
-          .addHeader(KafkaClients.EVENT_ID_HEADER, event.operationId().toString())
-          .addHeader(KafkaClients.EVENT_TYPE_HEADER, WalletOperationEvent.EVENT_TYPE)));
+      sends.add(producer.send(event.record(settings.operationsTopic())));
     });
     return Future.all(sends).onSuccess(ignored -> {
       resubmitted.put(transaction.transactionId(), System.currentTimeMillis());

@@ -1,6 +1,7 @@
 package io.walletplatform.wallet.db;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -9,6 +10,8 @@ import io.walletplatform.common.money.Money;
 import io.walletplatform.common.wallet.WalletOperationEvent.OperationType;
 import io.walletplatform.common.wallet.WalletSnapshot;
 import io.walletplatform.common.wallet.OperationView;
+import io.walletplatform.common.wallet.Postings;
+import io.walletplatform.common.wallet.Postings.Posting;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -73,18 +76,18 @@ public final class WalletRepository {
 
   /** A transaction as stored. */
   public record StoredTransaction(UUID transactionId, String status, String failureReason, UUID failedWalletId,
-                                  List<io.walletplatform.common.wallet.Postings.Posting> postings,
-                                  io.vertx.core.json.JsonObject metadata, String requestedBy, Instant acceptedAt,
+                                  List<Posting> postings,
+                                  JsonObject metadata, String requestedBy, Instant acceptedAt,
                                   Instant processedAt, UUID reverses, UUID reversedBy) {
   }
 
   /** Inserts the transaction PENDING; {@code false} when its id exists already. */
   public Future<Boolean> insertTransaction(SqlClient client, UUID transactionId,
-                                           List<io.walletplatform.common.wallet.Postings.Posting> postings,
-                                           io.vertx.core.json.JsonObject metadata, String requestedBy, Instant acceptedAt,
+                                           List<Posting> postings,
+                                           JsonObject metadata, String requestedBy, Instant acceptedAt,
                                            UUID reverses) {
     return client.preparedQuery(WalletSql.INSERT_TRANSACTION)
-        .execute(Tuple.from(new Object[] {transactionId, io.walletplatform.common.wallet.Postings.toStored(postings),
+        .execute(Tuple.from(new Object[] {transactionId, Postings.toStored(postings),
             metadata, requestedBy, acceptedAt.atOffset(ZoneOffset.UTC), reverses}))
         .map(rows -> rows.size() == 1);
   }
@@ -98,8 +101,8 @@ public final class WalletRepository {
       Row row = rows.iterator().next();
       String metadata = row.getString("metadata");
       return new StoredTransaction(transactionId, row.getString("status"), row.getString("failure_reason"),
-          row.getUUID("failed_wallet_id"), io.walletplatform.common.wallet.Postings.decode(row.getString("postings")),
-          metadata == null ? null : new io.vertx.core.json.JsonObject(metadata), row.getString("requested_by"),
+          row.getUUID("failed_wallet_id"), Postings.decode(row.getString("postings")),
+          metadata == null ? null : new JsonObject(metadata), row.getString("requested_by"),
           instant(row.getOffsetDateTime("accepted_at")), instant(row.getOffsetDateTime("processed_at")),
           row.getUUID("reverses"), row.getUUID("reversed_by"));
     });
@@ -116,9 +119,13 @@ public final class WalletRepository {
 
   /** The asset with this code, or {@code null}. */
   public Future<Asset> findAsset(SqlClient client, String code) {
-    return client.preparedQuery(WalletSql.FIND_ASSET).execute(Tuple.of(code))
-        .map(rows -> rows.size() == 0 ? null
-            : new Asset(rows.iterator().next().getString("code"), rows.iterator().next().getInteger("precision")));
+    return client.preparedQuery(WalletSql.FIND_ASSET).execute(Tuple.of(code)).map(rows -> {
+      if (rows.size() == 0) {
+        return null;
+      }
+      Row row = rows.iterator().next();
+      return new Asset(row.getString("code"), row.getInteger("precision"));
+    });
   }
 
   /** Adds the asset; {@code false} when its code exists already. */

@@ -4,12 +4,10 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.producer.KafkaProducer;
-import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import io.vertx.sqlclient.Pool;
 import io.walletplatform.common.auth.Principal;
 import io.walletplatform.common.http.ProblemException;
 import io.walletplatform.common.json.Timestamps;
-import io.walletplatform.common.kafka.KafkaClients;
 import io.walletplatform.common.money.Money;
 import io.walletplatform.common.wallet.Postings;
 import io.walletplatform.common.wallet.Postings.Posting;
@@ -67,14 +65,13 @@ public final class TransactionService {
     UUID transactionId = requestedId != null ? requestedId : UUID.randomUUID();
     Set<UUID> debited = new LinkedHashSet<>();
     requested.forEach(posting -> debited.add(posting.from()));
-    List<Future<WalletService.WalletRef>> refs = new ArrayList<>();
-    List<UUID> order = new ArrayList<>(debited);
-    order.forEach(walletId -> refs.add(wallets.walletFor(principal, walletId)));
-    return Future.all(refs).compose(found -> {
+    Map<UUID, Future<WalletService.WalletRef>> refs = new java.util.LinkedHashMap<>();
+    debited.forEach(walletId -> refs.put(walletId, wallets.walletFor(principal, walletId)));
+    return Future.all(new ArrayList<>(refs.values())).compose(found -> {
       List<Posting> postings = new ArrayList<>(requested.size());
       for (int i = 0; i < requested.size(); i++) {
         PostingRequest posting = requested.get(i);
-        WalletService.WalletRef ref = found.resultAt(order.indexOf(posting.from()));
+        WalletService.WalletRef ref = refs.get(posting.from()).result();
         postings.add(new Posting(posting.from(), posting.to(),
             OperationRequest.exact(posting.amount(), ref.asset(), "postings[" + i + "].amount"), ref.asset()));
       }
@@ -145,9 +142,7 @@ public final class TransactionService {
     for (Map.Entry<UUID, Money> debit : Postings.debits(pending.postings()).entrySet()) {
       WalletOperationEvent event = Postings.reservation(pending.transactionId(), debit.getKey(), debit.getValue(),
           pending.acceptedAt(), pending.requestedBy());
-      sends.add(producer.send(KafkaProducerRecord.create(topic, debit.getKey().toString(), event.encode())
-          .addHeader(KafkaClients.EVENT_ID_HEADER, event.operationId().toString())
-          .addHeader(KafkaClients.EVENT_TYPE_HEADER, WalletOperationEvent.EVENT_TYPE)));
+      sends.add(producer.send(event.record(topic)));
     }
     return Future.all(sends)
         .map(ignored -> view(pending))

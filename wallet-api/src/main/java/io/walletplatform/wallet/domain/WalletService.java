@@ -15,7 +15,6 @@ import io.walletplatform.common.auth.Principal;
 import io.walletplatform.common.db.SqlStates;
 import io.walletplatform.common.http.ProblemException;
 import io.walletplatform.common.json.Timestamps;
-import io.walletplatform.common.kafka.KafkaClients;
 import io.walletplatform.common.money.Money;
 import io.walletplatform.common.ops.Tracing;
 import io.opentelemetry.api.trace.Span;
@@ -153,7 +152,7 @@ public final class WalletService {
    * below what it would allow ({@code balance - held < -creditLimit}).
    */
   public Future<OwnedWallet> setCreditLimit(Principal principal, UUID walletId, BigDecimal requested) {
-    return ownerFor(principal, walletId).compose(ref -> {
+    return walletFor(principal, walletId).compose(ref -> {
       Money creditLimit = OperationRequest.exact(requested, ref.asset(), "creditLimit");
       return repository.setCreditLimit(pool, walletId, creditLimit).compose(updated -> {
         if (updated == null) {
@@ -186,7 +185,7 @@ public final class WalletService {
 
   /** The balance from Redis, or from PostgreSQL when the entry is missing or Redis is down. */
   public Future<OwnedWallet> getWallet(Principal principal, UUID walletId) {
-    return ownerFor(principal, walletId).compose(ref -> snapshot(walletId)
+    return walletFor(principal, walletId).compose(ref -> snapshot(walletId)
         .map(snapshot -> new OwnedWallet(snapshot, ref.owner().isEmpty() ? null : ref.owner())));
   }
 
@@ -214,7 +213,7 @@ public final class WalletService {
     long deadline = System.currentTimeMillis() + sendTimeout.toMillis() + 2_000;
     // Read now, on the request's context: the callbacks below may run on another request's.
     String traceparent = tracing.currentTraceparent();
-    return ownerFor(principal, walletId).compose(ref -> {
+    return walletFor(principal, walletId).compose(ref -> {
           Money amount = request.amountIn(ref.asset());
           if (lag.overloaded()) {
             // Accepting now would only lengthen the delay of everything behind it: tell the client to come back.
@@ -247,10 +246,7 @@ public final class WalletService {
     String requestedBy = claim.requestedBy(ref.owner());
     WalletOperationEvent event = new WalletOperationEvent(operationId, claim.walletId(), claim.operationType(),
         claim.amount(), claim.acceptedAt(), requestedBy, claim.toWalletId(), claim.holdId(), claim.expiresAt(), false);
-    KafkaProducerRecord<String, String> record = KafkaProducerRecord
-        .create(topic, claim.walletId().toString(), event.encode())
-        .addHeader(KafkaClients.EVENT_ID_HEADER, operationId.toString())
-        .addHeader(KafkaClients.EVENT_TYPE_HEADER, WalletOperationEvent.EVENT_TYPE);
+    KafkaProducerRecord<String, String> record = event.record(topic);
     Span publish = tracing.publish(record, traceparent);
     return producer.send(record)
         .andThen(sent -> Tracing.end(publish, sent.cause()))
@@ -327,7 +323,7 @@ public final class WalletService {
    * Retry-After: nobody can say yet.
    */
   public Future<OperationView> getOperation(Principal principal, UUID walletId, UUID operationId) {
-    return ownerFor(principal, walletId)
+    return walletFor(principal, walletId)
         .recover(hidden -> Future.failedFuture(hidden instanceof ProblemException problem && problem.status() == 404
             ? operationNotFound(walletId, operationId) : hidden))
         .compose(ref -> finalState(walletId, ref.asset(), operationId, null).compose(done -> {
@@ -392,12 +388,12 @@ public final class WalletService {
 
   /** A page of the wallet's history (a statement, when the query names a period). */
   public Future<OperationPage> listOperations(Principal principal, UUID walletId, WalletRepository.PageQuery page) {
-    return ownerFor(principal, walletId).compose(ref -> repository.listOperations(pool, walletId, page, ref.asset()));
+    return walletFor(principal, walletId).compose(ref -> repository.listOperations(pool, walletId, page, ref.asset()));
   }
 
   /** The wallet as of an instant, and its asset; WALLET_NOT_FOUND also when it did not exist yet then. */
   public Future<BalanceAtIn> balanceAt(Principal principal, UUID walletId, Instant at) {
-    return ownerFor(principal, walletId).compose(ref -> repository.balanceAt(pool, walletId, at)
+    return walletFor(principal, walletId).compose(ref -> repository.balanceAt(pool, walletId, at)
         .compose(balance -> balance != null ? Future.succeededFuture(new BalanceAtIn(balance, ref.asset()))
             : Future.failedFuture(ProblemException.notFound("WALLET_NOT_FOUND",
                 "wallet " + walletId + " did not exist at " + Timestamps.format(at)))));
@@ -411,12 +407,7 @@ public final class WalletService {
    * The wallet's owner ({@code ""} for a wallet from before authentication) and asset when the
    * principal may act on it; WALLET_NOT_FOUND when it does not exist or belongs to someone else.
    */
-  /** The wallet's owner and asset when the principal may act on it; WALLET_NOT_FOUND otherwise. */
   public Future<WalletRef> walletFor(Principal principal, UUID walletId) {
-    return ownerFor(principal, walletId);
-  }
-
-  private Future<WalletRef> ownerFor(Principal principal, UUID walletId) {
     WalletRef known = owners.get(walletId);
     Future<WalletRef> owner = known != null ? Future.succeededFuture(known)
         : repository.findOwner(pool, walletId).map(found -> {
