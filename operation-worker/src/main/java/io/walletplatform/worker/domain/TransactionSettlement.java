@@ -16,10 +16,11 @@ import java.util.UUID;
  * The last step of a transaction, decided on its wallets and reservations as locked: every posting
  * applied, or none. Each debited wallet reserved its total debit with a HOLD in its own Kafka order
  * (what it could spend was decided there, against everything accepted before it on that wallet);
- * here, once every reservation is decided, either all of them are ACTIVE and every destination can
- * take its credit (it exists, holds the posting's asset, does not overflow) and the reservations are
- * captured and the postings applied in their order, or the reservations still ACTIVE are released
- * and nothing moves. A pure function: the caller locks, reads and writes.
+ * here, once every reservation is decided, either all of them are ACTIVE, the reservations are
+ * captured and every posting, in its order, passes the rule a TRANSFER passes ({@link Movement}: its
+ * destination exists, both wallets hold its asset, the debit is within what the source may spend,
+ * the credit does not overflow), or the reservations still ACTIVE are released and nothing moves.
+ * A pure function: the caller locks, reads and writes.
  */
 public final class TransactionSettlement {
 
@@ -77,33 +78,22 @@ public final class TransactionSettlement {
     List<Hold> settled = new ArrayList<>();
     for (UUID walletId : debits.keySet()) {
       Hold hold = holds.get(Postings.reservationId(transactionId, walletId));
-      WalletSnapshot wallet = current.get(walletId);
-      put(current, changed, wallet.next(wallet.balance(), wallet.held().minus(hold.amount())));
+      // Captured: set aside no longer, paid by the postings below.
+      put(current, changed, Movement.release(current.get(walletId), hold.amount(), Money.ZERO));
       settled.add(hold.settled(Hold.CAPTURED, transactionId));
     }
     List<AppliedPosting> applied = new ArrayList<>(postings.size());
     for (int i = 0; i < postings.size(); i++) {
       Posting posting = postings.get(i);
-      WalletSnapshot from = current.get(posting.from());
-      WalletSnapshot to = current.get(posting.to());
-      if (to == null) {
-        return release(transactionId, debits, locked, holds, "WALLET_NOT_FOUND", posting.to());
+      // The same rule as a TRANSFER's: the reservation, just captured, is what makes the debit possible.
+      Movement.Result move = Movement.transfer(current.get(posting.from()), current.get(posting.to()), posting.to(),
+          posting.asset(), posting.amount());
+      if (!move.ok()) {
+        return release(transactionId, debits, locked, holds, move.failure(), move.failedWallet());
       }
-      if (!to.asset().code().equals(from.asset().code()) || !from.asset().code().equals(posting.asset().code())) {
-        return release(transactionId, debits, locked, holds, "ASSET_MISMATCH", posting.to());
-      }
-      WalletSnapshot fromAfter = from.next(from.balance().minus(posting.amount()), from.held());
-      put(current, changed, fromAfter);
-      WalletSnapshot credited = current.get(posting.to());
-      Money balance;
-      try {
-        balance = credited.balance().plus(posting.amount());
-      } catch (ArithmeticException overflow) {
-        return release(transactionId, debits, locked, holds, "BALANCE_LIMIT", posting.to());
-      }
-      WalletSnapshot toAfter = credited.next(balance, credited.held());
-      put(current, changed, toAfter);
-      applied.add(new AppliedPosting(Postings.postingId(transactionId, i), posting, fromAfter, toAfter));
+      put(current, changed, move.debited());
+      put(current, changed, move.credited());
+      applied.add(new AppliedPosting(Postings.postingId(transactionId, i), posting, move.debited(), move.credited()));
     }
     return new Outcome(COMPLETED, null, null, changed, settled, applied);
   }
@@ -117,8 +107,7 @@ public final class TransactionSettlement {
     for (UUID debited : debits.keySet()) {
       Hold hold = holds.get(Postings.reservationId(transactionId, debited));
       if (hold != null && hold.active()) {
-        WalletSnapshot wallet = current.get(debited);
-        put(current, changed, wallet.next(wallet.balance(), wallet.held().minus(hold.amount())));
+        put(current, changed, Movement.release(current.get(debited), hold.amount(), Money.ZERO));
         released.add(hold.settled(Hold.VOIDED, transactionId));
       }
     }

@@ -217,45 +217,29 @@ public final class WalletLedger {
       }
       Money amount = event.amount();
       return switch (event.operationType()) {
-        case DEPOSIT -> {
-          Money next = plus(wallet.balance(), amount);
-          yield next == null ? AppliedOperation.failed(pending, "BALANCE_LIMIT", wallet)
-              : completed(pending, amount, wallet.next(next, wallet.held()), null);
-        }
-        case WITHDRAW -> amount.compareTo(wallet.spendable()) > 0
-            ? AppliedOperation.failed(pending, shortOfFunds(wallet), wallet)
-            : completed(pending, amount, wallet.next(wallet.balance().minus(amount), wallet.held()), null);
-        case TRANSFER -> transfer(pending, wallet);
+        case DEPOSIT -> moved(pending, amount, wallet, Movement.credit(wallet, amount));
+        case WITHDRAW -> moved(pending, amount, wallet, Movement.debit(wallet, amount));
+        case TRANSFER -> moved(pending, amount, wallet, Movement.transfer(wallet, current.get(event.toWalletId()),
+            event.toWalletId(), null, amount));
         case HOLD -> {
-          if (amount.compareTo(wallet.spendable()) > 0) {
-            yield AppliedOperation.failed(pending, shortOfFunds(wallet), wallet);
+          Movement.Result reserved = Movement.reserve(wallet, amount);
+          if (reserved.ok()) {
+            holds.put(event.operationId(), new Hold(event.operationId(), wallet.walletId(), amount, Hold.ACTIVE,
+                event.expiresAt(), now, null, false));
           }
-          holds.put(event.operationId(), new Hold(event.operationId(), wallet.walletId(), amount, Hold.ACTIVE,
-              event.expiresAt(), now, null, false));
-          yield completed(pending, amount, wallet.next(wallet.balance(), wallet.held().plus(amount)), null);
+          yield moved(pending, amount, wallet, reserved);
         }
         case CAPTURE, VOID -> settle(pending, wallet);
       };
     }
 
-    private AppliedOperation transfer(PendingOperation pending, WalletSnapshot source) {
-      WalletOperationEvent event = pending.event();
-      WalletSnapshot destination = current.get(event.toWalletId());
-      if (destination == null) {
-        return AppliedOperation.failed(pending, "WALLET_NOT_FOUND", source);
+    /** The outcome of a move decided by {@link Movement}: the operation's wallet first, then a transfer's destination. */
+    private AppliedOperation moved(PendingOperation pending, Money amount, WalletSnapshot wallet, Movement.Result move) {
+      if (!move.ok()) {
+        return AppliedOperation.failed(pending, move.failure(), wallet);
       }
-      if (!destination.asset().code().equals(source.asset().code())) {
-        return AppliedOperation.failed(pending, "ASSET_MISMATCH", source);
-      }
-      if (event.amount().compareTo(source.spendable()) > 0) {
-        return AppliedOperation.failed(pending, shortOfFunds(source), source);
-      }
-      Money credited = plus(destination.balance(), event.amount());
-      if (credited == null) {
-        return AppliedOperation.failed(pending, "BALANCE_LIMIT", source);
-      }
-      return completed(pending, event.amount(), source.next(source.balance().minus(event.amount()), source.held()),
-          destination.next(credited, destination.held()));
+      return move.debited() == null ? completed(pending, amount, move.credited(), null)
+          : completed(pending, amount, move.debited(), move.credited());
     }
 
     private AppliedOperation settle(PendingOperation pending, WalletSnapshot wallet) {
@@ -268,16 +252,15 @@ public final class WalletLedger {
       if (!hold.active() || (!event.expiry() && !now.isBefore(hold.expiresAt()))) {
         return AppliedOperation.failed(pending, "HOLD_NOT_ACTIVE", wallet);
       }
-      Money released = wallet.held().minus(hold.amount());
       if (event.operationType() == OperationType.CAPTURE) {
         if (event.amount().compareTo(hold.amount()) > 0) {
           return AppliedOperation.failed(pending, "AMOUNT_EXCEEDS_HOLD", wallet);
         }
         holds.put(hold.holdId(), hold.settled(Hold.CAPTURED, event.operationId()));
-        return completed(pending, event.amount(), wallet.next(wallet.balance().minus(event.amount()), released), null);
+        return completed(pending, event.amount(), Movement.release(wallet, hold.amount(), event.amount()), null);
       }
       holds.put(hold.holdId(), hold.settled(event.expiry() ? Hold.EXPIRED : Hold.VOIDED, event.operationId()));
-      return completed(pending, hold.amount(), wallet.next(wallet.balance(), released), null);
+      return completed(pending, hold.amount(), Movement.release(wallet, hold.amount(), Money.ZERO), null);
     }
 
     private AppliedOperation completed(PendingOperation pending, Money amount, WalletSnapshot after,
@@ -298,20 +281,6 @@ public final class WalletLedger {
         heldChanged.add(next.walletId());
       }
       changed.put(next.walletId(), next);
-    }
-
-    /** Why a debit beyond what the wallet may spend fails: it has no credit, or it would pass its limit. */
-    private static String shortOfFunds(WalletSnapshot wallet) {
-      return wallet.creditLimit().isPositive() ? "CREDIT_LIMIT_EXCEEDED" : "INSUFFICIENT_FUNDS";
-    }
-
-    /** The sum, or {@code null} past what a {@code bigint} holds. */
-    private static Money plus(Money balance, Money amount) {
-      try {
-        return balance.plus(amount);
-      } catch (ArithmeticException overflow) {
-        return null;
-      }
     }
   }
 }
