@@ -60,7 +60,7 @@ class TransactionSimulationTest {
       run(Long.parseLong(replay.trim()));
       return;
     }
-    int schedules = Integer.getInteger("simulation.schedules", 400);
+    int schedules = Integer.getInteger("simulation.schedules", 150);
     long base = Long.getLong("simulation.base", System.nanoTime());
     Map<String, Integer> outcomes = new TreeMap<>();
     for (int i = 0; i < schedules; i++) {
