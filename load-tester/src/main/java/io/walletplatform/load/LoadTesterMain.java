@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 public final class LoadTesterMain {
 
   static final String HELP = """
-      Usage: java -jar load-tester.jar <wallet|mixed|exchange|orders|http> [options]
+      Usage: java -jar load-tester.jar <wallet|mixed|transactions|exchange|orders|http> [options]
 
       Common options:
         --url http://localhost:8080   the deployment under test (its single entry point)
@@ -32,7 +32,7 @@ public final class LoadTesterMain {
         --out target/load/<scenario>  where result.json and report.html go
         --progress 5s                 a progress line this often (0s: none)
 
-      """ + LoadPrincipals.HELP + "\n\n" + WalletScenario.HELP + "\n\n" + MixedScenario.HELP + "\n\n" + ExchangeScenario.HELP + "\n\n" + OrdersScenario.HELP + "\n\n" + HttpScenario.HELP + """
+      """ + LoadPrincipals.HELP + "\n\n" + WalletScenario.HELP + "\n\n" + MixedScenario.HELP + "\n\n" + TransactionsScenario.HELP + "\n\n" + OrdersScenario.HELP + "\n\n" + HttpScenario.HELP + """
 
 
       Latency is measured from each request's intended send time in the open model (no coordinated
@@ -88,7 +88,8 @@ public final class LoadTesterMain {
         case "wallet" -> new WalletScenario(vertx, api, base, options).run();
         case "orders" -> new OrdersScenario(vertx, api, base, options).run();
         case "mixed" -> new MixedScenario(vertx, api, base, options).run();
-        case "exchange" -> new ExchangeScenario(vertx, api, base, options).run();
+        case "exchange" -> new TransactionsScenario(vertx, api, base, options, false).run();
+        case "transactions" -> new TransactionsScenario(vertx, api, base, options, true).run();
         case "http" -> new HttpScenario(vertx, options.has("token") ? api.as(new LoadPrincipals.Principal("", options.text("token", ""))) : api,
             options).run();
         default -> Future.failedFuture(new IllegalArgumentException("unknown scenario " + scenario));

@@ -145,6 +145,20 @@ class LoadTesterTest {
         + result.encodePrettily());
   }
 
+  /** Random 3-posting transactions between a few wallets (the benchmark's shape): every one whole, USD conserved. */
+  @Test
+  void aTransactionsRunSettlesEveryTransactionWhole(@TempDir Path out) throws Exception {
+    int exit = LoadTesterMain.run(new String[] {"transactions", "--url", url, "--shared-secret", Tokens.DEV_SECRET,
+        "--wallets", "5", "--postings", "3", "--rate", "30", "--duration", "2s", "--warmup", "0s",
+        "--initial-balance", "20", "--max-amount", "9", "--out", out.toString()});
+    JsonObject result = result(out);
+    assertEquals(0, exit, result.encodePrettily());
+    assertTrue(result.getBoolean("auditClean"));
+    assertEquals("100.00", result.getString("totalUsd"), result.encodePrettily());
+    assertTrue(result.getLong("completedTransactions") > 0, result.encodePrettily());
+    assertTrue(result.getLong("failedTransactions") > 0, "some wallet ran short: " + result.encodePrettily());
+  }
+
   @Test
   void aMixedRunOfEveryTypeAuditsClean(@TempDir Path out) throws Exception {
     int exit = LoadTesterMain.run(new String[] {"mixed", "--url", url, "--shared-secret", Tokens.DEV_SECRET,

@@ -17,18 +17,27 @@ import java.util.Random;
 import java.util.UUID;
 
 /**
- * Currency exchange as transactions (docs/transactions.md): customers each with an EUR and a USD
- * wallet; the platform's EUR and USD liquidity wallets and its EUR fee wallet. Each transaction sells
- * a random EUR amount: customer EUR to liquidity EUR, liquidity USD to customer USD at the rate, the
- * fee from customer EUR to the fee wallet; some fail for want of EUR or of USD liquidity. One
- * principal holds every wallet (a treasury acting for its customers). The audit: every accepted
- * transaction ends COMPLETED or FAILED; a COMPLETED one has every posting in its wallets' histories
- * with its id and a FAILED one none (no partial transaction); each asset's total is what was
- * brought in (nothing is created or lost in either asset); no balance below zero, nothing left held.
+ * Transactions under load (docs/transactions.md), in two shapes. {@code transactions}: USD wallets,
+ * each transaction N postings between random distinct wallets (the benchmark of the transaction path).
+ * {@code exchange}: customers each with an EUR and a USD wallet; the platform's EUR and USD liquidity
+ * wallets and its EUR fee wallet; each transaction sells a random EUR amount: customer EUR to
+ * liquidity EUR, liquidity USD to customer USD at the rate, the fee from customer EUR to the fee
+ * wallet; some fail for want of EUR or of USD liquidity. One principal holds every wallet (a treasury
+ * acting for its customers). The audit: every accepted transaction ends COMPLETED or FAILED; a
+ * COMPLETED one has every posting in its wallets' histories with its id and a FAILED one none (no
+ * partial transaction); each asset's total is what was brought in (nothing is created or lost in
+ * either asset); no balance below zero, nothing left held.
  */
-final class ExchangeScenario {
+final class TransactionsScenario {
 
   static final String HELP = """
+      transactions: N-posting USD transactions between random wallets (each posting two distinct wallets
+      picked at random), then the same audit as exchange: a benchmark of the transaction path against
+      TRANSFER (mixed --mix 0,0,100,0,0) over the same wallets.
+        --wallets N             wallets (1000), each with --initial-balance (100.00)
+        --postings N            postings per transaction (3), 1 to 32
+        --rate, --duration, --warmup, --max-amount (10.00), --settle-timeout as below
+
       exchange: EUR to USD exchanges, each one transaction of three postings, then a per-asset audit.
         --customers N           customers, each with an EUR and a USD wallet (20)
         --rate N                transactions per second (50)
@@ -51,7 +60,11 @@ final class ExchangeScenario {
   private final java.net.URI base;
   private final Options options;
 
-  ExchangeScenario(Vertx vertx, Api api, java.net.URI base, Options options) {
+  /** {@code true}: the transactions scenario (random postings between USD wallets); {@code false}: exchange. */
+  private final boolean spread;
+
+  TransactionsScenario(Vertx vertx, Api api, java.net.URI base, Options options, boolean spread) {
+    this.spread = spread;
     this.vertx = vertx;
     this.api = api;
     this.base = base;
@@ -59,17 +72,23 @@ final class ExchangeScenario {
   }
 
   Future<Report> run() {
-    int customers = options.integer("customers", 20, 1, 10_000);
+    int customers = spread ? 0 : options.integer("customers", 20, 1, 10_000);
+    int spreadWallets = spread ? options.integer("wallets", 1000, 2, 100_000) : 0;
+    int postingsPerTransaction = spread ? options.integer("postings", 3, 1, 32) : 3;
     int rate = options.integer("rate", 50, 1, 100_000);
     Duration duration = options.duration("duration", "30s");
     Duration warmUp = options.duration("warmup", "5s");
-    long initialMinor = options.amountMinor("initial-balance", "500.00");
+    long initialMinor = options.amountMinor("initial-balance", spread ? "100.00" : "500.00");
     long liquidityMinor = options.amountMinor("liquidity", "5000.00");
-    long maxAmount = options.amountMinor("max-amount", "50.00");
+    long maxAmount = options.amountMinor("max-amount", spread ? "10.00" : "50.00");
     Duration settleTimeout = options.duration("settle-timeout", "180s");
-    Report report = new Report("exchange", Map.of("customers", customers, "rate", rate,
-        "durationSeconds", duration.toSeconds()));
-    // Wallets: 0 liquidity EUR, 1 liquidity USD, 2 fees EUR, then customer i: EUR 3 + 2i, USD 4 + 2i.
+    Report report = new Report(spread ? "transactions" : "exchange", spread
+        ? Map.of("wallets", spreadWallets, "postings", postingsPerTransaction, "rate", rate,
+            "durationSeconds", duration.toSeconds())
+        : Map.of("customers", customers, "rate", rate, "durationSeconds", duration.toSeconds()));
+    // Exchange wallets: 0 liquidity EUR, 1 liquidity USD, 2 fees EUR, then customer i: EUR 3 + 2i, USD 4 + 2i.
+    // Transactions: every wallet USD with the initial balance.
+    int walletCount = spread ? spreadWallets : 3 + 2 * customers;
     List<UUID> wallets = new ArrayList<>();
     List<String> assets = new ArrayList<>();
     Map<UUID, Sent> accepted = new HashMap<>();
@@ -78,9 +97,10 @@ final class ExchangeScenario {
     Api[] treasury = new Api[1];
     Future<Void> created = LoadPrincipals.obtain(api, options, base, 1).compose(principals -> {
       treasury[0] = api.as(principals.get(0));
-      return InOrder.run(3 + 2 * customers, index -> {
-        String asset = index == 1 || (index >= 3 && (index - 3) % 2 == 1) ? "USD" : "EUR";
-        long initial = index == 1 ? liquidityMinor : index >= 3 && asset.equals("EUR") ? initialMinor : 0;
+      return InOrder.run(walletCount, index -> {
+        String asset = spread || index == 1 || (index >= 3 && (index - 3) % 2 == 1) ? "USD" : "EUR";
+        long initial = spread ? initialMinor
+            : index == 1 ? liquidityMinor : index >= 3 && asset.equals("EUR") ? initialMinor : 0;
         return treasury[0].post("/api/v1/wallets", "{\"asset\":\"" + asset + "\",\"initialBalance\":"
                 + Api.amount(initial) + "}")
             .compose(response -> response.statusCode() != 201
@@ -91,15 +111,11 @@ final class ExchangeScenario {
     });
     long[] broughtIn = new long[2];
     return created.compose(ignored -> {
-          broughtIn[0] = initialMinor * customers;
-          broughtIn[1] = liquidityMinor;
+          broughtIn[0] = spread ? 0 : initialMinor * customers;
+          broughtIn[1] = spread ? initialMinor * spreadWallets : liquidityMinor;
           return loop.run(vertx, options, rate, warmUp, duration, sequence -> {
-            int customer = random.nextInt(customers);
-            int eur = 3 + 2 * customer;
-            long sold = 100 + (long) (random.nextDouble() * Math.max(0, maxAmount - 100));
-            long bought = BigDecimal.valueOf(sold).multiply(RATE).setScale(0, RoundingMode.DOWN).longValueExact();
-            long fee = Math.max(1, BigDecimal.valueOf(sold).multiply(FEE).setScale(0, RoundingMode.UP).longValueExact());
-            long[][] postings = {{eur, 0, sold}, {1, eur + 1, bought}, {eur, 2, fee}};
+            long[][] postings = spread ? spreadPostings(random, spreadWallets, postingsPerTransaction, maxAmount)
+                : exchangePostings(random, customers, maxAmount);
             JsonArray body = new JsonArray();
             for (long[] posting : postings) {
               body.add(new JsonObject().put("from", wallets.get((int) posting[0]).toString())
@@ -107,7 +123,8 @@ final class ExchangeScenario {
             }
             UUID transactionId = UUID.randomUUID();
             String json = new JsonObject().put("transactionId", transactionId.toString()).put("postings", body)
-                .put("metadata", new JsonObject().put("pair", "EUR/USD").put("rate", RATE.toPlainString())).encode();
+                .put("metadata", spread ? new JsonObject().put("scenario", "transactions")
+                    : new JsonObject().put("pair", "EUR/USD").put("rate", RATE.toPlainString())).encode();
             return treasury[0].write("/api/v1/transactions", Buffer.buffer(json), null, 202, false).map(response -> {
               if (response.status() != 202) {
                 return new LoadLoop.Outcome(false, Api.errorCode(response));
@@ -125,6 +142,26 @@ final class ExchangeScenario {
               .compose(statuses -> audit(treasury[0], wallets, assets, accepted, statuses, broughtIn, report));
         })
         .map(report);
+  }
+
+  /** Customer EUR to liquidity EUR, liquidity USD to customer USD at the rate, the fee to the fee wallet. */
+  private static long[][] exchangePostings(Random random, int customers, long maxAmount) {
+    int eur = 3 + 2 * random.nextInt(customers);
+    long sold = 100 + (long) (random.nextDouble() * Math.max(0, maxAmount - 100));
+    long bought = BigDecimal.valueOf(sold).multiply(RATE).setScale(0, RoundingMode.DOWN).longValueExact();
+    long fee = Math.max(1, BigDecimal.valueOf(sold).multiply(FEE).setScale(0, RoundingMode.UP).longValueExact());
+    return new long[][] {{eur, 0, sold}, {1, eur + 1, bought}, {eur, 2, fee}};
+  }
+
+  /** {@code count} postings, each between two distinct random wallets, of 0.01 to {@code maxAmount}. */
+  private static long[][] spreadPostings(Random random, int wallets, int count, long maxAmount) {
+    long[][] postings = new long[count][];
+    for (int i = 0; i < count; i++) {
+      int from = random.nextInt(wallets);
+      int to = (from + 1 + random.nextInt(wallets - 1)) % wallets;
+      postings[i] = new long[] {from, to, 1 + (long) (random.nextDouble() * (maxAmount - 1))};
+    }
+    return postings;
   }
 
   /** Every accepted transaction's final status, read until none is PENDING or the deadline passes. */
