@@ -203,6 +203,9 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
     properties.put("transaction.state.log.replication.factor", "1");
     properties.put("transaction.state.log.min.isr", "1");
     properties.put("group.initial.rebalance.delay.ms", "0");
+    // Crash tests shorten their consumers' session (KAFKA_SESSION_TIMEOUT_MS) so that a SIGKILLed
+    // member's partitions go to its successor sooner; the broker's floor is 6 s by default.
+    properties.put("group.min.session.timeout.ms", "1000");
     // After a crash the controller reloads the dead broker's registration with a fresh session and
     // refuses the restarted broker's until that session expires: 9 s by default, then a retry backoff,
     // which held a restart's start ~13 s (issue #35). Broker and controller share this JVM, so a

@@ -5,7 +5,10 @@ import java.time.Duration;
 /**
  * Kafka brokers ({@code KAFKA_BOOTSTRAP_SERVERS}) and how this service creates its topics.
  * {@code sendTimeout} bounds how long a producer may take to get the broker's acknowledgement;
- * {@code maxPollInterval} is how long a consumer may go without polling before its group evicts it.
+ * {@code maxPollInterval} is how long a consumer may go without polling before its group evicts it;
+ * {@code sessionTimeout} ({@code KAFKA_SESSION_TIMEOUT_MS}, 10 s) how long a consumer may go without a
+ * heartbeat: after a SIGKILL its partitions wait this long for a successor (the broker refuses a value
+ * outside its {@code group.min/max.session.timeout.ms}, 6 s to 30 min by default).
  * {@code security} holds the client properties that authenticate to the brokers (SASL, TLS), given
  * to every producer, consumer and admin client: {@code KAFKA_SECURITY_PROTOCOL},
  * {@code KAFKA_SASL_MECHANISM}, {@code KAFKA_SASL_JAAS_CONFIG}, {@code KAFKA_SSL_TRUSTSTORE_LOCATION},
@@ -15,7 +18,10 @@ import java.time.Duration;
  * outage of the consumers the platform survives without losing one.
  */
 public record KafkaSettings(String bootstrapServers, int partitions, short replicationFactor, Duration sendTimeout,
-                            Duration maxPollInterval, java.util.Map<String, String> security, Duration topicRetention) {
+                            Duration maxPollInterval, java.util.Map<String, String> security, Duration topicRetention,
+                            Duration sessionTimeout) {
+
+  public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(10);
 
   /** 30 days: a month of consumers down before an accepted, unapplied record could be deleted. */
   public static final Duration DEFAULT_TOPIC_RETENTION = Duration.ofDays(30);
@@ -30,7 +36,7 @@ public record KafkaSettings(String bootstrapServers, int partitions, short repli
   public KafkaSettings(String bootstrapServers, int partitions, short replicationFactor, Duration sendTimeout,
                        Duration maxPollInterval) {
     this(bootstrapServers, partitions, replicationFactor, sendTimeout, maxPollInterval, java.util.Map.of(),
-        DEFAULT_TOPIC_RETENTION);
+        DEFAULT_TOPIC_RETENTION, DEFAULT_SESSION_TIMEOUT);
   }
 
   public static final String BOOTSTRAP_SERVERS = "KAFKA_BOOTSTRAP_SERVERS";
@@ -44,7 +50,8 @@ public record KafkaSettings(String bootstrapServers, int partitions, short repli
         config.getMillis("KAFKA_MAX_POLL_INTERVAL_MS", 300_000, 1_000, 3_600_000),
         security(config),
         config.getMillis("KAFKA_TOPIC_RETENTION_MS", DEFAULT_TOPIC_RETENTION.toMillis(), Duration.ofHours(1).toMillis(),
-            Duration.ofDays(3650).toMillis()));
+            Duration.ofDays(3650).toMillis()),
+        config.getMillis("KAFKA_SESSION_TIMEOUT_MS", DEFAULT_SESSION_TIMEOUT.toMillis(), 1_000, 1_800_000));
   }
 
   private static java.util.Map<String, String> security(Config config) {

@@ -78,9 +78,10 @@ public final class KafkaClients {
     config.put("auto.offset.reset", "earliest");
     config.put("isolation.level", "read_committed");
     config.put("max.poll.records", Integer.toString(maxPollRecords));
-    config.put("session.timeout.ms", "10000");
+    long session = settings.sessionTimeout().toMillis();
+    config.put("session.timeout.ms", Long.toString(session));
     config.put("max.poll.interval.ms", Long.toString(settings.maxPollInterval().toMillis()));
-    config.put("heartbeat.interval.ms", "1000");
+    config.put("heartbeat.interval.ms", Long.toString(Math.min(1_000, session / 3)));
     config.put("reconnect.backoff.max.ms", "1000");
     // KIP-714 client telemetry: nothing here collects it, and its sender formatted a string on every poll.
     config.put("enable.metrics.push", "false");
