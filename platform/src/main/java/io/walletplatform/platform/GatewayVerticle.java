@@ -45,8 +45,14 @@ public final class GatewayVerticle extends VerticleBase {
   private static final long HEALTH_TIMEOUT_MS = 2_000;
   private static final List<String> CONTRACTS = List.of("wallet-api", "payments-api", "orders-api", "webhooks-api");
 
+  /** A contract's path, up to its first segment after {@code /api/v1/}: what the gateway routes on. */
+  private static final java.util.regex.Pattern API_ROOT = java.util.regex.Pattern.compile(
+      "^  (/api/v1/[A-Za-z0-9_-]+)", java.util.regex.Pattern.MULTILINE);
+
   private final GatewaySettings settings;
   private final PrometheusMeterRegistry registry;
+  /** Each path root of the contracts, with the service whose contract declares it. */
+  private final Map<String, URI> routes = new java.util.TreeMap<>();
   private final Authentication authentication;
   private HttpClient proxyClient;
   private WebClient healthClient;
@@ -72,7 +78,10 @@ public final class GatewayVerticle extends VerticleBase {
     WebUi.addTo().accept(front);
     List<Future<?>> documents = new ArrayList<>();
     for (String name : CONTRACTS) {
-      documents.add(vertx.fileSystem().readFile("openapi/" + name + ".yaml").onSuccess(yaml -> front.document(name, yaml)));
+      documents.add(vertx.fileSystem().readFile("openapi/" + name + ".yaml").onSuccess(yaml -> {
+        front.document(name, yaml);
+        routesOf(name, yaml.toString());
+      }));
     }
     return Future.all(documents).compose(ignored -> {
       server = vertx.createHttpServer(settings.http().serverOptions());
@@ -80,13 +89,36 @@ public final class GatewayVerticle extends VerticleBase {
     });
   }
 
-  private void forward(Router router) {
-    router.route("/api/v1/wallet*").handler(ProxyHandler.create(proxyTo(settings.walletApi())));
-    router.route("/api/v1/accounts*").handler(ProxyHandler.create(proxyTo(settings.paymentsApi())));
-    router.route("/api/v1/orders*").handler(ProxyHandler.create(proxyTo(settings.ordersApi())));
-    if (settings.webhooksApi() != null) {
-      router.route("/api/v1/webhooks*").handler(ProxyHandler.create(proxyTo(settings.webhooksApi())));
+  /**
+   * Every path root a service's contract declares goes to that service: the routes come from the
+   * documents, so an endpoint added to a contract is reachable through the gateway without a second edit.
+   */
+  private void routesOf(String contract, String yaml) {
+    URI service = switch (contract) {
+      case "wallet-api" -> settings.walletApi();
+      case "payments-api" -> settings.paymentsApi();
+      case "orders-api" -> settings.ordersApi();
+      case "webhooks-api" -> settings.webhooksApi();
+      default -> throw new IllegalArgumentException("no service for the contract " + contract);
+    };
+    if (service == null) {
+      return;
     }
+    java.util.regex.Matcher roots = API_ROOT.matcher(yaml);
+    while (roots.find()) {
+      URI earlier = routes.putIfAbsent(roots.group(1), service);
+      if (earlier != null && !earlier.equals(service)) {
+        throw new IllegalStateException(roots.group(1) + " is declared by two services' contracts");
+      }
+    }
+  }
+
+  private void forward(Router router) {
+    routes.forEach((root, service) -> {
+      ProxyHandler proxy = ProxyHandler.create(proxyTo(service));
+      router.route(root).handler(proxy);
+      router.route(root + "/*").handler(proxy);
+    });
   }
 
   private HttpProxy proxyTo(URI service) {
