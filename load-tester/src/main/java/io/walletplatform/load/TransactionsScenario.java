@@ -110,7 +110,12 @@ final class TransactionsScenario {
       });
     });
     long[] broughtIn = new long[2];
+    CpuSample[] cpuFrom = new CpuSample[1];
+    long[] loadStarted = new long[1];
+    UUID[] newest = new UUID[1];
     return created.compose(ignored -> {
+          cpuFrom[0] = CpuSample.take();
+          loadStarted[0] = System.nanoTime();
           broughtIn[0] = spread ? 0 : initialMinor * customers;
           broughtIn[1] = spread ? initialMinor * spreadWallets : liquidityMinor;
           return loop.run(vertx, options, rate, warmUp, duration, sequence -> {
@@ -130,6 +135,7 @@ final class TransactionsScenario {
                 return new LoadLoop.Outcome(false, Api.errorCode(response));
               }
               accepted.put(transactionId, new Sent(transactionId, postings));
+              newest[0] = transactionId;
               return LoadLoop.Outcome.OK;
             });
           });
@@ -138,8 +144,15 @@ final class TransactionsScenario {
           report.load(loop, "accept");
           report.metric("acceptedTransactions", accepted.size());
           long deadline = System.nanoTime() + settleTimeout.toNanos();
-          return settle(treasury[0], new ArrayList<>(accepted.values()), new HashMap<>(), deadline)
-              .compose(statuses -> audit(treasury[0], wallets, assets, accepted, statuses, broughtIn, report));
+          // The coordinator settles the oldest first: once the newest is final, the backlog is gone.
+          // Settled per second and CPU per transaction cover the whole load (warm-up included) until then.
+          return newestFinal(treasury[0], newest[0], deadline).compose(settledAt -> {
+            CpuSample cpuTo = CpuSample.take();
+            double seconds = (settledAt - loadStarted[0]) / 1e9;
+            report.metric("settledPerSecond", accepted.size() / seconds);
+            report.metric("settleCpu", Report.cpu(cpuFrom[0], cpuTo, accepted.size()));
+            return settle(treasury[0], new ArrayList<>(accepted.values()), new HashMap<>(), deadline);
+          }).compose(statuses -> audit(treasury[0], wallets, assets, accepted, statuses, broughtIn, report));
         })
         .map(report);
   }
@@ -162,6 +175,18 @@ final class TransactionsScenario {
       postings[i] = new long[] {from, to, 1 + (long) (random.nextDouble() * (maxAmount - 1))};
     }
     return postings;
+  }
+
+  /** When the newest accepted transaction (none: now) was first seen final, read every 100 ms until the deadline. */
+  private Future<Long> newestFinal(Api treasury, UUID newest, long deadline) {
+    if (newest == null || System.nanoTime() > deadline) {
+      return Future.succeededFuture(System.nanoTime());
+    }
+    return treasury.get("/api/v1/transactions/" + newest).compose(response -> {
+      String status = response.statusCode() == 200 ? response.bodyAsJsonObject().getString("status") : null;
+      return "COMPLETED".equals(status) || "FAILED".equals(status) ? Future.succeededFuture(System.nanoTime())
+          : vertx.timer(100).compose(ignored -> newestFinal(treasury, newest, deadline));
+    });
   }
 
   /** Every accepted transaction's final status, read until none is PENDING or the deadline passes. */

@@ -29,13 +29,20 @@ class CpuSampleTest {
   void cpuUsedBetweenTwoSamplesIsCountedForThisProcess() throws Exception {
     CpuSample before = CpuSample.take();
     assertNotNull(before, "/proc is readable on the machines this project runs on");
-    long until = System.nanoTime() + 300_000_000L;
+    // Until this thread has used 300 ms of CPU, however long that takes on a busy machine (the test
+    // runs beside other modules' tests): wall time would measure the neighbours instead.
+    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    long until = threads.getCurrentThreadCpuTime() + 300_000_000L;
+    long started = System.nanoTime();
     long spin = 0;
-    while (System.nanoTime() < until) {
+    while (threads.getCurrentThreadCpuTime() < until) {
       spin += Long.numberOfTrailingZeros(spin + System.nanoTime());
     }
     CpuSample after = CpuSample.take();
+    double wall = (System.nanoTime() - started) / 1e9;
     double mine = after.processSecondsSince(before).getOrDefault("load-tester (this)", 0.0);
-    assertTrue(mine >= 0.2 && mine < 1.0, "300 ms of spinning shows as this process's CPU: " + mine + " (" + spin + ")");
+    // /proc counts in 10 ms ticks; the JVM's other threads (JIT, GC) may add a little, never a whole core more.
+    assertTrue(mine >= 0.28 && mine < 0.3 + wall + 0.1, "300 ms of CPU spinning shows as this process's CPU: " + mine
+        + " s in " + wall + " s (" + spin + ")");
   }
 }

@@ -18,6 +18,14 @@ public record Asset(String code, int precision) {
   /** The one implicit currency of every wallet created before assets existed. */
   public static final Asset USD = new Asset("USD", 2);
 
+  static {
+    // Vert.x writes a BigDecimal with its toString(): 0.00000001 BTC would read 1E-8, an exponent a
+    // client parsing decimals may refuse or round. Every amount goes out through this class, so the
+    // process's JSON writes every decimal as plain digits from here on.
+    io.vertx.core.json.jackson.DatabindCodec.mapper().getFactory()
+        .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+  }
+
   public Asset {
     if (code == null || !CODE.matcher(code).matches()) {
       throw new IllegalArgumentException("an asset code is 2 to 16 of A-Z, 0-9 and _");

@@ -50,4 +50,13 @@ class MoneyTest {
     Money sum = Money.of(new BigDecimal("0.1")).plus(Money.of(new BigDecimal("0.2")));
     assertEquals(Money.of(new BigDecimal("0.30")), sum);
   }
+
+  /** The smallest BTC amount goes out as 0.00000001, never 1E-8 (Vert.x writes a BigDecimal's toString()). */
+  @Test
+  void anAmountOfEightDecimalsIsWrittenAsPlainDigits() {
+    Asset btc = new Asset("BTC", 8);
+    io.vertx.core.json.JsonObject json = new io.vertx.core.json.JsonObject()
+        .put("amount", btc.decimal(Money.ofMinor(1))).put("balance", btc.decimal(Money.ofMinor(12)));
+    assertEquals("{\"amount\":0.00000001,\"balance\":0.00000012}", json.encode());
+  }
 }

@@ -51,6 +51,8 @@ public final class TransactionCoordinatorVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(TransactionCoordinatorVerticle.class);
   private static final int SCAN_LIMIT = 200;
   static final long RESUBMIT_AFTER_MS = 5_000;
+  /** Settlements in flight at once (each one database transaction: the pool must have this many connections). */
+  static final int LANES = 4;
   private static final long SCAN_INTERVAL_MS = 100;
 
   private final OperationWorkerSettings settings;
@@ -115,7 +117,7 @@ public final class TransactionCoordinatorVerticle extends VerticleBase {
     return Future.join(producer.close(), pool.close(), redis.close());
   }
 
-  /** One pass over the oldest PENDING transactions, one at a time; never two passes at once. */
+  /** One pass over the oldest PENDING transactions (settled {@link #LANES} at a time); never two passes at once. */
   Future<Void> scan() {
     if (scanning) {
       return Future.succeededFuture();
@@ -141,17 +143,26 @@ public final class TransactionCoordinatorVerticle extends VerticleBase {
         });
   }
 
-  /** Settles, or produces again the reservations of, each transaction of the scan, one at a time. */
+  /**
+   * Settles, or produces again the reservations of, each transaction of the scan: {@link #LANES} at a
+   * time, each lane taking every LANES-th transaction in turn. Two settlements at once cannot deadlock:
+   * each locks its wallets in id order (as every worker batch does), then its own row.
+   */
   private Future<Void> advanceAll(List<Pending> pending, Map<UUID, TransactionSettlement.Reservation> decided, long now) {
-    Future<Void> chain = Future.succeededFuture();
-    for (Pending transaction : pending) {
-      chain = chain.compose(ignored -> advance(transaction, decided, now).otherwise(error -> {
-        log.warn("transaction {} not advanced, retrying at the next tick: {}", transaction.transactionId(),
-            error.getMessage());
-        return null;
-      }));
+    List<Future<Void>> lanes = new ArrayList<>(LANES);
+    for (int lane = 0; lane < Math.min(LANES, pending.size()); lane++) {
+      Future<Void> chain = Future.succeededFuture();
+      for (int i = lane; i < pending.size(); i += LANES) {
+        Pending transaction = pending.get(i);
+        chain = chain.compose(ignored -> advance(transaction, decided, now).otherwise(error -> {
+          log.warn("transaction {} not advanced, retrying at the next tick: {}", transaction.transactionId(),
+              error.getMessage());
+          return null;
+        }));
+      }
+      lanes.add(chain);
     }
-    return chain;
+    return Future.join(lanes).mapEmpty();
   }
 
   /** @param decided how the reservations of the scan ended, by reservation (operation) id */
