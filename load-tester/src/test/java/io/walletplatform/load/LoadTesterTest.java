@@ -52,6 +52,22 @@ class LoadTesterTest {
     return new JsonObject(Files.readString(out.resolve("result.json")));
   }
 
+  /**
+   * Runs the statement ({@code $1}: now) every 100 ms until it changes a row, then stops: the tampering
+   * lands once on what the run created, however long the run takes to create it on a busy machine.
+   */
+  private static long tamperOnce(Pool pool, String sql) {
+    java.time.OffsetDateTime since = java.time.OffsetDateTime.now();
+    long[] timer = new long[1];
+    timer[0] = runtime.vertx().setPeriodic(100, id -> pool.preparedQuery(sql).execute(io.vertx.sqlclient.Tuple.of(since))
+        .onSuccess(rows -> {
+          if (rows.rowCount() > 0) {
+            runtime.vertx().cancelTimer(timer[0]);
+          }
+        }));
+    return timer[0];
+  }
+
   @Test
   void aWalletRunWithDuplicatesPassesItsAuditAndWritesItsReports(@TempDir Path out) throws Exception {
     int exit = LoadTesterMain.run(new String[] {"wallet", "--url", url, "--shared-secret", Tokens.DEV_SECRET, "--wallets", "3", "--rate", "50", "--duration", "3s",
@@ -119,9 +135,8 @@ class LoadTesterTest {
     // 0.02 and a version behind the API's back: one version more than the accepted operations, and a
     // balance 0.01 off what that many deposits of 0.01 explain.
     Pool pool = PgPools.create(runtime.vertx(), settings.wallet().pg(), "tamper-totals");
-    long timer = runtime.vertx().setTimer(1_000, id -> pool.query(
-        "UPDATE wallets SET balance_minor = balance_minor + 2, version = version + 1 WHERE created_at > now() - interval '1 minute'")
-        .execute());
+    long timer = tamperOnce(pool, "UPDATE wallets SET balance_minor = balance_minor + 2, version = version + 1"
+        + " WHERE created_at > $1");
     int exit = LoadTesterMain.run(new String[] {"wallet", "--url", url, "--shared-secret", Tokens.DEV_SECRET, "--wallets", "1",
         "--rate", "20", "--duration", "2s", "--warmup", "0s", "--deposit-ratio", "1", "--min-amount", "0.01",
         "--max-amount", "0.01", "--audit", "totals", "--out", out.toString()});
@@ -178,10 +193,8 @@ class LoadTesterTest {
   @Test
   void aMixedRunFailsItsAuditWhenMoneyAppearsFromNowhere(@TempDir Path out) throws Exception {
     Pool pool = PgPools.create(runtime.vertx(), settings.wallet().pg(), "tamper-mixed");
-    long timer = runtime.vertx().setTimer(1_500, id -> pool.query("""
-        UPDATE wallets SET balance_minor = balance_minor + 1, version = version + 1
-         WHERE created_at > now() - interval '3 seconds'""")
-        .execute());
+    long timer = tamperOnce(pool, "UPDATE wallets SET balance_minor = balance_minor + 1, version = version + 1"
+        + " WHERE created_at > $1");
     int exit = LoadTesterMain.run(new String[] {"mixed", "--url", url, "--shared-secret", Tokens.DEV_SECRET,
         "--wallets", "3", "--rate", "40", "--duration", "3s", "--warmup", "0s", "--expire-ratio", "0",
         "--out", out.toString()});
@@ -272,10 +285,9 @@ class LoadTesterTest {
     // Once the run's users have orders, each gets one more FAILED order written behind the API's back:
     // nothing went unanswered, so the audit has no request to explain it with.
     Pool pool = PgPools.create(runtime.vertx(), settings.orders().pg(), "tamper-orders");
-    long timer = runtime.vertx().setTimer(1_500, id -> pool.query(
-        "INSERT INTO orders (order_id, user_id, amount_minor, description, status, failure_reason)"
-            + " SELECT gen_random_uuid(), user_id, 100, 'not placed by the run', 'FAILED', 'INSUFFICIENT_FUNDS'"
-            + " FROM orders WHERE created_at > now() - interval '10 seconds' GROUP BY user_id").execute());
+    long timer = tamperOnce(pool, "INSERT INTO orders (order_id, user_id, amount_minor, description, status, failure_reason)"
+        + " SELECT gen_random_uuid(), user_id, 100, 'not placed by the run', 'FAILED', 'INSUFFICIENT_FUNDS'"
+        + " FROM orders WHERE created_at > $1 GROUP BY user_id");
     int exit = LoadTesterMain.run(new String[] {"orders", "--url", url, "--shared-secret", Tokens.DEV_SECRET, "--users", "2", "--rate", "20", "--deposit-rate", "0",
         "--duration", "3s", "--warmup", "0s", "--initial-balance", "100", "--out", out.toString()});
     runtime.vertx().cancelTimer(timer);
