@@ -36,11 +36,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * directory, with its default settings (the warm-up included), SIGKILLed under writes: first the JVM
  * alone (its PostgreSQL and Redis children keep running), then every process of the platform at once.
  * Each time the same command must be ready ({@code /health/ready} 200) within 30 s of its start with
- * no manual step, and every accepted operation and order intact (issue #35). The default suite runs
- * the short drill, which also starts the jar once with a setting it refuses first: that start must
- * exit 1 and leave nothing behind (issue #30). The long suite ({@code -Drestarts=true}, README "Test
- * it") runs the drill under 200 operations/s and 20 orders/s, with a second platform on the same
- * directory refused in between.
+ * no manual step, and every accepted operation and order intact (issue #35). The default suite starts
+ * the jar once with a setting it refuses: that start must exit 1 and leave nothing behind (issue
+ * #30). The short drill ({@code -Drestarts=short}: a cold start, a SIGKILL of the JVM alone under 50
+ * operations/s and 5 orders/s) and the long one ({@code -Drestarts=true}, README "Test it": under 200
+ * operations/s and 20 orders/s, every process killed, a second platform on the same directory refused
+ * in between) are separate commands.
  */
 class PlatformRestartIT {
 
@@ -202,16 +203,25 @@ class PlatformRestartIT {
     return api.get("/api/v1/orders/" + orderId).bodyAsJsonObject().getString("status");
   }
 
-  /** The short drill of the default suite: a refused start, a cold start, a SIGKILL of the JVM: each ready within 30 s. */
+  /** The default suite: a start with a setting the platform refuses exits 1 and leaves nothing running. */
   @Test
-  void aRefusedStartExitsAndEachRestartAfterASigkillIsReadyWithin30Seconds() throws Exception {
+  void aRefusedStartExitsOneAndLeavesNothingRunning() throws Exception {
     // A setting the platform refuses (the secret every client shared before #17): exit 1, nothing left running.
     ServiceProcess refused = platform("platform-refused", Map.of("AUTH_DEV_CLIENT_SECRET", "an-old-shared-secret"));
     assertEquals(1, refused.awaitExit(READY_BOUND), tail(refused.output()));
     assertTrue(refused.output().contains("AUTH_DEV_CLIENT_SECRET is gone"), tail(refused.output()));
     Path postgresPid = dataDir.resolve("postgres").resolve("postmaster.pid");
     assertFalse(Files.exists(postgresPid) && alive(pidIn(postgresPid)), "the refused start stopped its PostgreSQL");
+  }
 
+  /**
+   * The short drill ({@code -Drestarts=short}, and in the long suite): a cold start, a SIGKILL of the
+   * JVM under load: each ready within 30 s, everything accepted intact. Out of the test command since
+   * #31 (about a minute of the 8 it may take).
+   */
+  @Test
+  @EnabledIfSystemProperty(named = "restarts", matches = "short|true")
+  void aColdStartAndARestartAfterASigkillAreEachReadyWithin30Seconds() throws Exception {
     ServiceProcess first = startReady("platform-first");
     Load load = new Load(50, 5, 1_000);
     Await.until("some load applied", Duration.ofSeconds(30), () -> load.accepted.get() > 50);

@@ -53,7 +53,7 @@ class BatchingConsumerSimulationTest {
       run(Long.parseLong(replay.trim()));
       return;
     }
-    int schedules = Integer.getInteger("simulation.schedules", 2_000);
+    int schedules = Integer.getInteger("simulation.schedules", 1_000);
     long base = Long.getLong("simulation.base", System.nanoTime());
     long started = System.nanoTime();
     for (int i = 0; i < schedules; i++) {
