@@ -673,6 +673,64 @@ class WalletApiTest {
     assertTrue(wallet.bodyAsString().contains("\"balance\":6.00"), wallet.bodyAsString());
   }
 
+  /**
+   * The statement as CSV: every operation of the period, its own and the transfer it received, oldest
+   * first across many pages (2,500 rows: three pages of the export), exact decimals, a field with a
+   * comma quoted; 406 for a client that will not take CSV; another principal's wallet does not exist.
+   */
+  @Test
+  void aStatementIsTheWholePeriodAsCsvOldestFirst() {
+    UUID walletId = createWallet("0");
+    UUID other = createWallet("0");
+    Pool pool = PgPools.create(vertx, settings.pg(), "wallet-api-test-statement");
+    try {
+      // 2,500 deposits of 0.01 a millisecond apart, then a transfer of 1.50 received from the other wallet.
+      Await.result(pool.preparedQuery("""
+          INSERT INTO wallet_operations (operation_id, wallet_id, operation_type, amount_minor, status,
+                                         balance_after_minor, accepted_at, processed_at, kafka_partition, kafka_offset,
+                                         requested_by)
+          SELECT gen_random_uuid(), $1, 'DEPOSIT', 1, 'COMPLETED', n, t, t, 0, n, 'ops, night shift'
+            FROM generate_series(1, 2500) AS n, LATERAL (SELECT TIMESTAMPTZ '2026-01-01' + n * INTERVAL '1 ms') AS s(t)""")
+          .execute(Tuple.of(walletId)));
+      Await.result(pool.preparedQuery("""
+          INSERT INTO wallet_operations (operation_id, wallet_id, operation_type, amount_minor, status,
+                                         balance_after_minor, accepted_at, processed_at, kafka_partition, kafka_offset,
+                                         to_wallet_id, to_balance_after_minor)
+          VALUES (gen_random_uuid(), $2, 'TRANSFER', 150, 'COMPLETED', 0, TIMESTAMPTZ '2026-01-02', TIMESTAMPTZ '2026-01-02',
+                  0, 9999, $1, 2650)""")
+          .execute(Tuple.of(walletId, other)));
+    } finally {
+      pool.close();
+    }
+    HttpResponse<Buffer> csv = Await.result(client.get("/api/v1/wallets/" + walletId + "/statement")
+        .putHeader("Accept", "text/csv").send());
+    assertEquals(200, csv.statusCode(), csv.bodyAsString());
+    assertEquals("text/csv; charset=utf-8", csv.getHeader("Content-Type"));
+    assertTrue(csv.getHeader("Content-Disposition").contains("statement-" + walletId + ".csv"));
+    String[] lines = csv.bodyAsString().split("\r\n", -1);
+    assertEquals("", lines[lines.length - 1], "every row ends with CRLF");
+    assertEquals(1 + 2500 + 1, lines.length - 1, "the header, 2,500 deposits and the transfer");
+    assertTrue(lines[0].startsWith("operationId,operationType,status,failureReason,asset,amount,balanceAfter,"), lines[0]);
+    assertTrue(lines[1].contains(",DEPOSIT,COMPLETED,,USD,0.01,0.01,,,,,\"ops, night shift\",2026-01-01T00:00:00.001"),
+        lines[1]);
+    assertTrue(lines[2500].contains(",USD,0.01,25.00,"), "oldest first: " + lines[2500]);
+    assertTrue(lines[2501].contains(",TRANSFER,COMPLETED,,USD,1.50,26.50," + other + ",,"), "the credit as the wallet sees it: "
+        + lines[2501]);
+
+    HttpResponse<Buffer> period = Await.result(client.get("/api/v1/wallets/" + walletId
+        + "/statement?from=2026-01-01T00:00:01Z&to=2026-01-01T00:00:02Z").send());
+    assertEquals(200, period.statusCode());
+    assertEquals(1 + 1000, period.bodyAsString().split("\r\n").length, "1,000 deposits in that second (1.000 to 1.999 s)");
+
+    assertProblem(Await.result(client.get("/api/v1/wallets/" + walletId + "/statement")
+        .putHeader("Accept", "application/json").send()), 406, "NOT_ACCEPTABLE", null);
+    assertProblem(get("/api/v1/wallets/" + walletId + "/statement?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z"),
+        400, "VALIDATION_FAILED", "to");
+    WebClient stranger = Tokens.client(vertx, port, Tokens.user(authentication));
+    HttpResponse<Buffer> notTheirs = Await.result(stranger.get("/api/v1/wallets/" + walletId + "/statement").send());
+    assertProblem(notTheirs, 404, "WALLET_NOT_FOUND", null);
+  }
+
   @Test
   void listingValidatesLimitAndCursor() {
     UUID walletId = createWallet("1");

@@ -88,9 +88,12 @@ public record ApiContract(String name, OpenAPIContract contract, Buffer document
 
   /**
    * The document as the router needs it. vertx-openapi refuses response media types other than a
-   * fixed list (application/problem+json is not on it) although it never validates responses, so
-   * the router gets a copy without them; clients get the document as written.
+   * fixed list (application/problem+json and text/csv are not on it) although it never validates
+   * responses, so the router gets a copy without them; clients get the document as written.
    */
+  private static final java.util.Set<String> ROUTER_MEDIA_TYPES = java.util.Set.of("application/json",
+      "application/octet-stream", "text/plain");
+
   @SuppressWarnings("unchecked")
   static JsonObject forRouter(String yaml) {
     JsonObject document = new JsonObject((Map<String, Object>) new Yaml().load(yaml));
@@ -114,7 +117,7 @@ public record ApiContract(String name, OpenAPIContract contract, Buffer document
         JsonObject response = responses.getJsonObject(status);
         JsonObject content = response.getJsonObject("content");
         if (content != null) {
-          content.remove(ProblemHandler.CONTENT_TYPE);
+          content.fieldNames().removeIf(type -> !ROUTER_MEDIA_TYPES.contains(type));
           if (content.isEmpty()) {
             response.remove("content");
           }

@@ -8,7 +8,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.PrometheusScrapingHandler;
-import io.vertx.ext.web.handler.TimeoutHandler;
 import io.walletplatform.common.auth.Authentication;
 import io.walletplatform.common.kafka.ConsumerReadiness;
 import io.walletplatform.common.http.ApiContract;
@@ -105,13 +104,32 @@ public final class HttpFront {
     return this;
   }
 
+  /**
+   * A request whose answer has not begun by the request timeout gets 503 (vertx-web's TimeoutHandler
+   * fails it even mid-answer). An answer that has begun (a statement streamed for longer) is bounded by
+   * the connection's idle timeout instead: a stalled stream is closed, a flowing one finishes.
+   */
+  private void timeToFirstByte(RoutingContext ctx) {
+    long timer = vertx.setTimer(requestTimeout.toMillis(), fired -> {
+      if (ctx.response().headWritten() || ctx.response().ended()) {
+        return;
+      }
+      if (!ctx.request().isEnded()) {
+        ctx.request().resume();
+      }
+      ctx.fail(503);
+    });
+    ctx.addEndHandler(done -> vertx.cancelTimer(timer));
+    ctx.next();
+  }
+
   public Router build() {
     Handler<RoutingContext> ready = health != null ? health : new Health(vertx, authentication)
         .add(checks)
         .add(List.of(Readiness.of(vertx).check(), ConsumerReadiness.of(vertx).check()));
     Router router = Router.router(vertx);
     router.route().handler(RequestTargets::requireWellFormed);
-    router.route().handler(TimeoutHandler.create(requestTimeout.toMillis(), 503));
+    router.route().handler(this::timeToFirstByte);
     // Liveness never looks at a dependency: a database or broker outage must not restart a
     // process that serves whatever it can. Readiness (and /health, its alias) does.
     router.get("/health/live").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")

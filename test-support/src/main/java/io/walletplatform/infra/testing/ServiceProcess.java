@@ -33,6 +33,14 @@ public final class ServiceProcess implements AutoCloseable {
         System.getProperty("java.class.path"), mainClass), environment);
   }
 
+  /** As {@link #start}, with this heap limit (and as much direct memory): a process that must fit in it. */
+  public static ServiceProcess startWithHeap(String name, String mainClass, Map<String, String> environment,
+                                             String heap) {
+    return launch(name, List.of("-Xmx" + heap, "-XX:MaxDirectMemorySize=" + heap, "-XX:+UseSerialGC",
+        "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"), mainClass),
+        environment);
+  }
+
   /** Starts {@code java -Xmx512m -jar jar}, as the README's run command does. */
   public static ServiceProcess startJar(String name, Path jar, Map<String, String> environment) {
     return launch(name, List.of("-Xmx512m", "-jar", jar.toAbsolutePath().toString()), environment);

@@ -209,6 +209,28 @@ public final class WalletRepository {
         });
   }
 
+  /**
+   * The statement's page after {@code after} ({@code null}: from the period's start), oldest first:
+   * the rows and the position of the last one, for the next page.
+   */
+  public Future<OperationPage> statementPage(SqlClient client, UUID walletId, Instant from, Instant to, long[] after,
+                                             int limit, Asset asset) {
+    OffsetDateTime afterAt = after == null ? EARLIEST : micros(after[0]);
+    long afterId = after == null ? Long.MIN_VALUE : after[1];
+    return client.preparedQuery(WalletSql.STATEMENT_PAGE)
+        .execute(Tuple.from(new Object[] {walletId, from == null ? EARLIEST : from.atOffset(ZoneOffset.UTC),
+            to == null ? LATEST : to.atOffset(ZoneOffset.UTC), afterAt, afterId, limit}))
+        .map(rows -> {
+          List<OperationView> items = new ArrayList<>(rows.size());
+          long[] last = null;
+          for (Row row : rows) {
+            items.add(toOperation(row, walletId, asset));
+            last = new long[] {micros(row.getOffsetDateTime("processed_at")), row.getLong("id")};
+          }
+          return new OperationPage(items, last);
+        });
+  }
+
   private static long micros(OffsetDateTime time) {
     Instant instant = time.toInstant();
     return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);

@@ -107,6 +107,28 @@ final class WalletSql {
       " LIMIT $6");
 
   /**
+   * One page of a wallet's statement, oldest first: its own operations and the transfers it received,
+   * each walked forwards on its index from just after the page's lower bound ($4 the last row's
+   * processed_at, $5 its id) up to the period's end $3 (exclusive), from its start $2 (inclusive).
+   */
+  static final String STATEMENT_PAGE = String.join("\n",
+      "SELECT o.*, " + HOLD_STATUS + " FROM (",
+      "  (SELECT " + OPERATION_COLUMNS,
+      "     FROM wallet_operations o",
+      "    WHERE o.wallet_id = $1 AND o.processed_at >= $2 AND o.processed_at < $3 AND (o.processed_at, o.id) > ($4, $5)",
+      "    ORDER BY o.processed_at, o.id",
+      "    LIMIT $6)",
+      "  UNION ALL",
+      "  (SELECT " + OPERATION_COLUMNS,
+      "     FROM wallet_operations o",
+      "    WHERE o.to_wallet_id = $1 AND o.to_balance_after_minor IS NOT NULL",
+      "      AND o.processed_at >= $2 AND o.processed_at < $3 AND (o.processed_at, o.id) > ($4, $5)",
+      "    ORDER BY o.processed_at, o.id",
+      "    LIMIT $6)) o",
+      " ORDER BY o.processed_at, o.id",
+      " LIMIT $6");
+
+  /**
    * The wallet as of $2: the state after the last operation applied at or before it, as a source or
    * as a transfer's destination (one index probe each), else what it was created with. No row when
    * the wallet does not exist; {@code created_at} tells whether it existed then.

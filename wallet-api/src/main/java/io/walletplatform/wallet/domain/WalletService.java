@@ -391,6 +391,11 @@ public final class WalletService {
     return walletFor(principal, walletId).compose(ref -> repository.listOperations(pool, walletId, page, ref.asset()));
   }
 
+  /** A page of the wallet's statement after {@code after} (null: from the start), oldest first; the caller checked access. */
+  public Future<OperationPage> statementPage(UUID walletId, Instant from, Instant to, long[] after, int limit, Asset asset) {
+    return repository.statementPage(pool, walletId, from, to, after, limit, asset);
+  }
+
   /** The wallet as of an instant, and its asset; WALLET_NOT_FOUND also when it did not exist yet then. */
   public Future<BalanceAtIn> balanceAt(Principal principal, UUID walletId, Instant at) {
     return walletFor(principal, walletId).compose(ref -> repository.balanceAt(pool, walletId, at)

@@ -51,7 +51,8 @@ public final class WalletHandlers {
         "getBalanceAt", this::getBalanceAt,
         "updateWallet", this::updateWallet,
         "listAssets", this::listAssets,
-        "createAsset", this::createAsset);
+        "createAsset", this::createAsset,
+        "exportStatement", new StatementExport(service)::handle);
   }
 
   void createWallet(RoutingContext ctx) {
