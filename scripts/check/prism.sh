@@ -67,6 +67,8 @@ call 200 "$user" GET "/api/v1/wallets/$usd/operations/$transfer"
 call 200 "$user" GET "/api/v1/wallets/$yen/operations?limit=10"
 call 200 "$user" GET "/api/v1/wallets/$usd/operations?limit=10"
 call 200 "$user" GET "/api/v1/wallets/$yen/balance?at=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+call 200 "$user" GET "/api/v1/wallets/$usd/statement"
+call 400 "$user" GET "/api/v1/wallets/$usd/statement?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z"
 call 200 "$boss" PATCH "/api/v1/wallets/$yen" '{"creditLimit": 2000}'
 call 409 "$boss" PATCH "/api/v1/wallets/$yen" '{"creditLimit": 0}'
 call 403 "$user" PATCH "/api/v1/wallets/$yen" '{"creditLimit": 2000}'
