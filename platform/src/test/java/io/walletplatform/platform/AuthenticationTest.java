@@ -229,8 +229,8 @@ class AuthenticationTest {
 
   @Test
   void theMatrixCoversEveryOperationOfTheFourContracts() {
-    assertEquals(25, endpoints().size(), endpoints().toString());
-    assertEquals(20, scopedEndpoints().size(), scopedEndpoints().toString());
+    assertEquals(26, endpoints().size(), endpoints().toString());
+    assertEquals(21, scopedEndpoints().size(), scopedEndpoints().toString());
   }
 
   private static HttpResponse<Buffer> token(MultiMap form) {
