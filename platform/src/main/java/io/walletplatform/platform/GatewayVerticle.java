@@ -45,9 +45,7 @@ public final class GatewayVerticle extends VerticleBase {
   private static final long HEALTH_TIMEOUT_MS = 2_000;
   private static final List<String> CONTRACTS = List.of("wallet-api", "payments-api", "orders-api", "webhooks-api");
 
-  /** A contract's path, up to its first segment after {@code /api/v1/}: what the gateway routes on. */
-  private static final java.util.regex.Pattern API_ROOT = java.util.regex.Pattern.compile(
-      "^  (/api/v1/[A-Za-z0-9_-]+)", java.util.regex.Pattern.MULTILINE);
+  private static final String API_PREFIX = "/api/v1/";
 
   private final GatewaySettings settings;
   private final PrometheusMeterRegistry registry;
@@ -104,11 +102,16 @@ public final class GatewayVerticle extends VerticleBase {
     if (service == null) {
       return;
     }
-    java.util.regex.Matcher roots = API_ROOT.matcher(yaml);
-    while (roots.find()) {
-      URI earlier = routes.putIfAbsent(roots.group(1), service);
+    for (String path : io.walletplatform.common.http.ApiContract.paths(yaml)) {
+      if (!path.startsWith(API_PREFIX)) {
+        continue;
+      }
+      // The root: the path up to its first segment after /api/v1/.
+      int end = path.indexOf('/', API_PREFIX.length());
+      String root = end < 0 ? path : path.substring(0, end);
+      URI earlier = routes.putIfAbsent(root, service);
       if (earlier != null && !earlier.equals(service)) {
-        throw new IllegalStateException(roots.group(1) + " is declared by two services' contracts");
+        throw new IllegalStateException(root + " is declared by two services' contracts");
       }
     }
   }

@@ -91,6 +91,14 @@ public record ApiContract(String name, OpenAPIContract contract, Buffer document
    * fixed list (application/problem+json and text/csv are not on it) although it never validates
    * responses, so the router gets a copy without them; clients get the document as written.
    */
+  /** The paths a document declares (the keys of its {@code paths}), in its order. */
+  @SuppressWarnings("unchecked")
+  public static List<String> paths(String yaml) {
+    Object paths = ((Map<String, Object>) new Yaml().load(yaml)).get("paths");
+    return paths instanceof Map<?, ?> declared ? new ArrayList<>((java.util.Collection<String>) declared.keySet())
+        : List.of();
+  }
+
   private static final java.util.Set<String> ROUTER_MEDIA_TYPES = java.util.Set.of("application/json",
       "application/octet-stream", "text/plain");
 

@@ -194,19 +194,8 @@ public final class WalletRepository {
   public Future<OperationPage> listOperations(SqlClient client, UUID walletId, PageQuery page, Asset asset) {
     OffsetDateTime cursorAt = page.cursor() == null ? LATEST : micros(page.cursor()[0]);
     long cursorId = page.cursor() == null ? Long.MAX_VALUE : page.cursor()[1];
-    return client.preparedQuery(WalletSql.LIST_OPERATIONS)
-        .execute(Tuple.from(new Object[] {walletId, page.from() == null ? EARLIEST : page.from().atOffset(ZoneOffset.UTC),
-            page.to() == null ? LATEST : page.to().atOffset(ZoneOffset.UTC), cursorAt, cursorId, page.limit()}))
-        .map(rows -> {
-          List<OperationView> items = new ArrayList<>(rows.size());
-          long[] last = null;
-          for (Row row : rows) {
-            items.add(toOperation(row, walletId, asset));
-            OffsetDateTime processedAt = row.getOffsetDateTime("processed_at");
-            last = new long[] {micros(processedAt), row.getLong("id")};
-          }
-          return new OperationPage(items, last);
-        });
+    return historyPage(client, WalletSql.LIST_OPERATIONS, walletId, page.from(), page.to(), cursorAt, cursorId,
+        page.limit(), asset);
   }
 
   /**
@@ -217,9 +206,15 @@ public final class WalletRepository {
                                              int limit, Asset asset) {
     OffsetDateTime afterAt = after == null ? EARLIEST : micros(after[0]);
     long afterId = after == null ? Long.MIN_VALUE : after[1];
-    return client.preparedQuery(WalletSql.STATEMENT_PAGE)
+    return historyPage(client, WalletSql.STATEMENT_PAGE, walletId, from, to, afterAt, afterId, limit, asset);
+  }
+
+  /** A page of {@code sql} (either direction of the history) past the bound, and the position of its last row. */
+  private Future<OperationPage> historyPage(SqlClient client, String sql, UUID walletId, Instant from, Instant to,
+                                            OffsetDateTime boundAt, long boundId, int limit, Asset asset) {
+    return client.preparedQuery(sql)
         .execute(Tuple.from(new Object[] {walletId, from == null ? EARLIEST : from.atOffset(ZoneOffset.UTC),
-            to == null ? LATEST : to.atOffset(ZoneOffset.UTC), afterAt, afterId, limit}))
+            to == null ? LATEST : to.atOffset(ZoneOffset.UTC), boundAt, boundId, limit}))
         .map(rows -> {
           List<OperationView> items = new ArrayList<>(rows.size());
           long[] last = null;

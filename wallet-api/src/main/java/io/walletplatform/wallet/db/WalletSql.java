@@ -89,44 +89,36 @@ final class WalletSql {
    * each walked backwards on its index from the page's upper bound ($4 the cursor's processed_at, $5
    * its id; $3 the period's end, exclusive) down to the period's start $2 (inclusive).
    */
-  static final String LIST_OPERATIONS = String.join("\n",
-      "SELECT o.*, " + HOLD_STATUS + " FROM (",
-      "  (SELECT " + OPERATION_COLUMNS,
-      "     FROM wallet_operations o",
-      "    WHERE o.wallet_id = $1 AND o.processed_at >= $2 AND o.processed_at < $3 AND (o.processed_at, o.id) < ($4, $5)",
-      "    ORDER BY o.processed_at DESC, o.id DESC",
-      "    LIMIT $6)",
-      "  UNION ALL",
-      "  (SELECT " + OPERATION_COLUMNS,
-      "     FROM wallet_operations o",
-      "    WHERE o.to_wallet_id = $1 AND o.to_balance_after_minor IS NOT NULL",
-      "      AND o.processed_at >= $2 AND o.processed_at < $3 AND (o.processed_at, o.id) < ($4, $5)",
-      "    ORDER BY o.processed_at DESC, o.id DESC",
-      "    LIMIT $6)) o",
-      " ORDER BY o.processed_at DESC, o.id DESC",
-      " LIMIT $6");
+  static final String LIST_OPERATIONS = historyPage("<", "DESC");
 
   /**
-   * One page of a wallet's statement, oldest first: its own operations and the transfers it received,
-   * each walked forwards on its index from just after the page's lower bound ($4 the last row's
-   * processed_at, $5 its id) up to the period's end $3 (exclusive), from its start $2 (inclusive).
+   * One page of a wallet's statement, oldest first: the same rows walked forwards from just after the
+   * page's lower bound ($4 the last row's processed_at, $5 its id) up to the period's end $3
+   * (exclusive), from its start $2 (inclusive).
    */
-  static final String STATEMENT_PAGE = String.join("\n",
-      "SELECT o.*, " + HOLD_STATUS + " FROM (",
-      "  (SELECT " + OPERATION_COLUMNS,
-      "     FROM wallet_operations o",
-      "    WHERE o.wallet_id = $1 AND o.processed_at >= $2 AND o.processed_at < $3 AND (o.processed_at, o.id) > ($4, $5)",
-      "    ORDER BY o.processed_at, o.id",
-      "    LIMIT $6)",
-      "  UNION ALL",
-      "  (SELECT " + OPERATION_COLUMNS,
-      "     FROM wallet_operations o",
-      "    WHERE o.to_wallet_id = $1 AND o.to_balance_after_minor IS NOT NULL",
-      "      AND o.processed_at >= $2 AND o.processed_at < $3 AND (o.processed_at, o.id) > ($4, $5)",
-      "    ORDER BY o.processed_at, o.id",
-      "    LIMIT $6)) o",
-      " ORDER BY o.processed_at, o.id",
-      " LIMIT $6");
+  static final String STATEMENT_PAGE = historyPage(">", "ASC");
+
+  /** Up to $6 rows of wallet $1 in [$2, $3), past the bound ($4, $5) in the direction {@code past} and {@code order}. */
+  private static String historyPage(String past, String order) {
+    String bound = "o.processed_at >= $2 AND o.processed_at < $3 AND (o.processed_at, o.id) " + past + " ($4, $5)";
+    String ordered = "ORDER BY o.processed_at " + order + ", o.id " + order;
+    return String.join("\n",
+        "SELECT o.*, " + HOLD_STATUS + " FROM (",
+        "  (SELECT " + OPERATION_COLUMNS,
+        "     FROM wallet_operations o",
+        "    WHERE o.wallet_id = $1 AND " + bound,
+        "    " + ordered,
+        "    LIMIT $6)",
+        "  UNION ALL",
+        "  (SELECT " + OPERATION_COLUMNS,
+        "     FROM wallet_operations o",
+        "    WHERE o.to_wallet_id = $1 AND o.to_balance_after_minor IS NOT NULL",
+        "      AND " + bound,
+        "    " + ordered,
+        "    LIMIT $6)) o",
+        " " + ordered,
+        " LIMIT $6");
+  }
 
   /**
    * The wallet as of $2: the state after the last operation applied at or before it, as a source or

@@ -12,7 +12,6 @@ import io.walletplatform.wallet.domain.WalletService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -37,11 +36,7 @@ final class StatementExport {
 
   void handle(RoutingContext ctx) {
     UUID walletId = Responses.pathUuid(ctx, "walletId");
-    Instant from = WalletHandlers.instant(Responses.query(ctx, "from"), "from");
-    Instant to = WalletHandlers.instant(Responses.query(ctx, "to"), "to");
-    if (from != null && to != null && !from.isBefore(to)) {
-      throw ProblemException.validation("to", "must be after from");
-    }
+    WalletHandlers.Period period = WalletHandlers.period(ctx);
     if (!StatementCsv.acceptable(ctx.request().getHeader(HttpHeaders.ACCEPT))) {
       throw new ProblemException(406, "NOT_ACCEPTABLE", "Not Acceptable",
           "a statement is text/csv: send Accept: text/csv (or none)", List.of(), Map.of());
@@ -55,12 +50,12 @@ final class StatementExport {
           .putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8")
           .putHeader("Content-Disposition", "attachment; filename=\"statement-" + walletId + ".csv\"")
           .write(StatementCsv.HEADER);
-      page(ctx, walletId, from, to, found.result().asset(), null);
+      page(ctx, walletId, period, found.result().asset(), null);
     });
   }
 
-  private void page(RoutingContext ctx, UUID walletId, Instant from, Instant to, Asset asset, long[] after) {
-    service.statementPage(walletId, from, to, after, PAGE, asset).onComplete(read -> {
+  private void page(RoutingContext ctx, UUID walletId, WalletHandlers.Period period, Asset asset, long[] after) {
+    service.statementPage(walletId, period.from(), period.to(), after, PAGE, asset).onComplete(read -> {
       HttpServerResponse response = ctx.response();
       if (response.closed()) {
         return; // the client went away: nothing more to read
@@ -79,9 +74,9 @@ final class StatementExport {
       }
       response.write(chunk);
       if (response.writeQueueFull()) {
-        response.drainHandler(drained -> page(ctx, walletId, from, to, asset, page.last()));
+        response.drainHandler(drained -> page(ctx, walletId, period, asset, page.last()));
       } else {
-        page(ctx, walletId, from, to, asset, page.last());
+        page(ctx, walletId, period, asset, page.last());
       }
     });
   }

@@ -153,12 +153,8 @@ public final class WalletHandlers {
     UUID walletId = Responses.pathUuid(ctx, "walletId");
     int limit = Responses.queryInt(ctx, "limit", 50);
     long[] cursor = Cursors.decodePair(Responses.query(ctx, "cursor"));
-    Instant from = instant(Responses.query(ctx, "from"), "from");
-    Instant to = instant(Responses.query(ctx, "to"), "to");
-    if (from != null && to != null && !from.isBefore(to)) {
-      throw ProblemException.validation("to", "must be after from");
-    }
-    WalletRepository.PageQuery query = new WalletRepository.PageQuery(from, to, cursor, limit);
+    Period period = period(ctx);
+    WalletRepository.PageQuery query = new WalletRepository.PageQuery(period.from(), period.to(), cursor, limit);
     Responses.reply(ctx, 200, service.listOperations(Principal.of(ctx), walletId, query).map(page -> {
       JsonArray items = new JsonArray();
       page.items().forEach(operation -> items.add(operation.toJson()));
@@ -251,6 +247,20 @@ public final class WalletHandlers {
   }
 
   /** An RFC 3339 timestamp (any offset), or {@code null} when absent; between 2000 and 9999. */
+  /** The period {@code from <= processedAt < to} of the query ({@code null}: open on that side). */
+  record Period(Instant from, Instant to) {
+  }
+
+  /** The query's {@code from} and {@code to}, each optional; 400 when {@code to} is not after {@code from}. */
+  static Period period(RoutingContext ctx) {
+    Instant from = instant(Responses.query(ctx, "from"), "from");
+    Instant to = instant(Responses.query(ctx, "to"), "to");
+    if (from != null && to != null && !from.isBefore(to)) {
+      throw ProblemException.validation("to", "must be after from");
+    }
+    return new Period(from, to);
+  }
+
   static Instant instant(String text, String field) {
     if (text == null) {
       return null;
