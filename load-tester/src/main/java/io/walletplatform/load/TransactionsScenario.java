@@ -15,6 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+import java.util.function.IntToLongFunction;
 
 /**
  * Transactions under load (docs/transactions.md), in two shapes. {@code transactions}: USD wallets,
@@ -60,6 +63,51 @@ final class TransactionsScenario {
   private final java.net.URI base;
   private final Options options;
 
+  /**
+   * What a run trades: its wallets (each one's asset and initial balance, by index), the postings of
+   * one transaction as {from, to, amountMinor} wallet indexes, and the metadata each carries.
+   */
+  private record Shape(String name, Map<String, Object> parameters, int wallets, IntFunction<String> asset,
+                       IntToLongFunction initial, Function<Random, long[][]> postings, JsonObject metadata) {
+
+    /** Random postings between distinct USD wallets, each created with the initial balance. */
+    static Shape spread(Options options, Map<String, Object> common) {
+      int wallets = options.integer("wallets", 1000, 2, 100_000);
+      int count = options.integer("postings", 3, 1, 32);
+      long initial = options.amountMinor("initial-balance", "100.00");
+      long maxAmount = options.amountMinor("max-amount", "10.00");
+      Map<String, Object> parameters = new HashMap<>(common);
+      parameters.put("wallets", wallets);
+      parameters.put("postings", count);
+      return new Shape("transactions", parameters, wallets, index -> "USD", index -> initial,
+          random -> spreadPostings(random, wallets, count, maxAmount), new JsonObject().put("scenario", "transactions"));
+    }
+
+    /** Wallets: 0 liquidity EUR, 1 liquidity USD, 2 fees EUR, then customer i: EUR 3 + 2i, USD 4 + 2i. */
+    static Shape exchange(Options options, Map<String, Object> common) {
+      int customers = options.integer("customers", 20, 1, 10_000);
+      long initial = options.amountMinor("initial-balance", "500.00");
+      long liquidity = options.amountMinor("liquidity", "5000.00");
+      long maxAmount = options.amountMinor("max-amount", "50.00");
+      Map<String, Object> parameters = new HashMap<>(common);
+      parameters.put("customers", customers);
+      IntFunction<String> asset = index -> index == 1 || (index >= 3 && (index - 3) % 2 == 1) ? "USD" : "EUR";
+      return new Shape("exchange", parameters, 3 + 2 * customers, asset,
+          index -> index == 1 ? liquidity : index >= 3 && asset.apply(index).equals("EUR") ? initial : 0,
+          random -> exchangePostings(random, customers, maxAmount),
+          new JsonObject().put("pair", "EUR/USD").put("rate", RATE.toPlainString()));
+    }
+
+    /** What the wallets were created with, per asset: the audit's expected totals ({EUR, USD}). */
+    long[] broughtIn() {
+      long[] totals = new long[2];
+      for (int index = 0; index < wallets; index++) {
+        totals[asset.apply(index).equals("EUR") ? 0 : 1] += initial.applyAsLong(index);
+      }
+      return totals;
+    }
+  }
+
   /** {@code true}: the transactions scenario (random postings between USD wallets); {@code false}: exchange. */
   private final boolean spread;
 
@@ -72,23 +120,13 @@ final class TransactionsScenario {
   }
 
   Future<Report> run() {
-    int customers = spread ? 0 : options.integer("customers", 20, 1, 10_000);
-    int spreadWallets = spread ? options.integer("wallets", 1000, 2, 100_000) : 0;
-    int postingsPerTransaction = spread ? options.integer("postings", 3, 1, 32) : 3;
     int rate = options.integer("rate", 50, 1, 100_000);
     Duration duration = options.duration("duration", "30s");
     Duration warmUp = options.duration("warmup", "5s");
-    long initialMinor = options.amountMinor("initial-balance", spread ? "100.00" : "500.00");
-    long liquidityMinor = options.amountMinor("liquidity", "5000.00");
-    long maxAmount = options.amountMinor("max-amount", spread ? "10.00" : "50.00");
     Duration settleTimeout = options.duration("settle-timeout", "180s");
-    Report report = new Report(spread ? "transactions" : "exchange", spread
-        ? Map.of("wallets", spreadWallets, "postings", postingsPerTransaction, "rate", rate,
-            "durationSeconds", duration.toSeconds())
-        : Map.of("customers", customers, "rate", rate, "durationSeconds", duration.toSeconds()));
-    // Exchange wallets: 0 liquidity EUR, 1 liquidity USD, 2 fees EUR, then customer i: EUR 3 + 2i, USD 4 + 2i.
-    // Transactions: every wallet USD with the initial balance.
-    int walletCount = spread ? spreadWallets : 3 + 2 * customers;
+    Map<String, Object> common = Map.of("rate", rate, "durationSeconds", duration.toSeconds());
+    Shape shape = spread ? Shape.spread(options, common) : Shape.exchange(options, common);
+    Report report = new Report(shape.name(), shape.parameters());
     List<UUID> wallets = new ArrayList<>();
     List<String> assets = new ArrayList<>();
     Map<UUID, Sent> accepted = new HashMap<>();
@@ -97,30 +135,25 @@ final class TransactionsScenario {
     Api[] treasury = new Api[1];
     Future<Void> created = LoadPrincipals.obtain(api, options, base, 1).compose(principals -> {
       treasury[0] = api.as(principals.get(0));
-      return InOrder.run(walletCount, index -> {
-        String asset = spread || index == 1 || (index >= 3 && (index - 3) % 2 == 1) ? "USD" : "EUR";
-        long initial = spread ? initialMinor
-            : index == 1 ? liquidityMinor : index >= 3 && asset.equals("EUR") ? initialMinor : 0;
+      return InOrder.run(shape.wallets(), index -> {
+        String asset = shape.asset().apply(index);
         return treasury[0].post("/api/v1/wallets", "{\"asset\":\"" + asset + "\",\"initialBalance\":"
-                + Api.amount(initial) + "}")
+                + Api.amount(shape.initial().applyAsLong(index)) + "}")
             .compose(response -> response.statusCode() != 201
                 ? Future.failedFuture("creating a wallet answered " + response.statusCode() + ": " + response.bodyAsString())
                 : Future.succeededFuture(wallets.add(UUID.fromString(response.bodyAsJsonObject().getString("walletId")))
                     && assets.add(asset)));
       });
     });
-    long[] broughtIn = new long[2];
+    long[] broughtIn = shape.broughtIn();
     CpuSample[] cpuFrom = new CpuSample[1];
     long[] loadStarted = new long[1];
     UUID[] newest = new UUID[1];
     return created.compose(ignored -> {
           cpuFrom[0] = CpuSample.take();
           loadStarted[0] = System.nanoTime();
-          broughtIn[0] = spread ? 0 : initialMinor * customers;
-          broughtIn[1] = spread ? initialMinor * spreadWallets : liquidityMinor;
           return loop.run(vertx, options, rate, warmUp, duration, sequence -> {
-            long[][] postings = spread ? spreadPostings(random, spreadWallets, postingsPerTransaction, maxAmount)
-                : exchangePostings(random, customers, maxAmount);
+            long[][] postings = shape.postings().apply(random);
             JsonArray body = new JsonArray();
             for (long[] posting : postings) {
               body.add(new JsonObject().put("from", wallets.get((int) posting[0]).toString())
@@ -128,8 +161,7 @@ final class TransactionsScenario {
             }
             UUID transactionId = UUID.randomUUID();
             String json = new JsonObject().put("transactionId", transactionId.toString()).put("postings", body)
-                .put("metadata", spread ? new JsonObject().put("scenario", "transactions")
-                    : new JsonObject().put("pair", "EUR/USD").put("rate", RATE.toPlainString())).encode();
+                .put("metadata", shape.metadata()).encode();
             return treasury[0].write("/api/v1/transactions", Buffer.buffer(json), null, 202, false).map(response -> {
               if (response.status() != 202) {
                 return new LoadLoop.Outcome(false, Api.errorCode(response));
