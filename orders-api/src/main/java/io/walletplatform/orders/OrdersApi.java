@@ -13,7 +13,7 @@ public final class OrdersApi {
   }
 
   public static ApiModule.Factory factory(OrdersSettings settings) {
-    return PgApiModule.factory("orders-api", settings.pg(), settings.kafka(),
+    return PgApiModule.factory("orders-api", settings.pg(), settings.kafka(), settings.http(),
         pool -> new OrdersHandlers(new OrdersService(pool, new OrderRepository(), settings.requestsTopic())).byOperationId(),
         OrdersHandlers.CHECKED_BY_HANDLER);
   }

@@ -13,7 +13,7 @@ public final class PaymentsApi {
   }
 
   public static ApiModule.Factory factory(PaymentsSettings settings) {
-    return PgApiModule.factory("payments-api", settings.pg(), settings.kafka(),
+    return PgApiModule.factory("payments-api", settings.pg(), settings.kafka(), settings.http(),
         pool -> new PaymentsHandlers(new AccountsService(pool, new AccountRepository())).byOperationId());
   }
 }

@@ -363,7 +363,7 @@ class OrderPaymentFlowTest {
     var unreachable = new io.walletplatform.common.outbox.OutboxRelaySettings(down.orders().relay().pg(),
         new io.walletplatform.common.config.KafkaSettings("127.0.0.1:1", 1, (short) 1, Duration.ofMillis(1_500),
             Duration.ofMinutes(5)),
-        "orders", Duration.ofMillis(200), 100, Duration.ofMinutes(10), Duration.ofHours(24), Duration.ofMinutes(1));
+        "orders", Duration.ofMillis(200), 100, Duration.ofMinutes(10), Duration.ofMinutes(1));
     String brokenRelay = Await.result(vertx.deployVerticle(new OutboxRelayVerticle(unreachable, down.registry(), Faults.NONE)));
 
     UUID userId = openAccount(down, "20.00");
@@ -388,7 +388,7 @@ class OrderPaymentFlowTest {
     Await.result(vertx.undeploy(tidy.ordersMessaging().relay()));
     var settings = tidy.orders().relay();
     var shortRetention = new io.walletplatform.common.outbox.OutboxRelaySettings(settings.pg(), settings.kafka(),
-        settings.name(), Duration.ofMillis(100), settings.batchSize(), Duration.ZERO, settings.idempotencyRetention(),
+        settings.name(), Duration.ofMillis(100), settings.batchSize(), Duration.ZERO,
         Duration.ofMillis(100));
     Await.result(vertx.deployVerticle(new OutboxRelayVerticle(shortRetention, tidy.registry(), Faults.NONE)));
     UUID userId = openAccount(tidy, "10.00");

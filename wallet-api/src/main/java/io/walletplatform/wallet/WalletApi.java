@@ -13,9 +13,11 @@ import io.walletplatform.common.db.CoalescingRedis;
 import io.walletplatform.common.db.PgPools;
 import io.walletplatform.common.db.RedisClients;
 import io.walletplatform.common.http.ApiContract;
+import io.walletplatform.common.idempotency.IdempotencyKeys;
 import io.walletplatform.common.kafka.KafkaClients;
 import io.walletplatform.common.ops.ApiModule;
 import io.walletplatform.common.ops.HealthCheck;
+import io.walletplatform.common.ops.PgApiModule;
 import io.walletplatform.common.util.LruMap;
 import io.walletplatform.common.wallet.WalletCache;
 import io.walletplatform.wallet.db.WalletRepository;
@@ -45,9 +47,11 @@ public final class WalletApi implements ApiModule {
   private final ApiContract contract;
   private final KafkaClientMetrics producerMetrics;
   private final ApplyLag lag;
+  private final Runnable stopExpiry;
 
   private WalletApi(Pool pool, Redis redis, KafkaProducer<String, String> producer, KafkaAdminClient admin,
-                    ApiContract contract, KafkaClientMetrics producerMetrics, ApplyLag lag) {
+                    ApiContract contract, KafkaClientMetrics producerMetrics, ApplyLag lag, Runnable stopExpiry) {
+    this.stopExpiry = stopExpiry;
     this.producerMetrics = producerMetrics;
     this.lag = lag;
     this.pool = pool;
@@ -106,9 +110,16 @@ public final class WalletApi implements ApiModule {
     Map<String, io.vertx.core.Handler<io.vertx.ext.web.RoutingContext>> handlers =
         new java.util.HashMap<>(new WalletHandlers(service).byOperationId());
     handlers.putAll(new TransactionHandlers(transactions).byOperationId());
+    IdempotencyKeys keys = new IdempotencyKeys(pool, settings.http().idempotencyTtl(),
+        settings.http().idempotencyLease());
     return ApiContract.load(vertx, "wallet-api", handlers, WalletHandlers.CHECKED_BY_HANDLER,
-            admission == null ? Map.of() : Map.of(WalletHandlers.SUBMIT_OPERATION, admission), authentication)
-        .map(contract -> new WalletApi(pool, redis, producer, admin, contract, producerMetrics, lag))
+            admission == null ? Map.of() : Map.of(WalletHandlers.SUBMIT_OPERATION, admission), keys::handler,
+            authentication)
+        .map(contract -> {
+          long expiry = keys.expirePeriodically(vertx, PgApiModule.IDEMPOTENCY_EXPIRY_INTERVAL);
+          return new WalletApi(pool, redis, producer, admin, contract, producerMetrics, lag,
+              () -> vertx.cancelTimer(expiry));
+        })
         .onFailure(error -> {
           lag.stop();
           producerMetrics.close();
@@ -134,6 +145,7 @@ public final class WalletApi implements ApiModule {
 
   @Override
   public Future<Void> close() {
+    stopExpiry.run();
     lag.stop();
     producerMetrics.close();
     return Future.join(pool.close(), redis.close(), producer.close(), admin.close()).mapEmpty();

@@ -16,7 +16,7 @@ public final class WebhooksApi {
 
   public static ApiModule.Factory factory(WebhooksSettings settings) {
     TargetPolicy policy = new TargetPolicy(settings.allowPrivateNetworks());
-    return (vertx, authentication) -> PgApiModule.factory("webhooks-api", settings.pg(), settings.kafka(),
+    return (vertx, authentication) -> PgApiModule.factory("webhooks-api", settings.pg(), settings.kafka(), settings.http(),
             pool -> new WebhooksHandlers(new WebhookService(pool, new WebhookRepository(), policy,
                 new Resolver(vertx, policy), settings.maxSubscriptions())).byOperationId())
         .create(vertx, authentication);

@@ -23,6 +23,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * One API's OpenAPI document and the router built from it. The document defines the routes:
@@ -69,11 +70,23 @@ public record ApiContract(String name, OpenAPIContract contract, Buffer document
   public static Future<ApiContract> load(Vertx vertx, String name, Map<String, Handler<RoutingContext>> handlers,
                                          Set<String> checkedByHandler, Map<String, Handler<RoutingContext>> beforeBody,
                                          Authentication authentication) {
+    return load(vertx, name, handlers, checkedByHandler, beforeBody, null, authentication);
+  }
+
+  /**
+   * Like {@link #load(Vertx, String, Map, Set, Map, Authentication)}, with a handler made for each POST
+   * operation (by its operationId) that runs after its body is read and validated and before its own
+   * handler: the Idempotency-Key mechanism of every service.
+   */
+  public static Future<ApiContract> load(Vertx vertx, String name, Map<String, Handler<RoutingContext>> handlers,
+                                         Set<String> checkedByHandler, Map<String, Handler<RoutingContext>> beforeBody,
+                                         Function<String, Handler<RoutingContext>> beforeEveryPost,
+                                         Authentication authentication) {
     String resource = "openapi/" + name + ".yaml";
     return vertx.fileSystem().readFile(resource).compose(document ->
         OpenAPIContract.from(vertx, forRouter(document.toString(StandardCharsets.UTF_8)))
             .map(contract -> new ApiContract(name, contract, document,
-                buildRouter(vertx, contract, handlers, checkedByHandler, beforeBody, authentication))));
+                buildRouter(vertx, contract, handlers, checkedByHandler, beforeBody, beforeEveryPost, authentication))));
   }
 
   private static void requireJsonBody(RoutingContext ctx) {
@@ -137,7 +150,9 @@ public record ApiContract(String name, OpenAPIContract contract, Buffer document
 
   private static Router buildRouter(Vertx vertx, OpenAPIContract contract,
                                     Map<String, Handler<RoutingContext>> handlers, Set<String> checkedByHandler,
-                                    Map<String, Handler<RoutingContext>> beforeBody, Authentication authentication) {
+                                    Map<String, Handler<RoutingContext>> beforeBody,
+                                    Function<String, Handler<RoutingContext>> beforeEveryPost,
+                                    Authentication authentication) {
     RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
     builder.rootHandler(Authentication.WELL_FORMED);
     builder.rootHandler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
@@ -159,6 +174,9 @@ public record ApiContract(String name, OpenAPIContract contract, Buffer document
       if (checkedByHandler.contains(operationId)) {
         route.setDoValidation(false);
         route.addHandler(ApiContract::requireJsonBody);
+      }
+      if (beforeEveryPost != null && io.vertx.core.http.HttpMethod.POST.equals(route.getOperation().getHttpMethod())) {
+        route.addHandler(beforeEveryPost.apply(operationId));
       }
       route.addHandler(handler);
       route.addFailureHandler(new ProblemHandler());

@@ -43,7 +43,17 @@ public final class ProblemHandler implements Handler<RoutingContext> {
       ctx.response().reset();
       return;
     }
-    write(ctx, toProblem(ctx));
+    ProblemException problem = toProblem(ctx);
+    Responses.AnswerHook hook = Responses.takeHook(ctx);
+    if (hook == null) {
+      write(ctx, problem);
+      return;
+    }
+    hook.beforeAnswer(problem.status(), ctx.response().headers(), null).onComplete(done -> {
+      if (!ctx.response().ended() && !ctx.response().headWritten()) {
+        write(ctx, problem);
+      }
+    });
   }
 
   /** Writes a problem response for the request. */

@@ -1,13 +1,14 @@
 package io.walletplatform.common.http;
 
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.ValidatedRequest;
-import io.walletplatform.common.idempotency.IdempotentRequests;
 
 import java.util.UUID;
 
@@ -17,11 +18,45 @@ public final class Responses {
   private Responses() {
   }
 
+  /**
+   * Something that must finish before a request's answer is written, given its status, headers and
+   * body (null for a problem): the Idempotency-Key's store or release. Called once, for the first answer.
+   */
+  @FunctionalInterface
+  public interface AnswerHook {
+    Future<Void> beforeAnswer(int status, MultiMap headers, Buffer body);
+  }
+
+  private static final String HOOK = AnswerHook.class.getName();
+
+  /** Runs {@code hook} before this request's answer, a success (here) or a problem ({@link ProblemHandler}). */
+  public static void beforeAnswer(RoutingContext ctx, AnswerHook hook) {
+    ctx.put(HOOK, hook);
+  }
+
+  /** Takes the request's hook (so that it runs once), or null. */
+  static AnswerHook takeHook(RoutingContext ctx) {
+    return ctx.remove(HOOK);
+  }
+
   public static void json(RoutingContext ctx, int status, JsonObject body) {
+    Buffer bytes = body.toBuffer();
+    AnswerHook hook = takeHook(ctx);
+    if (hook == null) {
+      send(ctx, status, bytes);
+      return;
+    }
+    hook.beforeAnswer(status, ctx.response().headers(), bytes).onComplete(done -> send(ctx, status, bytes));
+  }
+
+  private static void send(RoutingContext ctx, int status, Buffer body) {
+    if (ctx.response().ended() || ctx.response().headWritten()) {
+      return; // answered already: the request timed out meanwhile
+    }
     ctx.response()
         .setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(body.encode());
+        .end(body);
   }
 
   /** Completes the request with the future's JSON, or hands its failure to the problem handler. */
@@ -35,20 +70,6 @@ public final class Responses {
     });
   }
 
-  /** Writes a response that may be a replay: the stored status and body, byte for byte. */
-  public static void stored(RoutingContext ctx, Future<IdempotentRequests.StoredResponse> result) {
-    result.onComplete(done -> {
-      if (done.failed()) {
-        ctx.fail(done.cause());
-        return;
-      }
-      ctx.response()
-          .setStatusCode(done.result().status())
-          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-          .end(done.result().body());
-    });
-  }
-
   public static String header(RoutingContext ctx, String name) {
     ValidatedRequest validated = validated(ctx);
     if (validated == null) {
@@ -56,15 +77,6 @@ public final class Responses {
     }
     RequestParameter parameter = validated.getHeaders().get(name);
     return parameter == null || parameter.isNull() ? null : parameter.getString();
-  }
-
-  /** The Idempotency-Key header, checked (1 to 255 characters) also where the library did not validate. */
-  public static String idempotencyKey(RoutingContext ctx) {
-    String key = header(ctx, "Idempotency-Key");
-    if (key != null && (key.isEmpty() || key.length() > 255)) {
-      throw ProblemException.validation("Idempotency-Key", "must be 1 to 255 characters");
-    }
-    return key;
   }
 
   public static ValidatedRequest validated(RoutingContext ctx) {

@@ -5,10 +5,12 @@ import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.sqlclient.Pool;
+import io.walletplatform.common.config.HttpSettings;
 import io.walletplatform.common.config.KafkaSettings;
 import io.walletplatform.common.config.PgSettings;
 import io.walletplatform.common.db.PgPools;
 import io.walletplatform.common.http.ApiContract;
+import io.walletplatform.common.idempotency.IdempotencyKeys;
 import io.walletplatform.common.kafka.KafkaClients;
 
 import java.util.List;
@@ -21,34 +23,44 @@ import java.util.function.Function;
  */
 public final class PgApiModule implements ApiModule {
 
+  /** How often expired Idempotency-Key records are deleted. */
+  public static final java.time.Duration IDEMPOTENCY_EXPIRY_INTERVAL = java.time.Duration.ofMinutes(10);
+
   private final Pool pool;
   private final KafkaAdminClient admin;
   private final ApiContract contract;
+  private final Runnable stopExpiry;
 
-  private PgApiModule(Pool pool, KafkaAdminClient admin, ApiContract contract) {
+  private PgApiModule(Pool pool, KafkaAdminClient admin, ApiContract contract, Runnable stopExpiry) {
     this.pool = pool;
     this.admin = admin;
     this.contract = contract;
+    this.stopExpiry = stopExpiry;
   }
 
   /**
    * @param name     the contract's name ({@code openapi/<name>.yaml}) and the pool's
    * @param handlers the handlers by operationId, built on the module's pool
    */
-  public static ApiModule.Factory factory(String name, PgSettings pg, KafkaSettings kafka,
+  public static ApiModule.Factory factory(String name, PgSettings pg, KafkaSettings kafka, HttpSettings http,
                                           Function<Pool, Map<String, Handler<RoutingContext>>> handlers) {
-    return factory(name, pg, kafka, handlers, java.util.Set.of());
+    return factory(name, pg, kafka, http, handlers, java.util.Set.of());
   }
 
   /** @param checkedByHandler operations whose handlers enforce the contract themselves (see {@link ApiContract}) */
-  public static ApiModule.Factory factory(String name, PgSettings pg, KafkaSettings kafka,
+  public static ApiModule.Factory factory(String name, PgSettings pg, KafkaSettings kafka, HttpSettings http,
                                           Function<Pool, Map<String, Handler<RoutingContext>>> handlers,
                                           java.util.Set<String> checkedByHandler) {
     return (vertx, authentication) -> {
       Pool pool = PgPools.create(vertx, pg, name);
       KafkaAdminClient admin = KafkaClients.healthAdmin(vertx, kafka);
-      return ApiContract.load(vertx, name, handlers.apply(pool), checkedByHandler, authentication)
-          .<ApiModule>map(contract -> new PgApiModule(pool, admin, contract))
+      IdempotencyKeys keys = new IdempotencyKeys(pool, http.idempotencyTtl(), http.idempotencyLease());
+      return ApiContract.load(vertx, name, handlers.apply(pool), checkedByHandler, Map.of(), keys::handler,
+              authentication)
+          .<ApiModule>map(contract -> {
+            long expiry = keys.expirePeriodically(vertx, IDEMPOTENCY_EXPIRY_INTERVAL);
+            return new PgApiModule(pool, admin, contract, () -> vertx.cancelTimer(expiry));
+          })
           .onFailure(error -> Future.join(pool.close(), admin.close()));
     };
   }
@@ -67,6 +79,7 @@ public final class PgApiModule implements ApiModule {
 
   @Override
   public Future<Void> close() {
+    stopExpiry.run();
     return Future.join(pool.close(), admin.close()).mapEmpty();
   }
 }

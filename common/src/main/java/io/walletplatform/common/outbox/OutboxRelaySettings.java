@@ -12,11 +12,10 @@ import java.time.Duration;
  * @param sweepInterval        how often it looks for rows nobody woke it for (crashes, other instances)
  * @param batchSize            rows published per round trip
  * @param publishedRetention   how long published rows stay before they are deleted
- * @param idempotencyRetention how long Idempotency-Key records are kept (at least 24 h)
  * @param cleanupInterval      how often expired rows are deleted
  */
 public record OutboxRelaySettings(PgSettings pg, KafkaSettings kafka, String name, Duration sweepInterval,
-                                  int batchSize, Duration publishedRetention, Duration idempotencyRetention,
+                                  int batchSize, Duration publishedRetention,
                                   Duration cleanupInterval) {
 
   public static OutboxRelaySettings from(Config config, PgSettings pg, String name) {
@@ -24,8 +23,6 @@ public record OutboxRelaySettings(PgSettings pg, KafkaSettings kafka, String nam
         config.getMillis("OUTBOX_SWEEP_INTERVAL_MS", 2_000, 10, 3_600_000),
         config.getInt("OUTBOX_BATCH_SIZE", 500, 1, 10_000),
         config.getMillis("OUTBOX_PUBLISHED_RETENTION_MS", Duration.ofMinutes(10).toMillis(), 0, Duration.ofDays(30).toMillis()),
-        config.getMillis("IDEMPOTENCY_KEY_RETENTION_MS", Duration.ofHours(24).toMillis(), Duration.ofHours(24).toMillis(),
-            Duration.ofDays(30).toMillis()),
         config.getMillis("OUTBOX_CLEANUP_INTERVAL_MS", 60_000, 10, Duration.ofDays(1).toMillis()));
   }
 }

@@ -183,7 +183,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
   }
 
   /**
-   * Keeps the tables bounded: published rows and expired Idempotency-Key records go. The leader
+   * Keeps the outbox bounded: published rows go. The leader
    * does it on its own timer and connection, beside publishing rather than inside a round, so a
    * large delete never holds up the events behind it.
    */
@@ -193,8 +193,6 @@ public final class OutboxRelayVerticle extends VerticleBase {
     }
     currentCleanup = pool.preparedQuery(OutboxSql.DELETE_PUBLISHED)
         .execute(Tuple.of((double) settings.publishedRetention().toSeconds()))
-        .compose(ignored -> pool.preparedQuery(OutboxSql.DELETE_IDEMPOTENCY_KEYS)
-            .execute(Tuple.of((double) settings.idempotencyRetention().toSeconds())))
         .<Void>mapEmpty()
         .onFailure(error -> log.warn("outbox {} cleanup failed, retrying at the next interval: {}", settings.name(),
             error.toString()));

@@ -29,9 +29,6 @@ final class OutboxSql {
   static final String DELETE_PUBLISHED = """
       DELETE FROM outbox WHERE published_at < now() - make_interval(secs => $1)""";
 
-  static final String DELETE_IDEMPOTENCY_KEYS = """
-      DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => $1)""";
-
   static final String TRY_LEAD = "SELECT pg_try_advisory_lock($1)";
 
   private OutboxSql() {

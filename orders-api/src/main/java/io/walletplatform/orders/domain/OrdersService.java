@@ -5,8 +5,7 @@ import io.vertx.sqlclient.Pool;
 import io.walletplatform.common.auth.Principal;
 import io.walletplatform.common.events.PaymentRequested;
 import io.walletplatform.common.http.ProblemException;
-import io.walletplatform.common.idempotency.IdempotentRequests;
-import io.walletplatform.common.idempotency.IdempotentRequests.StoredResponse;
+import io.walletplatform.common.idempotency.IdempotencyKeys.Claim;
 import io.walletplatform.common.money.Money;
 import io.walletplatform.common.outbox.Outbox;
 import io.walletplatform.common.outbox.OutboxEvent;
@@ -22,36 +21,30 @@ import java.util.UUID;
  */
 public final class OrdersService {
 
-  public static final String CREATE_SCOPE = "orders:create";
-  public static final String REFUND_SCOPE = "orders:refund";
-
   private final Pool pool;
   private final OrderRepository repository;
-  private final IdempotentRequests idempotency;
   private final String requestsTopic;
 
   public OrdersService(Pool pool, OrderRepository repository, String requestsTopic) {
     this.pool = pool;
     this.repository = repository;
     this.requestsTopic = requestsTopic;
-    this.idempotency = new IdempotentRequests(pool);
   }
 
   /**
-   * Places an order for {@code userId}, paid from that user's account. The Idempotency-Key is the
-   * requester's own: two principals sending the same key never see each other's orders.
+   * Places an order for {@code userId}, paid from that user's account. With an Idempotency-Key
+   * ({@code claim}, else null) the answer is stored in the order's own transaction: one order per key.
    */
-  public Future<StoredResponse> create(UUID userId, Money amount, String description, String requestedBy,
-                                       String idempotencyKey, String fingerprint) {
+  public Future<Order> create(UUID userId, Money amount, String description, String requestedBy, Claim claim) {
     // The request's trace (read now, on its context) continues from the outbox row to payments and back.
     String traceparent = Tracing.ofCurrentContext().currentTraceparent();
-    return idempotency.execute(CREATE_SCOPE + ":" + requestedBy, idempotencyKey, fingerprint, tx ->
+    return pool.withTransaction(tx ->
         repository.insert(tx, UUID.randomUUID(), userId, amount, description, requestedBy).compose(order -> {
           PaymentRequested request = new PaymentRequested(UUID.randomUUID(), order.orderId(), userId, amount,
               order.createdAt(), requestedBy);
           return Outbox.append(tx, new OutboxEvent(request.eventId(), "order", userId.toString(), requestsTopic,
                   PaymentRequested.EVENT_TYPE, request.encode()).withTraceparent(traceparent))
-              .map(new StoredResponse(201, order.toJson().encode()));
+              .compose(appended -> recorded(tx, claim, 201, order, java.util.Map.of("Location", location(order.orderId()))));
         }));
   }
 
@@ -62,16 +55,16 @@ public final class OrdersService {
    * order (202) and sends nothing more; an order that is not FINISHED, or is REFUNDED already, is
    * ORDER_NOT_REFUNDABLE; another user's order is ORDER_NOT_FOUND.
    */
-  public Future<StoredResponse> refund(Principal principal, UUID orderId, String idempotencyKey) {
+  public Future<Order> refund(Principal principal, UUID orderId, Claim claim) {
     String traceparent = Tracing.ofCurrentContext().currentTraceparent();
     String requestedBy = principal.subject();
-    return idempotency.execute(REFUND_SCOPE + ":" + requestedBy, idempotencyKey, orderId.toString(), tx ->
+    return pool.withTransaction(tx ->
         repository.lock(tx, orderId).compose(order -> {
           if (order == null || !principal.mayActForUser(order.userId())) {
             return Future.failedFuture(ProblemException.notFound("ORDER_NOT_FOUND", "order " + orderId + " does not exist"));
           }
           if (Order.FINISHED.equals(order.status()) && order.refundRequestedAt() != null) {
-            return Future.succeededFuture(new StoredResponse(202, order.toJson().encode()));
+            return recorded(tx, claim, 202, order, java.util.Map.of());
           }
           if (!Order.FINISHED.equals(order.status())) {
             return Future.failedFuture(ProblemException.conflict("ORDER_NOT_REFUNDABLE", "order " + orderId + " is "
@@ -82,9 +75,19 @@ public final class OrdersService {
                 asked.refundRequestedAt(), requestedBy, true);
             return Outbox.append(tx, new OutboxEvent(request.eventId(), "order", asked.userId().toString(),
                     requestsTopic, request.eventType(), request.encode()).withTraceparent(traceparent))
-                .map(new StoredResponse(202, asked.toJson().encode()));
+                .compose(appended -> recorded(tx, claim, 202, asked, java.util.Map.of()));
           });
         }));
+  }
+
+  /** The order, its answer stored in {@code tx} when the request carries an Idempotency-Key. */
+  private static Future<Order> recorded(io.vertx.sqlclient.SqlConnection tx, Claim claim, int status, Order order,
+                                        java.util.Map<String, String> headers) {
+    return claim == null ? Future.succeededFuture(order) : claim.record(tx, status, headers, order.toJson()).map(order);
+  }
+
+  public static String location(UUID orderId) {
+    return "/api/v1/orders/" + orderId;
   }
 
   /** The order, when the principal may see it: its own, or anyone's for admin; otherwise ORDER_NOT_FOUND. */

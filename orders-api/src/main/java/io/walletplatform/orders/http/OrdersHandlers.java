@@ -10,7 +10,7 @@ import io.walletplatform.common.http.Cursors;
 import io.walletplatform.common.http.ProblemException;
 import io.walletplatform.common.http.RequestBodies;
 import io.walletplatform.common.http.Responses;
-import io.walletplatform.common.idempotency.IdempotentRequests;
+import io.walletplatform.common.idempotency.IdempotencyKeys.Claim;
 import io.walletplatform.common.money.Money;
 import io.walletplatform.orders.domain.Order;
 import io.walletplatform.orders.domain.OrdersService;
@@ -50,11 +50,11 @@ public final class OrdersHandlers {
     if (length < 1 || length > MAX_DESCRIPTION_CODE_POINTS || description.isBlank()) {
       throw ProblemException.validation("description", "must be 1 to 500 characters, not only blanks");
     }
-    String fingerprint = IdempotentRequests.fingerprint(OrdersService.CREATE_SCOPE, body);
-    Responses.stored(ctx, service.create(userId, amount, description, principal.subject(),
-            Responses.idempotencyKey(ctx), fingerprint)
-        .onSuccess(stored -> ctx.response().putHeader("Location",
-            "/api/v1/orders/" + new JsonObject(stored.body()).getString("orderId"))));
+    Responses.reply(ctx, 201, service.create(userId, amount, description, principal.subject(), Claim.of(ctx))
+        .map(order -> {
+          ctx.response().putHeader("Location", OrdersService.location(order.orderId()));
+          return order.toJson();
+        }));
   }
 
   void listOrders(RoutingContext ctx) {
@@ -71,8 +71,8 @@ public final class OrdersHandlers {
   }
 
   void refundOrder(RoutingContext ctx) {
-    Responses.stored(ctx, service.refund(Principal.of(ctx), Responses.pathUuid(ctx, "orderId"),
-        Responses.idempotencyKey(ctx)));
+    Responses.reply(ctx, 202, service.refund(Principal.of(ctx), Responses.pathUuid(ctx, "orderId"), Claim.of(ctx))
+        .map(Order::toJson));
   }
 
   void getOrder(RoutingContext ctx) {

@@ -4,8 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.walletplatform.common.db.SqlStates;
 import io.walletplatform.common.http.ProblemException;
-import io.walletplatform.common.idempotency.IdempotentRequests;
-import io.walletplatform.common.idempotency.IdempotentRequests.StoredResponse;
+import io.walletplatform.common.idempotency.IdempotencyKeys.Claim;
 import io.walletplatform.common.json.Timestamps;
 import io.walletplatform.common.money.Money;
 import io.walletplatform.payments.db.AccountRepository;
@@ -18,12 +17,10 @@ public final class AccountsService {
 
   private final Pool pool;
   private final AccountRepository repository;
-  private final IdempotentRequests idempotency;
 
   public AccountsService(Pool pool, AccountRepository repository) {
     this.pool = pool;
     this.repository = repository;
-    this.idempotency = new IdempotentRequests(pool);
   }
 
   public Future<Account> open(UUID userId, Money initialBalance, String requestedBy) {
@@ -47,13 +44,12 @@ public final class AccountsService {
   }
 
   /**
-   * Credits the account once per Idempotency-Key of its requester (keys are scoped per requester,
-   * as orders' are: an admin's key and the account owner's same key are two deposits); answers 200
-   * with the account after the deposit.
+   * Credits the account; with an Idempotency-Key ({@code claim}, else null; keys are scoped per
+   * requester: an admin's key and the account owner's same key are two deposits) the 200 answer, the
+   * account after the deposit, is stored in the deposit's own transaction: one deposit per key.
    */
-  public Future<StoredResponse> deposit(UUID userId, Money amount, String idempotencyKey, String fingerprint,
-                                        String requestedBy) {
-    return idempotency.execute("deposit:" + requestedBy, idempotencyKey, fingerprint, tx ->
+  public Future<Account> deposit(UUID userId, Money amount, String requestedBy, Claim claim) {
+    return pool.withTransaction(tx ->
         repository.credit(tx, userId, amount).compose(account -> {
           if (account == null) {
             return Future.failedFuture(accountNotFound(userId));
@@ -61,7 +57,8 @@ public final class AccountsService {
           AccountTransaction deposit = new AccountTransaction(UUID.randomUUID(), AccountTransaction.DEPOSIT, amount,
               null, account.balance(), requestedBy, Timestamps.now());
           return repository.insertTransaction(tx, userId, deposit)
-              .map(new StoredResponse(200, account.toJson().encode()));
+              .compose(inserted -> claim == null ? Future.succeededFuture(account)
+                  : claim.record(tx, 200, java.util.Map.of(), account.toJson()).map(account));
         }));
   }
 

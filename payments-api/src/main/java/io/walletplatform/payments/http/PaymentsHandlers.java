@@ -9,7 +9,7 @@ import io.walletplatform.common.auth.Principal;
 import io.walletplatform.common.http.Cursors;
 import io.walletplatform.common.http.RequestBodies;
 import io.walletplatform.common.http.Responses;
-import io.walletplatform.common.idempotency.IdempotentRequests;
+import io.walletplatform.common.idempotency.IdempotencyKeys.Claim;
 import io.walletplatform.common.money.Money;
 import io.walletplatform.payments.domain.Account;
 import io.walletplatform.payments.domain.AccountsService;
@@ -58,9 +58,8 @@ public final class PaymentsHandlers {
     JsonNode body = RequestBodies.object(ctx);
     Money amount = RequestBodies.amount(body, "amount", false);
     Principal.of(ctx).requireFunding("a top-up");
-    String fingerprint = IdempotentRequests.fingerprint("deposit:" + userId, body);
-    Responses.stored(ctx, service.deposit(userId, amount, Responses.idempotencyKey(ctx), fingerprint,
-        Principal.of(ctx).subject()));
+    Responses.reply(ctx, 200, service.deposit(userId, amount, Principal.of(ctx).subject(), Claim.of(ctx))
+        .map(Account::toJson));
   }
 
   /** The path's userId when the principal may act on that account; otherwise the 404 of an account that does not exist. */

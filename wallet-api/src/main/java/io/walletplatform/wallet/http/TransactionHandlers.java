@@ -8,6 +8,7 @@ import io.walletplatform.common.auth.Principal;
 import io.walletplatform.common.http.ProblemException;
 import io.walletplatform.common.http.RequestBodies;
 import io.walletplatform.common.http.Responses;
+import io.walletplatform.common.idempotency.IdempotencyKeys.Claim;
 import io.walletplatform.common.json.Json;
 import io.walletplatform.wallet.domain.TransactionService;
 import io.walletplatform.wallet.domain.TransactionService.PostingRequest;
@@ -38,7 +39,8 @@ public final class TransactionHandlers {
 
   void submitTransaction(RoutingContext ctx) {
     JsonNode body = RequestBodies.object(ctx);
-    UUID transactionId = RequestBodies.optionalUuid(body, "transactionId");
+    UUID chosen = RequestBodies.optionalUuid(body, "transactionId");
+    UUID transactionId = chosen != null ? chosen : Claim.derivedId(ctx);
     JsonNode postings = body.get("postings");
     if (postings == null || !postings.isArray() || postings.isEmpty() || postings.size() > MAX_POSTINGS) {
       throw ProblemException.validation("postings", "must be an array of 1 to " + MAX_POSTINGS + " postings");

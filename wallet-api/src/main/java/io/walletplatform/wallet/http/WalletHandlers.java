@@ -10,6 +10,7 @@ import io.walletplatform.common.http.Cursors;
 import io.walletplatform.common.http.ProblemException;
 import io.walletplatform.common.http.RequestBodies;
 import io.walletplatform.common.http.Responses;
+import io.walletplatform.common.idempotency.IdempotencyKeys.Claim;
 import io.walletplatform.common.money.Asset;
 import io.walletplatform.common.wallet.WalletOperationEvent.OperationType;
 import io.walletplatform.common.events.EventFields;
@@ -58,7 +59,8 @@ public final class WalletHandlers {
   void createWallet(RoutingContext ctx) {
     JsonNode body = RequestBodies.object(ctx);
     UUID requested = RequestBodies.optionalUuid(body, "walletId");
-    UUID walletId = requested != null ? requested : UUID.randomUUID();
+    UUID derived = Claim.derivedId(ctx);
+    UUID walletId = requested != null ? requested : derived != null ? derived : UUID.randomUUID();
     BigDecimal initialBalance = RequestBodies.optionalDecimal(body, "initialBalance");
     BigDecimal creditLimit = RequestBodies.optionalDecimal(body, "creditLimit");
     String asset = body.hasNonNull("asset") ? assetCode(body) : null;
@@ -132,7 +134,8 @@ public final class WalletHandlers {
     UUID walletId = RequestBodies.uuid(body, "walletId");
     OperationType type = operationType(RequestBodies.text(body, "operationType"));
     OperationRequest request = request(body, walletId, type);
-    UUID operationId = RequestBodies.optionalUuid(body, "operationId");
+    UUID chosen = RequestBodies.optionalUuid(body, "operationId");
+    UUID operationId = chosen != null ? chosen : Claim.derivedId(ctx);
     Principal principal = Principal.of(ctx);
     if (type == OperationType.DEPOSIT) {
       principal.requireFunding("a DEPOSIT");

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.walletplatform.common.auth.Principal;
 import io.walletplatform.common.http.ProblemException;
+import io.walletplatform.common.idempotency.IdempotencyKeys.Claim;
 import io.walletplatform.common.webhooks.EventTypes;
 import io.walletplatform.webhooks.db.WebhookRepository;
 
@@ -23,6 +24,15 @@ public final class WebhookService {
 
   /** What creation answers, the only time the secret is shown. */
   public record Created(Subscription subscription, String secret) {
+
+    public String location() {
+      return "/api/v1/webhooks/" + subscription.webhookId();
+    }
+
+    /** The subscription with its signing secret: the only answer that ever shows the secret. */
+    public io.vertx.core.json.JsonObject toJson() {
+      return subscription.toJson().put("secret", secret);
+    }
   }
 
   private final Pool pool;
@@ -40,7 +50,11 @@ public final class WebhookService {
     this.maxSubscriptions = maxSubscriptions;
   }
 
-  public Future<Created> create(Principal principal, String url, List<String> events) {
+  /**
+   * Subscribes; with an Idempotency-Key ({@code claim}, else null) the answer, secret included, is
+   * stored in the subscription's own transaction: one subscription per key.
+   */
+  public Future<Created> create(Principal principal, String url, List<String> events, Claim claim) {
     URI target;
     try {
       target = policy.parse(url);
@@ -74,9 +88,12 @@ public final class WebhookService {
               .compose(active -> active >= maxSubscriptions
                   ? Future.failedFuture(ProblemException.conflict("LIMIT_REACHED", "at most " + maxSubscriptions
                       + " webhooks per principal; delete one first"))
-                  : repository.insert(tx, webhookId, principal.subject(), url, events, secret)))
+                  : repository.insert(tx, webhookId, principal.subject(), url, events, secret))
               .map(createdAt -> new Created(new Subscription(webhookId, principal.subject(), url, events,
-                  createdAt), secret));
+                  createdAt), secret))
+              .compose(created -> claim == null ? Future.succeededFuture(created)
+                  : claim.record(tx, 201, java.util.Map.of("Location", created.location(), "Cache-Control", "no-store"),
+                      created.toJson()).map(created)));
         });
   }
 

@@ -10,6 +10,7 @@ import io.walletplatform.common.http.Cursors;
 import io.walletplatform.common.http.ProblemException;
 import io.walletplatform.common.http.RequestBodies;
 import io.walletplatform.common.http.Responses;
+import io.walletplatform.common.idempotency.IdempotencyKeys.Claim;
 import io.walletplatform.webhooks.domain.Delivery;
 import io.walletplatform.webhooks.domain.WebhookService;
 
@@ -50,11 +51,11 @@ public final class WebhooksHandlers {
       }
       types.add(type.textValue());
     }
-    Responses.reply(ctx, 201, service.create(Principal.of(ctx), url, types).map(created -> {
-      // The answer carries the signing secret: no cache (a proxy's, the browser's) may keep it.
-      ctx.response().putHeader("Location", "/api/v1/webhooks/" + created.subscription().webhookId())
-          .putHeader("Cache-Control", "no-store");
-      return created.subscription().toJson().put("secret", created.secret());
+    // The answer carries the signing secret: no cache (a proxy's, the browser's) may keep it.
+    ctx.response().putHeader("Cache-Control", "no-store");
+    Responses.reply(ctx, 201, service.create(Principal.of(ctx), url, types, Claim.of(ctx)).map(created -> {
+      ctx.response().putHeader("Location", created.location());
+      return created.toJson();
     }));
   }
 
