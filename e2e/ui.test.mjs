@@ -123,6 +123,15 @@ await step('a withdrawal beyond the balance ends FAILED with its reason', async 
   await page.screenshot({ path: `${shots}/wallets.png`, fullPage: true });
 });
 
+await step('a balance monitor is listed with whether its condition holds now', async () => {
+  await page.locator('#monitor-value').fill('20.00');
+  await page.locator('#monitor-note').fill('top up soon');
+  await page.getByRole('button', { name: 'Add monitor' }).click();
+  await waitForText('#monitors tbody', 'balance <');
+  await waitForText('#monitors tbody', 'crossed');
+  await waitForText('#monitors tbody', 'note: top up soon');
+});
+
 await step('open an account, top up, place an order and see it FINISHED', async () => {
   await page.locator('#account-initial').fill('500.00');
   await page.getByRole('button', { name: 'Open account' }).click();

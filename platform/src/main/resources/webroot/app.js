@@ -167,7 +167,7 @@ function showIdentity() {
   for (const id of ['#wallet-balance', '#wallet-version', '#wallet-held', '#wallet-available', '#account-balance']) {
     $(id).textContent = '—';
   }
-  for (const id of ['#operations tbody', '#orders tbody', '#transactions tbody', '#webhooks tbody', '#deliveries tbody']) {
+  for (const id of ['#operations tbody', '#orders tbody', '#transactions tbody', '#webhooks tbody', '#deliveries tbody', '#monitors tbody']) {
     $(id).innerHTML = '';
     delete $(id).dataset.signature;
   }
@@ -309,7 +309,61 @@ async function refreshWallet() {
   }
 }
 
-$('#wallet-select').addEventListener('change', refreshWallet);
+$('#wallet-select').addEventListener('change', () => { refreshWallet(); refreshMonitors(); });
+
+// Balance monitors of the selected wallet ---------------------------------------------------------
+
+bind('create-monitor', async (form) => {
+  const walletId = $('#wallet-select').value;
+  if (!walletId) throw new Error('choose a wallet first');
+  const note = form.get('note');
+  const body = `{"field": ${JSON.stringify(form.get('field'))}, "operator": ${JSON.stringify(form.get('operator'))},`
+    + ` "value": ${amountJson(form.get('value'))}${note ? `, "metadata": {"note": ${JSON.stringify(note)}}` : ''}}`;
+  await call('POST', `/api/v1/wallets/${walletId}/monitors`, body, { 'Idempotency-Key': crypto.randomUUID() });
+  await refreshMonitors();
+});
+
+const OPERATORS = { lt: '<', lte: '≤', gt: '>', gte: '≥' };
+
+async function refreshMonitors() {
+  const walletId = $('#wallet-select').value;
+  if (!walletId || !state.token) return;
+  const error = document.querySelector('#create-monitor .error');
+  try {
+    const monitors = (await call('GET', `/api/v1/wallets/${walletId}/monitors`)).items;
+    renderRows('#monitors tbody', monitors, (monitor) => [
+      `${monitor.field} ${OPERATORS[monitor.operator]} ${money(monitor.value)}`,
+      monitor.triggered ? 'crossed' : '—',
+      Object.entries(monitor.metadata || {}).map(([key, value]) => `${key}: ${value}`).join(', '),
+      actions(`monitor-${monitor.monitorId}`, '#create-monitor .error', [['Delete', async () => {
+        await call('DELETE', `/api/v1/wallets/${walletId}/monitors/${monitor.monitorId}`);
+        await refreshMonitors();
+      }]])]);
+  } catch (e) {
+    error.textContent = e.message;
+  }
+}
+
+// The statement is a CSV download; the link carries no token, so it is fetched with one and saved.
+$('#statement-link').addEventListener('click', async (event) => {
+  event.preventDefault();
+  const walletId = $('#wallet-select').value;
+  if (!walletId || !state.token) return;
+  const to = new Date();
+  const from = new Date(to.getTime() - 30 * 24 * 3600 * 1000);
+  const response = await fetch(`/api/v1/wallets/${walletId}/statement?from=${from.toISOString()}&to=${to.toISOString()}`,
+    { headers: { Authorization: `Bearer ${state.token}`, Accept: 'text/csv' } });
+  if (!response.ok) {
+    document.querySelector('#create-monitor .error').textContent = `statement: ${response.status}`;
+    return;
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = `statement-${walletId}.csv`;
+  link.click();
+  URL.revokeObjectURL(url);
+});
 
 // Orders and payments ---------------------------------------------------------------------------
 
@@ -413,7 +467,8 @@ $('#webhook-select').addEventListener('change', refreshWebhooks);
 
 showIdentity();
 refreshWallet();
+refreshMonitors();
 refreshAccount();
 refreshWebhooks();
 // Live: statuses move from PENDING/NEW to their final state within a second or so.
-setInterval(() => { refreshWallet(); refreshAccount(); refreshWebhooks(); }, 1000);
+setInterval(() => { refreshWallet(); refreshMonitors(); refreshAccount(); refreshWebhooks(); }, 1000);

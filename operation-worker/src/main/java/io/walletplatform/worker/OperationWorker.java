@@ -46,7 +46,7 @@ public final class OperationWorker {
                     new DeploymentOptions().setInstances(settings.consumers()))
                 .compose(consumers -> vertx.deployVerticle(new OutboxRelayVerticle(settings.relay(), registry, faults)))
                 .compose(relay -> vertx.deployVerticle(new HoldExpiryVerticle(settings, registry)))
-                .compose(expiry -> vertx.deployVerticle(new TransactionCoordinatorVerticle(settings, registry, faults)));
+                .compose(expiry -> vertx.deployVerticle(new TransactionCoordinatorVerticle(settings, registry, faults, interest)));
           }
         }));
   }

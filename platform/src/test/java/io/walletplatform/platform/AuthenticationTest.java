@@ -229,8 +229,8 @@ class AuthenticationTest {
 
   @Test
   void theMatrixCoversEveryOperationOfTheFourContracts() {
-    assertEquals(26, endpoints().size(), endpoints().toString());
-    assertEquals(21, scopedEndpoints().size(), scopedEndpoints().toString());
+    assertEquals(29, endpoints().size(), endpoints().toString());
+    assertEquals(24, scopedEndpoints().size(), scopedEndpoints().toString());
   }
 
   private static HttpResponse<Buffer> token(MultiMap form) {

@@ -153,6 +153,12 @@ class IdempotencyKeysTest {
     covered.add("createWallet");
     assertEquals(1, walletsOf(subject), "one wallet for two requests");
 
+    // createMonitor: one monitor.
+    replayed(user, "/api/v1/wallets/" + walletId + "/monitors",
+        "{\"field\":\"balance\",\"operator\":\"lt\",\"value\":5,\"metadata\":{\"b\":\"2\",\"a\":\"1\"}}", 201);
+    covered.add("createMonitor");
+    assertEquals(1, get(user, "/api/v1/wallets/" + walletId + "/monitors").getJsonArray("items").size());
+
     // createAsset (admin).
     String code = "IK" + Long.toString(System.nanoTime() % 1_000_000_000L, 36).toUpperCase(java.util.Locale.ROOT);
     replayed(admin, "/api/v1/assets", "{\"code\":\"" + code + "\",\"precision\":3}", 201);

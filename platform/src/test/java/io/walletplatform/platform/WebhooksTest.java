@@ -225,6 +225,86 @@ class WebhooksTest {
         executable);
   }
 
+  private static UUID applied(Principal owner, UUID walletId, JsonObject operation) {
+    UUID operationId = submit(owner, operation);
+    Await.until("operation " + operationId + " applied", SETTLE, () -> !"PENDING".equals(Await.result(owner.client()
+        .get("/api/v1/wallets/" + walletId + "/operations/" + operationId).send()).bodyAsJsonObject()
+        .getString("status")));
+    return operationId;
+  }
+
+  private static HttpResponse<Buffer> monitor(Principal owner, UUID walletId, String body) {
+    return Await.result(owner.client().post("/api/v1/wallets/" + walletId + "/monitors")
+        .putHeader("content-type", "application/json").sendBuffer(Buffer.buffer(body)));
+  }
+
+  private static String created(HttpResponse<Buffer> response) {
+    assertEquals(201, response.statusCode(), response.bodyAsString());
+    assertFalse(response.bodyAsJsonObject().getBoolean("triggered"));
+    return response.bodyAsJsonObject().getString("monitorId");
+  }
+
+  @Test
+  void aBalanceMonitorFiresOncePerCrossingFromBatchesAndSettlements() {
+    Principal carol = principal();
+    Principal mallory = principal();
+    subscribe(carol, receiver.url("/carol-monitors"), List.of(EventTypes.MONITOR_TRIGGERED));
+    UUID spending = wallet(carol, "100");
+    UUID savings = wallet(carol, "0");
+    String low = created(monitor(carol, spending,
+        "{\"field\":\"balance\",\"operator\":\"lt\",\"value\":50,\"metadata\":{\"alert\":\"low\"}}"));
+    String thin = created(monitor(carol, spending, "{\"field\":\"available\",\"operator\":\"lt\",\"value\":30}"));
+    String funded = created(monitor(carol, savings, "{\"field\":\"balance\",\"operator\":\"gte\",\"value\":10}"));
+    // Bad input, and someone else's wallet.
+    assertProblem(monitor(carol, spending, "{\"field\":\"balance\",\"operator\":\"lt\",\"value\":1.001}"), 422,
+        "AMOUNT_PRECISION", "value");
+    assertProblem(monitor(carol, spending, "{\"field\":\"held\",\"operator\":\"lt\",\"value\":1}"), 400,
+        "VALIDATION_FAILED", null);
+    assertProblem(monitor(carol, spending, "{\"field\":\"balance\",\"operator\":\"lt\",\"value\":1,"
+        + "\"metadata\":{\"k\":1}}"), 400, "VALIDATION_FAILED", null);
+    assertProblem(monitor(mallory, spending, "{\"field\":\"balance\",\"operator\":\"lt\",\"value\":1}"), 404,
+        "WALLET_NOT_FOUND", null);
+
+    applied(carol, spending, operation(spending, "WITHDRAW", "60"));      // 40: low fires
+    applied(carol, spending, operation(spending, "WITHDRAW", "5"));       // 35: still low, nothing
+    applied(carol, spending, operation(spending, "HOLD", "10"));          // available 25: thin fires
+    applied(carol, spending, operation(spending, "DEPOSIT", "30"));       // 65, available 55: both re-armed
+    applied(carol, spending, operation(spending, "WITHDRAW", "20"));      // 45, available 35: low fires again
+    // A transaction: its reservation (a batch) leaves available 25 (thin fires), its settlement credits
+    // savings (funded fires on the coordinator's path).
+    HttpResponse<Buffer> transaction = post(carol.client(), "/api/v1/transactions", new JsonObject().put("postings",
+        new JsonArray().add(new JsonObject().put("from", spending.toString()).put("to", savings.toString())
+            .put("amount", new BigDecimal("10")))));
+    assertEquals(202, transaction.statusCode(), transaction.bodyAsString());
+
+    List<Received> received = awaitEvents("/carol-monitors", 5);
+    Map<String, Long> byMonitor = received.stream().collect(Collectors.groupingBy(
+        one -> one.json().getJsonObject("data").getString("monitorId"), Collectors.counting()));
+    assertEquals(Map.of(low, 2L, thin, 2L, funded, 1L), byMonitor, received.stream().map(Received::body).toList()
+        .toString());
+    JsonObject lowFired = find(received, EventTypes.MONITOR_TRIGGERED, data -> low.equals(data.getString("monitorId"))
+        && data.getDouble("balance") == 40.0).json().getJsonObject("data");
+    assertEquals("low", lowFired.getJsonObject("metadata").getString("alert"));
+    assertEquals("USD", lowFired.getString("asset"));
+    assertTrue(lowFired.getBoolean("triggered"));
+
+    JsonArray listed = Await.result(carol.client().get("/api/v1/wallets/" + spending + "/monitors").send())
+        .bodyAsJsonObject().getJsonArray("items");
+    assertEquals(List.of(low, thin), listed.stream().map(item -> ((JsonObject) item).getString("monitorId")).toList());
+    assertTrue(listed.getJsonObject(0).getBoolean("triggered"), "35 is below 50");
+    assertEquals(204, Await.result(carol.client().delete("/api/v1/wallets/" + spending + "/monitors/" + low).send())
+        .statusCode());
+    assertProblem(Await.result(carol.client().delete("/api/v1/wallets/" + spending + "/monitors/" + low).send()), 404,
+        "MONITOR_NOT_FOUND", null);
+    // At most 20 per wallet: savings has one.
+    for (int i = 0; i < 19; i++) {
+      created(monitor(carol, savings, "{\"field\":\"balance\",\"operator\":\"gt\",\"value\":" + (1000 + i) + "}"));
+    }
+    assertProblem(monitor(carol, savings, "{\"field\":\"balance\",\"operator\":\"gt\",\"value\":5000}"), 409,
+        "LIMIT_REACHED", null);
+    assertEquals(5, distinctIds(receiver.at("/carol-monitors")).size(), "nothing fired more than once per crossing");
+  }
+
   @Test
   void everyEventTypeArrivesSignedForItsPrincipalOnly() throws Exception {
     Principal alice = principal();

@@ -27,6 +27,9 @@ import io.walletplatform.wallet.domain.WalletService;
 import io.walletplatform.wallet.http.Admission;
 import io.walletplatform.wallet.http.WalletHandlers;
 import io.walletplatform.wallet.http.TransactionHandlers;
+import io.walletplatform.wallet.http.MonitorHandlers;
+import io.walletplatform.wallet.domain.MonitorService;
+import io.walletplatform.wallet.db.MonitorRepository;
 import io.walletplatform.wallet.domain.TransactionService;
 
 import java.time.Duration;
@@ -110,6 +113,7 @@ public final class WalletApi implements ApiModule {
     Map<String, io.vertx.core.Handler<io.vertx.ext.web.RoutingContext>> handlers =
         new java.util.HashMap<>(new WalletHandlers(service).byOperationId());
     handlers.putAll(new TransactionHandlers(transactions).byOperationId());
+    handlers.putAll(new MonitorHandlers(new MonitorService(pool, service, new MonitorRepository())).byOperationId());
     IdempotencyKeys keys = new IdempotencyKeys(pool, settings.http().idempotencyTtl(),
         settings.http().idempotencyLease());
     return ApiContract.load(vertx, "wallet-api", handlers, WalletHandlers.CHECKED_BY_HANDLER,

@@ -1,6 +1,9 @@
 package io.walletplatform.common.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.walletplatform.common.json.Json;
 import io.walletplatform.common.money.Asset;
@@ -79,6 +82,49 @@ public final class RequestBodies {
       throw ProblemException.validation(field, "must have at most " + Asset.MAX_PRECISION + " fractional digits");
     }
     return value;
+  }
+
+  /** A money field that may be negative (a threshold under zero, say): at most 1000000000 either way. */
+  public static BigDecimal signedDecimal(JsonNode body, String field) {
+    JsonNode node = body.get(field);
+    if (node != null && node.isNumber() && node.decimalValue().signum() < 0) {
+      ObjectNode negated = JsonNodeFactory.instance.objectNode().put(field, node.decimalValue().negate());
+      return decimal(negated, field, true).negate();
+    }
+    return decimal(body, field, true);
+  }
+
+  /** At most this many metadata members, names of at most {@link #METADATA_NAME} characters, values of {@link #METADATA_VALUE}. */
+  public static final int METADATA_MEMBERS = 20;
+  public static final int METADATA_NAME = 40;
+  public static final int METADATA_VALUE = 500;
+
+  /** Optional metadata: an object of at most 20 string members (names 1 to 40 characters, values up to 500). */
+  public static JsonObject metadata(JsonNode body, String field) {
+    JsonNode node = body.get(field);
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isObject() || node.size() > METADATA_MEMBERS) {
+      throw ProblemException.validation(field, "must be an object of at most " + METADATA_MEMBERS + " members");
+    }
+    JsonObject metadata = new JsonObject();
+    var members = node.fields();
+    while (members.hasNext()) {
+      var member = members.next();
+      String name = member.getKey();
+      if (name.isEmpty() || name.length() > METADATA_NAME || !storable(name)) {
+        throw ProblemException.validation(field, "member names must be 1 to " + METADATA_NAME
+            + " characters, without NUL or unpaired surrogates");
+      }
+      JsonNode value = member.getValue();
+      if (!value.isTextual() || value.textValue().length() > METADATA_VALUE || !storable(value.textValue())) {
+        throw ProblemException.validation(field + "." + name, "must be a string of at most " + METADATA_VALUE
+            + " characters, without NUL or unpaired surrogates");
+      }
+      metadata.put(name, value.textValue());
+    }
+    return metadata;
   }
 
   /** An optional money field of an asset not known yet, {@code >= 0}; absent means zero. */

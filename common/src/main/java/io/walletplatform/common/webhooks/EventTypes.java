@@ -17,9 +17,11 @@ public final class EventTypes {
    * service itself for the principal's other webhooks, never on platform.events.
    */
   public static final String WEBHOOK_DISABLED = "webhook.disabled";
+  /** A balance monitor's condition turned true after a batch changed its wallet. */
+  public static final String MONITOR_TRIGGERED = "wallet.monitor.triggered";
 
   public static final List<String> ALL = List.of(OPERATION_COMPLETED, OPERATION_FAILED, HOLD_EXPIRED, ORDER_FINISHED,
-      ORDER_FAILED, ORDER_REFUNDED, ACCOUNT_REFUNDED, WEBHOOK_DISABLED);
+      ORDER_FAILED, ORDER_REFUNDED, ACCOUNT_REFUNDED, WEBHOOK_DISABLED, MONITOR_TRIGGERED);
 
   private EventTypes() {
   }

@@ -7,6 +7,7 @@ import io.vertx.sqlclient.Tuple;
 import io.walletplatform.common.money.Asset;
 import io.walletplatform.common.money.Money;
 import io.walletplatform.common.wallet.WalletOperationEvent;
+import io.walletplatform.common.wallet.BalanceMonitor;
 import io.walletplatform.common.wallet.WalletSnapshot;
 import io.walletplatform.common.wallet.WalletOperationEvent.OperationType;
 import io.walletplatform.worker.domain.AppliedOperation;
@@ -20,15 +21,20 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /** Wallet rows and operation rows for the worker; each method is one statement, whatever the batch size. */
 public final class LedgerRepository {
 
-  /** The wallets a batch locked, by id, and their owners (the principals their events are for). */
-  public record Locked(Map<UUID, WalletSnapshot> wallets, Map<UUID, String> owners) {
+  /**
+   * The wallets a batch locked, by id, their owners (the principals their events are for), and those
+   * that have balance monitors.
+   */
+  public record Locked(Map<UUID, WalletSnapshot> wallets, Map<UUID, String> owners, Set<UUID> monitored) {
   }
 
   /** Locks the wallets that exist among the ids and returns them by id. */
@@ -38,6 +44,7 @@ public final class LedgerRepository {
         .map(rows -> {
           Map<UUID, WalletSnapshot> wallets = new HashMap<>();
           Map<UUID, String> owners = new HashMap<>();
+          Set<UUID> monitored = new HashSet<>();
           for (Row row : rows) {
             WalletSnapshot wallet = toSnapshot(row);
             wallets.put(wallet.walletId(), wallet);
@@ -45,9 +52,30 @@ public final class LedgerRepository {
             if (owner != null) {
               owners.put(wallet.walletId(), owner);
             }
+            if (row.getInteger("monitors") > 0) {
+              monitored.add(wallet.walletId());
+            }
           }
-          return new Locked(wallets, owners);
+          return new Locked(wallets, owners, monitored);
         });
+  }
+
+  /** The balance monitors of these (locked) wallets. */
+  public Future<List<BalanceMonitor>> findMonitors(SqlClient tx, Collection<UUID> walletIds) {
+    return tx.preparedQuery(LedgerSql.FIND_MONITORS).execute(Tuple.of(walletIds.toArray(UUID[]::new)))
+        .map(rows -> {
+          List<BalanceMonitor> monitors = new ArrayList<>(rows.size());
+          rows.forEach(row -> monitors.add(BalanceMonitor.of(row)));
+          return monitors;
+        });
+  }
+
+  /** Records whether each monitor's condition holds now. */
+  public Future<Void> setTriggered(SqlClient tx, List<BalanceMonitor> monitors) {
+    return tx.preparedQuery(LedgerSql.SET_TRIGGERED).execute(Tuple.tuple()
+            .addArrayOfUUID(monitors.stream().map(BalanceMonitor::monitorId).toArray(UUID[]::new))
+            .addArrayOfBoolean(monitors.stream().map(BalanceMonitor::triggered).toArray(Boolean[]::new)))
+        .mapEmpty();
   }
 
   /** When the batch that wrote the operation was processed (all of a batch's rows share it). */

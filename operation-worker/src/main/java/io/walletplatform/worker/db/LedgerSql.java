@@ -9,7 +9,7 @@ final class LedgerSql {
    */
   static final String LOCK_WALLETS = """
       SELECT w.wallet_id, w.balance_minor, w.held_minor, w.version, w.created_at, w.updated_at, w.owner_id, w.asset,
-             w.credit_limit_minor, (SELECT a.precision FROM assets a WHERE a.code = w.asset) AS precision
+             w.credit_limit_minor, w.monitors, (SELECT a.precision FROM assets a WHERE a.code = w.asset) AS precision
         FROM wallets w
        WHERE w.wallet_id = ANY($1::uuid[])
        ORDER BY w.wallet_id
@@ -119,4 +119,14 @@ final class LedgerSql {
 
   private LedgerSql() {
   }
+
+  /** The monitors of wallets the caller has locked (their rows are guarded by those locks). */
+  static final String FIND_MONITORS = """
+      SELECT monitor_id, wallet_id, field, operator, value_minor, metadata, triggered, created_at
+        FROM wallet_monitors WHERE wallet_id = ANY($1::uuid[])""";
+
+  static final String SET_TRIGGERED = """
+      UPDATE wallet_monitors m SET triggered = t.triggered
+        FROM unnest($1::uuid[], $2::boolean[]) AS t(monitor_id, triggered)
+       WHERE m.monitor_id = t.monitor_id""";
 }

@@ -78,11 +78,13 @@ public final class WalletLedger {
   private final Pool pool;
   private final LedgerRepository repository;
   private final WalletEvents events;
+  private final BalanceMonitors monitors;
 
-  public WalletLedger(Pool pool, LedgerRepository repository, WalletEvents events) {
+  public WalletLedger(Pool pool, LedgerRepository repository, WalletEvents events, BalanceMonitors monitors) {
     this.pool = pool;
     this.repository = repository;
     this.events = events;
+    this.monitors = monitors;
   }
 
   public Future<BatchResult> apply(List<PendingOperation> batch) {
@@ -119,6 +121,8 @@ public final class WalletLedger {
                   .compose(ignored -> repository.insertReuses(tx, decision.reuses))
                   .compose(ignored -> repository.writeHolds(tx, decision.holds))
                   .compose(ignored -> repository.updateWallets(tx, decision.changedWallets.values()))
+                  .compose(updated -> monitors.evaluate(tx, locked.monitored(), locked.owners(),
+                      decision.changedWallets.values()).map(updated))
                   .compose(updated -> repository.walletsWithUnbalancedHolds(tx, decision.heldChanged)
                       .compose(unbalanced -> unbalanced.isEmpty() ? Future.succeededFuture(updated)
                           : Future.failedFuture(violation(new InvariantViolation("held is not the sum of the "

@@ -28,6 +28,7 @@ import io.walletplatform.worker.OperationWorkerSettings;
 import io.walletplatform.worker.db.LedgerRepository;
 import io.walletplatform.worker.domain.AppliedOperation;
 import io.walletplatform.worker.domain.PendingOperation;
+import io.walletplatform.worker.domain.BalanceMonitors;
 import io.walletplatform.worker.domain.WalletEvents;
 import io.walletplatform.worker.domain.WalletLedger;
 import io.walletplatform.common.webhooks.WebhookInterest;
@@ -121,7 +122,8 @@ public final class OperationConsumerVerticle extends VerticleBase {
     pool = PgPools.create(vertx, settings.pg(), "operation-worker");
     redis = RedisClients.create(vertx, settings.redis());
     LedgerRepository repository = new LedgerRepository();
-    ledger = new WalletLedger(pool, repository, new WalletEvents(interest, settings.events().topic(), repository));
+    ledger = new WalletLedger(pool, repository, new WalletEvents(interest, settings.events().topic(), repository),
+        new BalanceMonitors(repository, interest, settings.events().topic()));
     cache = new WalletCache(redis, settings.redis().keyPrefix(), settings.cacheTtl());
     owedTimerId = vertx.setPeriodic(OWED_REFRESH_INTERVAL_MS, id -> refreshCache(List.of()));
 

@@ -21,7 +21,9 @@ import io.walletplatform.worker.OperationWorkerSettings;
 import io.walletplatform.worker.db.LedgerRepository;
 import io.walletplatform.worker.db.TransactionRepository;
 import io.walletplatform.worker.db.TransactionRepository.Pending;
+import io.walletplatform.worker.domain.BalanceMonitors;
 import io.walletplatform.worker.domain.TransactionSettlement;
+import io.walletplatform.common.webhooks.WebhookInterest;
 import io.walletplatform.worker.domain.TransactionSettlement.Outcome;
 import io.walletplatform.worker.domain.WalletLedger;
 import org.slf4j.Logger;
@@ -64,6 +66,7 @@ public final class TransactionCoordinatorVerticle extends VerticleBase {
   private KafkaProducer<String, String> producer;
   private final LedgerRepository ledger = new LedgerRepository();
   private final TransactionRepository transactions = new TransactionRepository();
+  private final BalanceMonitors monitors;
   private Counter completed;
   private Counter failed;
   private long timerId;
@@ -71,7 +74,9 @@ public final class TransactionCoordinatorVerticle extends VerticleBase {
 
   private final Faults faults;
 
-  public TransactionCoordinatorVerticle(OperationWorkerSettings settings, MeterRegistry registry, Faults faults) {
+  public TransactionCoordinatorVerticle(OperationWorkerSettings settings, MeterRegistry registry, Faults faults,
+                                        WebhookInterest interest) {
+    this.monitors = new BalanceMonitors(ledger, interest, settings.events().topic());
     this.settings = settings;
     this.registry = registry;
     this.faults = faults;
@@ -228,6 +233,8 @@ public final class TransactionCoordinatorVerticle extends VerticleBase {
                 }
                 return ledger.writeHolds(tx, outcome.holds())
                     .compose(ignored -> ledger.updateWallets(tx, outcome.changed().values()))
+                    .compose(ignored -> monitors.evaluate(tx, locked.monitored(), locked.owners(),
+                        outcome.changed().values()))
                     .compose(ignored -> transactions.insertPostings(tx, transaction, outcome.postings()))
                     .compose(ignored -> ledger.walletsWithUnbalancedHolds(tx, outcome.changed().keySet()))
                     .compose(unbalanced -> unbalanced.isEmpty() ? Future.<Void>succeededFuture()

@@ -432,7 +432,7 @@ public final class WalletService {
     owners.put(walletId, ref);
   }
 
-  private static ProblemException walletNotFound(UUID walletId) {
+  static ProblemException walletNotFound(UUID walletId) {
     return ProblemException.notFound("WALLET_NOT_FOUND", "wallet " + walletId + " does not exist");
   }
 
