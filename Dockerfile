@@ -16,6 +16,8 @@ COPY orders-api orders-api
 COPY webhooks webhooks
 COPY platform platform
 COPY load-tester load-tester
+COPY clients/typescript clients/typescript
+COPY clients/java clients/java
 COPY acceptance acceptance
 RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q package -DskipTests -pl ${MODULE} -am \
  && cp ${MODULE}/target/${MODULE}.jar /app.jar

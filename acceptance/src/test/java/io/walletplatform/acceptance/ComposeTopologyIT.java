@@ -216,6 +216,21 @@ class ComposeTopologyIT {
     assertTrue(workerTransactions("operation-worker-2") > 0, "the second worker process applied batches");
   }
 
+  /** The generated clients (issue #32, item 5), through the gateway to the separate services. */
+  @Test
+  void theGeneratedJavaClientDrivesTheWalletAndOrderFlowsThroughTheGateway() throws Exception {
+    UUID someone = UUID.randomUUID();
+    GeneratedClientFlows.java("http://127.0.0.1:" + ports.get("gateway"),
+        Tokens.fetch(vertx, ports.get("gateway"), someone.toString(), "wallets payments orders funding"), someone);
+  }
+
+  @Test
+  void theGeneratedTypeScriptClientDrivesTheWalletAndOrderFlowsThroughTheGateway() throws Exception {
+    UUID someone = UUID.randomUUID();
+    GeneratedClientFlows.typescript("http://127.0.0.1:" + ports.get("gateway"),
+        Tokens.fetch(vertx, ports.get("gateway"), someone.toString(), "wallets payments orders funding"), someone);
+  }
+
   @Test
   void theOrderFlowRunsThroughTheGateway() {
     UUID userId = user;
