@@ -14,6 +14,7 @@ if [ ! -x /usr/bin/chromium ]; then
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium > /dev/null
 fi
+bash "$here/../scripts/setup/node.sh"
 (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
 
 # Below the ephemeral range: the platform binds ~20 s from now, after its embedded servers start.
