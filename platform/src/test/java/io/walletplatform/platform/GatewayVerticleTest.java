@@ -32,7 +32,9 @@ class GatewayVerticleTest {
   static void start() throws IOException {
     runtime = ServiceRuntime.create();
     int port = FreePorts.pick();
-    String nowhere = "http://127.0.0.1:" + FreePorts.pick();
+    // Port 1: nothing listens there, ever. A port picked as free could be bound meanwhile by a server
+    // of the other test JVM (forkCount 2), whose 404 the gateway would then forward.
+    String nowhere = "http://127.0.0.1:1";
     Config config = Config.of(Map.of("PLATFORM_PORT", Integer.toString(port),
         "HTTP_HOST", "127.0.0.1", "WALLET_API_URL", nowhere, "PAYMENTS_API_URL", nowhere, "ORDERS_API_URL", nowhere,
         "WEBHOOKS_API_URL", nowhere))
