@@ -17,7 +17,6 @@ import io.walletplatform.common.idempotency.IdempotencyKeys;
 import io.walletplatform.common.kafka.KafkaClients;
 import io.walletplatform.common.ops.ApiModule;
 import io.walletplatform.common.ops.HealthCheck;
-import io.walletplatform.common.ops.PgApiModule;
 import io.walletplatform.common.util.LruMap;
 import io.walletplatform.common.wallet.WalletCache;
 import io.walletplatform.wallet.db.WalletRepository;
@@ -50,11 +49,11 @@ public final class WalletApi implements ApiModule {
   private final ApiContract contract;
   private final KafkaClientMetrics producerMetrics;
   private final ApplyLag lag;
-  private final Runnable stopExpiry;
+  private final IdempotencyKeys keys;
 
   private WalletApi(Pool pool, Redis redis, KafkaProducer<String, String> producer, KafkaAdminClient admin,
-                    ApiContract contract, KafkaClientMetrics producerMetrics, ApplyLag lag, Runnable stopExpiry) {
-    this.stopExpiry = stopExpiry;
+                    ApiContract contract, KafkaClientMetrics producerMetrics, ApplyLag lag, IdempotencyKeys keys) {
+    this.keys = keys;
     this.producerMetrics = producerMetrics;
     this.lag = lag;
     this.pool = pool;
@@ -114,17 +113,13 @@ public final class WalletApi implements ApiModule {
         new java.util.HashMap<>(new WalletHandlers(service).byOperationId());
     handlers.putAll(new TransactionHandlers(transactions).byOperationId());
     handlers.putAll(new MonitorHandlers(new MonitorService(pool, service, new MonitorRepository())).byOperationId());
-    IdempotencyKeys keys = new IdempotencyKeys(pool, settings.http().idempotencyTtl(),
-        settings.http().idempotencyLease());
+    IdempotencyKeys keys = IdempotencyKeys.start(vertx, pool, settings.http());
     return ApiContract.load(vertx, "wallet-api", handlers, WalletHandlers.CHECKED_BY_HANDLER,
             admission == null ? Map.of() : Map.of(WalletHandlers.SUBMIT_OPERATION, admission), keys::handler,
             authentication)
-        .map(contract -> {
-          long expiry = keys.expirePeriodically(vertx, PgApiModule.IDEMPOTENCY_EXPIRY_INTERVAL);
-          return new WalletApi(pool, redis, producer, admin, contract, producerMetrics, lag,
-              () -> vertx.cancelTimer(expiry));
-        })
+        .map(contract -> new WalletApi(pool, redis, producer, admin, contract, producerMetrics, lag, keys))
         .onFailure(error -> {
+          keys.close();
           lag.stop();
           producerMetrics.close();
           pool.close();
@@ -149,7 +144,7 @@ public final class WalletApi implements ApiModule {
 
   @Override
   public Future<Void> close() {
-    stopExpiry.run();
+    keys.close();
     lag.stop();
     producerMetrics.close();
     return Future.join(pool.close(), redis.close(), producer.close(), admin.close()).mapEmpty();

@@ -1,8 +1,6 @@
 package io.walletplatform.common.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.walletplatform.common.json.Json;
@@ -63,6 +61,21 @@ public final class RequestBodies {
    * Whether the asset allows its digits is for whoever knows the asset.
    */
   public static BigDecimal decimal(JsonNode body, String field, boolean zeroAllowed) {
+    BigDecimal value = number(body, field);
+    int sign = value.signum();
+    if (sign < 0 || (sign == 0 && !zeroAllowed)) {
+      throw ProblemException.validation(field, zeroAllowed ? "must be zero or greater" : "must be greater than 0");
+    }
+    return bounded(field, value);
+  }
+
+  /** A money field that may be negative (a threshold under zero, say): at most 1000000000 either way. */
+  public static BigDecimal signedDecimal(JsonNode body, String field) {
+    return bounded(field, number(body, field));
+  }
+
+  /** The field's required JSON number, exactly. */
+  private static BigDecimal number(JsonNode body, String field) {
     JsonNode node = body.get(field);
     if (node == null || node.isNull()) {
       throw ProblemException.validation(field, "is required");
@@ -70,28 +83,18 @@ public final class RequestBodies {
     if (!node.isNumber()) {
       throw ProblemException.validation(field, "must be a number");
     }
-    BigDecimal value = node.isBigDecimal() ? node.decimalValue() : new BigDecimal(node.isBigInteger() ? node.bigIntegerValue() : BigInteger.valueOf(node.longValue()));
-    int sign = value.signum();
-    if (sign < 0 || (sign == 0 && !zeroAllowed)) {
-      throw ProblemException.validation(field, zeroAllowed ? "must be zero or greater" : "must be greater than 0");
-    }
-    if (value.compareTo(Asset.MAX_UNITS) > 0) {
+    return node.isBigDecimal() ? node.decimalValue() : new BigDecimal(node.isBigInteger() ? node.bigIntegerValue() : BigInteger.valueOf(node.longValue()));
+  }
+
+  /** At most 1000000000 units either way, at most {@link Asset#MAX_PRECISION} fractional digits. */
+  private static BigDecimal bounded(String field, BigDecimal value) {
+    if (value.abs().compareTo(Asset.MAX_UNITS) > 0) {
       throw ProblemException.validation(field, "must be at most 1000000000");
     }
     if (value.stripTrailingZeros().scale() > Asset.MAX_PRECISION) {
       throw ProblemException.validation(field, "must have at most " + Asset.MAX_PRECISION + " fractional digits");
     }
     return value;
-  }
-
-  /** A money field that may be negative (a threshold under zero, say): at most 1000000000 either way. */
-  public static BigDecimal signedDecimal(JsonNode body, String field) {
-    JsonNode node = body.get(field);
-    if (node != null && node.isNumber() && node.decimalValue().signum() < 0) {
-      ObjectNode negated = JsonNodeFactory.instance.objectNode().put(field, node.decimalValue().negate());
-      return decimal(negated, field, true).negate();
-    }
-    return decimal(body, field, true);
   }
 
   /** At most this many metadata members, names of at most {@link #METADATA_NAME} characters, values of {@link #METADATA_VALUE}. */

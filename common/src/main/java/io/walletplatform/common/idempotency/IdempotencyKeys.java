@@ -15,6 +15,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import io.walletplatform.common.auth.Principal;
+import io.walletplatform.common.config.HttpSettings;
 import io.walletplatform.common.http.ProblemException;
 import io.walletplatform.common.http.Responses;
 import io.walletplatform.common.json.Json;
@@ -50,7 +51,7 @@ import java.util.UUID;
  * rolls the effect back. Other handlers (an operation sent to Kafka) are stored after their effect; a
  * process killed between the two leaves the claim until its lease ends, and the rerun a retry then gets
  * finds the first one's effect, because the resource's id is derived from the key
- * ({@link Claim#derivedId}) where the client did not choose one.
+ * ({@link Claim#idFor}) where the client did not choose one.
  */
 public final class IdempotencyKeys {
 
@@ -85,27 +86,39 @@ public final class IdempotencyKeys {
   private static final String EXPIRE = """
       DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => $1)""";
 
+  /** How often expired records are deleted. */
+  static final Duration EXPIRY_INTERVAL = Duration.ofMinutes(10);
+
+  private final Vertx vertx;
   private final Pool pool;
+  /** How long an answer is replayed ({@code IDEMPOTENCY_TTL_HOURS}, at least 24 h). */
   private final Duration ttl;
-  private final Duration lease;
-
   /**
-   * @param ttl   how long an answer is replayed (at least 24 h)
-   * @param lease how long a claim whose request has not answered keeps retries out (409); after it a
-   *              retry runs the request again (its first run's process died)
+   * How long a claim whose request has not answered keeps retries out (409); after it a retry runs
+   * the request again (its first run's process died).
    */
-  public IdempotencyKeys(Pool pool, Duration ttl, Duration lease) {
-    this.pool = pool;
-    this.ttl = ttl;
-    this.lease = lease;
-  }
+  private final Duration lease;
+  private final long expiryTimer;
 
-  /** Deletes expired records every {@code interval}; returns the timer's id, to cancel with the module. */
-  public long expirePeriodically(Vertx vertx, Duration interval) {
-    return vertx.setPeriodic(interval.toMillis(), id -> pool.preparedQuery(EXPIRE)
+  private IdempotencyKeys(Vertx vertx, Pool pool, HttpSettings http) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.ttl = http.idempotencyTtl();
+    this.lease = http.idempotencyLease();
+    this.expiryTimer = vertx.setPeriodic(EXPIRY_INTERVAL.toMillis(), id -> pool.preparedQuery(EXPIRE)
         .execute(Tuple.of((double) ttl.toSeconds()))
         .onFailure(error -> log.warn("expiring Idempotency-Key records failed, retrying at the next interval: {}",
             error.toString())));
+  }
+
+  /** The keys of a service's database, whose expired records it deletes until {@link #close}. */
+  public static IdempotencyKeys start(Vertx vertx, Pool pool, HttpSettings http) {
+    return new IdempotencyKeys(vertx, pool, http);
+  }
+
+  /** Stops deleting expired records (the pool is the caller's to close). */
+  public void close() {
+    vertx.cancelTimer(expiryTimer);
   }
 
   /** The handler mounted before the POST operation {@code operationId}'s own. */
@@ -251,14 +264,18 @@ public final class IdempotencyKeys {
     }
 
     /**
-     * An id for what the request creates, the same for every run under this use of the key (distinct
-     * per principal, operation and use), or null without a key: with it a rerun after a crash finds the
-     * first run's effect instead of making a second one.
+     * The id of what the request creates: the one the client chose; else, under a key, one derived from
+     * it, the same for every run under this use of the key (distinct per principal, operation and use),
+     * so that a rerun after a crash finds the first run's effect instead of making a second one; else a
+     * new random one.
      */
-    public static UUID derivedId(RoutingContext ctx) {
+    public static UUID idFor(RoutingContext ctx, UUID chosen) {
+      if (chosen != null) {
+        return chosen;
+      }
       Claim claim = of(ctx);
-      return claim == null ? null : UUID.nameUUIDFromBytes((claim.scope + "\n" + claim.key + "\n" + claim.generation)
-          .getBytes(StandardCharsets.UTF_8));
+      return claim == null ? UUID.randomUUID() : UUID.nameUUIDFromBytes((claim.scope + "\n" + claim.key + "\n"
+          + claim.generation).getBytes(StandardCharsets.UTF_8));
     }
 
     /**

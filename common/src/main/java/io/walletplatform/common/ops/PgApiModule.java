@@ -23,19 +23,16 @@ import java.util.function.Function;
  */
 public final class PgApiModule implements ApiModule {
 
-  /** How often expired Idempotency-Key records are deleted. */
-  public static final java.time.Duration IDEMPOTENCY_EXPIRY_INTERVAL = java.time.Duration.ofMinutes(10);
-
   private final Pool pool;
   private final KafkaAdminClient admin;
   private final ApiContract contract;
-  private final Runnable stopExpiry;
+  private final IdempotencyKeys keys;
 
-  private PgApiModule(Pool pool, KafkaAdminClient admin, ApiContract contract, Runnable stopExpiry) {
+  private PgApiModule(Pool pool, KafkaAdminClient admin, ApiContract contract, IdempotencyKeys keys) {
     this.pool = pool;
     this.admin = admin;
     this.contract = contract;
-    this.stopExpiry = stopExpiry;
+    this.keys = keys;
   }
 
   /**
@@ -54,14 +51,14 @@ public final class PgApiModule implements ApiModule {
     return (vertx, authentication) -> {
       Pool pool = PgPools.create(vertx, pg, name);
       KafkaAdminClient admin = KafkaClients.healthAdmin(vertx, kafka);
-      IdempotencyKeys keys = new IdempotencyKeys(pool, http.idempotencyTtl(), http.idempotencyLease());
+      IdempotencyKeys keys = IdempotencyKeys.start(vertx, pool, http);
       return ApiContract.load(vertx, name, handlers.apply(pool), checkedByHandler, Map.of(), keys::handler,
               authentication)
-          .<ApiModule>map(contract -> {
-            long expiry = keys.expirePeriodically(vertx, IDEMPOTENCY_EXPIRY_INTERVAL);
-            return new PgApiModule(pool, admin, contract, () -> vertx.cancelTimer(expiry));
-          })
-          .onFailure(error -> Future.join(pool.close(), admin.close()));
+          .<ApiModule>map(contract -> new PgApiModule(pool, admin, contract, keys))
+          .onFailure(error -> {
+            keys.close();
+            Future.join(pool.close(), admin.close());
+          });
     };
   }
 
@@ -79,7 +76,7 @@ public final class PgApiModule implements ApiModule {
 
   @Override
   public Future<Void> close() {
-    stopExpiry.run();
+    keys.close();
     return Future.join(pool.close(), admin.close()).mapEmpty();
   }
 }

@@ -36,8 +36,9 @@ public record BalanceMonitor(UUID monitorId, UUID walletId, Field field, Operato
       return name().toLowerCase(Locale.ROOT);
     }
 
+    /** The field whose {@link #text} this is (as the API and the database write it). */
     public static Field parse(String text) {
-      return valueOf(text.toUpperCase(Locale.ROOT));
+      return byText(Field.class, text);
     }
   }
 
@@ -59,9 +60,21 @@ public record BalanceMonitor(UUID monitorId, UUID walletId, Field field, Operato
       return name().toLowerCase(Locale.ROOT);
     }
 
+    /** The operator whose {@link #text} this is (as the API and the database write it). */
     public static Operator parse(String text) {
-      return valueOf(text.toUpperCase(Locale.ROOT));
+      return byText(Operator.class, text);
     }
+  }
+
+  /** The constant whose lower-case name is {@code text}; IllegalArgumentException for any other text. */
+  private static <E extends Enum<E>> E byText(Class<E> type, String text) {
+    for (E constant : type.getEnumConstants()) {
+      if (constant.name().toLowerCase(Locale.ROOT).equals(text)) {
+        return constant;
+      }
+    }
+    throw new IllegalArgumentException(text + " is not one of " + java.util.Arrays.stream(type.getEnumConstants())
+        .map(constant -> constant.name().toLowerCase(Locale.ROOT)).toList());
   }
 
   /** A monitor from a row of {@code wallet_monitors} (wallet-api and the worker read the same columns). */

@@ -35,26 +35,23 @@ public final class MonitorHandlers {
   void createMonitor(RoutingContext ctx) {
     UUID walletId = Responses.pathUuid(ctx, "walletId");
     JsonNode body = RequestBodies.object(ctx);
-    BalanceMonitor.Field field = choice(body, "field", BalanceMonitor.Field.class);
-    BalanceMonitor.Operator operator = choice(body, "operator", BalanceMonitor.Operator.class);
+    BalanceMonitor.Field field = choice(body, "field", BalanceMonitor.Field::parse);
+    BalanceMonitor.Operator operator = choice(body, "operator", BalanceMonitor.Operator::parse);
     MonitorService.NewMonitor request = new MonitorService.NewMonitor(field, operator,
         RequestBodies.signedDecimal(body, "value"), RequestBodies.metadata(body, "metadata"));
-    UUID derived = Claim.derivedId(ctx);
-    UUID monitorId = derived != null ? derived : UUID.randomUUID();
+    UUID monitorId = Claim.idFor(ctx, null);
     Responses.reply(ctx, 201, service.create(Principal.of(ctx), walletId, monitorId, request).map(created -> {
       ctx.response().putHeader("Location", "/api/v1/wallets/" + walletId + "/monitors/" + monitorId);
       return created.toJson();
     }));
   }
 
-  private static <E extends Enum<E>> E choice(JsonNode body, String name, Class<E> type) {
-    String text = RequestBodies.text(body, name);
-    for (E constant : type.getEnumConstants()) {
-      if (constant.name().toLowerCase(java.util.Locale.ROOT).equals(text)) {
-        return constant;
-      }
+  private static <E> E choice(JsonNode body, String name, java.util.function.Function<String, E> parse) {
+    try {
+      return parse.apply(RequestBodies.text(body, name));
+    } catch (IllegalArgumentException unknown) {
+      throw ProblemException.validation(name, "is not one of the allowed values");
     }
-    throw ProblemException.validation(name, "is not one of the allowed values");
   }
 
   void listMonitors(RoutingContext ctx) {

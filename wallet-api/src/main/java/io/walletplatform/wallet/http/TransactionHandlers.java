@@ -39,8 +39,7 @@ public final class TransactionHandlers {
 
   void submitTransaction(RoutingContext ctx) {
     JsonNode body = RequestBodies.object(ctx);
-    UUID chosen = RequestBodies.optionalUuid(body, "transactionId");
-    UUID transactionId = chosen != null ? chosen : Claim.derivedId(ctx);
+    UUID transactionId = Claim.idFor(ctx, RequestBodies.optionalUuid(body, "transactionId"));
     JsonNode postings = body.get("postings");
     if (postings == null || !postings.isArray() || postings.isEmpty() || postings.size() > MAX_POSTINGS) {
       throw ProblemException.validation("postings", "must be an array of 1 to " + MAX_POSTINGS + " postings");

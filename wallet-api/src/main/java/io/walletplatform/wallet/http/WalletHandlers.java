@@ -58,9 +58,7 @@ public final class WalletHandlers {
 
   void createWallet(RoutingContext ctx) {
     JsonNode body = RequestBodies.object(ctx);
-    UUID requested = RequestBodies.optionalUuid(body, "walletId");
-    UUID derived = Claim.derivedId(ctx);
-    UUID walletId = requested != null ? requested : derived != null ? derived : UUID.randomUUID();
+    UUID walletId = Claim.idFor(ctx, RequestBodies.optionalUuid(body, "walletId"));
     BigDecimal initialBalance = RequestBodies.optionalDecimal(body, "initialBalance");
     BigDecimal creditLimit = RequestBodies.optionalDecimal(body, "creditLimit");
     String asset = body.hasNonNull("asset") ? assetCode(body) : null;
@@ -134,8 +132,7 @@ public final class WalletHandlers {
     UUID walletId = RequestBodies.uuid(body, "walletId");
     OperationType type = operationType(RequestBodies.text(body, "operationType"));
     OperationRequest request = request(body, walletId, type);
-    UUID chosen = RequestBodies.optionalUuid(body, "operationId");
-    UUID operationId = chosen != null ? chosen : Claim.derivedId(ctx);
+    UUID operationId = Claim.idFor(ctx, RequestBodies.optionalUuid(body, "operationId"));
     Principal principal = Principal.of(ctx);
     if (type == OperationType.DEPOSIT) {
       principal.requireFunding("a DEPOSIT");

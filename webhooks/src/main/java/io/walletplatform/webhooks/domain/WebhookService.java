@@ -25,8 +25,12 @@ public final class WebhookService {
   /** What creation answers, the only time the secret is shown. */
   public record Created(Subscription subscription, String secret) {
 
-    public String location() {
-      return "/api/v1/webhooks/" + subscription.webhookId();
+    /**
+     * The answer's headers, written and, under an Idempotency-Key, replayed: where it is, and that no
+     * cache (a proxy's, the browser's) may keep it, for it carries the signing secret.
+     */
+    public java.util.Map<String, String> headers() {
+      return java.util.Map.of("Location", "/api/v1/webhooks/" + subscription.webhookId(), "Cache-Control", "no-store");
     }
 
     /** The subscription with its signing secret: the only answer that ever shows the secret. */
@@ -92,8 +96,7 @@ public final class WebhookService {
               .map(createdAt -> new Created(new Subscription(webhookId, principal.subject(), url, events,
                   createdAt), secret))
               .compose(created -> claim == null ? Future.succeededFuture(created)
-                  : claim.record(tx, 201, java.util.Map.of("Location", created.location(), "Cache-Control", "no-store"),
-                      created.toJson()).map(created)));
+                  : claim.record(tx, 201, created.headers(), created.toJson()).map(created)));
         });
   }
 

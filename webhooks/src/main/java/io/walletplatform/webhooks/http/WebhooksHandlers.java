@@ -51,10 +51,8 @@ public final class WebhooksHandlers {
       }
       types.add(type.textValue());
     }
-    // The answer carries the signing secret: no cache (a proxy's, the browser's) may keep it.
-    ctx.response().putHeader("Cache-Control", "no-store");
     Responses.reply(ctx, 201, service.create(Principal.of(ctx), url, types, Claim.of(ctx)).map(created -> {
-      ctx.response().putHeader("Location", created.location());
+      created.headers().forEach(ctx.response()::putHeader);
       return created.toJson();
     }));
   }
