@@ -3,12 +3,10 @@ package io.walletplatform.platform;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import io.walletplatform.common.auth.Authentication;
@@ -77,8 +75,7 @@ class IdempotencyKeysTest {
   }
 
   private static WebClient client(String token) {
-    return Tokens.bearing(WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
-        .setDefaultPort(settings.http().port()), new PoolOptions().setHttp1MaxSize(16)), token);
+    return Tokens.client(vertx, settings.http().port(), token);
   }
 
   private static HttpResponse<Buffer> post(WebClient client, String path, String body, String key) {

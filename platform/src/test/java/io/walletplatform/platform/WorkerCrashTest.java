@@ -2,12 +2,10 @@ package io.walletplatform.platform;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
-import io.walletplatform.infra.testing.ApiClient;
 import io.walletplatform.infra.testing.Await;
 import io.walletplatform.infra.testing.ServiceProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.UUID;
@@ -23,54 +21,35 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class WorkerCrashTest {
 
-  private static WorkerProcesses processes;
-  private static ApiClient api;
-
-  @BeforeAll
-  static void start() {
-    processes = new WorkerProcesses("crash");
-    api = processes.api;
-  }
-
-  @AfterAll
-  static void stop() {
-    processes.close();
-  }
-
-  private static ServiceProcess worker(String name, String holdAt) {
-    return processes.worker(name, holdAt);
-  }
-
-  private static String balance(String walletId) {
-    return processes.balance(walletId);
-  }
+  @RegisterExtension
+  static final WorkerProcesses processes = new WorkerProcesses("crash");
 
   @Test
   void aWorkerKilledBetweenItsCommitAndTheCacheRefreshLeavesNoStaleBalanceOnceTheRecordIsRedelivered() {
-    String walletId = api.post("/api/v1/wallets", "{\"initialBalance\": 10}").bodyAsJsonObject().getString("walletId");
-    assertEquals("10.00", balance(walletId), "cached at creation");
+    String walletId = processes.api().post("/api/v1/wallets", "{\"initialBalance\": 10}").bodyAsJsonObject().getString("walletId");
+    assertEquals("10.00", processes.balance(walletId), "cached at creation");
 
-    try (ServiceProcess doomed = worker("worker-killed-after-commit", "worker.after-commit")) {
-      assertEquals(202, api.post("/api/v1/wallet", "{\"walletId\":\"" + walletId
+    try (ServiceProcess doomed = processes.worker("worker-killed-after-commit", "worker.after-commit")) {
+      assertEquals(202, processes.api().post("/api/v1/wallet", "{\"walletId\":\"" + walletId
           + "\",\"operationType\":\"DEPOSIT\",\"amount\":5,\"operationId\":\"" + UUID.randomUUID() + "\"}").statusCode());
       doomed.awaitOutput("FAULT POINT worker.after-commit REACHED", Duration.ofSeconds(60));
       doomed.kill();
     }
-    assertEquals("10.00", balance(walletId), "committed in PostgreSQL, but the cache was never refreshed");
+    assertEquals("10.00", processes.balance(walletId), "committed in PostgreSQL, but the cache was never refreshed");
 
-    try (ServiceProcess successor = worker("worker-after-crash", null)) {
+    try (ServiceProcess successor = processes.worker("worker-after-crash", null)) {
       Await.until("the redelivered batch, all duplicates, refreshes the cache", Duration.ofSeconds(60),
-          () -> "15.00".equals(balance(walletId)));
+          () -> "15.00".equals(processes.balance(walletId)));
       successor.terminate();
     }
   }
 
   private static String transactionStatus(String transactionId) {
-    return api.get("/api/v1/transactions/" + transactionId).bodyAsJsonObject().getString("status");
+    return processes.api().get("/api/v1/transactions/" + transactionId).bodyAsJsonObject().getString("status");
   }
 
   private static String held(String walletId) {
-    Matcher held = Pattern.compile("\"held\":([0-9.]+)").matcher(api.get("/api/v1/wallets/" + walletId).bodyAsString());
+    Matcher held = Pattern.compile("\"held\":([0-9.]+)").matcher(processes.api().get("/api/v1/wallets/" + walletId).bodyAsString());
     return held.find() ? held.group(1) : null;
   }
 
@@ -83,12 +62,12 @@ class WorkerCrashTest {
    */
   @Test
   void aCoordinatorKilledInsideOrRightAfterItsSettlementLeavesNothingHalfMovedOrStale() {
-    String a = api.post("/api/v1/wallets", "{\"initialBalance\": 30}").bodyAsJsonObject().getString("walletId");
-    String b = api.post("/api/v1/wallets", "{\"initialBalance\": 5}").bodyAsJsonObject().getString("walletId");
-    String c = api.post("/api/v1/wallets", "{}").bodyAsJsonObject().getString("walletId");
+    String a = processes.api().post("/api/v1/wallets", "{\"initialBalance\": 30}").bodyAsJsonObject().getString("walletId");
+    String b = processes.api().post("/api/v1/wallets", "{\"initialBalance\": 5}").bodyAsJsonObject().getString("walletId");
+    String c = processes.api().post("/api/v1/wallets", "{}").bodyAsJsonObject().getString("walletId");
     String transactionId;
-    try (ServiceProcess doomed = worker("coordinator-killed-inside", "coordinator.before-commit")) {
-      HttpResponse<Buffer> accepted = api.post("/api/v1/transactions", "{\"postings\": [{\"from\":\"" + a
+    try (ServiceProcess doomed = processes.worker("coordinator-killed-inside", "coordinator.before-commit")) {
+      HttpResponse<Buffer> accepted = processes.api().post("/api/v1/transactions", "{\"postings\": [{\"from\":\"" + a
           + "\",\"to\":\"" + c + "\",\"amount\":10},{\"from\":\"" + b + "\",\"to\":\"" + c + "\",\"amount\":5}]}");
       assertEquals(202, accepted.statusCode(), accepted.bodyAsString());
       transactionId = accepted.bodyAsJsonObject().getString("transactionId");
@@ -99,21 +78,21 @@ class WorkerCrashTest {
       doomed.kill();
     }
     assertEquals("PENDING", transactionStatus(transactionId));
-    assertEquals("30.00", balance(a));
+    assertEquals("30.00", processes.balance(a));
     assertEquals("10.00", held(a), "reserved, not moved");
-    assertEquals("0.00", balance(c), "nothing credited");
+    assertEquals("0.00", processes.balance(c), "nothing credited");
 
-    try (ServiceProcess doomed = worker("coordinator-killed-after-commit", "coordinator.after-commit")) {
+    try (ServiceProcess doomed = processes.worker("coordinator-killed-after-commit", "coordinator.after-commit")) {
       doomed.awaitOutput("FAULT POINT coordinator.after-commit REACHED", Duration.ofSeconds(60));
       doomed.kill();
     }
     assertEquals("COMPLETED", transactionStatus(transactionId), "committed");
-    assertEquals("0.00", balance(c), "committed in PostgreSQL, but the cache was never refreshed");
+    assertEquals("0.00", processes.balance(c), "committed in PostgreSQL, but the cache was never refreshed");
 
-    try (ServiceProcess successor = worker("coordinator-restarted", null)) {
-      Await.until("the successor refreshes the settled wallets", Duration.ofSeconds(60), () -> "15.00".equals(balance(c)));
-      assertEquals("20.00", balance(a));
-      assertEquals("0.00", balance(b));
+    try (ServiceProcess successor = processes.worker("coordinator-restarted", null)) {
+      Await.until("the successor refreshes the settled wallets", Duration.ofSeconds(60), () -> "15.00".equals(processes.balance(c)));
+      assertEquals("20.00", processes.balance(a));
+      assertEquals("0.00", processes.balance(b));
       assertEquals("0.00", held(a), "the reservation was captured, once");
       // Its refresh runs before it reports ready; a SIGTERM before then waits for the shutdown bound.
       successor.awaitOutput("operation-worker ready", Duration.ofSeconds(60));

@@ -12,6 +12,10 @@ import io.walletplatform.wallet.WalletApiMain;
 import io.walletplatform.wallet.WalletApiSettings;
 import io.walletplatform.worker.OperationWorkerMain;
 
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -20,18 +24,25 @@ import java.util.regex.Pattern;
 
 /**
  * wallet-api in this JVM (read over HTTP, as a client would) and operation-workers as processes of
- * their own, to SIGKILL or SIGTERM: the set-up of {@link WorkerCrashTest} and {@link WorkerShutdownTest}.
+ * their own, to SIGKILL or SIGTERM: the set-up of {@link WorkerCrashTest} and {@link WorkerShutdownTest}, as an
+ * extension ({@code @RegisterExtension}) started before a class's tests and stopped after them.
  */
-final class WorkerProcesses implements AutoCloseable {
+final class WorkerProcesses implements BeforeAllCallback, AfterAllCallback {
 
   private static final Pattern BALANCE = Pattern.compile("\"balance\":([0-9.]+)");
 
-  final ServiceRuntime runtime;
-  final Config config;
-  final ApiClient api;
+  private final String name;
+  private ServiceRuntime runtime;
+  private Config config;
+  private ApiClient api;
 
   /** @param name isolates this set-up's databases, topics and group from every other test's */
   WorkerProcesses(String name) {
+    this.name = name;
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
     config = IsolatedConfig.create(name).with("WALLET_API_PORT", Integer.toString(FreePorts.pick()))
         .with("WORKER_CONSUMERS", "1")
         // A SIGKILLed worker's partition goes to its successor after 2 s instead of 10.
@@ -41,6 +52,20 @@ final class WorkerProcesses implements AutoCloseable {
     var authentication = io.walletplatform.infra.testing.Tokens.authentication(runtime.vertx(), config);
     Await.result(WalletApiMain.start(runtime, settings, authentication), Duration.ofSeconds(60));
     api = new ApiClient(runtime.vertx(), settings.http().port(), io.walletplatform.infra.testing.Tokens.user(authentication));
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    Await.result(runtime.vertx().close());
+  }
+
+  /** wallet-api's client, with a user's token. */
+  ApiClient api() {
+    return api;
+  }
+
+  ServiceRuntime runtime() {
+    return runtime;
   }
 
   ServiceProcess worker(String name, String holdAt) {
@@ -61,10 +86,5 @@ final class WorkerProcesses implements AutoCloseable {
   String balance(String walletId) {
     Matcher balance = BALANCE.matcher(api.get("/api/v1/wallets/" + walletId).bodyAsString());
     return balance.find() ? balance.group(1) : null;
-  }
-
-  @Override
-  public void close() {
-    Await.result(runtime.vertx().close());
   }
 }

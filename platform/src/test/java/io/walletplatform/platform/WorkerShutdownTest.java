@@ -4,14 +4,11 @@ import io.walletplatform.common.ops.Launcher;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import io.walletplatform.common.ops.ServiceRuntime;
 import io.walletplatform.infra.FreePorts;
-import io.walletplatform.infra.testing.ApiClient;
 import io.walletplatform.infra.testing.Await;
 import io.walletplatform.infra.testing.ServiceProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.Map;
@@ -27,33 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class WorkerShutdownTest {
 
-  private static WorkerProcesses processes;
-  private static ServiceRuntime runtime;
-  private static ApiClient api;
-
-  @BeforeAll
-  static void start() {
-    processes = new WorkerProcesses("shutdown");
-    runtime = processes.runtime;
-    api = processes.api;
-  }
-
-  @AfterAll
-  static void stop() {
-    processes.close();
-  }
-
-  private static ServiceProcess worker(String name, String holdAt) {
-    return processes.worker(name, holdAt);
-  }
-
-  private static ServiceProcess worker(String name, String holdAt, Map<String, String> extra) {
-    return processes.worker(name, holdAt, extra);
-  }
-
-  private static String balance(String walletId) {
-    return processes.balance(walletId);
-  }
+  @RegisterExtension
+  static final WorkerProcesses processes = new WorkerProcesses("shutdown");
 
   private static int status(WebClient client, String path) {
     return Await.result(client.get(path).send()).statusCode();
@@ -67,8 +39,8 @@ class WorkerShutdownTest {
   @Test
   void aTerminatedWorkerFailsReadinessFirstThenStopsWithinItsBound() {
     int port = FreePorts.pick();
-    WebClient probe = WebClient.create(runtime.vertx(), new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
-    try (ServiceProcess worker = worker("worker-terminated", null, Map.of("WORKER_HTTP_PORT", Integer.toString(port),
+    WebClient probe = WebClient.create(processes.runtime().vertx(), new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+    try (ServiceProcess worker = processes.worker("worker-terminated", null, Map.of("WORKER_HTTP_PORT", Integer.toString(port),
         "SHUTDOWN_GRACE_MS", "4000", "SHUTDOWN_TIMEOUT_MS", "20000"))) {
       Await.until("the worker is ready (its consumer joined the group)", Duration.ofSeconds(60), () -> {
         try {
@@ -100,10 +72,10 @@ class WorkerShutdownTest {
   /** A batch that never finishes cannot hold a stop for ever: at the bound the process halts with 2. */
   @Test
   void aWorkerThatCannotFinishItsBatchIsHaltedAtItsShutdownBound() {
-    String walletId = api.post("/api/v1/wallets", "{\"initialBalance\": 0}").bodyAsJsonObject().getString("walletId");
-    try (ServiceProcess stuck = worker("worker-stuck-at-stop", "worker.after-commit",
+    String walletId = processes.api().post("/api/v1/wallets", "{\"initialBalance\": 0}").bodyAsJsonObject().getString("walletId");
+    try (ServiceProcess stuck = processes.worker("worker-stuck-at-stop", "worker.after-commit",
         Map.of("SHUTDOWN_TIMEOUT_MS", "3000"))) {
-      assertEquals(202, api.post("/api/v1/wallet", "{\"walletId\":\"" + walletId
+      assertEquals(202, processes.api().post("/api/v1/wallet", "{\"walletId\":\"" + walletId
           + "\",\"operationType\":\"DEPOSIT\",\"amount\":2}").statusCode());
       stuck.awaitOutput("FAULT POINT worker.after-commit REACHED", Duration.ofSeconds(60));
       long terminatedAt = System.nanoTime();
@@ -113,9 +85,9 @@ class WorkerShutdownTest {
       assertTrue(tookMs >= 3000 && tookMs < 15_000, "halted at the bound: " + tookMs + " ms");
       assertTrue(stuck.output().contains("did not stop within 3000 ms"), stuck.output());
     }
-    try (ServiceProcess successor = worker("worker-after-halt", null)) {
+    try (ServiceProcess successor = processes.worker("worker-after-halt", null)) {
       Await.until("the uncommitted batch is applied again, once", Duration.ofSeconds(60),
-          () -> "2.00".equals(balance(walletId)));
+          () -> "2.00".equals(processes.balance(walletId)));
       successor.terminate();
     }
   }
