@@ -277,6 +277,23 @@ await step('add a webhook, see its deliveries arrive, and retry one that failed'
   }
 });
 
+await step('an operation with a note shows its metadata and a metadata search finds only it', async () => {
+  await page.getByLabel('Deposit', { exact: true }).check();
+  await page.locator('#operation-amount').fill('0.75');
+  await page.locator('#operation-note').fill('rent march');
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await waitForText('#operations tbody', 'note: rent march');
+  await page.locator('#search-metadata').fill('note=rent march');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('#operations tbody tr').length === 1);
+  await waitForText('#operations tbody', '0.75');
+  await page.screenshot({ path: `${shots}/search.png`, fullPage: true });
+  await page.locator('#search-metadata').fill('');
+  await page.locator('#operation-note').fill('');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('#operations tbody tr').length > 1);
+});
+
 await step('Swagger UI offers the four contracts and Try it out works', async () => {
   await page.goto(`${base}/swagger/`);
   // The selector is filled once Swagger UI has read its configuration: wait for every document in it.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Contract check: the platform jar behind Prism (npm @stoplight/prism-cli) as a validating proxy for
-# wallet-api.yaml. A set of requests, good and bad, goes through the proxy; Prism reports every
+# Contract check: the platform jar behind Prism (npm @stoplight/prism-cli) as validating proxies for
+# wallet-api.yaml, orders-api.yaml and payments-api.yaml (one proxy each). A set of requests, good and bad, goes through the proxy; Prism reports every
 # request or response that breaks the document (with --errors it answers them itself, with a
 # stoplight.io/prism/errors problem). Exits 1 if any exchange broke the contract.
 # Usage: scripts/check/prism.sh [PLATFORM_JAR]   (default platform/target/platform.jar)
@@ -18,9 +18,20 @@ pid=$!
 prism proxy "$root/wallet-api/src/main/resources/openapi/wallet-api.yaml" "http://127.0.0.1:$port" --errors \
   -p "$proxy" -h 127.0.0.1 > "$prism_log" 2>&1 &
 prism_pid=$!
-trap 'kill $pid $prism_pid 2>/dev/null; wait $pid $prism_pid 2>/dev/null; rm -rf "$data" "$log" "$prism_log"' EXIT
+orders_proxy=$((proxy + 1)); payments_proxy=$((proxy + 2)); orders_log=$(mktemp); payments_log=$(mktemp)
+prism proxy "$root/orders-api/src/main/resources/openapi/orders-api.yaml" "http://127.0.0.1:$port" --errors \
+  -p "$orders_proxy" -h 127.0.0.1 > "$orders_log" 2>&1 &
+orders_pid=$!
+prism proxy "$root/payments-api/src/main/resources/openapi/payments-api.yaml" "http://127.0.0.1:$port" --errors \
+  -p "$payments_proxy" -h 127.0.0.1 > "$payments_log" 2>&1 &
+payments_pid=$!
+# (|| true: under set -e the wait for killed processes would end the script before the clean-up, with 143.)
+trap 'kill $pid $prism_pid $orders_pid $payments_pid 2>/dev/null; wait $pid $prism_pid $orders_pid $payments_pid 2>/dev/null || true
+  rm -rf "$data" "$log" "$prism_log" "$orders_log" "$payments_log"' EXIT
 for _ in $(seq 120); do curl -sf "localhost:$port/health/ready" > /dev/null && break; sleep 1; done
-for _ in $(seq 30); do grep -q "Prism is listening" "$prism_log" && break; sleep 1; done
+for prism_out in "$prism_log" "$orders_log" "$payments_log"; do
+  for _ in $(seq 30); do grep -q "Prism is listening" "$prism_out" && break; sleep 1; done
+done
 
 token() {
   curl -s -X POST "localhost:$port/oauth/token" -d grant_type=client_credentials -d client_id="$1" \
@@ -29,6 +40,7 @@ token() {
 user=$(token "$(cat /proc/sys/kernel/random/uuid)" "wallets funding")
 unfunded=$(token "$(cat /proc/sys/kernel/random/uuid)" "wallets")
 boss=$(token "$admin" "wallets admin")
+shopper=$(token "$(cat /proc/sys/kernel/random/uuid)" "orders payments funding")
 
 broken=0; count=0
 # call EXPECTED_STATUS TOKEN METHOD PATH [BODY]: one exchange through the proxy; the answer's body in $body.
@@ -37,7 +49,7 @@ call() {
   local args=(-s -o /tmp/prism-body.$$ -w '%{http_code}' -X "$method" -H "Authorization: Bearer $bearer")
   [ -n "$payload" ] && args+=(-H 'content-type: application/json' --data "$payload")
   [ -n "${key:-}" ] && args+=(-H "Idempotency-Key: $key")
-  status=$(curl "${args[@]}" "http://127.0.0.1:$proxy$path")
+  status=$(curl "${args[@]}" "http://127.0.0.1:${at:-$proxy}$path")
   body=$(cat /tmp/prism-body.$$); rm -f /tmp/prism-body.$$
   count=$((count + 1))
   if echo "$body" | grep -q 'stoplight.io/prism/errors'; then
@@ -116,6 +128,32 @@ call 422 "$user" POST /api/v1/wallets '{"initialBalance": 2}'
 call 202 "$user" POST /api/v1/wallet "{\"walletId\": \"$usd\", \"operationType\": \"DEPOSIT\", \"amount\": 1}"
 call 202 "$user" POST /api/v1/wallet "{\"walletId\": \"$usd\", \"operationType\": \"DEPOSIT\", \"amount\": 1}"
 key=
+# Metadata: kept with wallets and operations, and the list's filters (brackets percent-encoded).
+call 201 "$user" POST /api/v1/wallets '{"initialBalance": 3, "metadata": {"customer": "c-1"}}'
+tagged=$(field walletId)
+call 202 "$user" POST /api/v1/wallet "{\"walletId\": \"$tagged\", \"operationType\": \"WITHDRAW\", \"amount\": 1, \"metadata\": {\"invoice\": \"INV-1\"}}"
+call 202 "$user" POST /api/v1/wallet "{\"walletId\": \"$tagged\", \"operationType\": \"WITHDRAW\", \"amount\": 1.5}"
+sleep 2
+call 200 "$user" GET "/api/v1/wallets/$tagged"
+call 200 "$user" GET "/api/v1/wallets/$tagged/operations?metadata%5Binvoice%5D=INV-1"
+call 200 "$user" GET "/api/v1/wallets/$tagged/operations?operationType=WITHDRAW&status=COMPLETED&minAmount=1&maxAmount=1.50&limit=1"
+call 400 "$user" GET "/api/v1/wallets/$tagged/operations?minAmount=0.001"
+call 400 "$user" GET "/api/v1/wallets/$tagged/operations?minAmount=2&maxAmount=1"
+call 400 "$user" GET "/api/v1/wallets/$tagged/operations?metadata%5B%5D=x"
+# Orders and payments, each through its own proxy.
+at=$payments_proxy
+call 201 "$shopper" POST /api/v1/accounts '{"initialBalance": 100, "metadata": {"crm": "X-1"}}'
+me=$(field userId)
+call 200 "$shopper" GET "/api/v1/accounts/$me"
+call 200 "$shopper" GET "/api/v1/accounts/$me/transactions?type=DEPOSIT&minAmount=10&from=2026-01-01T00:00:00Z"
+call 400 "$shopper" GET "/api/v1/accounts/$me/transactions?maxAmount=0.001"
+at=$orders_proxy
+call 201 "$shopper" POST /api/v1/orders '{"amount": 12.5, "description": "a book", "metadata": {"cart": "c-9"}}'
+call 201 "$shopper" POST /api/v1/orders '{"amount": 1, "description": "a pen"}'
+call 200 "$shopper" GET "/api/v1/orders?metadata%5Bcart%5D=c-9&status=NEW&minAmount=10&to=2099-01-01T00:00:00Z"
+call 200 "$shopper" GET "/api/v1/orders?limit=1"
+call 400 "$shopper" GET "/api/v1/orders?minAmount=3&maxAmount=2"
+at=
 
 echo "$count exchanges through Prism, $broken broke the contract or answered otherwise"
 [ "$broken" -eq 0 ]

@@ -259,7 +259,9 @@ bind('submit-operation', async (form) => {
   const type = form.get('operationType');
   const to = String(form.get('toWalletId') || '').trim();
   const extra = type === 'TRANSFER' ? `, "toWalletId": ${JSON.stringify(to)}` : '';
-  await submitOperation(walletId, `"operationType": "${type}", "amount": ${amountJson(form.get('amount'))}${extra}`);
+  const note = String(form.get('note') || '');
+  const metadata = note ? `, "metadata": ${JSON.stringify({ note })}` : '';
+  await submitOperation(walletId, `"operationType": "${type}", "amount": ${amountJson(form.get('amount'))}${extra}${metadata}`);
 });
 
 /** Submits an operation of the wallet with a fresh operationId (members given as JSON text, amounts exact). */
@@ -269,6 +271,24 @@ async function submitOperation(walletId, members) {
   pendingOperations.set(operation.operationId, operation);
   await refreshWallet();
 }
+
+/** Metadata as one line of text: "name: value, ...". */
+function metadataText(metadata) {
+  return Object.entries(metadata || {}).map(([key, value]) => `${key}: ${value}`).join(', ');
+}
+
+/** The list's query for the search form: the type and one metadata[name]=value, each when given. */
+function operationSearch() {
+  const form = new FormData($('#search-operations'));
+  const query = new URLSearchParams({ limit: '20' });
+  if (form.get('operationType')) query.set('operationType', form.get('operationType'));
+  const term = String(form.get('metadata') || '').trim();
+  const equals = term.indexOf('=');
+  if (equals > 0) query.set(`metadata[${term.slice(0, equals).trim()}]`, term.slice(equals + 1).trim());
+  return query.toString();
+}
+
+bind('search-operations', async () => refreshWallet());
 
 function details(walletId, op) {
   if (op.toWalletId) return `to ${op.toWalletId}`;
@@ -294,16 +314,19 @@ async function refreshWallet() {
     $('#wallet-version').textContent = wallet.version;
     $('#wallet-held').textContent = money(wallet.held);
     $('#wallet-available').textContent = money(wallet.available);
-    const page = await call('GET', `/api/v1/wallets/${walletId}/operations?limit=20`);
+    const search = operationSearch();
+    const page = await call('GET', `/api/v1/wallets/${walletId}/operations?${search}`);
     const applied = new Set(page.items.map((op) => op.operationId));
-    const pending = [...pendingOperations.values()].filter((op) => op.walletId === walletId && !applied.has(op.operationId));
+    const filtered = search !== 'limit=20';
+    const pending = filtered ? [] : [...pendingOperations.values()]
+      .filter((op) => op.walletId === walletId && !applied.has(op.operationId));
     for (const op of pending) {
       pendingOperations.set(op.operationId, await call('GET', `/api/v1/wallets/${walletId}/operations/${op.operationId}`));
     }
     const rows = [...pending.map((op) => pendingOperations.get(op.operationId)), ...page.items];
     renderRows('#operations tbody', rows, (op) =>
       [time(op.acceptedAt), op.operationType, [money(op.amount), 'num'], status(op), [money(op.balanceAfter), 'num'],
-        details(walletId, op)]);
+        details(walletId, op), metadataText(op.metadata)]);
   } catch (e) {
     $('#wallet-balance').textContent = e.message;
   }
@@ -334,7 +357,7 @@ async function refreshMonitors() {
     renderRows('#monitors tbody', monitors, (monitor) => [
       `${monitor.field} ${OPERATORS[monitor.operator]} ${money(monitor.value)}`,
       monitor.triggered ? 'crossed' : '—',
-      Object.entries(monitor.metadata || {}).map(([key, value]) => `${key}: ${value}`).join(', '),
+      metadataText(monitor.metadata),
       actions(`monitor-${monitor.monitorId}`, '#create-monitor .error', [['Delete', async () => {
         await call('DELETE', `/api/v1/wallets/${walletId}/monitors/${monitor.monitorId}`);
         await refreshMonitors();
@@ -381,7 +404,9 @@ bind('deposit', async (form) => {
 });
 
 bind('create-order', async (form) => {
-  const body = `{"amount": ${amountJson(form.get('amount'))}, "description": ${JSON.stringify(form.get('description'))}}`;
+  const note = String(form.get('note') || '');
+  const body = `{"amount": ${amountJson(form.get('amount'))}, "description": ${JSON.stringify(form.get('description'))}`
+    + `${note ? `, "metadata": ${JSON.stringify({ note })}` : ''}}`;
   await call('POST', '/api/v1/orders', body, { 'Idempotency-Key': crypto.randomUUID() });
   await refreshAccount();
 });
@@ -403,7 +428,8 @@ async function refreshAccount() {
     $('#account-balance').textContent = money(account.balance);
     const orders = await call('GET', '/api/v1/orders?limit=20');
     renderRows('#orders tbody', orders.items, (order) =>
-      [time(order.createdAt), order.description, [money(order.amount), 'num'], status(order), refundCell(order)]);
+      [time(order.createdAt), order.description, [money(order.amount), 'num'], status(order), refundCell(order),
+        metadataText(order.metadata)]);
     const transactions = await call('GET', `/api/v1/accounts/${userId}/transactions?limit=20`);
     renderRows('#transactions tbody', transactions.items, (tx) =>
       [time(tx.createdAt), tx.type, [money(tx.amount), 'num'], [money(tx.balanceAfter), 'num']]);

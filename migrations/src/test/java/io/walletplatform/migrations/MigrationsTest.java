@@ -27,7 +27,7 @@ class MigrationsTest {
         "005-held-and-initial-balance", "005-operation-types", "005-state-after", "005-history-indexes", "005-holds",
         "001-outbox", "001-outbox-notify", "001-inbox", "001-idempotency-keys", "003-outbox-trace-context",
         "004-outbox-principal", "006-assets", "006-wallet-asset-and-credit-limit", "006-asset-mismatch", "007-transactions", "007-operation-transaction", "007-reversals", "007-settled-index",
-        "005-idempotency-claims", "008-balance-monitors"), first);
+        "005-idempotency-claims", "008-balance-monitors", "009-metadata"), first);
 
     Migrations.migrate(settings, Migrations.WALLET);
     assertEquals(first, appliedChangesets(settings));
@@ -56,7 +56,7 @@ class MigrationsTest {
         "005-held-and-initial-balance", "005-operation-types", "005-state-after", "005-history-indexes", "005-holds",
         "001-outbox", "001-outbox-notify", "001-inbox", "001-idempotency-keys", "003-outbox-trace-context",
         "004-outbox-principal", "006-assets", "006-wallet-asset-and-credit-limit", "006-asset-mismatch", "007-transactions", "007-operation-transaction", "007-reversals", "007-settled-index",
-        "005-idempotency-claims", "008-balance-monitors"),
+        "005-idempotency-claims", "008-balance-monitors", "009-metadata"),
         appliedChangesets(settings));
   }
 

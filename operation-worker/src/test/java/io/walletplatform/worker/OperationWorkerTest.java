@@ -190,7 +190,7 @@ class OperationWorkerTest {
     produce(settings.operationsTopic(), event(credited, OperationType.WITHDRAW, 4000));
     produce(settings.operationsTopic(), event(credited, OperationType.WITHDRAW, 2001));
     produce(settings.operationsTopic(), new WalletOperationEvent(UUID.randomUUID(), credited, OperationType.TRANSFER,
-        Money.ofMinor(1), Timestamps.now(), "worker-test", euros, null, null, false));
+        Money.ofMinor(1), Timestamps.now(), "worker-test", euros, null, null, false, null));
     produce(settings.operationsTopic(), event(credited, OperationType.WITHDRAW, 2000));
     awaitOperations(pool, credited, 4);
     assertEquals(List.of("COMPLETED/null", "FAILED/CREDIT_LIMIT_EXCEEDED", "FAILED/ASSET_MISMATCH", "COMPLETED/null"),
@@ -342,7 +342,7 @@ class OperationWorkerTest {
     UUID holdId = UUID.randomUUID();
     Instant expiresAt = Instant.now().plusMillis(1_500);
     produce(expirySettings.operationsTopic(), new WalletOperationEvent(holdId, walletId, OperationType.HOLD,
-        Money.ofMinor(2_500), Timestamps.now(), "worker-test", null, null, expiresAt, false));
+        Money.ofMinor(2_500), Timestamps.now(), "worker-test", null, null, expiresAt, false, null));
     String first = Await.result(OperationWorker.deploy(vertx, expirySettings,
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Faults.NONE));
     awaitOperations(expiryPool, walletId, 1);

@@ -164,6 +164,63 @@ class OrdersApiTest {
   }
 
   @Test
+  void ordersKeepTheirMetadataAndTheListFiltersByStatusAmountTimeAndMetadata() {
+    UUID userId = UUID.randomUUID();
+    List<String> ids = new ArrayList<>();
+    for (int i = 1; i <= 6; i++) {
+      JsonObject body = new JsonObject(order(userId, String.valueOf(i), "order " + i));
+      if (i % 2 == 0) {
+        body.put("metadata", new JsonObject().put("cart", "c" + i).put("channel", "web"));
+      }
+      HttpResponse<Buffer> created = Await.result(create(body.encode(), null));
+      assertEquals(201, created.statusCode(), created.bodyAsString());
+      assertEquals(i % 2 == 0 ? body.getJsonObject("metadata") : new JsonObject(),
+          created.bodyAsJsonObject().getJsonObject("metadata"));
+      ids.add(created.bodyAsJsonObject().getString("orderId"));
+    }
+    assertEquals(new JsonObject().put("cart", "c2").put("channel", "web"),
+        get("/api/v1/orders/" + ids.get(1)).bodyAsJsonObject().getJsonObject("metadata"), "read back from PostgreSQL");
+    // Orders 1 and 4 moved on: one FINISHED, one FAILED, as payments' answers would.
+    Await.result(pool.preparedQuery("UPDATE orders SET status = 'FINISHED' WHERE order_id = $1")
+        .execute(Tuple.of(UUID.fromString(ids.get(0)))));
+    Await.result(pool.preparedQuery("UPDATE orders SET status = 'FAILED', failure_reason = 'INSUFFICIENT_FUNDS',"
+        + " created_at = now() - interval '1 day' WHERE order_id = $1").execute(Tuple.of(UUID.fromString(ids.get(3)))));
+    String list = "/api/v1/orders?userId=" + userId;
+    assertEquals(List.of("6", "4", "2"), amounts(get(list + "&metadata[channel]=web")));
+    assertEquals(List.of("4"), amounts(get(list + "&metadata[channel]=web&metadata[cart]=c4")));
+    assertEquals(List.of(), amounts(get(list + "&metadata[channel]=shop")));
+    assertEquals(List.of("6", "5", "3", "2"), amounts(get(list + "&status=NEW")));
+    assertEquals(List.of("1"), amounts(get(list + "&status=FINISHED")));
+    assertEquals(List.of("5", "4", "3"), amounts(get(list + "&minAmount=3&maxAmount=5.00")));
+    assertEquals(List.of("4"), amounts(get(list + "&to=" + java.time.Instant.now().minusSeconds(3600))));
+    assertEquals(List.of("6", "5", "3", "2", "1"), amounts(get(list + "&from=" + java.time.Instant.now().minusSeconds(3600))));
+    List<String> paged = new ArrayList<>();
+    String cursor = null;
+    do {
+      JsonObject page = get(list + "&status=NEW&limit=1" + (cursor == null ? "" : "&cursor=" + cursor)).bodyAsJsonObject();
+      page.getJsonArray("items").forEach(item -> paged.add(((JsonObject) item).getValue("amount").toString()));
+      cursor = page.getString("nextCursor");
+    } while (cursor != null);
+    assertEquals(List.of("6.0", "5.0", "3.0", "2.0"), paged.stream().map(a -> new java.math.BigDecimal(a).setScale(1).toString()).toList());
+
+    assertProblem(get(list + "&status=PAID"), 400, "VALIDATION_FAILED", "status");
+    assertProblem(get(list + "&minAmount=1.001"), 400, "VALIDATION_FAILED", "minAmount");
+    assertProblem(get(list + "&minAmount=2&maxAmount=1"), 400, "VALIDATION_FAILED", "maxAmount");
+    assertProblem(get(list + "&from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z"), 400, "VALIDATION_FAILED", "to");
+    assertProblem(get(list + "&metadata[]=x"), 400, "VALIDATION_FAILED", "metadata[]");
+    assertProblem(Await.result(create(new JsonObject(order(userId, "1", "x")).put("metadata", new JsonObject()
+        .put("k", "v".repeat(501))).encode(), null)), 400, "VALIDATION_FAILED", "metadata.k");
+  }
+
+  private static List<String> amounts(HttpResponse<Buffer> page) {
+    assertEquals(200, page.statusCode(), page.bodyAsString());
+    List<String> amounts = new ArrayList<>();
+    page.bodyAsJsonObject().getJsonArray("items").forEach(item -> amounts.add(
+        new java.math.BigDecimal(((JsonObject) item).getValue("amount").toString()).stripTrailingZeros().toPlainString()));
+    return amounts;
+  }
+
+  @Test
   void anIdempotencyKeyCreatesOneOrderReplaysItAndRefusesADifferentOne() {
     UUID userId = UUID.randomUUID();
     String body = order(userId, "10", "one");

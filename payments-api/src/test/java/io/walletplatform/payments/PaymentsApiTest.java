@@ -118,6 +118,39 @@ class PaymentsApiTest {
   }
 
   @Test
+  void anAccountKeepsItsMetadataAndItsTransactionsFilterByTypeAmountAndTime() {
+    UUID userId = UUID.randomUUID();
+    HttpResponse<Buffer> created = post("/api/v1/accounts", "{\"userId\":\"" + userId
+        + "\",\"initialBalance\":1,\"metadata\":{\"crm\":\"X-1\"}}");
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    assertEquals(new JsonObject().put("crm", "X-1"), created.bodyAsJsonObject().getJsonObject("metadata"));
+    assertEquals(new JsonObject().put("crm", "X-1"),
+        get("/api/v1/accounts/" + userId).bodyAsJsonObject().getJsonObject("metadata"));
+    assertEquals(new JsonObject(), get("/api/v1/accounts/" + openAccount("0")).bodyAsJsonObject().getJsonObject("metadata"));
+    java.time.Instant before = java.time.Instant.now();
+    for (String amount : new String[] {"2", "3.50", "10"}) {
+      assertEquals(200, post("/api/v1/accounts/" + userId + "/deposits", "{\"amount\":" + amount + "}").statusCode());
+    }
+    String list = "/api/v1/accounts/" + userId + "/transactions?";
+    assertEquals(List.of("10", "3.5", "2", "1"), amounts(get(list + "type=DEPOSIT")));
+    assertEquals(List.of(), amounts(get(list + "type=PAYMENT")));
+    assertEquals(List.of("3.5", "2"), amounts(get(list + "minAmount=2&maxAmount=3.50")));
+    assertEquals(List.of("10", "3.5", "2"), amounts(get(list + "from=" + before)));
+    assertEquals(List.of("1"), amounts(get(list + "to=" + before)));
+    assertProblem(get(list + "type=GIFT"), 400, "VALIDATION_FAILED", "type");
+    assertProblem(get(list + "maxAmount=0.001"), 400, "VALIDATION_FAILED", "maxAmount");
+    assertProblem(post("/api/v1/accounts", "{\"metadata\":{\"\":\"v\"}}"), 400, "VALIDATION_FAILED", "metadata");
+  }
+
+  private static List<String> amounts(HttpResponse<Buffer> page) {
+    assertEquals(200, page.statusCode(), page.bodyAsString());
+    List<String> amounts = new java.util.ArrayList<>();
+    page.bodyAsJsonObject().getJsonArray("items").forEach(item -> amounts.add(
+        new java.math.BigDecimal(((JsonObject) item).getValue("amount").toString()).stripTrailingZeros().toPlainString()));
+    return amounts;
+  }
+
+  @Test
   void anIdempotencyKeyReplaysTheResponseAndRefusesADifferentRequest() {
     UUID userId = openAccount("1");
     String path = "/api/v1/accounts/" + userId + "/deposits";

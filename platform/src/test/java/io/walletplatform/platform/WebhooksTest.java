@@ -316,15 +316,18 @@ class WebhooksTest {
 
     UUID aliceWallet = wallet(alice, "100");
     UUID bobWallet = wallet(bob, "0");
-    UUID deposit = submit(alice, operation(aliceWallet, "DEPOSIT", "10.50"));
+    UUID deposit = submit(alice, operation(aliceWallet, "DEPOSIT", "10.50")
+        .put("metadata", new JsonObject().put("invoice", "INV-1")));
     UUID overdraft = submit(alice, operation(aliceWallet, "WITHDRAW", "1000"));
-    UUID transfer = submit(alice, operation(aliceWallet, "TRANSFER", "20").put("toWalletId", bobWallet.toString()));
+    UUID transfer = submit(alice, operation(aliceWallet, "TRANSFER", "20").put("toWalletId", bobWallet.toString())
+        .put("metadata", new JsonObject().put("payroll", "december")));
     UUID hold = submit(alice, operation(aliceWallet, "HOLD", "5")
         .put("expiresAt", Instant.now().plusSeconds(1).toString()));
 
     // Orders and a refund: alice's sub is her userId.
     assertEquals(201, post(alice.client(), "/api/v1/accounts", new JsonObject().put("initialBalance", 50)).statusCode());
-    HttpResponse<Buffer> paid = post(alice.client(), "/api/v1/orders", new JsonObject().put("amount", 30).put("description", "paid"));
+    HttpResponse<Buffer> paid = post(alice.client(), "/api/v1/orders", new JsonObject().put("amount", 30).put("description", "paid")
+        .put("metadata", new JsonObject().put("cart", "c-1")));
     assertEquals(201, paid.statusCode(), paid.bodyAsString());
     String paidOrder = paid.bodyAsJsonObject().getString("orderId");
     HttpResponse<Buffer> unpaid = post(alice.client(), "/api/v1/orders", new JsonObject().put("amount", 40).put("description", "unpaid"));
@@ -348,6 +351,12 @@ class WebhooksTest {
     JsonObject read = Await.result(alice.client().get("/api/v1/wallets/" + aliceWallet + "/operations/" + deposit)
         .send()).bodyAsJsonObject();
     assertEquals(read, completed.getJsonObject("data"));
+    assertEquals(new JsonObject().put("invoice", "INV-1"), completed.getJsonObject("data").getJsonObject("metadata"));
+    // Stored by the worker with the operation, and searchable.
+    JsonArray tagged = Await.result(alice.client().get("/api/v1/wallets/" + aliceWallet
+        + "/operations?metadata[invoice]=INV-1").send()).bodyAsJsonObject().getJsonArray("items");
+    assertEquals(1, tagged.size(), tagged.encode());
+    assertEquals(deposit.toString(), tagged.getJsonObject(0).getString("operationId"));
     assertEquals("INSUFFICIENT_FUNDS", find(received, EventTypes.OPERATION_FAILED,
         data -> overdraft.toString().equals(data.getString("operationId"))).json().getJsonObject("data")
         .getString("failureReason"));
@@ -357,8 +366,9 @@ class WebhooksTest {
     JsonObject expired = find(received, EventTypes.HOLD_EXPIRED, data -> true).json().getJsonObject("data");
     assertEquals(hold.toString(), expired.getString("holdId"));
     assertEquals("platform", expired.getString("requestedBy"));
-    assertEquals("FINISHED", find(received, EventTypes.ORDER_FINISHED, data -> true).json().getJsonObject("data")
-        .getString("status"));
+    JsonObject finished = find(received, EventTypes.ORDER_FINISHED, data -> true).json().getJsonObject("data");
+    assertEquals("FINISHED", finished.getString("status"));
+    assertEquals(new JsonObject().put("cart", "c-1"), finished.getJsonObject("metadata"));
     assertEquals(failedOrder, find(received, EventTypes.ORDER_FAILED, data -> true).json().getJsonObject("data")
         .getString("orderId"));
     assertEquals(paidOrder, find(received, EventTypes.ORDER_REFUNDED, data -> true).json().getJsonObject("data")
@@ -375,6 +385,8 @@ class WebhooksTest {
     assertEquals(bobWallet.toString(), incoming.getString("walletId"));
     assertEquals(aliceWallet.toString(), incoming.getString("fromWalletId"));
     assertEquals(20.00, incoming.getDouble("balanceAfter"));
+    assertEquals(new JsonObject().put("payroll", "december"), incoming.getJsonObject("metadata"),
+        "the transfer's metadata, on the destination's side too");
     assertEquals(1, receiver.at("/bob").size(), "bob gets only his own event");
 
     // The delivery log says the same.

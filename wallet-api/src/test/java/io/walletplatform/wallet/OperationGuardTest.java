@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -108,6 +109,21 @@ class OperationGuardTest {
     assertEquals(adminClaim, read);
     assertEquals("admin-ä-1", read.requestedBy("owner"));
     assertEquals("owner", claim.requestedBy("owner"));
+
+    // Metadata travels between the fixed part and the sub; other metadata is another request.
+    UUID withMetadata = UUID.randomUUID();
+    io.vertx.core.json.JsonObject metadata = new io.vertx.core.json.JsonObject().put("order", "A-17 ü").put("x", "");
+    Claim tagged = new Claim(false, walletId, OperationType.HOLD, Money.ofMinor(7), acceptedAt, "admin-ä-1",
+        null, acceptedAt.plusSeconds(60), metadata);
+    assertTrue(Await.result(guard.tryClaim(withMetadata, tagged)));
+    Claim readTagged = Await.result(guard.find(withMetadata));
+    assertEquals(tagged, readTagged);
+    assertEquals("admin-ä-1", readTagged.requestedBy("owner"));
+    assertTrue(readTagged.sameRequest(tagged));
+    assertFalse(readTagged.sameRequest(new Claim(false, walletId, OperationType.HOLD, Money.ofMinor(7), acceptedAt,
+        "admin-ä-1", null, acceptedAt.plusSeconds(60), metadata.copy().put("x", "y"))));
+    assertFalse(claim.sameRequest(new Claim(false, walletId, OperationType.WITHDRAW, Money.ofMinor(Long.MAX_VALUE),
+        acceptedAt, null, null, null, metadata)));
   }
 
   @Test

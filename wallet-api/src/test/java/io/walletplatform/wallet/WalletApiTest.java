@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -729,6 +730,161 @@ class WalletApiTest {
     WebClient stranger = Tokens.client(vertx, port, Tokens.user(authentication));
     HttpResponse<Buffer> notTheirs = Await.result(stranger.get("/api/v1/wallets/" + walletId + "/statement").send());
     assertProblem(notTheirs, 404, "WALLET_NOT_FOUND", null);
+  }
+
+  @Test
+  void walletsAndOperationsKeepTheirMetadataAndAnOperationIdWithOtherMetadataIsAnotherRequest() {
+    HttpResponse<Buffer> created = post("/api/v1/wallets",
+        "{\"initialBalance\": 5, \"metadata\": {\"customer\": \"c-17\", \"tier\": \"gold\"}}");
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    JsonObject metadata = new JsonObject().put("customer", "c-17").put("tier", "gold");
+    assertEquals(metadata, created.bodyAsJsonObject().getJsonObject("metadata"));
+    UUID walletId = UUID.fromString(created.bodyAsJsonObject().getString("walletId"));
+    assertEquals(metadata, get("/api/v1/wallets/" + walletId).bodyAsJsonObject().getJsonObject("metadata"));
+    assertEquals(new JsonObject(), get("/api/v1/wallets/" + createWallet("0")).bodyAsJsonObject().getJsonObject("metadata"),
+        "none is written {}");
+    // A wallet this process never saw: its metadata comes from PostgreSQL.
+    UUID stored = UUID.randomUUID();
+    Pool pool = PgPools.create(vertx, settings.pg(), "wallet-api-test-metadata");
+    try {
+      Await.result(pool.preparedQuery("""
+          INSERT INTO wallets (wallet_id, balance_minor, initial_balance_minor, owner_id, version, asset, metadata)
+          SELECT $1, 0, 0, owner_id, 0, 'USD', '{"from": "sql"}'::jsonb FROM wallets WHERE wallet_id = $2""")
+          .execute(Tuple.of(stored, walletId)));
+    } finally {
+      pool.close();
+    }
+    assertEquals(new JsonObject().put("from", "sql"),
+        get("/api/v1/wallets/" + stored).bodyAsJsonObject().getJsonObject("metadata"));
+
+    UUID operationId = UUID.randomUUID();
+    String body = "{\"walletId\":\"" + walletId + "\",\"operationType\":\"WITHDRAW\",\"amount\":1,\"operationId\":\""
+        + operationId + "\",\"metadata\":{\"invoice\":\"INV-9\"}}";
+    HttpResponse<Buffer> accepted = post("/api/v1/wallet", body);
+    assertEquals(202, accepted.statusCode(), accepted.bodyAsString());
+    assertEquals(new JsonObject().put("invoice", "INV-9"), accepted.bodyAsJsonObject().getJsonObject("metadata"));
+    HttpResponse<Buffer> pending = get("/api/v1/wallets/" + walletId + "/operations/" + operationId);
+    assertEquals(new JsonObject().put("invoice", "INV-9"), pending.bodyAsJsonObject().getJsonObject("metadata"),
+        pending.bodyAsString());
+    assertEquals(202, post("/api/v1/wallet", body).statusCode(), "the same request again");
+    assertProblem(post("/api/v1/wallet", body.replace("INV-9", "INV-10")), 422, "IDEMPOTENCY_KEY_REUSED", null);
+    assertProblem(post("/api/v1/wallet", body.replace(",\"metadata\":{\"invoice\":\"INV-9\"}", "")), 422,
+        "IDEMPOTENCY_KEY_REUSED", null);
+
+    assertProblem(post("/api/v1/wallets", "{\"metadata\": {\"n\": 1}}"), 400, "VALIDATION_FAILED", "metadata");
+    assertProblem(post("/api/v1/wallet", body.replace("{\"invoice\":\"INV-9\"}", "[\"INV-9\"]")), 400,
+        "VALIDATION_FAILED", "metadata");
+  }
+
+  @Test
+  void theListFiltersByTypeStatusAmountAndMetadataAcrossPages() {
+    UUID walletId = createWallet("0");
+    UUID sender = createWallet("0");
+    Pool pool = PgPools.create(vertx, settings.pg(), "wallet-api-test-filters");
+    try {
+      // 40 operations a second apart: n odd DEPOSIT, even WITHDRAW; every 5th FAILED; amount n cents;
+      // metadata {"batch": "b<n % 3>"} on all but every 4th, {"vip": "yes"} beside it on n % 6 == 0.
+      Await.result(pool.preparedQuery("""
+          INSERT INTO wallet_operations (operation_id, wallet_id, operation_type, amount_minor, status, failure_reason,
+                                         balance_after_minor, accepted_at, processed_at, kafka_partition, kafka_offset,
+                                         requested_by, metadata)
+          SELECT gen_random_uuid(), $1, CASE WHEN n % 2 = 1 THEN 'DEPOSIT' ELSE 'WITHDRAW' END, n,
+                 CASE WHEN n % 5 = 0 THEN 'FAILED' ELSE 'COMPLETED' END,
+                 CASE WHEN n % 5 = 0 THEN 'INSUFFICIENT_FUNDS' END, 0, t, t, 0, n, 'filters',
+                 CASE WHEN n % 4 = 0 THEN NULL
+                      WHEN n % 6 = 0 THEN jsonb_build_object('batch', 'b' || n % 3, 'vip', 'yes')
+                      ELSE jsonb_build_object('batch', 'b' || n % 3) END
+            FROM generate_series(1, 40) AS n, LATERAL (SELECT TIMESTAMPTZ '2026-03-01' + n * INTERVAL '1 s') AS s(t)""")
+          .execute(Tuple.of(walletId)));
+      // A transfer the wallet received, tagged by its sender: found on the destination's list too.
+      Await.result(pool.preparedQuery("""
+          INSERT INTO wallet_operations (operation_id, wallet_id, operation_type, amount_minor, status,
+                                         balance_after_minor, accepted_at, processed_at, kafka_partition, kafka_offset,
+                                         to_wallet_id, to_balance_after_minor, metadata)
+          VALUES (gen_random_uuid(), $2, 'TRANSFER', 777, 'COMPLETED', 0, TIMESTAMPTZ '2026-03-02', TIMESTAMPTZ '2026-03-02',
+                  0, 99, $1, 777, '{"batch": "b1", "payroll": "march"}')""")
+          .execute(Tuple.of(walletId, sender)));
+    } finally {
+      pool.close();
+    }
+    String list = "/api/v1/wallets/" + walletId + "/operations?limit=500";
+    assertEquals(41, items(get(list)).size());
+    assertEquals(List.of(40L, 38L, 36L), amountsInCents(get(list + "&operationType=WITHDRAW")).subList(0, 3));
+    assertEquals(20, items(get(list + "&operationType=WITHDRAW")).size());
+    assertEquals(List.of(40L, 35L, 30L, 25L, 20L, 15L, 10L, 5L), amountsInCents(get(list + "&status=FAILED")));
+    assertEquals(List.of(7L, 5L, 3L), amountsInCents(get(list + "&minAmount=0.03&maxAmount=0.07&operationType=DEPOSIT")));
+    assertEquals(List.of(7L, 3L), amountsInCents(get(list + "&minAmount=0.03&maxAmount=0.07&operationType=DEPOSIT"
+        + "&status=COMPLETED")));
+    assertEquals(List.of(777L), amountsInCents(get(list + "&minAmount=1")), "the received transfer, in the destination's view");
+    // b1: n % 3 == 1 and n % 4 != 0 -> 1, 7, 10, 13, 19, 22, 25, 31, 34, 37, and the received transfer.
+    assertEquals(List.of(777L, 37L, 34L, 31L, 25L, 22L, 19L, 13L, 10L, 7L, 1L),
+        amountsInCents(get(list + "&metadata%5Bbatch%5D=b1")));
+    assertEquals(List.of(777L), amountsInCents(get(list + "&metadata[batch]=b1&metadata[payroll]=march")), "ANDed");
+    assertEquals(List.of(30L, 18L, 6L), amountsInCents(get(list + "&metadata[vip]=yes")));
+    assertEquals(List.of(30L), amountsInCents(get(list + "&metadata[vip]=yes&status=FAILED")));
+    assertEquals(List.of(), amountsInCents(get(list + "&metadata[batch]=b9")));
+    // The filter holds across the pages of a cursor.
+    List<Long> paged = new java.util.ArrayList<>();
+    String cursor = null;
+    do {
+      HttpResponse<Buffer> page = get("/api/v1/wallets/" + walletId + "/operations?limit=3&metadata[batch]=b1"
+          + (cursor == null ? "" : "&cursor=" + cursor));
+      assertEquals(200, page.statusCode(), page.bodyAsString());
+      paged.addAll(amountsInCents(page));
+      cursor = page.bodyAsJsonObject().getString("nextCursor");
+    } while (cursor != null);
+    assertEquals(List.of(777L, 37L, 34L, 31L, 25L, 22L, 19L, 13L, 10L, 7L, 1L), paged);
+    // 4,100 newer operations without metadata: past the first walk of the wallet's own rows, where a
+    // value that rare is found through the index instead; the answers are the same.
+    Pool more = PgPools.create(vertx, settings.pg(), "wallet-api-test-filters-more");
+    try {
+      Await.result(more.preparedQuery("""
+          INSERT INTO wallet_operations (operation_id, wallet_id, operation_type, amount_minor, status,
+                                         balance_after_minor, accepted_at, processed_at, kafka_partition, kafka_offset)
+          SELECT gen_random_uuid(), $1, 'DEPOSIT', 1, 'COMPLETED', 0, t, t, 1, n
+            FROM generate_series(1, 4100) AS n, LATERAL (SELECT TIMESTAMPTZ '2026-03-03' + n * INTERVAL '1 s') AS s(t)""")
+          .execute(Tuple.of(walletId)));
+    } finally {
+      more.close();
+    }
+    assertEquals(List.of(777L, 37L, 34L, 31L, 25L, 22L, 19L, 13L, 10L, 7L, 1L),
+        amountsInCents(get(list + "&metadata[batch]=b1")));
+    List<Long> vip = new java.util.ArrayList<>();
+    String after = null;
+    do {
+      HttpResponse<Buffer> page = get("/api/v1/wallets/" + walletId + "/operations?limit=2&metadata[vip]=yes"
+          + (after == null ? "" : "&cursor=" + after));
+      vip.addAll(amountsInCents(page));
+      after = page.bodyAsJsonObject().getString("nextCursor");
+    } while (after != null);
+    assertEquals(List.of(30L, 18L, 6L), vip);
+    JsonObject tagged = items(get(list + "&metadata[payroll]=march")).getJsonObject(0);
+    assertEquals(new JsonObject().put("batch", "b1").put("payroll", "march"), tagged.getJsonObject("metadata"));
+    assertEquals(sender.toString(), tagged.getString("fromWalletId"));
+
+    String base = "/api/v1/wallets/" + walletId + "/operations?";
+    assertProblem(get(base + "metadata[]=x"), 400, "VALIDATION_FAILED", "metadata[]");
+    assertProblem(get(base + "metadata=x"), 400, "VALIDATION_FAILED", "metadata");
+    assertProblem(get(base + "metadata[a]=1&metadata[a]=2"), 400, "VALIDATION_FAILED", "metadata[a]");
+    assertProblem(get(base + "metadata[" + "n".repeat(41) + "]=1"), 400, "VALIDATION_FAILED",
+        "metadata[" + "n".repeat(41) + "]");
+    assertProblem(get(base + "minAmount=ten"), 400, "VALIDATION_FAILED", "minAmount");
+    assertProblem(get(base + "minAmount=0.001"), 400, "VALIDATION_FAILED", "minAmount");
+    assertProblem(get(base + "minAmount=5&maxAmount=4"), 400, "VALIDATION_FAILED", "maxAmount");
+    assertProblem(get(base + "status=PENDING"), 400, "VALIDATION_FAILED", "status");
+    assertProblem(get(base + "operationType=REFUND"), 400, "VALIDATION_FAILED", "operationType");
+  }
+
+  private static JsonArray items(HttpResponse<Buffer> page) {
+    assertEquals(200, page.statusCode(), page.bodyAsString());
+    return page.bodyAsJsonObject().getJsonArray("items");
+  }
+
+  private static List<Long> amountsInCents(HttpResponse<Buffer> page) {
+    List<Long> amounts = new java.util.ArrayList<>();
+    items(page).forEach(item -> amounts.add(new java.math.BigDecimal(((JsonObject) item).getValue("amount").toString())
+        .movePointRight(2).longValueExact()));
+    return amounts;
   }
 
   @Test

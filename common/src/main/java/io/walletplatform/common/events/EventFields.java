@@ -52,6 +52,15 @@ public final class EventFields {
     return value;
   }
 
+  /** Metadata under the rules of {@link io.walletplatform.common.json.Metadata}, {@code null} when absent or empty. */
+  public static io.vertx.core.json.JsonObject optionalMetadata(JsonNode node, String field) {
+    try {
+      return io.walletplatform.common.json.Metadata.of(node.get(field));
+    } catch (io.walletplatform.common.json.Metadata.Invalid e) {
+      throw new InvalidRecordException(field + (e.member().isEmpty() ? "" : "." + e.member()) + " " + e.getMessage());
+    }
+  }
+
   public static UUID uuid(JsonNode node, String field) {
     try {
       return UUID.fromString(text(node, field));

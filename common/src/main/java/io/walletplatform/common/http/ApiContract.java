@@ -99,11 +99,6 @@ public record ApiContract(String name, OpenAPIContract contract, Buffer document
     ctx.next();
   }
 
-  /**
-   * The document as the router needs it. vertx-openapi refuses response media types other than a
-   * fixed list (application/problem+json and text/csv are not on it) although it never validates
-   * responses, so the router gets a copy without them; clients get the document as written.
-   */
   /** The paths a document declares (the keys of its {@code paths}), in its order. */
   @SuppressWarnings("unchecked")
   public static List<String> paths(String yaml) {
@@ -115,11 +110,26 @@ public record ApiContract(String name, OpenAPIContract contract, Buffer document
   private static final java.util.Set<String> ROUTER_MEDIA_TYPES = java.util.Set.of("application/json",
       "application/octet-stream", "text/plain");
 
+  /**
+   * The document as the router needs it. vertx-openapi refuses response media types other than a
+   * fixed list (application/problem+json and text/csv are not on it) although it never validates
+   * responses, and refuses {@code deepObject} query parameters (the lists' {@code metadata[name]=value}
+   * filters, which their handlers read and check themselves), so the router gets a copy without
+   * either; clients get the document as written.
+   */
   @SuppressWarnings("unchecked")
   static JsonObject forRouter(String yaml) {
     JsonObject document = new JsonObject((Map<String, Object>) new Yaml().load(yaml));
     List<JsonObject> responseSets = new ArrayList<>();
     JsonObject paths = document.getJsonObject("paths", new JsonObject());
+    JsonObject components = document.getJsonObject("components", new JsonObject());
+    JsonObject declaredParameters = components.getJsonObject("parameters", new JsonObject());
+    Set<String> deepObjects = new HashSet<>();
+    for (String name : declaredParameters.fieldNames()) {
+      if ("deepObject".equals(declaredParameters.getJsonObject(name).getString("style"))) {
+        deepObjects.add("#/components/parameters/" + name);
+      }
+    }
     for (String path : paths.fieldNames()) {
       JsonObject item = paths.getJsonObject(path);
       for (String method : item.fieldNames()) {
@@ -127,9 +137,13 @@ public record ApiContract(String name, OpenAPIContract contract, Buffer document
         if (operation instanceof JsonObject op && op.containsKey("responses")) {
           responseSets.add(op.getJsonObject("responses"));
         }
+        if (operation instanceof JsonObject op && op.getValue("parameters") instanceof io.vertx.core.json.JsonArray params) {
+          params.getList().removeIf(parameter -> parameter instanceof Map<?, ?> declared
+              && ("deepObject".equals(declared.get("style")) || deepObjects.contains(declared.get("$ref"))));
+        }
       }
     }
-    JsonObject components = document.getJsonObject("components", new JsonObject());
+    deepObjects.forEach(ref -> declaredParameters.remove(ref.substring("#/components/parameters/".length())));
     if (components.containsKey("responses")) {
       responseSets.add(components.getJsonObject("responses"));
     }

@@ -2,6 +2,7 @@ package io.walletplatform.common.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.json.JsonObject;
+import io.walletplatform.common.json.Metadata;
 import io.vertx.ext.web.RoutingContext;
 import io.walletplatform.common.json.Json;
 import io.walletplatform.common.money.Asset;
@@ -69,6 +70,59 @@ public final class RequestBodies {
     return bounded(field, value);
   }
 
+  /**
+   * An optional amount in a query ({@code ?minAmount=10.50}): a plain decimal, zero or greater, at most
+   * 1000000000, at most {@link Asset#MAX_PRECISION} fractional digits; {@code null} when absent.
+   */
+  public static BigDecimal queryDecimal(RoutingContext ctx, String field) {
+    String text = ctx.queryParams().get(field);
+    if (text == null) {
+      return null;
+    }
+    BigDecimal value;
+    try {
+      value = text.length() > 40 ? null : new BigDecimal(text);
+    } catch (NumberFormatException e) {
+      value = null;
+    }
+    if (value == null || value.signum() < 0) {
+      throw ProblemException.validation(field, "must be a decimal amount, zero or greater");
+    }
+    return bounded(field, value);
+  }
+
+  /** A decimal in minor units of {@code scale} fractional digits; 400 naming the field when it has more. */
+  public static long minor(BigDecimal amount, int scale, String field) {
+    if (amount.stripTrailingZeros().scale() > scale) {
+      throw ProblemException.validation(field, "must have at most " + scale + " fractional digits");
+    }
+    return Money.of(amount, scale).minor();
+  }
+
+  /** An RFC 3339 timestamp (any offset), or {@code null} when absent; between 2000 and 9999. */
+  public static java.time.Instant instant(String text, String field) {
+    if (text == null) {
+      return null;
+    }
+    java.time.Instant instant;
+    try {
+      instant = java.time.OffsetDateTime.parse(text).toInstant();
+    } catch (java.time.format.DateTimeParseException e) {
+      throw ProblemException.validation(field, "must be an RFC 3339 timestamp");
+    }
+    if (instant.isBefore(io.walletplatform.common.events.EventFields.EARLIEST)
+        || instant.isAfter(io.walletplatform.common.events.EventFields.LATEST)) {
+      throw ProblemException.validation(field, "must be between " + io.walletplatform.common.events.EventFields.EARLIEST
+          + " and " + io.walletplatform.common.events.EventFields.LATEST);
+    }
+    return instant;
+  }
+
+  /** An optional RFC 3339 timestamp in the query, as {@link #instant(String, String)} reads it. */
+  public static java.time.Instant queryInstant(RoutingContext ctx, String field) {
+    return instant(ctx.queryParams().get(field), field);
+  }
+
   /** A money field that may be negative (a threshold under zero, say): at most 1000000000 either way. */
   public static BigDecimal signedDecimal(JsonNode body, String field) {
     return bounded(field, number(body, field));
@@ -97,37 +151,25 @@ public final class RequestBodies {
     return value;
   }
 
-  /** At most this many metadata members, names of at most {@link #METADATA_NAME} characters, values of {@link #METADATA_VALUE}. */
-  public static final int METADATA_MEMBERS = 20;
-  public static final int METADATA_NAME = 40;
-  public static final int METADATA_VALUE = 500;
-
-  /** Optional metadata: an object of at most 20 string members (names 1 to 40 characters, values up to 500). */
+  /**
+   * Optional metadata ({@link Metadata}: at most 20 string members, names 1 to 40 characters, values up
+   * to 500); {@code null} when absent, null or empty.
+   */
   public static JsonObject metadata(JsonNode body, String field) {
-    JsonNode node = body.get(field);
-    if (node == null || node.isNull()) {
-      return null;
+    try {
+      return Metadata.of(body.get(field));
+    } catch (Metadata.Invalid e) {
+      throw ProblemException.validation(e.member().isEmpty() ? field : field + "." + e.member(), e.getMessage());
     }
-    if (!node.isObject() || node.size() > METADATA_MEMBERS) {
-      throw ProblemException.validation(field, "must be an object of at most " + METADATA_MEMBERS + " members");
+  }
+
+  /** A list request's metadata filter ({@code ?metadata[name]=value}, ANDed), {@code null} when it names none. */
+  public static JsonObject metadataFilter(io.vertx.core.MultiMap query) {
+    try {
+      return Metadata.filter(query);
+    } catch (Metadata.Invalid e) {
+      throw ProblemException.validation(e.member().isEmpty() ? "metadata" : e.member(), e.getMessage());
     }
-    JsonObject metadata = new JsonObject();
-    var members = node.fields();
-    while (members.hasNext()) {
-      var member = members.next();
-      String name = member.getKey();
-      if (name.isEmpty() || name.length() > METADATA_NAME || !storable(name)) {
-        throw ProblemException.validation(field, "member names must be 1 to " + METADATA_NAME
-            + " characters, without NUL or unpaired surrogates");
-      }
-      JsonNode value = member.getValue();
-      if (!value.isTextual() || value.textValue().length() > METADATA_VALUE || !storable(value.textValue())) {
-        throw ProblemException.validation(field + "." + name, "must be a string of at most " + METADATA_VALUE
-            + " characters, without NUL or unpaired surrogates");
-      }
-      metadata.put(name, value.textValue());
-    }
-    return metadata;
   }
 
   /** An optional money field of an asset not known yet, {@code >= 0}; absent means zero. */
@@ -193,20 +235,6 @@ public final class RequestBodies {
 
   /** Text that PostgreSQL and every reader keep exactly: no NUL, and every surrogate paired. */
   static boolean storable(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c == '\0') {
-        return false;
-      }
-      if (Character.isHighSurrogate(c)) {
-        if (i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
-          return false;
-        }
-        i++;
-      } else if (Character.isLowSurrogate(c)) {
-        return false;
-      }
-    }
-    return true;
+    return Metadata.storable(text);
   }
 }

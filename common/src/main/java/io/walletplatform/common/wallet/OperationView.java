@@ -16,11 +16,13 @@ import java.util.UUID;
  * destination's own {@code balanceAfter}). The members of one type only are written only for it.
  * Amounts are written with the fractional digits of the wallet's asset.
  * wallet-api answers with it; operation-worker puts it in the operation's platform events.
+ * {@code metadata} is what the client attached to the operation ({@code null}: none, written {@code {}}).
  */
 public record OperationView(UUID operationId, UUID walletId, OperationType operationType, Money amount,
                             String status, String failureReason, Money balanceAfter, Instant acceptedAt,
                             Instant processedAt, String requestedBy, UUID toWalletId, UUID fromWalletId, UUID holdId,
-                            Instant expiresAt, String holdStatus, Asset asset, UUID transactionId) {
+                            Instant expiresAt, String holdStatus, Asset asset, UUID transactionId,
+                            JsonObject metadata) {
 
   /** Whether this is the destination's view of a TRANSFER. */
   public boolean credit() {
@@ -39,7 +41,8 @@ public record OperationView(UUID operationId, UUID walletId, OperationType opera
         .put("balanceAfter", balanceAfter == null ? null : asset.decimal(balanceAfter))
         .put("acceptedAt", Timestamps.format(acceptedAt))
         .put("processedAt", Timestamps.format(processedAt))
-        .put("requestedBy", requestedBy);
+        .put("requestedBy", requestedBy)
+        .put("metadata", io.walletplatform.common.json.Metadata.orEmpty(metadata));
     if (toWalletId != null) {
       json.put("toWalletId", toWalletId.toString());
     }

@@ -65,7 +65,7 @@ public final class Postings {
                                                  java.time.Instant acceptedAt, String requestedBy) {
     return new WalletOperationEvent(reservationId(transactionId, walletId), walletId,
         WalletOperationEvent.OperationType.HOLD, amount, acceptedAt, requestedBy, null, null,
-        acceptedAt.plus(RESERVATION_TTL), false);
+        acceptedAt.plus(RESERVATION_TTL), false, null);
   }
 
   /** Each debited wallet's total debit, in the order the wallets first appear. */

@@ -16,11 +16,12 @@ import java.util.UUID;
  * {@code requestedBy} is the principal that submitted it ({@code null} in records from before
  * authentication). The members after it belong to one type each: {@code toWalletId} to a TRANSFER,
  * {@code holdId} to a CAPTURE or VOID, {@code expiresAt} to a HOLD; {@code expiry} marks the VOID the
- * platform submits for a hold past its {@code expiresAt}. A VOID has no amount (zero).
+ * platform submits for a hold past its {@code expiresAt}. A VOID has no amount (zero). {@code metadata}
+ * is what the client attached ({@code null}: none), written only when there is some.
  */
 public record WalletOperationEvent(UUID operationId, UUID walletId, OperationType operationType, Money amount,
                                    Instant acceptedAt, String requestedBy, UUID toWalletId, UUID holdId,
-                                   Instant expiresAt, boolean expiry) {
+                                   Instant expiresAt, boolean expiry, JsonObject metadata) {
 
   public static final String EVENT_TYPE = "WalletOperationAccepted";
   /** Who requests the release of an expired hold. */
@@ -52,7 +53,7 @@ public record WalletOperationEvent(UUID operationId, UUID walletId, OperationTyp
   /** A DEPOSIT or WITHDRAW. */
   public WalletOperationEvent(UUID operationId, UUID walletId, OperationType operationType, Money amount,
                               Instant acceptedAt, String requestedBy) {
-    this(operationId, walletId, operationType, amount, acceptedAt, requestedBy, null, null, null, false);
+    this(operationId, walletId, operationType, amount, acceptedAt, requestedBy, null, null, null, false, null);
   }
 
   /** The operation as a record of the operations topic: keyed by its wallet, with its id and type in headers. */
@@ -82,6 +83,9 @@ public record WalletOperationEvent(UUID operationId, UUID walletId, OperationTyp
     if (expiry) {
       json.put("expiry", true);
     }
+    if (metadata != null) {
+      json.put("metadata", metadata);
+    }
     return json.encode();
   }
 
@@ -106,7 +110,7 @@ public record WalletOperationEvent(UUID operationId, UUID walletId, OperationTyp
           amount, EventFields.instant(node, "acceptedAt"), EventFields.optionalPrincipal(node, "requestedBy"),
           EventFields.optionalUuid(node, "toWalletId"), EventFields.optionalUuid(node, "holdId"),
           node.hasNonNull("expiresAt") ? EventFields.instant(node, "expiresAt") : null,
-          expiry != null && expiry.booleanValue());
+          expiry != null && expiry.booleanValue(), EventFields.optionalMetadata(node, "metadata"));
     } catch (IllegalArgumentException e) {
       throw new InvalidRecordException(e.getMessage());
     }

@@ -92,7 +92,7 @@ public final class LedgerRepository {
           Map<UUID, Fingerprint> applied = new HashMap<>();
           rows.forEach(row -> applied.put(row.getUUID("operation_id"), Fingerprint.of(row.getUUID("wallet_id"),
               OperationType.valueOf(row.getString("operation_type")), Money.ofMinor(row.getLong("amount_minor")),
-              row.getUUID("to_wallet_id"), row.getUUID("hold_id"))));
+              row.getUUID("to_wallet_id"), row.getUUID("hold_id"), row.getJsonObject("metadata"))));
           return applied;
         });
   }
@@ -235,6 +235,7 @@ public final class LedgerRepository {
     Long[] toBalancesAfter = new Long[size];
     Long[] toHeldAfter = new Long[size];
     Long[] toVersionsAfter = new Long[size];
+    String[] metadata = new String[size];
     for (int i = 0; i < size; i++) {
       AppliedOperation applied = operations.get(i);
       WalletOperationEvent event = applied.pending().event();
@@ -263,11 +264,12 @@ public final class LedgerRepository {
         toHeldAfter[i] = toAfter.held().minor();
         toVersionsAfter[i] = toAfter.version();
       }
+      metadata[i] = event.metadata() == null ? null : event.metadata().encode();
     }
     return tx.preparedQuery(LedgerSql.INSERT_OPERATIONS)
         .execute(Tuple.wrap(new Object[] {operationIds, walletIds, types, amounts, statuses, reasons, balancesAfter,
             heldAfter, versionsAfter, acceptedAt, partitions, offsets, requesters, toWalletIds, holdIds, expiresAt,
-            toBalancesAfter, toHeldAfter, toVersionsAfter}))
+            toBalancesAfter, toHeldAfter, toVersionsAfter, metadata}))
         .mapEmpty();
   }
 
@@ -297,7 +299,8 @@ public final class LedgerRepository {
         .execute(Tuple.from(new Object[] {event.operationId(), event.walletId(), event.operationType().name(),
             event.amount().minor(), event.acceptedAt().atOffset(ZoneOffset.UTC), pending.partition(), pending.offset(),
             event.requestedBy(), event.toWalletId(), event.holdId(),
-            event.expiresAt() == null ? null : event.expiresAt().atOffset(ZoneOffset.UTC)}))
+            event.expiresAt() == null ? null : event.expiresAt().atOffset(ZoneOffset.UTC),
+            event.metadata()}))
         .map(rows -> rows.rowCount() == 1);
   }
 

@@ -19,7 +19,7 @@ final class LedgerSql {
   static final String PROCESSED_AT = "SELECT processed_at FROM wallet_operations WHERE operation_id = $1";
 
   static final String FIND_APPLIED = """
-      SELECT operation_id, wallet_id, operation_type, amount_minor, to_wallet_id, hold_id
+      SELECT operation_id, wallet_id, operation_type, amount_minor, to_wallet_id, hold_id, metadata
         FROM wallet_operations
        WHERE operation_id = ANY($1::uuid[])""";
 
@@ -68,18 +68,18 @@ final class LedgerSql {
       INSERT INTO wallet_operations (operation_id, wallet_id, operation_type, amount_minor, status, failure_reason,
                                      balance_after_minor, held_after_minor, version_after, accepted_at, processed_at,
                                      kafka_partition, kafka_offset, requested_by, to_wallet_id, hold_id, expires_at,
-                                     to_balance_after_minor, to_held_after_minor, to_version_after)
+                                     to_balance_after_minor, to_held_after_minor, to_version_after, metadata)
       SELECT o.operation_id, o.wallet_id, o.operation_type, o.amount_minor, o.status, o.failure_reason,
              o.balance_after_minor, o.held_after_minor, o.version_after, o.accepted_at, clock.processed_at,
              o.kafka_partition, o.kafka_offset, o.requested_by, o.to_wallet_id, o.hold_id, o.expires_at,
-             o.to_balance_after_minor, o.to_held_after_minor, o.to_version_after
+             o.to_balance_after_minor, o.to_held_after_minor, o.to_version_after, o.metadata::jsonb
         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::bigint[],
                     $8::bigint[], $9::bigint[], $10::timestamptz[], $11::int[], $12::bigint[], $13::text[],
-                    $14::uuid[], $15::uuid[], $16::timestamptz[], $17::bigint[], $18::bigint[], $19::bigint[])
+                    $14::uuid[], $15::uuid[], $16::timestamptz[], $17::bigint[], $18::bigint[], $19::bigint[], $20::text[])
              WITH ORDINALITY AS o(operation_id, wallet_id, operation_type, amount_minor, status, failure_reason,
                                   balance_after_minor, held_after_minor, version_after, accepted_at, kafka_partition,
                                   kafka_offset, requested_by, to_wallet_id, hold_id, expires_at, to_balance_after_minor,
-                                  to_held_after_minor, to_version_after, ordinal)
+                                  to_held_after_minor, to_version_after, metadata, ordinal)
              CROSS JOIN clock
        ORDER BY o.ordinal""";
 
@@ -91,8 +91,9 @@ final class LedgerSql {
   static final String INSERT_PROCESSING_FAILED = """
       INSERT INTO wallet_operations (operation_id, wallet_id, operation_type, amount_minor, status, failure_reason,
                                      balance_after_minor, accepted_at, processed_at, kafka_partition, kafka_offset,
-                                     requested_by, to_wallet_id, hold_id, expires_at)
-      VALUES ($1, $2, $3, $4, 'FAILED', 'PROCESSING_FAILED', NULL, $5, clock_timestamp(), $6, $7, $8, $9, $10, $11)
+                                     requested_by, to_wallet_id, hold_id, expires_at, metadata)
+      VALUES ($1, $2, $3, $4, 'FAILED', 'PROCESSING_FAILED', NULL, $5, clock_timestamp(), $6, $7, $8, $9, $10, $11,
+              $12::jsonb)
       ON CONFLICT (operation_id) DO NOTHING""";
 
   /** The owners of wallets, unlocked: for the event of an operation recorded PROCESSING_FAILED. */

@@ -92,12 +92,12 @@ public final class WalletEvents {
     if (destination) {
       return new OperationView(event.operationId(), event.toWalletId(), event.operationType(), applied.amount(),
           applied.status(), null, applied.toAfter().balance(), event.acceptedAt(), processedAt, event.requestedBy(),
-          null, event.walletId(), null, null, null, applied.toAfter().asset(), null);
+          null, event.walletId(), null, null, null, applied.toAfter().asset(), null, event.metadata());
     }
     return new OperationView(event.operationId(), event.walletId(), event.operationType(), applied.amount(),
         applied.status(), applied.failureReason(), applied.balanceAfter(), event.acceptedAt(), processedAt,
         event.requestedBy(), event.toWalletId(), null, event.holdId(), event.expiresAt(),
         event.operationType() == OperationType.HOLD && AppliedOperation.COMPLETED.equals(applied.status()) ? "ACTIVE"
-            : null, applied.asset(), null);
+            : null, applied.asset(), null, event.metadata());
   }
 }

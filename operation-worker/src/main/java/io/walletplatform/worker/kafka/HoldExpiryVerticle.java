@@ -95,7 +95,7 @@ public final class HoldExpiryVerticle extends VerticleBase {
         }
         UUID operationId = releaseOperationId(holdId);
         WalletOperationEvent event = new WalletOperationEvent(operationId, walletId, OperationType.VOID, Money.ZERO,
-            Timestamps.now(), WalletOperationEvent.PLATFORM, null, holdId, null, true);
+            Timestamps.now(), WalletOperationEvent.PLATFORM, null, holdId, null, true, null);
         sends.add(producer.send(event.record(settings.operationsTopic())).onSuccess(sent -> {
           submitted.put(holdId, now);
           releases.increment();

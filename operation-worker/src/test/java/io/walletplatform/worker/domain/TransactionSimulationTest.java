@@ -235,7 +235,7 @@ class TransactionSimulationTest {
         Row row = rows.get(random.nextInt(rows.size()));
         UUID walletId = row.postings.get(0).from();
         produce(new WalletOperationEvent(UUID.randomUUID(), walletId, OperationType.VOID, Money.ZERO,
-            EPOCH.plusMillis(clock), "sim", null, Postings.reservationId(row.id, walletId), null, false));
+            EPOCH.plusMillis(clock), "sim", null, Postings.reservationId(row.id, walletId), null, false, null));
         return;
       }
       OperationType type = kind < 4 ? OperationType.DEPOSIT : kind < 7 ? OperationType.WITHDRAW : OperationType.TRANSFER;
@@ -244,7 +244,7 @@ class TransactionSimulationTest {
         return;
       }
       produce(new WalletOperationEvent(UUID.randomUUID(), wallet.walletId(), type, amount(), EPOCH.plusMillis(clock),
-          "sim", to, null, null, false));
+          "sim", to, null, null, false, null));
     }
 
     private void send() {
@@ -288,7 +288,7 @@ class TransactionSimulationTest {
             + outcome.pending().offset() + " after " + lastApplied[p]);
         lastApplied[p] = outcome.pending().offset();
         operations.put(event.operationId(), new Operation(Fingerprint.of(event.walletId(), event.operationType(),
-            event.amount(), event.toWalletId(), event.holdId()), outcome.status(), outcome.failureReason()));
+            event.amount(), event.toWalletId(), event.holdId(), event.metadata()), outcome.status(), outcome.failureReason()));
         if (AppliedOperation.COMPLETED.equals(outcome.status()) && event.operationType() == OperationType.DEPOSIT) {
           broughtIn.merge(outcome.asset().code(), event.amount().minor(), Long::sum);
         }

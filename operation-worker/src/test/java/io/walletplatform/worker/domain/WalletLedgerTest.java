@@ -151,7 +151,7 @@ class WalletLedgerTest {
   private PendingOperation op(UUID operationId, UUID walletId, OperationType type, long amount, UUID toWalletId,
                               UUID holdId, boolean expiry) {
     return new PendingOperation(new WalletOperationEvent(operationId, walletId, type, Money.ofMinor(amount), NOW,
-        "test", toWalletId, holdId, type == OperationType.HOLD ? NOW.plusSeconds(60) : null, expiry), 0, offset++);
+        "test", toWalletId, holdId, type == OperationType.HOLD ? NOW.plusSeconds(60) : null, expiry, null), 0, offset++);
   }
 
   private static Map<UUID, WalletSnapshot> locked(WalletSnapshot... wallets) {
@@ -207,12 +207,31 @@ class WalletLedgerTest {
     UUID holdId = UUID.randomUUID();
     UUID voidId = UUID.randomUUID();
     Map<UUID, WalletLedger.Fingerprint> applied = Map.of(voidId, WalletLedger.Fingerprint.of(wallet.walletId(),
-        OperationType.VOID, Money.ofMinor(40_00), null, holdId));
+        OperationType.VOID, Money.ofMinor(40_00), null, holdId, null));
     WalletLedger.Decision decision = WalletLedger.decide(List.of(
         op(voidId, wallet.walletId(), OperationType.VOID, 0, null, holdId, false)), locked(wallet), applied, Map.of(),
         NOW);
     assertEquals(1, decision.duplicates());
     assertEquals(0, decision.reuses().size());
+  }
+
+  @Test
+  void anOperationIdAppliedWithOtherMetadataIsAReuseAndTheSameMetadataADuplicate() {
+    WalletSnapshot wallet = wallet(100_00, 0);
+    UUID operationId = UUID.randomUUID();
+    io.vertx.core.json.JsonObject metadata = new io.vertx.core.json.JsonObject().put("invoice", "INV-1");
+    Map<UUID, WalletLedger.Fingerprint> applied = Map.of(operationId, WalletLedger.Fingerprint.of(wallet.walletId(),
+        OperationType.WITHDRAW, Money.ofMinor(5_00), null, null, metadata));
+    for (io.vertx.core.json.JsonObject again : new io.vertx.core.json.JsonObject[] {metadata.copy(),
+        new io.vertx.core.json.JsonObject().put("invoice", "INV-2"), null}) {
+      PendingOperation retry = new PendingOperation(new WalletOperationEvent(operationId, wallet.walletId(),
+          OperationType.WITHDRAW, Money.ofMinor(5_00), NOW, "test", null, null, null, false, again), 0, offset++);
+      WalletLedger.Decision decision = WalletLedger.decide(List.of(retry), locked(wallet), applied, Map.of(), NOW);
+      boolean same = metadata.equals(again);
+      assertEquals(same ? 1 : 0, decision.duplicates(), String.valueOf(again));
+      assertEquals(same ? 0 : 1, decision.reuses().size(), String.valueOf(again));
+      assertEquals(0, decision.changedWallets().size(), "nothing moves either way");
+    }
   }
 
   @Test

@@ -1,6 +1,8 @@
 package io.walletplatform.orders.db;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.walletplatform.common.db.Filters;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -19,9 +21,10 @@ public final class OrderRepository {
   }
 
   public Future<Order> insert(SqlClient client, UUID orderId, UUID userId, Money amount, String description,
-                             String requestedBy) {
+                             String requestedBy, JsonObject metadata) {
     return client.preparedQuery(OrderSql.INSERT)
-        .execute(Tuple.of(orderId, userId, amount.minor(), description, requestedBy))
+        .execute(Tuple.from(new Object[] {orderId, userId, amount.minor(), description, requestedBy,
+            metadata}))
         .map(rows -> toOrder(rows.iterator().next()));
   }
 
@@ -31,9 +34,26 @@ public final class OrderRepository {
         .map(rows -> rows.size() == 0 ? null : toOrder(rows.iterator().next()));
   }
 
-  public Future<OrderPage> listByUser(SqlClient client, UUID userId, Long beforeId, int limit) {
-    return client.preparedQuery(OrderSql.LIST_BY_USER)
-        .execute(Tuple.of(userId, beforeId == null ? Long.MAX_VALUE : beforeId, limit))
+  /**
+   * What listed orders must be ({@code null} members: anything): in this status, of an amount in
+   * [minAmount, maxAmount] (minor units), created in [from, to), with metadata holding all of {@code metadata}.
+   */
+  public record OrderFilter(String status, Long minAmount, Long maxAmount, java.time.Instant from,
+                            java.time.Instant to, JsonObject metadata) {
+    public static final OrderFilter NONE = new OrderFilter(null, null, null, null, null, null);
+  }
+
+  public Future<OrderPage> listByUser(io.vertx.sqlclient.Pool pool, UUID userId, Long beforeId, int limit,
+                                      OrderFilter filter) {
+    Filters filters = new Filters(4)
+        .add("status", "=", filter.status(), "text")
+        .add("amount_minor", ">=", filter.minAmount(), "bigint")
+        .add("amount_minor", "<=", filter.maxAmount(), "bigint")
+        .add("created_at", ">=", utc(filter.from()), "timestamptz")
+        .add("created_at", "<", utc(filter.to()), "timestamptz")
+        .metadata("metadata", filter.metadata());
+    return filters.run(pool, client -> client.preparedQuery(OrderSql.listByUser(filters.sql()))
+        .execute(filters.tuple(userId, beforeId == null ? Long.MAX_VALUE : beforeId, limit)))
         .map(rows -> {
           List<Order> items = new ArrayList<>(rows.size());
           Long lastId = null;
@@ -105,11 +125,15 @@ public final class OrderRepository {
     return tx.preparedQuery(OrderSql.MARK_REQUESTED).execute(Tuple.of(orderIds.toArray(UUID[]::new))).mapEmpty();
   }
 
+  private static java.time.OffsetDateTime utc(java.time.Instant instant) {
+    return instant == null ? null : instant.atOffset(java.time.ZoneOffset.UTC);
+  }
+
   private static Order toOrder(Row row) {
     return new Order(row.getUUID("order_id"), row.getUUID("user_id"), Money.ofMinor(row.getLong("amount_minor")),
         row.getString("description"), row.getString("status"), row.getString("failure_reason"),
         row.getString("requested_by"), row.getOffsetDateTime("created_at").toInstant(),
         row.getOffsetDateTime("updated_at").toInstant(), row.getOffsetDateTime("refund_requested_at") == null ? null
-            : row.getOffsetDateTime("refund_requested_at").toInstant());
+            : row.getOffsetDateTime("refund_requested_at").toInstant(), row.getJsonObject("metadata"));
   }
 }

@@ -5,20 +5,24 @@ final class OrderSql {
 
   static final String COLUMNS =
       "id, order_id, user_id, amount_minor, description, status, failure_reason, requested_by, created_at, updated_at,"
-      + " refund_requested_at";
+      + " refund_requested_at, metadata";
 
   static final String INSERT = """
-      INSERT INTO orders (order_id, user_id, amount_minor, description, status, requested_by)
-      VALUES ($1, $2, $3, $4, 'NEW', $5)
+      INSERT INTO orders (order_id, user_id, amount_minor, description, status, requested_by, metadata)
+      VALUES ($1, $2, $3, $4, 'NEW', $5, $6::jsonb)
       RETURNING\s""" + COLUMNS;
 
   static final String FIND = "SELECT " + COLUMNS + " FROM orders WHERE order_id = $1";
 
-  static final String LIST_BY_USER = "SELECT " + COLUMNS + """
-       FROM orders
-      WHERE user_id = $1 AND id < $2
-      ORDER BY id DESC
-      LIMIT $3""";
+  /** A user's orders before the cursor ($2), newest first, that meet {@code filters} (parameters from $4 on). */
+  static String listByUser(String filters) {
+    return "SELECT " + COLUMNS + """
+         FROM orders
+        WHERE user_id = $1 AND id < $2""" + filters + """
+
+        ORDER BY id DESC
+        LIMIT $3""";
+  }
 
   /** Only a NEW order moves: a repeated or late result changes nothing. */
   static final String SETTLE = """

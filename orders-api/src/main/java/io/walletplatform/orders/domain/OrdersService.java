@@ -35,11 +35,12 @@ public final class OrdersService {
    * Places an order for {@code userId}, paid from that user's account. With an Idempotency-Key
    * ({@code claim}, else null) the answer is stored in the order's own transaction: one order per key.
    */
-  public Future<Order> create(UUID userId, Money amount, String description, String requestedBy, Claim claim) {
+  public Future<Order> create(UUID userId, Money amount, String description, String requestedBy,
+                              io.vertx.core.json.JsonObject metadata, Claim claim) {
     // The request's trace (read now, on its context) continues from the outbox row to payments and back.
     String traceparent = Tracing.ofCurrentContext().currentTraceparent();
     return pool.withTransaction(tx ->
-        repository.insert(tx, UUID.randomUUID(), userId, amount, description, requestedBy).compose(order -> {
+        repository.insert(tx, UUID.randomUUID(), userId, amount, description, requestedBy, metadata).compose(order -> {
           PaymentRequested request = new PaymentRequested(UUID.randomUUID(), order.orderId(), userId, amount,
               order.createdAt(), requestedBy);
           return Outbox.append(tx, new OutboxEvent(request.eventId(), "order", userId.toString(), requestsTopic,
@@ -97,7 +98,7 @@ public final class OrdersService {
         : Future.succeededFuture(order));
   }
 
-  public Future<OrderPage> list(UUID userId, Long beforeId, int limit) {
-    return repository.listByUser(pool, userId, beforeId, limit);
+  public Future<OrderPage> list(UUID userId, Long beforeId, int limit, OrderRepository.OrderFilter filter) {
+    return repository.listByUser(pool, userId, beforeId, limit, filter);
   }
 }

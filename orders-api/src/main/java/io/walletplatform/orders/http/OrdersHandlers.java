@@ -7,11 +7,13 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.walletplatform.common.auth.Principal;
 import io.walletplatform.common.http.Cursors;
+import io.walletplatform.common.http.ListFilters;
 import io.walletplatform.common.http.ProblemException;
 import io.walletplatform.common.http.RequestBodies;
 import io.walletplatform.common.http.Responses;
 import io.walletplatform.common.idempotency.IdempotencyKeys.Claim;
 import io.walletplatform.common.money.Money;
+import io.walletplatform.orders.db.OrderRepository;
 import io.walletplatform.orders.domain.Order;
 import io.walletplatform.orders.domain.OrdersService;
 
@@ -50,7 +52,8 @@ public final class OrdersHandlers {
     if (length < 1 || length > MAX_DESCRIPTION_CODE_POINTS || description.isBlank()) {
       throw ProblemException.validation("description", "must be 1 to 500 characters, not only blanks");
     }
-    Responses.reply(ctx, 201, service.create(userId, amount, description, principal.subject(), Claim.of(ctx))
+    io.vertx.core.json.JsonObject metadata = RequestBodies.metadata(body, "metadata");
+    Responses.reply(ctx, 201, service.create(userId, amount, description, principal.subject(), metadata, Claim.of(ctx))
         .map(order -> {
           ctx.response().putHeader("Location", OrdersService.location(order.orderId()));
           return order.toJson();
@@ -62,12 +65,20 @@ public final class OrdersHandlers {
     UUID userId = Principal.of(ctx).userId(requested == null ? null : RequestBodies.parseUuid("userId", requested));
     int limit = Responses.queryInt(ctx, "limit", 50);
     Long before = Cursors.decode(Responses.query(ctx, "cursor"));
-    Responses.reply(ctx, 200, service.list(userId, before, limit).map(page -> {
+    Responses.reply(ctx, 200, service.list(userId, before, limit, filter(ctx)).map(page -> {
       JsonArray items = new JsonArray();
       page.items().forEach(order -> items.add(order.toJson()));
       String next = page.items().size() == limit && page.lastId() != null ? Cursors.encode(page.lastId()) : null;
       return new JsonObject().put("items", items).put("nextCursor", next);
     }));
+  }
+
+  /** The list's filters: status, minAmount and maxAmount (inclusive), from and to on createdAt, metadata[name]. */
+  static OrderRepository.OrderFilter filter(RoutingContext ctx) {
+    ListFilters.Amounts amounts = ListFilters.amounts(ctx);
+    ListFilters.Period period = ListFilters.period(ctx);
+    return new OrderRepository.OrderFilter(Responses.query(ctx, "status"), amounts.minMinor(Money.SCALE),
+        amounts.maxMinor(Money.SCALE), period.from(), period.to(), RequestBodies.metadataFilter(ctx.queryParams()));
   }
 
   void refundOrder(RoutingContext ctx) {

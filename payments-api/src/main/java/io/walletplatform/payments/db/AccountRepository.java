@@ -20,8 +20,10 @@ public final class AccountRepository {
   public record TransactionPage(List<AccountTransaction> items, Long lastId) {
   }
 
-  public Future<Account> insert(SqlClient client, UUID userId, Money initialBalance) {
-    return client.preparedQuery(AccountSql.INSERT_ACCOUNT).execute(Tuple.of(userId, initialBalance.minor()))
+  public Future<Account> insert(SqlClient client, UUID userId, Money initialBalance,
+                                io.vertx.core.json.JsonObject metadata) {
+    return client.preparedQuery(AccountSql.INSERT_ACCOUNT)
+        .execute(Tuple.of(userId, initialBalance.minor(), metadata))
         .map(AccountRepository::firstAccount);
   }
 
@@ -88,9 +90,27 @@ public final class AccountRepository {
         .mapEmpty();
   }
 
-  public Future<TransactionPage> listTransactions(SqlClient client, UUID userId, Long beforeId, int limit) {
-    return client.preparedQuery(AccountSql.LIST_TRANSACTIONS)
-        .execute(Tuple.of(userId, beforeId == null ? Long.MAX_VALUE : beforeId, limit))
+  /**
+   * What listed transactions must be ({@code null} members: anything): of this type, of an amount in
+   * [minAmount, maxAmount] (minor units), created in [from, to).
+   */
+  public record TransactionFilter(String type, Long minAmount, Long maxAmount, java.time.Instant from,
+                                  java.time.Instant to) {
+    public static final TransactionFilter NONE = new TransactionFilter(null, null, null, null, null);
+  }
+
+  public Future<TransactionPage> listTransactions(SqlClient client, UUID userId, Long beforeId, int limit,
+                                                  TransactionFilter filter) {
+    io.walletplatform.common.db.Filters filters = new io.walletplatform.common.db.Filters(4)
+        .add("type", "=", filter.type(), "text")
+        .add("amount_minor", ">=", filter.minAmount(), "bigint")
+        .add("amount_minor", "<=", filter.maxAmount(), "bigint")
+        .add("created_at", ">=", filter.from() == null ? null : filter.from().atOffset(java.time.ZoneOffset.UTC),
+            "timestamptz")
+        .add("created_at", "<", filter.to() == null ? null : filter.to().atOffset(java.time.ZoneOffset.UTC),
+            "timestamptz");
+    return client.preparedQuery(AccountSql.listTransactions(filters.sql()))
+        .execute(filters.tuple(userId, beforeId == null ? Long.MAX_VALUE : beforeId, limit))
         .map(rows -> {
           List<AccountTransaction> items = new ArrayList<>(rows.size());
           Long lastId = null;
@@ -111,6 +131,7 @@ public final class AccountRepository {
     }
     Row row = rows.iterator().next();
     return new Account(row.getUUID("user_id"), Money.ofMinor(row.getLong("balance_minor")), row.getLong("version"),
-        row.getOffsetDateTime("created_at").toInstant(), row.getOffsetDateTime("updated_at").toInstant());
+        row.getOffsetDateTime("created_at").toInstant(), row.getOffsetDateTime("updated_at").toInstant(),
+        row.getJsonObject("metadata"));
   }
 }

@@ -3,9 +3,10 @@ package io.walletplatform.payments.db;
 /** The SQL of accounts and their transactions. */
 final class AccountSql {
 
-  static final String ACCOUNT_COLUMNS = "user_id, balance_minor, version, created_at, updated_at";
+  static final String ACCOUNT_COLUMNS = "user_id, balance_minor, version, created_at, updated_at, metadata";
 
-  static final String INSERT_ACCOUNT = "INSERT INTO accounts (user_id, balance_minor) VALUES ($1, $2) RETURNING "
+  static final String INSERT_ACCOUNT = "INSERT INTO accounts (user_id, balance_minor, metadata) VALUES ($1, $2, $3::jsonb)"
+      + " RETURNING "
       + ACCOUNT_COLUMNS;
 
   static final String FIND_ACCOUNT = "SELECT " + ACCOUNT_COLUMNS + " FROM accounts WHERE user_id = $1";
@@ -43,11 +44,15 @@ final class AccountSql {
                                         requested_by)
       VALUES ($1, $2, $3, $4, $5, $6, $7)""";
 
-  static final String LIST_TRANSACTIONS = "SELECT " + TRANSACTION_COLUMNS + """
-       FROM account_transactions
-      WHERE user_id = $1 AND id < $2
-      ORDER BY id DESC
-      LIMIT $3""";
+  /** An account's transactions before the cursor ($2), newest first, that meet {@code filters} (from $4 on). */
+  static String listTransactions(String filters) {
+    return "SELECT " + TRANSACTION_COLUMNS + """
+         FROM account_transactions
+        WHERE user_id = $1 AND id < $2""" + filters + """
+
+        ORDER BY id DESC
+        LIMIT $3""";
+  }
 
   private AccountSql() {
   }

@@ -7,8 +7,9 @@ import io.walletplatform.common.money.Money;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A user's account. */
-public record Account(UUID userId, Money balance, long version, Instant createdAt, Instant updatedAt) {
+/** A user's account, with the metadata it was opened with ({@code null}: none). */
+public record Account(UUID userId, Money balance, long version, Instant createdAt, Instant updatedAt,
+                      JsonObject metadata) {
 
   public Account {
     if (balance.isNegative()) {
@@ -21,6 +22,7 @@ public record Account(UUID userId, Money balance, long version, Instant createdA
         .put("userId", userId.toString())
         .put("balance", balance.toDecimal())
         .put("version", version)
+        .put("metadata", io.walletplatform.common.json.Metadata.orEmpty(metadata))
         .put("createdAt", Timestamps.format(createdAt))
         .put("updatedAt", Timestamps.format(updatedAt));
   }

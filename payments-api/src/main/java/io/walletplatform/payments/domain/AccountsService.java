@@ -23,8 +23,9 @@ public final class AccountsService {
     this.repository = repository;
   }
 
-  public Future<Account> open(UUID userId, Money initialBalance, String requestedBy) {
-    return pool.withTransaction(tx -> repository.insert(tx, userId, initialBalance).compose(account -> {
+  public Future<Account> open(UUID userId, Money initialBalance, String requestedBy,
+                              io.vertx.core.json.JsonObject metadata) {
+    return pool.withTransaction(tx -> repository.insert(tx, userId, initialBalance, metadata).compose(account -> {
           if (!initialBalance.isPositive()) {
             return Future.succeededFuture(account);
           }
@@ -62,8 +63,9 @@ public final class AccountsService {
         }));
   }
 
-  public Future<TransactionPage> transactions(UUID userId, Long beforeId, int limit) {
-    return get(userId).compose(account -> repository.listTransactions(pool, userId, beforeId, limit));
+  public Future<TransactionPage> transactions(UUID userId, Long beforeId, int limit,
+                                             AccountRepository.TransactionFilter filter) {
+    return get(userId).compose(account -> repository.listTransactions(pool, userId, beforeId, limit, filter));
   }
 
   public static ProblemException accountNotFound(UUID userId) {

@@ -7,10 +7,12 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.walletplatform.common.auth.Principal;
 import io.walletplatform.common.http.Cursors;
+import io.walletplatform.common.http.ListFilters;
 import io.walletplatform.common.http.RequestBodies;
 import io.walletplatform.common.http.Responses;
 import io.walletplatform.common.idempotency.IdempotencyKeys.Claim;
 import io.walletplatform.common.money.Money;
+import io.walletplatform.payments.db.AccountRepository;
 import io.walletplatform.payments.domain.Account;
 import io.walletplatform.payments.domain.AccountsService;
 
@@ -46,7 +48,9 @@ public final class PaymentsHandlers {
       principal.requireFunding("a non-zero initialBalance");
     }
     ctx.response().putHeader("Location", "/api/v1/accounts/" + userId);
-    Responses.reply(ctx, 201, service.open(userId, initialBalance, principal.subject()).map(Account::toJson));
+    io.vertx.core.json.JsonObject metadata = RequestBodies.metadata(body, "metadata");
+    Responses.reply(ctx, 201, service.open(userId, initialBalance, principal.subject(), metadata)
+        .map(Account::toJson));
   }
 
   void getAccount(RoutingContext ctx) {
@@ -75,7 +79,11 @@ public final class PaymentsHandlers {
     UUID userId = accountOf(ctx);
     int limit = Responses.queryInt(ctx, "limit", 50);
     Long before = Cursors.decode(Responses.query(ctx, "cursor"));
-    Responses.reply(ctx, 200, service.transactions(userId, before, limit).map(page -> {
+    ListFilters.Amounts amounts = ListFilters.amounts(ctx);
+    ListFilters.Period period = ListFilters.period(ctx);
+    AccountRepository.TransactionFilter filter = new AccountRepository.TransactionFilter(Responses.query(ctx, "type"),
+        amounts.minMinor(Money.SCALE), amounts.maxMinor(Money.SCALE), period.from(), period.to());
+    Responses.reply(ctx, 200, service.transactions(userId, before, limit, filter).map(page -> {
       JsonArray items = new JsonArray();
       page.items().forEach(transaction -> items.add(transaction.toJson()));
       String next = page.items().size() == limit && page.lastId() != null ? Cursors.encode(page.lastId()) : null;

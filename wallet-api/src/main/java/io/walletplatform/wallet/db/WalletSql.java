@@ -14,8 +14,8 @@ final class WalletSql {
   /** Inserts nothing (no row returned) when the owner already has $4 wallets. */
   static final String INSERT_WALLET_UNDER_LIMIT = """
       INSERT INTO wallets AS w (wallet_id, balance_minor, initial_balance_minor, owner_id, version, created_at, updated_at,
-                               asset, credit_limit_minor)
-      SELECT $1, $2, $2, $3, 0, now(), now(), $5, $6
+                               asset, credit_limit_minor, metadata)
+      SELECT $1, $2, $2, $3, 0, now(), now(), $5, $6, $7::jsonb
        WHERE (SELECT count(*) FROM wallets WHERE owner_id = $3) < $4
       RETURNING """ + " " + WALLET_COLUMNS;
 
@@ -24,7 +24,8 @@ final class WalletSql {
    * from before authentication.
    */
   static final String FIND_OWNER = """
-      SELECT w.owner_id, w.asset, a.precision FROM wallets w JOIN assets a ON a.code = w.asset WHERE w.wallet_id = $1""";
+      SELECT w.owner_id, w.asset, a.precision, w.metadata
+        FROM wallets w JOIN assets a ON a.code = w.asset WHERE w.wallet_id = $1""";
 
   static final String FIND_WALLET = "SELECT " + WALLET_COLUMNS + " FROM wallets w WHERE w.wallet_id = $1";
 
@@ -66,7 +67,7 @@ final class WalletSql {
   static final String OPERATION_COLUMNS = """
       o.id, o.operation_id, o.wallet_id, o.operation_type, o.amount_minor, o.status, o.failure_reason,
       o.balance_after_minor, o.accepted_at, o.processed_at, o.requested_by, o.to_wallet_id, o.hold_id, o.expires_at,
-      o.to_balance_after_minor, o.transaction_id""";
+      o.to_balance_after_minor, o.transaction_id, o.metadata""";
 
   /** A HOLD's current state, looked up for a HOLD only (a subquery run per HOLD row, not a join probed for every row). */
   static final String HOLD_STATUS = """
@@ -87,33 +88,60 @@ final class WalletSql {
   /**
    * One page of a wallet's history, newest first: its own operations and the transfers it received,
    * each walked backwards on its index from the page's upper bound ($4 the cursor's processed_at, $5
-   * its id; $3 the period's end, exclusive) down to the period's start $2 (inclusive).
+   * its id; $3 the period's end, exclusive) down to the period's start $2 (inclusive), with the
+   * filters' conditions (parameters from $7 on) on every row walked.
    */
-  static final String LIST_OPERATIONS = historyPage("<", "DESC");
+  static String listOperations(String filters) {
+    return historyPage("<", "DESC", filters, "");
+  }
+
+  /** How many rows of each side a page with a metadata filter walks at most before it turns to the index. */
+  static final int WALK = 2_000;
+
+  /**
+   * The same page with a metadata filter, its own operations found by walking: the newest
+   * {@link #WALK} that meet the other filters, then the metadata condition on those (the transfers
+   * received are found as always). Exact only when the walk found a whole page of the wallet's own
+   * operations: when it did not (the value is rarer than one row in 40 there, or received transfers
+   * are among the page), the caller looks the page up through the metadata index instead.
+   */
+  static String listOperationsWalking(String filters, String metadata) {
+    return historyPage("<", "DESC", filters, metadata);
+  }
 
   /**
    * One page of a wallet's statement, oldest first: the same rows walked forwards from just after the
    * page's lower bound ($4 the last row's processed_at, $5 its id) up to the period's end $3
    * (exclusive), from its start $2 (inclusive).
    */
-  static final String STATEMENT_PAGE = historyPage(">", "ASC");
+  static final String STATEMENT_PAGE = historyPage(">", "ASC", "", "");
 
-  /** Up to $6 rows of wallet $1 in [$2, $3), past the bound ($4, $5) in the direction {@code past} and {@code order}. */
-  private static String historyPage(String past, String order) {
-    String bound = "o.processed_at >= $2 AND o.processed_at < $3 AND (o.processed_at, o.id) " + past + " ($4, $5)";
+  /**
+   * Up to $6 rows of wallet $1 in [$2, $3), past the bound ($4, $5) in the direction {@code past} and
+   * {@code order}, that meet {@code filters} ({@code ""}, or conditions on {@code o} each starting with AND)
+   * and {@code afterWalk} (nothing when {@code ""}): on its own operations, on at most the first
+   * {@link #WALK} of those walked; on the transfers it received, on every row.
+   */
+  private static String historyPage(String past, String order, String filters, String afterWalk) {
+    String bound = "o.processed_at >= $2 AND o.processed_at < $3 AND (o.processed_at, o.id) " + past + " ($4, $5)"
+        + filters;
     String ordered = "ORDER BY o.processed_at " + order + ", o.id " + order;
+    String open = afterWalk.isEmpty() ? "  (SELECT " + OPERATION_COLUMNS : "  (SELECT * FROM (SELECT " + OPERATION_COLUMNS;
+    String close = afterWalk.isEmpty() ? "    LIMIT $6)"
+        : "    LIMIT " + WALK + ") o WHERE TRUE" + afterWalk + " " + ordered + " LIMIT $6)";
+    String received = bound + afterWalk;
     return String.join("\n",
         "SELECT o.*, " + HOLD_STATUS + " FROM (",
-        "  (SELECT " + OPERATION_COLUMNS,
+        open,
         "     FROM wallet_operations o",
         "    WHERE o.wallet_id = $1 AND " + bound,
         "    " + ordered,
-        "    LIMIT $6)",
+        close,
         "  UNION ALL",
         "  (SELECT " + OPERATION_COLUMNS,
         "     FROM wallet_operations o",
         "    WHERE o.to_wallet_id = $1 AND o.to_balance_after_minor IS NOT NULL",
-        "      AND " + bound,
+        "      AND " + received,
         "    " + ordered,
         "    LIMIT $6)) o",
         " " + ordered,

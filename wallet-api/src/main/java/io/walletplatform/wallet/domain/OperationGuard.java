@@ -24,7 +24,8 @@ import java.util.UUID;
  * binary and small: the key is the prefix, {@code o:} and the 16 bytes of the operationId; the value
  * is 33 bytes (state and type, wallet id, amount, acceptedAt), short enough for Redis's embedded
  * string encoding. Who submitted it is the wallet's owner, not stored, except when an admin submitted
- * it for someone else's wallet: then the admin's sub follows, in UTF-8. Redis evicts them under memory pressure ({@code allkeys-lru}), which only narrows
+ * it for someone else's wallet: then the admin's sub follows, in UTF-8. An operation with metadata
+ * carries it too (its JSON, after a two-byte length, before the sub): only those pay for it. Redis evicts them under memory pressure ({@code allkeys-lru}), which only narrows
  * the window: PostgreSQL's unique operationId is what guarantees at most once.
  */
 public final class OperationGuard {
@@ -32,10 +33,12 @@ public final class OperationGuard {
   /**
    * What a claim holds: the request's fingerprint (wallet, type, amount, and the transfer's
    * destination or the hold a CAPTURE or VOID names), a HOLD's expiresAt, when it was accepted, how
-   * far it got, and who submitted it when that was not the wallet's owner ({@code null}: the owner).
+   * far it got, who submitted it when that was not the wallet's owner ({@code null}: the owner), and
+   * the metadata attached ({@code null}: none; part of the fingerprint).
    */
   public record Claim(boolean accepted, UUID walletId, OperationType operationType, Money amount,
-                      Instant acceptedAt, String requestedByOther, UUID relatedId, Instant expiresAt) {
+                      Instant acceptedAt, String requestedByOther, UUID relatedId, Instant expiresAt,
+                      io.vertx.core.json.JsonObject metadata) {
 
     private static final int FIXED_BYTES = 33;
     private static final int ACCEPTED_BIT = 1;
@@ -44,34 +47,44 @@ public final class OperationGuard {
     private static final int TYPE_MASK = 0b1110;
     private static final int RELATED_BIT = 16;
     private static final int EXPIRES_BIT = 32;
-    private static final int MAX_BYTES = FIXED_BYTES + 16 + 8 + 4 * 255;
+    private static final int METADATA_BIT = 64;
+    /** Metadata as JSON: 20 members of 40 + 500 characters, each up to 3 bytes in UTF-8 and escaped. */
+    private static final int MAX_METADATA_BYTES = 65_535;
+    private static final int MAX_BYTES = FIXED_BYTES + 16 + 8 + 2 + MAX_METADATA_BYTES + 4 * 255;
     private static final OperationType[] TYPES = OperationType.values();
 
     /** A DEPOSIT or WITHDRAW. */
     public Claim(boolean accepted, UUID walletId, OperationType operationType, Money amount, Instant acceptedAt,
                  String requestedByOther) {
-      this(accepted, walletId, operationType, amount, acceptedAt, requestedByOther, null, null);
+      this(accepted, walletId, operationType, amount, acceptedAt, requestedByOther, null, null, null);
     }
 
     /** The operation as it stands until operation-worker has applied it. */
     public io.walletplatform.common.wallet.OperationView pending(UUID operationId, String requestedBy,
                                                                  io.walletplatform.common.money.Asset asset) {
       return new io.walletplatform.common.wallet.OperationView(operationId, walletId, operationType, amount, "PENDING",
-          null, null, acceptedAt, null, requestedBy, toWalletId(), null, holdId(), expiresAt, null, asset, null);
+          null, null, acceptedAt, null, requestedBy, toWalletId(), null, holdId(), expiresAt, null, asset, null,
+          metadata);
     }
 
     /** The request's claim, its amount in the wallet's asset. */
     public static Claim of(OperationRequest request, Money amount, Instant acceptedAt, String requestedByOther) {
       return new Claim(false, request.walletId(), request.type(), amount, acceptedAt, requestedByOther,
-          request.toWalletId() != null ? request.toWalletId() : request.holdId(), request.expiresAt());
+          request.toWalletId() != null ? request.toWalletId() : request.holdId(), request.expiresAt(),
+          request.metadata());
     }
 
     byte[] encode() {
       byte[] requester = requestedByOther == null ? new byte[0] : requestedByOther.getBytes(StandardCharsets.UTF_8);
+      byte[] attached = metadata == null ? null : metadata.encode().getBytes(StandardCharsets.UTF_8);
+      if (attached != null && attached.length > MAX_METADATA_BYTES) {
+        throw new IllegalStateException("metadata of " + attached.length + " bytes");
+      }
       ByteBuffer buffer = ByteBuffer.allocate(FIXED_BYTES + (relatedId == null ? 0 : 16)
-          + (expiresAt == null ? 0 : 8) + requester.length);
+          + (expiresAt == null ? 0 : 8) + (attached == null ? 0 : 2 + attached.length) + requester.length);
       buffer.put((byte) ((accepted ? ACCEPTED_BIT : 0) | (operationType.ordinal() << TYPE_SHIFT)
-          | (relatedId == null ? 0 : RELATED_BIT) | (expiresAt == null ? 0 : EXPIRES_BIT)));
+          | (relatedId == null ? 0 : RELATED_BIT) | (expiresAt == null ? 0 : EXPIRES_BIT)
+          | (attached == null ? 0 : METADATA_BIT)));
       buffer.putLong(walletId.getMostSignificantBits()).putLong(walletId.getLeastSignificantBits());
       buffer.putLong(amount.minor()).putLong(acceptedAt.toEpochMilli());
       if (relatedId != null) {
@@ -79,6 +92,9 @@ public final class OperationGuard {
       }
       if (expiresAt != null) {
         buffer.putLong(expiresAt.toEpochMilli());
+      }
+      if (attached != null) {
+        buffer.putShort((short) attached.length).put(attached);
       }
       buffer.put(requester);
       return buffer.array();
@@ -99,13 +115,21 @@ public final class OperationGuard {
       Instant acceptedAt = Instant.ofEpochMilli(buffer.getLong());
       UUID relatedId = (flags & RELATED_BIT) != 0 ? new UUID(buffer.getLong(), buffer.getLong()) : null;
       Instant expiresAt = (flags & EXPIRES_BIT) != 0 ? Instant.ofEpochMilli(buffer.getLong()) : null;
+      io.vertx.core.json.JsonObject metadata = null;
+      if ((flags & METADATA_BIT) != 0) {
+        int length = Short.toUnsignedInt(buffer.getShort());
+        metadata = new io.vertx.core.json.JsonObject(new String(value, buffer.position(), length, StandardCharsets.UTF_8));
+        buffer.position(buffer.position() + length);
+      }
       int rest = buffer.remaining();
       return new Claim((flags & ACCEPTED_BIT) != 0, walletId, TYPES[ordinal], amount, acceptedAt,
-          rest == 0 ? null : new String(value, buffer.position(), rest, StandardCharsets.UTF_8), relatedId, expiresAt);
+          rest == 0 ? null : new String(value, buffer.position(), rest, StandardCharsets.UTF_8), relatedId, expiresAt,
+          metadata);
     }
 
     public Claim asAccepted() {
-      return new Claim(true, walletId, operationType, amount, acceptedAt, requestedByOther, relatedId, expiresAt);
+      return new Claim(true, walletId, operationType, amount, acceptedAt, requestedByOther, relatedId, expiresAt,
+          metadata);
     }
 
     /** Who submitted it, given the wallet's owner. */
@@ -121,12 +145,22 @@ public final class OperationGuard {
       return operationType.settlesHold() ? relatedId : null;
     }
 
-    /** The same operation: a VOID has no amount of its own (the one it records is what it released). */
+    /**
+     * The same operation: a VOID has no amount of its own (the one it records is what it released);
+     * other metadata makes another request.
+     */
     public boolean sameRequest(UUID otherWalletId, OperationType otherType, Money otherAmount, UUID otherToWalletId,
-                               UUID otherHoldId) {
+                               UUID otherHoldId, io.vertx.core.json.JsonObject otherMetadata) {
       return walletId.equals(otherWalletId) && operationType == otherType
           && (operationType == OperationType.VOID || amount.equals(otherAmount))
-          && java.util.Objects.equals(toWalletId(), otherToWalletId) && java.util.Objects.equals(holdId(), otherHoldId);
+          && java.util.Objects.equals(toWalletId(), otherToWalletId) && java.util.Objects.equals(holdId(), otherHoldId)
+          && io.walletplatform.common.json.Metadata.same(metadata, otherMetadata);
+    }
+
+    /** The same operation as {@code other}. */
+    public boolean sameRequest(Claim other) {
+      return sameRequest(other.walletId, other.operationType, other.amount, other.toWalletId(), other.holdId(),
+          other.metadata);
     }
   }
 

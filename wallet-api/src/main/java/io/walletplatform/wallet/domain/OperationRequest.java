@@ -1,5 +1,6 @@
 package io.walletplatform.wallet.domain;
 
+import io.vertx.core.json.JsonObject;
 import io.walletplatform.common.http.FieldError;
 import io.walletplatform.common.http.ProblemException;
 import io.walletplatform.common.money.Asset;
@@ -17,9 +18,19 @@ import java.util.UUID;
  * itself), {@code holdId} only for a CAPTURE or VOID, {@code expiresAt} only for a HOLD (always set:
  * the default is applied before), a VOID's amount zero. The amount is the decimal sent: how many
  * fractional digits it may have depends on the wallet's asset, known once the wallet is found.
+ * {@code metadata} is what the client attached ({@code null}: none).
  */
 public record OperationRequest(UUID walletId, OperationType type, BigDecimal amount, UUID toWalletId, UUID holdId,
-                               Instant expiresAt) {
+                               Instant expiresAt, JsonObject metadata) {
+
+  public OperationRequest(UUID walletId, OperationType type, BigDecimal amount, UUID toWalletId, UUID holdId,
+                          Instant expiresAt) {
+    this(walletId, type, amount, toWalletId, holdId, expiresAt, null);
+  }
+
+  public OperationRequest withMetadata(JsonObject attached) {
+    return new OperationRequest(walletId, type, amount, toWalletId, holdId, expiresAt, attached);
+  }
 
   public static OperationRequest of(UUID walletId, OperationType type, BigDecimal amount) {
     return new OperationRequest(walletId, type, amount, null, null, null);

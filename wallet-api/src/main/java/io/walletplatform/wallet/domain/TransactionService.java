@@ -158,7 +158,7 @@ public final class TransactionService {
   private Future<JsonObject> replay(Principal principal, UUID transactionId, List<Posting> postings, JsonObject metadata) {
     return repository.findTransaction(pool, transactionId).compose(stored -> {
       if (stored == null || !stored.requestedBy().equals(principal.subject()) || !stored.postings().equals(postings)
-          || !java.util.Objects.equals(stored.metadata(), metadata)) {
+          || !io.walletplatform.common.json.Metadata.same(stored.metadata(), metadata)) {
         return Future.failedFuture(ProblemException.unprocessable("IDEMPOTENCY_KEY_REUSED", "transactionId "
             + transactionId + " was already used for a different transaction"));
       }

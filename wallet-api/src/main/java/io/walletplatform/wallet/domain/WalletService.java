@@ -104,18 +104,25 @@ public final class WalletService {
   }
 
   /** A wallet as the API answers it: its balance at one version, and its owner. */
-  public record OwnedWallet(WalletSnapshot snapshot, String ownerId) {
+  public record OwnedWallet(WalletSnapshot snapshot, String ownerId, io.vertx.core.json.JsonObject metadata) {
     public io.vertx.core.json.JsonObject toJson() {
-      return snapshot.toJson(ownerId);
+      return snapshot.toJson(ownerId).put("metadata", io.walletplatform.common.json.Metadata.orEmpty(metadata));
     }
   }
 
-  /** A wallet as this process remembers it: its owner ({@code ""}: none) and its asset, neither of which ever changes. */
-  public record WalletRef(String owner, Asset asset) {
+  /**
+   * A wallet as this process remembers it: its owner ({@code ""}: none), its asset and its metadata
+   * ({@code null}: none), none of which ever changes.
+   */
+  public record WalletRef(String owner, Asset asset, io.vertx.core.json.JsonObject metadata) {
   }
 
-  /** What a new wallet is created with: its asset ({@code null}: the default), initial balance and credit limit as sent. */
-  public record NewWallet(UUID walletId, String asset, BigDecimal initialBalance, BigDecimal creditLimit) {
+  /**
+   * What a new wallet is created with: its asset ({@code null}: the default), initial balance and
+   * credit limit as sent, and its metadata ({@code null}: none).
+   */
+  public record NewWallet(UUID walletId, String asset, BigDecimal initialBalance, BigDecimal creditLimit,
+                          io.vertx.core.json.JsonObject metadata) {
   }
 
   /**
@@ -132,7 +139,7 @@ public final class WalletService {
       Money initialBalance = OperationRequest.exact(request.initialBalance(), chosen, "initialBalance");
       Money creditLimit = OperationRequest.exact(request.creditLimit(), chosen, "creditLimit");
       return pool.withTransaction(tx -> repository.insertWallet(tx, walletId, initialBalance, owner, walletsPerPrincipal,
-              chosen, creditLimit))
+              chosen, creditLimit, request.metadata()))
           .recover(error -> Future.failedFuture(SqlStates.isUniqueViolation(error)
               ? ProblemException.conflict("WALLET_ALREADY_EXISTS", "wallet " + walletId + " already exists")
               : error))
@@ -141,8 +148,8 @@ public final class WalletService {
               return Future.failedFuture(ProblemException.conflict("LIMIT_REACHED",
                   "a principal may own at most " + walletsPerPrincipal + " wallets"));
             }
-            remember(walletId, new WalletRef(owner, snapshot.asset()));
-            return cache.put(snapshot).otherwiseEmpty().map(new OwnedWallet(snapshot, owner));
+            remember(walletId, new WalletRef(owner, snapshot.asset(), request.metadata()));
+            return cache.put(snapshot).otherwiseEmpty().map(new OwnedWallet(snapshot, owner, request.metadata()));
           });
     });
   }
@@ -161,7 +168,7 @@ public final class WalletService {
               + " allows"));
         }
         return cache.put(updated).otherwiseEmpty().map(new OwnedWallet(updated, ref.owner().isEmpty() ? null
-            : ref.owner()));
+            : ref.owner(), ref.metadata()));
       });
     });
   }
@@ -186,7 +193,7 @@ public final class WalletService {
   /** The balance from Redis, or from PostgreSQL when the entry is missing or Redis is down. */
   public Future<OwnedWallet> getWallet(Principal principal, UUID walletId) {
     return walletFor(principal, walletId).compose(ref -> snapshot(walletId)
-        .map(snapshot -> new OwnedWallet(snapshot, ref.owner().isEmpty() ? null : ref.owner())));
+        .map(snapshot -> new OwnedWallet(snapshot, ref.owner().isEmpty() ? null : ref.owner(), ref.metadata())));
   }
 
   private Future<WalletSnapshot> snapshot(UUID walletId) {
@@ -245,7 +252,8 @@ public final class WalletService {
                                         String traceparent) {
     String requestedBy = claim.requestedBy(ref.owner());
     WalletOperationEvent event = new WalletOperationEvent(operationId, claim.walletId(), claim.operationType(),
-        claim.amount(), claim.acceptedAt(), requestedBy, claim.toWalletId(), claim.holdId(), claim.expiresAt(), false);
+        claim.amount(), claim.acceptedAt(), requestedBy, claim.toWalletId(), claim.holdId(), claim.expiresAt(), false,
+        claim.metadata());
     KafkaProducerRecord<String, String> record = event.record(topic);
     Span publish = tracing.publish(record, traceparent);
     return producer.send(record)
@@ -276,8 +284,7 @@ public final class WalletService {
         // The earlier claim was released or expired: compete for the id again.
         return acceptOnce(operationId, request, ref, deadline, traceparent);
       }
-      if (!current.sameRequest(request.walletId(), request.operationType(), request.amount(), request.toWalletId(),
-          request.holdId())) {
+      if (!current.sameRequest(request)) {
         return Future.failedFuture(reused(operationId));
       }
       if (current.accepted()) {
@@ -307,7 +314,7 @@ public final class WalletService {
     return repository.findOperation(pool, operationId, walletId, asset).compose(applied -> {
       if (applied != null && applied.walletId().equals(walletId) && (expected == null || (!applied.credit()
           && expected.sameRequest(applied.walletId(), applied.operationType(), applied.amount(),
-              applied.toWalletId(), applied.holdId())))) {
+              applied.toWalletId(), applied.holdId(), applied.metadata())))) {
         return Future.succeededFuture(applied);
       }
       return applied == null ? Future.succeededFuture() : repository.findReuse(pool, operationId, walletId, asset);
@@ -419,7 +426,8 @@ public final class WalletService {
           if (found == null) {
             return null;
           }
-          WalletRef ref = new WalletRef(found.ownerId() == null ? NO_OWNER : found.ownerId(), found.asset());
+          WalletRef ref = new WalletRef(found.ownerId() == null ? NO_OWNER : found.ownerId(), found.asset(),
+              found.metadata());
           remember(walletId, ref);
           return ref;
         });

@@ -36,7 +36,7 @@ final class StatementExport {
 
   void handle(RoutingContext ctx) {
     UUID walletId = Responses.pathUuid(ctx, "walletId");
-    WalletHandlers.Period period = WalletHandlers.period(ctx);
+    io.walletplatform.common.http.ListFilters.Period period = io.walletplatform.common.http.ListFilters.period(ctx);
     if (!StatementCsv.acceptable(ctx.request().getHeader(HttpHeaders.ACCEPT))) {
       throw new ProblemException(406, "NOT_ACCEPTABLE", "Not Acceptable",
           "a statement is text/csv: send Accept: text/csv (or none)", List.of(), Map.of());
@@ -54,7 +54,7 @@ final class StatementExport {
     });
   }
 
-  private void page(RoutingContext ctx, UUID walletId, WalletHandlers.Period period, Asset asset, long[] after) {
+  private void page(RoutingContext ctx, UUID walletId, io.walletplatform.common.http.ListFilters.Period period, Asset asset, long[] after) {
     service.statementPage(walletId, period.from(), period.to(), after, PAGE, asset).onComplete(read -> {
       HttpServerResponse response = ctx.response();
       if (response.closed()) {

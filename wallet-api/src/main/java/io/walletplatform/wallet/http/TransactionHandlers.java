@@ -9,7 +9,6 @@ import io.walletplatform.common.http.ProblemException;
 import io.walletplatform.common.http.RequestBodies;
 import io.walletplatform.common.http.Responses;
 import io.walletplatform.common.idempotency.IdempotencyKeys.Claim;
-import io.walletplatform.common.json.Json;
 import io.walletplatform.wallet.domain.TransactionService;
 import io.walletplatform.wallet.domain.TransactionService.PostingRequest;
 
@@ -58,9 +57,7 @@ public final class TransactionHandlers {
       }
       requested.add(new PostingRequest(from, to, RequestBodies.decimal(posting, "amount", false)));
     }
-    JsonNode metadata = body.get("metadata");
-    JsonObject meta = metadata == null || metadata.isNull() ? null : new JsonObject(Json.MAPPER.convertValue(metadata,
-        Map.class));
+    JsonObject meta = RequestBodies.metadata(body, "metadata");
     Principal principal = Principal.of(ctx);
     Responses.reply(ctx, 202, service.submit(principal, transactionId, requested, meta).map(view -> {
       ctx.response().putHeader("Location", "/api/v1/transactions/" + view.getString("transactionId"));

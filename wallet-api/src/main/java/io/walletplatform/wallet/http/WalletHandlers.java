@@ -7,13 +7,13 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.walletplatform.common.auth.Principal;
 import io.walletplatform.common.http.Cursors;
+import io.walletplatform.common.http.ListFilters;
 import io.walletplatform.common.http.ProblemException;
 import io.walletplatform.common.http.RequestBodies;
 import io.walletplatform.common.http.Responses;
 import io.walletplatform.common.idempotency.IdempotencyKeys.Claim;
 import io.walletplatform.common.money.Asset;
 import io.walletplatform.common.wallet.WalletOperationEvent.OperationType;
-import io.walletplatform.common.events.EventFields;
 import io.walletplatform.common.json.Timestamps;
 import io.walletplatform.wallet.db.WalletRepository;
 import io.walletplatform.wallet.domain.OperationRequest;
@@ -23,8 +23,6 @@ import io.walletplatform.wallet.domain.WalletService;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.UUID;
@@ -72,7 +70,8 @@ public final class WalletHandlers {
     }
     ctx.response().putHeader("Location", "/api/v1/wallets/" + walletId);
     Responses.reply(ctx, 201, service.createWallet(principal,
-            new WalletService.NewWallet(walletId, asset, initialBalance, creditLimit))
+            new WalletService.NewWallet(walletId, asset, initialBalance, creditLimit,
+                RequestBodies.metadata(body, "metadata")))
         .map(WalletService.OwnedWallet::toJson));
   }
 
@@ -131,7 +130,7 @@ public final class WalletHandlers {
     JsonNode body = RequestBodies.object(ctx);
     UUID walletId = RequestBodies.uuid(body, "walletId");
     OperationType type = operationType(RequestBodies.text(body, "operationType"));
-    OperationRequest request = request(body, walletId, type);
+    OperationRequest request = request(body, walletId, type).withMetadata(RequestBodies.metadata(body, "metadata"));
     UUID operationId = Claim.idFor(ctx, RequestBodies.optionalUuid(body, "operationId"));
     Principal principal = Principal.of(ctx);
     if (type == OperationType.DEPOSIT) {
@@ -153,8 +152,9 @@ public final class WalletHandlers {
     UUID walletId = Responses.pathUuid(ctx, "walletId");
     int limit = Responses.queryInt(ctx, "limit", 50);
     long[] cursor = Cursors.decodePair(Responses.query(ctx, "cursor"));
-    Period period = period(ctx);
-    WalletRepository.PageQuery query = new WalletRepository.PageQuery(period.from(), period.to(), cursor, limit);
+    ListFilters.Period period = ListFilters.period(ctx);
+    WalletRepository.PageQuery query = new WalletRepository.PageQuery(period.from(), period.to(), cursor, limit,
+        operationFilter(ctx));
     Responses.reply(ctx, 200, service.listOperations(Principal.of(ctx), walletId, query).map(page -> {
       JsonArray items = new JsonArray();
       page.items().forEach(operation -> items.add(operation.toJson()));
@@ -162,6 +162,18 @@ public final class WalletHandlers {
           ? Cursors.encode(page.last()[0], page.last()[1]) : null;
       return new JsonObject().put("items", items).put("nextCursor", next);
     }));
+  }
+
+  /** The list's filters: operationType, status, minAmount and maxAmount (inclusive), metadata[name]. */
+  static WalletRepository.OperationFilter operationFilter(RoutingContext ctx) {
+    String type = Responses.query(ctx, "operationType");
+    String status = Responses.query(ctx, "status");
+    if (status != null && !status.equals("COMPLETED") && !status.equals("FAILED")) {
+      throw ProblemException.validation("status", "must be COMPLETED or FAILED");
+    }
+    ListFilters.Amounts amounts = ListFilters.amounts(ctx);
+    return new WalletRepository.OperationFilter(type == null ? null : operationType(type), status, amounts.min(),
+        amounts.max(), RequestBodies.metadataFilter(ctx.queryParams()));
   }
 
   void getBalanceAt(RoutingContext ctx) {
@@ -246,35 +258,8 @@ public final class WalletHandlers {
     return body.get(field).textValue();
   }
 
-  /** An RFC 3339 timestamp (any offset), or {@code null} when absent; between 2000 and 9999. */
-  /** The period {@code from <= processedAt < to} of the query ({@code null}: open on that side). */
-  record Period(Instant from, Instant to) {
-  }
-
-  /** The query's {@code from} and {@code to}, each optional; 400 when {@code to} is not after {@code from}. */
-  static Period period(RoutingContext ctx) {
-    Instant from = instant(Responses.query(ctx, "from"), "from");
-    Instant to = instant(Responses.query(ctx, "to"), "to");
-    if (from != null && to != null && !from.isBefore(to)) {
-      throw ProblemException.validation("to", "must be after from");
-    }
-    return new Period(from, to);
-  }
-
   static Instant instant(String text, String field) {
-    if (text == null) {
-      return null;
-    }
-    Instant instant;
-    try {
-      instant = OffsetDateTime.parse(text).toInstant();
-    } catch (DateTimeParseException e) {
-      throw ProblemException.validation(field, "must be an RFC 3339 timestamp");
-    }
-    if (instant.isBefore(EventFields.EARLIEST) || instant.isAfter(EventFields.LATEST)) {
-      throw ProblemException.validation(field, "must be between " + EventFields.EARLIEST + " and " + EventFields.LATEST);
-    }
-    return instant;
+    return RequestBodies.instant(text, field);
   }
 
   private static OperationType operationType(String text) {
