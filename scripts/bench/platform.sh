@@ -15,8 +15,9 @@ start_platform() {
   env "$@" RATE_LIMIT_PER_PRINCIPAL_PER_S=10000000 RATE_LIMIT_READS_PER_PRINCIPAL_PER_S=10000000 "$secret_variable=$secret" PLATFORM_PORT="$port" \
     EMBEDDED_DATA_DIR="$data" java -Xmx512m -XX:+UseShenandoahGC ${BENCH_JAVA_OPTS:-} -jar "$jar" > "$log" 2>&1 &
   pid=$!
-  # (|| true: under set -e the wait for the killed jar would end the script with 143 before the clean-up.)
-  trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true; rm -rf "$data"' EXIT
+  # (|| true: under set -e a kill of a jar already stopped (1), or the wait for it (143), would end the script
+  # with that status before the clean-up.)
+  trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$data"' EXIT
   for _ in $(seq 180); do curl -sf "localhost:$port/health" > /dev/null && break; sleep 1; done
 }
 

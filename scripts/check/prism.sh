@@ -26,7 +26,7 @@ prism proxy "$root/payments-api/src/main/resources/openapi/payments-api.yaml" "h
   -p "$payments_proxy" -h 127.0.0.1 > "$payments_log" 2>&1 &
 payments_pid=$!
 # (|| true: under set -e the wait for killed processes would end the script before the clean-up, with 143.)
-trap 'kill $pid $prism_pid $orders_pid $payments_pid 2>/dev/null; wait $pid $prism_pid $orders_pid $payments_pid 2>/dev/null || true
+trap 'kill $pid $prism_pid $orders_pid $payments_pid 2>/dev/null || true; wait $pid $prism_pid $orders_pid $payments_pid 2>/dev/null || true
   rm -rf "$data" "$log" "$prism_log" "$orders_log" "$payments_log"' EXIT
 for _ in $(seq 120); do curl -sf "localhost:$port/health/ready" > /dev/null && break; sleep 1; done
 for prism_out in "$prism_log" "$orders_log" "$payments_log"; do
