@@ -745,15 +745,10 @@ class WalletApiTest {
         "none is written {}");
     // A wallet this process never saw: its metadata comes from PostgreSQL.
     UUID stored = UUID.randomUUID();
-    Pool pool = PgPools.create(vertx, settings.pg(), "wallet-api-test-metadata");
-    try {
-      Await.result(pool.preparedQuery("""
-          INSERT INTO wallets (wallet_id, balance_minor, initial_balance_minor, owner_id, version, asset, metadata)
-          SELECT $1, 0, 0, owner_id, 0, 'USD', '{"from": "sql"}'::jsonb FROM wallets WHERE wallet_id = $2""")
-          .execute(Tuple.of(stored, walletId)));
-    } finally {
-      pool.close();
-    }
+    sql("""
+        INSERT INTO wallets (wallet_id, balance_minor, initial_balance_minor, owner_id, version, asset, metadata)
+        SELECT $1, 0, 0, owner_id, 0, 'USD', '{"from": "sql"}'::jsonb FROM wallets WHERE wallet_id = $2""",
+        Tuple.of(stored, walletId));
     assertEquals(new JsonObject().put("from", "sql"),
         get("/api/v1/wallets/" + stored).bodyAsJsonObject().getJsonObject("metadata"));
 
@@ -780,33 +775,27 @@ class WalletApiTest {
   void theListFiltersByTypeStatusAmountAndMetadataAcrossPages() {
     UUID walletId = createWallet("0");
     UUID sender = createWallet("0");
-    Pool pool = PgPools.create(vertx, settings.pg(), "wallet-api-test-filters");
-    try {
-      // 40 operations a second apart: n odd DEPOSIT, even WITHDRAW; every 5th FAILED; amount n cents;
-      // metadata {"batch": "b<n % 3>"} on all but every 4th, {"vip": "yes"} beside it on n % 6 == 0.
-      Await.result(pool.preparedQuery("""
-          INSERT INTO wallet_operations (operation_id, wallet_id, operation_type, amount_minor, status, failure_reason,
-                                         balance_after_minor, accepted_at, processed_at, kafka_partition, kafka_offset,
-                                         requested_by, metadata)
-          SELECT gen_random_uuid(), $1, CASE WHEN n % 2 = 1 THEN 'DEPOSIT' ELSE 'WITHDRAW' END, n,
-                 CASE WHEN n % 5 = 0 THEN 'FAILED' ELSE 'COMPLETED' END,
-                 CASE WHEN n % 5 = 0 THEN 'INSUFFICIENT_FUNDS' END, 0, t, t, 0, n, 'filters',
-                 CASE WHEN n % 4 = 0 THEN NULL
-                      WHEN n % 6 = 0 THEN jsonb_build_object('batch', 'b' || n % 3, 'vip', 'yes')
-                      ELSE jsonb_build_object('batch', 'b' || n % 3) END
-            FROM generate_series(1, 40) AS n, LATERAL (SELECT TIMESTAMPTZ '2026-03-01' + n * INTERVAL '1 s') AS s(t)""")
-          .execute(Tuple.of(walletId)));
-      // A transfer the wallet received, tagged by its sender: found on the destination's list too.
-      Await.result(pool.preparedQuery("""
-          INSERT INTO wallet_operations (operation_id, wallet_id, operation_type, amount_minor, status,
-                                         balance_after_minor, accepted_at, processed_at, kafka_partition, kafka_offset,
-                                         to_wallet_id, to_balance_after_minor, metadata)
-          VALUES (gen_random_uuid(), $2, 'TRANSFER', 777, 'COMPLETED', 0, TIMESTAMPTZ '2026-03-02', TIMESTAMPTZ '2026-03-02',
-                  0, 99, $1, 777, '{"batch": "b1", "payroll": "march"}')""")
-          .execute(Tuple.of(walletId, sender)));
-    } finally {
-      pool.close();
-    }
+    // 40 operations a second apart: n odd DEPOSIT, even WITHDRAW; every 5th FAILED; amount n cents;
+    // metadata {"batch": "b<n % 3>"} on all but every 4th, {"vip": "yes"} beside it on n % 6 == 0.
+    sql("""
+        INSERT INTO wallet_operations (operation_id, wallet_id, operation_type, amount_minor, status, failure_reason,
+                                       balance_after_minor, accepted_at, processed_at, kafka_partition, kafka_offset,
+                                       requested_by, metadata)
+        SELECT gen_random_uuid(), $1, CASE WHEN n % 2 = 1 THEN 'DEPOSIT' ELSE 'WITHDRAW' END, n,
+               CASE WHEN n % 5 = 0 THEN 'FAILED' ELSE 'COMPLETED' END,
+               CASE WHEN n % 5 = 0 THEN 'INSUFFICIENT_FUNDS' END, 0, t, t, 0, n, 'filters',
+               CASE WHEN n % 4 = 0 THEN NULL
+                    WHEN n % 6 = 0 THEN jsonb_build_object('batch', 'b' || n % 3, 'vip', 'yes')
+                    ELSE jsonb_build_object('batch', 'b' || n % 3) END
+          FROM generate_series(1, 40) AS n, LATERAL (SELECT TIMESTAMPTZ '2026-03-01' + n * INTERVAL '1 s') AS s(t)""",
+        Tuple.of(walletId));
+    // A transfer the wallet received, tagged by its sender: found on the destination's list too.
+    sql("""
+        INSERT INTO wallet_operations (operation_id, wallet_id, operation_type, amount_minor, status,
+                                       balance_after_minor, accepted_at, processed_at, kafka_partition, kafka_offset,
+                                       to_wallet_id, to_balance_after_minor, metadata)
+        VALUES (gen_random_uuid(), $2, 'TRANSFER', 777, 'COMPLETED', 0, TIMESTAMPTZ '2026-03-02', TIMESTAMPTZ '2026-03-02',
+                0, 99, $1, 777, '{"batch": "b1", "payroll": "march"}')""", Tuple.of(walletId, sender));
     String list = "/api/v1/wallets/" + walletId + "/operations?limit=500";
     assertEquals(41, items(get(list)).size());
     assertEquals(List.of(40L, 38L, 36L), amountsInCents(get(list + "&operationType=WITHDRAW")).subList(0, 3));
@@ -836,17 +825,12 @@ class WalletApiTest {
     assertEquals(List.of(777L, 37L, 34L, 31L, 25L, 22L, 19L, 13L, 10L, 7L, 1L), paged);
     // 4,100 newer operations without metadata: past the first walk of the wallet's own rows, where a
     // value that rare is found through the index instead; the answers are the same.
-    Pool more = PgPools.create(vertx, settings.pg(), "wallet-api-test-filters-more");
-    try {
-      Await.result(more.preparedQuery("""
-          INSERT INTO wallet_operations (operation_id, wallet_id, operation_type, amount_minor, status,
-                                         balance_after_minor, accepted_at, processed_at, kafka_partition, kafka_offset)
-          SELECT gen_random_uuid(), $1, 'DEPOSIT', 1, 'COMPLETED', 0, t, t, 1, n
-            FROM generate_series(1, 4100) AS n, LATERAL (SELECT TIMESTAMPTZ '2026-03-03' + n * INTERVAL '1 s') AS s(t)""")
-          .execute(Tuple.of(walletId)));
-    } finally {
-      more.close();
-    }
+    sql("""
+        INSERT INTO wallet_operations (operation_id, wallet_id, operation_type, amount_minor, status,
+                                       balance_after_minor, accepted_at, processed_at, kafka_partition, kafka_offset)
+        SELECT gen_random_uuid(), $1, 'DEPOSIT', 1, 'COMPLETED', 0, t, t, 1, n
+          FROM generate_series(1, 4100) AS n, LATERAL (SELECT TIMESTAMPTZ '2026-03-03' + n * INTERVAL '1 s') AS s(t)""",
+        Tuple.of(walletId));
     assertEquals(List.of(777L, 37L, 34L, 31L, 25L, 22L, 19L, 13L, 10L, 7L, 1L),
         amountsInCents(get(list + "&metadata[batch]=b1")));
     List<Long> vip = new java.util.ArrayList<>();
@@ -873,6 +857,16 @@ class WalletApiTest {
     assertProblem(get(base + "minAmount=5&maxAmount=4"), 400, "VALIDATION_FAILED", "maxAmount");
     assertProblem(get(base + "status=PENDING"), 400, "VALIDATION_FAILED", "status");
     assertProblem(get(base + "operationType=REFUND"), 400, "VALIDATION_FAILED", "operationType");
+  }
+
+  /** Runs one statement on the wallet database, as the worker would have written it. */
+  private static void sql(String statement, Tuple arguments) {
+    Pool pool = PgPools.create(vertx, settings.pg(), "wallet-api-test-sql");
+    try {
+      Await.result(pool.preparedQuery(statement).execute(arguments));
+    } finally {
+      pool.close();
+    }
   }
 
   private static JsonArray items(HttpResponse<Buffer> page) {

@@ -20,8 +20,8 @@ public final class Filters {
   private final int first;
   private final StringBuilder sql = new StringBuilder();
   private final List<Object> values = new ArrayList<>();
-  private boolean planPerValue;
-  private String metadataSql = "";
+  /** The metadata condition, kept apart: a query may apply it after the others (a walk, then the value). */
+  private final StringBuilder metadataSql = new StringBuilder();
 
   /** Conditions whose parameters start at {@code $first}. */
   public Filters(int first) {
@@ -30,9 +30,13 @@ public final class Filters {
 
   /** {@code AND column operator $n::cast} when {@code value} is not {@code null}. */
   public Filters add(String column, String operator, Object value, String cast) {
+    return add(sql, column, operator, value, cast);
+  }
+
+  private Filters add(StringBuilder to, String column, String operator, Object value, String cast) {
     if (value != null) {
       values.add(value);
-      sql.append(" AND ").append(column).append(' ').append(operator).append(" $").append(first + values.size() - 1)
+      to.append(" AND ").append(column).append(' ').append(operator).append(" $").append(first + values.size() - 1)
           .append("::").append(cast);
     }
     return this;
@@ -44,21 +48,17 @@ public final class Filters {
    * JSON string, which no object contains.
    */
   public Filters metadata(String column, JsonObject filter) {
-    planPerValue |= filter != null;
-    int before = sql.length();
-    add(column, "@>", filter, "jsonb");
-    metadataSql = sql.substring(before);
-    return this;
+    return add(metadataSql, column, "@>", filter, "jsonb");
   }
 
   /** The metadata condition alone ({@code ""} when there is none). */
   public String metadataSql() {
-    return metadataSql;
+    return metadataSql.toString();
   }
 
   /** Every condition but the metadata one. */
   public String sqlWithoutMetadata() {
-    return metadataSql.isEmpty() ? sql() : sql().replace(metadataSql, "");
+    return sql.toString();
   }
 
   /**
@@ -71,16 +71,16 @@ public final class Filters {
    * round trips, for these queries only).
    */
   public <T> Future<T> run(Pool pool, Function<SqlClient, Future<T>> query) {
-    if (!planPerValue) {
+    if (metadataSql.isEmpty()) {
       return query.apply(pool);
     }
     return pool.withTransaction(tx -> tx.query("SET LOCAL plan_cache_mode = force_custom_plan").execute()
         .compose(set -> query.apply(tx)));
   }
 
-  /** The conditions, {@code ""} when there are none. */
+  /** Every condition, {@code ""} when there are none. */
   public String sql() {
-    return sql.toString();
+    return sql.toString() + metadataSql;
   }
 
   /** The query's own parameters followed by the conditions'. */

@@ -40,7 +40,6 @@ public final class OrderRepository {
    */
   public record OrderFilter(String status, Long minAmount, Long maxAmount, java.time.Instant from,
                             java.time.Instant to, JsonObject metadata) {
-    public static final OrderFilter NONE = new OrderFilter(null, null, null, null, null, null);
   }
 
   public Future<OrderPage> listByUser(io.vertx.sqlclient.Pool pool, UUID userId, Long beforeId, int limit,

@@ -96,7 +96,6 @@ public final class AccountRepository {
    */
   public record TransactionFilter(String type, Long minAmount, Long maxAmount, java.time.Instant from,
                                   java.time.Instant to) {
-    public static final TransactionFilter NONE = new TransactionFilter(null, null, null, null, null);
   }
 
   public Future<TransactionPage> listTransactions(SqlClient client, UUID userId, Long beforeId, int limit,

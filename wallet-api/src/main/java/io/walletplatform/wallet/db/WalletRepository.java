@@ -6,7 +6,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import io.walletplatform.common.db.Filters;
-import io.walletplatform.common.http.RequestBodies;
+import io.walletplatform.common.http.ListFilters;
 import io.walletplatform.common.money.Asset;
 import io.walletplatform.common.money.Money;
 import io.walletplatform.common.wallet.WalletOperationEvent.OperationType;
@@ -31,19 +31,17 @@ public final class WalletRepository {
 
   /**
    * A page's bounds: the period [from, to) on processedAt and the cursor (the last row of the page
-   * before), and what its rows must be ({@link OperationFilter#NONE}: anything).
+   * before), and what its rows must be.
    */
   public record PageQuery(Instant from, Instant to, long[] cursor, int limit, OperationFilter filter) {
   }
 
   /**
    * What a listed operation must be ({@code null} members: anything): of this type, in this status,
-   * of an amount in [minAmount, maxAmount] (decimals in the wallet's asset), with metadata holding
-   * every member of {@code metadata}.
+   * of an amount in the range (decimals in the wallet's asset), with metadata holding every member of
+   * {@code metadata}.
    */
-  public record OperationFilter(OperationType type, String status, java.math.BigDecimal minAmount,
-                                java.math.BigDecimal maxAmount, JsonObject metadata) {
-    public static final OperationFilter NONE = new OperationFilter(null, null, null, null, null);
+  public record OperationFilter(OperationType type, String status, ListFilters.Amounts amounts, JsonObject metadata) {
   }
 
   /** The wallet as of an instant; {@code null} from {@link #balanceAt} when the wallet did not exist then. */
@@ -212,14 +210,11 @@ public final class WalletRepository {
     OffsetDateTime cursorAt = page.cursor() == null ? LATEST : micros(page.cursor()[0]);
     long cursorId = page.cursor() == null ? Long.MAX_VALUE : page.cursor()[1];
     OperationFilter filter = page.filter();
-    int digits = asset.precision();
     Filters filters = new Filters(7)
         .add("o.operation_type", "=", filter.type() == null ? null : filter.type().name(), "text")
         .add("o.status", "=", filter.status(), "text")
-        .add("o.amount_minor", ">=", filter.minAmount() == null ? null
-            : RequestBodies.minor(filter.minAmount(), digits, "minAmount"), "bigint")
-        .add("o.amount_minor", "<=", filter.maxAmount() == null ? null
-            : RequestBodies.minor(filter.maxAmount(), digits, "maxAmount"), "bigint")
+        .add("o.amount_minor", ">=", filter.amounts().minMinor(asset.precision()), "bigint")
+        .add("o.amount_minor", "<=", filter.amounts().maxMinor(asset.precision()), "bigint")
         .metadata("o.metadata", filter.metadata());
     if (filter.metadata() == null) {
       return historyPage(pool, WalletSql.listOperations(filters.sql()), walletId, page.from(), page.to(), cursorAt,
@@ -230,10 +225,9 @@ public final class WalletRepository {
     // found in a millisecond). Plans made for the values (force_custom_plan) and the second without
     // index walks: PostgreSQL's estimate for jsonb containment, sometimes a thousand times too high
     // for a value one row has, made it walk the whole history (a second on 1,000,000 operations).
-    return pool.withTransaction(tx -> tx.query("SET LOCAL plan_cache_mode = force_custom_plan").execute()
-        .compose(set -> historyPage(tx, WalletSql.listOperationsWalking(filters.sqlWithoutMetadata(),
+    return filters.run(pool, tx -> historyPage(tx, WalletSql.listOperationsWalking(filters.sqlWithoutMetadata(),
             filters.metadataSql()), walletId, page.from(), page.to(), cursorAt, cursorId, page.limit(), asset, filters,
-            true))
+            true)
         .compose(walked -> walked.items().size() == page.limit()
             && walked.items().stream().noneMatch(OperationView::credit) ? Future.succeededFuture(walked)
             : tx.query("SET LOCAL enable_indexscan = off").execute().compose(set -> historyPage(tx,
