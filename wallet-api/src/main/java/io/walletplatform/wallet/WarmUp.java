@@ -1,5 +1,6 @@
 package io.walletplatform.wallet;
 
+import io.walletplatform.common.wallet.OperationStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -384,7 +385,7 @@ public final class WarmUp {
       UUID last = wallet.lastOperation()[0];
       outcomes.add(last == null ? Future.succeededFuture(true)
           : send(HttpMethod.GET, "/api/v1/wallets/" + wallet.walletId() + "/operations/" + last, wallet.token(), null)
-              .map(answer -> answer.status == 200 && !"PENDING".equals(new JsonObject(answer.body).getString("status"))));
+              .map(answer -> answer.status == 200 && !OperationStatus.PENDING.name().equals(new JsonObject(answer.body).getString("status"))));
     }
     Future.join(outcomes).onComplete(ignored -> {
       if (outcomes.stream().allMatch(result -> result.succeeded() && result.result())) {

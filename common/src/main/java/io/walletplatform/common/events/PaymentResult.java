@@ -6,7 +6,6 @@ import io.walletplatform.common.inbox.InvalidRecordException;
 import io.walletplatform.common.json.Timestamps;
 
 import java.time.Instant;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -14,14 +13,39 @@ import java.util.UUID;
  * {@code "kind": "REFUND"}, that it was credited back (a refund always SUCCEEDS: payments refunds
  * only an order it debited).
  */
-public record PaymentResult(UUID eventId, UUID orderId, UUID userId, String status, String failureReason,
+public record PaymentResult(UUID eventId, UUID orderId, UUID userId, Status status, Reason failureReason,
                             Instant processedAt, boolean refund) {
 
   public static final String EVENT_TYPE = "PaymentProcessed";
   public static final String REFUND_EVENT_TYPE = "RefundProcessed";
 
+  /** Whether the order's amount was debited (or, for a refund, credited back). */
+  public enum Status {
+    SUCCEEDED, FAILED
+  }
+
+  /** Why a payment FAILED. */
+  public enum Reason {
+    /** The account's balance did not cover the amount. */
+    INSUFFICIENT_FUNDS,
+    /** The user has no account. */
+    ACCOUNT_NOT_FOUND,
+    /** orders cancelled the payment before payments decided it. */
+    PAYMENT_TIMEOUT;
+
+    /** The reason written as {@code text} ({@code null} for none). */
+    public static Reason of(String text) {
+      return text == null ? null : valueOf(text);
+    }
+
+    /** Its name, or {@code null} for none. */
+    public static String text(Reason reason) {
+      return reason == null ? null : reason.name();
+    }
+  }
+
   /** A payment's result. */
-  public PaymentResult(UUID eventId, UUID orderId, UUID userId, String status, String failureReason,
+  public PaymentResult(UUID eventId, UUID orderId, UUID userId, Status status, Reason failureReason,
                        Instant processedAt) {
     this(eventId, orderId, userId, status, failureReason, processedAt, false);
   }
@@ -29,19 +53,14 @@ public record PaymentResult(UUID eventId, UUID orderId, UUID userId, String stat
   public String eventType() {
     return refund ? REFUND_EVENT_TYPE : EVENT_TYPE;
   }
-  public static final String SUCCEEDED = "SUCCEEDED";
-  public static final String FAILED = "FAILED";
-  public static final String INSUFFICIENT_FUNDS = "INSUFFICIENT_FUNDS";
-  public static final String ACCOUNT_NOT_FOUND = "ACCOUNT_NOT_FOUND";
-  public static final String PAYMENT_TIMEOUT = "PAYMENT_TIMEOUT";
 
   public String encode() {
     JsonObject json = new JsonObject()
         .put("eventId", eventId.toString())
         .put("orderId", orderId.toString())
         .put("userId", userId.toString())
-        .put("status", status)
-        .put("failureReason", failureReason)
+        .put("status", status.name())
+        .put("failureReason", Reason.text(failureReason))
         .put("processedAt", Timestamps.format(processedAt));
     if (refund) {
       json.put("kind", PaymentRequested.REFUND);
@@ -57,13 +76,15 @@ public record PaymentResult(UUID eventId, UUID orderId, UUID userId, String stat
     if (kind != null && !PaymentRequested.REFUND.equals(kind)) {
       throw new InvalidRecordException("kind must be absent or REFUND");
     }
-    boolean valid = SUCCEEDED.equals(status) ? reason == null
-        : kind == null && FAILED.equals(status) && Set.of(INSUFFICIENT_FUNDS, ACCOUNT_NOT_FOUND, PAYMENT_TIMEOUT).contains(reason);
+    Status decided = EventFields.known(Status.class, status);
+    Reason why = EventFields.known(Reason.class, reason);
+    boolean valid = decided == Status.SUCCEEDED ? reason == null
+        : kind == null && decided == Status.FAILED && why != null;
     if (!valid) {
       throw new InvalidRecordException("status and failureReason must be SUCCEEDED/null or FAILED/"
-          + INSUFFICIENT_FUNDS + "|" + ACCOUNT_NOT_FOUND + "|" + PAYMENT_TIMEOUT);
+          + java.util.Arrays.stream(Reason.values()).map(Reason::name).collect(java.util.stream.Collectors.joining("|")));
     }
     return new PaymentResult(EventFields.uuid(node, "eventId"), EventFields.uuid(node, "orderId"),
-        EventFields.uuid(node, "userId"), status, reason, EventFields.instant(node, "processedAt"), kind != null);
+        EventFields.uuid(node, "userId"), decided, why, EventFields.instant(node, "processedAt"), kind != null);
   }
 }

@@ -19,9 +19,9 @@ import java.util.UUID;
  * {@code metadata} is what the client attached to the operation ({@code null}: none, written {@code {}}).
  */
 public record OperationView(UUID operationId, UUID walletId, OperationType operationType, Money amount,
-                            String status, String failureReason, Money balanceAfter, Instant acceptedAt,
+                            OperationStatus status, FailureReason failureReason, Money balanceAfter, Instant acceptedAt,
                             Instant processedAt, String requestedBy, UUID toWalletId, UUID fromWalletId, UUID holdId,
-                            Instant expiresAt, String holdStatus, Asset asset, UUID transactionId,
+                            Instant expiresAt, HoldStatus holdStatus, Asset asset, UUID transactionId,
                             JsonObject metadata) {
 
   /** Whether this is the destination's view of a TRANSFER. */
@@ -36,8 +36,8 @@ public record OperationView(UUID operationId, UUID walletId, OperationType opera
         .put("operationType", operationType.name())
         .put("asset", asset.code())
         .put("amount", asset.decimal(amount))
-        .put("status", status)
-        .put("failureReason", failureReason)
+        .put("status", status.name())
+        .put("failureReason", FailureReason.text(failureReason))
         .put("balanceAfter", balanceAfter == null ? null : asset.decimal(balanceAfter))
         .put("acceptedAt", Timestamps.format(acceptedAt))
         .put("processedAt", Timestamps.format(processedAt))
@@ -59,7 +59,7 @@ public record OperationView(UUID operationId, UUID walletId, OperationType opera
       json.put("transactionId", transactionId.toString());
     }
     if (operationType == OperationType.HOLD && holdStatus != null) {
-      json.put("holdStatus", holdStatus);
+      json.put("holdStatus", holdStatus.name());
     }
     return json;
   }

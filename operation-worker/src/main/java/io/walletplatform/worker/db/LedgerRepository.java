@@ -1,5 +1,7 @@
 package io.walletplatform.worker.db;
 
+import io.walletplatform.common.wallet.HoldStatus;
+import io.walletplatform.common.wallet.FailureReason;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -107,7 +109,7 @@ public final class LedgerRepository {
         .map(rows -> {
           Map<UUID, Hold> holds = new HashMap<>();
           rows.forEach(row -> holds.put(row.getUUID("hold_id"), new Hold(row.getUUID("hold_id"),
-              row.getUUID("wallet_id"), Money.ofMinor(row.getLong("amount_minor")), row.getString("status"),
+              row.getUUID("wallet_id"), Money.ofMinor(row.getLong("amount_minor")), HoldStatus.valueOf(row.getString("status")),
               row.getOffsetDateTime("expires_at").toInstant(), row.getOffsetDateTime("created_at").toInstant(),
               row.getUUID("settled_by"), true)));
           return holds;
@@ -133,7 +135,7 @@ public final class LedgerRepository {
         ids[i] = hold.holdId();
         walletIds[i] = hold.walletId();
         amounts[i] = hold.amount().minor();
-        statuses[i] = hold.status();
+        statuses[i] = hold.status().name();
         expiresAt[i] = hold.expiresAt().atOffset(ZoneOffset.UTC);
         createdAt[i] = hold.createdAt().atOffset(ZoneOffset.UTC);
         settledBy[i] = hold.settledBy();
@@ -146,7 +148,7 @@ public final class LedgerRepository {
       return inserted;
     }
     UUID[] ids = settled.stream().map(Hold::holdId).toArray(UUID[]::new);
-    String[] statuses = settled.stream().map(Hold::status).toArray(String[]::new);
+    String[] statuses = settled.stream().map(hold -> hold.status().name()).toArray(String[]::new);
     UUID[] settledBy = settled.stream().map(Hold::settledBy).toArray(UUID[]::new);
     return inserted.compose(ignored -> tx.preparedQuery(LedgerSql.SETTLE_HOLDS).execute(Tuple.of(ids, statuses, settledBy)))
         .compose(rows -> rows.rowCount() == ids.length ? Future.<Void>succeededFuture()
@@ -243,8 +245,8 @@ public final class LedgerRepository {
       walletIds[i] = event.walletId();
       types[i] = event.operationType().name();
       amounts[i] = applied.amount().minor();
-      statuses[i] = applied.status();
-      reasons[i] = applied.failureReason();
+      statuses[i] = applied.status().name();
+      reasons[i] = FailureReason.text(applied.failureReason());
       WalletSnapshot after = applied.after();
       if (after != null) {
         balancesAfter[i] = after.balance().minor();

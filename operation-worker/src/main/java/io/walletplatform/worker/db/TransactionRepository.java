@@ -1,5 +1,7 @@
 package io.walletplatform.worker.db;
 
+import io.walletplatform.common.wallet.OperationStatus;
+import io.walletplatform.common.wallet.FailureReason;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -51,7 +53,7 @@ public final class TransactionRepository {
         .map(rows -> {
           Map<UUID, Reservation> decided = new HashMap<>();
           rows.forEach(row -> decided.put(row.getUUID("operation_id"), new Reservation(row.getUUID("wallet_id"),
-              row.getString("status"), row.getString("failure_reason"))));
+              OperationStatus.valueOf(row.getString("status")), FailureReason.of(row.getString("failure_reason")))));
           return decided;
         });
   }
@@ -59,11 +61,12 @@ public final class TransactionRepository {
   /** Locks the transaction's row; whether it is still PENDING. */
   public Future<Boolean> lockPending(SqlClient tx, UUID transactionId) {
     return tx.preparedQuery(TransactionSql.LOCK).execute(Tuple.of(transactionId))
-        .map(rows -> rows.size() == 1 && "PENDING".equals(rows.iterator().next().getString("status")));
+        .map(rows -> rows.size() == 1 && OperationStatus.PENDING.name().equals(rows.iterator().next().getString("status")));
   }
 
-  public Future<Void> finish(SqlClient tx, UUID transactionId, String status, String reason, UUID failedWallet) {
-    return tx.preparedQuery(TransactionSql.FINISH).execute(Tuple.of(transactionId, status, reason, failedWallet))
+  public Future<Void> finish(SqlClient tx, UUID transactionId, OperationStatus status, FailureReason reason,
+                             UUID failedWallet) {
+    return tx.preparedQuery(TransactionSql.FINISH).execute(Tuple.of(transactionId, status.name(), FailureReason.text(reason), failedWallet))
         .compose(rows -> rows.rowCount() == 1 ? Future.<Void>succeededFuture()
             : Future.failedFuture(new IllegalStateException("transaction " + transactionId + " was not PENDING")));
   }

@@ -1,5 +1,6 @@
 package io.walletplatform.worker.domain;
 
+import io.walletplatform.common.wallet.HoldStatus;
 import io.walletplatform.common.money.Money;
 
 import java.time.Instant;
@@ -10,19 +11,14 @@ import java.util.UUID;
  * a CAPTURE, a VOID or the platform's release at expiry. {@code stored} tells whether the row exists
  * already (an update) or was created in this batch (an insert).
  */
-public record Hold(UUID holdId, UUID walletId, Money amount, String status, Instant expiresAt, Instant createdAt,
+public record Hold(UUID holdId, UUID walletId, Money amount, HoldStatus status, Instant expiresAt, Instant createdAt,
                    UUID settledBy, boolean stored) {
 
-  public static final String ACTIVE = "ACTIVE";
-  public static final String CAPTURED = "CAPTURED";
-  public static final String VOIDED = "VOIDED";
-  public static final String EXPIRED = "EXPIRED";
-
   public boolean active() {
-    return ACTIVE.equals(status);
+    return status == HoldStatus.ACTIVE;
   }
 
-  Hold settled(String newStatus, UUID operationId) {
+  Hold settled(HoldStatus newStatus, UUID operationId) {
     if (!active()) {
       throw new IllegalStateException("hold " + holdId + " is settled twice (" + status + ", then " + newStatus + ")");
     }

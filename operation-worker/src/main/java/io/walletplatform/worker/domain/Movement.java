@@ -1,5 +1,6 @@
 package io.walletplatform.worker.domain;
 
+import io.walletplatform.common.wallet.FailureReason;
 import io.walletplatform.common.money.Asset;
 import io.walletplatform.common.money.Money;
 import io.walletplatform.common.wallet.WalletSnapshot;
@@ -27,12 +28,12 @@ public final class Movement {
    * What a move decided: the debited and the credited wallet after it (either is {@code null} when the
    * move has no such side), or why it cannot happen and the wallet that reason names.
    */
-  public record Result(WalletSnapshot debited, WalletSnapshot credited, String failure, UUID failedWallet) {
+  public record Result(WalletSnapshot debited, WalletSnapshot credited, FailureReason failure, UUID failedWallet) {
     public boolean ok() {
       return failure == null;
     }
 
-    static Result refused(String reason, UUID walletId) {
+    static Result refused(FailureReason reason, UUID walletId) {
       return new Result(null, null, reason, walletId);
     }
   }
@@ -43,7 +44,7 @@ public final class Movement {
   /** Money from outside (a DEPOSIT). */
   public static Result credit(WalletSnapshot to, Money amount) {
     Money balance = plus(to.balance(), amount);
-    return balance == null ? Result.refused("BALANCE_LIMIT", to.walletId())
+    return balance == null ? Result.refused(FailureReason.BALANCE_LIMIT, to.walletId())
         : new Result(null, to.next(balance, to.held()), null, null);
   }
 
@@ -78,11 +79,11 @@ public final class Movement {
    */
   public static Result transfer(WalletSnapshot from, WalletSnapshot to, UUID toId, Asset asset, Money amount) {
     if (to == null) {
-      return Result.refused("WALLET_NOT_FOUND", toId);
+      return Result.refused(FailureReason.WALLET_NOT_FOUND, toId);
     }
     String code = asset == null ? from.asset().code() : asset.code();
     if (!from.asset().code().equals(code) || !to.asset().code().equals(code)) {
-      return Result.refused("ASSET_MISMATCH", to.walletId());
+      return Result.refused(FailureReason.ASSET_MISMATCH, to.walletId());
     }
     Result debited = debit(from, amount);
     if (!debited.ok()) {
@@ -95,8 +96,8 @@ public final class Movement {
   }
 
   /** Why a debit beyond what the wallet may spend fails: it has no credit, or it would pass its limit. */
-  static String shortOfFunds(WalletSnapshot wallet) {
-    return wallet.creditLimit().isPositive() ? "CREDIT_LIMIT_EXCEEDED" : "INSUFFICIENT_FUNDS";
+  static FailureReason shortOfFunds(WalletSnapshot wallet) {
+    return wallet.creditLimit().isPositive() ? FailureReason.CREDIT_LIMIT_EXCEEDED : FailureReason.INSUFFICIENT_FUNDS;
   }
 
   /** The sum, or {@code null} past what a {@code bigint} holds. */

@@ -1,5 +1,8 @@
 package io.walletplatform.worker.domain;
 
+import io.walletplatform.common.wallet.HoldStatus;
+import io.walletplatform.common.wallet.OperationStatus;
+import io.walletplatform.common.wallet.FailureReason;
 import io.walletplatform.common.money.Money;
 import io.walletplatform.common.wallet.Postings;
 import io.walletplatform.common.wallet.Postings.Posting;
@@ -24,13 +27,8 @@ import java.util.UUID;
  */
 public final class TransactionSettlement {
 
-  public static final String COMPLETED = "COMPLETED";
-  public static final String FAILED = "FAILED";
-  /** A reservation that is no longer ACTIVE at settlement: its owner voided or captured it, or it expired. */
-  public static final String RESERVATION_LOST = "RESERVATION_LOST";
-
   /** How one reservation (a HOLD operation) ended, as the worker recorded it. */
-  public record Reservation(UUID walletId, String status, String failureReason) {
+  public record Reservation(UUID walletId, OperationStatus status, FailureReason failureReason) {
   }
 
   /** A posting as written: its operation row, the two wallets right after it. */
@@ -41,7 +39,7 @@ public final class TransactionSettlement {
    * What to write: the transaction's final status (with the reason and the wallet it names when it
    * failed), the wallets' new states, the reservations settled, the postings applied (none when it failed).
    */
-  public record Outcome(String status, String failureReason, UUID failedWallet, Map<UUID, WalletSnapshot> changed,
+  public record Outcome(OperationStatus status, FailureReason failureReason, UUID failedWallet, Map<UUID, WalletSnapshot> changed,
                         List<Hold> holds, List<AppliedPosting> postings) {
   }
 
@@ -61,12 +59,12 @@ public final class TransactionSettlement {
         throw new IllegalStateException("transaction " + transactionId + " is settled before wallet " + walletId
             + " decided its reservation");
       }
-      if (!COMPLETED.equals(reservation.status())) {
+      if (reservation.status() != OperationStatus.COMPLETED) {
         return release(transactionId, debits, locked, holds, reservation.failureReason(), walletId);
       }
       Hold hold = holds.get(Postings.reservationId(transactionId, walletId));
       if (hold == null || !hold.active()) {
-        return release(transactionId, debits, locked, holds, RESERVATION_LOST, walletId);
+        return release(transactionId, debits, locked, holds, FailureReason.RESERVATION_LOST, walletId);
       }
       if (!hold.amount().equals(debits.get(walletId)) || !hold.walletId().equals(walletId)) {
         throw new WalletLedger.InvariantViolation("the reservation of wallet " + walletId + " for transaction "
@@ -80,7 +78,7 @@ public final class TransactionSettlement {
       Hold hold = holds.get(Postings.reservationId(transactionId, walletId));
       // Captured: set aside no longer, paid by the postings below.
       put(current, changed, Movement.release(current.get(walletId), hold.amount(), Money.ZERO));
-      settled.add(hold.settled(Hold.CAPTURED, transactionId));
+      settled.add(hold.settled(HoldStatus.CAPTURED, transactionId));
     }
     List<AppliedPosting> applied = new ArrayList<>(postings.size());
     for (int i = 0; i < postings.size(); i++) {
@@ -95,12 +93,12 @@ public final class TransactionSettlement {
       put(current, changed, move.credited());
       applied.add(new AppliedPosting(Postings.postingId(transactionId, i), posting, move.debited(), move.credited()));
     }
-    return new Outcome(COMPLETED, null, null, changed, settled, applied);
+    return new Outcome(OperationStatus.COMPLETED, null, null, changed, settled, applied);
   }
 
   /** Nothing moves: every reservation still ACTIVE is released (VOIDED by the transaction). */
   private static Outcome release(UUID transactionId, Map<UUID, Money> debits, Map<UUID, WalletSnapshot> locked,
-                                 Map<UUID, Hold> holds, String reason, UUID walletId) {
+                                 Map<UUID, Hold> holds, FailureReason reason, UUID walletId) {
     Map<UUID, WalletSnapshot> current = new HashMap<>(locked);
     Map<UUID, WalletSnapshot> changed = new LinkedHashMap<>();
     List<Hold> released = new ArrayList<>();
@@ -108,10 +106,10 @@ public final class TransactionSettlement {
       Hold hold = holds.get(Postings.reservationId(transactionId, debited));
       if (hold != null && hold.active()) {
         put(current, changed, Movement.release(current.get(debited), hold.amount(), Money.ZERO));
-        released.add(hold.settled(Hold.VOIDED, transactionId));
+        released.add(hold.settled(HoldStatus.VOIDED, transactionId));
       }
     }
-    return new Outcome(FAILED, reason == null ? "PROCESSING_FAILED" : reason, walletId, changed, released, List.of());
+    return new Outcome(OperationStatus.FAILED, reason == null ? FailureReason.PROCESSING_FAILED : reason, walletId, changed, released, List.of());
   }
 
   private static void put(Map<UUID, WalletSnapshot> current, Map<UUID, WalletSnapshot> changed, WalletSnapshot next) {

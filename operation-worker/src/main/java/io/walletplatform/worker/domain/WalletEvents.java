@@ -1,5 +1,6 @@
 package io.walletplatform.worker.domain;
 
+import io.walletplatform.common.wallet.HoldStatus;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.walletplatform.common.outbox.Outbox;
@@ -49,7 +50,7 @@ public final class WalletEvents {
     List<Wanted> wanted = new ArrayList<>();
     for (AppliedOperation operation : applied) {
       WalletOperationEvent event = operation.pending().event();
-      boolean completed = AppliedOperation.COMPLETED.equals(operation.status());
+      boolean completed = operation.completed();
       String type;
       if (event.expiry()) {
         if (!completed) {
@@ -97,7 +98,7 @@ public final class WalletEvents {
     return new OperationView(event.operationId(), event.walletId(), event.operationType(), applied.amount(),
         applied.status(), applied.failureReason(), applied.balanceAfter(), event.acceptedAt(), processedAt,
         event.requestedBy(), event.toWalletId(), null, event.holdId(), event.expiresAt(),
-        event.operationType() == OperationType.HOLD && AppliedOperation.COMPLETED.equals(applied.status()) ? "ACTIVE"
+        event.operationType() == OperationType.HOLD && applied.completed() ? HoldStatus.ACTIVE
             : null, applied.asset(), null, event.metadata());
   }
 }

@@ -1,5 +1,8 @@
 package io.walletplatform.worker.domain;
 
+import io.walletplatform.common.wallet.HoldStatus;
+import io.walletplatform.common.wallet.OperationStatus;
+import io.walletplatform.common.wallet.FailureReason;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.walletplatform.common.money.Money;
@@ -156,8 +159,8 @@ public final class WalletLedger {
       // Its wallet.operation.failed event, in the same transaction, for the owner if it listens.
       WalletOperationEvent event = pending.event();
       return repository.owners(tx, List.of(event.walletId()))
-          .compose(owners -> events.record(tx, List.of(new AppliedOperation(pending, AppliedOperation.FAILED,
-              AppliedOperation.PROCESSING_FAILED, event.amount(), null, null, owners.assets().get(event.walletId()))),
+          .compose(owners -> events.record(tx, List.of(new AppliedOperation(pending, OperationStatus.FAILED,
+              FailureReason.PROCESSING_FAILED, event.amount(), null, null, owners.assets().get(event.walletId()))),
               owners.owners()));
     }));
   }
@@ -221,7 +224,7 @@ public final class WalletLedger {
       WalletOperationEvent event = pending.event();
       WalletSnapshot wallet = current.get(event.walletId());
       if (wallet == null) {
-        return AppliedOperation.failed(pending, "WALLET_NOT_FOUND", null);
+        return AppliedOperation.failed(pending, FailureReason.WALLET_NOT_FOUND, null);
       }
       Money amount = event.amount();
       return switch (event.operationType()) {
@@ -232,7 +235,7 @@ public final class WalletLedger {
         case HOLD -> {
           Movement.Result reserved = Movement.reserve(wallet, amount);
           if (reserved.ok()) {
-            holds.put(event.operationId(), new Hold(event.operationId(), wallet.walletId(), amount, Hold.ACTIVE,
+            holds.put(event.operationId(), new Hold(event.operationId(), wallet.walletId(), amount, HoldStatus.ACTIVE,
                 event.expiresAt(), now, null, false));
           }
           yield moved(pending, amount, wallet, reserved);
@@ -254,20 +257,20 @@ public final class WalletLedger {
       WalletOperationEvent event = pending.event();
       Hold hold = holds.get(event.holdId());
       if (hold == null || !hold.walletId().equals(wallet.walletId())) {
-        return AppliedOperation.failed(pending, "HOLD_NOT_FOUND", wallet);
+        return AppliedOperation.failed(pending, FailureReason.HOLD_NOT_FOUND, wallet);
       }
       // Past its expiresAt a hold is the platform's to release: a client's CAPTURE or VOID is too late.
       if (!hold.active() || (!event.expiry() && !now.isBefore(hold.expiresAt()))) {
-        return AppliedOperation.failed(pending, "HOLD_NOT_ACTIVE", wallet);
+        return AppliedOperation.failed(pending, FailureReason.HOLD_NOT_ACTIVE, wallet);
       }
       if (event.operationType() == OperationType.CAPTURE) {
         if (event.amount().compareTo(hold.amount()) > 0) {
-          return AppliedOperation.failed(pending, "AMOUNT_EXCEEDS_HOLD", wallet);
+          return AppliedOperation.failed(pending, FailureReason.AMOUNT_EXCEEDS_HOLD, wallet);
         }
-        holds.put(hold.holdId(), hold.settled(Hold.CAPTURED, event.operationId()));
+        holds.put(hold.holdId(), hold.settled(HoldStatus.CAPTURED, event.operationId()));
         return completed(pending, event.amount(), Movement.release(wallet, hold.amount(), event.amount()), null);
       }
-      holds.put(hold.holdId(), hold.settled(event.expiry() ? Hold.EXPIRED : Hold.VOIDED, event.operationId()));
+      holds.put(hold.holdId(), hold.settled(event.expiry() ? HoldStatus.EXPIRED : HoldStatus.VOIDED, event.operationId()));
       return completed(pending, hold.amount(), Movement.release(wallet, hold.amount(), Money.ZERO), null);
     }
 

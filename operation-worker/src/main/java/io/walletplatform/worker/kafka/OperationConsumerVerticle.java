@@ -1,5 +1,6 @@
 package io.walletplatform.worker.kafka;
 
+import io.walletplatform.common.wallet.OperationStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -104,8 +105,8 @@ public final class OperationConsumerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     tracing = Tracing.of(vertx);
-    completed = Counter.builder("worker_operations_applied").tag("status", "COMPLETED").register(registry);
-    failed = Counter.builder("worker_operations_applied").tag("status", "FAILED").register(registry);
+    completed = Counter.builder("worker_operations_applied").tag("status", OperationStatus.COMPLETED.name()).register(registry);
+    failed = Counter.builder("worker_operations_applied").tag("status", OperationStatus.FAILED.name()).register(registry);
     duplicates = Counter.builder("worker_operations_duplicates")
         .description("Operations skipped because they were applied before").register(registry);
     reuses = Counter.builder("worker_operation_id_reuses")
@@ -176,7 +177,7 @@ public final class OperationConsumerVerticle extends VerticleBase {
           acceptToApplied.record(Math.max(0, now - operation.event().acceptedAt().toEpochMilli()), TimeUnit.MILLISECONDS);
         }
         for (AppliedOperation applied : result.applied()) {
-          (AppliedOperation.COMPLETED.equals(applied.status()) ? completed : failed).increment();
+          (applied.completed() ? completed : failed).increment();
         }
         duplicates.increment(result.duplicates());
         reuses.increment(result.reuses().size());

@@ -1,5 +1,6 @@
 package io.walletplatform.worker.kafka;
 
+import io.walletplatform.common.wallet.OperationStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -84,9 +85,9 @@ public final class TransactionCoordinatorVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    completed = Counter.builder("wallet_transactions_settled").tag("status", "COMPLETED")
+    completed = Counter.builder("wallet_transactions_settled").tag("status", OperationStatus.COMPLETED.name())
         .description("Transactions settled by the coordinator").register(registry);
-    failed = Counter.builder("wallet_transactions_settled").tag("status", "FAILED")
+    failed = Counter.builder("wallet_transactions_settled").tag("status", OperationStatus.FAILED.name())
         .description("Transactions settled by the coordinator").register(registry);
     pool = PgPools.create(vertx, settings.pg(), "transactions");
     redis = RedisClients.create(vertx, settings.redis());
@@ -250,7 +251,7 @@ public final class TransactionCoordinatorVerticle extends VerticleBase {
           if (outcome == null) {
             return Future.succeededFuture();
           }
-          (TransactionSettlement.COMPLETED.equals(outcome.status()) ? completed : failed).increment();
+          (outcome.status() == OperationStatus.COMPLETED ? completed : failed).increment();
           return faults.reach("coordinator.after-commit").map(outcome);
         })
         .compose(outcome -> {

@@ -1,5 +1,8 @@
 package io.walletplatform.worker.domain;
 
+import io.walletplatform.common.wallet.HoldStatus;
+import io.walletplatform.common.wallet.OperationStatus;
+import io.walletplatform.common.wallet.FailureReason;
 import io.walletplatform.common.money.Asset;
 import io.walletplatform.common.money.Money;
 import io.walletplatform.common.wallet.Postings;
@@ -40,14 +43,14 @@ class TransactionSettlementTest {
       WalletSnapshot wallet = locked.get(walletId);
       locked.put(walletId, wallet.next(wallet.balance(), wallet.held().plus(amount)));
       UUID holdId = Postings.reservationId(transactionId, walletId);
-      holds.put(holdId, new Hold(holdId, walletId, amount, Hold.ACTIVE, NOW.plusSeconds(60), NOW, null, true));
+      holds.put(holdId, new Hold(holdId, walletId, amount, HoldStatus.ACTIVE, NOW.plusSeconds(60), NOW, null, true));
     });
     return locked;
   }
 
   private static Map<UUID, Reservation> allCompleted(List<Posting> postings) {
     Map<UUID, Reservation> reservations = new HashMap<>();
-    Postings.debits(postings).keySet().forEach(id -> reservations.put(id, new Reservation(id, "COMPLETED", null)));
+    Postings.debits(postings).keySet().forEach(id -> reservations.put(id, new Reservation(id, OperationStatus.COMPLETED, null)));
     return reservations;
   }
 
@@ -63,13 +66,13 @@ class TransactionSettlementTest {
     Map<UUID, Hold> holds = new HashMap<>();
     Map<UUID, WalletSnapshot> locked = reserved(transactionId, postings, List.of(a, b, c), holds);
     Outcome outcome = TransactionSettlement.settle(transactionId, postings, locked, allCompleted(postings), holds);
-    assertEquals("COMPLETED", outcome.status());
+    assertEquals(OperationStatus.COMPLETED, outcome.status());
     assertEquals(Money.ofMinor(39_00), outcome.changed().get(a.walletId()).balance());
     assertEquals(Money.ZERO, outcome.changed().get(a.walletId()).held());
     assertEquals(Money.ofMinor(65_00), outcome.changed().get(b.walletId()).balance());
     assertEquals(Money.ofMinor(1_00), outcome.changed().get(c.walletId()).balance(), "5.00 reserved before the credit");
     assertEquals(3, outcome.postings().size());
-    assertEquals(List.of(Hold.CAPTURED, Hold.CAPTURED), outcome.holds().stream().map(Hold::status).toList());
+    assertEquals(List.of(HoldStatus.CAPTURED, HoldStatus.CAPTURED), outcome.holds().stream().map(Hold::status).toList());
   }
 
   @Test
@@ -83,14 +86,14 @@ class TransactionSettlementTest {
     Map<UUID, Hold> holds = new HashMap<>();
     Map<UUID, WalletSnapshot> locked = reserved(transactionId, List.of(postings.get(0)), List.of(a, b, c), holds);
     Map<UUID, Reservation> reservations = new HashMap<>(allCompleted(List.of(postings.get(0))));
-    reservations.put(b.walletId(), new Reservation(b.walletId(), "FAILED", "INSUFFICIENT_FUNDS"));
+    reservations.put(b.walletId(), new Reservation(b.walletId(), OperationStatus.FAILED, FailureReason.INSUFFICIENT_FUNDS));
     Outcome outcome = TransactionSettlement.settle(transactionId, postings, locked, reservations, holds);
-    assertEquals("FAILED", outcome.status());
-    assertEquals("INSUFFICIENT_FUNDS", outcome.failureReason());
+    assertEquals(OperationStatus.FAILED, outcome.status());
+    assertEquals(FailureReason.INSUFFICIENT_FUNDS, outcome.failureReason());
     assertEquals(b.walletId(), outcome.failedWallet());
     assertEquals(Money.ofMinor(100_00), outcome.changed().get(a.walletId()).balance());
     assertEquals(Money.ZERO, outcome.changed().get(a.walletId()).held(), "a's reservation released");
-    assertEquals(List.of(Hold.VOIDED), outcome.holds().stream().map(Hold::status).toList());
+    assertEquals(List.of(HoldStatus.VOIDED), outcome.holds().stream().map(Hold::status).toList());
     assertTrue(outcome.postings().isEmpty());
   }
 
@@ -105,15 +108,15 @@ class TransactionSettlementTest {
     Map<UUID, Hold> holds = new HashMap<>();
     Map<UUID, WalletSnapshot> locked = reserved(transactionId, postings, List.of(a, eur, usd), holds);
     Outcome mismatch = TransactionSettlement.settle(transactionId, postings, locked, allCompleted(postings), holds);
-    assertEquals("ASSET_MISMATCH", mismatch.failureReason());
+    assertEquals(FailureReason.ASSET_MISMATCH, mismatch.failureReason());
     assertEquals(eur.walletId(), mismatch.failedWallet());
     assertTrue(mismatch.postings().isEmpty());
     assertEquals(Money.ofMinor(100_00), mismatch.changed().get(a.walletId()).balance());
 
     UUID holdId = Postings.reservationId(transactionId, a.walletId());
-    holds.put(holdId, holds.get(holdId).settled(Hold.VOIDED, UUID.randomUUID()));
+    holds.put(holdId, holds.get(holdId).settled(HoldStatus.VOIDED, UUID.randomUUID()));
     Outcome lost = TransactionSettlement.settle(transactionId, postings, locked, allCompleted(postings), holds);
-    assertEquals(TransactionSettlement.RESERVATION_LOST, lost.failureReason());
+    assertEquals(FailureReason.RESERVATION_LOST, lost.failureReason());
     assertTrue(lost.changed().isEmpty(), "nothing to release: the owner voided it");
   }
 
@@ -150,9 +153,9 @@ class TransactionSettlementTest {
       Postings.debits(postings).forEach((walletId, amount) -> {
         if (amount.compareTo(byId.get(walletId).spendable()) <= 0) {
           reservable.add(new Posting(walletId, walletId, amount, byId.get(walletId).asset()));
-          reservations.put(walletId, new Reservation(walletId, "COMPLETED", null));
+          reservations.put(walletId, new Reservation(walletId, OperationStatus.COMPLETED, null));
         } else {
-          reservations.put(walletId, new Reservation(walletId, "FAILED", "INSUFFICIENT_FUNDS"));
+          reservations.put(walletId, new Reservation(walletId, OperationStatus.FAILED, FailureReason.INSUFFICIENT_FUNDS));
         }
       });
       Map<UUID, WalletSnapshot> locked = reserved(transactionId, reservable, wallets, holds);
@@ -167,7 +170,7 @@ class TransactionSettlementTest {
       for (WalletSnapshot w : wallets) {
         WalletSnapshot end = outcome.changed().getOrDefault(w.walletId(), locked.get(w.walletId()));
         assertEquals(Money.ZERO, end.held(), "no reservation left behind");
-        if (outcome.status().equals("FAILED")) {
+        if (outcome.status() == OperationStatus.FAILED) {
           assertEquals(w.balance(), end.balance(), "a failed transaction moves nothing");
         }
       }

@@ -1,5 +1,8 @@
 package io.walletplatform.worker.domain;
 
+import io.walletplatform.common.wallet.HoldStatus;
+import io.walletplatform.common.wallet.OperationStatus;
+import io.walletplatform.common.wallet.FailureReason;
 import io.walletplatform.common.money.Asset;
 import io.walletplatform.common.money.Money;
 import io.walletplatform.common.wallet.Postings;
@@ -96,8 +99,8 @@ class TransactionSimulationTest {
     final UUID id;
     final List<Posting> postings;
     final long acceptedAt;
-    String status = "PENDING";
-    String reason;
+    OperationStatus status = OperationStatus.PENDING;
+    FailureReason reason;
 
     Row(UUID id, List<Posting> postings, long acceptedAt) {
       this.id = id;
@@ -107,7 +110,7 @@ class TransactionSimulationTest {
   }
 
   /** An operation's row: how it ended. */
-  private record Operation(Fingerprint fingerprint, String status, String reason) {
+  private record Operation(Fingerprint fingerprint, OperationStatus status, FailureReason reason) {
   }
 
   private static final class World {
@@ -289,10 +292,10 @@ class TransactionSimulationTest {
         lastApplied[p] = outcome.pending().offset();
         operations.put(event.operationId(), new Operation(Fingerprint.of(event.walletId(), event.operationType(),
             event.amount(), event.toWalletId(), event.holdId(), event.metadata()), outcome.status(), outcome.failureReason()));
-        if (AppliedOperation.COMPLETED.equals(outcome.status()) && event.operationType() == OperationType.DEPOSIT) {
+        if (outcome.completed() && event.operationType() == OperationType.DEPOSIT) {
           broughtIn.merge(outcome.asset().code(), event.amount().minor(), Long::sum);
         }
-        if (AppliedOperation.COMPLETED.equals(outcome.status()) && event.operationType() == OperationType.WITHDRAW) {
+        if (outcome.completed() && event.operationType() == OperationType.WITHDRAW) {
           broughtIn.merge(outcome.asset().code(), -event.amount().minor(), Long::sum);
         }
       }
@@ -321,7 +324,7 @@ class TransactionSimulationTest {
      */
     private void coordinate(boolean every) {
       for (Row row : new ArrayList<>(transactions.values())) {
-        if (!row.status.equals("PENDING") || (!every && random.nextInt(3) == 0)) {
+        if (row.status != OperationStatus.PENDING || (!every && random.nextInt(3) == 0)) {
           continue;
         }
         Map<UUID, Money> debits = Postings.debits(row.postings);
@@ -367,11 +370,11 @@ class TransactionSimulationTest {
       outcome.holds().forEach(hold -> holds.put(hold.holdId(), hold));
       commitWallets(outcome.changed().values());
       for (TransactionSettlement.AppliedPosting posting : outcome.postings()) {
-        operations.put(posting.operationId(), new Operation(null, "COMPLETED", null));
+        operations.put(posting.operationId(), new Operation(null, OperationStatus.COMPLETED, null));
       }
       row.status = outcome.status();
       row.reason = outcome.failureReason();
-      outcomes.merge(row.reason == null ? row.status : row.status + "/" + row.reason, 1, Integer::sum);
+      outcomes.merge(row.reason == null ? row.status.name() : row.status + "/" + row.reason, 1, Integer::sum);
       note("coordinator settled " + row.id + ": " + row.status + " " + row.reason);
     }
 
@@ -393,7 +396,7 @@ class TransactionSimulationTest {
         for (int p = 0; p < PARTITIONS; p++) {
           consumed &= position[p] == log.get(p).size();
         }
-        if (consumed && transactions.values().stream().noneMatch(row -> row.status.equals("PENDING"))) {
+        if (consumed && transactions.values().stream().noneMatch(row -> row.status == OperationStatus.PENDING)) {
           for (Row row : transactions.values()) {
             for (UUID walletId : Postings.debits(row.postings).keySet()) {
               Hold reservation = holds.get(Postings.reservationId(row.id, walletId));
@@ -405,7 +408,7 @@ class TransactionSimulationTest {
         }
       }
       throw new AssertionError("transactions still PENDING after every partition was consumed: "
-          + transactions.values().stream().filter(row -> row.status.equals("PENDING")).map(row -> row.id).toList());
+          + transactions.values().stream().filter(row -> row.status == OperationStatus.PENDING).map(row -> row.id).toList());
     }
 
     private void check() {
@@ -423,28 +426,28 @@ class TransactionSimulationTest {
       }
       assertEquals(broughtIn, totals, "each asset's total is what was brought in, less what was taken out");
       for (Row row : transactions.values()) {
-        Set<String> reservationStates = new LinkedHashSet<>();
+        Set<HoldStatus> reservationStates = new LinkedHashSet<>();  // null: no reservation
         for (UUID walletId : Postings.debits(row.postings).keySet()) {
           Hold hold = holds.get(Postings.reservationId(row.id, walletId));
-          reservationStates.add(hold == null ? "NONE" : hold.status());
+          reservationStates.add(hold == null ? null : hold.status());
         }
         int postings = 0;
         for (int i = 0; i < row.postings.size(); i++) {
           postings += operations.containsKey(Postings.postingId(row.id, i)) ? 1 : 0;
         }
         switch (row.status) {
-          case "COMPLETED" -> {
+          case COMPLETED -> {
             assertEquals(row.postings.size(), postings, "COMPLETED " + row.id + " is missing postings");
-            assertEquals(Set.of(Hold.CAPTURED), reservationStates, "COMPLETED " + row.id + "'s reservations");
+            assertEquals(Set.of(HoldStatus.CAPTURED), reservationStates, "COMPLETED " + row.id + "'s reservations");
           }
-          case "FAILED" -> {
+          case FAILED -> {
             assertEquals(0, postings, "FAILED " + row.id + " has postings");
-            assertTrue(!reservationStates.contains(Hold.ACTIVE) && !reservationStates.contains(Hold.CAPTURED),
+            assertTrue(!reservationStates.contains(HoldStatus.ACTIVE) && !reservationStates.contains(HoldStatus.CAPTURED),
                 "FAILED " + row.id + " left reservations " + reservationStates);
           }
-          default -> {
+          case PENDING -> {
             assertEquals(0, postings, "PENDING " + row.id + " has postings");
-            assertTrue(!reservationStates.contains(Hold.CAPTURED), "PENDING " + row.id + " captured a reservation");
+            assertTrue(!reservationStates.contains(HoldStatus.CAPTURED), "PENDING " + row.id + " captured a reservation");
           }
         }
       }

@@ -1,5 +1,8 @@
 package io.walletplatform.worker.domain;
 
+import io.walletplatform.common.wallet.FailureReason;
+import io.walletplatform.common.wallet.HoldStatus;
+import io.walletplatform.common.wallet.OperationStatus;
 import io.walletplatform.common.money.Asset;
 import io.walletplatform.common.money.Money;
 import io.walletplatform.common.wallet.WalletOperationEvent;
@@ -126,7 +129,7 @@ class WalletLedgerTest {
       for (AppliedOperation applied : decision.applied()) {
         WalletOperationEvent event = applied.pending().event();
         String asset = byId.get(event.walletId()).asset().code();
-        if (applied.status().equals(AppliedOperation.FAILED)) {
+        if (applied.status() == OperationStatus.FAILED) {
           continue;
         }
         long signed = switch (event.operationType()) {
@@ -175,7 +178,7 @@ class WalletLedgerTest {
     assertEquals(Money.ZERO, after.held());
     assertEquals(7, after.version(), "one version per change");
     assertEquals(1, decision.holds().size());
-    assertEquals(Hold.CAPTURED, decision.holds().get(0).status());
+    assertEquals(HoldStatus.CAPTURED, decision.holds().get(0).status());
     assertEquals(false, decision.holds().get(0).stored());
     assertEquals(List.of(Money.ofMinor(100_00), Money.ofMinor(70_00)),
         decision.applied().stream().map(AppliedOperation::balanceAfter).toList());
@@ -238,16 +241,16 @@ class WalletLedgerTest {
   void onlyThePlatformsReleaseSettlesAHoldPastItsExpiry() {
     WalletSnapshot wallet = wallet(100_00, 40_00);
     UUID holdId = UUID.randomUUID();
-    Hold stored = new Hold(holdId, wallet.walletId(), Money.ofMinor(40_00), Hold.ACTIVE, NOW.minusSeconds(1),
+    Hold stored = new Hold(holdId, wallet.walletId(), Money.ofMinor(40_00), HoldStatus.ACTIVE, NOW.minusSeconds(1),
         NOW.minusSeconds(60), null, true);
     WalletLedger.Decision decision = WalletLedger.decide(List.of(
             op(UUID.randomUUID(), wallet.walletId(), OperationType.CAPTURE, 1_00, null, holdId, false),
             op(UUID.randomUUID(), wallet.walletId(), OperationType.VOID, 0, null, holdId, true)),
         locked(wallet), Map.of(), Map.of(holdId, stored), NOW);
-    assertEquals("HOLD_NOT_ACTIVE", decision.applied().get(0).failureReason());
-    assertEquals("COMPLETED", decision.applied().get(1).status());
+    assertEquals(FailureReason.HOLD_NOT_ACTIVE, decision.applied().get(0).failureReason());
+    assertEquals(OperationStatus.COMPLETED, decision.applied().get(1).status());
     assertEquals(Money.ofMinor(40_00), decision.applied().get(1).amount(), "a VOID records what it released");
-    assertEquals(Hold.EXPIRED, decision.holds().get(0).status());
+    assertEquals(HoldStatus.EXPIRED, decision.holds().get(0).status());
     assertEquals(Money.ZERO, decision.changedWallets().get(wallet.walletId()).held());
   }
 
@@ -257,7 +260,7 @@ class WalletLedgerTest {
     // take held below zero, and the ledger refuses to decide the batch at all.
     WalletSnapshot wallet = wallet(100_00, 10_00);
     UUID holdId = UUID.randomUUID();
-    Hold corrupt = new Hold(holdId, wallet.walletId(), Money.ofMinor(40_00), Hold.ACTIVE, NOW.plusSeconds(60), NOW,
+    Hold corrupt = new Hold(holdId, wallet.walletId(), Money.ofMinor(40_00), HoldStatus.ACTIVE, NOW.plusSeconds(60), NOW,
         null, true);
     assertThrows(IllegalStateException.class, () -> WalletLedger.decide(List.of(
             op(UUID.randomUUID(), wallet.walletId(), OperationType.VOID, 0, null, holdId, false)),

@@ -1,5 +1,7 @@
 package io.walletplatform.orders.db;
 
+import io.walletplatform.orders.domain.OrderStatus;
+import io.walletplatform.common.events.PaymentResult;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.walletplatform.common.db.Filters;
@@ -38,14 +40,14 @@ public final class OrderRepository {
    * What listed orders must be ({@code null} members: anything): in this status, of an amount in
    * [minAmount, maxAmount] (minor units), created in [from, to), with metadata holding all of {@code metadata}.
    */
-  public record OrderFilter(String status, Long minAmount, Long maxAmount, java.time.Instant from,
+  public record OrderFilter(OrderStatus status, Long minAmount, Long maxAmount, java.time.Instant from,
                             java.time.Instant to, JsonObject metadata) {
   }
 
   public Future<OrderPage> listByUser(io.vertx.sqlclient.Pool pool, UUID userId, Long beforeId, int limit,
                                       OrderFilter filter) {
     Filters filters = new Filters(4)
-        .add("status", "=", filter.status(), "text")
+        .add("status", "=", filter.status() == null ? null : filter.status().name(), "text")
         .add("amount_minor", ">=", filter.minAmount(), "bigint")
         .add("amount_minor", "<=", filter.maxAmount(), "bigint")
         .add("created_at", ">=", utc(filter.from()), "timestamptz")
@@ -66,8 +68,9 @@ public final class OrderRepository {
 
   /** True if the order was NEW and now carries the result; false if it was already final or is unknown. */
   /** The order as settled now, or {@code null} when it is final already (or unknown). */
-  public Future<Order> settle(SqlClient client, UUID orderId, String status, String failureReason) {
-    return client.preparedQuery(OrderSql.SETTLE).execute(Tuple.of(orderId, status, failureReason))
+  public Future<Order> settle(SqlClient client, UUID orderId, OrderStatus status, PaymentResult.Reason failureReason) {
+    return client.preparedQuery(OrderSql.SETTLE).execute(Tuple.of(orderId, status.name(),
+            PaymentResult.Reason.text(failureReason)))
         .map(rows -> rows.size() == 0 ? null : toOrder(rows.iterator().next()));
   }
 
@@ -130,7 +133,8 @@ public final class OrderRepository {
 
   private static Order toOrder(Row row) {
     return new Order(row.getUUID("order_id"), row.getUUID("user_id"), Money.ofMinor(row.getLong("amount_minor")),
-        row.getString("description"), row.getString("status"), row.getString("failure_reason"),
+        row.getString("description"), OrderStatus.valueOf(row.getString("status")),
+        PaymentResult.Reason.of(row.getString("failure_reason")),
         row.getString("requested_by"), row.getOffsetDateTime("created_at").toInstant(),
         row.getOffsetDateTime("updated_at").toInstant(), row.getOffsetDateTime("refund_requested_at") == null ? null
             : row.getOffsetDateTime("refund_requested_at").toInstant(), row.getJsonObject("metadata"));

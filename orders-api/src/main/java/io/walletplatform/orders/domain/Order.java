@@ -1,5 +1,6 @@
 package io.walletplatform.orders.domain;
 
+import io.walletplatform.common.events.PaymentResult;
 import io.vertx.core.json.JsonObject;
 import io.walletplatform.common.json.Timestamps;
 import io.walletplatform.common.money.Money;
@@ -13,14 +14,10 @@ import java.util.UUID;
  * account back). {@code requestedBy}: the principal that placed it; {@code metadata}: what it was placed
  * with ({@code null}: none).
  */
-public record Order(UUID orderId, UUID userId, Money amount, String description, String status, String failureReason,
+public record Order(UUID orderId, UUID userId, Money amount, String description, OrderStatus status,
+                    PaymentResult.Reason failureReason,
                     String requestedBy, Instant createdAt, Instant updatedAt, Instant refundRequestedAt,
                     JsonObject metadata) {
-
-  public static final String NEW = "NEW";
-  public static final String FINISHED = "FINISHED";
-  public static final String FAILED = "FAILED";
-  public static final String REFUNDED = "REFUNDED";
 
   public JsonObject toJson() {
     return new JsonObject()
@@ -28,8 +25,8 @@ public record Order(UUID orderId, UUID userId, Money amount, String description,
         .put("userId", userId.toString())
         .put("amount", amount.toDecimal())
         .put("description", description)
-        .put("status", status)
-        .put("failureReason", failureReason)
+        .put("status", status.name())
+        .put("failureReason", PaymentResult.Reason.text(failureReason))
         .put("refundRequestedAt", refundRequestedAt == null ? null : Timestamps.format(refundRequestedAt))
         .put("requestedBy", requestedBy)
         .put("metadata", io.walletplatform.common.json.Metadata.orEmpty(metadata))

@@ -64,12 +64,12 @@ public final class OrdersService {
           if (order == null || !principal.mayActForUser(order.userId())) {
             return Future.failedFuture(ProblemException.notFound("ORDER_NOT_FOUND", "order " + orderId + " does not exist"));
           }
-          if (Order.FINISHED.equals(order.status()) && order.refundRequestedAt() != null) {
+          if (order.status() == OrderStatus.FINISHED && order.refundRequestedAt() != null) {
             return recorded(tx, claim, 202, order, java.util.Map.of());
           }
-          if (!Order.FINISHED.equals(order.status())) {
+          if (order.status() != OrderStatus.FINISHED) {
             return Future.failedFuture(ProblemException.conflict("ORDER_NOT_REFUNDABLE", "order " + orderId + " is "
-                + order.status() + (Order.REFUNDED.equals(order.status()) ? " already" : ": only a FINISHED order can be refunded")));
+                + order.status() + (order.status() == OrderStatus.REFUNDED ? " already" : ": only a FINISHED order can be refunded")));
           }
           return repository.requestRefund(tx, orderId).compose(asked -> {
             PaymentRequested request = new PaymentRequested(UUID.randomUUID(), orderId, asked.userId(), asked.amount(),

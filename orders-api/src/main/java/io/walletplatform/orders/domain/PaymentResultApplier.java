@@ -38,7 +38,10 @@ public final class PaymentResultApplier implements InboxHandler {
     PaymentResult result = PaymentResult.decode(record.value());
     Future<Order> moved = result.refund() ? repository.settleRefund(tx, result.orderId())
         : repository.settle(tx, result.orderId(),
-            PaymentResult.SUCCEEDED.equals(result.status()) ? Order.FINISHED : Order.FAILED, result.failureReason());
+            switch (result.status()) {
+              case SUCCEEDED -> OrderStatus.FINISHED;
+              case FAILED -> OrderStatus.FAILED;
+            }, result.failureReason());
     return moved.compose(order -> {
       if (order == null) {
         log.info("{} result eventId={} for orderId={} changed nothing: the order is final or unknown",
@@ -46,9 +49,11 @@ public final class PaymentResultApplier implements InboxHandler {
         return Future.succeededFuture();
       }
       String type = switch (order.status()) {
-        case Order.FINISHED -> EventTypes.ORDER_FINISHED;
-        case Order.FAILED -> EventTypes.ORDER_FAILED;
-        default -> EventTypes.ORDER_REFUNDED;
+        case FINISHED -> EventTypes.ORDER_FINISHED;
+        case FAILED -> EventTypes.ORDER_FAILED;
+        case REFUNDED -> EventTypes.ORDER_REFUNDED;
+        // settle and settleRefund only ever answer an order they moved out of NEW.
+        case NEW -> throw new IllegalStateException("order " + order.orderId() + " is NEW after its result");
       };
       if (!interest.wants(order.requestedBy(), type)) {
         return Future.succeededFuture();

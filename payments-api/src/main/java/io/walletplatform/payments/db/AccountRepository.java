@@ -1,5 +1,6 @@
 package io.walletplatform.payments.db;
 
+import io.walletplatform.common.events.PaymentResult;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -49,7 +50,7 @@ public final class AccountRepository {
   }
 
   /** What payments decided for an order: SUCCEEDED, or FAILED with its reason. */
-  public record Decision(String status, String failureReason) {
+  public record Decision(PaymentResult.Status status, PaymentResult.Reason failureReason) {
   }
 
   /** The decision recorded for the order, or {@code null} if nothing was decided yet. */
@@ -59,12 +60,15 @@ public final class AccountRepository {
         return null;
       }
       var row = rows.iterator().next();
-      return new Decision(row.getString("status"), row.getString("failure_reason"));
+      return new Decision(PaymentResult.Status.valueOf(row.getString("status")),
+          PaymentResult.Reason.of(row.getString("failure_reason")));
     });
   }
 
-  public Future<Void> insertDecision(SqlClient client, UUID orderId, UUID userId, String status, String failureReason) {
-    return client.preparedQuery(AccountSql.INSERT_DECISION).execute(Tuple.of(orderId, userId, status, failureReason))
+  public Future<Void> insertDecision(SqlClient client, UUID orderId, UUID userId, PaymentResult.Status status,
+                                     PaymentResult.Reason failureReason) {
+    return client.preparedQuery(AccountSql.INSERT_DECISION)
+        .execute(Tuple.of(orderId, userId, status.name(), PaymentResult.Reason.text(failureReason)))
         .mapEmpty();
   }
 

@@ -64,7 +64,7 @@ public final class PaymentProcessor implements InboxHandler {
       orderId = request.orderId();
       userId = request.userId();
       decided = decide(tx, orderId, userId, () -> Future.succeededFuture(
-          result(request.orderId(), request.userId(), PaymentResult.FAILED, PaymentResult.PAYMENT_TIMEOUT)));
+          result(request.orderId(), request.userId(), PaymentResult.Status.FAILED, PaymentResult.Reason.PAYMENT_TIMEOUT)));
     } else {
       PaymentRequested request = PaymentRequested.decode(record.value());
       orderId = request.orderId();
@@ -97,10 +97,10 @@ public final class PaymentProcessor implements InboxHandler {
         AccountTransaction payment = new AccountTransaction(UUID.randomUUID(), AccountTransaction.PAYMENT,
             request.amount(), request.orderId(), account.balance(), request.requestedByOrOwner(), Timestamps.now());
         return repository.insertTransaction(tx, request.userId(), payment)
-            .map(result(request.orderId(), request.userId(), PaymentResult.SUCCEEDED, null));
+            .map(result(request.orderId(), request.userId(), PaymentResult.Status.SUCCEEDED, null));
       }
       return repository.exists(tx, request.userId()).map(exists -> result(request.orderId(), request.userId(),
-          PaymentResult.FAILED, exists ? PaymentResult.INSUFFICIENT_FUNDS : PaymentResult.ACCOUNT_NOT_FOUND));
+          PaymentResult.Status.FAILED, exists ? PaymentResult.Reason.INSUFFICIENT_FUNDS : PaymentResult.Reason.ACCOUNT_NOT_FOUND));
     });
   }
 
@@ -139,7 +139,7 @@ public final class PaymentProcessor implements InboxHandler {
   }
 
   private static PaymentResult refunded(PaymentRequested request) {
-    return new PaymentResult(UUID.randomUUID(), request.orderId(), request.userId(), PaymentResult.SUCCEEDED, null,
+    return new PaymentResult(UUID.randomUUID(), request.orderId(), request.userId(), PaymentResult.Status.SUCCEEDED, null,
         Timestamps.now(), true);
   }
 
@@ -152,7 +152,8 @@ public final class PaymentProcessor implements InboxHandler {
     return PaymentRequested.EVENT_TYPE;
   }
 
-  private static PaymentResult result(UUID orderId, UUID userId, String status, String reason) {
+  private static PaymentResult result(UUID orderId, UUID userId, PaymentResult.Status status,
+                                      PaymentResult.Reason reason) {
     return new PaymentResult(UUID.randomUUID(), orderId, userId, status, reason, Timestamps.now());
   }
 }

@@ -1,5 +1,8 @@
 package io.walletplatform.wallet.db;
 
+import io.walletplatform.common.wallet.FailureReason;
+import io.walletplatform.common.wallet.HoldStatus;
+import io.walletplatform.common.wallet.OperationStatus;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -41,7 +44,7 @@ public final class WalletRepository {
    * of an amount in the range (decimals in the wallet's asset), with metadata holding every member of
    * {@code metadata}.
    */
-  public record OperationFilter(OperationType type, String status, ListFilters.Amounts amounts, JsonObject metadata) {
+  public record OperationFilter(OperationType type, OperationStatus status, ListFilters.Amounts amounts, JsonObject metadata) {
   }
 
   /** The wallet as of an instant; {@code null} from {@link #balanceAt} when the wallet did not exist then. */
@@ -89,7 +92,7 @@ public final class WalletRepository {
   }
 
   /** A transaction as stored. */
-  public record StoredTransaction(UUID transactionId, String status, String failureReason, UUID failedWalletId,
+  public record StoredTransaction(UUID transactionId, OperationStatus status, FailureReason failureReason, UUID failedWalletId,
                                   List<Posting> postings,
                                   JsonObject metadata, String requestedBy, Instant acceptedAt,
                                   Instant processedAt, UUID reverses, UUID reversedBy) {
@@ -114,7 +117,8 @@ public final class WalletRepository {
       }
       Row row = rows.iterator().next();
       String metadata = row.getString("metadata");
-      return new StoredTransaction(transactionId, row.getString("status"), row.getString("failure_reason"),
+      return new StoredTransaction(transactionId, OperationStatus.valueOf(row.getString("status")),
+          FailureReason.of(row.getString("failure_reason")),
           row.getUUID("failed_wallet_id"), Postings.decode(row.getString("postings")),
           metadata == null ? null : new JsonObject(metadata), row.getString("requested_by"),
           instant(row.getOffsetDateTime("accepted_at")), instant(row.getOffsetDateTime("processed_at")),
@@ -199,7 +203,7 @@ public final class WalletRepository {
           }
           Row row = rows.iterator().next();
           return new OperationView(operationId, walletId, OperationType.valueOf(row.getString("operation_type")),
-              Money.ofMinor(row.getLong("amount_minor")), "FAILED", "OPERATION_ID_REUSED", null,
+              Money.ofMinor(row.getLong("amount_minor")), OperationStatus.FAILED, FailureReason.OPERATION_ID_REUSED, null,
               instant(row.getOffsetDateTime("accepted_at")), instant(row.getOffsetDateTime("detected_at")),
               row.getString("requested_by"), null, null, null, null, null, asset, null, null);
         });
@@ -212,7 +216,7 @@ public final class WalletRepository {
     OperationFilter filter = page.filter();
     Filters filters = new Filters(7)
         .add("o.operation_type", "=", filter.type() == null ? null : filter.type().name(), "text")
-        .add("o.status", "=", filter.status(), "text")
+        .add("o.status", "=", filter.status() == null ? null : filter.status().name(), "text")
         .add("o.amount_minor", ">=", filter.amounts().minMinor(asset.precision()), "bigint")
         .add("o.amount_minor", "<=", filter.amounts().maxMinor(asset.precision()), "bigint")
         .metadata("o.metadata", filter.metadata());
@@ -305,11 +309,11 @@ public final class WalletRepository {
     Long balanceAfter = credit ? row.getLong("to_balance_after_minor") : row.getLong("balance_after_minor");
     return new OperationView(row.getUUID("operation_id"), credit ? destination : source,
         OperationType.valueOf(row.getString("operation_type")), Money.ofMinor(row.getLong("amount_minor")),
-        row.getString("status"), row.getString("failure_reason"),
+        OperationStatus.valueOf(row.getString("status")), FailureReason.of(row.getString("failure_reason")),
         balanceAfter == null ? null : Money.ofMinor(balanceAfter),
         instant(row.getOffsetDateTime("accepted_at")), instant(row.getOffsetDateTime("processed_at")),
         row.getString("requested_by"), credit ? null : destination, credit ? source : null, row.getUUID("hold_id"),
-        instant(row.getOffsetDateTime("expires_at")), row.getString("hold_status"), asset,
+        instant(row.getOffsetDateTime("expires_at")), HoldStatus.of(row.getString("hold_status")), asset,
         row.getUUID("transaction_id"), row.getJsonObject("metadata"));
   }
 

@@ -1,5 +1,7 @@
 package io.walletplatform.wallet.domain;
 
+import io.walletplatform.common.wallet.FailureReason;
+import io.walletplatform.common.wallet.OperationStatus;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -92,7 +94,7 @@ public final class TransactionService {
       if (original.reversedBy() != null) {
         return Future.failedFuture(alreadyReversed(originalId, original.reversedBy()));
       }
-      if (!"COMPLETED".equals(original.status())) {
+      if (original.status() != OperationStatus.COMPLETED) {
         return Future.failedFuture(ProblemException.conflict("TRANSACTION_NOT_REVERSIBLE", "transaction "
             + originalId + " is " + original.status() + ": only a COMPLETED transaction is reversed"));
       }
@@ -130,7 +132,7 @@ public final class TransactionService {
           + "; retry later with the same transactionId", 1).with("transactionId", transactionId.toString()));
     }
     Instant acceptedAt = Timestamps.now();
-    StoredTransaction pending = new StoredTransaction(transactionId, "PENDING", null, null, postings, metadata,
+    StoredTransaction pending = new StoredTransaction(transactionId, OperationStatus.PENDING, null, null, postings, metadata,
         principal.subject(), acceptedAt, null, reverses, null);
     return repository.insertTransaction(pool, transactionId, postings, metadata, principal.subject(), acceptedAt, reverses)
         .compose(inserted -> inserted ? reserve(pending) : Future.succeededFuture((JsonObject) null));
@@ -184,8 +186,8 @@ public final class TransactionService {
     stored.postings().forEach(posting -> postings.add(posting.toJson()));
     JsonObject json = new JsonObject()
         .put("transactionId", stored.transactionId().toString())
-        .put("status", stored.status())
-        .put("failureReason", stored.failureReason())
+        .put("status", stored.status().name())
+        .put("failureReason", FailureReason.text(stored.failureReason()))
         .put("postings", postings)
         .put("metadata", stored.metadata() == null ? new JsonObject() : stored.metadata())
         .put("requestedBy", stored.requestedBy())

@@ -1,5 +1,6 @@
 package io.walletplatform.wallet.domain;
 
+import io.walletplatform.common.wallet.OperationStatus;
 import io.walletplatform.common.util.LruMap;
 
 import io.walletplatform.common.wallet.OperationView;
@@ -375,7 +376,7 @@ public final class WalletService {
    * entry, the wallet's GET reads PostgreSQL anyway.
    */
   private Future<OperationView> published(OperationView view) {
-    if (!"COMPLETED".equals(view.status())) {
+    if (view.status() != OperationStatus.COMPLETED) {
       return Future.succeededFuture(view);
     }
     return cache.get(view.walletId()).otherwiseEmpty().compose(cached -> {

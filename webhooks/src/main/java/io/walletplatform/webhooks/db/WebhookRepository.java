@@ -30,7 +30,7 @@ public final class WebhookRepository {
   }
 
   /** The outcome of one attempt, to record. */
-  public record Attempt(long id, String status, Integer statusCode, String error, Instant nextAttemptAt) {
+  public record Attempt(long id, Delivery.Status status, Integer statusCode, String error, Instant nextAttemptAt) {
   }
 
   public Future<Void> lockPrincipal(SqlClient tx, String principal) {
@@ -150,7 +150,7 @@ public final class WebhookRepository {
     for (int i = 0; i < size; i++) {
       Attempt attempt = attempts.get(i);
       ids[i] = attempt.id();
-      statuses[i] = attempt.status();
+      statuses[i] = attempt.status().name();
       codes[i] = attempt.statusCode();
       errors[i] = attempt.error();
       next[i] = attempt.nextAttemptAt() == null ? null : attempt.nextAttemptAt().atOffset(ZoneOffset.UTC);
@@ -172,7 +172,7 @@ public final class WebhookRepository {
 
   private static Delivery delivery(Row row) {
     return new Delivery(row.getLong("id"), row.getUUID("delivery_id"), row.getUUID("event_id"),
-        row.getString("event_type"), row.getString("status"), row.getInteger("attempts"),
+        row.getString("event_type"), Delivery.Status.valueOf(row.getString("status")), row.getInteger("attempts"),
         row.getInteger("last_status_code"), row.getString("last_error"), instant(row.getOffsetDateTime("next_attempt_at")),
         instant(row.getOffsetDateTime("created_at")), instant(row.getOffsetDateTime("delivered_at")));
   }

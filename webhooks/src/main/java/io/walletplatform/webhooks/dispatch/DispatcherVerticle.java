@@ -288,16 +288,16 @@ public final class DispatcherVerticle extends VerticleBase {
   private void start(Queued next) {
     Claimed delivery = next.delivery();
     if (delivery.deleted()) {
-      record(new Attempt(delivery.id(), Delivery.FAILED, null, "the webhook was deleted", null));
+      record(new Attempt(delivery.id(), Delivery.Status.FAILED, null, "the webhook was deleted", null));
       return;
     }
     if (delivery.disabled()) {
-      record(new Attempt(delivery.id(), Delivery.FAILED, null, "the webhook was disabled", null));
+      record(new Attempt(delivery.id(), Delivery.Status.FAILED, null, "the webhook was disabled", null));
       return;
     }
     // Between a revocation and the sweep that deletes its webhooks, nothing is sent for it either.
     if (revocations.revoked(delivery.principal())) {
-      record(new Attempt(delivery.id(), Delivery.FAILED, null, "the principal was revoked", null));
+      record(new Attempt(delivery.id(), Delivery.Status.FAILED, null, "the principal was revoked", null));
       sweepRevoked();
       return;
     }
@@ -558,20 +558,20 @@ public final class DispatcherVerticle extends VerticleBase {
     if (status != null && status >= 200 && status < 300) {
       delivered.increment();
       latency.record(Duration.between(delivery.createdAt(), Instant.now()));
-      record(new Attempt(delivery.id(), Delivery.DELIVERED, status, null, null));
+      record(new Attempt(delivery.id(), Delivery.Status.DELIVERED, status, null, null));
       return;
     }
     String reason = error != null ? error : "answered " + status;
     int attempt = delivery.attempts() + 1;
     if (attempt >= settings.maxAttempts()) {
       failed.increment();
-      record(new Attempt(delivery.id(), Delivery.FAILED, status, reason, null));
+      record(new Attempt(delivery.id(), Delivery.Status.FAILED, status, reason, null));
       return;
     }
     retrying.increment();
     long waitMs = settings.retrySchedule().get(Math.min(attempt, settings.retrySchedule().size()) - 1).toMillis();
     long jittered = Math.max(1, Math.round(waitMs * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble())));
-    record(new Attempt(delivery.id(), Delivery.PENDING, status, reason, Instant.now().plusMillis(jittered)));
+    record(new Attempt(delivery.id(), Delivery.Status.PENDING, status, reason, Instant.now().plusMillis(jittered)));
     wakeAt(jittered);
     if (log.isDebugEnabled()) {
       log.debug("delivery {} attempt {} failed after {} ms: {}", delivery.deliveryId(), attempt,

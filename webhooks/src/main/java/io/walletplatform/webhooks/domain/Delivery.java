@@ -7,17 +7,18 @@ import java.time.Instant;
 import java.util.UUID;
 
 /** One event for one webhook, and how its attempts went. */
-public record Delivery(long id, UUID deliveryId, UUID eventId, String eventType, String status, int attempts,
+public record Delivery(long id, UUID deliveryId, UUID eventId, String eventType, Status status, int attempts,
                        Integer lastStatusCode, String lastError, Instant nextAttemptAt, Instant createdAt,
                        Instant deliveredAt) {
 
-  public static final String PENDING = "PENDING";
-  public static final String DELIVERED = "DELIVERED";
-  public static final String FAILED = "FAILED";
+  /** PENDING while attempts go on (or wait for the next one), then DELIVERED or FAILED for good. */
+  public enum Status {
+    PENDING, DELIVERED, FAILED
+  }
 
   public JsonObject toJson() {
     return new JsonObject().put("deliveryId", deliveryId.toString()).put("eventId", eventId.toString())
-        .put("eventType", eventType).put("status", status).put("attempts", attempts)
+        .put("eventType", eventType).put("status", status.name()).put("attempts", attempts)
         .put("lastStatusCode", lastStatusCode).put("lastError", lastError)
         .put("nextAttemptAt", nextAttemptAt == null ? null : Timestamps.format(nextAttemptAt))
         .put("createdAt", Timestamps.format(createdAt))
