@@ -23,7 +23,7 @@ import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyInterceptor;
 import io.vertx.httpproxy.ProxyResponse;
 import io.walletplatform.common.auth.Authentication;
-import io.walletplatform.common.http.ProblemException;
+import io.walletplatform.common.errors.ProblemException;
 import io.walletplatform.common.http.ProblemHandler;
 import io.walletplatform.common.ops.Health;
 import io.walletplatform.common.ops.HttpFront;
@@ -102,7 +102,7 @@ public final class GatewayVerticle extends VerticleBase {
     if (service == null) {
       return;
     }
-    for (String path : io.walletplatform.common.http.ApiContract.paths(yaml)) {
+    for (String path : io.walletplatform.common.ops.ApiContract.paths(yaml)) {
       if (!path.startsWith(API_PREFIX)) {
         continue;
       }

@@ -30,6 +30,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -57,6 +58,8 @@ class DispatcherTest {
   private static WebClient strictApi;
   private static HttpServer receiver;
   private static final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
+  /** The distinct webhook-id (message) headers received by path: a retry of a slow answer is the same message. */
+  private static final Map<String, Set<String>> messages = new ConcurrentHashMap<>();
   /** The open dispatcher's revocation list, as its process's token verifier keeps it. */
   private static final Revocations revocations = new Revocations();
 
@@ -66,6 +69,8 @@ class DispatcherTest {
     vertx = runtime.vertx();
     receiver = Await.result(vertx.createHttpServer().requestHandler(request -> {
       hits.computeIfAbsent(request.path(), ignored -> new AtomicInteger()).incrementAndGet();
+      messages.computeIfAbsent(request.path(), ignored -> ConcurrentHashMap.newKeySet())
+          .add(String.valueOf(request.getHeader("webhook-id")));
       switch (request.path()) {
         case "/redirect" -> request.response().setStatusCode(302).putHeader("location", "/target").end();
         case "/big" -> request.response().setStatusCode(200).end(Buffer.buffer(new byte[1024 * 1024]));
@@ -161,7 +166,9 @@ class DispatcherTest {
     Await.until("the revoked principal's webhook is deleted", SETTLE, () -> Await.result(open.preparedQuery(
         "SELECT deleted_at IS NOT NULL AS deleted FROM webhook_subscriptions WHERE webhook_id = $1")
         .execute(Tuple.of(webhookId))).iterator().next().getBoolean("deleted"));
-    assertEquals(1, hitsOf("/revoked"), "only the delivery made before the revocation reached the receiver");
+    // Counted by message, not by request: under load the first delivery's answer can outlast the 500 ms
+    // timeout and be sent again (at least once), which is not what this test is about.
+    assertEquals(1, messages.get("/revoked").size(), "only the delivery made before the revocation reached the receiver");
   }
 
   private static List<UUID> deliveries(Pool pool, UUID webhookId, int count) {

@@ -12,7 +12,7 @@ import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
-import io.walletplatform.common.http.ProblemException;
+import io.walletplatform.common.errors.ProblemException;
 import io.walletplatform.common.http.RequestBodies;
 import io.walletplatform.common.util.LruMap;
 import io.walletplatform.common.util.Uuids;

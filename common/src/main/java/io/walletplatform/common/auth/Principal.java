@@ -4,7 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.web.RoutingContext;
-import io.walletplatform.common.http.ProblemException;
+import io.walletplatform.common.errors.ProblemException;
 import io.walletplatform.common.util.Uuids;
 
 import java.util.Set;

@@ -1,7 +1,7 @@
 package io.walletplatform.common.auth;
 
 import io.vertx.ext.web.RoutingContext;
-import io.walletplatform.common.http.ProblemException;
+import io.walletplatform.common.errors.ProblemException;
 import io.walletplatform.common.util.LruMap;
 
 

@@ -1,7 +1,7 @@
 package io.walletplatform.common.db;
 
 import io.vertx.pgclient.PgException;
-import io.walletplatform.common.inbox.InvalidRecordException;
+import io.walletplatform.common.errors.InvalidRecordException;
 
 import java.io.IOException;
 import java.util.Set;

@@ -1,7 +1,7 @@
 package io.walletplatform.common.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.walletplatform.common.inbox.InvalidRecordException;
+import io.walletplatform.common.errors.InvalidRecordException;
 import io.walletplatform.common.json.Json;
 
 import java.time.Instant;

@@ -2,7 +2,7 @@ package io.walletplatform.common.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.json.JsonObject;
-import io.walletplatform.common.inbox.InvalidRecordException;
+import io.walletplatform.common.errors.InvalidRecordException;
 import io.walletplatform.common.json.Timestamps;
 import io.walletplatform.common.money.Money;
 

@@ -1,5 +1,6 @@
 package io.walletplatform.common.http;
 
+import io.walletplatform.common.errors.ProblemException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 

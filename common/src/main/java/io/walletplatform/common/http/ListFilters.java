@@ -1,5 +1,6 @@
 package io.walletplatform.common.http;
 
+import io.walletplatform.common.errors.ProblemException;
 import io.vertx.ext.web.RoutingContext;
 
 import java.math.BigDecimal;

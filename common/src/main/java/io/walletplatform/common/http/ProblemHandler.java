@@ -1,5 +1,7 @@
 package io.walletplatform.common.http;
 
+import io.walletplatform.common.errors.FieldError;
+import io.walletplatform.common.errors.ProblemException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;

@@ -1,5 +1,7 @@
 package io.walletplatform.common.http;
 
+import io.walletplatform.common.errors.FieldError;
+import io.walletplatform.common.errors.ProblemException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.json.JsonObject;
 import io.walletplatform.common.json.Metadata;

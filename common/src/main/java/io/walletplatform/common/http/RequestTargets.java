@@ -1,5 +1,6 @@
 package io.walletplatform.common.http;
 
+import io.walletplatform.common.errors.ProblemException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;

@@ -16,7 +16,7 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import io.walletplatform.common.auth.Principal;
 import io.walletplatform.common.config.HttpSettings;
-import io.walletplatform.common.http.ProblemException;
+import io.walletplatform.common.errors.ProblemException;
 import io.walletplatform.common.http.Responses;
 import io.walletplatform.common.json.Json;
 import org.slf4j.Logger;
@@ -33,7 +33,7 @@ import java.util.UUID;
 
 /**
  * {@code Idempotency-Key} on every POST of every API: one mechanism, mounted by
- * {@link io.walletplatform.common.http.ApiContract} ahead of each POST operation's handler, with its
+ * {@link io.walletplatform.common.ops.ApiContract} ahead of each POST operation's handler, with its
  * records in the service's own database ({@code idempotency_keys}).
  *
  * <p>A request with a key first <em>claims</em> it (its scope is the principal and the operation, so two

@@ -1,5 +1,6 @@
 package io.walletplatform.common.inbox;
 
+import io.walletplatform.common.errors.InvalidRecordException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;

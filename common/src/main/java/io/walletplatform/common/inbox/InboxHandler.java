@@ -1,5 +1,6 @@
 package io.walletplatform.common.inbox;
 
+import io.walletplatform.common.errors.InvalidRecordException;
 import io.vertx.core.Future;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.sqlclient.SqlConnection;

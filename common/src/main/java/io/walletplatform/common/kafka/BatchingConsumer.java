@@ -3,7 +3,7 @@ package io.walletplatform.common.kafka;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.walletplatform.common.db.Failures;
-import io.walletplatform.common.inbox.InvalidRecordException;
+import io.walletplatform.common.errors.InvalidRecordException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

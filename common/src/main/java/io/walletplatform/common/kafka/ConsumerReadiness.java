@@ -3,7 +3,7 @@ package io.walletplatform.common.kafka;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.Shareable;
-import io.walletplatform.common.ops.HealthCheck;
+import io.walletplatform.common.health.HealthCheck;
 import io.walletplatform.common.util.VertxLocal;
 
 import java.time.Duration;

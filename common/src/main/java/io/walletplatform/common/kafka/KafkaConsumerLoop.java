@@ -169,7 +169,7 @@ public final class KafkaConsumerLoop<R> {
 
   /** The {@code error-class} header: {@code InvalidRecord} for a record that does not decode, as before the loop was shared. */
   static String errorClass(Throwable error) {
-    return error instanceof io.walletplatform.common.inbox.InvalidRecordException ? "InvalidRecord"
+    return error instanceof io.walletplatform.common.errors.InvalidRecordException ? "InvalidRecord"
         : error.getClass().getSimpleName();
   }
 

@@ -1,9 +1,10 @@
 package io.walletplatform.common.ops;
 
+import io.walletplatform.common.health.HealthCheck;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.walletplatform.common.auth.Authentication;
-import io.walletplatform.common.http.ApiContract;
+import io.walletplatform.common.ops.ApiContract;
 
 import java.util.List;
 

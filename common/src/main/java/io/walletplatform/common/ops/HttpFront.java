@@ -1,5 +1,6 @@
 package io.walletplatform.common.ops;
 
+import io.walletplatform.common.health.HealthCheck;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -10,8 +11,8 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.walletplatform.common.auth.Authentication;
 import io.walletplatform.common.kafka.ConsumerReadiness;
-import io.walletplatform.common.http.ApiContract;
-import io.walletplatform.common.http.ProblemException;
+import io.walletplatform.common.ops.ApiContract;
+import io.walletplatform.common.errors.ProblemException;
 import io.walletplatform.common.http.ProblemHandler;
 import io.walletplatform.common.http.RequestTargets;
 

@@ -1,5 +1,6 @@
 package io.walletplatform.common.ops;
 
+import io.walletplatform.common.health.HealthCheck;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -9,7 +10,7 @@ import io.walletplatform.common.config.HttpSettings;
 import io.walletplatform.common.config.KafkaSettings;
 import io.walletplatform.common.config.PgSettings;
 import io.walletplatform.common.db.PgPools;
-import io.walletplatform.common.http.ApiContract;
+import io.walletplatform.common.ops.ApiContract;
 import io.walletplatform.common.idempotency.IdempotencyKeys;
 import io.walletplatform.common.kafka.KafkaClients;
 

@@ -1,5 +1,6 @@
 package io.walletplatform.common.ops;
 
+import io.walletplatform.common.health.HealthCheck;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.Shareable;

@@ -1,7 +1,7 @@
 package io.walletplatform.common.events;
 
 import io.vertx.core.json.JsonObject;
-import io.walletplatform.common.inbox.InvalidRecordException;
+import io.walletplatform.common.errors.InvalidRecordException;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

@@ -2,7 +2,7 @@ package io.walletplatform.common.json;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
-import io.walletplatform.common.inbox.InvalidRecordException;
+import io.walletplatform.common.errors.InvalidRecordException;
 import io.walletplatform.common.money.Money;
 import io.walletplatform.common.wallet.WalletOperationEvent;
 import io.walletplatform.common.wallet.WalletOperationEvent.OperationType;

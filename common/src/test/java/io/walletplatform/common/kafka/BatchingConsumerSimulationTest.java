@@ -3,7 +3,7 @@ package io.walletplatform.common.kafka;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.pgclient.PgException;
-import io.walletplatform.common.inbox.InvalidRecordException;
+import io.walletplatform.common.errors.InvalidRecordException;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

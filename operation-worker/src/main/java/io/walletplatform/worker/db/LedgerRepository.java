@@ -1,5 +1,6 @@
 package io.walletplatform.worker.db;
 
+import io.walletplatform.worker.domain.InvariantViolation;
 import io.walletplatform.common.wallet.HoldStatus;
 import io.walletplatform.common.wallet.FailureReason;
 import io.vertx.core.Future;
@@ -14,9 +15,8 @@ import io.walletplatform.common.wallet.WalletSnapshot;
 import io.walletplatform.common.wallet.WalletOperationEvent.OperationType;
 import io.walletplatform.worker.domain.AppliedOperation;
 import io.walletplatform.worker.domain.Hold;
-import io.walletplatform.worker.domain.WalletLedger;
 import io.walletplatform.worker.domain.PendingOperation;
-import io.walletplatform.worker.domain.WalletLedger.Fingerprint;
+import io.walletplatform.worker.domain.Fingerprint;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -152,7 +152,7 @@ public final class LedgerRepository {
     UUID[] settledBy = settled.stream().map(Hold::settledBy).toArray(UUID[]::new);
     return inserted.compose(ignored -> tx.preparedQuery(LedgerSql.SETTLE_HOLDS).execute(Tuple.of(ids, statuses, settledBy)))
         .compose(rows -> rows.rowCount() == ids.length ? Future.<Void>succeededFuture()
-            : Future.failedFuture(new WalletLedger.InvariantViolation("settled " + rows.rowCount() + " of "
+            : Future.failedFuture(new InvariantViolation("settled " + rows.rowCount() + " of "
                 + ids.length + " holds: a hold was settled twice")));
   }
 

@@ -67,7 +67,7 @@ public final class TransactionSettlement {
         return release(transactionId, debits, locked, holds, FailureReason.RESERVATION_LOST, walletId);
       }
       if (!hold.amount().equals(debits.get(walletId)) || !hold.walletId().equals(walletId)) {
-        throw new WalletLedger.InvariantViolation("the reservation of wallet " + walletId + " for transaction "
+        throw new InvariantViolation("the reservation of wallet " + walletId + " for transaction "
             + transactionId + " is " + hold.amount() + ", its debits " + debits.get(walletId));
       }
     }

@@ -56,32 +56,6 @@ public final class WalletLedger {
                             List<WalletSnapshot> wallets) {
   }
 
-  /**
-   * What makes two records the same operation: an operationId seen with another fingerprint is a
-   * reuse. A VOID has no amount of its own; a HOLD's expiresAt is not part of it (a retry without one
-   * gets another default). Metadata is: the same id with other metadata is another request.
-   */
-  public record Fingerprint(UUID walletId, OperationType operationType, Money amount, UUID toWalletId, UUID holdId,
-                            io.vertx.core.json.JsonObject metadata) {
-    public static Fingerprint of(UUID walletId, OperationType type, Money amount, UUID toWalletId, UUID holdId,
-                                 io.vertx.core.json.JsonObject metadata) {
-      return new Fingerprint(walletId, type, type == OperationType.VOID ? null : amount, toWalletId, holdId,
-          metadata == null || metadata.isEmpty() ? null : metadata);
-    }
-
-    static Fingerprint of(WalletOperationEvent event) {
-      return of(event.walletId(), event.operationType(), event.amount(), event.toWalletId(), event.holdId(),
-          event.metadata());
-    }
-  }
-
-  /** A broken invariant: a bug of the ledger, never a property of the data. */
-  public static final class InvariantViolation extends IllegalStateException {
-    public InvariantViolation(String message) {
-      super(message);
-    }
-  }
-
   private final Pool pool;
   private final LedgerRepository repository;
   private final WalletEvents events;

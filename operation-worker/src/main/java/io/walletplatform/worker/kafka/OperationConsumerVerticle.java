@@ -12,7 +12,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
 import io.walletplatform.common.db.PgPools;
 import io.walletplatform.common.db.RedisClients;
-import io.walletplatform.common.inbox.InvalidRecordException;
+import io.walletplatform.common.errors.InvalidRecordException;
 import io.walletplatform.common.kafka.BatchingConsumer;
 import io.walletplatform.common.kafka.KafkaConsumerLoop;
 import io.walletplatform.common.ops.Faults;

@@ -1,5 +1,6 @@
 package io.walletplatform.worker.kafka;
 
+import io.walletplatform.worker.domain.InvariantViolation;
 import io.walletplatform.common.wallet.OperationStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -239,7 +240,7 @@ public final class TransactionCoordinatorVerticle extends VerticleBase {
                     .compose(ignored -> transactions.insertPostings(tx, transaction, outcome.postings()))
                     .compose(ignored -> ledger.walletsWithUnbalancedHolds(tx, outcome.changed().keySet()))
                     .compose(unbalanced -> unbalanced.isEmpty() ? Future.<Void>succeededFuture()
-                        : Future.failedFuture(new WalletLedger.InvariantViolation("held is not the sum of the ACTIVE "
+                        : Future.failedFuture(new InvariantViolation("held is not the sum of the ACTIVE "
                             + "holds of wallets " + unbalanced)))
                     .compose(ignored -> transactions.finish(tx, transactionId, outcome.status(),
                         outcome.failureReason(), outcome.failedWallet()))

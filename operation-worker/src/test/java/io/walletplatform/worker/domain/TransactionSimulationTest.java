@@ -10,7 +10,7 @@ import io.walletplatform.common.wallet.Postings.Posting;
 import io.walletplatform.common.wallet.WalletOperationEvent;
 import io.walletplatform.common.wallet.WalletOperationEvent.OperationType;
 import io.walletplatform.common.wallet.WalletSnapshot;
-import io.walletplatform.worker.domain.WalletLedger.Fingerprint;
+import io.walletplatform.worker.domain.Fingerprint;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

@@ -209,7 +209,7 @@ class WalletLedgerTest {
     WalletSnapshot wallet = wallet(100_00, 40_00);
     UUID holdId = UUID.randomUUID();
     UUID voidId = UUID.randomUUID();
-    Map<UUID, WalletLedger.Fingerprint> applied = Map.of(voidId, WalletLedger.Fingerprint.of(wallet.walletId(),
+    Map<UUID, Fingerprint> applied = Map.of(voidId, Fingerprint.of(wallet.walletId(),
         OperationType.VOID, Money.ofMinor(40_00), null, holdId, null));
     WalletLedger.Decision decision = WalletLedger.decide(List.of(
         op(voidId, wallet.walletId(), OperationType.VOID, 0, null, holdId, false)), locked(wallet), applied, Map.of(),
@@ -223,7 +223,7 @@ class WalletLedgerTest {
     WalletSnapshot wallet = wallet(100_00, 0);
     UUID operationId = UUID.randomUUID();
     io.vertx.core.json.JsonObject metadata = new io.vertx.core.json.JsonObject().put("invoice", "INV-1");
-    Map<UUID, WalletLedger.Fingerprint> applied = Map.of(operationId, WalletLedger.Fingerprint.of(wallet.walletId(),
+    Map<UUID, Fingerprint> applied = Map.of(operationId, Fingerprint.of(wallet.walletId(),
         OperationType.WITHDRAW, Money.ofMinor(5_00), null, null, metadata));
     for (io.vertx.core.json.JsonObject again : new io.vertx.core.json.JsonObject[] {metadata.copy(),
         new io.vertx.core.json.JsonObject().put("invoice", "INV-2"), null}) {

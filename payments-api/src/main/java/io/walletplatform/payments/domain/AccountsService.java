@@ -3,7 +3,7 @@ package io.walletplatform.payments.domain;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.walletplatform.common.db.SqlStates;
-import io.walletplatform.common.http.ProblemException;
+import io.walletplatform.common.errors.ProblemException;
 import io.walletplatform.common.idempotency.IdempotencyKeys.Claim;
 import io.walletplatform.common.json.Timestamps;
 import io.walletplatform.common.money.Money;

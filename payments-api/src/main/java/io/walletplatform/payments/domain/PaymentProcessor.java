@@ -8,7 +8,7 @@ import io.walletplatform.common.events.PaymentCancelRequested;
 import io.walletplatform.common.events.PaymentRequested;
 import io.walletplatform.common.events.PaymentResult;
 import io.walletplatform.common.inbox.InboxHandler;
-import io.walletplatform.common.inbox.InvalidRecordException;
+import io.walletplatform.common.errors.InvalidRecordException;
 import io.walletplatform.common.json.Timestamps;
 import io.walletplatform.common.kafka.KafkaClients;
 import io.walletplatform.common.outbox.Outbox;

@@ -1,8 +1,8 @@
 package io.walletplatform.wallet.domain;
 
 import io.vertx.core.json.JsonObject;
-import io.walletplatform.common.http.FieldError;
-import io.walletplatform.common.http.ProblemException;
+import io.walletplatform.common.errors.FieldError;
+import io.walletplatform.common.errors.ProblemException;
 import io.walletplatform.common.money.Asset;
 import io.walletplatform.common.money.Money;
 import io.walletplatform.common.wallet.WalletOperationEvent.OperationType;

@@ -8,7 +8,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.sqlclient.Pool;
 import io.walletplatform.common.auth.Principal;
-import io.walletplatform.common.http.ProblemException;
+import io.walletplatform.common.errors.ProblemException;
 import io.walletplatform.common.json.Timestamps;
 import io.walletplatform.common.money.Money;
 import io.walletplatform.common.wallet.Postings;

@@ -14,7 +14,7 @@ import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import io.vertx.sqlclient.Pool;
 import io.walletplatform.common.auth.Principal;
 import io.walletplatform.common.db.SqlStates;
-import io.walletplatform.common.http.ProblemException;
+import io.walletplatform.common.errors.ProblemException;
 import io.walletplatform.common.json.Timestamps;
 import io.walletplatform.common.money.Money;
 import io.walletplatform.common.ops.Tracing;

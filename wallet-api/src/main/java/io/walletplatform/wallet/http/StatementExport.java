@@ -5,7 +5,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import io.walletplatform.common.auth.Principal;
-import io.walletplatform.common.http.ProblemException;
+import io.walletplatform.common.errors.ProblemException;
 import io.walletplatform.common.http.Responses;
 import io.walletplatform.common.money.Asset;
 import io.walletplatform.wallet.domain.WalletService;

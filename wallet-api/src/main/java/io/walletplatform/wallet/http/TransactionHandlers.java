@@ -5,7 +5,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.walletplatform.common.auth.Principal;
-import io.walletplatform.common.http.ProblemException;
+import io.walletplatform.common.errors.ProblemException;
 import io.walletplatform.common.http.RequestBodies;
 import io.walletplatform.common.http.Responses;
 import io.walletplatform.common.idempotency.IdempotencyKeys.Claim;

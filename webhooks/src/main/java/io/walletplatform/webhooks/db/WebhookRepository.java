@@ -1,10 +1,10 @@
 package io.walletplatform.webhooks.db;
 
+import io.walletplatform.webhooks.domain.PlatformEventRecord;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-import io.walletplatform.webhooks.dispatch.EventConsumerVerticle;
 import io.walletplatform.webhooks.domain.Delivery;
 import io.walletplatform.webhooks.domain.Subscription;
 
@@ -84,7 +84,7 @@ public final class WebhookRepository {
   }
 
   /** Makes the events' deliveries in one statement; how many were new. */
-  public Future<Integer> insertDeliveries(SqlClient client, List<EventConsumerVerticle.Event> events) {
+  public Future<Integer> insertDeliveries(SqlClient client, List<PlatformEventRecord> events) {
     if (events.isEmpty()) {
       return Future.succeededFuture(0);
     }
@@ -94,7 +94,7 @@ public final class WebhookRepository {
     String[] bodies = new String[size];
     String[] principals = new String[size];
     for (int i = 0; i < size; i++) {
-      EventConsumerVerticle.Event event = events.get(i);
+      PlatformEventRecord event = events.get(i);
       ids[i] = event.eventId();
       types[i] = event.type();
       bodies[i] = event.body();

@@ -1,5 +1,6 @@
 package io.walletplatform.webhooks.dispatch;
 
+import io.walletplatform.webhooks.domain.PlatformEventRecord;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -9,7 +10,7 @@ import io.vertx.kafka.client.producer.KafkaHeader;
 import io.vertx.sqlclient.Pool;
 import io.walletplatform.common.db.PgPools;
 import io.walletplatform.common.inbox.InboxConsumerSettings;
-import io.walletplatform.common.inbox.InvalidRecordException;
+import io.walletplatform.common.errors.InvalidRecordException;
 import io.walletplatform.common.kafka.BatchingConsumer;
 import io.walletplatform.common.kafka.KafkaClients;
 import io.walletplatform.common.kafka.KafkaConsumerLoop;
@@ -48,10 +49,6 @@ public final class EventConsumerVerticle extends VerticleBase {
     this.registry = registry;
   }
 
-  /** An event as the statement takes it. */
-  public record Event(UUID eventId, String type, String body, String principal) {
-  }
-
   @Override
   public Future<?> start() {
     events = Counter.builder("webhook_events_consumed").description("platform.events records read into deliveries")
@@ -69,9 +66,9 @@ public final class EventConsumerVerticle extends VerticleBase {
     BatchingConsumer.Handler<KafkaConsumerRecord<String, byte[]>> handler = new BatchingConsumer.Handler<>() {
       @Override
       public Future<Void> apply(List<KafkaConsumerRecord<String, byte[]>> records) {
-        List<Event> batch = new ArrayList<>(records.size());
+        List<PlatformEventRecord> batch = new ArrayList<>(records.size());
         for (KafkaConsumerRecord<String, byte[]> record : records) {
-          Event event = event(record);
+          PlatformEventRecord event = event(record);
           if (event != null) {
             batch.add(event);
           }
@@ -100,7 +97,7 @@ public final class EventConsumerVerticle extends VerticleBase {
   }
 
   /** The record's event, or null when it is for nobody (no principal header: an internal event). */
-  static Event event(KafkaConsumerRecord<String, byte[]> record) {
+  static PlatformEventRecord event(KafkaConsumerRecord<String, byte[]> record) {
     String principal = header(record, KafkaClients.PRINCIPAL_HEADER);
     String type = header(record, KafkaClients.EVENT_TYPE_HEADER);
     String id = header(record, KafkaClients.EVENT_ID_HEADER);
@@ -120,7 +117,7 @@ public final class EventConsumerVerticle extends VerticleBase {
     } catch (CharacterCodingException | RuntimeException e) {
       throw new InvalidRecordException("platform event " + eventId + " is not a JSON object in UTF-8");
     }
-    return new Event(eventId, type, body, principal);
+    return new PlatformEventRecord(eventId, type, body, principal);
   }
 
   private static String header(KafkaConsumerRecord<String, byte[]> record, String name) {

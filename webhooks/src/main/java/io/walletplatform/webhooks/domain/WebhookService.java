@@ -3,7 +3,7 @@ package io.walletplatform.webhooks.domain;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.walletplatform.common.auth.Principal;
-import io.walletplatform.common.http.ProblemException;
+import io.walletplatform.common.errors.ProblemException;
 import io.walletplatform.common.idempotency.IdempotencyKeys.Claim;
 import io.walletplatform.common.webhooks.EventTypes;
 import io.walletplatform.webhooks.db.WebhookRepository;

@@ -1,4 +1,4 @@
-package io.walletplatform.common.inbox;
+package io.walletplatform.common.errors;
 
 /** A record whose content can never be processed: it goes to the dead-letter topic at once. */
 public class InvalidRecordException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.walletplatform.common.ops;
+package io.walletplatform.common.health;
 
 import io.vertx.core.Future;
 
@@ -9,7 +9,7 @@ import java.util.function.Supplier;
  *
  * @param inProcess the probe reads this process's own state (warming up, consumers' progress): it
  *                  costs nothing, so its answer is never remembered; a dependency's UP is remembered
- *                  for {@link Health#UP_REMEMBERED_MS}
+ *                  for {@link io.walletplatform.common.ops.Health#UP_REMEMBERED_MS}
  */
 public record HealthCheck(String id, Supplier<Future<?>> probe, boolean inProcess) {
 

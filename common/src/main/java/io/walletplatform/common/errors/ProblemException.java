@@ -1,4 +1,4 @@
-package io.walletplatform.common.http;
+package io.walletplatform.common.errors;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * An expected outcome that the client must hear about as an RFC 9457 problem: bad input, a missing
  * resource, a conflict, a dependency that is down. Thrown or failed with anywhere below a handler
- * and written once, by {@link ProblemHandler}.
+ * and written once, by {@link io.walletplatform.common.http.ProblemHandler}.
  */
 public class ProblemException extends RuntimeException {
 

@@ -1,5 +1,7 @@
-package io.walletplatform.common.http;
+package io.walletplatform.common.ops;
 
+import io.walletplatform.common.http.RequestTargets;
+import io.walletplatform.common.http.ProblemHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
