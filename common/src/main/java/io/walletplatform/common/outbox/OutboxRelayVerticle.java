@@ -1,5 +1,6 @@
 package io.walletplatform.common.outbox;
 
+import io.walletplatform.common.util.SingleFlight;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -51,10 +52,9 @@ public final class OutboxRelayVerticle extends VerticleBase {
   private long timerId;
   private long cleanupTimerId;
   private Future<Void> currentCleanup = Future.succeededFuture();
-  private boolean running;
-  private boolean wokenWhileRunning;
+  /** One round at a time; a wake-up during a round brings one more after it. */
+  private final SingleFlight rounds = new SingleFlight(this::round);
   private boolean stopping;
-  private Future<Void> current = Future.succeededFuture();
   private Counter published;
   private Counter failures;
   private Tracing tracing;
@@ -91,7 +91,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
     stopping = true;
     vertx.cancelTimer(timerId);
     vertx.cancelTimer(cleanupTimerId);
-    return Future.join(current.otherwiseEmpty(), currentCleanup.otherwiseEmpty()).eventually(() -> {
+    return Future.join(rounds.stop(), currentCleanup.otherwiseEmpty()).eventually(() -> {
       List<Future<?>> closing = new ArrayList<>();
       closing.add(subscriber.close());
       if (leadership != null) {
@@ -105,28 +105,17 @@ public final class OutboxRelayVerticle extends VerticleBase {
 
   /** Publishes now; if a round is running, one more follows it. */
   public void wake() {
-    if (stopping) {
-      return;
-    }
-    if (running) {
-      wokenWhileRunning = true;
-      return;
-    }
-    running = true;
-    wokenWhileRunning = false;
-    current = lead()
+    rounds.wake();
+  }
+
+  private Future<Boolean> round() {
+    return lead()
         .compose(leader -> leader ? publishAll() : Future.succeededFuture())
         .onFailure(error -> {
           failures.increment();
           log.warn("outbox {} relay round failed, retrying at the next sweep: {}", settings.name(), error.toString());
         })
-        .otherwiseEmpty()
-        .onComplete(ignored -> {
-          running = false;
-          if (wokenWhileRunning) {
-            wake();
-          }
-        });
+        .map(false);
   }
 
   private Future<Boolean> lead() {

@@ -1,5 +1,6 @@
 package io.walletplatform.worker.kafka;
 
+import io.walletplatform.common.util.SingleFlight;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -49,7 +50,8 @@ public final class HoldExpiryVerticle extends VerticleBase {
   private LedgerRepository repository;
   private Counter releases;
   private long timerId;
-  private boolean scanning;
+  /** One pass at a time; a tick during a pass brings one more after it. */
+  private final SingleFlight passes = new SingleFlight(() -> scan().map(false));
 
   public HoldExpiryVerticle(OperationWorkerSettings settings, MeterRegistry registry) {
     this.settings = settings;
@@ -69,22 +71,18 @@ public final class HoldExpiryVerticle extends VerticleBase {
     repository = new LedgerRepository();
     producer = KafkaProducer.create(vertx, KafkaClients.producerConfig(settings.kafka(), "hold-expiry"));
     timerId = vertx.setPeriodic(settings.holdExpiryScan().toMillis(), settings.holdExpiryScan().toMillis(),
-        id -> scan());
+        id -> passes.wake());
     return Future.succeededFuture();
   }
 
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(timerId);
-    return Future.join(producer.close(), pool.close());
+    return passes.stop().eventually(() -> Future.join(producer.close(), pool.close()));
   }
 
-  /** One pass: never two at once, and a failure waits for the next tick. */
-  Future<Integer> scan() {
-    if (scanning) {
-      return Future.succeededFuture(0);
-    }
-    scanning = true;
+  /** One pass (through {@link #passes}: never two at once); a failure waits for the next tick. */
+  private Future<Integer> scan() {
     long now = System.currentTimeMillis();
     submitted.values().removeIf(at -> now - at > RESUBMIT_AFTER_MS);
     return repository.expiredHolds(pool, SCAN_LIMIT).compose(expired -> {
@@ -102,10 +100,6 @@ public final class HoldExpiryVerticle extends VerticleBase {
         }));
       });
       return Future.join(sends).map(sends.size());
-    }).onFailure(error -> log.warn("hold expiry scan failed, retrying at the next tick: {}", error.getMessage()))
-        .eventually(() -> {
-          scanning = false;
-          return Future.succeededFuture();
-        });
+    }).onFailure(error -> log.warn("hold expiry scan failed, retrying at the next tick: {}", error.getMessage()));
   }
 }

@@ -1,5 +1,6 @@
 package io.walletplatform.worker.kafka;
 
+import io.walletplatform.common.util.SingleFlight;
 import io.walletplatform.worker.domain.InvariantViolation;
 import io.walletplatform.common.wallet.OperationStatus;
 import io.micrometer.core.instrument.Counter;
@@ -72,7 +73,8 @@ public final class TransactionCoordinatorVerticle extends VerticleBase {
   private Counter completed;
   private Counter failed;
   private long timerId;
-  private boolean scanning;
+  /** One scan at a time; a tick during a scan brings one more after it. */
+  private final SingleFlight scans = new SingleFlight(() -> scan().map(false));
 
   private final Faults faults;
 
@@ -94,7 +96,7 @@ public final class TransactionCoordinatorVerticle extends VerticleBase {
     redis = RedisClients.create(vertx, settings.redis());
     cache = new WalletCache(redis, settings.redis().keyPrefix(), settings.cacheTtl());
     producer = KafkaProducer.create(vertx, KafkaClients.producerConfig(settings.kafka(), "transactions"));
-    timerId = vertx.setPeriodic(SCAN_INTERVAL_MS, SCAN_INTERVAL_MS, id -> scan());
+    timerId = vertx.setPeriodic(SCAN_INTERVAL_MS, SCAN_INTERVAL_MS, id -> scans.wake());
     refreshRecentlySettled();
     return Future.succeededFuture();
   }
@@ -121,15 +123,11 @@ public final class TransactionCoordinatorVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(timerId);
-    return Future.join(producer.close(), pool.close(), redis.close());
+    return scans.stop().eventually(() -> Future.join(producer.close(), pool.close(), redis.close()));
   }
 
-  /** One pass over the oldest PENDING transactions (settled {@link #LANES} at a time); never two passes at once. */
-  Future<Void> scan() {
-    if (scanning) {
-      return Future.succeededFuture();
-    }
-    scanning = true;
+  /** One pass over the oldest PENDING transactions (settled {@link #LANES} at a time), through {@link #scans}. */
+  private Future<Void> scan() {
     long now = System.currentTimeMillis();
     resubmitted.values().removeIf(at -> now - at > RESUBMIT_AFTER_MS);
     return transactions.pending(pool, SCAN_LIMIT)
@@ -143,11 +141,7 @@ public final class TransactionCoordinatorVerticle extends VerticleBase {
               reservationIds.add(Postings.reservationId(transaction.transactionId(), walletId))));
           return transactions.reservations(pool, reservationIds).compose(decided -> advanceAll(pending, decided, now));
         })
-        .onFailure(error -> log.warn("transaction scan failed, retrying at the next tick: {}", error.getMessage()))
-        .eventually(() -> {
-          scanning = false;
-          return Future.succeededFuture();
-        });
+        .onFailure(error -> log.warn("transaction scan failed, retrying at the next tick: {}", error.getMessage()));
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.walletplatform.webhooks.dispatch;
 
+import io.walletplatform.common.util.SingleFlight;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -105,8 +106,8 @@ public final class DispatcherVerticle extends VerticleBase {
   private final Map<UUID, long[]> timeoutStreaks = new HashMap<>();
   private final Set<UUID> disabling = new HashSet<>();
   private long pruneTimer = -1;
-  private boolean claiming;
-  private boolean wokenWhileClaiming;
+  /** One claim at a time; a wake-up during a claim brings one more after it. */
+  private final SingleFlight claims = new SingleFlight(this::claim);
   /** The last claim took as many as it asked for: more may be due, so a freed slot claims again. */
   private boolean moreDue;
   private long lastClaimNanos;
@@ -192,42 +193,32 @@ public final class DispatcherVerticle extends VerticleBase {
    * a finished attempt only while the last claim suggests more are due (not one query per attempt).
    */
   void wake() {
-    if (stopping) {
-      return;
+    if (!stopping) {
+      claims.wake();
     }
-    if (claiming) {
-      wokenWhileClaiming = true;
-      return;
-    }
+  }
+
+  /** One claim; {@code true} when it filled what it asked for and slots are left: claim again at once. */
+  private Future<Boolean> claim() {
     int free = settings.maxInFlight() - inFlight - queuedCount;
     if (free <= 0) {
       moreDue = true; // a finished attempt wakes it again
-      return;
+      return Future.succeededFuture(false);
     }
-    claiming = true;
-    wokenWhileClaiming = false;
     int limit = Math.min(free, MAX_CLAIM);
     lastClaimNanos = System.nanoTime();
     Set<UUID> saturated = saturated();
     Set<String> saturatedPrincipals = saturatedPrincipals();
     excluded = !saturated.isEmpty() || !saturatedPrincipals.isEmpty();
-    repository.claim(pool, limit, saturated, saturatedPrincipals, settings.lease().toMillis())
-        .onSuccess(claimed -> {
+    return repository.claim(pool, limit, saturated, saturatedPrincipals, settings.lease().toMillis())
+        .map(claimed -> {
           long now = System.nanoTime();
           claimed.forEach(delivery -> start(new Queued(delivery, now)));
           moreDue = claimed.size() == limit;
-          if (moreDue && free > limit) {
-            wokenWhileClaiming = true;
-          }
+          return moreDue && free > limit && !stopping;
         })
         .onFailure(error -> log.warn("webhook dispatcher could not claim deliveries, retrying at the next scan: {}",
-            error.toString()))
-        .onComplete(ignored -> {
-          claiming = false;
-          if (wokenWhileClaiming) {
-            wake();
-          }
-        });
+            error.toString()));
   }
 
   private void wakePaced() {
@@ -641,7 +632,7 @@ public final class DispatcherVerticle extends VerticleBase {
     vertx.cancelTimer(scanTimer);
     vertx.cancelTimer(ageTimer);
     vertx.cancelTimer(pruneTimer);
-    return flush().otherwiseEmpty()
+    return claims.stop().compose(ignored -> flush()).otherwiseEmpty()
         .eventually(() -> Future.join(subscriber.close(), client.close(), pool.close()));
   }
 }
