@@ -4,12 +4,9 @@ import io.walletplatform.common.errors.InvalidRecordException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.producer.KafkaHeader;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
-import io.walletplatform.common.db.PgPools;
 import io.walletplatform.common.kafka.BatchingConsumer;
 import io.walletplatform.common.kafka.KafkaClients;
 import io.walletplatform.common.kafka.KafkaConsumerLoop;
@@ -30,73 +27,49 @@ import java.util.UUID;
  * else until it passes, dead-letters what can never be processed (those keep their replay: every
  * inbox is idempotent) and commits offsets only after the transactions committed.
  */
-public final class InboxConsumerVerticle extends VerticleBase {
+public final class InboxConsumerVerticle extends RecordConsumerVerticle {
 
-  private final InboxConsumerSettings settings;
-  private final MeterRegistry registry;
   private final InboxHandler handler;
-  private final String name;
 
-  private Pool pool;
   private Tracing tracing;
-  private KafkaConsumerLoop<KafkaConsumerRecord<String, byte[]>> loop;
   private Counter processed;
   private Counter duplicates;
   private Counter transactions;
+  private Counter deadLettered;
 
   public InboxConsumerVerticle(InboxConsumerSettings settings, MeterRegistry registry, String name, InboxHandler handler) {
-    this.settings = settings;
-    this.registry = registry;
-    this.name = name;
+    super(name, settings, registry);
     this.handler = handler;
   }
 
   @Override
-  public Future<?> start() {
+  protected void starting() {
     tracing = Tracing.of(vertx);
-    processed = Counter.builder("inbox_records_processed").tag("consumer", name).register(registry);
-    duplicates = Counter.builder("inbox_records_duplicates").tag("consumer", name).register(registry);
+    processed = Counter.builder("inbox_records_processed").tag("consumer", name()).register(registry);
+    duplicates = Counter.builder("inbox_records_duplicates").tag("consumer", name()).register(registry);
     transactions = Counter.builder("inbox_transactions").description("Committed inbox transactions, each of one or more records")
-        .tag("consumer", name).register(registry);
-    Counter deadLettered = Counter.builder("inbox_records_dead_lettered").tag("consumer", name).register(registry);
-    pool = PgPools.create(vertx, settings.pg(), name);
-    BatchingConsumer.Settings core = new BatchingConsumer.Settings(settings.maxBatchRecords(),
-        settings.maxBatchRecords() * 4, true, settings.maxAttempts(), settings.maxDeadLetterAttempts(),
-        settings.minBackoff().toMillis(), settings.maxBackoff().toMillis());
-    KafkaConsumerLoop.Options options = new KafkaConsumerLoop.Options(name, settings.topic(), settings.groupId(),
-        settings.kafka(), core, settings.tick().toMillis(), 0);
-    KafkaConsumerLoop.Codec<KafkaConsumerRecord<String, byte[]>> codec = new KafkaConsumerLoop.Codec<>(
-        record -> record, KafkaConsumerRecord::key, record -> record);
-    BatchingConsumer.Handler<KafkaConsumerRecord<String, byte[]>> inbox = new BatchingConsumer.Handler<>() {
-      @Override
-      public Future<Void> apply(List<KafkaConsumerRecord<String, byte[]>> records) {
-        return processTogether(records);
-      }
-
-      @Override
-      public Throwable undecodable(KafkaConsumerRecord<String, byte[]> record) {
-        try {
-          eventId(record);
-          return null;
-        } catch (InvalidRecordException e) {
-          return e;
-        }
-      }
-    };
-    return KafkaConsumerLoop.start(vertx, options, codec, inbox, pool, KafkaConsumerLoop.BeforeCommit.NONE, registry,
-            new BatchingConsumer.Listener() {
-              @Override
-              public void deadLettered() {
-                deadLettered.increment();
-              }
-            })
-        .onSuccess(started -> loop = started);
+        .tag("consumer", name()).register(registry);
+    deadLettered = Counter.builder("inbox_records_dead_lettered").tag("consumer", name()).register(registry);
   }
 
   @Override
-  public Future<?> stop() {
-    Future<Void> stopped = loop == null ? Future.succeededFuture() : loop.stop();
-    return stopped.eventually(() -> pool.close());
+  protected BatchingConsumer.Listener listener() {
+    return new BatchingConsumer.Listener() {
+      @Override
+      public void deadLettered() {
+        deadLettered.increment();
+      }
+    };
+  }
+
+  @Override
+  protected Future<Void> apply(List<KafkaConsumerRecord<String, byte[]>> records) {
+    return processTogether(records);
+  }
+
+  @Override
+  protected void check(KafkaConsumerRecord<String, byte[]> record) {
+    eventId(record);
   }
 
   /** The records in one transaction, in order: it commits all of them or none. */

@@ -1,19 +1,15 @@
 package io.walletplatform.webhooks.dispatch;
 
+import io.walletplatform.common.inbox.RecordConsumerVerticle;
 import io.walletplatform.webhooks.domain.PlatformEventRecord;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.producer.KafkaHeader;
-import io.vertx.sqlclient.Pool;
-import io.walletplatform.common.db.PgPools;
 import io.walletplatform.common.inbox.InboxConsumerSettings;
 import io.walletplatform.common.errors.InvalidRecordException;
-import io.walletplatform.common.kafka.BatchingConsumer;
 import io.walletplatform.common.kafka.KafkaClients;
-import io.walletplatform.common.kafka.KafkaConsumerLoop;
 import io.walletplatform.webhooks.db.WebhookRepository;
 
 import java.nio.ByteBuffer;
@@ -32,68 +28,45 @@ import java.util.UUID;
  * subscribes to (any more) makes none; a record without an event id or whose body is not JSON in
  * UTF-8 is dead-lettered.
  */
-public final class EventConsumerVerticle extends VerticleBase {
+public final class EventConsumerVerticle extends RecordConsumerVerticle {
 
   private static final String NAME = "webhooks-events";
 
-  private final InboxConsumerSettings settings;
-  private final MeterRegistry registry;
   private final WebhookRepository repository = new WebhookRepository();
-  private Pool pool;
-  private KafkaConsumerLoop<KafkaConsumerRecord<String, byte[]>> loop;
   private Counter events;
   private Counter deliveries;
 
   public EventConsumerVerticle(InboxConsumerSettings settings, MeterRegistry registry) {
-    this.settings = settings;
-    this.registry = registry;
+    super(NAME, settings, registry);
   }
 
   @Override
-  public Future<?> start() {
+  protected void starting() {
     events = Counter.builder("webhook_events_consumed").description("platform.events records read into deliveries")
         .register(registry);
     deliveries = Counter.builder("webhook_deliveries_made").description("Deliveries made from them (one per matching"
         + " subscription)").register(registry);
-    pool = PgPools.create(vertx, settings.pg(), NAME);
-    BatchingConsumer.Settings core = new BatchingConsumer.Settings(settings.maxBatchRecords(),
-        settings.maxBatchRecords() * 4, true, settings.maxAttempts(), settings.maxDeadLetterAttempts(),
-        settings.minBackoff().toMillis(), settings.maxBackoff().toMillis());
-    KafkaConsumerLoop.Options options = new KafkaConsumerLoop.Options(NAME, settings.topic(), settings.groupId(),
-        settings.kafka(), core, settings.tick().toMillis(), 0);
-    KafkaConsumerLoop.Codec<KafkaConsumerRecord<String, byte[]>> codec = new KafkaConsumerLoop.Codec<>(
-        record -> record, KafkaConsumerRecord::key, record -> record);
-    BatchingConsumer.Handler<KafkaConsumerRecord<String, byte[]>> handler = new BatchingConsumer.Handler<>() {
-      @Override
-      public Future<Void> apply(List<KafkaConsumerRecord<String, byte[]>> records) {
-        List<PlatformEventRecord> batch = new ArrayList<>(records.size());
-        for (KafkaConsumerRecord<String, byte[]> record : records) {
-          PlatformEventRecord event = event(record);
-          if (event != null) {
-            batch.add(event);
-          }
-        }
-        return repository.insertDeliveries(pool, batch).map(created -> {
-          events.increment(records.size());
-          deliveries.increment(created);
-          return null;
-        });
-      }
+  }
 
-      @Override
-      public Throwable undecodable(KafkaConsumerRecord<String, byte[]> record) {
-        try {
-          event(record);
-          return null;
-        } catch (InvalidRecordException e) {
-          return e;
-        }
+  @Override
+  protected Future<Void> apply(List<KafkaConsumerRecord<String, byte[]>> records) {
+    List<PlatformEventRecord> batch = new ArrayList<>(records.size());
+    for (KafkaConsumerRecord<String, byte[]> record : records) {
+      PlatformEventRecord event = event(record);
+      if (event != null) {
+        batch.add(event);
       }
-    };
-    return KafkaConsumerLoop.start(vertx, options, codec, handler, pool, KafkaConsumerLoop.BeforeCommit.NONE, registry,
-            new BatchingConsumer.Listener() {
-            })
-        .onSuccess(started -> loop = started);
+    }
+    return repository.insertDeliveries(pool, batch).map(created -> {
+      events.increment(records.size());
+      deliveries.increment(created);
+      return null;
+    });
+  }
+
+  @Override
+  protected void check(KafkaConsumerRecord<String, byte[]> record) {
+    event(record);
   }
 
   /** The record's event, or null when it is for nobody (no principal header: an internal event). */
@@ -129,9 +102,4 @@ public final class EventConsumerVerticle extends VerticleBase {
     return null;
   }
 
-  @Override
-  public Future<?> stop() {
-    Future<Void> stopped = loop == null ? Future.succeededFuture() : loop.stop();
-    return stopped.eventually(() -> pool.close());
-  }
 }
