@@ -2,10 +2,10 @@
 # A flame graph of the hot wallet (issue #33, docs/profiles/): starts the platform jar (fresh data), warms
 # one wallet 30 s with the ceiling's wrk command (-t2 -c64, hot-wallet.lua), then profiles SECONDS of the
 # same load with async-profiler (fetched once from Maven Central, tools.profiler:async-profiler, loaded
-# into the running JVM with `jcmd PID JVMTI.agent_load`). Writes OUT/NAME-cpu.html (CPU samples, thread
+# at the JVM's start, started and stopped with `jcmd PID JVMTI.agent_load`). Writes OUT/NAME-cpu.html (CPU samples, thread
 # names on top), OUT/NAME-alloc.html (allocation samples, a second run of SECONDS), the collapsed stacks
 # beside them (for diffs), the CPU by thread group (threads.sh) and wrk's output.
-# Usage: scripts/bench/profile.sh PLATFORM_JAR OUT NAME [SECONDS]
+# Usage: [WARM=SECONDS] scripts/bench/profile.sh PLATFORM_JAR OUT NAME [SECONDS]   (WARM: the warm-up, 30 s by default)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 jar=$(realpath "$1"); out=$(realpath -m "$2"); name=$3; seconds=${4:-20}
@@ -21,11 +21,14 @@ command -v wrk > /dev/null || { sudo apt-get install -y wrk > /dev/null 2>&1 || 
 mkdir -p "$out"
 data=$(mktemp -d)
 source "$here/platform.sh"
-start_platform "$jar" "$out/$name-platform.log"
+# The agent loaded at start (profiling nothing until told): attached later, its capabilities would
+# throw away the JVM's compiled code and the run would measure the JIT compiling it again.
+BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:-} -agentpath:$library -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints" \
+  start_platform "$jar" "$out/$name-platform.log"
 token=$(dev_token)
 wallet=$(curl -s -X POST "localhost:$port/api/v1/wallets" -H "Authorization: Bearer $token" \
   -H 'content-type: application/json' -d '{}' | sed 's/.*"walletId":"\([^"]*\)".*/\1/')
-wrk -t2 -c64 -d30s -s "$here/hot-wallet.lua" "http://127.0.0.1:$port" -- "$wallet" "$token" 1000 > /dev/null
+wrk -t2 -c64 -d"${WARM:-30}s" -s "$here/hot-wallet.lua" "http://127.0.0.1:$port" -- "$wallet" "$token" 1000 > /dev/null
 profile() {  # profile EVENT RUN: SECONDS of load under the profiler's EVENT
   # (the options quoted: unquoted, jcmd would take their name=value pairs as its own arguments)
   local event=$1 run=$2

@@ -9,7 +9,7 @@ import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
 import io.walletplatform.common.auth.Authentication;
-import io.walletplatform.common.db.CoalescingRedis;
+import io.walletplatform.wallet.cache.CoalescingRedis;
 import io.walletplatform.common.db.PgPools;
 import io.walletplatform.common.db.RedisClients;
 import io.walletplatform.common.ops.ApiContract;

@@ -1,4 +1,4 @@
-package io.walletplatform.common.db;
+package io.walletplatform.wallet.cache;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
