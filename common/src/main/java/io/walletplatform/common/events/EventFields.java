@@ -61,19 +61,6 @@ public final class EventFields {
     }
   }
 
-  /** The constant of {@code type} named {@code text}; {@code null} when text is {@code null} or names none. */
-  public static <E extends Enum<E>> E known(Class<E> type, String text) {
-    if (text == null) {
-      return null;
-    }
-    for (E constant : type.getEnumConstants()) {
-      if (constant.name().equals(text)) {
-        return constant;
-      }
-    }
-    return null;
-  }
-
   public static UUID uuid(JsonNode node, String field) {
     try {
       return UUID.fromString(text(node, field));

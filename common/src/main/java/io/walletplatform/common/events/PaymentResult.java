@@ -1,5 +1,6 @@
 package io.walletplatform.common.events;
 
+import io.walletplatform.common.util.Enums;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.json.JsonObject;
 import io.walletplatform.common.errors.InvalidRecordException;
@@ -31,17 +32,7 @@ public record PaymentResult(UUID eventId, UUID orderId, UUID userId, Status stat
     /** The user has no account. */
     ACCOUNT_NOT_FOUND,
     /** orders cancelled the payment before payments decided it. */
-    PAYMENT_TIMEOUT;
-
-    /** The reason written as {@code text} ({@code null} for none). */
-    public static Reason of(String text) {
-      return text == null ? null : valueOf(text);
-    }
-
-    /** Its name, or {@code null} for none. */
-    public static String text(Reason reason) {
-      return reason == null ? null : reason.name();
-    }
+    PAYMENT_TIMEOUT
   }
 
   /** A payment's result. */
@@ -60,7 +51,7 @@ public record PaymentResult(UUID eventId, UUID orderId, UUID userId, Status stat
         .put("orderId", orderId.toString())
         .put("userId", userId.toString())
         .put("status", status.name())
-        .put("failureReason", Reason.text(failureReason))
+        .put("failureReason", Enums.name(failureReason))
         .put("processedAt", Timestamps.format(processedAt));
     if (refund) {
       json.put("kind", PaymentRequested.REFUND);
@@ -76,8 +67,8 @@ public record PaymentResult(UUID eventId, UUID orderId, UUID userId, Status stat
     if (kind != null && !PaymentRequested.REFUND.equals(kind)) {
       throw new InvalidRecordException("kind must be absent or REFUND");
     }
-    Status decided = EventFields.known(Status.class, status);
-    Reason why = EventFields.known(Reason.class, reason);
+    Status decided = Enums.known(Status.class, status);
+    Reason why = Enums.known(Reason.class, reason);
     boolean valid = decided == Status.SUCCEEDED ? reason == null
         : kind == null && decided == Status.FAILED && why != null;
     if (!valid) {

@@ -26,15 +26,5 @@ public enum FailureReason {
   /** A transaction's reservation released before the transaction settled. */
   RESERVATION_LOST,
   /** The worker could never apply it: a data error after bounded attempts. */
-  PROCESSING_FAILED;
-
-  /** The reason written as {@code text} ({@code null} for none). */
-  public static FailureReason of(String text) {
-    return text == null ? null : valueOf(text);
-  }
-
-  /** Its name, or {@code null} for none: for SQL and JSON. */
-  public static String text(FailureReason reason) {
-    return reason == null ? null : reason.name();
-  }
+  PROCESSING_FAILED
 }

@@ -1,5 +1,6 @@
 package io.walletplatform.common.wallet;
 
+import io.walletplatform.common.util.Enums;
 import io.vertx.core.json.JsonObject;
 import io.walletplatform.common.json.Timestamps;
 import io.walletplatform.common.money.Asset;
@@ -37,7 +38,7 @@ public record OperationView(UUID operationId, UUID walletId, OperationType opera
         .put("asset", asset.code())
         .put("amount", asset.decimal(amount))
         .put("status", status.name())
-        .put("failureReason", FailureReason.text(failureReason))
+        .put("failureReason", Enums.name(failureReason))
         .put("balanceAfter", balanceAfter == null ? null : asset.decimal(balanceAfter))
         .put("acceptedAt", Timestamps.format(acceptedAt))
         .put("processedAt", Timestamps.format(processedAt))

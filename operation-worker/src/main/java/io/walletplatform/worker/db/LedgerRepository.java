@@ -1,5 +1,6 @@
 package io.walletplatform.worker.db;
 
+import io.walletplatform.common.util.Enums;
 import io.walletplatform.worker.domain.InvariantViolation;
 import io.walletplatform.common.wallet.HoldStatus;
 import io.walletplatform.common.wallet.FailureReason;
@@ -246,7 +247,7 @@ public final class LedgerRepository {
       types[i] = event.operationType().name();
       amounts[i] = applied.amount().minor();
       statuses[i] = applied.status().name();
-      reasons[i] = FailureReason.text(applied.failureReason());
+      reasons[i] = Enums.name(applied.failureReason());
       WalletSnapshot after = applied.after();
       if (after != null) {
         balancesAfter[i] = after.balance().minor();

@@ -1,5 +1,6 @@
 package io.walletplatform.worker.db;
 
+import io.walletplatform.common.util.Enums;
 import io.walletplatform.common.wallet.OperationStatus;
 import io.walletplatform.common.wallet.FailureReason;
 import io.vertx.core.Future;
@@ -53,7 +54,7 @@ public final class TransactionRepository {
         .map(rows -> {
           Map<UUID, Reservation> decided = new HashMap<>();
           rows.forEach(row -> decided.put(row.getUUID("operation_id"), new Reservation(row.getUUID("wallet_id"),
-              OperationStatus.valueOf(row.getString("status")), FailureReason.of(row.getString("failure_reason")))));
+              OperationStatus.valueOf(row.getString("status")), Enums.of(FailureReason.class, row.getString("failure_reason")))));
           return decided;
         });
   }
@@ -66,7 +67,7 @@ public final class TransactionRepository {
 
   public Future<Void> finish(SqlClient tx, UUID transactionId, OperationStatus status, FailureReason reason,
                              UUID failedWallet) {
-    return tx.preparedQuery(TransactionSql.FINISH).execute(Tuple.of(transactionId, status.name(), FailureReason.text(reason), failedWallet))
+    return tx.preparedQuery(TransactionSql.FINISH).execute(Tuple.of(transactionId, status.name(), Enums.name(reason), failedWallet))
         .compose(rows -> rows.rowCount() == 1 ? Future.<Void>succeededFuture()
             : Future.failedFuture(new IllegalStateException("transaction " + transactionId + " was not PENDING")));
   }

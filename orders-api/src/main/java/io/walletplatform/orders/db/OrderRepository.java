@@ -1,5 +1,6 @@
 package io.walletplatform.orders.db;
 
+import io.walletplatform.common.util.Enums;
 import io.walletplatform.orders.domain.OrderStatus;
 import io.walletplatform.common.events.PaymentResult;
 import io.vertx.core.Future;
@@ -70,7 +71,7 @@ public final class OrderRepository {
   /** The order as settled now, or {@code null} when it is final already (or unknown). */
   public Future<Order> settle(SqlClient client, UUID orderId, OrderStatus status, PaymentResult.Reason failureReason) {
     return client.preparedQuery(OrderSql.SETTLE).execute(Tuple.of(orderId, status.name(),
-            PaymentResult.Reason.text(failureReason)))
+            Enums.name(failureReason)))
         .map(rows -> rows.size() == 0 ? null : toOrder(rows.iterator().next()));
   }
 
@@ -134,7 +135,7 @@ public final class OrderRepository {
   private static Order toOrder(Row row) {
     return new Order(row.getUUID("order_id"), row.getUUID("user_id"), Money.ofMinor(row.getLong("amount_minor")),
         row.getString("description"), OrderStatus.valueOf(row.getString("status")),
-        PaymentResult.Reason.of(row.getString("failure_reason")),
+        Enums.of(PaymentResult.Reason.class, row.getString("failure_reason")),
         row.getString("requested_by"), row.getOffsetDateTime("created_at").toInstant(),
         row.getOffsetDateTime("updated_at").toInstant(), row.getOffsetDateTime("refund_requested_at") == null ? null
             : row.getOffsetDateTime("refund_requested_at").toInstant(), row.getJsonObject("metadata"));

@@ -1,5 +1,6 @@
 package io.walletplatform.orders.domain;
 
+import io.walletplatform.common.util.Enums;
 import io.walletplatform.common.events.PaymentResult;
 import io.vertx.core.json.JsonObject;
 import io.walletplatform.common.json.Timestamps;
@@ -26,7 +27,7 @@ public record Order(UUID orderId, UUID userId, Money amount, String description,
         .put("amount", amount.toDecimal())
         .put("description", description)
         .put("status", status.name())
-        .put("failureReason", PaymentResult.Reason.text(failureReason))
+        .put("failureReason", Enums.name(failureReason))
         .put("refundRequestedAt", refundRequestedAt == null ? null : Timestamps.format(refundRequestedAt))
         .put("requestedBy", requestedBy)
         .put("metadata", io.walletplatform.common.json.Metadata.orEmpty(metadata))

@@ -1,5 +1,6 @@
 package io.walletplatform.payments.db;
 
+import io.walletplatform.common.util.Enums;
 import io.walletplatform.common.events.PaymentResult;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -61,14 +62,14 @@ public final class AccountRepository {
       }
       var row = rows.iterator().next();
       return new Decision(PaymentResult.Status.valueOf(row.getString("status")),
-          PaymentResult.Reason.of(row.getString("failure_reason")));
+          Enums.of(PaymentResult.Reason.class, row.getString("failure_reason")));
     });
   }
 
   public Future<Void> insertDecision(SqlClient client, UUID orderId, UUID userId, PaymentResult.Status status,
                                      PaymentResult.Reason failureReason) {
     return client.preparedQuery(AccountSql.INSERT_DECISION)
-        .execute(Tuple.of(orderId, userId, status.name(), PaymentResult.Reason.text(failureReason)))
+        .execute(Tuple.of(orderId, userId, status.name(), Enums.name(failureReason)))
         .mapEmpty();
   }
 

@@ -1,5 +1,6 @@
 package io.walletplatform.wallet.db;
 
+import io.walletplatform.common.util.Enums;
 import io.walletplatform.common.wallet.FailureReason;
 import io.walletplatform.common.wallet.HoldStatus;
 import io.walletplatform.common.wallet.OperationStatus;
@@ -118,7 +119,7 @@ public final class WalletRepository {
       Row row = rows.iterator().next();
       String metadata = row.getString("metadata");
       return new StoredTransaction(transactionId, OperationStatus.valueOf(row.getString("status")),
-          FailureReason.of(row.getString("failure_reason")),
+          Enums.of(FailureReason.class, row.getString("failure_reason")),
           row.getUUID("failed_wallet_id"), Postings.decode(row.getString("postings")),
           metadata == null ? null : new JsonObject(metadata), row.getString("requested_by"),
           instant(row.getOffsetDateTime("accepted_at")), instant(row.getOffsetDateTime("processed_at")),
@@ -309,11 +310,11 @@ public final class WalletRepository {
     Long balanceAfter = credit ? row.getLong("to_balance_after_minor") : row.getLong("balance_after_minor");
     return new OperationView(row.getUUID("operation_id"), credit ? destination : source,
         OperationType.valueOf(row.getString("operation_type")), Money.ofMinor(row.getLong("amount_minor")),
-        OperationStatus.valueOf(row.getString("status")), FailureReason.of(row.getString("failure_reason")),
+        OperationStatus.valueOf(row.getString("status")), Enums.of(FailureReason.class, row.getString("failure_reason")),
         balanceAfter == null ? null : Money.ofMinor(balanceAfter),
         instant(row.getOffsetDateTime("accepted_at")), instant(row.getOffsetDateTime("processed_at")),
         row.getString("requested_by"), credit ? null : destination, credit ? source : null, row.getUUID("hold_id"),
-        instant(row.getOffsetDateTime("expires_at")), HoldStatus.of(row.getString("hold_status")), asset,
+        instant(row.getOffsetDateTime("expires_at")), Enums.of(HoldStatus.class, row.getString("hold_status")), asset,
         row.getUUID("transaction_id"), row.getJsonObject("metadata"));
   }
 

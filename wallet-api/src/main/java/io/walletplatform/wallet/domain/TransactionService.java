@@ -1,5 +1,6 @@
 package io.walletplatform.wallet.domain;
 
+import io.walletplatform.common.util.Enums;
 import io.walletplatform.common.wallet.FailureReason;
 import io.walletplatform.common.wallet.OperationStatus;
 import io.vertx.core.Future;
@@ -187,7 +188,7 @@ public final class TransactionService {
     JsonObject json = new JsonObject()
         .put("transactionId", stored.transactionId().toString())
         .put("status", stored.status().name())
-        .put("failureReason", FailureReason.text(stored.failureReason()))
+        .put("failureReason", Enums.name(stored.failureReason()))
         .put("postings", postings)
         .put("metadata", stored.metadata() == null ? new JsonObject() : stored.metadata())
         .put("requestedBy", stored.requestedBy())

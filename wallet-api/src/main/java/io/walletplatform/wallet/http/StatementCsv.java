@@ -1,5 +1,6 @@
 package io.walletplatform.wallet.http;
 
+import io.walletplatform.common.util.Enums;
 import io.walletplatform.common.wallet.FailureReason;
 import io.vertx.core.buffer.Buffer;
 import io.walletplatform.common.json.Timestamps;
@@ -40,7 +41,7 @@ final class StatementCsv {
     field(row, operation.operationId());
     field(row, operation.operationType().name());
     field(row, operation.status().name());
-    field(row, FailureReason.text(operation.failureReason()));
+    field(row, Enums.name(operation.failureReason()));
     field(row, operation.asset().code());
     field(row, operation.asset().decimal(operation.amount()).toPlainString());
     field(row, operation.balanceAfter() == null ? null : operation.asset().decimal(operation.balanceAfter()).toPlainString());
