@@ -28,14 +28,17 @@ public final class Filters {
     this.first = first;
   }
 
-  /** {@code AND column operator $n::cast} when {@code value} is not {@code null}. */
+  /**
+   * {@code AND column operator $n::cast} when {@code value} is not {@code null}; an enum constant is
+   * bound by its name, as the columns hold it.
+   */
   public Filters add(String column, String operator, Object value, String cast) {
     return add(sql, column, operator, value, cast);
   }
 
   private Filters add(StringBuilder to, String column, String operator, Object value, String cast) {
     if (value != null) {
-      values.add(value);
+      values.add(value instanceof Enum<?> constant ? constant.name() : value);
       to.append(" AND ").append(column).append(' ').append(operator).append(" $").append(first + values.size() - 1)
           .append("::").append(cast);
     }

@@ -51,7 +51,7 @@ public final class HoldExpiryVerticle extends VerticleBase {
   private Counter releases;
   private long timerId;
   /** One pass at a time; a tick during a pass brings one more after it. */
-  private final SingleFlight passes = new SingleFlight(() -> scan().map(false));
+  private final SingleFlight passes = new SingleFlight(this::scan);
 
   public HoldExpiryVerticle(OperationWorkerSettings settings, MeterRegistry registry) {
     this.settings = settings;
@@ -82,7 +82,7 @@ public final class HoldExpiryVerticle extends VerticleBase {
   }
 
   /** One pass (through {@link #passes}: never two at once); a failure waits for the next tick. */
-  private Future<Integer> scan() {
+  private Future<Boolean> scan() {
     long now = System.currentTimeMillis();
     submitted.values().removeIf(at -> now - at > RESUBMIT_AFTER_MS);
     return repository.expiredHolds(pool, SCAN_LIMIT).compose(expired -> {
@@ -99,7 +99,7 @@ public final class HoldExpiryVerticle extends VerticleBase {
           releases.increment();
         }));
       });
-      return Future.join(sends).map(sends.size());
+      return Future.join(sends).map(false);
     }).onFailure(error -> log.warn("hold expiry scan failed, retrying at the next tick: {}", error.getMessage()));
   }
 }

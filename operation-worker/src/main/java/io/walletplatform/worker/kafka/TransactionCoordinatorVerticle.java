@@ -74,7 +74,7 @@ public final class TransactionCoordinatorVerticle extends VerticleBase {
   private Counter failed;
   private long timerId;
   /** One scan at a time; a tick during a scan brings one more after it. */
-  private final SingleFlight scans = new SingleFlight(() -> scan().map(false));
+  private final SingleFlight scans = new SingleFlight(this::scan);
 
   private final Faults faults;
 
@@ -127,7 +127,7 @@ public final class TransactionCoordinatorVerticle extends VerticleBase {
   }
 
   /** One pass over the oldest PENDING transactions (settled {@link #LANES} at a time), through {@link #scans}. */
-  private Future<Void> scan() {
+  private Future<Boolean> scan() {
     long now = System.currentTimeMillis();
     resubmitted.values().removeIf(at -> now - at > RESUBMIT_AFTER_MS);
     return transactions.pending(pool, SCAN_LIMIT)
@@ -141,6 +141,7 @@ public final class TransactionCoordinatorVerticle extends VerticleBase {
               reservationIds.add(Postings.reservationId(transaction.transactionId(), walletId))));
           return transactions.reservations(pool, reservationIds).compose(decided -> advanceAll(pending, decided, now));
         })
+        .map(false)
         .onFailure(error -> log.warn("transaction scan failed, retrying at the next tick: {}", error.getMessage()));
   }
 

@@ -48,7 +48,7 @@ public final class OrderRepository {
   public Future<OrderPage> listByUser(io.vertx.sqlclient.Pool pool, UUID userId, Long beforeId, int limit,
                                       OrderFilter filter) {
     Filters filters = new Filters(4)
-        .add("status", "=", filter.status() == null ? null : filter.status().name(), "text")
+        .add("status", "=", filter.status(), "text")
         .add("amount_minor", ">=", filter.minAmount(), "bigint")
         .add("amount_minor", "<=", filter.maxAmount(), "bigint")
         .add("created_at", ">=", utc(filter.from()), "timestamptz")

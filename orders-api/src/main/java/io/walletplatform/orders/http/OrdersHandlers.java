@@ -1,5 +1,6 @@
 package io.walletplatform.orders.http;
 
+import io.walletplatform.common.util.Enums;
 import io.walletplatform.orders.domain.OrderStatus;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Handler;
@@ -78,14 +79,10 @@ public final class OrdersHandlers {
   static OrderRepository.OrderFilter filter(RoutingContext ctx) {
     ListFilters.Amounts amounts = ListFilters.amounts(ctx);
     ListFilters.Period period = ListFilters.period(ctx);
-    return new OrderRepository.OrderFilter(status(ctx), amounts.minMinor(Money.SCALE),
+    return new OrderRepository.OrderFilter(
+        // The contract's enum is checked by the router: 400 before this runs.
+        Enums.of(OrderStatus.class, Responses.query(ctx, "status")), amounts.minMinor(Money.SCALE),
         amounts.maxMinor(Money.SCALE), period.from(), period.to(), RequestBodies.metadataFilter(ctx.queryParams()));
-  }
-
-  /** The status filter; the contract's enum is checked by the router (400 before this runs). */
-  private static OrderStatus status(RoutingContext ctx) {
-    String status = Responses.query(ctx, "status");
-    return status == null ? null : OrderStatus.valueOf(status);
   }
 
   void refundOrder(RoutingContext ctx) {

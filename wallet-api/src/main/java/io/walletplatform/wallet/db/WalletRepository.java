@@ -216,8 +216,8 @@ public final class WalletRepository {
     long cursorId = page.cursor() == null ? Long.MAX_VALUE : page.cursor()[1];
     OperationFilter filter = page.filter();
     Filters filters = new Filters(7)
-        .add("o.operation_type", "=", filter.type() == null ? null : filter.type().name(), "text")
-        .add("o.status", "=", filter.status() == null ? null : filter.status().name(), "text")
+        .add("o.operation_type", "=", filter.type(), "text")
+        .add("o.status", "=", filter.status(), "text")
         .add("o.amount_minor", ">=", filter.amounts().minMinor(asset.precision()), "bigint")
         .add("o.amount_minor", "<=", filter.amounts().maxMinor(asset.precision()), "bigint")
         .metadata("o.metadata", filter.metadata());

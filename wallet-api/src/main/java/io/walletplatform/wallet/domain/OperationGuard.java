@@ -1,5 +1,6 @@
 package io.walletplatform.wallet.domain;
 
+import io.walletplatform.common.wallet.OperationStatus;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -62,7 +63,7 @@ public final class OperationGuard {
     /** The operation as it stands until operation-worker has applied it. */
     public io.walletplatform.common.wallet.OperationView pending(UUID operationId, String requestedBy,
                                                                  io.walletplatform.common.money.Asset asset) {
-      return new io.walletplatform.common.wallet.OperationView(operationId, walletId, operationType, amount, io.walletplatform.common.wallet.OperationStatus.PENDING,
+      return new io.walletplatform.common.wallet.OperationView(operationId, walletId, operationType, amount, OperationStatus.PENDING,
           null, null, acceptedAt, null, requestedBy, toWalletId(), null, holdId(), expiresAt, null, asset, null,
           metadata);
     }

@@ -1,5 +1,6 @@
 package io.walletplatform.wallet.http;
 
+import io.walletplatform.common.util.Enums;
 import io.walletplatform.common.wallet.OperationStatus;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Handler;
@@ -169,9 +170,8 @@ public final class WalletHandlers {
   static WalletRepository.OperationFilter operationFilter(RoutingContext ctx) {
     // The contract's enums are checked by the router: 400 before this runs.
     String type = Responses.query(ctx, "operationType");
-    String status = Responses.query(ctx, "status");
     return new WalletRepository.OperationFilter(type == null ? null : operationType(type),
-        status == null ? null : OperationStatus.valueOf(status), ListFilters.amounts(ctx), RequestBodies.metadataFilter(ctx.queryParams()));
+        Enums.of(OperationStatus.class, Responses.query(ctx, "status")), ListFilters.amounts(ctx), RequestBodies.metadataFilter(ctx.queryParams()));
   }
 
   void getBalanceAt(RoutingContext ctx) {

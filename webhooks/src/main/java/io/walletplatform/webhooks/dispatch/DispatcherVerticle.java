@@ -193,9 +193,7 @@ public final class DispatcherVerticle extends VerticleBase {
    * a finished attempt only while the last claim suggests more are due (not one query per attempt).
    */
   void wake() {
-    if (!stopping) {
-      claims.wake();
-    }
+    claims.wake();
   }
 
   /** One claim; {@code true} when it filled what it asked for and slots are left: claim again at once. */
@@ -215,7 +213,7 @@ public final class DispatcherVerticle extends VerticleBase {
           long now = System.nanoTime();
           claimed.forEach(delivery -> start(new Queued(delivery, now)));
           moreDue = claimed.size() == limit;
-          return moreDue && free > limit && !stopping;
+          return moreDue && free > limit;
         })
         .onFailure(error -> log.warn("webhook dispatcher could not claim deliveries, retrying at the next scan: {}",
             error.toString()));
