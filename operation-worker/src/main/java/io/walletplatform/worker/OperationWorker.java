@@ -6,7 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.walletplatform.common.kafka.KafkaClients;
-import io.walletplatform.common.ops.Faults;
+import io.walletplatform.common.faults.Faults;
 import io.walletplatform.common.outbox.OutboxRelayVerticle;
 import io.walletplatform.common.webhooks.WebhookInterest;
 import io.walletplatform.migrations.Migrations;

@@ -11,7 +11,7 @@ import io.walletplatform.common.db.PgPools;
 import io.walletplatform.common.db.RedisClients;
 import io.walletplatform.common.http.RequestTargets;
 import io.walletplatform.common.kafka.KafkaClients;
-import io.walletplatform.common.ops.Faults;
+import io.walletplatform.common.faults.Faults;
 import io.walletplatform.common.health.HealthCheck;
 import io.walletplatform.common.ops.HttpFront;
 import io.walletplatform.common.ops.Launcher;

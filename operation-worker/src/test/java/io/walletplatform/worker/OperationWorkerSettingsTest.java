@@ -1,7 +1,7 @@
 package io.walletplatform.worker;
 
 import io.walletplatform.common.config.Config;
-import io.walletplatform.common.ops.Faults;
+import io.walletplatform.common.faults.Faults;
 import io.walletplatform.infra.testing.HoldingFaults;
 import org.junit.jupiter.api.Test;
 

@@ -31,7 +31,7 @@ import io.walletplatform.common.wallet.WalletOperationEvent.OperationType;
 import io.walletplatform.infra.testing.Await;
 import io.walletplatform.infra.testing.IsolatedConfig;
 import io.walletplatform.migrations.Migrations;
-import io.walletplatform.common.ops.Faults;
+import io.walletplatform.common.faults.Faults;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

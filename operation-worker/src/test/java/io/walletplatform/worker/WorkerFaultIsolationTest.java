@@ -17,7 +17,7 @@ import io.walletplatform.common.wallet.WalletOperationEvent.OperationType;
 import io.walletplatform.infra.testing.Await;
 import io.walletplatform.infra.testing.IsolatedConfig;
 import io.walletplatform.migrations.Migrations;
-import io.walletplatform.common.ops.Faults;
+import io.walletplatform.common.faults.Faults;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;

@@ -5,7 +5,7 @@ import io.walletplatform.migrations.AuthDatabase;
 import io.walletplatform.common.config.Config;
 import io.walletplatform.common.ops.HttpFrontVerticle;
 import io.walletplatform.common.ops.Launcher;
-import io.walletplatform.common.ops.Faults;
+import io.walletplatform.common.faults.Faults;
 
 import java.util.List;
 

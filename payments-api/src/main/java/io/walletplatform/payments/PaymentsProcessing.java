@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.walletplatform.common.outbox.Messaging;
-import io.walletplatform.common.ops.Faults;
+import io.walletplatform.common.faults.Faults;
 import io.walletplatform.common.webhooks.WebhookInterest;
 import io.walletplatform.migrations.Migrations;
 import io.walletplatform.payments.db.AccountRepository;

@@ -1,6 +1,6 @@
 package io.walletplatform.platform;
 
-import io.walletplatform.common.ops.Faults;
+import io.walletplatform.common.faults.Faults;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.walletplatform.common.auth.Authentication;

@@ -78,6 +78,29 @@ class ArchitectureTest {
     assertEquals(List.of(), circles, "common's packages in a circle: " + packages);
   }
 
+  /**
+   * STYLE 11: a service says what happened with a {@code DomainError}; which HTTP status that is gets decided
+   * once, in the failure handler. No class of a {@code domain} package builds an HTTP problem itself.
+   */
+  @Test
+  void domainCodeRaisesDomainErrorsNotHttpProblems() {
+    String problem = "io.walletplatform.common.errors.ProblemException";
+    Map<String, Set<String>> offenders = new TreeMap<>();
+    int domainClasses = 0;
+    for (Class<?> type : MODULES.values()) {
+      for (Map.Entry<String, Set<String>> uses : classGraph(location(type)).entrySet()) {
+        if (packageOf(uses.getKey()).endsWith(".domain")) {
+          domainClasses++;
+          if (uses.getValue().contains(problem)) {
+            offenders.put(uses.getKey(), Set.of(problem));
+          }
+        }
+      }
+    }
+    assertTrue(domainClasses >= 10, "jdeps found the domain packages' classes: " + domainClasses);
+    assertEquals(Map.of(), offenders, "domain classes that answer in HTTP terms (raise a DomainError instead)");
+  }
+
   /** The module's classes (nested ones counted as their top-level class) and the project classes each uses. */
   static Map<String, Set<String>> classGraph(Path classes) {
     ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow();

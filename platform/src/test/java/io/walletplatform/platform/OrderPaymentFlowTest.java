@@ -25,7 +25,7 @@ import io.walletplatform.common.money.Money;
 import io.walletplatform.common.ops.HttpFrontVerticle;
 import io.walletplatform.common.outbox.Messaging;
 import io.walletplatform.common.outbox.OutboxRelayVerticle;
-import io.walletplatform.common.ops.Faults;
+import io.walletplatform.common.faults.Faults;
 import io.walletplatform.infra.testing.Await;
 import io.walletplatform.infra.testing.IsolatedConfig;
 import io.walletplatform.infra.testing.Tokens;

@@ -15,7 +15,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.walletplatform.common.auth.Authentication;
 import io.walletplatform.common.config.Config;
 import io.walletplatform.common.ops.ServiceRuntime;
-import io.walletplatform.common.ops.Tracing;
+import io.walletplatform.common.tracing.Tracing;
 import io.walletplatform.infra.FreePorts;
 import io.walletplatform.infra.testing.ApiClient;
 import io.walletplatform.infra.testing.Await;

@@ -311,7 +311,7 @@ class WalletFlowTest {
     awaitSettled(first, 1);
     // What the end of the idempotency window (or an eviction, or a Redis restart) does to the claim.
     assertEquals(1, Await.result(redis.send(Request.cmd(Command.DEL)
-        .arg(io.walletplatform.wallet.domain.OperationGuard.claimKey(settings.wallet().redis().keyPrefix(), operationId)))).toInteger());
+        .arg(io.walletplatform.wallet.redis.OperationGuard.claimKey(settings.wallet().redis().keyPrefix(), operationId)))).toInteger());
 
     HttpResponse<Buffer> reused = Await.result(submit(second, "WITHDRAW", "2.00", operationId));
     assertEquals(202, reused.statusCode(), "Redis no longer knows the id: " + reused.bodyAsString());

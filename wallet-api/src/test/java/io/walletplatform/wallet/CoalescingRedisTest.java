@@ -10,7 +10,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.walletplatform.common.config.RedisSettings;
-import io.walletplatform.wallet.cache.CoalescingRedis;
+import io.walletplatform.wallet.redis.CoalescingRedis;
 import io.walletplatform.common.db.RedisClients;
 import io.walletplatform.infra.EmbeddedInfrastructure;
 import io.walletplatform.infra.FreePorts;

@@ -33,7 +33,7 @@ import io.vertx.sqlclient.Tuple;
 import io.walletplatform.common.db.PgPools;
 import io.walletplatform.common.money.Money;
 import io.walletplatform.common.wallet.WalletOperationEvent.OperationType;
-import io.walletplatform.wallet.domain.OperationGuard;
+import io.walletplatform.wallet.redis.OperationGuard;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,7 @@
 package io.walletplatform.common.http;
 
 import io.walletplatform.common.errors.FieldError;
+import io.walletplatform.common.errors.DomainError;
 import io.walletplatform.common.errors.ProblemException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
@@ -27,7 +28,8 @@ import java.util.regex.Pattern;
 
 /**
  * The one failure handler: every failure of every route becomes an RFC 9457
- * {@code application/problem+json} response. Expected outcomes arrive as {@link ProblemException};
+ * {@code application/problem+json} response. Expected outcomes arrive as a {@link DomainError} (its kind
+ * mapped to a status here, and nowhere else) or, from the HTTP layer itself, a {@link ProblemException};
  * OpenAPI validation failures become 400 with the offending fields named; anything else is a bug,
  * logged once here with an id the client also sees, and answered 500 without internals.
  */
@@ -124,6 +126,9 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     if (failure instanceof ProblemException problem) {
       return problem;
     }
+    if (failure instanceof DomainError error) {
+      return toProblem(error);
+    }
     if (failure instanceof SchemaValidationException invalid) {
       return ProblemException.validation(fieldErrors(invalid));
     }
@@ -153,6 +158,33 @@ public final class ProblemHandler implements Handler<RoutingContext> {
       case 503 -> ProblemException.unavailable("the request did not finish in time; retry later", 2);
       default -> internalError(ctx, failure);
     };
+  }
+
+  /** A domain outcome as the client hears it: the one place where a {@link DomainError.Kind} gets its status. */
+  static ProblemException toProblem(DomainError error) {
+    int status = switch (error.kind()) {
+      case INVALID -> 400;
+      case FORBIDDEN -> 403;
+      case NOT_FOUND -> 404;
+      case CONFLICT -> 409;
+      case UNPROCESSABLE -> 422;
+      case UNAVAILABLE -> 503;
+    };
+    String title = switch (error.kind()) {
+      case INVALID -> "Request validation failed";
+      case FORBIDDEN -> "Forbidden";
+      case NOT_FOUND -> "Resource not found";
+      case CONFLICT -> "Conflict";
+      case UNPROCESSABLE -> "Request cannot be processed";
+      case UNAVAILABLE -> "Service unavailable";
+    };
+    Map<String, String> headers = error.is(DomainError.Kind.UNAVAILABLE)
+        ? Map.of("Retry-After", Integer.toString(error.retryAfterSeconds())) : Map.of();
+    ProblemException problem = new ProblemException(status, error.code(), title, error.detail(), error.errors(), headers);
+    for (Map.Entry<String, String> member : error.extensions().entrySet()) {
+      problem = problem.with(member.getKey(), member.getValue());
+    }
+    return problem;
   }
 
   private static ProblemException fromValidator(ValidatorException invalid) {

@@ -10,7 +10,7 @@ import io.vertx.sqlclient.SqlConnection;
 import io.walletplatform.common.kafka.BatchingConsumer;
 import io.walletplatform.common.kafka.KafkaClients;
 import io.walletplatform.common.kafka.KafkaConsumerLoop;
-import io.walletplatform.common.ops.Tracing;
+import io.walletplatform.common.tracing.Tracing;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;

@@ -90,7 +90,7 @@ public final class KafkaClients {
   }
 
   /**
-   * Client options with the Kafka client's own tracing off: {@link io.walletplatform.common.ops.Tracing}
+   * Client options with the Kafka client's own tracing off: {@link io.walletplatform.common.tracing.Tracing}
    * carries the trace context instead, from where the record was caused rather than where the
    * send or the handler happens to run.
    */

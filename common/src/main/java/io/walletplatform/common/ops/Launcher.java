@@ -1,5 +1,6 @@
 package io.walletplatform.common.ops;
 
+import io.walletplatform.common.tracing.Tracing;
 import io.vertx.core.Future;
 import io.walletplatform.common.config.Config;
 import org.slf4j.Logger;

@@ -1,5 +1,6 @@
 package io.walletplatform.common.ops;
 
+import io.walletplatform.common.tracing.Tracing;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;

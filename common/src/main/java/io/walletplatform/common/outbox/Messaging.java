@@ -7,7 +7,7 @@ import io.vertx.core.Vertx;
 import io.walletplatform.common.config.KafkaSettings;
 import io.walletplatform.common.inbox.InboxConsumerSettings;
 import io.walletplatform.common.inbox.InboxConsumerVerticle;
-import io.walletplatform.common.ops.Faults;
+import io.walletplatform.common.faults.Faults;
 import io.walletplatform.common.inbox.InboxHandler;
 import io.walletplatform.common.kafka.DeadLetters;
 import io.walletplatform.common.kafka.KafkaClients;

@@ -14,7 +14,7 @@ import io.walletplatform.common.db.PgPools;
 import io.walletplatform.common.db.RedisClients;
 import io.walletplatform.common.kafka.KafkaClients;
 import io.walletplatform.common.money.Money;
-import io.walletplatform.common.ops.Faults;
+import io.walletplatform.common.faults.Faults;
 import io.walletplatform.common.wallet.Postings;
 import io.walletplatform.common.wallet.Postings.Posting;
 import io.walletplatform.common.wallet.WalletCache;

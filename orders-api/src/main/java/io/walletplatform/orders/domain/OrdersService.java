@@ -4,12 +4,12 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.walletplatform.common.auth.Principal;
 import io.walletplatform.common.events.PaymentRequested;
-import io.walletplatform.common.errors.ProblemException;
+import io.walletplatform.common.errors.DomainError;
 import io.walletplatform.common.idempotency.IdempotencyKeys.Claim;
 import io.walletplatform.common.money.Money;
 import io.walletplatform.common.outbox.Outbox;
 import io.walletplatform.common.outbox.OutboxEvent;
-import io.walletplatform.common.ops.Tracing;
+import io.walletplatform.common.tracing.Tracing;
 import io.walletplatform.orders.db.OrderRepository;
 import io.walletplatform.orders.db.OrderRepository.OrderPage;
 
@@ -62,13 +62,13 @@ public final class OrdersService {
     return pool.withTransaction(tx ->
         repository.lock(tx, orderId).compose(order -> {
           if (order == null || !principal.mayActForUser(order.userId())) {
-            return Future.failedFuture(ProblemException.notFound("ORDER_NOT_FOUND", "order " + orderId + " does not exist"));
+            return Future.failedFuture(DomainError.notFound("ORDER_NOT_FOUND", "order " + orderId + " does not exist"));
           }
           if (order.status() == OrderStatus.FINISHED && order.refundRequestedAt() != null) {
             return recorded(tx, claim, 202, order, java.util.Map.of());
           }
           if (order.status() != OrderStatus.FINISHED) {
-            return Future.failedFuture(ProblemException.conflict("ORDER_NOT_REFUNDABLE", "order " + orderId + " is "
+            return Future.failedFuture(DomainError.conflict("ORDER_NOT_REFUNDABLE", "order " + orderId + " is "
                 + order.status() + (order.status() == OrderStatus.REFUNDED ? " already" : ": only a FINISHED order can be refunded")));
           }
           return repository.requestRefund(tx, orderId).compose(asked -> {
@@ -94,7 +94,7 @@ public final class OrdersService {
   /** The order, when the principal may see it: its own, or anyone's for admin; otherwise ORDER_NOT_FOUND. */
   public Future<Order> get(Principal principal, UUID orderId) {
     return repository.find(pool, orderId).compose(order -> order == null || !principal.mayActForUser(order.userId())
-        ? Future.failedFuture(ProblemException.notFound("ORDER_NOT_FOUND", "order " + orderId + " does not exist"))
+        ? Future.failedFuture(DomainError.notFound("ORDER_NOT_FOUND", "order " + orderId + " does not exist"))
         : Future.succeededFuture(order));
   }
 

@@ -3,7 +3,7 @@ package io.walletplatform.payments.domain;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.walletplatform.common.db.SqlStates;
-import io.walletplatform.common.errors.ProblemException;
+import io.walletplatform.common.errors.DomainError;
 import io.walletplatform.common.idempotency.IdempotencyKeys.Claim;
 import io.walletplatform.common.json.Timestamps;
 import io.walletplatform.common.money.Money;
@@ -34,7 +34,7 @@ public final class AccountsService {
           return repository.insertTransaction(tx, userId, opening).map(account);
         }))
         .recover(error -> Future.failedFuture(SqlStates.isUniqueViolation(error)
-            ? ProblemException.conflict("ACCOUNT_ALREADY_EXISTS", "user " + userId + " already has an account")
+            ? DomainError.conflict("ACCOUNT_ALREADY_EXISTS", "user " + userId + " already has an account")
             : error));
   }
 
@@ -68,7 +68,7 @@ public final class AccountsService {
     return get(userId).compose(account -> repository.listTransactions(pool, userId, beforeId, limit, filter));
   }
 
-  public static ProblemException accountNotFound(UUID userId) {
-    return ProblemException.notFound("ACCOUNT_NOT_FOUND", "user " + userId + " has no account");
+  public static DomainError accountNotFound(UUID userId) {
+    return DomainError.notFound("ACCOUNT_NOT_FOUND", "user " + userId + " has no account");
   }
 }

@@ -3,7 +3,7 @@ package io.walletplatform.infra.testing;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.walletplatform.common.config.Config;
-import io.walletplatform.common.ops.Faults;
+import io.walletplatform.common.faults.Faults;
 
 import java.util.Arrays;
 import java.util.Set;

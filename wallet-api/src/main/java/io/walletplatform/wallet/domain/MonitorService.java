@@ -4,7 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.walletplatform.common.auth.Principal;
-import io.walletplatform.common.errors.ProblemException;
+import io.walletplatform.common.errors.DomainError;
 import io.walletplatform.common.money.Asset;
 import io.walletplatform.common.money.Money;
 import io.walletplatform.common.wallet.BalanceMonitor;
@@ -51,7 +51,7 @@ public final class MonitorService {
           return Future.failedFuture(WalletService.walletNotFound(walletId));
         }
         if (locked.monitors() >= BalanceMonitor.MAX_PER_WALLET) {
-          return Future.failedFuture(ProblemException.conflict("LIMIT_REACHED", "a wallet has at most "
+          return Future.failedFuture(DomainError.conflict("LIMIT_REACHED", "a wallet has at most "
               + BalanceMonitor.MAX_PER_WALLET + " monitors; delete one first"));
         }
         BalanceMonitor monitor = new BalanceMonitor(monitorId, walletId, request.field(), request.operator(), value,
@@ -71,7 +71,7 @@ public final class MonitorService {
   public Future<Void> delete(Principal principal, UUID walletId, UUID monitorId) {
     return wallets.walletFor(principal, walletId).compose(ref -> repository.delete(pool, walletId, monitorId))
         .compose(deleted -> deleted ? Future.<Void>succeededFuture()
-            : Future.failedFuture(ProblemException.notFound("MONITOR_NOT_FOUND", "wallet " + walletId
+            : Future.failedFuture(DomainError.notFound("MONITOR_NOT_FOUND", "wallet " + walletId
                 + " has no monitor " + monitorId)));
   }
 }

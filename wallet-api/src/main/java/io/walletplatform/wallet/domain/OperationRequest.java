@@ -2,15 +2,13 @@ package io.walletplatform.wallet.domain;
 
 import io.vertx.core.json.JsonObject;
 import io.walletplatform.common.errors.FieldError;
-import io.walletplatform.common.errors.ProblemException;
+import io.walletplatform.common.errors.DomainError;
 import io.walletplatform.common.money.Asset;
 import io.walletplatform.common.money.Money;
 import io.walletplatform.common.wallet.WalletOperationEvent.OperationType;
 
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -44,10 +42,9 @@ public record OperationRequest(UUID walletId, OperationType type, BigDecimal amo
   /** The decimal in the asset's units; 422 AMOUNT_PRECISION when it has more fractional digits than the asset. */
   public static Money exact(BigDecimal value, Asset asset, String field) {
     if (!asset.fits(value)) {
-      throw new ProblemException(422, "AMOUNT_PRECISION", "Request cannot be processed", field
-          + " has more fractional digits than " + asset.code() + " allows (" + asset.precision() + ")",
-          List.of(new FieldError(field, "must have at most " + asset.precision() + " fractional digits for "
-              + asset.code())), Map.of());
+      throw DomainError.unprocessable("AMOUNT_PRECISION", field + " has more fractional digits than " + asset.code()
+          + " allows (" + asset.precision() + ")",
+          new FieldError(field, "must have at most " + asset.precision() + " fractional digits for " + asset.code()));
     }
     return asset.amount(value);
   }

@@ -9,7 +9,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.sqlclient.Pool;
 import io.walletplatform.common.auth.Principal;
-import io.walletplatform.common.errors.ProblemException;
+import io.walletplatform.common.errors.DomainError;
 import io.walletplatform.common.json.Timestamps;
 import io.walletplatform.common.money.Money;
 import io.walletplatform.common.wallet.Postings;
@@ -17,6 +17,7 @@ import io.walletplatform.common.wallet.Postings.Posting;
 import io.walletplatform.common.wallet.WalletOperationEvent;
 import io.walletplatform.wallet.db.WalletRepository;
 import io.walletplatform.wallet.db.WalletRepository.StoredTransaction;
+import io.walletplatform.wallet.kafka.ApplyLag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,7 +97,7 @@ public final class TransactionService {
         return Future.failedFuture(alreadyReversed(originalId, original.reversedBy()));
       }
       if (original.status() != OperationStatus.COMPLETED) {
-        return Future.failedFuture(ProblemException.conflict("TRANSACTION_NOT_REVERSIBLE", "transaction "
+        return Future.failedFuture(DomainError.conflict("TRANSACTION_NOT_REVERSIBLE", "transaction "
             + originalId + " is " + original.status() + ": only a COMPLETED transaction is reversed"));
       }
       List<Posting> swapped = new ArrayList<>(original.postings().size());
@@ -120,8 +121,8 @@ public final class TransactionService {
     return UUID.nameUUIDFromBytes(("transaction-reversal:" + transactionId).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
   }
 
-  private static ProblemException alreadyReversed(UUID originalId, UUID reversalId) {
-    return ProblemException.conflict("ALREADY_REVERSED", "transaction " + originalId + " was reversed by "
+  private static DomainError alreadyReversed(UUID originalId, UUID reversalId) {
+    return DomainError.conflict("ALREADY_REVERSED", "transaction " + originalId + " was reversed by "
         + reversalId).with("reversalId", reversalId.toString());
   }
 
@@ -129,7 +130,7 @@ public final class TransactionService {
   private Future<JsonObject> record(Principal principal, UUID transactionId, List<Posting> postings, JsonObject metadata,
                                     UUID reverses) {
     if (lag.overloaded()) {
-      return Future.failedFuture(ProblemException.unavailable("operation-worker is " + lag.reason()
+      return Future.failedFuture(DomainError.unavailable("operation-worker is " + lag.reason()
           + "; retry later with the same transactionId", 1).with("transactionId", transactionId.toString()));
     }
     Instant acceptedAt = Timestamps.now();
@@ -162,7 +163,7 @@ public final class TransactionService {
     return repository.findTransaction(pool, transactionId).compose(stored -> {
       if (stored == null || !stored.requestedBy().equals(principal.subject()) || !stored.postings().equals(postings)
           || !io.walletplatform.common.json.Metadata.same(stored.metadata(), metadata)) {
-        return Future.failedFuture(ProblemException.unprocessable("IDEMPOTENCY_KEY_REUSED", "transactionId "
+        return Future.failedFuture(DomainError.unprocessable("IDEMPOTENCY_KEY_REUSED", "transactionId "
             + transactionId + " was already used for a different transaction"));
       }
       return Future.succeededFuture(view(stored));
@@ -178,7 +179,7 @@ public final class TransactionService {
     return repository.findTransaction(pool, transactionId).compose(stored -> stored != null
         && (principal.isAdmin() || principal.subject().equals(stored.requestedBy()))
         ? Future.succeededFuture(stored)
-        : Future.failedFuture(ProblemException.notFound("TRANSACTION_NOT_FOUND",
+        : Future.failedFuture(DomainError.notFound("TRANSACTION_NOT_FOUND",
             "there is no transaction " + transactionId)));
   }
 

@@ -14,10 +14,10 @@ import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import io.vertx.sqlclient.Pool;
 import io.walletplatform.common.auth.Principal;
 import io.walletplatform.common.db.SqlStates;
-import io.walletplatform.common.errors.ProblemException;
+import io.walletplatform.common.errors.DomainError;
 import io.walletplatform.common.json.Timestamps;
 import io.walletplatform.common.money.Money;
-import io.walletplatform.common.ops.Tracing;
+import io.walletplatform.common.tracing.Tracing;
 import io.opentelemetry.api.trace.Span;
 import io.walletplatform.common.wallet.WalletCache;
 import io.walletplatform.common.wallet.WalletOperationEvent;
@@ -29,6 +29,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.walletplatform.common.money.Asset;
+import io.walletplatform.wallet.kafka.ApplyLag;
+import io.walletplatform.wallet.redis.OperationGuard;
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -142,11 +144,11 @@ public final class WalletService {
       return pool.withTransaction(tx -> repository.insertWallet(tx, walletId, initialBalance, owner, walletsPerPrincipal,
               chosen, creditLimit, request.metadata()))
           .recover(error -> Future.failedFuture(SqlStates.isUniqueViolation(error)
-              ? ProblemException.conflict("WALLET_ALREADY_EXISTS", "wallet " + walletId + " already exists")
+              ? DomainError.conflict("WALLET_ALREADY_EXISTS", "wallet " + walletId + " already exists")
               : error))
           .compose(snapshot -> {
             if (snapshot == null) {
-              return Future.failedFuture(ProblemException.conflict("LIMIT_REACHED",
+              return Future.failedFuture(DomainError.conflict("LIMIT_REACHED",
                   "a principal may own at most " + walletsPerPrincipal + " wallets"));
             }
             remember(walletId, new WalletRef(owner, snapshot.asset(), request.metadata()));
@@ -164,7 +166,7 @@ public final class WalletService {
       Money creditLimit = OperationRequest.exact(requested, ref.asset(), "creditLimit");
       return repository.setCreditLimit(pool, walletId, creditLimit).compose(updated -> {
         if (updated == null) {
-          return Future.failedFuture(ProblemException.conflict("CREDIT_LIMIT_TOO_LOW", "wallet " + walletId
+          return Future.failedFuture(DomainError.conflict("CREDIT_LIMIT_TOO_LOW", "wallet " + walletId
               + " is already below what a credit limit of " + ref.asset().decimal(creditLimit).toPlainString()
               + " allows"));
         }
@@ -182,12 +184,12 @@ public final class WalletService {
   /** Adds an asset; 409 ASSET_ALREADY_EXISTS when its code exists (an asset's precision never changes). */
   public Future<Asset> addAsset(Asset asset) {
     return repository.insertAsset(pool, asset).compose(added -> added ? Future.succeededFuture(asset)
-        : Future.failedFuture(ProblemException.conflict("ASSET_ALREADY_EXISTS", "asset " + asset.code()
+        : Future.failedFuture(DomainError.conflict("ASSET_ALREADY_EXISTS", "asset " + asset.code()
             + " already exists")));
   }
 
-  private static ProblemException unknownAsset(String code) {
-    return ProblemException.unprocessable("UNKNOWN_ASSET", "there is no asset " + code
+  private static DomainError unknownAsset(String code) {
+    return DomainError.unprocessable("UNKNOWN_ASSET", "there is no asset " + code
         + "; GET /api/v1/assets lists them");
   }
 
@@ -226,13 +228,15 @@ public final class WalletService {
           if (lag.overloaded()) {
             // Accepting now would only lengthen the delay of everything behind it: tell the client to come back.
             shed.increment();
-            return Future.failedFuture(ProblemException.unavailable("operation-worker is " + lag.reason() + "; retry later", 1));
+            return Future.failedFuture(DomainError.unavailable("operation-worker is " + lag.reason() + "; retry later", 1));
           }
           String other = principal.subject().equals(ref.owner()) ? null : principal.subject();
-          OperationGuard.Claim claim = OperationGuard.Claim.of(request, amount, Timestamps.now(), other);
+          OperationGuard.Claim claim = new OperationGuard.Claim(false, request.walletId(), request.type(), amount,
+              Timestamps.now(), other, request.toWalletId() != null ? request.toWalletId() : request.holdId(),
+              request.expiresAt(), request.metadata());
           return acceptOnce(operationId, claim, ref, deadline, traceparent);
         })
-        .recover(error -> Future.failedFuture(error instanceof ProblemException problem && problem.status() == 503
+        .recover(error -> Future.failedFuture(error instanceof DomainError problem && problem.is(DomainError.Kind.UNAVAILABLE)
             ? problem.with("operationId", operationId.toString())
             : error));
   }
@@ -265,7 +269,7 @@ public final class WalletService {
           // The record may still have reached the log (an ambiguous timeout): a retry with this
           // operationId is applied at most once either way.
           Future<Void> released = claimed ? guard.release(operationId, claim).otherwiseEmpty() : Future.succeededFuture();
-          return released.compose(ignored -> Future.failedFuture(ProblemException.unavailable(
+          return released.compose(ignored -> Future.failedFuture(DomainError.unavailable(
               "operation log unavailable; retry with the same operationId", 2)));
         })
         .compose(metadata -> {
@@ -280,7 +284,7 @@ public final class WalletService {
   private Future<OperationView> existing(UUID operationId, OperationGuard.Claim request, WalletRef ref, long deadline,
                                          String traceparent) {
     return guard.find(operationId).recover(error -> Future.failedFuture(
-        ProblemException.unavailable("operation store unavailable", 1))).compose(current -> {
+        DomainError.unavailable("operation store unavailable", 1))).compose(current -> {
       if (current == null) {
         // The earlier claim was released or expired: compete for the id again.
         return acceptOnce(operationId, request, ref, deadline, traceparent);
@@ -292,7 +296,7 @@ public final class WalletService {
         return currentState(operationId, current, ref);
       }
       if (System.currentTimeMillis() > deadline) {
-        return Future.failedFuture(ProblemException.unavailable("operation " + operationId + " is still being accepted", 1));
+        return Future.failedFuture(DomainError.unavailable("operation " + operationId + " is still being accepted", 1));
       }
       return vertx.timer(DUPLICATE_POLL_MS).compose(ignored -> existing(operationId, request, ref, deadline, traceparent));
     });
@@ -332,14 +336,14 @@ public final class WalletService {
    */
   public Future<OperationView> getOperation(Principal principal, UUID walletId, UUID operationId) {
     return walletFor(principal, walletId)
-        .recover(hidden -> Future.failedFuture(hidden instanceof ProblemException problem && problem.status() == 404
+        .recover(hidden -> Future.failedFuture(hidden instanceof DomainError problem && problem.is(DomainError.Kind.NOT_FOUND)
             ? operationNotFound(walletId, operationId) : hidden))
         .compose(ref -> finalState(walletId, ref.asset(), operationId, null).compose(done -> {
           if (done != null) {
             return published(done);
           }
           return guard.find(operationId)
-              .recover(error -> Future.failedFuture(ProblemException.unavailable(
+              .recover(error -> Future.failedFuture(DomainError.unavailable(
                   "the state of operation " + operationId + " cannot be read now; retry later", 1)))
               .compose(claim -> {
                 if (claim != null && claim.walletId().equals(walletId)) {
@@ -358,7 +362,7 @@ public final class WalletService {
   private Future<OperationView> notFoundOnceApplied(UUID walletId, Asset asset, UUID operationId) {
     return lag.appliedEverythingAcceptedBefore(UNKNOWN_OPERATION_WAIT_MS).compose(appliedAll -> {
       if (!appliedAll) {
-        return Future.failedFuture(ProblemException.unavailable(
+        return Future.failedFuture(DomainError.unavailable(
             "operation " + operationId + " may still be waiting to be applied; retry later", 1));
       }
       return finalState(walletId, asset, operationId, null).compose(done -> done != null
@@ -387,7 +391,7 @@ public final class WalletService {
         if (stored == null || cached.version() >= stored.version()) {
           return Future.succeededFuture(view);
         }
-        return cache.put(stored).map(view).recover(error -> Future.failedFuture(ProblemException.unavailable(
+        return cache.put(stored).map(view).recover(error -> Future.failedFuture(DomainError.unavailable(
             "operation " + view.operationId() + " is applied but the wallet's balance is not yet readable; retry later",
             1)));
       });
@@ -408,7 +412,7 @@ public final class WalletService {
   public Future<BalanceAtIn> balanceAt(Principal principal, UUID walletId, Instant at) {
     return walletFor(principal, walletId).compose(ref -> repository.balanceAt(pool, walletId, at)
         .compose(balance -> balance != null ? Future.succeededFuture(new BalanceAtIn(balance, ref.asset()))
-            : Future.failedFuture(ProblemException.notFound("WALLET_NOT_FOUND",
+            : Future.failedFuture(DomainError.notFound("WALLET_NOT_FOUND",
                 "wallet " + walletId + " did not exist at " + Timestamps.format(at)))));
   }
 
@@ -441,17 +445,17 @@ public final class WalletService {
     owners.put(walletId, ref);
   }
 
-  static ProblemException walletNotFound(UUID walletId) {
-    return ProblemException.notFound("WALLET_NOT_FOUND", "wallet " + walletId + " does not exist");
+  static DomainError walletNotFound(UUID walletId) {
+    return DomainError.notFound("WALLET_NOT_FOUND", "wallet " + walletId + " does not exist");
   }
 
-  private static ProblemException operationNotFound(UUID walletId, UUID operationId) {
-    return ProblemException.notFound("OPERATION_NOT_FOUND",
+  private static DomainError operationNotFound(UUID walletId, UUID operationId) {
+    return DomainError.notFound("OPERATION_NOT_FOUND",
         "wallet " + walletId + " has no operation " + operationId);
   }
 
-  private static ProblemException reused(UUID operationId) {
-    return ProblemException.unprocessable("IDEMPOTENCY_KEY_REUSED",
+  private static DomainError reused(UUID operationId) {
+    return DomainError.unprocessable("IDEMPOTENCY_KEY_REUSED",
         "operationId " + operationId + " was already used for a different wallet, type or amount");
   }
 }

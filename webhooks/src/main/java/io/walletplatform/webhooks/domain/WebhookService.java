@@ -3,7 +3,7 @@ package io.walletplatform.webhooks.domain;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.walletplatform.common.auth.Principal;
-import io.walletplatform.common.errors.ProblemException;
+import io.walletplatform.common.errors.DomainError;
 import io.walletplatform.common.idempotency.IdempotencyKeys.Claim;
 import io.walletplatform.common.webhooks.EventTypes;
 import io.walletplatform.webhooks.db.WebhookRepository;
@@ -63,34 +63,34 @@ public final class WebhookService {
     try {
       target = policy.parse(url);
     } catch (IllegalArgumentException refused) {
-      return Future.failedFuture(ProblemException.validation("url", refused.getMessage()));
+      return Future.failedFuture(DomainError.invalid("url", refused.getMessage()));
     }
     Set<String> seen = new HashSet<>();
     for (String type : events) {
       if (!EventTypes.ALL.contains(type)) {
-        return Future.failedFuture(ProblemException.validation("events", "unknown event type " + type
+        return Future.failedFuture(DomainError.invalid("events", "unknown event type " + type
             + "; known: " + String.join(", ", EventTypes.ALL)));
       }
       if (!seen.add(type)) {
-        return Future.failedFuture(ProblemException.validation("events", type + " is listed twice"));
+        return Future.failedFuture(DomainError.invalid("events", type + " is listed twice"));
       }
       String scope = type.startsWith("wallet.") ? "wallets" : type.startsWith("order.") ? "orders"
           : type.startsWith("account.") ? "payments" : null;
       if (scope != null && !principal.isAdmin() && !principal.scopes().contains(scope)) {
-        return Future.failedFuture(ProblemException.forbidden("the token's scopes do not include " + scope
+        return Future.failedFuture(DomainError.forbidden("the token's scopes do not include " + scope
             + ", which " + type + " needs"));
       }
     }
     return resolver.resolve(target.getHost())
         .recover(error -> Future.failedFuture(error instanceof Resolver.Refused refused
-            ? ProblemException.validation("url", refused.getMessage()) : error))
+            ? DomainError.invalid("url", refused.getMessage()) : error))
         .compose(address -> {
           UUID webhookId = UUID.randomUUID();
           String secret = Signature.newSecret();
           return pool.withTransaction(tx -> repository.lockPrincipal(tx, principal.subject())
               .compose(ignored -> repository.countActive(tx, principal.subject()))
               .compose(active -> active >= maxSubscriptions
-                  ? Future.failedFuture(ProblemException.conflict("LIMIT_REACHED", "at most " + maxSubscriptions
+                  ? Future.failedFuture(DomainError.conflict("LIMIT_REACHED", "at most " + maxSubscriptions
                       + " webhooks per principal; delete one first"))
                   : repository.insert(tx, webhookId, principal.subject(), url, events, secret))
               .map(createdAt -> new Created(new Subscription(webhookId, principal.subject(), url, events,
@@ -120,7 +120,7 @@ public final class WebhookService {
     return subscription(principal, webhookId)
         .compose(found -> repository.retry(pool, deliveryId, webhookId))
         .compose(delivery -> delivery != null ? Future.succeededFuture(delivery)
-            : Future.failedFuture(ProblemException.notFound("DELIVERY_NOT_FOUND", "webhook " + webhookId
+            : Future.failedFuture(DomainError.notFound("DELIVERY_NOT_FOUND", "webhook " + webhookId
                 + " has no delivery " + deliveryId)));
   }
 
@@ -133,7 +133,7 @@ public final class WebhookService {
     return principal.isAdmin() ? null : principal.subject();
   }
 
-  static ProblemException notFound(UUID webhookId) {
-    return ProblemException.notFound("WEBHOOK_NOT_FOUND", "webhook " + webhookId + " does not exist");
+  static DomainError notFound(UUID webhookId) {
+    return DomainError.notFound("WEBHOOK_NOT_FOUND", "webhook " + webhookId + " does not exist");
   }
 }

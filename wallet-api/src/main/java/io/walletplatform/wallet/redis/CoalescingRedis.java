@@ -1,4 +1,4 @@
-package io.walletplatform.wallet.cache;
+package io.walletplatform.wallet.redis;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;

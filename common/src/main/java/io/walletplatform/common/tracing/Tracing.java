@@ -1,4 +1,4 @@
-package io.walletplatform.common.ops;
+package io.walletplatform.common.tracing;
 
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
@@ -149,7 +149,7 @@ public final class Tracing implements Shareable {
     return new Tracing(openTelemetry, () -> { });
   }
 
-  /** The tracing of the process this Vert.x serves ({@link #OFF} unless {@link ServiceRuntime} set one). */
+  /** The tracing of the process this Vert.x serves ({@link #OFF} unless {@code ops.ServiceRuntime} set one). */
   public static Tracing of(Vertx vertx) {
     return VertxLocal.get(vertx, "tracing", () -> OFF);
   }
@@ -160,7 +160,8 @@ public final class Tracing implements Shareable {
     return context == null ? OFF : of(context.owner());
   }
 
-  void register(Vertx vertx) {
+  /** Makes this the tracing of {@code vertx} ({@link #of}); called once, by {@code ops.ServiceRuntime}, when it builds it. */
+  public void register(Vertx vertx) {
     VertxLocal.put(vertx, "tracing", this);
   }
 

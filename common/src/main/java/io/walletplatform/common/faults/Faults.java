@@ -1,4 +1,4 @@
-package io.walletplatform.common.ops;
+package io.walletplatform.common.faults;
 
 import io.vertx.core.Future;
 import io.vertx.kafka.client.common.TopicPartition;

@@ -1,4 +1,4 @@
-package io.walletplatform.wallet.domain;
+package io.walletplatform.wallet.kafka;
 
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;

@@ -1,4 +1,4 @@
-package io.walletplatform.common.ops;
+package io.walletplatform.common.tracing;
 
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;

@@ -1,4 +1,4 @@
-package io.walletplatform.wallet.domain;
+package io.walletplatform.wallet.redis;
 
 import io.walletplatform.common.wallet.OperationStatus;
 import io.vertx.core.Future;
@@ -66,13 +66,6 @@ public final class OperationGuard {
       return new io.walletplatform.common.wallet.OperationView(operationId, walletId, operationType, amount, OperationStatus.PENDING,
           null, null, acceptedAt, null, requestedBy, toWalletId(), null, holdId(), expiresAt, null, asset, null,
           metadata);
-    }
-
-    /** The request's claim, its amount in the wallet's asset. */
-    public static Claim of(OperationRequest request, Money amount, Instant acceptedAt, String requestedByOther) {
-      return new Claim(false, request.walletId(), request.type(), amount, acceptedAt, requestedByOther,
-          request.toWalletId() != null ? request.toWalletId() : request.holdId(), request.expiresAt(),
-          request.metadata());
     }
 
     byte[] encode() {
