@@ -131,9 +131,12 @@ public final class OperationConsumerVerticle extends VerticleBase {
     BatchingConsumer.Settings core = new BatchingConsumer.Settings(settings.maxBatchRecords(),
         settings.maxBufferedRecords(), false, settings.maxAttempts(), settings.maxDeadLetterAttempts(),
         settings.minRetryBackoff().toMillis(), settings.maxRetryBackoff().toMillis());
+    // A fetch may wait a whole batch window for its 64 KiB: the records are applied at the next tick anyway.
+    // A quarter window cost 40 empty fetches a second per idle partition (client, broker and purgatory), the
+    // largest part of an idle platform's CPU and a tenth of a loaded one's (docs/benchmarks.md, #33).
     KafkaConsumerLoop.Options options = new KafkaConsumerLoop.Options("operation-worker-" + index,
         settings.operationsTopic(), settings.groupId(), settings.kafka(), core, settings.flushInterval().toMillis(),
-        Math.max(1, settings.flushInterval().toMillis() / 4));
+        settings.flushInterval().toMillis());
     KafkaConsumerLoop.Codec<Received> codec = new KafkaConsumerLoop.Codec<>(OperationConsumerVerticle::decode,
         received -> received.event() != null ? received.event().walletId() : received.record().key(),
         Received::record);
