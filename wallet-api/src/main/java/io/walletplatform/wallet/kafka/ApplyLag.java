@@ -112,11 +112,13 @@ public final class ApplyLag {
             ends.put(partition, OffsetSpec.LATEST);
             recent.put(partition, OffsetSpec.TIMESTAMP(since));
           });
-          // Three independent reads, at once.
           Future<Map<TopicPartition, ListOffsetsResultInfo>> end = admin.listOffsets(ends);
           Future<Map<TopicPartition, OffsetAndMetadata>> committed = admin.listConsumerGroupOffsets(workerGroup);
+          // The first recent offset only after the end offsets: read at once, a record appended between the two
+          // reads was counted by the end but not yet found as recent ("no offset at or after now - bound": every
+          // record older), so a record accepted a moment ago looked older than the bound and the accept path shed.
           Future<Map<TopicPartition, ListOffsetsResultInfo>> firstRecent = boundMs > 0
-              ? admin.listOffsets(recent) : Future.succeededFuture(Map.of());
+              ? end.compose(ignored -> admin.listOffsets(recent)) : Future.succeededFuture(Map.of());
           return Future.all(end, committed, firstRecent)
               .onSuccess(read -> update(end.result(), committed.result(), firstRecent.result()));
         })
