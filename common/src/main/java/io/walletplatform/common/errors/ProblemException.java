@@ -60,7 +60,12 @@ public class ProblemException extends RuntimeException {
   }
 
   public static ProblemException unprocessable(String code, String detail) {
-    return new ProblemException(422, code, "Request cannot be processed", detail, List.of(), Map.of());
+    return unprocessable(code, detail, List.of());
+  }
+
+  /** 422 naming the fields at fault in its {@code errors}. */
+  public static ProblemException unprocessable(String code, String detail, List<FieldError> errors) {
+    return new ProblemException(422, code, "Request cannot be processed", detail, errors, Map.of());
   }
 
   /** 401 UNAUTHENTICATED; {@code challenge} is its WWW-Authenticate value, {@code null} when already set on the response. */

@@ -160,27 +160,19 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     };
   }
 
-  /** A domain outcome as the client hears it: the one place where a {@link DomainError.Kind} gets its status. */
+  /**
+   * A domain outcome as the client hears it: the one place where a {@link DomainError.Kind} gets its status,
+   * each kind the problem of the same name (its status, title and headers written once, in ProblemException).
+   */
   static ProblemException toProblem(DomainError error) {
-    int status = switch (error.kind()) {
-      case INVALID -> 400;
-      case FORBIDDEN -> 403;
-      case NOT_FOUND -> 404;
-      case CONFLICT -> 409;
-      case UNPROCESSABLE -> 422;
-      case UNAVAILABLE -> 503;
+    ProblemException problem = switch (error.kind()) {
+      case INVALID -> ProblemException.validation(error.errors());
+      case FORBIDDEN -> ProblemException.forbidden(error.detail());
+      case NOT_FOUND -> ProblemException.notFound(error.code(), error.detail());
+      case CONFLICT -> ProblemException.conflict(error.code(), error.detail());
+      case UNPROCESSABLE -> ProblemException.unprocessable(error.code(), error.detail(), error.errors());
+      case UNAVAILABLE -> ProblemException.unavailable(error.detail(), error.retryAfterSeconds());
     };
-    String title = switch (error.kind()) {
-      case INVALID -> "Request validation failed";
-      case FORBIDDEN -> "Forbidden";
-      case NOT_FOUND -> "Resource not found";
-      case CONFLICT -> "Conflict";
-      case UNPROCESSABLE -> "Request cannot be processed";
-      case UNAVAILABLE -> "Service unavailable";
-    };
-    Map<String, String> headers = error.is(DomainError.Kind.UNAVAILABLE)
-        ? Map.of("Retry-After", Integer.toString(error.retryAfterSeconds())) : Map.of();
-    ProblemException problem = new ProblemException(status, error.code(), title, error.detail(), error.errors(), headers);
     for (Map.Entry<String, String> member : error.extensions().entrySet()) {
       problem = problem.with(member.getKey(), member.getValue());
     }
