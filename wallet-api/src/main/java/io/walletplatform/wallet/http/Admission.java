@@ -53,6 +53,21 @@ public final class Admission implements Handler<RoutingContext> {
   private static final long MIN_TARGET_LAG_RECORDS = 1_000;
   /** While throttling, at least this many operations per second pass, so that the lag keeps being measured. */
   private static final double FLOOR_PER_SECOND = 100;
+  /**
+   * The worker's apply rate is the growth of its committed offsets over this long: it commits once a
+   * pass, and a pass on a hot wallet can take a second or more, so a shorter window reads 0 between
+   * two commits and twice the rate across one.
+   */
+  static final long RATE_WINDOW_NANOS = 3_000_000_000L;
+  /**
+   * What the worker can apply is the best windowed rate seen over this long. Not the last one: while
+   * admission throttles, the worker applies what admission lets through, so its last rate is the
+   * throttled rate, and a rate set from it (times a share under 1) fell at every read, to the floor,
+   * while the worker idled (issue #33: the hot wallet stalled at 1,100 operations/s in two of three
+   * rounds). A worker that really got slower is followed once its better rates age out of this
+   * window; meanwhile the lag grows, and the shedding bounds stand behind admission.
+   */
+  static final long CAPACITY_MEMORY_NANOS = 30_000_000_000L;
 
   private final long targetDelayMs;
   private final long maxWaitMs;
@@ -62,6 +77,14 @@ public final class Admission implements Handler<RoutingContext> {
   private final Counter refused;
   /** Requests per second while throttling; infinite while the worker keeps up. */
   private volatile double ratePerSecond = Double.POSITIVE_INFINITY;
+  /** The lag reads of the last {@link #RATE_WINDOW_NANOS}: {nanoTime, committed offsets summed}. */
+  private final ArrayDeque<long[]> reads = new ArrayDeque<>();
+  /** The windowed apply rates of the last {@link #CAPACITY_MEMORY_NANOS}: {nanoTime, operations/s}. */
+  private final ArrayDeque<double[]> rates = new ArrayDeque<>();
+  /** What the lag readers saw last, as the gauges show them. */
+  private volatile double applyPerSecond;
+  private volatile double capacityPerSecond;
+  private volatile long lagRecords;
   private double tokens;
   private long refilledNanos = System.nanoTime();
 
@@ -82,27 +105,73 @@ public final class Admission implements Handler<RoutingContext> {
     Gauge.builder("wallet_admission_rate", this, Admission::rateForMetrics)
         .description("Operations admitted per second while throttling to the worker's pace; -1: not throttling")
         .register(registry);
+    Gauge.builder("wallet_worker_apply_rate", this, admission -> admission.applyPerSecond)
+        .description("operation-worker's apply rate over the last 3 s (operations/s, from its committed offsets)")
+        .register(registry);
+    Gauge.builder("wallet_worker_capacity", this, admission -> admission.capacityPerSecond)
+        .description("The best apply rate of operation-worker over the last 30 s: what admission lets through while throttling")
+        .register(registry);
+    Gauge.builder("wallet_worker_lag_records", this, admission -> admission.lagRecords)
+        .description("Operations accepted and not yet applied by operation-worker, as admission last read them")
+        .register(registry);
   }
 
-  /** What the lag reader saw: the target is the worker's apply rate over the target delay, at least 1,000 operations. */
-  public void paced(double applyPerSecond, long lagRecords) {
-    long target = Math.max(MIN_TARGET_LAG_RECORDS, (long) (applyPerSecond * targetDelayMs / 1000.0));
-    update(applyPerSecond, lagRecords, target, FLOOR_PER_SECOND);
+  /** What a lag reader saw: the worker group's committed offsets summed, and its lag. */
+  public void paced(long committedTotal, long lagRecords) {
+    paced(committedTotal, lagRecords, System.nanoTime());
   }
 
   /**
-   * Sets the rate from what the lag reader saw: the worker's apply rate (operations per second) and
-   * its lag (operations accepted, not applied). Under the target every request passes; past it the
+   * Measures the worker's apply rate over the last {@link #RATE_WINDOW_NANOS} (from the first read
+   * half a window old on), takes the best rate of the last {@link #CAPACITY_MEMORY_NANOS} as what it
+   * can apply, and sets the rate from that: the target lag is a {@code targetDelayMs} of it, at least
+   * 1,000 operations. Called by every lag reader of the process (they read the same offsets).
+   */
+  synchronized void paced(long committedTotal, long lagRecords, long nowNanos) {
+    this.lagRecords = lagRecords;
+    if (!reads.isEmpty() && committedTotal < reads.peekLast()[1]) {
+      reads.clear();  // read while the group rebalanced (a partition without its offset): measure afresh
+    }
+    reads.addLast(new long[] {nowNanos, committedTotal});
+    while (reads.size() > 2 && nowNanos - secondOf(reads)[0] >= RATE_WINDOW_NANOS) {
+      reads.pollFirst();
+    }
+    long[] first = reads.peekFirst();
+    if (nowNanos - first[0] >= RATE_WINDOW_NANOS / 2) {
+      applyPerSecond = (committedTotal - first[1]) * 1e9 / (nowNanos - first[0]);
+      rates.addLast(new double[] {nowNanos, applyPerSecond});
+    }
+    while (!rates.isEmpty() && nowNanos - rates.peekFirst()[0] > CAPACITY_MEMORY_NANOS) {
+      rates.pollFirst();
+    }
+    double capacity = 0;
+    for (double[] rate : rates) {
+      capacity = Math.max(capacity, rate[1]);
+    }
+    capacityPerSecond = capacity;
+    long target = Math.max(MIN_TARGET_LAG_RECORDS, (long) (capacity * targetDelayMs / 1000.0));
+    update(capacity, lagRecords, target, FLOOR_PER_SECOND);
+  }
+
+  private static long[] secondOf(ArrayDeque<long[]> reads) {
+    Iterator<long[]> iterator = reads.iterator();
+    iterator.next();
+    return iterator.next();
+  }
+
+  /**
+   * Sets the rate from what the worker can apply (operations per second) and its lag (operations
+   * accepted, not applied). Under the target every request passes; past it the
    * rate is the apply rate scaled by target / lag, between half and all of it, and never below
    * {@code floorPerSecond}, so that the backlog drains while accepting goes on.
    */
-  void update(double applyPerSecond, long lagRecords, long targetLagRecords, double floorPerSecond) {
+  void update(double perSecond, long lagRecords, long targetLagRecords, double floorPerSecond) {
     if (lagRecords <= targetLagRecords) {
       ratePerSecond = Double.POSITIVE_INFINITY;
       return;
     }
     double share = Math.max(0.5, Math.min(1.0, (double) targetLagRecords / lagRecords));
-    ratePerSecond = Math.max(floorPerSecond, applyPerSecond * share);
+    ratePerSecond = Math.max(floorPerSecond, perSecond * share);
   }
 
   /** The rate while throttling, -1 while every request passes at once (as the gauge shows it). */

@@ -36,11 +36,8 @@ public final class ApplyLag {
   private final long boundRecords;
   private final long boundMs;
   private volatile long records;
-  /** Told the worker's pace after every read; null when nobody listens. */
+  /** Told what every read saw; null when nobody listens. */
   private final PaceListener pace;
-  private long lastCommittedTotal = -1;
-  private long lastReadNanos;
-  private double applyPerSecond;
   private volatile boolean tooOld;
   private Vertx vertx;
   private long timer = -1;
@@ -54,17 +51,21 @@ public final class ApplyLag {
    * @param boundRecords 0: no bound on the count
    * @param boundMs      0: no bound on the age of the oldest unapplied operation
    */
-  /** Told, after every read, how fast the worker applies (operations/s, smoothed) and how far behind it is. */
+  /**
+   * Told, after every read, the worker group's committed offsets summed over the partitions (their
+   * growth is the worker's pace: it commits only after applying) and how many operations it has not
+   * applied yet.
+   */
   @FunctionalInterface
   public interface PaceListener {
-    void paced(double applyPerSecond, long lagRecords);
+    void paced(long committedTotal, long lagRecords);
   }
 
   public ApplyLag(KafkaAdminClient admin, String topic, String workerGroup, long boundRecords, long boundMs) {
     this(admin, topic, workerGroup, boundRecords, boundMs, null);
   }
 
-  /** @param pace told the worker's pace after every read (null: nobody) */
+  /** @param pace told what every read saw (null: nobody) */
   public ApplyLag(KafkaAdminClient admin, String topic, String workerGroup, long boundRecords, long boundMs,
                   PaceListener pace) {
     this.pace = pace;
@@ -154,20 +155,12 @@ public final class ApplyLag {
     }
   }
 
-  /** The worker's apply rate from the growth of its committed offsets, smoothed. */
   private void pace(Map<TopicPartition, OffsetAndMetadata> committed, long lagRecords) {
-    long now = System.nanoTime();
     long committedTotal = 0;
     for (OffsetAndMetadata offset : committed.values()) {
       committedTotal += offset == null ? 0 : offset.getOffset();
     }
-    if (lastCommittedTotal >= 0 && now > lastReadNanos) {
-      double measured = Math.max(0, committedTotal - lastCommittedTotal) * 1e9 / (now - lastReadNanos);
-      applyPerSecond = applyPerSecond == 0 ? measured : 0.5 * applyPerSecond + 0.5 * measured;
-    }
-    lastCommittedTotal = committedTotal;
-    lastReadNanos = now;
-    pace.paced(applyPerSecond, lagRecords);
+    pace.paced(committedTotal, lagRecords);
   }
 
   /**
