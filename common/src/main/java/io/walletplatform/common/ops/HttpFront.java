@@ -14,6 +14,7 @@ import io.walletplatform.common.kafka.ConsumerReadiness;
 import io.walletplatform.common.ops.ApiContract;
 import io.walletplatform.common.errors.ProblemException;
 import io.walletplatform.common.http.ProblemHandler;
+import io.walletplatform.common.http.RequestDeadlines;
 import io.walletplatform.common.http.RequestTargets;
 
 import java.time.Duration;
@@ -105,32 +106,15 @@ public final class HttpFront {
     return this;
   }
 
-  /**
-   * A request whose answer has not begun by the request timeout gets 503 (vertx-web's TimeoutHandler
-   * fails it even mid-answer). An answer that has begun (a statement streamed for longer) is bounded by
-   * the connection's idle timeout instead: a stalled stream is closed, a flowing one finishes.
-   */
-  private void timeToFirstByte(RoutingContext ctx) {
-    long timer = vertx.setTimer(requestTimeout.toMillis(), fired -> {
-      if (ctx.response().headWritten() || ctx.response().ended()) {
-        return;
-      }
-      if (!ctx.request().isEnded()) {
-        ctx.request().resume();
-      }
-      ctx.fail(503);
-    });
-    ctx.addEndHandler(done -> vertx.cancelTimer(timer));
-    ctx.next();
-  }
-
   public Router build() {
     Handler<RoutingContext> ready = health != null ? health : new Health(vertx, authentication)
         .add(checks)
         .add(List.of(Readiness.of(vertx).check(), ConsumerReadiness.of(vertx).check()));
     Router router = Router.router(vertx);
     router.route().handler(RequestTargets::requireWellFormed);
-    router.route().handler(this::timeToFirstByte);
+    // A request whose answer has not begun by the request timeout gets 503 (vertx-web's TimeoutHandler
+    // fails it even mid-answer).
+    router.route().handler(new RequestDeadlines(vertx, requestTimeout)::handle);
     // Liveness never looks at a dependency: a database or broker outage must not restart a
     // process that serves whatever it can. Readiness (and /health, its alias) does.
     router.get("/health/live").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
