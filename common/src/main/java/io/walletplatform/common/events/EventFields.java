@@ -99,7 +99,7 @@ public final class EventFields {
   public static Instant instant(JsonNode node, String field) {
     Instant instant;
     try {
-      instant = Instant.parse(text(node, field));
+      instant = io.walletplatform.common.json.Timestamps.parse(text(node, field));
     } catch (DateTimeParseException e) {
       throw new InvalidRecordException(field + " must be an RFC 3339 timestamp");
     }

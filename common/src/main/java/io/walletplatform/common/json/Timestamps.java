@@ -56,6 +56,47 @@ public final class Timestamps {
     }
   }
 
+  /**
+   * Parses an RFC 3339 timestamp as {@link Instant#parse} does, reading the form {@link #format}
+   * writes ({@code 2026-12-06T09:05:00.123Z}) by hand: the worker reads one per operation record, and
+   * {@code Instant.parse}'s general parser was 4.7 % of the hot path's samples (issue #33). Any other
+   * form, and any value the fast path finds out of range, goes to {@code Instant.parse}, which accepts
+   * or refuses it as before.
+   *
+   * @throws java.time.format.DateTimeParseException as {@code Instant.parse} does
+   */
+  public static Instant parse(String text) {
+    if (text.length() == 24 && text.charAt(4) == '-' && text.charAt(7) == '-' && text.charAt(10) == 'T'
+        && text.charAt(13) == ':' && text.charAt(16) == ':' && text.charAt(19) == '.' && text.charAt(23) == 'Z') {
+      int year = number(text, 0, 4);
+      int month = number(text, 5, 2);
+      int day = number(text, 8, 2);
+      int hour = number(text, 11, 2);
+      int minute = number(text, 14, 2);
+      int second = number(text, 17, 2);
+      int milli = number(text, 20, 3);
+      if ((year | month | day | hour | minute | second | milli) >= 0 && month >= 1 && month <= 12 && day >= 1
+          && day <= java.time.Month.of(month).length(java.time.Year.isLeap(year)) && hour <= 23 && minute <= 59 && second <= 59) {
+        long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
+        return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3_600L + minute * 60L + second, milli * 1_000_000L);
+      }
+    }
+    return Instant.parse(text);
+  }
+
+  /** The decimal number of {@code width} ASCII digits at {@code at}; -1 when one is not a digit. */
+  private static int number(String text, int at, int width) {
+    int value = 0;
+    for (int i = at; i < at + width; i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
+  }
+
   /** Now, truncated to what a timestamp carries, so a value read back equals the one written. */
   public static Instant now() {
     return Instant.now().truncatedTo(ChronoUnit.MILLIS);
