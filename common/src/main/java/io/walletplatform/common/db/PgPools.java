@@ -32,8 +32,8 @@ public final class PgPools {
    * ({@code = ANY($1::uuid[])} of a batch's ids, joins over {@code unnest} of its arrays) got generic
    * plans priced on tables nearly empty at the time: in some runs one PostgreSQL backend then burned
    * 60 % of a core and the hot wallet stalled at 1,100-2,000 operations/s instead of 5,000-6,000
-   * (issue #33; with custom plans set server-wide, 4 of 4 rounds ran at full rate against 3 stalls in
-   * 6 before). Planning each execution costs tens of microseconds a statement; a batch runs a handful.
+   * (issue #33; with custom plans set server-wide, 4 of 4 rounds ran at full rate, against 10 stalled
+   * rounds of 19 without). Planning each execution costs tens of microseconds a statement; a batch runs a handful.
    */
   public static PgConnectOptions connectOptions(PgSettings settings) {
     return new PgConnectOptions()
