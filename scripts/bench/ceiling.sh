@@ -9,6 +9,8 @@
 # over each measured run goes to OUT/threads-ROUND.txt (threads.sh).
 # Usage: scripts/bench/ceiling.sh PLATFORM_JAR LOAD_TESTER_JAR OUT [ROUNDS] [SECONDS]
 set -euo pipefail
+command -v wrk > /dev/null || { sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get install -y -qq wrk > /dev/null; }  # a fresh machine has no wrk
 here=$(cd "$(dirname "$0")" && pwd)
 jar=$(realpath "$1"); tool=$(realpath "$2"); out=$(realpath -m "$3"); rounds=${4:-3}; seconds=${5:-30}
 port=18181; secret=bench-secret; null_port=18998

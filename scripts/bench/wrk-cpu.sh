@@ -4,6 +4,8 @@
 # (exact run times; /proc/stat's busy ticks miss work done in bursts shorter than a tick).
 # Usage: scripts/bench/wrk-cpu.sh <wrk arguments...>
 set -euo pipefail
+command -v wrk > /dev/null || { sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get install -y -qq wrk > /dev/null; }  # a fresh machine has no wrk
 # Every process's utime + stime. Not one awk over /proc/[0-9]*/stat: mawk stops at the first process that
 # exits between the glob and its read (threads.sh, run beside this by ceiling.sh, starts and ends hundreds),
 # and every process after it then counted its whole lifetime as used in the window (a hot wallet read
