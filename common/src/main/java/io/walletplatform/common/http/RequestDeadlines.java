@@ -1,6 +1,8 @@
 package io.walletplatform.common.http;
 
 import io.netty.util.concurrent.FastThreadLocal;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 
@@ -37,23 +39,28 @@ public final class RequestDeadlines {
 
   /** The route handler: enlists the request and passes it on. */
   public void handle(RoutingContext ctx) {
-    Loop loop = loops.get();
-    Entry entry = loop.add(ctx, System.nanoTime() + timeoutNanos);
-    ctx.addEndHandler(ended -> loop.remove(entry));
+    ctx.addEndHandler(loops.get().add(ctx, System.nanoTime() + timeoutNanos));
     ctx.next();
   }
 
-  /** A request in flight, linked in its loop's list, oldest first. */
-  private static final class Entry {
+  /** A request in flight, linked in its loop's list, oldest first; its own end handler (it leaves the list). */
+  private static final class Entry implements Handler<AsyncResult<Void>> {
+    final Loop loop;
     final RoutingContext ctx;
     final long deadlineNanos;
     Entry previous;
     Entry next;
     boolean linked = true;
 
-    Entry(RoutingContext ctx, long deadlineNanos) {
+    Entry(Loop loop, RoutingContext ctx, long deadlineNanos) {
+      this.loop = loop;
       this.ctx = ctx;
       this.deadlineNanos = deadlineNanos;
+    }
+
+    @Override
+    public void handle(AsyncResult<Void> ended) {
+      loop.remove(this);
     }
   }
 
@@ -64,7 +71,7 @@ public final class RequestDeadlines {
     long timerId = -1;
 
     Entry add(RoutingContext ctx, long deadlineNanos) {
-      Entry entry = new Entry(ctx, deadlineNanos);
+      Entry entry = new Entry(this, ctx, deadlineNanos);
       if (newest == null) {
         oldest = entry;
       } else {

@@ -36,7 +36,7 @@ class RequestDeadlinesTest {
       int port = server.actualPort();
 
       long start = System.nanoTime();
-      Timed first = send(client, port, "/slow", start);
+      Timed first = send(Future.succeededFuture(), client, port, "/slow", start);
       List<Future<HttpClientResponse>> fast = new ArrayList<>();
       for (int i = 0; i < 50; i++) {
         fast.add(client.request(HttpMethod.GET, port, "localhost", "/fast").compose(request -> request.send()));
@@ -44,40 +44,49 @@ class RequestDeadlinesTest {
       for (Future<HttpClientResponse> answer : fast) {
         assertEquals(200, await(answer).statusCode(), "answered in time: never 503");
       }
-      Thread.sleep(150);
-      Timed second = send(client, port, "/slow", start);
-      Thread.sleep(350);
-      Timed third = send(client, port, "/slow", start);
+      // The second half a timeout after the first (a timer, nothing blocks); the third once both were
+      // answered, when the list is empty and the loop's timer is not armed.
+      Timed second = send(vertx.timer(TIMEOUT_MS / 2), client, port, "/slow", start);
+      Timed third = send(Future.all(first.answer, second.answer), client, port, "/slow", start);
 
       assertEquals(503, await(first.answer).statusCode());
       assertEquals(503, await(second.answer).statusCode());
       assertEquals(503, await(third.answer).statusCode());
       assertTrue(first.answeredMs() >= TIMEOUT_MS && first.answeredMs() < TIMEOUT_MS + 1_000,
           "the first at its timeout: " + first.answeredMs());
-      assertTrue(second.answeredMs() - second.sentMs >= TIMEOUT_MS && second.answeredMs() < first.answeredMs() + 1_000,
-          "the second a timeout after it was sent, not with the first: sent " + second.sentMs + ", answered "
+      assertTrue(second.answeredMs() - second.sentMs() >= TIMEOUT_MS && second.answeredMs() < first.answeredMs() + 1_000,
+          "the second a timeout after it was sent, not with the first: sent " + second.sentMs() + ", answered "
               + second.answeredMs() + " (first " + first.answeredMs() + ")");
-      assertTrue(third.answeredMs() - third.sentMs >= TIMEOUT_MS,
-          "a request arriving after the list emptied re-arms the timer: sent " + third.sentMs + ", answered "
+      assertTrue(third.answeredMs() - third.sentMs() >= TIMEOUT_MS,
+          "a request arriving after the list emptied re-arms the timer: sent " + third.sentMs() + ", answered "
               + third.answeredMs());
     } finally {
       await(vertx.close());
     }
   }
 
-  private record Timed(long sentMs, Future<HttpClientResponse> answer, long[] answeredAtMs) {
+  /** A request sent once {@code after} completes: when it was sent and answered, in ms since the test's start. */
+  private record Timed(long[] sentAtMs, Future<HttpClientResponse> answer, long[] answeredAtMs) {
+    long sentMs() {
+      return sentAtMs[0];
+    }
+
     long answeredMs() {
       return answeredAtMs[0];
     }
   }
 
-  private static Timed send(HttpClient client, int port, String path, long startNanos) {
-    long sent = (System.nanoTime() - startNanos) / 1_000_000;
+  private static Timed send(Future<?> after, HttpClient client, int port, String path, long startNanos) {
+    long[] sentAt = {-1};
     long[] answeredAt = {-1};
-    Future<HttpClientResponse> answer = client.request(HttpMethod.GET, port, "localhost", path)
+    Future<HttpClientResponse> answer = after
+        .compose(ignored -> {
+          sentAt[0] = (System.nanoTime() - startNanos) / 1_000_000;
+          return client.request(HttpMethod.GET, port, "localhost", path);
+        })
         .compose(request -> request.send())
         .onComplete(done -> answeredAt[0] = (System.nanoTime() - startNanos) / 1_000_000);
-    return new Timed(sent, answer, answeredAt);
+    return new Timed(sentAt, answer, answeredAt);
   }
 
   private static <T> T await(Future<T> future) throws Exception {

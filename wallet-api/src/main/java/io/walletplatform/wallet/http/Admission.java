@@ -23,8 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Admission on the accept path that follows operation-worker's pace, so that a client sending as
  * fast as it is answered (a closed loop, wrk, an attacker) cannot take the CPU the worker needs and
  * collapse the applied rate. While the worker keeps up (its lag under the target) every request
- * passes at once. Past the target, requests pass at a rate set from the worker's measured apply rate
- * (scaled down as the lag grows), one token each; a request with no token waits, paused before its
+ * passes at once. Past the target, requests pass at a rate set from what the worker can apply (its
+ * best recent apply rate, scaled down as the lag grows), one token each; a request with no token waits, paused before its
  * body is read, so the client is slowed to the server's pace instead of being answered with 503s it
  * would fire again at once. It runs after the token, scopes and write limit were checked (an
  * anonymous or invalid flood never takes a place), and waiting requests are served per principal in
@@ -62,9 +62,9 @@ public final class Admission implements Handler<RoutingContext> {
   /**
    * What the worker can apply is the best windowed rate seen over this long. Not the last one: while
    * admission throttles, the worker applies what admission lets through, so its last rate is the
-   * throttled rate, and a rate set from it (times a share under 1) fell at every read, to the floor,
-   * while the worker idled (issue #33: the hot wallet stalled at 1,100 operations/s in two of three
-   * rounds). A worker that really got slower is followed once its better rates age out of this
+   * throttled rate, and a rate set from it (times a share under 1) fell at every read toward the floor
+   * (issue #33: in the ceiling benchmark's slow rounds admission let 100-900/s through while the worker
+   * applied 1,500-2,500/s). A worker that really got slower is followed once its better rates age out of this
    * window; meanwhile the lag grows, and the shedding bounds stand behind admission.
    */
   static final long CAPACITY_MEMORY_NANOS = 30_000_000_000L;
