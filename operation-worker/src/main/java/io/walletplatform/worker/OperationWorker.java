@@ -9,7 +9,6 @@ import io.walletplatform.common.kafka.KafkaClients;
 import io.walletplatform.common.faults.Faults;
 import io.walletplatform.common.outbox.OutboxRelayVerticle;
 import io.walletplatform.common.webhooks.WebhookInterest;
-import io.walletplatform.migrations.Migrations;
 import io.walletplatform.worker.kafka.HoldExpiryVerticle;
 import io.walletplatform.worker.kafka.TransactionCoordinatorVerticle;
 import io.walletplatform.worker.kafka.OperationConsumerVerticle;
@@ -24,7 +23,8 @@ public final class OperationWorker {
   }
 
   /**
-   * Makes sure the topics exist and the webhook subscriptions can be read, then deploys the consumers,
+   * Makes sure the topics exist and has read who listens to which events (the webhooks service's
+   * interest topic), then deploys the consumers,
    * the wallet outbox's relay (the platform events) and the hold expiry scan; the future holds
    * the deployment id (undeploying it stops them all).
    * Production passes {@link Faults#NONE}.
@@ -33,8 +33,7 @@ public final class OperationWorker {
                                       Faults faults) {
     return KafkaClients.ensureTopics(vertx, settings.kafka(), List.of(settings.operationsTopic(), settings.deadLetterTopic(),
             settings.events().topic()))
-        .compose(ignored -> WebhookInterest.start(vertx, settings.events().webhooksPg(),
-            () -> Migrations.migrate(vertx, settings.events().webhooksPg(), Migrations.WEBHOOKS)))
+        .compose(ignored -> WebhookInterest.start(vertx, settings.kafka(), settings.events().interestTopic()))
         .compose(interest -> vertx.deployVerticle(new VerticleBase() {
           // Deployed from here, the consumers, the relay and the scan are this deployment's children:
           // undeploying it stops them all.

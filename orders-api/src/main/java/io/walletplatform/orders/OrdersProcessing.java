@@ -22,8 +22,7 @@ public final class OrdersProcessing {
   public static Future<Messaging.Deployments> deploy(Vertx vertx, OrdersSettings settings, MeterRegistry registry,
                                                      Faults faults) {
     return Migrations.migrate(vertx, settings.pg(), Migrations.ORDERS)
-        .compose(ignored -> WebhookInterest.start(vertx, settings.events().webhooksPg(),
-            () -> Migrations.migrate(vertx, settings.events().webhooksPg(), Migrations.WEBHOOKS)))
+        .compose(ignored -> WebhookInterest.start(vertx, settings.kafka(), settings.events().interestTopic()))
         .compose(interest -> Messaging.deploy(vertx, registry, settings.kafka(), settings.relay(), faults, settings.inbox(),
             List.of(settings.requestsTopic(), settings.events().topic()), "orders-results",
             () -> new PaymentResultApplier(new OrderRepository(), interest, settings.events().topic())))

@@ -21,8 +21,7 @@ public final class PaymentsProcessing {
   public static Future<Messaging.Deployments> deploy(Vertx vertx, PaymentsSettings settings, MeterRegistry registry,
                                                      Faults faults) {
     return Migrations.migrate(vertx, settings.pg(), Migrations.PAYMENTS)
-        .compose(ignored -> WebhookInterest.start(vertx, settings.events().webhooksPg(),
-            () -> Migrations.migrate(vertx, settings.events().webhooksPg(), Migrations.WEBHOOKS)))
+        .compose(ignored -> WebhookInterest.start(vertx, settings.kafka(), settings.events().interestTopic()))
         .compose(interest -> Messaging.deploy(vertx, registry, settings.kafka(), settings.relay(), faults, settings.inbox(),
             List.of(settings.resultsTopic(), settings.events().topic()), "payments-requests",
             () -> new PaymentProcessor(new AccountRepository(), settings.resultsTopic(), interest,

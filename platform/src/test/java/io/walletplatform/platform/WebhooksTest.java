@@ -1,7 +1,6 @@
 package io.walletplatform.platform;
 
 import com.standardwebhooks.Webhook;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -108,7 +107,8 @@ class WebhooksTest {
         .with("WEBHOOKS_SCAN_MS", "100");
     settings = PlatformSettings.from(config);
     authentication = Await.result(Platform.deploy(runtime, settings), SETTLE);
-    interest = Await.result(WebhookInterest.start(vertx, settings.webhooks().pg(), Future::succeededFuture));
+    interest = Await.result(WebhookInterest.start(vertx, settings.webhooks().kafka(),
+        settings.webhooks().events().interestTopic()));
     walletDb = PgPools.create(vertx, settings.wallet().pg(), "webhooks-test-wallet");
     webhooksDb = PgPools.create(vertx, settings.webhooks().pg(), "webhooks-test");
     receiver = new Receiver();

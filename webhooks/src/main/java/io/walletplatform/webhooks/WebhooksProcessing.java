@@ -10,12 +10,14 @@ import io.walletplatform.common.kafka.KafkaClients;
 import io.walletplatform.migrations.Migrations;
 import io.walletplatform.webhooks.dispatch.DispatcherVerticle;
 import io.walletplatform.webhooks.dispatch.EventConsumerVerticle;
+import io.walletplatform.webhooks.interest.InterestPublisherVerticle;
 
 import java.util.List;
 
 /**
  * Migrates the webhooks database and deploys the consumer of {@code platform.events} (events to
- * deliveries) and the dispatcher (deliveries to receivers).
+ * deliveries), the dispatcher (deliveries to receivers) and the publisher of who listens (the
+ * interest topic the recorders of events read; no other service opens this database).
  */
 public final class WebhooksProcessing {
 
@@ -30,6 +32,8 @@ public final class WebhooksProcessing {
         .compose(ignored -> vertx.deployVerticle(() -> new EventConsumerVerticle(settings.inbox(), registry),
             new DeploymentOptions().setInstances(settings.inbox().consumers())))
         .compose(consumers -> vertx.deployVerticle(new DispatcherVerticle(settings, registry, revocations)))
+        .compose(dispatcher -> vertx.deployVerticle(new InterestPublisherVerticle(settings.pg(), settings.kafka(),
+            settings.events().interestTopic(), settings.interestRecheck())))
         .mapEmpty();
   }
 }

@@ -33,6 +33,8 @@ import java.util.List;
  *                              timeouts in one outage of seconds disables nothing)
  * @param deliveryRetention     finished deliveries older than this are deleted; zero: kept for ever
  * @param pruneInterval         how often the old deliveries are looked for
+ * @param interestRecheck       how often the interest topic is compared with the subscriptions (besides
+ *                              every change of a subscription)
  */
 public record WebhooksSettings(PgSettings pg, KafkaSettings kafka, HttpSettings http, PlatformEventsSettings events,
                                InboxConsumerSettings inbox, boolean allowPrivateNetworks, int maxSubscriptions,
@@ -40,14 +42,14 @@ public record WebhooksSettings(PgSettings pg, KafkaSettings kafka, HttpSettings 
                                List<Duration> retrySchedule, Duration lease, Duration scanInterval,
                                int httpInstances, int maxInFlightPerPrincipal, int maxInFlightPerAddress,
                                int disableAfterTimeouts, Duration disableMinSpan, Duration deliveryRetention,
-                               Duration pruneInterval) {
+                               Duration pruneInterval, Duration interestRecheck) {
 
   public static final String ALLOW_PRIVATE_NETWORKS = "WEBHOOKS_ALLOW_PRIVATE_NETWORKS";
   static final String DEFAULT_SCHEDULE = "5s,5m,30m,2h,5h,10h,10h";
 
   public static WebhooksSettings from(Config config) {
     PlatformEventsSettings events = PlatformEventsSettings.from(config);
-    PgSettings pg = events.webhooksPg();
+    PgSettings pg = PgSettings.from(config, "WEBHOOKS_DB_NAME", "webhooks");
     return new WebhooksSettings(pg, KafkaSettings.from(config), HttpSettings.from(config, "WEBHOOKS_API_PORT", 8084),
         events, InboxConsumerSettings.from(config, pg, events.topic(), config.get("WEBHOOKS_GROUP_ID", "webhooks")),
         config.getBoolean(ALLOW_PRIVATE_NETWORKS, false),
@@ -64,7 +66,8 @@ public record WebhooksSettings(PgSettings pg, KafkaSettings kafka, HttpSettings 
         config.getInt("WEBHOOKS_DISABLE_AFTER_TIMEOUTS", 20, 0, 1_000_000),
         config.getMillis("WEBHOOKS_DISABLE_MIN_SPAN_MS", 600_000, 0, 86_400_000),
         Duration.ofDays(config.getInt("WEBHOOKS_DELIVERY_RETENTION_DAYS", 30, 0, 36_500)),
-        config.getMillis("WEBHOOKS_PRUNE_INTERVAL_MS", 3_600_000, 100, 86_400_000));
+        config.getMillis("WEBHOOKS_PRUNE_INTERVAL_MS", 3_600_000, 100, 86_400_000),
+        config.getMillis("WEBHOOKS_INTEREST_RECHECK_MS", 5_000, 100, 3_600_000));
   }
 
   /** {@code 5s,5m,30m,2h} or milliseconds ({@code 100,200}). */

@@ -101,6 +101,20 @@ public final class KafkaClients {
 
   /** Creates the topics that do not exist yet; an existing topic is left as it is. */
   public static Future<Void> ensureTopics(Vertx vertx, KafkaSettings settings, List<String> topics) {
+    return ensureTopics(vertx, settings, topics, settings.partitions(),
+        Map.of("retention.ms", Long.toString(settings.topicRetention().toMillis())));
+  }
+
+  /**
+   * Creates a compacted topic of one partition (the last value of each key kept for ever, a key
+   * without a value deleted) if it does not exist yet: a table every reader reads from its start.
+   */
+  public static Future<Void> ensureCompactedTopic(Vertx vertx, KafkaSettings settings, String topic) {
+    return ensureTopics(vertx, settings, List.of(topic), 1, Map.of("cleanup.policy", "compact"));
+  }
+
+  private static Future<Void> ensureTopics(Vertx vertx, KafkaSettings settings, List<String> topics, int partitions,
+                                           Map<String, String> topicConfig) {
     Map<String, String> config = new java.util.HashMap<>(settings.security());
     config.putAll(Map.of(
         "bootstrap.servers", settings.bootstrapServers(),
@@ -108,8 +122,7 @@ public final class KafkaClients {
         "default.api.timeout.ms", "20000"));
     KafkaAdminClient admin = KafkaAdminClient.create(vertx, config);
     List<NewTopic> newTopics = topics.stream()
-        .map(topic -> new NewTopic(topic, settings.partitions(), settings.replicationFactor())
-            .setConfig(Map.of("retention.ms", Long.toString(settings.topicRetention().toMillis()))))
+        .map(topic -> new NewTopic(topic, partitions, settings.replicationFactor()).setConfig(topicConfig))
         .toList();
     return admin.listTopics()
         .compose(existing -> {

@@ -1,16 +1,16 @@
 package io.walletplatform.common.webhooks;
 
 import io.walletplatform.common.config.Config;
-import io.walletplatform.common.config.PgSettings;
 
 /**
- * Where a process that records platform events finds who listens ({@code WEBHOOKS_DB_NAME}, on the
- * server of {@code PG_URL}) and the topic the events are published to ({@code PLATFORM_EVENTS_TOPIC}).
+ * Where a process that records platform events learns who listens (the compacted topic the webhooks
+ * service publishes each principal's event types to, {@code WEBHOOK_INTEREST_TOPIC}) and the topic the
+ * events are published to ({@code PLATFORM_EVENTS_TOPIC}).
  */
-public record PlatformEventsSettings(PgSettings webhooksPg, String topic) {
+public record PlatformEventsSettings(String interestTopic, String topic) {
 
   public static PlatformEventsSettings from(Config config) {
-    return new PlatformEventsSettings(PgSettings.from(config, "WEBHOOKS_DB_NAME", "webhooks"),
+    return new PlatformEventsSettings(config.get("WEBHOOK_INTEREST_TOPIC", "webhook.interest"),
         config.get("PLATFORM_EVENTS_TOPIC", "platform.events"));
   }
 }

@@ -2,149 +2,264 @@ package io.walletplatform.common.webhooks;
 
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.Shareable;
-import io.vertx.pgclient.pubsub.PgSubscriber;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.walletplatform.common.config.PgSettings;
-import io.walletplatform.common.db.PgPools;
+import io.vertx.kafka.client.common.PartitionInfo;
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.walletplatform.common.config.KafkaSettings;
+import io.walletplatform.common.errors.InvalidRecordException;
+import io.walletplatform.common.kafka.KafkaClients;
 import io.walletplatform.common.util.VertxLocal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * Which principals listen to which event types: what every process that records platform events
  * asks before it writes one, so that nothing is recorded for a principal without a matching
  * subscription and the hot path pays one hash lookup when nobody listens.
  *
- * <p>One per Vert.x instance and webhooks database: loaded at start, reloaded when a subscription
- * changes (a trigger NOTIFYs at commit) and every {@link #RELOAD_MS} in case a notification was missed
- * (a reconnect). Until the first load succeeds the answer is "yes, record": an event recorded for
- * nobody is dropped by the dispatcher, one not recorded would be lost.
+ * <p>The webhooks service owns the subscriptions; it publishes each principal's event types to a
+ * compacted topic ({@code WEBHOOK_INTEREST_TOPIC}, key: the principal, value:
+ * {@code {"eventTypes": [...]}}, no value: nobody listens any more). One reader per Vert.x instance and
+ * topic reads it from its beginning and keeps following it, so a recorder never opens the webhooks
+ * database. Until the reader has reached the end the topic had at its start, the answer is "yes,
+ * record": an event recorded for nobody is dropped by the dispatcher, one not recorded would be lost.
+ * A value that cannot be read counts as "every event type" for its principal, for the same reason.
  */
 public final class WebhookInterest implements Shareable {
 
-  public static final String CHANNEL = "webhook_subscriptions";
-  static final long RELOAD_MS = 5_000;
+  /** How long a start waits to have read the topic to its end before it goes on recording everything. */
+  static final long CATCH_UP_MS = 20_000;
 
   private static final Logger log = LoggerFactory.getLogger(WebhookInterest.class);
-  private static final String LOAD = """
-      SELECT DISTINCT principal, unnest(event_types) AS event_type
-        FROM webhook_subscriptions
-       WHERE deleted_at IS NULL AND disabled_at IS NULL""";
+  private static final String EVENT_TYPES = "eventTypes";
+  /** The event types of a principal whose value could not be read: everything is recorded for it. */
+  private static final Set<String> EVERYTHING = Set.of("*");
 
-  /** null until loaded. */
-  private volatile Map<String, Set<String>> byPrincipal;
+  private final Map<String, Set<String>> byPrincipal = new ConcurrentHashMap<>();
+  private volatile boolean loaded;
 
   private WebhookInterest() {
   }
 
   /**
-   * The instance's interest in the webhooks database of {@code pg}, started once per Vert.x
-   * instance: {@code migrate} brings that database to its schema first.
+   * The instance's reader of {@code topic} (created compacted if missing), started once per Vert.x
+   * instance; the future completes once the reader has caught up with the topic (or after
+   * {@link #CATCH_UP_MS}, recording everything until it has).
    */
-  public static Future<WebhookInterest> start(Vertx vertx, PgSettings pg, Supplier<Future<Void>> migrate) {
-    return VertxLocal.get(vertx, "webhook-interest:" + pg.database(), () -> new Starting(vertx, pg, migrate)).future;
+  public static Future<WebhookInterest> start(Vertx vertx, KafkaSettings kafka, String topic) {
+    return VertxLocal.get(vertx, "webhook-interest:" + topic, () -> new Starting(vertx, kafka, topic)).future;
   }
 
   /** Whether an event of {@code type} for {@code principal} must be recorded. */
   public boolean wants(String principal, String type) {
-    Map<String, Set<String>> current = byPrincipal;
-    if (current == null) {
+    if (!loaded) {
       return true;
     }
     if (principal == null) {
       return false;
     }
-    Set<String> types = current.get(principal);
-    return types != null && types.contains(type);
+    Set<String> types = byPrincipal.get(principal);
+    return types != null && (types == EVERYTHING || types.contains(type));
   }
 
   /** Whether anyone may listen at all (false: every event can be skipped without looking further). */
   public boolean anyone() {
-    Map<String, Set<String>> current = byPrincipal;
-    return current == null || !current.isEmpty();
+    return !loaded || !byPrincipal.isEmpty();
   }
 
-  private void replace(Iterable<Row> rows) {
-    Map<String, Set<String>> loaded = new HashMap<>();
-    for (Row row : rows) {
-      loaded.computeIfAbsent(row.getString("principal"), ignored -> new HashSet<>()).add(row.getString("event_type"));
+  /** Whether the reader has caught up with the topic as it was at its start. */
+  public boolean loaded() {
+    return loaded;
+  }
+
+  /** The event types each principal listens to as read so far (an unreadable value reads as {@code ["*"]}). */
+  public Map<String, Set<String>> snapshot() {
+    return Map.copyOf(byPrincipal);
+  }
+
+  /** The value published for a principal that listens to {@code eventTypes}: sorted, so equal sets are equal records. */
+  public static String encode(Set<String> eventTypes) {
+    return new JsonObject().put(EVENT_TYPES, new JsonArray(new TreeSet<>(eventTypes).stream().toList())).encode();
+  }
+
+  /** The event types of a published value; refuses anything but an object with an array of strings. */
+  static Set<String> decode(String value) {
+    try {
+      JsonArray types = new JsonObject(value).getJsonArray(EVENT_TYPES);
+      if (types == null) {
+        throw new InvalidRecordException("no " + EVENT_TYPES);
+      }
+      Set<String> decoded = new HashSet<>();
+      for (Object type : types) {
+        if (!(type instanceof String text)) {
+          throw new InvalidRecordException(EVENT_TYPES + " holds a " + (type == null ? "null" : "non-string"));
+        }
+        decoded.add(text);
+      }
+      return Set.copyOf(decoded);
+    } catch (ClassCastException | io.vertx.core.json.DecodeException error) {
+      throw new InvalidRecordException("not an interest record: " + error.getMessage());
     }
-    byPrincipal = loaded;
+  }
+
+  private void apply(KafkaConsumerRecord<String, String> record) {
+    String principal = record.key();
+    if (principal == null) {
+      log.warn("webhook interest record without a principal at {}-{}@{}, skipped", record.topic(), record.partition(),
+          record.offset());
+      return;
+    }
+    if (record.value() == null) {
+      byPrincipal.remove(principal);
+      return;
+    }
+    try {
+      byPrincipal.put(principal, decode(record.value()));
+    } catch (InvalidRecordException error) {
+      log.warn("webhook interest of {} at {}-{}@{} unreadable ({}): recording every event for it", principal,
+          record.topic(), record.partition(), record.offset(), error.getMessage());
+      byPrincipal.put(principal, EVERYTHING);
+    }
   }
 
   private static final class Starting implements Shareable {
     final Future<WebhookInterest> future;
 
-    Starting(Vertx vertx, PgSettings pg, Supplier<Future<Void>> migrate) {
+    Starting(Vertx vertx, KafkaSettings kafka, String topic) {
       WebhookInterest interest = new WebhookInterest();
-      future = migrate.get().compose(ignored -> vertx.deployVerticle(new Loader(interest, pg),
-          new DeploymentOptions())).map(interest);
+      future = KafkaClients.ensureCompactedTopic(vertx, kafka, topic)
+          .compose(ignored -> vertx.deployVerticle(new Reader(interest, kafka, topic), new DeploymentOptions()))
+          .map(interest);
     }
   }
 
-  /** Keeps the interest current; a verticle of its own, so its pool and timer live as long as the instance. */
-  private static final class Loader extends VerticleBase {
-    private final WebhookInterest interest;
-    private final PgSettings pg;
-    private Pool pool;
-    private PgSubscriber subscriber;
-    private boolean loading;
-    private boolean again;
+  /**
+   * Follows the topic with its own poll loop (not the consumer's stream: a position read after a poll
+   * whose records are all applied is exact, so "caught up" never runs ahead of what was applied);
+   * a verticle of its own, so its consumer lives as long as the instance.
+   */
+  private static final class Reader extends VerticleBase {
+    private static final java.time.Duration POLL = java.time.Duration.ofMillis(500);
 
-    Loader(WebhookInterest interest, PgSettings pg) {
+    private final WebhookInterest interest;
+    private final KafkaSettings kafka;
+    private final String topic;
+    private KafkaConsumer<String, String> consumer;
+    /** The end offsets at the start still to be reached; empty once caught up. */
+    private final Map<TopicPartition, Long> toReach = new HashMap<>();
+    private final Promise<Void> caughtUp = Promise.promise();
+    private boolean stopping;
+    private Future<Void> polling = Future.succeededFuture();
+
+    Reader(WebhookInterest interest, KafkaSettings kafka, String topic) {
       this.interest = interest;
-      this.pg = pg;
+      this.kafka = kafka;
+      this.topic = topic;
     }
 
     @Override
     public Future<?> start() {
-      pool = PgPools.create(vertx, new PgSettings(pg.host(), pg.port(), pg.user(), pg.password(), pg.database(), 1),
-          "webhook-interest");
-      subscriber = PgSubscriber.subscriber(vertx, PgPools.connectOptions(pg)).reconnectPolicy(attempt -> 1_000L);
-      subscriber.channel(CHANNEL).handler(payload -> reload()).subscribeHandler(ignored -> reload());
-      vertx.setPeriodic(RELOAD_MS, id -> reload());
-      subscriber.connect().onFailure(error -> log.warn("webhook interest could not LISTEN, reloading every {} ms: {}",
-          RELOAD_MS, error.getMessage()));
-      // The first load is waited for (a short outage only delays it: until then every event is recorded).
-      return load().otherwiseEmpty();
+      Map<String, String> config = new HashMap<>(kafka.security());
+      config.put("bootstrap.servers", kafka.bootstrapServers());
+      config.put("client.id", "webhook-interest");
+      config.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+      config.put("value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+      config.put("enable.auto.commit", "false");
+      config.put("auto.offset.reset", "earliest");
+      config.put("reconnect.backoff.max.ms", "1000");
+      config.put("enable.metrics.push", "false");
+      consumer = KafkaConsumer.create(vertx, KafkaClients.options(config));
+      vertx.setTimer(CATCH_UP_MS, id -> {
+        if (caughtUp.tryComplete()) {
+          log.warn("webhook interest: {} not read to its end in {} ms; recording every event until it is", topic,
+              CATCH_UP_MS);
+        }
+      });
+      consumer.partitionsFor(topic)
+          .compose(partitions -> {
+            Set<TopicPartition> assigned = partitions.stream().map(PartitionInfo::getPartition)
+                .map(partition -> new TopicPartition(topic, partition)).collect(Collectors.toSet());
+            return consumer.assign(assigned)
+                .compose(ignored -> consumer.seekToBeginning(assigned))
+                .compose(ignored -> consumer.endOffsets(assigned));
+          })
+          .onSuccess(ends -> {
+            ends.forEach((partition, end) -> {
+              if (end > 0) {
+                toReach.put(partition, end);
+              }
+            });
+            Promise<Void> loop = Promise.promise();
+            polling = loop.future();
+            poll(loop);
+          })
+          .onFailure(error -> log.warn("webhook interest: cannot read {} ({}); recording every event", topic,
+              error.toString()));
+      return caughtUp.future();
     }
 
-    private void reload() {
-      if (loading) {
-        again = true;
+    private void poll(Promise<Void> loop) {
+      if (stopping) {
+        loop.complete();
         return;
       }
-      load();
-    }
-
-    private Future<Void> load() {
-      loading = true;
-      again = false;
-      return pool.query(LOAD).execute()
-          .onSuccess(interest::replace)
-          .onFailure(error -> log.warn("webhook interest reload failed, keeping the last one: {}", error.toString()))
-          .<Void>mapEmpty()
-          .onComplete(ignored -> {
-            loading = false;
-            if (again) {
-              reload();
+      consumer.poll(POLL)
+          .compose(records -> {
+            for (int i = 0; i < records.size(); i++) {
+              interest.apply(records.recordAt(i));
+            }
+            return caughtUpYet();
+          })
+          .onComplete(done -> {
+            if (done.failed()) {
+              log.warn("webhook interest reader: {}", done.cause().toString());
+              vertx.setTimer(1_000, id -> poll(loop));
+            } else {
+              poll(loop);
             }
           });
     }
 
+    /** Caught up once every partition's position has reached the end it had at the start. */
+    private Future<Void> caughtUpYet() {
+      if (interest.loaded) {
+        return Future.succeededFuture();
+      }
+      return Future.all(List.copyOf(toReach.keySet()).stream().map(partition -> consumer.position(partition)
+              .onSuccess(position -> {
+                if (position >= toReach.get(partition)) {
+                  toReach.remove(partition);
+                }
+              })).toList())
+          .onSuccess(ignored -> {
+            if (toReach.isEmpty()) {
+              interest.loaded = true;
+              caughtUp.tryComplete();
+            }
+          })
+          .mapEmpty();
+    }
+
     @Override
     public Future<?> stop() {
-      return Future.join(subscriber.close(), pool.close());
+      stopping = true;
+      return polling.eventually(consumer::close);
     }
   }
 }

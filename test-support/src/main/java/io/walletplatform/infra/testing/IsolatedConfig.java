@@ -32,6 +32,7 @@ public final class IsolatedConfig {
         Map.entry("AUTH_DB_NAME", "auth_" + suffix),
         Map.entry("WEBHOOKS_DB_NAME", "webhooks_" + suffix),
         Map.entry("PLATFORM_EVENTS_TOPIC", "platform.events." + suffix),
+        Map.entry("WEBHOOK_INTEREST_TOPIC", "webhook.interest." + suffix),
         Map.entry("WEBHOOKS_GROUP_ID", "webhooks-" + suffix),
         Map.entry("WEBHOOKS_API_PORT", "0"),
         // Test receivers listen on this machine; the SSRF refusals have their own test.

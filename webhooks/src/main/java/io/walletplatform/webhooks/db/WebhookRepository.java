@@ -14,7 +14,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /** Subscriptions and deliveries; each method is one statement. */
@@ -120,6 +123,17 @@ public final class WebhookRepository {
           }
           return claimed;
         });
+  }
+
+  /** The event types each principal's live (neither deleted nor disabled) webhooks listen to. */
+  public Future<Map<String, Set<String>>> interest(SqlClient client) {
+    return client.query(WebhookSql.INTEREST).execute().map(rows -> {
+      Map<String, Set<String>> interest = new HashMap<>();
+      for (Row row : rows) {
+        interest.put(row.getString("principal"), Set.of(row.getArrayOfStrings("event_types")));
+      }
+      return interest;
+    });
   }
 
   /** Deletes the revoked principals' webhooks and fails what they had pending; the deliveries failed. */

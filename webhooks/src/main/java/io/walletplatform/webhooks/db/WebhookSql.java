@@ -6,6 +6,13 @@ final class WebhookSql {
   /** Serialises the creations of one principal, so that the limit holds under concurrent requests. */
   static final String LOCK_PRINCIPAL = "SELECT pg_advisory_xact_lock(hashtext('webhooks:' || $1))";
 
+  /** The event types each principal's live webhooks listen to (what the interest topic publishes). */
+  static final String INTEREST = """
+      SELECT principal, array_agg(DISTINCT event_type) AS event_types
+        FROM webhook_subscriptions, unnest(event_types) AS event_type
+       WHERE deleted_at IS NULL AND disabled_at IS NULL
+       GROUP BY principal""";
+
   static final String COUNT_ACTIVE = """
       SELECT count(*) AS active FROM webhook_subscriptions WHERE principal = $1 AND deleted_at IS NULL""";
 
