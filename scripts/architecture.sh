@@ -1,18 +1,26 @@
 #!/usr/bin/env bash
 # Regenerates the pictures of docs/architecture.md from the build (issue #34): the Maven modules and
 # their dependencies on each other (from each module's pom.xml, test scope left out), and common's
-# packages with the arrows between them (jdeps over common/target/classes, as compiled). Only the text
+# packages with the arrows between them (jdeps over the classes of common's four modules, as compiled). Only the text
 # between the "generated" markers is replaced; run after `./mvnw -o install -DskipTests`.
 # platform's ArchitectureTest fails the build if a circle appears, which this picture would show.
 # Usage: scripts/architecture.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -d common/target/classes ] || { echo "build first: ./mvnw -B -q install -DskipTests" >&2; exit 1; }
+[ -d common/base/target/classes ] || { echo "build first: ./mvnw -B -q install -DskipTests" >&2; exit 1; }
 python3 - <<'PY'
 import re, subprocess, xml.etree.ElementTree as ET
 ns = {"m": "http://maven.apache.org/POM/4.0.0"}
-root = ET.parse("pom.xml").getroot()
-modules = [m.text for m in root.findall("m:modules/m:module", ns)]
+def modules_of(folder):
+    """The modules under an aggregator, nested ones included (common's four), in the build's order."""
+    found = []
+    for m in ET.parse(f"{folder}/pom.xml").getroot().findall("m:modules/m:module", ns):
+        path = m.text if folder == "." else f"{folder}/{m.text}"
+        nested = ET.parse(f"{path}/pom.xml").getroot().find("m:modules", ns)
+        found.extend(modules_of(path) if nested is not None else [path])
+    return found
+modules = modules_of(".")
+common_modules = [m for m in modules if m.startswith("common/")]
 names = {}
 edges = []
 for module in modules:
@@ -34,8 +42,9 @@ for a, b in edges:
 lines.append("```")
 modules_picture = "\n".join(lines)
 
-out = subprocess.run(["jdeps", "-verbose:package", "-e", r"io\.walletplatform\..*", "common/target/classes"],
-                     capture_output=True, text=True, check=True).stdout
+out = "".join(subprocess.run(["jdeps", "-verbose:package", "-e", r"io\.walletplatform\..*",
+                              "-cp", ":".join(f"{m}/target/classes" for m in common_modules), f"{module}/target/classes"],
+                             capture_output=True, text=True, check=True).stdout for module in common_modules)
 arrows = set()
 for line in out.splitlines():
     parts = line.split()

@@ -3,8 +3,10 @@
 # order alternating from round to round) on fresh data, warming each with a 60 s closed-loop run,
 # then measuring one hot wallet and 1,000 wallets, closed loop, 64 connections, 30 s each (+20 s
 # tool warm-up). One summary line per run (summary in platform.sh), and Redis commands per round trip.
-# Usage: [A_ENV='NAME=VALUE ...'] [B_ENV='NAME=VALUE ...'] [HOT_ONLY=1] scripts/bench/ab.sh PLATFORM_JAR_A PLATFORM_JAR_B LOAD_TESTER_JAR OUT [ROUNDS]
-# A_ENV and B_ENV are extra settings of one side only (the same jar with tracing on, say). HOT_ONLY=1
+# Usage: [A_ENV='NAME=VALUE ...'] [B_ENV='NAME=VALUE ...'] [A_JAVA_OPTS='...'] [B_JAVA_OPTS='...'] [HOT_ONLY=1]
+#        scripts/bench/ab.sh PLATFORM_JAR_A PLATFORM_JAR_B LOAD_TESTER_JAR OUT [ROUNDS]
+# A_ENV and B_ENV are extra settings of one side only (the same jar with tracing on, say); A_JAVA_OPTS and
+# B_JAVA_OPTS its JVM options (the same jar under another collector: B_JAVA_OPTS=-XX:+UseParallelGC). HOT_ONLY=1
 # skips the 1,000-wallet run (more rounds of the hot wallet in the same time).
 set -euo pipefail
 a=$(realpath "$1"); b=$(realpath "$2"); tool=$(realpath "$3"); out=$(realpath -m "$4"); rounds=${5:-3}
@@ -31,6 +33,8 @@ measure() {  # measure LABEL JAR [NAME=VALUE...]
 }
 for round in $(seq "$rounds"); do
   # shellcheck disable=SC2086 # the extra settings are words on purpose
-  if (( round % 2 )); then measure "A$round" "$a" ${A_ENV:-}; measure "B$round" "$b" ${B_ENV:-}
-  else measure "B$round" "$b" ${B_ENV:-}; measure "A$round" "$a" ${A_ENV:-}; fi
+  if (( round % 2 )); then BENCH_JAVA_OPTS=${A_JAVA_OPTS:-} measure "A$round" "$a" ${A_ENV:-}
+    BENCH_JAVA_OPTS=${B_JAVA_OPTS:-} measure "B$round" "$b" ${B_ENV:-}
+  else BENCH_JAVA_OPTS=${B_JAVA_OPTS:-} measure "B$round" "$b" ${B_ENV:-}
+    BENCH_JAVA_OPTS=${A_JAVA_OPTS:-} measure "A$round" "$a" ${A_ENV:-}; fi
 done

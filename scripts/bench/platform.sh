@@ -3,7 +3,8 @@
 # start_platform JAR LOG [NAME=VALUE...] starts the platform jar
 # on the fresh data directory $data, port $port, the shared test secret $secret, per-principal
 # limit raised (so that one principal's hot wallet runs unlimited), -Xmx512m and Shenandoah, with
-# any extra settings given, and the JVM options in $BENCH_JAVA_OPTS (e.g. -XX:TieredStopAtLevel=1);
+# any extra settings given, and the JVM options in $BENCH_JAVA_OPTS (e.g. -XX:TieredStopAtLevel=1; a
+# collector named there replaces Shenandoah);
 # waits for /health; stops it and removes $data when the script exits.
 start_platform() {
   local jar=$1 log=$2
@@ -12,8 +13,11 @@ start_platform() {
   # jars from before that (A/B baselines) named it AUTH_DEV_CLIENT_SECRET.
   local secret_variable=AUTH_DEV_SHARED_SECRET
   unzip -l "$jar" io/walletplatform/common/auth/ClientStore.class > /dev/null 2>&1 || secret_variable=AUTH_DEV_CLIENT_SECRET
+  # Shenandoah unless BENCH_JAVA_OPTS names a collector of its own (-XX:+UseParallelGC, say).
+  local gc=-XX:+UseShenandoahGC
+  [[ "${BENCH_JAVA_OPTS:-}" =~ -XX:\+Use[A-Za-z0-9]+GC ]] && gc=
   env "$@" RATE_LIMIT_PER_PRINCIPAL_PER_S=10000000 RATE_LIMIT_READS_PER_PRINCIPAL_PER_S=10000000 "$secret_variable=$secret" PLATFORM_PORT="$port" \
-    EMBEDDED_DATA_DIR="$data" java -Xmx512m -XX:+UseShenandoahGC ${BENCH_JAVA_OPTS:-} -jar "$jar" > "$log" 2>&1 &
+    EMBEDDED_DATA_DIR="$data" java -Xmx512m $gc ${BENCH_JAVA_OPTS:-} -jar "$jar" > "$log" 2>&1 &
   pid=$!
   # (|| true: under set -e a kill of a jar already stopped (1), or the wait for it (143), would end the script
   # with that status before the clean-up.)

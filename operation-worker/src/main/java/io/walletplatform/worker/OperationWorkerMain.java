@@ -1,5 +1,6 @@
 package io.walletplatform.worker;
 
+import io.walletplatform.common.health.KafkaProbe;
 import io.vertx.core.Future;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.redis.client.Redis;
@@ -10,7 +11,6 @@ import io.walletplatform.common.config.Config;
 import io.walletplatform.common.db.PgPools;
 import io.walletplatform.common.db.RedisClients;
 import io.walletplatform.common.http.RequestTargets;
-import io.walletplatform.common.kafka.KafkaClients;
 import io.walletplatform.common.faults.Faults;
 import io.walletplatform.common.health.HealthCheck;
 import io.walletplatform.common.ops.HttpFront;
@@ -50,11 +50,11 @@ public final class OperationWorkerMain {
                                                  Authentication authentication) {
     Pool pool = PgPools.create(runtime.vertx(), settings.pg(), "operation-worker-health");
     Redis redis = RedisClients.create(runtime.vertx(), settings.redis());
-    KafkaAdminClient admin = KafkaClients.healthAdmin(runtime.vertx(), settings.kafka());
+    KafkaAdminClient admin = KafkaProbe.admin(runtime.vertx(), settings.kafka());
     List<HealthCheck> checks = List.of(
         new HealthCheck("postgres", () -> pool.query("SELECT 1").execute()),
         new HealthCheck("redis", () -> WalletCache.ping(redis)),
-        new HealthCheck("kafka", () -> KafkaClients.probe(admin)));
+        new HealthCheck("kafka", () -> KafkaProbe.probe(admin)));
     return runtime.vertx().createHttpServer(settings.http().serverOptions())
         .invalidRequestHandler(RequestTargets::rejectInvalid)
         .requestHandler(HttpFront.builder(runtime.vertx(), runtime.registry(), authentication,

@@ -13,7 +13,7 @@ import io.walletplatform.common.auth.Authentication;
 import io.walletplatform.common.config.Config;
 import io.walletplatform.common.config.PgSettings;
 import io.walletplatform.common.db.PgPools;
-import io.walletplatform.common.kafka.ConsumerReadiness;
+import io.walletplatform.common.health.ConsumerReadiness;
 import io.walletplatform.common.health.HealthCheck;
 import io.walletplatform.common.ops.HttpFront;
 import io.walletplatform.common.ops.Readiness;

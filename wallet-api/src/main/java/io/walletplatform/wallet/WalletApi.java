@@ -1,5 +1,6 @@
 package io.walletplatform.wallet;
 
+import io.walletplatform.common.health.KafkaProbe;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vertx.core.Future;
@@ -88,7 +89,7 @@ public final class WalletApi implements ApiModule {
     // differently configured deployments in one Vert.x never share a producer.
     KafkaProducer<String, String> producer = KafkaProducer.createShared(vertx,
         "wallet-api@" + settings.kafka().bootstrapServers(), KafkaClients.options(producerConfig));
-    KafkaAdminClient admin = KafkaClients.healthAdmin(vertx, settings.kafka());
+    KafkaAdminClient admin = KafkaProbe.admin(vertx, settings.kafka());
     // The accept path's claims and marks, and the balance reads, one round trip per event-loop turn.
     CoalescingRedis coalesced = new CoalescingRedis(redis, 256, registry, "wallet-api");
     WalletCache cache = new WalletCache(coalesced, settings.redis().keyPrefix(), settings.cacheTtl());
@@ -139,7 +140,7 @@ public final class WalletApi implements ApiModule {
     return List.of(
         new HealthCheck("postgres", () -> pool.query("SELECT 1").execute()),
         new HealthCheck("redis", () -> WalletCache.ping(redis)),
-        new HealthCheck("kafka", () -> KafkaClients.probe(admin)));
+        new HealthCheck("kafka", () -> KafkaProbe.probe(admin)));
   }
 
   @Override

@@ -1,0 +1,42 @@
+package io.walletplatform.common.wallet;
+
+import io.vertx.core.json.JsonObject;
+import io.walletplatform.common.errors.InvalidRecordException;
+import io.walletplatform.common.money.Money;
+import io.walletplatform.common.wallet.WalletOperationEvent.OperationType;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The operation record on the operations topic, read back as written; the metadata rules hold on a record too. */
+class WalletOperationEventTest {
+
+  @Test
+  void anOperationRecordCarriesItsMetadataAndARecordBreakingTheRulesIsInvalid() {
+    JsonObject metadata = new JsonObject().put("order", "A-1 ü");
+    WalletOperationEvent event = new WalletOperationEvent(UUID.randomUUID(), UUID.randomUUID(), OperationType.DEPOSIT,
+        Money.ofMinor(100), Instant.parse("2026-12-05T10:00:00Z"), "someone", null, null, null, false, metadata);
+    WalletOperationEvent read = WalletOperationEvent.decode(event.encode().getBytes(StandardCharsets.UTF_8));
+    assertEquals(event, read);
+    assertEquals(metadata, read.metadata());
+    WalletOperationEvent plain = new WalletOperationEvent(UUID.randomUUID(), UUID.randomUUID(), OperationType.DEPOSIT,
+        Money.ofMinor(100), Instant.parse("2026-12-05T10:00:00Z"), "someone");
+    assertFalse(plain.encode().contains("metadata"), "a record without metadata is as it was");
+    JsonObject tooMany = new JsonObject(event.encode());
+    JsonObject members = new JsonObject();
+    for (int i = 0; i < 21; i++) {
+      members.put("k" + i, "v");
+    }
+    tooMany.put("metadata", members);
+    InvalidRecordException invalid = assertThrows(InvalidRecordException.class,
+        () -> WalletOperationEvent.decode(tooMany.encode().getBytes(StandardCharsets.UTF_8)));
+    assertTrue(invalid.getMessage().startsWith("metadata"), invalid.getMessage());
+  }
+}
