@@ -53,6 +53,9 @@ public final class WebhookInterest implements Shareable {
 
   private final Map<String, Set<String>> byPrincipal = new ConcurrentHashMap<>();
   private volatile boolean loaded;
+  /** Records read and values that could not be read, so far (one writer: the reader's context). */
+  private volatile long records;
+  private volatile long unreadable;
 
   private WebhookInterest() {
   }
@@ -88,6 +91,16 @@ public final class WebhookInterest implements Shareable {
     return loaded;
   }
 
+  /** How many records the reader has applied since its start. */
+  public long records() {
+    return records;
+  }
+
+  /** How many of them held a value that could not be read (their principals get every event). */
+  public long unreadable() {
+    return unreadable;
+  }
+
   /** The event types each principal listens to as read so far (an unreadable value reads as {@code ["*"]}). */
   public Map<String, Set<String>> snapshot() {
     return Map.copyOf(byPrincipal);
@@ -119,6 +132,7 @@ public final class WebhookInterest implements Shareable {
   }
 
   private void apply(KafkaConsumerRecord<String, String> record) {
+    records++;
     String principal = record.key();
     if (principal == null) {
       log.warn("webhook interest record without a principal at {}-{}@{}, skipped", record.topic(), record.partition(),
@@ -134,6 +148,7 @@ public final class WebhookInterest implements Shareable {
     } catch (InvalidRecordException error) {
       log.warn("webhook interest of {} at {}-{}@{} unreadable ({}): recording every event for it", principal,
           record.topic(), record.partition(), record.offset(), error.getMessage());
+      unreadable++;
       byPrincipal.put(principal, EVERYTHING);
     }
   }
