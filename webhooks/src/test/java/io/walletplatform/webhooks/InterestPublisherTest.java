@@ -137,6 +137,37 @@ class InterestPublisherTest {
     }
   }
 
+  /**
+   * A topic created a moment ago may not be in the broker's metadata yet: a reader that then assigned
+   * itself no partition read nothing for ever, and its process recorded every event (found by the A/B
+   * of 2026-12-06: half the rounds at 2.5x the CPU). Here the topic does not exist at all when the
+   * reader starts; it is created (and written) a second later.
+   */
+  @Test
+  void aReaderStartedBeforeItsTopicExistsReadsItOnceItDoes() {
+    String topic = settings.events().interestTopic() + ".later-" + UUID.randomUUID();
+    KafkaProducer<String, String> producer = KafkaProducer.create(recorder,
+        KafkaClients.producerConfig(settings.kafka(), "interest-test-3"));
+    Vertx other = Vertx.vertx();
+    try {
+      WebhookInterest early = Await.result(WebhookInterest.follow(other, settings.kafka(), topic), SETTLE);
+      assertFalse(early.loaded());
+      assertTrue(early.wants("grace", "order.finished"), "until it has read its topic, everything is recorded");
+      Await.result(recorder.timer(1_000));
+      Await.result(KafkaClients.ensureCompactedTopic(recorder, settings.kafka(), topic));
+      Await.result(producer.send(KafkaProducerRecord.create(topic, "grace",
+          WebhookInterest.encode(Set.of("order.finished")))));
+      Await.until("the reader found its topic", SETTLE, early::loaded);
+      Await.until("and reads what is published there", SETTLE, () -> early.records() == 1);
+      assertTrue(early.wants("grace", "order.finished"));
+      assertFalse(early.wants("grace", "order.failed"));
+      assertFalse(early.wants("heidi", "order.finished"));
+    } finally {
+      Await.result(producer.close());
+      Await.result(other.close());
+    }
+  }
+
   @Test
   void anUnreadableValueMeansEveryEventIsRecordedForItsPrincipal() {
     String erin = "erin-" + UUID.randomUUID();

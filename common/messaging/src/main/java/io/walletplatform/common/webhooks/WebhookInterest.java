@@ -69,6 +69,16 @@ public final class WebhookInterest implements Shareable {
     return VertxLocal.get(vertx, "webhook-interest:" + topic, () -> new Starting(vertx, kafka, topic)).future;
   }
 
+  /**
+   * A reader of {@code topic} of its own, which neither creates the topic nor waits to catch up: it
+   * follows the topic once it exists (asking every 200 ms until then) and answers "yes, record" until it
+   * has read it to the end it had when it was found. For a topic its operators create.
+   */
+  public static Future<WebhookInterest> follow(Vertx vertx, KafkaSettings kafka, String topic) {
+    WebhookInterest interest = new WebhookInterest();
+    return vertx.deployVerticle(new Reader(interest, kafka, topic, false), new DeploymentOptions()).map(interest);
+  }
+
   /** Whether an event of {@code type} for {@code principal} must be recorded. */
   public boolean wants(String principal, String type) {
     if (!loaded) {
@@ -159,7 +169,7 @@ public final class WebhookInterest implements Shareable {
     Starting(Vertx vertx, KafkaSettings kafka, String topic) {
       WebhookInterest interest = new WebhookInterest();
       future = KafkaClients.ensureCompactedTopic(vertx, kafka, topic)
-          .compose(ignored -> vertx.deployVerticle(new Reader(interest, kafka, topic), new DeploymentOptions()))
+          .compose(ignored -> vertx.deployVerticle(new Reader(interest, kafka, topic, true), new DeploymentOptions()))
           .map(interest);
     }
   }
@@ -182,10 +192,13 @@ public final class WebhookInterest implements Shareable {
     private boolean stopping;
     private Future<Void> polling = Future.succeededFuture();
 
-    Reader(WebhookInterest interest, KafkaSettings kafka, String topic) {
+    private final boolean waitToCatchUp;
+
+    Reader(WebhookInterest interest, KafkaSettings kafka, String topic, boolean waitToCatchUp) {
       this.interest = interest;
       this.kafka = kafka;
       this.topic = topic;
+      this.waitToCatchUp = waitToCatchUp;
     }
 
     @Override
@@ -206,27 +219,51 @@ public final class WebhookInterest implements Shareable {
               CATCH_UP_MS);
         }
       });
+      assign().onSuccess(ends -> {
+        ends.forEach((partition, end) -> {
+          if (end > 0) {
+            toReach.put(partition, end);
+          }
+        });
+        Promise<Void> loop = Promise.promise();
+        polling = loop.future();
+        poll(loop);
+      });
+      return waitToCatchUp ? caughtUp.future() : Future.succeededFuture();
+    }
+
+    /**
+     * Assigns every partition of the topic, read from its beginning; the end offsets they had. A topic
+     * created a moment ago may not be in the metadata yet (no partitions): asked again until it is, since
+     * a reader assigned nothing would read nothing for ever.
+     */
+    private Future<Map<TopicPartition, Long>> assign() {
+      Promise<Map<TopicPartition, Long>> assigned = Promise.promise();
+      assign(assigned);
+      return assigned.future();
+    }
+
+    private void assign(Promise<Map<TopicPartition, Long>> assigned) {
+      if (stopping) {
+        assigned.tryFail("stopping");
+        return;
+      }
       consumer.partitionsFor(topic)
           .compose(partitions -> {
-            Set<TopicPartition> assigned = partitions.stream().map(PartitionInfo::getPartition)
+            if (partitions.isEmpty()) {
+              return Future.failedFuture("no partitions in the metadata yet");
+            }
+            Set<TopicPartition> all = partitions.stream().map(PartitionInfo::getPartition)
                 .map(partition -> new TopicPartition(topic, partition)).collect(Collectors.toSet());
-            return consumer.assign(assigned)
-                .compose(ignored -> consumer.seekToBeginning(assigned))
-                .compose(ignored -> consumer.endOffsets(assigned));
+            return consumer.assign(all)
+                .compose(ignored -> consumer.seekToBeginning(all))
+                .compose(ignored -> consumer.endOffsets(all));
           })
-          .onSuccess(ends -> {
-            ends.forEach((partition, end) -> {
-              if (end > 0) {
-                toReach.put(partition, end);
-              }
-            });
-            Promise<Void> loop = Promise.promise();
-            polling = loop.future();
-            poll(loop);
-          })
-          .onFailure(error -> log.warn("webhook interest: cannot read {} ({}); recording every event", topic,
-              error.toString()));
-      return caughtUp.future();
+          .onSuccess(assigned::tryComplete)
+          .onFailure(error -> {
+            log.debug("webhook interest: {} not readable yet ({}), asking again", topic, error.toString());
+            vertx.setTimer(200, id -> assign(assigned));
+          });
     }
 
     private void poll(Promise<Void> loop) {
@@ -266,6 +303,8 @@ public final class WebhookInterest implements Shareable {
             if (toReach.isEmpty()) {
               interest.loaded = true;
               caughtUp.tryComplete();
+              log.info("webhook interest: {} read to its end ({} records; {} principals listen)", topic,
+                  interest.records, interest.byPrincipal.size());
             }
           })
           .mapEmpty();
