@@ -15,13 +15,17 @@ import java.time.Duration;
  * {@code KAFKA_SSL_TRUSTSTORE_PASSWORD}. {@code topicRetention} ({@code KAFKA_TOPIC_RETENTION_MS}) is set
  * explicitly on every topic a service creates, instead of the broker's default (7 days): an accepted
  * operation lives only in its topic until the worker applies it, so the retention is the longest
- * outage of the consumers the platform survives without losing one.
+ * outage of the consumers the platform survives without losing one. {@code linger}
+ * ({@code KAFKA_LINGER_MS}, 1 ms) is how long every producer waits to fill a batch.
  */
 public record KafkaSettings(String bootstrapServers, int partitions, short replicationFactor, Duration sendTimeout,
                             Duration maxPollInterval, java.util.Map<String, String> security, Duration topicRetention,
-                            Duration sessionTimeout) {
+                            Duration sessionTimeout, Duration linger) {
 
   public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(10);
+
+  /** How long a producer waits for more records before it sends a batch (docs/benchmarks.md, #33). */
+  public static final Duration DEFAULT_LINGER = Duration.ofMillis(1);
 
   /** 30 days: a month of consumers down before an accepted, unapplied record could be deleted. */
   public static final Duration DEFAULT_TOPIC_RETENTION = Duration.ofDays(30);
@@ -36,7 +40,7 @@ public record KafkaSettings(String bootstrapServers, int partitions, short repli
   public KafkaSettings(String bootstrapServers, int partitions, short replicationFactor, Duration sendTimeout,
                        Duration maxPollInterval) {
     this(bootstrapServers, partitions, replicationFactor, sendTimeout, maxPollInterval, java.util.Map.of(),
-        DEFAULT_TOPIC_RETENTION, DEFAULT_SESSION_TIMEOUT);
+        DEFAULT_TOPIC_RETENTION, DEFAULT_SESSION_TIMEOUT, DEFAULT_LINGER);
   }
 
   public static final String BOOTSTRAP_SERVERS = "KAFKA_BOOTSTRAP_SERVERS";
@@ -51,7 +55,8 @@ public record KafkaSettings(String bootstrapServers, int partitions, short repli
         security(config),
         config.getMillis("KAFKA_TOPIC_RETENTION_MS", DEFAULT_TOPIC_RETENTION.toMillis(), Duration.ofHours(1).toMillis(),
             Duration.ofDays(3650).toMillis()),
-        config.getMillis("KAFKA_SESSION_TIMEOUT_MS", DEFAULT_SESSION_TIMEOUT.toMillis(), 1_000, 1_800_000));
+        config.getMillis("KAFKA_SESSION_TIMEOUT_MS", DEFAULT_SESSION_TIMEOUT.toMillis(), 1_000, 1_800_000),
+        config.getMillis("KAFKA_LINGER_MS", DEFAULT_LINGER.toMillis(), 0, 1_000));
   }
 
   private static java.util.Map<String, String> security(Config config) {

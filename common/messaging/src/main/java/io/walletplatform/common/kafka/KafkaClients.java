@@ -38,7 +38,7 @@ public final class KafkaClients {
     config.put("acks", "all");
     config.put("enable.idempotence", "true");
     config.put("max.in.flight.requests.per.connection", "5");
-    config.put("linger.ms", "1");
+    config.put("linger.ms", Long.toString(settings.linger().toMillis()));
     // Records are a few hundred bytes and batches small (linger 1 ms): lz4 allocated a 64 KiB block
     // buffer per batch on the producer, the broker and the consumer alike, ~100 KB of garbage per
     // operation, for next to no saving.
