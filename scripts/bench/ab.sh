@@ -6,7 +6,7 @@
 # Usage: [A_ENV='NAME=VALUE ...'] [B_ENV='NAME=VALUE ...'] [A_JAVA_OPTS='...'] [B_JAVA_OPTS='...'] [HOT_ONLY=1]
 #        scripts/bench/ab.sh PLATFORM_JAR_A PLATFORM_JAR_B LOAD_TESTER_JAR OUT [ROUNDS]
 # A_ENV and B_ENV are extra settings of one side only (the same jar with tracing on, say); A_JAVA_OPTS and
-# B_JAVA_OPTS its JVM options (the same jar under another collector: B_JAVA_OPTS=-XX:+UseParallelGC). HOT_ONLY=1
+# B_JAVA_OPTS its JVM options (the same jar under another collector: B_JAVA_OPTS=-XX:+UseShenandoahGC). HOT_ONLY=1
 # skips the 1,000-wallet run (more rounds of the hot wallet in the same time).
 set -euo pipefail
 a=$(realpath "$1"); b=$(realpath "$2"); tool=$(realpath "$3"); out=$(realpath -m "$4"); rounds=${5:-3}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Memory soak (docs/benchmarks.md): the platform (-Xmx512m, Shenandoah) on fresh data, warmed by a
+# Memory soak (docs/benchmarks.md): the platform (-Xmx512m, the parallel collector) on fresh data, warmed by a
 # 60 s closed-loop run, then RATE DEPOSITs of 0.01 per second on WALLETS wallets for MINUTES
 # minutes (RATE "closed": as fast as 64 connections in a closed loop get answered), audited by totals (versions and balances against the accepted count, in constant memory).
 # Every 30 s it appends to OUT/memory.tsv: seconds, the platform's heap used and committed (jcmd

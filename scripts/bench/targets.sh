@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The capacity and latency scenarios of docs/benchmarks.md, with the load tester, on one platform
-# start (fresh data, -Xmx512m, Shenandoah): a warm-up pass, then each scenario RUNS times. Reports
+# start (fresh data, -Xmx512m, the parallel collector): a warm-up pass, then each scenario RUNS times. Reports
 # go to OUT/<scenario>-<run>/ (result.json, report.html); one summary line per run is printed.
 # Usage: scripts/bench/targets.sh PLATFORM_JAR LOAD_TESTER_JAR OUT [RUNS]
 set -euo pipefail
