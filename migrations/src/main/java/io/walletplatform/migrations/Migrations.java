@@ -73,6 +73,7 @@ public final class Migrations {
       try (Statement lock = connection.createStatement()) {
         lock.execute("SELECT pg_advisory_lock(" + MIGRATION_LOCK + ")");
       }
+      releaseStaleChangelogLock(connection, settings);
       Database database = DatabaseFactory.getInstance()
           .findCorrectDatabaseImplementation(new JdbcConnection(connection));
       Map<String, Object> scope = Map.of(
@@ -84,6 +85,28 @@ public final class Migrations {
           .execute());
     }
     log.info("database {} is at the newest schema of {}", settings.database(), changelog);
+  }
+
+  /**
+   * Liquibase's own lock is a row, never released by a process killed while it held it (a SIGKILL
+   * during a start's migration): every later start then waited for it for ever. Every migration of
+   * the platform runs under the advisory lock this process holds now, which dies with its session;
+   * so a Liquibase lock still set here belongs to a migrator that is dead, and is released.
+   */
+  private static void releaseStaleChangelogLock(Connection connection, PgSettings settings) throws SQLException {
+    try (Statement statement = connection.createStatement();
+         ResultSet table = statement.executeQuery("SELECT to_regclass('databasechangeloglock') IS NOT NULL")) {
+      if (!table.next() || !table.getBoolean(1)) {
+        return;
+      }
+    }
+    try (Statement release = connection.createStatement()) {
+      int released = release.executeUpdate(
+          "UPDATE databasechangeloglock SET locked = FALSE, lockgranted = NULL, lockedby = NULL WHERE locked");
+      if (released > 0) {
+        log.warn("database {}: released the migration lock of a migrator that died holding it", settings.database());
+      }
+    }
   }
 
   private static void createDatabaseIfMissing(PgSettings settings) throws SQLException {

@@ -33,6 +33,32 @@ class MigrationsTest {
     assertEquals(first, appliedChangesets(settings));
   }
 
+  /** A process SIGKILLed while it migrated left Liquibase's lock set: every later start waited for it for ever. */
+  @Test
+  void aMigrationLockLeftByAKilledProcessDoesNotHoldTheNextStart() throws Exception {
+    PgSettings settings = PgSettings.from(IsolatedConfig.create("stale-lock"), "WALLET_DB_NAME", "wallet");
+    Migrations.migrate(settings, Migrations.WALLET);
+    try (Connection connection = DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
+         Statement statement = connection.createStatement()) {
+      assertEquals(1, statement.executeUpdate("UPDATE databasechangeloglock SET locked = TRUE, lockgranted = now(), "
+          + "lockedby = 'a process killed mid-migration'"));
+    }
+    java.util.concurrent.CompletableFuture<Void> next = java.util.concurrent.CompletableFuture.runAsync(() -> {
+      try {
+        Migrations.migrate(settings, Migrations.WALLET);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    next.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    try (Connection connection = DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
+         Statement statement = connection.createStatement();
+         ResultSet lock = statement.executeQuery("SELECT bool_or(locked) FROM databasechangeloglock")) {
+      lock.next();
+      assertEquals(false, lock.getBoolean(1), "released after the migration");
+    }
+  }
+
   @Test
   void servicesStartingTogetherMigrateOneFreshDatabaseOnce() throws Exception {
     PgSettings settings = PgSettings.from(IsolatedConfig.create("together"), "WALLET_DB_NAME", "wallet");
