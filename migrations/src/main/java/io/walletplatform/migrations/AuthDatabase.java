@@ -23,8 +23,7 @@ public final class AuthDatabase {
   }
 
   public static PgSettings settings(Config config) {
-    PgSettings pg = PgSettings.from(config, "AUTH_DB_NAME", "auth");
-    return new PgSettings(pg.host(), pg.port(), pg.user(), pg.password(), pg.database(), POOL_SIZE);
+    return PgSettings.from(config, "AUTH_DB_NAME", "auth").withPoolSize(POOL_SIZE);
   }
 
   /** The process's authentication: the development issuer on its migrated database, or the external issuer's verifier. */

@@ -66,8 +66,7 @@ public final class InterestPublisherVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = PgPools.create(vertx, new PgSettings(pg.host(), pg.port(), pg.user(), pg.password(), pg.database(), 1),
-        "webhook-interest");
+    pool = PgPools.create(vertx, pg.withPoolSize(1), "webhook-interest");
     producer = KafkaProducer.create(vertx, KafkaClients.producerConfig(kafka, "webhook-interest"));
     flight = new SingleFlight(this::pass);
     return WebhookInterest.start(vertx, kafka, topic).compose(reader -> {

@@ -36,4 +36,8 @@ public record PgSettings(String host, int port, String user, String password, St
     return "jdbc:postgresql://" + host + ":" + port + "/" + databaseName;
   }
 
+  /** The same database with a pool of {@code size} connections (a component that needs only one or two). */
+  public PgSettings withPoolSize(int size) {
+    return new PgSettings(host, port, user, password, database, size);
+  }
 }

@@ -64,24 +64,34 @@ public final class KafkaClients {
    */
   public static Map<String, String> consumerConfig(KafkaSettings settings, String groupId, String clientId,
                                                    int maxPollRecords, long fetchWaitMs) {
-    Map<String, String> config = new HashMap<>();
+    Map<String, String> config = readerConfig(settings, clientId);
     if (fetchWaitMs > 0) {
       config.put("fetch.min.bytes", Integer.toString(64 * 1024));
       config.put("fetch.max.wait.ms", Long.toString(fetchWaitMs));
     }
-    config.put("bootstrap.servers", settings.bootstrapServers());
     config.put("group.id", groupId);
+    config.put("max.poll.records", Integer.toString(maxPollRecords));
+    long session = settings.sessionTimeout().toMillis();
+    config.put("session.timeout.ms", Long.toString(session));
+    config.put("max.poll.interval.ms", Long.toString(settings.maxPollInterval().toMillis()));
+    config.put("heartbeat.interval.ms", Long.toString(Math.min(1_000, session / 3)));
+    return config;
+  }
+
+  /**
+   * A consumer without a group, which assigns itself partitions and commits nothing (a reader of a
+   * whole topic, as {@code WebhookInterest}): String keys, byte[] values, committed records only, from
+   * the earliest offset. {@link #consumerConfig} adds the group's settings to it.
+   */
+  public static Map<String, String> readerConfig(KafkaSettings settings, String clientId) {
+    Map<String, String> config = new HashMap<>();
+    config.put("bootstrap.servers", settings.bootstrapServers());
     config.put("client.id", clientId);
     config.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
     config.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
     config.put("enable.auto.commit", "false");
     config.put("auto.offset.reset", "earliest");
     config.put("isolation.level", "read_committed");
-    config.put("max.poll.records", Integer.toString(maxPollRecords));
-    long session = settings.sessionTimeout().toMillis();
-    config.put("session.timeout.ms", Long.toString(session));
-    config.put("max.poll.interval.ms", Long.toString(settings.maxPollInterval().toMillis()));
-    config.put("heartbeat.interval.ms", Long.toString(Math.min(1_000, session / 3)));
     config.put("reconnect.backoff.max.ms", "1000");
     // KIP-714 client telemetry: nothing here collects it, and its sender formatted a string on every poll.
     config.put("enable.metrics.push", "false");

@@ -203,15 +203,8 @@ public final class WebhookInterest implements Shareable {
 
     @Override
     public Future<?> start() {
-      Map<String, String> config = new HashMap<>(kafka.security());
-      config.put("bootstrap.servers", kafka.bootstrapServers());
-      config.put("client.id", "webhook-interest");
-      config.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+      Map<String, String> config = KafkaClients.readerConfig(kafka, "webhook-interest");
       config.put("value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
-      config.put("enable.auto.commit", "false");
-      config.put("auto.offset.reset", "earliest");
-      config.put("reconnect.backoff.max.ms", "1000");
-      config.put("enable.metrics.push", "false");
       consumer = KafkaConsumer.create(vertx, KafkaClients.options(config));
       vertx.setTimer(CATCH_UP_MS, id -> {
         if (caughtUp.tryComplete()) {
