@@ -15,6 +15,7 @@ import io.walletplatform.common.db.PgPools;
 import io.walletplatform.common.db.RedisClients;
 import io.walletplatform.common.ops.ApiContract;
 import io.walletplatform.common.idempotency.IdempotencyKeys;
+import io.walletplatform.common.kafka.EventLoopProducer;
 import io.walletplatform.common.kafka.KafkaClients;
 import io.walletplatform.common.ops.ApiModule;
 import io.walletplatform.common.health.HealthCheck;
@@ -84,11 +85,14 @@ public final class WalletApi implements ApiModule {
                                           LruMap<UUID, WalletService.WalletRef> owners) {
     Pool pool = PgPools.create(vertx, settings.pg(), "wallet-api");
     Redis redis = RedisClients.create(vertx, settings.redis());
-    Map<String, String> producerConfig = KafkaClients.producerConfig(settings.kafka(), "wallet-api");
+    // Never blocks (max.block.ms 0): the accept path sends from the event loop (EventLoopProducer).
+    Map<String, String> producerConfig = KafkaClients.eventLoopProducerConfig(settings.kafka(), "wallet-api");
     // Shared by the verticle instances of one deployment; the name carries the brokers so that
     // differently configured deployments in one Vert.x never share a producer.
     KafkaProducer<String, String> producer = KafkaProducer.createShared(vertx,
         "wallet-api@" + settings.kafka().bootstrapServers(), KafkaClients.options(producerConfig));
+    EventLoopProducer<String, String> sender = new EventLoopProducer<>(vertx, producer.unwrap(),
+        settings.kafka().sendTimeout());
     KafkaAdminClient admin = KafkaProbe.admin(vertx, settings.kafka());
     // The accept path's claims and marks, and the balance reads, one round trip per event-loop turn.
     CoalescingRedis coalesced = new CoalescingRedis(redis, 256, registry, "wallet-api");
@@ -103,12 +107,12 @@ public final class WalletApi implements ApiModule {
             .register(registry))
         .start(vertx, settings.shedCheckInterval().toMillis());
     WalletRepository repository = new WalletRepository();
-    WalletService service = new WalletService(vertx, pool, repository, cache, guard, producer,
+    WalletService service = new WalletService(vertx, pool, repository, cache, guard, sender,
         settings.operationsTopic(), settings.kafka().sendTimeout(), settings.walletsPerPrincipal(), lag, registry,
         owners, settings.defaultAsset());
     KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer.unwrap());
     producerMetrics.bindTo(registry);
-    TransactionService transactions = new TransactionService(pool, repository, service, producer,
+    TransactionService transactions = new TransactionService(pool, repository, service, sender,
         settings.operationsTopic(), lag);
     Map<String, io.vertx.core.Handler<io.vertx.ext.web.RoutingContext>> handlers =
         new java.util.HashMap<>(new WalletHandlers(service).byOperationId());

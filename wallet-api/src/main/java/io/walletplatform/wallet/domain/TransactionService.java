@@ -1,12 +1,12 @@
 package io.walletplatform.wallet.domain;
 
+import io.walletplatform.common.kafka.EventLoopProducer;
 import io.walletplatform.common.util.Enums;
 import io.walletplatform.common.wallet.FailureReason;
 import io.walletplatform.common.wallet.OperationStatus;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.sqlclient.Pool;
 import io.walletplatform.common.auth.Principal;
 import io.walletplatform.common.errors.DomainError;
@@ -50,12 +50,12 @@ public final class TransactionService {
   private final Pool pool;
   private final WalletRepository repository;
   private final WalletService wallets;
-  private final KafkaProducer<String, String> producer;
+  private final EventLoopProducer<String, String> producer;
   private final String topic;
   private final ApplyLag lag;
 
   public TransactionService(Pool pool, WalletRepository repository, WalletService wallets,
-                            KafkaProducer<String, String> producer, String topic, ApplyLag lag) {
+                            EventLoopProducer<String, String> producer, String topic, ApplyLag lag) {
     this.pool = pool;
     this.repository = repository;
     this.wallets = wallets;

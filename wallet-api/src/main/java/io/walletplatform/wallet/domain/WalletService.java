@@ -1,5 +1,6 @@
 package io.walletplatform.wallet.domain;
 
+import io.walletplatform.common.kafka.EventLoopProducer;
 import io.walletplatform.common.wallet.OperationStatus;
 import io.walletplatform.common.util.LruMap;
 
@@ -9,7 +10,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import io.vertx.sqlclient.Pool;
 import io.walletplatform.common.auth.Principal;
@@ -71,7 +71,7 @@ public final class WalletService {
   private final WalletRepository repository;
   private final WalletCache cache;
   private final OperationGuard guard;
-  private final KafkaProducer<String, String> producer;
+  private final EventLoopProducer<String, String> producer;
   private final String topic;
   private final Duration sendTimeout;
   private final int walletsPerPrincipal;
@@ -84,7 +84,7 @@ public final class WalletService {
    *               process, made by whoever deploys them: {@code WalletApi.factory})
    */
   public WalletService(Vertx vertx, Pool pool, WalletRepository repository, WalletCache cache, OperationGuard guard,
-                       KafkaProducer<String, String> producer, String topic, Duration sendTimeout,
+                       EventLoopProducer<String, String> producer, String topic, Duration sendTimeout,
                        int walletsPerPrincipal, ApplyLag lag, MeterRegistry registry, LruMap<UUID, WalletRef> owners,
                        String defaultAsset) {
     this.defaultAsset = defaultAsset;

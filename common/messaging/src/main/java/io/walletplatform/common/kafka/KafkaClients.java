@@ -52,6 +52,16 @@ public final class KafkaClients {
     return config;
   }
 
+  /**
+   * A producer for {@link EventLoopProducer}: {@code send} never blocks ({@code max.block.ms} 0); where it
+   * would have waited it fails at once, and the caller tries again on a timer.
+   */
+  public static Map<String, String> eventLoopProducerConfig(KafkaSettings settings, String clientId) {
+    Map<String, String> config = producerConfig(settings, clientId);
+    config.put("max.block.ms", "0");
+    return config;
+  }
+
   public static Map<String, String> consumerConfig(KafkaSettings settings, String groupId, String clientId,
                                                    int maxPollRecords) {
     return consumerConfig(settings, groupId, clientId, maxPollRecords, 0);
