@@ -3,11 +3,13 @@
 # running the same wrk command (-t2 -c64, SECONDS, scripts/bench/hot-wallet.lua: DEPOSITs of 0.01 to
 # one wallet with a bearer token) first against the load tester's NullServer (a bare Vert.x server
 # answering 202: the best any HTTP service can do here), with nothing else running, then against the
-# platform on one hot wallet (fresh data, warmed 30 s). CPU per request is every process's, from
+# platform on one hot wallet (fresh data, warmed WARM seconds, 30 by default: a platform 30-60 s old still
+# spends a tenth of its CPU compiling; WARM=120 measures it settled). CPU per request is every process's, from
 # /proc (wrk-cpu.sh). Prints each run and the ratios platform / ceiling, which carry across machines
 # whose speed moves ~3x between days; the medians are the figure. The platform's CPU by thread group
-# over each measured run goes to OUT/threads-ROUND.txt (threads.sh).
-# Usage: scripts/bench/ceiling.sh PLATFORM_JAR LOAD_TESTER_JAR OUT [ROUNDS] [SECONDS]
+# over each measured run goes to OUT/threads-ROUND.txt (threads.sh); the ratio is printed again without the
+# embedded broker's request threads (data-plane-kafka-*), for a deployment whose broker runs elsewhere.
+# Usage: [WARM=SECONDS] scripts/bench/ceiling.sh PLATFORM_JAR LOAD_TESTER_JAR OUT [ROUNDS] [SECONDS]
 set -euo pipefail
 command -v wrk > /dev/null || { sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get install -y -qq wrk > /dev/null; }  # a fresh machine has no wrk
@@ -33,7 +35,7 @@ for round in $(seq "$rounds"); do
   token=$(dev_token)
   wallet=$(curl -s -X POST "localhost:$port/api/v1/wallets" -H "Authorization: Bearer $token" \
     -H 'content-type: application/json' -d '{}' | sed 's/.*"walletId":"\([^"]*\)".*/\1/')
-  wrk -t2 -c64 -d30s -s "$here/hot-wallet.lua" "http://127.0.0.1:$port" -- "$wallet" "$token" 1000 > /dev/null
+  wrk -t2 -c64 -d"${WARM:-30}s" -s "$here/hot-wallet.lua" "http://127.0.0.1:$port" -- "$wallet" "$token" 1000 > /dev/null
   "$here/threads.sh" "$pid" "$seconds" > "$out/threads-$round.txt" &  # where the platform's CPU goes
   threads=$!
   platform=$("$here/wrk-cpu.sh" -t2 -c64 -d"${seconds}s" -s "$here/hot-wallet.lua" "http://127.0.0.1:$port" \
@@ -42,8 +44,8 @@ for round in $(seq "$rounds"); do
   kill $pid; wait $pid 2>/dev/null || true; rm -rf "$data"; trap - EXIT
   line "platform-$round" "$platform" | tee -a "$out/runs.txt"
 done
-python3 - "$out/runs.txt" <<'PY'
-import statistics, sys
+python3 - "$out/runs.txt" "$out" "$seconds" <<'PY'
+import re, statistics, sys
 runs = [l.split() for l in open(sys.argv[1]) if l.strip()]
 ceil = [r for r in runs if r[0].startswith("ceiling")]; plat = [r for r in runs if r[0].startswith("platform")]
 rate = [float(p[1]) / float(c[1]) for c, p in zip(ceil, plat)]
@@ -52,4 +54,12 @@ print("ceiling requests/s", [c[1] for c in ceil], "CPU us/request", [c[2] for c 
 print("platform operations/s", [p[1] for p in plat], "CPU us/request", [p[2] for p in plat], "non-2xx", [p[3] for p in plat])
 print(f"platform / ceiling: throughput {', '.join(f'{x:.3f}' for x in rate)} (median {statistics.median(rate):.3f}); "
       f"CPU per request {', '.join(f'{x:.2f}' for x in cpu)}x (median {statistics.median(cpu):.2f}x)")
+broker = []  # the embedded broker's request threads, us per operation
+for i, p in enumerate(plat, 1):
+    text = open(f"{sys.argv[2]}/threads-{i}.txt").read()
+    m = re.search(r"data-plane-kafk\s+([0-9.]+) s", text)
+    broker.append(float(m.group(1)) * 1e6 / (float(p[1]) * float(sys.argv[3])) if m else 0.0)
+without = [(float(p[2]) - b) / float(c[2]) for c, p, b in zip(ceil, plat, broker)]
+print(f"without the broker's request threads ({', '.join(f'{b:.1f}' for b in broker)} us/operation): CPU per request "
+      f"{', '.join(f'{x:.2f}' for x in without)}x (median {statistics.median(without):.2f}x)")
 PY
