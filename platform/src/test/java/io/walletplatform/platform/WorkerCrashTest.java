@@ -40,6 +40,8 @@ class WorkerCrashTest {
     try (ServiceProcess successor = processes.worker("worker-after-crash", null)) {
       Await.until("the redelivered batch, all duplicates, refreshes the cache", Duration.ofSeconds(60),
           () -> "15.00".equals(processes.balance(walletId)));
+      // Its consumers apply before it reports ready; a SIGTERM before then waits for the shutdown bound.
+      successor.awaitOutput("operation-worker ready", Duration.ofSeconds(60));
       successor.terminate();
     }
   }
