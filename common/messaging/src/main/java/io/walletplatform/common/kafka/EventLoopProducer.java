@@ -71,7 +71,9 @@ public final class EventLoopProducer<K, V> {
       while ((head = waiting.peek()) != null) {
         if (System.nanoTime() - head.deadline > 0) {
           waiting.poll();
-          head.answer(null, head.refusal);
+          // A record queued behind the refused one may never have been tried: it fails all the same.
+          head.answer(null, head.refusal != null ? head.refusal
+              : new TimeoutException("not handed to the Kafka producer within the send timeout"));
         } else if (tried(head)) {
           waiting.poll();
         } else {
