@@ -262,7 +262,7 @@ public final class WalletHandlers {
 
   private static OperationType operationType(String text) {
     try {
-      return OperationType.valueOf(text);
+      return OperationType.of(text);
     } catch (IllegalArgumentException e) {
       throw ProblemException.validation("operationType", "must be one of DEPOSIT, WITHDRAW, TRANSFER, HOLD, CAPTURE, VOID");
     }

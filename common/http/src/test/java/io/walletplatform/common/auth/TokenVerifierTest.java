@@ -291,6 +291,32 @@ class TokenVerifierTest {
     assertSame(first, await(verify(verifier, inUse)), "the token in use was never verified again");
   }
 
+  /**
+   * The cache finds a token by the hash of its signature's tail but serves it only to the same whole
+   * token: a verified token's signature put under another payload (a raised scope, another sub) is
+   * verified, and refused, as every unknown token is. The principal served is the token's own.
+   */
+  @Test
+  void aVerifiedSignatureUnderAnotherPayloadIsNotServedFromTheCache() throws Exception {
+    Key key = rsa("tail");
+    published = new JsonArray().add(key.publicJwk());
+    TokenVerifier verifier = await(TokenVerifier.remote(vertx, settings(Optional.of(jwksUrl()), Duration.ZERO), jwksUrl()));
+    String genuine = token(key, "alice");
+    TokenVerifier.Authenticated first = await(verifier.verifyToken(genuine));
+    assertEquals("alice", first.principal().subject());
+    assertEquals(java.util.Set.of("wallets"), first.principal().scopes());
+    assertSame(first, await(verifier.verifyToken(genuine)), "served from memory");
+    String[] parts = genuine.split("\\.");
+    java.util.Base64.Encoder encoder = java.util.Base64.getUrlEncoder().withoutPadding();
+    for (JsonObject claims : List.of(
+        new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(parts[1]))).put("scope", "wallets admin"),
+        new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(parts[1]))).put("sub", "mallory"))) {
+      String forged = parts[0] + "." + encoder.encodeToString(claims.encode().getBytes()) + "." + parts[2];
+      assertTrue(await(verifier.verifyToken(forged).map(ok -> false).otherwise(true)), forged);
+    }
+    assertSame(first, await(verifier.verifyToken(genuine)), "the genuine token is still remembered");
+  }
+
   /** Tokens of a client the issuer revoked are refused once its revocation list says so, whatever their signature. */
   @Test
   void tokensOfARevokedClientAreRefused() throws Exception {

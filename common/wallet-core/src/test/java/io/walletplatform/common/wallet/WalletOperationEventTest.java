@@ -19,6 +19,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WalletOperationEventTest {
 
   @Test
+  void anOperationTypeIsReadByItsExactNameAsValueOfReadsIt() {
+    for (OperationType type : OperationType.values()) {
+      assertEquals(type, OperationType.of(type.name()));
+    }
+    for (String other : new String[] {"deposit", "Deposit", "DEPOSIT ", "", "EXPIRE", "VOID\u0000"}) {
+      assertThrows(IllegalArgumentException.class, () -> OperationType.valueOf(other), other);
+      assertThrows(IllegalArgumentException.class, () -> OperationType.of(other), other);
+    }
+  }
+
+  @Test
   void anOperationRecordCarriesItsMetadataAndARecordBreakingTheRulesIsInvalid() {
     JsonObject metadata = new JsonObject().put("order", "A-1 ü");
     WalletOperationEvent event = new WalletOperationEvent(UUID.randomUUID(), UUID.randomUUID(), OperationType.DEPOSIT,
