@@ -58,9 +58,10 @@ class WorkerCrashTest {
   /**
    * The coordinator SIGKILLed at its two worst moments. Inside its settlement, everything written
    * but not committed: nothing moved (the reservations stay held, the transaction PENDING). Its
-   * successor settles it and is SIGKILLed after the commit, before the cache refresh: the transaction
-   * is COMPLETED, the cached balances behind, and nothing redelivers a settled transaction. The next
-   * one refreshes the wallets of recently settled transactions as it starts: every balance right, once.
+   * successor settles it and is SIGKILLed after the commit, before the cache refresh: the cached
+   * balances are behind and nothing redelivers a settled transaction, but the transaction's GET answers
+   * COMPLETED only once its wallets read it (bringing the cache forward). The next worker refreshes the
+   * wallets of recently settled transactions as it starts: every balance right, once.
    */
   @Test
   void aCoordinatorKilledInsideOrRightAfterItsSettlementLeavesNothingHalfMovedOrStale() {
@@ -88,16 +89,22 @@ class WorkerCrashTest {
       doomed.awaitOutput("FAULT POINT coordinator.after-commit REACHED", Duration.ofSeconds(60));
       doomed.kill();
     }
-    assertEquals("COMPLETED", transactionStatus(transactionId), "committed");
     assertEquals("0.00", processes.balance(c), "committed in PostgreSQL, but the cache was never refreshed");
+    // Read final, the transaction's wallets read it too: its GET brought their cached entries forward
+    // from PostgreSQL (as a final operation's GET does), before any worker came back.
+    assertEquals("COMPLETED", transactionStatus(transactionId), "committed");
+    assertEquals("15.00", processes.balance(c), "the transaction's GET brought the cache forward");
+    assertEquals("20.00", processes.balance(a));
+    assertEquals("0.00", processes.balance(b));
+    assertEquals("0.00", held(a), "the reservation was captured, once");
 
     try (ServiceProcess successor = processes.worker("coordinator-restarted", null)) {
-      Await.until("the successor refreshes the settled wallets", Duration.ofSeconds(60), () -> "15.00".equals(processes.balance(c)));
-      assertEquals("20.00", processes.balance(a));
-      assertEquals("0.00", processes.balance(b));
-      assertEquals("0.00", held(a), "the reservation was captured, once");
-      // Its refresh runs before it reports ready; a SIGTERM before then waits for the shutdown bound.
+      // Its refresh runs before it reports ready (a SIGTERM before then waits for the shutdown bound); a
+      // client that reads only the wallets, never the transaction, gets them right from here on.
+      successor.awaitOutput("wallets of recently settled transactions", Duration.ofSeconds(60));
       successor.awaitOutput("operation-worker ready", Duration.ofSeconds(60));
+      assertEquals("15.00", processes.balance(c), "nothing moved twice");
+      assertEquals("20.00", processes.balance(a));
       successor.terminate();
     }
   }

@@ -172,7 +172,28 @@ public final class TransactionService {
 
   /** The transaction for whoever submitted it, or an admin; to anyone else it does not exist. */
   public Future<JsonObject> get(Principal principal, UUID transactionId) {
-    return visible(principal, transactionId).map(TransactionService::view);
+    return visible(principal, transactionId).compose(this::published).map(TransactionService::view);
+  }
+
+  /**
+   * A final transaction is answered only once the GET of every wallet it names shows it (as a final
+   * operation is: {@link WalletService#caughtUp}): read COMPLETED, then the wallets, a client must never
+   * find a balance from before it. The worker refreshes the cache just after its commit.
+   */
+  private Future<StoredTransaction> published(StoredTransaction stored) {
+    if (stored.status() == OperationStatus.PENDING) {
+      return Future.succeededFuture(stored);
+    }
+    Set<UUID> walletIds = new LinkedHashSet<>();
+    stored.postings().forEach(posting -> {
+      walletIds.add(posting.from());
+      walletIds.add(posting.to());
+    });
+    List<Future<Void>> caughtUp = new ArrayList<>();
+    for (UUID walletId : walletIds) {
+      caughtUp.add(wallets.caughtUp(walletId, "transaction " + stored.transactionId()));
+    }
+    return Future.all(caughtUp).map(stored);
   }
 
   private Future<StoredTransaction> visible(Principal principal, UUID transactionId) {

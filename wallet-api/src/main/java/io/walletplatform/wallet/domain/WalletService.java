@@ -371,29 +371,33 @@ public final class WalletService {
     });
   }
 
-  /**
-   * Answers a final operation only once the wallet's GET shows a version at least as new: the
-   * operation is read from PostgreSQL, the wallet from Redis, which the worker refreshes after its
-   * commit. When the cache holds an older version than PostgreSQL it is brought forward here
-   * (put-if-newer); when Redis will not take it, 503: reporting COMPLETED while the wallet still
-   * reads the old balance is the stale read a client must never see. With Redis unreadable or no
-   * entry, the wallet's GET reads PostgreSQL anyway.
-   */
+  /** Answers a final operation only once the wallet's GET shows it ({@link #caughtUp}). */
   private Future<OperationView> published(OperationView view) {
     if (view.status() != OperationStatus.COMPLETED) {
       return Future.succeededFuture(view);
     }
-    return cache.get(view.walletId()).otherwiseEmpty().compose(cached -> {
+    return caughtUp(view.walletId(), "operation " + view.operationId()).map(view);
+  }
+
+  /**
+   * Succeeds once the wallet's GET shows a version at least as new as PostgreSQL's, so that what was
+   * read final from PostgreSQL (an operation, a transaction) is never answered while the wallet still
+   * reads the balance before it: the wallet is served from Redis, which the worker refreshes after its
+   * commit. When the cache holds an older version it is brought forward here (put-if-newer); when Redis
+   * will not take it, 503 ({@code what} is applied but not yet readable). With Redis unreadable or no
+   * entry, the wallet's GET reads PostgreSQL anyway.
+   */
+  public Future<Void> caughtUp(UUID walletId, String what) {
+    return cache.get(walletId).otherwiseEmpty().compose(cached -> {
       if (cached == null) {
-        return Future.succeededFuture(view);
+        return Future.succeededFuture();
       }
-      return repository.findWallet(pool, view.walletId()).compose(stored -> {
+      return repository.findWallet(pool, walletId).compose(stored -> {
         if (stored == null || cached.version() >= stored.version()) {
-          return Future.succeededFuture(view);
+          return Future.<Void>succeededFuture();
         }
-        return cache.put(stored).map(view).recover(error -> Future.failedFuture(DomainError.unavailable(
-            "operation " + view.operationId() + " is applied but the wallet's balance is not yet readable; retry later",
-            1)));
+        return cache.put(stored).recover(error -> Future.failedFuture(DomainError.unavailable(
+            what + " is applied but the wallet's balance is not yet readable; retry later", 1)));
       });
     });
   }
