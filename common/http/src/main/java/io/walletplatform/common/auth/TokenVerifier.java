@@ -79,6 +79,12 @@ public final class TokenVerifier implements JWTAuth {
     public boolean equals(Object other) {
       return other instanceof TokenKey key && key.token.equals(token);
     }
+
+    /** Never the token: it is a credential. */
+    @Override
+    public String toString() {
+      return "TokenKey[" + token.length() + " characters]";
+    }
   }
 
   /**
