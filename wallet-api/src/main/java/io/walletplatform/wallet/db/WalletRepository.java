@@ -23,7 +23,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** Wallet rows and applied operations, read and written through the caller's {@link SqlClient}. */
@@ -162,6 +164,20 @@ public final class WalletRepository {
     return client.preparedQuery(WalletSql.FIND_WALLET)
         .execute(Tuple.of(walletId))
         .map(rows -> rows.size() == 0 ? null : toSnapshot(rows.iterator().next()));
+  }
+
+  /** The wallets that exist among {@code walletIds}, by id, in one query. */
+  public Future<Map<UUID, WalletSnapshot>> findWallets(SqlClient client, List<UUID> walletIds) {
+    return client.preparedQuery(WalletSql.FIND_WALLETS)
+        .execute(Tuple.of(walletIds.toArray(UUID[]::new)))
+        .map(rows -> {
+          Map<UUID, WalletSnapshot> found = new HashMap<>();
+          rows.forEach(row -> {
+            WalletSnapshot snapshot = toSnapshot(row);
+            found.put(snapshot.walletId(), snapshot);
+          });
+          return found;
+        });
   }
 
   /**

@@ -28,6 +28,7 @@ final class WalletSql {
         FROM wallets w JOIN assets a ON a.code = w.asset WHERE w.wallet_id = $1""";
 
   static final String FIND_WALLET = "SELECT " + WALLET_COLUMNS + " FROM wallets w WHERE w.wallet_id = $1";
+  static final String FIND_WALLETS = "SELECT " + WALLET_COLUMNS + " FROM wallets w WHERE w.wallet_id = ANY($1::uuid[])";
 
   /**
    * A new credit limit, taken under the wallet's row lock (the worker's batches take the same lock):

@@ -189,11 +189,7 @@ public final class TransactionService {
       walletIds.add(posting.from());
       walletIds.add(posting.to());
     });
-    List<Future<Void>> caughtUp = new ArrayList<>();
-    for (UUID walletId : walletIds) {
-      caughtUp.add(wallets.caughtUp(walletId, "transaction " + stored.transactionId()));
-    }
-    return Future.all(caughtUp).map(stored);
+    return wallets.caughtUp(List.copyOf(walletIds), "transaction " + stored.transactionId()).map(stored);
   }
 
   private Future<StoredTransaction> visible(Principal principal, UUID transactionId) {

@@ -34,6 +34,7 @@ import io.walletplatform.wallet.redis.OperationGuard;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.time.Instant;
 import java.util.UUID;
@@ -376,28 +377,41 @@ public final class WalletService {
     if (view.status() != OperationStatus.COMPLETED) {
       return Future.succeededFuture(view);
     }
-    return caughtUp(view.walletId(), "operation " + view.operationId()).map(view);
+    return caughtUp(List.of(view.walletId()), "operation " + view.operationId()).map(view);
   }
 
   /**
-   * Succeeds once the wallet's GET shows a version at least as new as PostgreSQL's, so that what was
-   * read final from PostgreSQL (an operation, a transaction) is never answered while the wallet still
-   * reads the balance before it: the wallet is served from Redis, which the worker refreshes after its
-   * commit. When the cache holds an older version it is brought forward here (put-if-newer); when Redis
-   * will not take it, 503 ({@code what} is applied but not yet readable). With Redis unreadable or no
-   * entry, the wallet's GET reads PostgreSQL anyway.
+   * Succeeds once the wallets' GETs show versions at least as new as PostgreSQL's, so that what was
+   * read final from PostgreSQL (an operation, a transaction) is never answered while a wallet still
+   * reads the balance before it: wallets are served from Redis, which the worker refreshes after its
+   * commit. Cached entries older than PostgreSQL's are brought forward here (put-if-newer); when Redis
+   * will not take them, 503 ({@code what} is applied but not yet readable). A wallet with no entry, or
+   * Redis unreadable, is read from PostgreSQL by its GET anyway. One Redis round trip and one query
+   * for all the wallets, one more round trip when any is behind.
    */
-  public Future<Void> caughtUp(UUID walletId, String what) {
-    return cache.get(walletId).otherwiseEmpty().compose(cached -> {
-      if (cached == null) {
+  public Future<Void> caughtUp(List<UUID> walletIds, String what) {
+    return cache.getAll(walletIds).otherwiseEmpty().compose(cached -> {
+      List<UUID> inCache = new ArrayList<>();
+      for (int i = 0; cached != null && i < walletIds.size(); i++) {
+        if (cached.get(i) != null) {
+          inCache.add(walletIds.get(i));
+        }
+      }
+      if (inCache.isEmpty()) {
         return Future.succeededFuture();
       }
-      return repository.findWallet(pool, walletId).compose(stored -> {
-        if (stored == null || cached.version() >= stored.version()) {
-          return Future.<Void>succeededFuture();
+      return repository.findWallets(pool, inCache).compose(stored -> {
+        List<WalletSnapshot> behind = new ArrayList<>();
+        for (int i = 0; i < walletIds.size(); i++) {
+          WalletSnapshot entry = cached.get(i);
+          WalletSnapshot current = entry == null ? null : stored.get(entry.walletId());
+          if (current != null && entry.version() < current.version()) {
+            behind.add(current);
+          }
         }
-        return cache.put(stored).recover(error -> Future.failedFuture(DomainError.unavailable(
-            what + " is applied but the wallet's balance is not yet readable; retry later", 1)));
+        return behind.isEmpty() ? Future.<Void>succeededFuture() : cache.putAll(behind).recover(error ->
+            Future.failedFuture(DomainError.unavailable(
+                what + " is applied but a wallet's balance is not yet readable; retry later", 1)));
       });
     });
   }

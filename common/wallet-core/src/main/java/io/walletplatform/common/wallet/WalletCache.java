@@ -49,21 +49,42 @@ public final class WalletCache {
 
   /** The cached snapshot, or {@code null} when there is none. */
   public Future<WalletSnapshot> get(UUID walletId) {
-    return redis.send(Request.cmd(Command.HMGET).arg(key(walletId)).arg("version").arg("balance")
-            .arg("createdAt").arg("updatedAt").arg("held").arg("asset").arg("precision").arg("creditLimit"))
-        .map(response -> {
-          // An entry written before assets existed is a miss: PostgreSQL has what it lacks.
-          if (response == null || response.size() < 8 || response.get(0) == null || response.get(1) == null
-              || response.get(4) == null || response.get(5) == null || response.get(6) == null
-              || response.get(7) == null) {
-            return null;
-          }
-          return new WalletSnapshot(walletId, Money.ofMinor(response.get(1).toLong()),
-              Money.ofMinor(response.get(4).toLong()), response.get(0).toLong(),
-              Instant.ofEpochMilli(response.get(2).toLong()), Instant.ofEpochMilli(response.get(3).toLong()),
-              new Asset(response.get(5).toString(), response.get(6).toInteger()),
-              Money.ofMinor(response.get(7).toLong()));
-        });
+    return redis.send(getRequest(walletId)).map(response -> snapshot(walletId, response));
+  }
+
+  /** The cached snapshots of the wallets, in one round trip: an entry per wallet, {@code null} where there is none. */
+  public Future<List<WalletSnapshot>> getAll(List<UUID> walletIds) {
+    if (walletIds.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    List<Request> requests = new ArrayList<>(walletIds.size());
+    walletIds.forEach(walletId -> requests.add(getRequest(walletId)));
+    return redis.batch(requests).map(responses -> {
+      List<WalletSnapshot> snapshots = new ArrayList<>(walletIds.size());
+      for (int i = 0; i < walletIds.size(); i++) {
+        snapshots.add(snapshot(walletIds.get(i), responses.get(i)));
+      }
+      return snapshots;
+    });
+  }
+
+  private Request getRequest(UUID walletId) {
+    return Request.cmd(Command.HMGET).arg(key(walletId)).arg("version").arg("balance")
+        .arg("createdAt").arg("updatedAt").arg("held").arg("asset").arg("precision").arg("creditLimit");
+  }
+
+  private static WalletSnapshot snapshot(UUID walletId, Response response) {
+    // An entry written before assets existed is a miss: PostgreSQL has what it lacks.
+    if (response == null || response.size() < 8 || response.get(0) == null || response.get(1) == null
+        || response.get(4) == null || response.get(5) == null || response.get(6) == null
+        || response.get(7) == null) {
+      return null;
+    }
+    return new WalletSnapshot(walletId, Money.ofMinor(response.get(1).toLong()),
+        Money.ofMinor(response.get(4).toLong()), response.get(0).toLong(),
+        Instant.ofEpochMilli(response.get(2).toLong()), Instant.ofEpochMilli(response.get(3).toLong()),
+        new Asset(response.get(5).toString(), response.get(6).toInteger()),
+        Money.ofMinor(response.get(7).toLong()));
   }
 
   public Future<Boolean> exists(UUID walletId) {
