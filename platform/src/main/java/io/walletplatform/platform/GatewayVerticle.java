@@ -74,7 +74,7 @@ public final class GatewayVerticle extends VerticleBase {
         .health(health())
         .before(this::forward);
     WebUi.addTo().accept(front);
-    List<Future<io.vertx.core.buffer.Buffer>> documents = new ArrayList<>();
+    List<Future<Buffer>> documents = new ArrayList<>();
     for (String name : CONTRACTS) {
       documents.add(vertx.fileSystem().readFile("openapi/" + name + ".yaml"));
     }
@@ -84,7 +84,7 @@ public final class GatewayVerticle extends VerticleBase {
       // while Future.all's runs at once, and the router was then built without that contract's routes
       // (GatewayVerticleTest's hung service answered 404 "no resource" at once, twice in ten clean runs).
       for (int i = 0; i < CONTRACTS.size(); i++) {
-        io.vertx.core.buffer.Buffer yaml = documents.get(i).result();
+        Buffer yaml = documents.get(i).result();
         front.document(CONTRACTS.get(i), yaml);
         routesOf(CONTRACTS.get(i), yaml.toString());
       }

@@ -3,7 +3,6 @@ package io.walletplatform.common.auth;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -174,8 +173,8 @@ public final class Authentication {
     if (authorization == null || !isBearerJwt(authorization)) {
       return Future.succeededFuture(false);
     }
-    return verifier.authenticate(new TokenCredentials(authorization.substring(7)))
-        .map(user -> Principal.of(user).isAdmin())
+    return verifier.verifyToken(authorization.substring(7))
+        .map(verified -> verified.principal().isAdmin())
         .otherwise(false);
   }
 
