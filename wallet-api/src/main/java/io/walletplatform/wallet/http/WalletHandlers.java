@@ -4,6 +4,7 @@ import io.walletplatform.common.util.Enums;
 import io.walletplatform.common.wallet.OperationStatus;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -138,16 +139,17 @@ public final class WalletHandlers {
     if (type == OperationType.DEPOSIT) {
       principal.requireFunding("a DEPOSIT");
     }
-    Responses.reply(ctx, 202, service.submit(principal, request, operationId).map(operation -> {
+    Responses.replyText(ctx, 202, service.submit(principal, request, operationId).map(operation -> {
       ctx.response().putHeader("Location", location(operation));
-      return operation.toJson();
+      return Buffer.buffer(operation.encode());
     }));
   }
 
   void getOperation(RoutingContext ctx) {
     UUID walletId = Responses.pathUuid(ctx, "walletId");
     UUID operationId = Responses.pathUuid(ctx, "operationId");
-    Responses.reply(ctx, 200, service.getOperation(Principal.of(ctx), walletId, operationId).map(OperationView::toJson));
+    Responses.replyText(ctx, 200, service.getOperation(Principal.of(ctx), walletId, operationId)
+        .map(operation -> Buffer.buffer(operation.encode())));
   }
 
   void listOperations(RoutingContext ctx) {

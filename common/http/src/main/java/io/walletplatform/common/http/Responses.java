@@ -40,7 +40,11 @@ public final class Responses {
   }
 
   public static void json(RoutingContext ctx, int status, JsonObject body) {
-    Buffer bytes = body.toBuffer();
+    json(ctx, status, body.toBuffer());
+  }
+
+  /** Answers with JSON text already written (JsonText). */
+  public static void json(RoutingContext ctx, int status, Buffer bytes) {
     AnswerHook hook = takeHook(ctx);
     if (hook == null) {
       send(ctx, status, bytes);
@@ -61,6 +65,11 @@ public final class Responses {
 
   /** Completes the request with the future's JSON, or hands its failure to the problem handler. */
   public static void reply(RoutingContext ctx, int status, Future<JsonObject> result) {
+    replyText(ctx, status, result.map(JsonObject::toBuffer));
+  }
+
+  /** {@link #reply} for a body that is JSON text already (JsonText): nothing encoded again. */
+  public static void replyText(RoutingContext ctx, int status, Future<Buffer> result) {
     result.onComplete(done -> {
       if (done.succeeded()) {
         json(ctx, status, done.result());

@@ -2,6 +2,7 @@ package io.walletplatform.common.wallet;
 
 import io.walletplatform.common.util.Enums;
 import io.vertx.core.json.JsonObject;
+import io.walletplatform.common.json.JsonText;
 import io.walletplatform.common.json.Timestamps;
 import io.walletplatform.common.money.Asset;
 import io.walletplatform.common.money.Money;
@@ -63,5 +64,45 @@ public record OperationView(UUID operationId, UUID walletId, OperationType opera
       json.put("holdStatus", holdStatus.name());
     }
     return json;
+  }
+
+  /**
+   * The text of {@link #toJson()}, member for member, written without building the object: what an
+   * accepted operation is answered with, on every request of the hot path (OperationViewTest holds the
+   * two to the same text).
+   */
+  public String encode() {
+    JsonText json = new JsonText(metadata == null ? 512 : 1024)
+        .uuid("operationId", operationId)
+        .uuid("walletId", walletId)
+        .plain("operationType", operationType.name())
+        .plain("asset", asset.code())
+        .number("amount", asset.decimal(amount))
+        .plain("status", status.name())
+        .plain("failureReason", Enums.name(failureReason))
+        .number("balanceAfter", balanceAfter == null ? null : asset.decimal(balanceAfter))
+        .plain("acceptedAt", Timestamps.format(acceptedAt))
+        .plain("processedAt", Timestamps.format(processedAt))
+        .string("requestedBy", requestedBy)
+        .raw("metadata", metadata == null ? "{}" : metadata.encode());
+    if (toWalletId != null) {
+      json.uuid("toWalletId", toWalletId);
+    }
+    if (fromWalletId != null) {
+      json.uuid("fromWalletId", fromWalletId);
+    }
+    if (holdId != null) {
+      json.uuid("holdId", holdId);
+    }
+    if (expiresAt != null) {
+      json.plain("expiresAt", Timestamps.format(expiresAt));
+    }
+    if (transactionId != null) {
+      json.uuid("transactionId", transactionId);
+    }
+    if (operationType == OperationType.HOLD && holdStatus != null) {
+      json.plain("holdStatus", holdStatus.name());
+    }
+    return json.close();
   }
 }

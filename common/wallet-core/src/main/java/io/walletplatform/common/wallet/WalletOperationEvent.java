@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.json.JsonObject;
 import io.walletplatform.common.events.EventFields;
 import io.walletplatform.common.errors.InvalidRecordException;
+import io.walletplatform.common.json.JsonText;
 import io.walletplatform.common.json.Timestamps;
 import io.walletplatform.common.money.Money;
 
@@ -79,30 +80,31 @@ public record WalletOperationEvent(UUID operationId, UUID walletId, OperationTyp
         .addHeader(io.walletplatform.common.kafka.KafkaClients.EVENT_TYPE_HEADER, EVENT_TYPE);
   }
 
+  /** The record's value: JSON written member by member (JsonText), read back by {@link #decode}. */
   public String encode() {
-    JsonObject json = new JsonObject()
-        .put("operationId", operationId.toString())
-        .put("walletId", walletId.toString())
-        .put("operationType", operationType.name())
-        .put("amountMinor", amount.minor())
-        .put("acceptedAt", Timestamps.format(acceptedAt))
-        .put("requestedBy", requestedBy);
+    JsonText json = new JsonText(metadata == null ? 256 : 1024)
+        .uuid("operationId", operationId)
+        .uuid("walletId", walletId)
+        .plain("operationType", operationType.name())
+        .number("amountMinor", amount.minor())
+        .plain("acceptedAt", Timestamps.format(acceptedAt))
+        .string("requestedBy", requestedBy);
     if (toWalletId != null) {
-      json.put("toWalletId", toWalletId.toString());
+      json.uuid("toWalletId", toWalletId);
     }
     if (holdId != null) {
-      json.put("holdId", holdId.toString());
+      json.uuid("holdId", holdId);
     }
     if (expiresAt != null) {
-      json.put("expiresAt", Timestamps.format(expiresAt));
+      json.plain("expiresAt", Timestamps.format(expiresAt));
     }
     if (expiry) {
-      json.put("expiry", true);
+      json.bool("expiry", true);
     }
     if (metadata != null) {
-      json.put("metadata", metadata);
+      json.raw("metadata", metadata.encode());
     }
-    return json.encode();
+    return json.close();
   }
 
   /** Decodes a record value; anything malformed is an {@link InvalidRecordException} naming the field. */

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,5 +50,49 @@ class WalletOperationEventTest {
     InvalidRecordException invalid = assertThrows(InvalidRecordException.class,
         () -> WalletOperationEvent.decode(tooMany.encode().getBytes(StandardCharsets.UTF_8)));
     assertTrue(invalid.getMessage().startsWith("metadata"), invalid.getMessage());
+  }
+
+  @Test
+  void theRecordIsTheTextOfItsMembersAsAnObjectAndReadsBackForEveryType() {
+    Instant at = Instant.parse("2026-12-06T19:30:00.123Z");
+    UUID related = UUID.randomUUID();
+    List<WalletOperationEvent> events = List.of(
+        new WalletOperationEvent(UUID.randomUUID(), UUID.randomUUID(), OperationType.DEPOSIT, Money.ofMinor(1), at, "c1"),
+        new WalletOperationEvent(UUID.randomUUID(), UUID.randomUUID(), OperationType.WITHDRAW, Money.MAX_AMOUNT,
+            at, null),
+        new WalletOperationEvent(UUID.randomUUID(), UUID.randomUUID(), OperationType.TRANSFER, Money.ofMinor(5), at,
+            "admin \"quoted\" \\ \u0001", related, null, null, false, new JsonObject().put("k", "v\u2028")),
+        new WalletOperationEvent(UUID.randomUUID(), UUID.randomUUID(), OperationType.HOLD, Money.ofMinor(5), at, "c1",
+            null, null, at.plusSeconds(3600), false, null),
+        new WalletOperationEvent(UUID.randomUUID(), UUID.randomUUID(), OperationType.CAPTURE, Money.ofMinor(5), at, "c1",
+            null, related, null, false, null),
+        new WalletOperationEvent(UUID.randomUUID(), UUID.randomUUID(), OperationType.VOID, Money.ofMinor(0), at,
+            WalletOperationEvent.PLATFORM, null, related, null, true, null));
+    for (WalletOperationEvent event : events) {
+      JsonObject members = new JsonObject()
+          .put("operationId", event.operationId().toString())
+          .put("walletId", event.walletId().toString())
+          .put("operationType", event.operationType().name())
+          .put("amountMinor", event.amount().minor())
+          .put("acceptedAt", "2026-12-06T19:30:00.123Z")
+          .put("requestedBy", event.requestedBy());
+      if (event.toWalletId() != null) {
+        members.put("toWalletId", event.toWalletId().toString());
+      }
+      if (event.holdId() != null) {
+        members.put("holdId", event.holdId().toString());
+      }
+      if (event.expiresAt() != null) {
+        members.put("expiresAt", "2026-12-06T20:30:00.123Z");
+      }
+      if (event.expiry()) {
+        members.put("expiry", true);
+      }
+      if (event.metadata() != null) {
+        members.put("metadata", event.metadata());
+      }
+      assertEquals(members.encode(), event.encode());
+      assertEquals(event, WalletOperationEvent.decode(event.encode().getBytes(StandardCharsets.UTF_8)));
+    }
   }
 }
