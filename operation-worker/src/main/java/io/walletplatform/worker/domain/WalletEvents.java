@@ -81,7 +81,7 @@ public final class WalletEvents {
             OperationView view = view(one.applied(), one.destination(), processedAt);
             UUID eventId = PlatformEvent.id(one.type(), view.operationId(), view.walletId());
             events.add(PlatformEvent.outbox(topic, one.type(), eventId, "wallet", view.walletId(), one.principal(),
-                processedAt, view.toJson()));
+                processedAt, view.encode()));
           }
           return Outbox.appendAll(tx, events);
         });

@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.walletplatform.common.auth.Principal;
 import io.walletplatform.common.http.Cursors;
+import io.walletplatform.common.json.JsonText;
 import io.walletplatform.common.http.ListFilters;
 import io.walletplatform.common.errors.ProblemException;
 import io.walletplatform.common.http.RequestBodies;
@@ -159,12 +160,13 @@ public final class WalletHandlers {
     ListFilters.Period period = ListFilters.period(ctx);
     WalletRepository.PageQuery query = new WalletRepository.PageQuery(period.from(), period.to(), cursor, limit,
         operationFilter(ctx));
-    Responses.reply(ctx, 200, service.listOperations(Principal.of(ctx), walletId, query).map(page -> {
-      JsonArray items = new JsonArray();
-      page.items().forEach(operation -> items.add(operation.toJson()));
+    Responses.replyText(ctx, 200, service.listOperations(Principal.of(ctx), walletId, query).map(page -> {
+      StringBuilder items = new StringBuilder(page.items().size() * 512 + 2).append('[');
+      page.items().forEach(operation -> items.append(items.length() > 1 ? "," : "").append(operation.encode()));
       String next = page.items().size() == limit && page.last() != null
           ? Cursors.encode(page.last()[0], page.last()[1]) : null;
-      return new JsonObject().put("items", items).put("nextCursor", next);
+      return Buffer.buffer(new JsonText(items.length() + 64).raw("items", items.append(']').toString())
+          .string("nextCursor", next).close());
     }));
   }
 

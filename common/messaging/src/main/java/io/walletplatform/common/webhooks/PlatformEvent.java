@@ -38,7 +38,14 @@ public final class PlatformEvent {
   /** The outbox row that publishes the event to {@code topic}, for {@code principal}. */
   public static OutboxEvent outbox(String topic, String type, UUID eventId, String resourceType, UUID resourceId,
                                    String principal, Instant timestamp, JsonObject data) {
-    return new OutboxEvent(eventId, resourceType, resourceId.toString(), topic, type,
-        body(type, eventId, timestamp, data).encode(), null, principal);
+    return outbox(topic, type, eventId, resourceType, resourceId, principal, timestamp, data.encode());
+  }
+
+  /** {@link #outbox} for data that is JSON text already: the body is the text {@link #body} would encode. */
+  public static OutboxEvent outbox(String topic, String type, UUID eventId, String resourceType, UUID resourceId,
+                                   String principal, Instant timestamp, String data) {
+    String body = new io.walletplatform.common.json.JsonText(data.length() + 160).string("type", type)
+        .uuid("id", eventId).plain("timestamp", Timestamps.format(timestamp)).raw("data", data).close();
+    return new OutboxEvent(eventId, resourceType, resourceId.toString(), topic, type, body, null, principal);
   }
 }
