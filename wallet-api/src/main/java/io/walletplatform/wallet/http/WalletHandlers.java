@@ -161,11 +161,11 @@ public final class WalletHandlers {
     WalletRepository.PageQuery query = new WalletRepository.PageQuery(period.from(), period.to(), cursor, limit,
         operationFilter(ctx));
     Responses.replyText(ctx, 200, service.listOperations(Principal.of(ctx), walletId, query).map(page -> {
-      StringBuilder items = new StringBuilder(page.items().size() * 512 + 2).append('[');
-      page.items().forEach(operation -> items.append(items.length() > 1 ? "," : "").append(operation.encode()));
+      java.util.StringJoiner items = new java.util.StringJoiner(",", "[", "]");
+      page.items().forEach(operation -> items.add(operation.encode()));
       String next = page.items().size() == limit && page.last() != null
           ? Cursors.encode(page.last()[0], page.last()[1]) : null;
-      return Buffer.buffer(new JsonText(items.length() + 64).raw("items", items.append(']').toString())
+      return Buffer.buffer(new JsonText(items.length() + 64).raw("items", items.toString())
           .string("nextCursor", next).close());
     }));
   }

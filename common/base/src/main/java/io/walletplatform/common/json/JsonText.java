@@ -4,12 +4,13 @@ import java.math.BigDecimal;
 import java.util.UUID;
 
 /**
- * A JSON object written straight into text, member by member, for the shapes written once or twice
- * per accepted operation (the operations topic's record, the 202's body): the same text Jackson
- * writes for a {@link io.vertx.core.json.JsonObject} holding the same members in the same order,
- * without the map, the boxed values and the generator: writing them took 6.8 % of the event loops'
- * samples on the hot wallet through JsonObject, 4.0 % this way (docs/benchmarks.md). Member names are the caller's constants and are written as given; string values
- * are escaped as Jackson escapes them ({@code "}, {@code \}, and the control characters).
+ * A JSON object written straight into text, member by member: the same text Jackson writes for a
+ * {@link io.vertx.core.json.JsonObject} holding the same members in the same order, without the map,
+ * the boxed values and the generator. For what the hot path writes per operation (the operations
+ * topic's record, an operation as the API answers it): through JsonObject that took 6.8 % of the event
+ * loops' samples on the hot wallet, this way 4.0 % (docs/benchmarks.md). Member names are the caller's
+ * constants and are written as given; string values are escaped as Jackson escapes them ({@code "},
+ * {@code \}, and the control characters).
  */
 public final class JsonText {
 

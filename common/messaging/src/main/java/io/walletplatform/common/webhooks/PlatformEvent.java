@@ -1,6 +1,7 @@
 package io.walletplatform.common.webhooks;
 
 import io.vertx.core.json.JsonObject;
+import io.walletplatform.common.json.JsonText;
 import io.walletplatform.common.json.Timestamps;
 import io.walletplatform.common.outbox.OutboxEvent;
 
@@ -29,22 +30,19 @@ public final class PlatformEvent {
     return UUID.nameUUIDFromBytes(name.toString().getBytes(StandardCharsets.UTF_8));
   }
 
-  /** The body of the event. */
-  public static JsonObject body(String type, UUID eventId, Instant timestamp, JsonObject data) {
-    return new JsonObject().put("type", type).put("id", eventId.toString())
-        .put("timestamp", Timestamps.format(timestamp)).put("data", data);
-  }
-
   /** The outbox row that publishes the event to {@code topic}, for {@code principal}. */
   public static OutboxEvent outbox(String topic, String type, UUID eventId, String resourceType, UUID resourceId,
                                    String principal, Instant timestamp, JsonObject data) {
     return outbox(topic, type, eventId, resourceType, resourceId, principal, timestamp, data.encode());
   }
 
-  /** {@link #outbox} for data that is JSON text already: the body is the text {@link #body} would encode. */
+  /**
+   * {@link #outbox} for data that is JSON text already. The body: {@code {"type", "id", "timestamp", "data"}}
+   * (API.md's webhook event).
+   */
   public static OutboxEvent outbox(String topic, String type, UUID eventId, String resourceType, UUID resourceId,
                                    String principal, Instant timestamp, String data) {
-    String body = new io.walletplatform.common.json.JsonText(data.length() + 160).string("type", type)
+    String body = new JsonText(data.length() + 160).string("type", type)
         .uuid("id", eventId).plain("timestamp", Timestamps.format(timestamp)).raw("data", data).close();
     return new OutboxEvent(eventId, resourceType, resourceId.toString(), topic, type, body, null, principal);
   }

@@ -23,7 +23,9 @@ class PlatformEventTest {
         walletId, "c1", at, data);
     OutboxEvent fromText = PlatformEvent.outbox("platform.events", "wallet.operation.completed", eventId, "wallet",
         walletId, "c1", at, data.encode());
-    assertEquals(PlatformEvent.body("wallet.operation.completed", eventId, at, data).encode(), fromText.payload());
+    JsonObject body = new JsonObject().put("type", "wallet.operation.completed").put("id", eventId.toString())
+        .put("timestamp", "2026-12-06T20:50:00.001Z").put("data", data);
+    assertEquals(body.encode(), fromText.payload());
     assertEquals(fromObject, fromText);
   }
 }
