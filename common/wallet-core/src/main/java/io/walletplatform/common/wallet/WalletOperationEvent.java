@@ -107,28 +107,35 @@ public record WalletOperationEvent(UUID operationId, UUID walletId, OperationTyp
     return json.close();
   }
 
-  /** Decodes a record value; anything malformed is an {@link InvalidRecordException} naming the field. */
+  /** The members a record may have, in the order {@link #decode} reads them. */
+  private static final String[] MEMBERS = {"operationType", "amountMinor", "expiry", "operationId", "walletId",
+      "acceptedAt", "requestedBy", "toWalletId", "holdId", "expiresAt", "metadata"};
+
+  /**
+   * Decodes a record value; anything malformed is an {@link InvalidRecordException} naming the field. Read as
+   * it streams ({@link EventFields#members}); other members are ignored.
+   */
   public static WalletOperationEvent decode(byte[] value) {
-    JsonNode node = EventFields.object(value);
+    JsonNode[] m = EventFields.members(value, MEMBERS);
     OperationType type;
     try {
-      type = OperationType.of(EventFields.text(node, "operationType"));
+      type = OperationType.of(EventFields.text("operationType", m[0]));
     } catch (IllegalArgumentException e) {
       throw new InvalidRecordException("operationType must be one of DEPOSIT, WITHDRAW, TRANSFER, HOLD, CAPTURE, VOID");
     }
     Money amount = type == OperationType.VOID
-        ? Money.ofMinor(EventFields.optionalMinor(node, "amountMinor"))
-        : Money.ofMinor(EventFields.positiveMinor(node, "amountMinor", Money.MAX_AMOUNT.minor()));
-    JsonNode expiry = node.get("expiry");
+        ? Money.ofMinor(EventFields.optionalMinor("amountMinor", m[1]))
+        : Money.ofMinor(EventFields.positiveMinor("amountMinor", m[1], Money.MAX_AMOUNT.minor()));
+    JsonNode expiry = m[2];
     if (expiry != null && !expiry.isBoolean() && !expiry.isNull()) {
       throw new InvalidRecordException("expiry must be a boolean");
     }
     try {
-      return new WalletOperationEvent(EventFields.uuid(node, "operationId"), EventFields.uuid(node, "walletId"), type,
-          amount, EventFields.instant(node, "acceptedAt"), EventFields.optionalPrincipal(node, "requestedBy"),
-          EventFields.optionalUuid(node, "toWalletId"), EventFields.optionalUuid(node, "holdId"),
-          node.hasNonNull("expiresAt") ? EventFields.instant(node, "expiresAt") : null,
-          expiry != null && expiry.booleanValue(), EventFields.optionalMetadata(node, "metadata"));
+      return new WalletOperationEvent(EventFields.uuid("operationId", m[3]), EventFields.uuid("walletId", m[4]), type,
+          amount, EventFields.instant("acceptedAt", m[5]), EventFields.optionalPrincipal("requestedBy", m[6]),
+          EventFields.optionalUuid("toWalletId", m[7]), EventFields.optionalUuid("holdId", m[8]),
+          m[9] != null && !m[9].isNull() ? EventFields.instant("expiresAt", m[9]) : null,
+          expiry != null && expiry.booleanValue(), EventFields.optionalMetadata("metadata", m[10]));
     } catch (IllegalArgumentException e) {
       throw new InvalidRecordException(e.getMessage());
     }

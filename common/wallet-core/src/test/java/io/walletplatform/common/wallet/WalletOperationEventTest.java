@@ -95,4 +95,39 @@ class WalletOperationEventTest {
       assertEquals(event, WalletOperationEvent.decode(event.encode().getBytes(StandardCharsets.UTF_8)));
     }
   }
+
+  @Test
+  void aMalformedRecordIsRefusedNamingTheMember() {
+    String id = UUID.randomUUID().toString();
+    String good = "{\"operationId\":\"" + id + "\",\"walletId\":\"" + id + "\",\"operationType\":\"DEPOSIT\","
+        + "\"amountMinor\":5,\"acceptedAt\":\"2026-12-06T19:30:00.123Z\",\"requestedBy\":\"c1\"}";
+    assertEquals(5, WalletOperationEvent.decode(good.getBytes(StandardCharsets.UTF_8)).amount().minor());
+    String unknown = good.replace("{", "{\"later\":{\"x\":[1,2]},");
+    assertEquals(WalletOperationEvent.decode(good.getBytes(StandardCharsets.UTF_8)),
+        WalletOperationEvent.decode(unknown.getBytes(StandardCharsets.UTF_8)), "a member it does not know is ignored");
+    String[][] cases = {
+        {"\"amountMinor\":5", "\"amountMinor\":5.0", "amountMinor must be a whole number"},
+        {"\"amountMinor\":5", "\"amountMinor\":\"5\"", "amountMinor must be a whole number"},
+        {"\"amountMinor\":5", "\"amountMinor\":99999999999999999999", "amountMinor must be a whole number"},
+        {"\"amountMinor\":5", "\"amountMinor\":0", "amountMinor must be a whole number"},
+        {"\"amountMinor\":5", "\"amountMinor\":5,\"amountMinor\":6", "not valid JSON"},
+        {"\"operationType\":\"DEPOSIT\"", "\"operationType\":\"deposit\"", "operationType must be one of"},
+        {"\"operationType\":\"DEPOSIT\"", "\"operationType\":null", "operationType must be a string"},
+        {"\"requestedBy\":\"c1\"", "\"requestedBy\":\"\"", "requestedBy must be 1 to 255"},
+        {"\"requestedBy\":\"c1\"", "\"requestedBy\":7", "requestedBy must be a string"},
+        {"\"acceptedAt\":\"2026-12-06T19:30:00.123Z\"", "\"acceptedAt\":\"yesterday\"", "acceptedAt must be an RFC 3339"},
+        {"\"walletId\":\"" + id + "\"", "\"walletId\":\"x\"", "walletId must be a UUID"},
+        {"\"walletId\":\"" + id + "\"", "\"walletId\":{}", "walletId must be a string"},
+        {"\"requestedBy\":\"c1\"", "\"requestedBy\":\"c1\",\"expiry\":\"yes\"", "expiry must be a boolean"},
+        {"\"requestedBy\":\"c1\"", "\"requestedBy\":\"c1\",\"holdId\":\"" + id + "\"", "inconsistent"},
+        {"\"requestedBy\":\"c1\"", "\"requestedBy\":\"c1\",\"metadata\":[1]", "metadata"},
+        {"}", "}{}", "not valid JSON"},
+    };
+    for (String[] c : cases) {
+      String bad = good.replace(c[0], c[1]);
+      InvalidRecordException refused = assertThrows(InvalidRecordException.class,
+          () -> WalletOperationEvent.decode(bad.getBytes(StandardCharsets.UTF_8)), bad);
+      assertTrue(refused.getMessage().contains(c[2]), bad + " -> " + refused.getMessage());
+    }
+  }
 }
