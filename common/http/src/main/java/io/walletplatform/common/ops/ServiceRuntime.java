@@ -6,7 +6,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
-import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.tracing.opentelemetry.OpenTelemetryOptions;
@@ -31,7 +30,7 @@ public record ServiceRuntime(Vertx vertx, PrometheusMeterRegistry registry, Read
         .setJvmMetricsEnabled(true)
         .setEnabled(true);
     VertxOptions options = new VertxOptions().setMetricsOptions(metrics);
-    VertxBuilder builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory(registry));
+    VertxBuilder builder = Vertx.builder().withMetrics(new CachedHttpServerMetrics(registry));
     if (tracing.enabled()) {
       options.setTracingOptions(new OpenTelemetryOptions());
       builder.withTracer(new OpenTelemetryTracingFactory(tracing.openTelemetry()));

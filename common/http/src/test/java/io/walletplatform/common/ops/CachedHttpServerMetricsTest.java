@@ -1,0 +1,156 @@
+package io.walletplatform.common.ops;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.spi.VertxMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import org.junit.jupiter.api.Test;
+
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The cached HTTP server meters publish what vertx-micrometer's own publish: the same traffic through a
+ * server under each factory gives the same {@code vertx_http_server_*} series (names, help, tags, counts, byte
+ * sums; only the measured times differ), a request in flight is an active request until it is answered, and a
+ * connection dropped mid-request is counted as the stock metrics count it.
+ */
+class CachedHttpServerMetricsTest {
+
+  private static final HttpClient CLIENT = HttpClient.newHttpClient();
+
+  /** A Vert.x under {@code factory} with a server: GET /ok 200, POST /echo 201 with the body, /wait held, else 404. */
+  private record Served(Vertx vertx, PrometheusMeterRegistry registry, int port, List<Promise<Void>> held) {
+
+    static Served start(Function<PrometheusMeterRegistry, VertxMetricsFactory> factory) throws Exception {
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
+          .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+          .setRegistryName("test-" + UUID.randomUUID())  // vertx-micrometer keeps registries by name, process-wide
+          .setEnabled(true);
+      Vertx vertx = Vertx.builder().withMetrics(factory.apply(registry))
+          .with(new VertxOptions().setMetricsOptions(metrics)).build();
+      List<Promise<Void>> held = new CopyOnWriteArrayList<>();
+      HttpServer server = await(vertx.createHttpServer().requestHandler(request -> {
+        switch (request.path()) {
+          case "/ok" -> request.response().end("fine");
+          case "/echo" -> request.body().onSuccess(body -> request.response().setStatusCode(201).end(body));
+          case "/wait" -> {
+            Promise<Void> answer = Promise.promise();
+            held.add(answer);
+            answer.future().onSuccess(v -> request.response().setStatusCode(202).end());
+          }
+          default -> request.response().setStatusCode(404).end("no such thing here");
+        }
+      }).listen(0, "127.0.0.1"));
+      return new Served(vertx, registry, server.actualPort(), held);
+    }
+
+    HttpResponse<String> send(String method, String path, String body) throws Exception {
+      HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+          : HttpRequest.BodyPublishers.ofString(body);
+      return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+          .method(method, publisher).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The server series, sorted, without the measured times (response time's sum and max). */
+    String series() {
+      return registry.scrape().lines()
+          .filter(line -> line.contains("vertx_http_server_"))
+          .filter(line -> !line.startsWith("vertx_http_server_response_time_seconds_sum")
+              && !line.startsWith("vertx_http_server_response_time_seconds_max"))
+          .sorted().collect(Collectors.joining("\n"));
+    }
+
+    double active() {
+      return registry.scrape().lines().filter(line -> line.startsWith("vertx_http_server_active_requests"))
+          .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+
+    void close() throws Exception {
+      await(vertx.close());
+    }
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  /** The same traffic, in the same order, against one server. */
+  private static void traffic(Served served) throws Exception {
+    for (int i = 0; i < 3; i++) {
+      assertEquals(200, served.send("GET", "/ok", null).statusCode());
+    }
+    assertEquals(201, served.send("POST", "/echo", "{\"amountMinor\":5}").statusCode());
+    assertEquals(201, served.send("POST", "/echo", "x".repeat(1000)).statusCode());
+    assertEquals(404, served.send("PUT", "/nowhere", "y").statusCode());
+    assertEquals(404, served.send("DELETE", "/nowhere", null).statusCode());
+
+    CompletableFuture<HttpResponse<String>> waiting = CompletableFuture.supplyAsync(() -> {
+      try {
+        return served.send("GET", "/wait", null);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (served.held().isEmpty() && System.currentTimeMillis() < deadline) {
+      Thread.sleep(10);
+    }
+    assertEquals(1.0, served.active(), "a request being answered is active");
+    served.held().get(0).complete();
+    assertEquals(202, waiting.get(10, TimeUnit.SECONDS).statusCode());
+
+    try (Socket socket = new Socket("127.0.0.1", served.port())) {  // a body promised and never sent, then gone
+      OutputStream out = socket.getOutputStream();
+      out.write("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nshort".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      Thread.sleep(200);
+    }
+    deadline = System.currentTimeMillis() + 10_000;
+    while (served.active() != 0.0 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(10);
+    }
+    assertEquals(0.0, served.active(), "nothing is active once every request has been answered or dropped");
+  }
+
+  @Test
+  void theCachedMetersPublishWhatTheStockOnesPublish() throws Exception {
+    Served stock = Served.start(MicrometerMetricsFactory::new);
+    Served cached = Served.start(CachedHttpServerMetrics::new);
+    try {
+      traffic(stock);
+      traffic(cached);
+      Thread.sleep(200);  // the dropped connection's close reaches both servers' metrics
+      String expected = stock.series();
+      assertTrue(expected.contains("vertx_http_server_requests_total{code=\"404\",method=\"PUT\"} 1.0"), expected);
+      assertTrue(expected.contains("vertx_http_server_request_bytes_sum{method=\"POST\"}"), expected);
+      assertEquals(expected, cached.series());
+    } finally {
+      stock.close();
+      cached.close();
+    }
+  }
+}
