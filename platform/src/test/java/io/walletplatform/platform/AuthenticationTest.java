@@ -359,4 +359,22 @@ class AuthenticationTest {
       assertEquals(java.util.Set.of("id", "status"), ((JsonObject) check).fieldNames(), health.encode());
     }
   }
+
+  /**
+   * The APIs are mounted ahead of the process's own routes, and their root handlers act on API paths only:
+   * a token request's form is read under the token endpoint's own limit (4 KiB, not an API body's 64), and
+   * a header no API would accept does not keep a probe or the token endpoint from answering.
+   */
+  @Test
+  void theApisRootHandlersLeaveTheProcesssOwnRoutesAlone() {
+    MultiMap big = form(UUID.randomUUID().toString(), Tokens.DEV_SECRET).add("padding", "x".repeat(8_000));
+    HttpResponse<Buffer> tooBig = token(big);
+    assertEquals(413, tooBig.statusCode(), tooBig.bodyAsString());
+    assertEquals(200, Await.result(http.get("/health/live").putHeader("Authorization", "not a bearer token").send())
+        .statusCode());
+    assertEquals(200, Await.result(http.get("/openapi/wallet-api.yaml").putHeader("Authorization", "Basic eA==").send())
+        .statusCode());
+    assertProblem(Await.result(http.get("/api/v1/orders").putHeader("Authorization", "Basic eA==").send()), 401,
+        "UNAUTHENTICATED", null);
+  }
 }

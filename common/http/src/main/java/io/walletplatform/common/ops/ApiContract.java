@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.PlatformHandler;
 import io.vertx.ext.web.openapi.router.OpenAPIRoute;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
@@ -33,6 +34,9 @@ import java.util.function.Function;
  * contract and the code cannot drift apart silently.
  */
 public record ApiContract(String name, OpenAPIContract contract, Buffer document, Router router) {
+
+  /** Where every API path is (API.md); a contract declaring a path elsewhere is refused. */
+  public static final String API_ROOT = "/api/v1/";
 
   /** Request bodies above this many bytes are refused with 413. */
   public static final long BODY_LIMIT_BYTES = 64 * 1024;
@@ -89,6 +93,20 @@ public record ApiContract(String name, OpenAPIContract contract, Buffer document
         OpenAPIContract.from(vertx, forRouter(document.toString(StandardCharsets.UTF_8)))
             .map(contract -> new ApiContract(name, contract, document,
                 buildRouter(vertx, contract, handlers, checkedByHandler, beforeBody, beforeEveryPost, authentication))));
+  }
+
+  /**
+   * The root handlers of an API's router run on its own paths only: the APIs are mounted ahead of the
+   * process's other routes (HttpFront), and a token request's form, say, is not an API body.
+   */
+  private static PlatformHandler onApiPaths(Handler<RoutingContext> handler) {
+    return ctx -> {
+      if (ctx.normalizedPath().startsWith(API_ROOT)) {
+        handler.handle(ctx);
+      } else {
+        ctx.next();
+      }
+    };
   }
 
   private static void requireJsonBody(RoutingContext ctx) {
@@ -169,9 +187,14 @@ public record ApiContract(String name, OpenAPIContract contract, Buffer document
                                     Map<String, Handler<RoutingContext>> beforeBody,
                                     Function<String, Handler<RoutingContext>> beforeEveryPost,
                                     Authentication authentication) {
+    for (io.vertx.openapi.contract.Path path : contract.getPaths()) {
+      if (!path.getName().startsWith(API_ROOT)) {
+        throw new IllegalStateException("every API path is under " + API_ROOT + ": " + path.getName());
+      }
+    }
     RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
-    builder.rootHandler(Authentication.WELL_FORMED);
-    builder.rootHandler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
+    builder.rootHandler(onApiPaths(Authentication.WELL_FORMED));
+    builder.rootHandler(onApiPaths(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES)));
     builder.security(Authentication.SCHEME).httpHandler(authentication.bearer());
     Set<String> unbound = new HashSet<>(handlers.keySet());
     List<String> missing = new ArrayList<>();
