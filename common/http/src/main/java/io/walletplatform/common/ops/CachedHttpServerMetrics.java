@@ -44,10 +44,16 @@ import java.util.concurrent.atomic.LongAdder;
  * of the event loops' samples on the hot wallet (docs/benchmarks.md, #33). Here the meters of a method, and
  * of a method and status, are kept once found; the names, tags, descriptions and values are vertx-micrometer's
  * ({@code vertx_http_server_*}, by {@code method} and {@code code}), the connection-level meters are still its
- * own. Only the labels this platform uses are cached: with a socket-level label ({@code local}, {@code remote}),
+ * own. One difference: a method outside HTTP's own is tagged {@code _OTHER}, not with whatever token the client
+ * sent (the stock metrics registered new meters for every such token, without bound). Only the labels this
+ * platform uses are cached: with a socket-level label ({@code local}, {@code remote}),
  * a path or route label or custom request tags the stock metrics are used as they are.
  */
 public final class CachedHttpServerMetrics implements VertxMetricsFactory {
+
+  /** HTTP's own methods; any other a client sends is counted as {@code _OTHER} (OpenTelemetry's name for it). */
+  private static final Set<HttpMethod> KNOWN = Set.copyOf(HttpMethod.values());
+  private static final HttpMethod OTHER = HttpMethod.valueOf("_OTHER");
 
   private static final Set<Label> UNCACHED = EnumSet.of(Label.LOCAL, Label.REMOTE, Label.HTTP_PATH, Label.HTTP_ROUTE);
 
@@ -119,6 +125,7 @@ public final class CachedHttpServerMetrics implements VertxMetricsFactory {
     private final LongGauges gauges;
     private final boolean byMethod;
     private final boolean byCode;
+    /** By method; every method outside HTTP's own (any token a client sends) under {@link #OTHER}. */
     private final ConcurrentHashMap<HttpMethod, OfMethod> methods = new ConcurrentHashMap<>();
 
     Meters(MeterRegistry registry, MetricsNaming naming, LongGauges gauges, boolean byMethod, boolean byCode) {
@@ -131,7 +138,7 @@ public final class CachedHttpServerMetrics implements VertxMetricsFactory {
 
     OfMethod of(HttpMethod method) {
       OfMethod meters = methods.get(method);
-      return meters != null ? meters : methods.computeIfAbsent(method, OfMethod::new);
+      return meters != null ? meters : methods.computeIfAbsent(KNOWN.contains(method) ? method : OTHER, OfMethod::new);
     }
 
     /** One method's meters; its statuses' in an array by code (a code outside 100-599 is looked up each time). */

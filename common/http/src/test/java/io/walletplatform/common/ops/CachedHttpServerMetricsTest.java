@@ -29,6 +29,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -150,6 +151,25 @@ class CachedHttpServerMetricsTest {
       assertEquals(expected, cached.series());
     } finally {
       stock.close();
+      cached.close();
+    }
+  }
+
+  /** A client picks the method's token: every token outside HTTP's own is one series, not one each. */
+  @Test
+  void methodsAClientMakesUpAreCountedTogether() throws Exception {
+    Served cached = Served.start(CachedHttpServerMetrics::new);
+    try {
+      for (String method : new String[] {"BREW", "FOO", "X-1", "GET"}) {
+        assertEquals(404, cached.send(method, "/nowhere", null).statusCode());
+      }
+      String series = cached.series();
+      assertTrue(series.contains("vertx_http_server_requests_total{code=\"404\",method=\"_OTHER\"} 3.0"), series);
+      assertTrue(series.contains("vertx_http_server_requests_total{code=\"404\",method=\"GET\"} 1.0"), series);
+      for (String token : new String[] {"BREW", "FOO", "X-1"}) {
+        assertFalse(series.contains(token), series);
+      }
+    } finally {
       cached.close();
     }
   }

@@ -45,9 +45,10 @@ public final class EventFields {
 
   /**
    * The values of the members {@code names} (null where absent), read from a record's value as it streams,
-   * without a tree of the whole object: a scalar becomes the mapper's node for it (a whole number a
-   * {@code LongNode} where it fits), a decimal, object or array the tree's; other members are skipped. The rules are {@link #object}'s: malformed JSON, a repeated member or anything after
-   * the object is "not valid JSON", a value that is not an object is said to be so. A fifth cheaper than the tree
+   * without a tree of the whole object: a string, whole number, boolean or null becomes the mapper's node for
+   * it (a whole number a {@code LongNode} where it fits), a decimal, object or array the tree's; other members
+   * are skipped. The rules are {@link #object}'s: malformed JSON, a repeated member or anything after the
+   * object is "not valid JSON", a value that is not an object is said to be so. A fifth cheaper than the tree
    * for an operation record (docs/benchmarks.md, #33).
    */
   public static JsonNode[] members(byte[] value, String... names) {
