@@ -234,6 +234,12 @@ class PlatformRestartIT {
     load.stop();
     load.assertIntact();
     second.terminate();
+    // PostgreSQL stops after the services have drained, not beside them (its library's own JVM shutdown hook
+    // used to stop it at the SIGTERM, failing every pooled connection).
+    assertEquals(143, second.awaitExit(Duration.ofSeconds(5)), tail(second.output()));  // 128 + SIGTERM, as the JVM exits on it
+    assertFalse(second.output().contains("terminating connection due to administrator command"),
+        tail(second.output()));
+    assertTrue(second.output().contains("platform stopped in"), tail(second.output()));
   }
 
   @Test

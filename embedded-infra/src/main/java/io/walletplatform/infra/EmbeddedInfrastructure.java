@@ -161,14 +161,25 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
     return redis;
   }
 
+  /**
+   * PostgreSQL for {@link #startMissing}, whose owner closes it (the platform after its services have
+   * drained): without the library's own JVM shutdown hook, which stopped it at a SIGTERM while the services
+   * were still finishing their batches (each then failed with "terminating connection due to administrator
+   * command" and was redone at the next start).
+   */
   private static EmbeddedPostgres startPostgres(Path dataDirectory, boolean durable) throws IOException {
-    return startPostgres(dataDirectory, durable, 0);
+    return startPostgres(dataDirectory, durable, 0, false);
   }
 
-  /** PostgreSQL on the data directory; {@code port} 0 picks a free one. */
+  /** PostgreSQL on the data directory; {@code port} 0 picks a free one; stopped at the latest when the JVM exits. */
   public static EmbeddedPostgres startPostgres(Path dataDirectory, boolean durable, int port) throws IOException {
+    return startPostgres(dataDirectory, durable, port, true);
+  }
+
+  private static EmbeddedPostgres startPostgres(Path dataDirectory, boolean durable, int port, boolean stopAtExit)
+      throws IOException {
     String onOff = durable ? "on" : "off";
-    var builder = EmbeddedPostgres.builder();
+    var builder = EmbeddedPostgres.builder().setRegisterShutdownHook(stopAtExit);
     if (port > 0) {
       builder.setPort(port);
     }
