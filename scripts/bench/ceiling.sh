@@ -4,7 +4,7 @@
 # one wallet with a bearer token) first against the load tester's NullServer (a bare Vert.x server
 # answering 202: the best any HTTP service can do here), with nothing else running, then against the
 # platform on one hot wallet (fresh data, warmed WARM seconds, 30 by default: a platform 30-60 s old still
-# spends a tenth of its CPU compiling; WARM=120 measures it settled). CPU per request is every process's, from
+# spends a tenth to a third of its CPU compiling, which the summary prints for each round; WARM=90 measures it settled). CPU per request is every process's, from
 # /proc (wrk-cpu.sh). Prints each run and the ratios platform / ceiling, which carry across machines
 # whose speed moves ~3x between days; the medians are the figure. The platform's CPU by thread group
 # over each measured run goes to OUT/threads-ROUND.txt (threads.sh); the ratio is printed again without the
@@ -62,4 +62,10 @@ for i, p in enumerate(plat, 1):
 without = [(float(p[2]) - b) / float(c[2]) for c, p, b in zip(ceil, plat, broker)]
 print(f"without the broker's request threads ({', '.join(f'{b:.1f}' for b in broker)} us/operation): CPU per request "
       f"{', '.join(f'{x:.2f}' for x in without)}x (median {statistics.median(without):.2f}x)")
+jit = []  # the JIT compiler threads' share of the JVM's CPU in each measured window: high, the platform was not warm
+for i in range(1, len(plat) + 1):
+    m = re.search(r"CN CompilerThre\s+[0-9.]+ s\s+([0-9.]+) %", open(f"{sys.argv[2]}/threads-{i}.txt").read())
+    jit.append(float(m.group(1)) if m else 0.0)
+print(f"JIT compiler threads, share of the JVM's CPU: {', '.join(f'{j:.1f} %' for j in jit)}"
+      + (" (above 10 %: compilation is in the figure; WARM=90 measures the platform settled)" if max(jit) > 10 else ""))
 PY
