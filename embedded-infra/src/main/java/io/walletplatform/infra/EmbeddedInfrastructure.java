@@ -80,7 +80,7 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
         if (dataDir != null) {
           Orphans.stopPostgres(postgresDirectory);
         }
-        EmbeddedPostgres postgres = startPostgres(postgresDirectory, config.getBoolean(PG_DURABLE, true));
+        EmbeddedPostgres postgres = startPostgres(postgresDirectory, config.getBoolean(PG_DURABLE, true), 0, false);
         started.add(postgres);
         filled.put(PgSettings.URL, "postgresql://postgres:postgres@127.0.0.1:" + postgres.getPort());
       }
@@ -161,21 +161,17 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
     return redis;
   }
 
-  /**
-   * PostgreSQL for {@link #startMissing}, whose owner closes it (the platform after its services have
-   * drained): without the library's own JVM shutdown hook, which stopped it at a SIGTERM while the services
-   * were still finishing their batches (each then failed with "terminating connection due to administrator
-   * command" and was redone at the next start).
-   */
-  private static EmbeddedPostgres startPostgres(Path dataDirectory, boolean durable) throws IOException {
-    return startPostgres(dataDirectory, durable, 0, false);
-  }
-
   /** PostgreSQL on the data directory; {@code port} 0 picks a free one; stopped at the latest when the JVM exits. */
   public static EmbeddedPostgres startPostgres(Path dataDirectory, boolean durable, int port) throws IOException {
     return startPostgres(dataDirectory, durable, port, true);
   }
 
+  /**
+   * @param stopAtExit whether the library's own JVM shutdown hook stops it. Not for {@link #startMissing}, whose
+   *                   owner closes it (the platform after its services have drained): that hook stopped it at a
+   *                   SIGTERM while the services were still finishing their batches (each then failed with
+   *                   "terminating connection due to administrator command" and was redone at the next start).
+   */
   private static EmbeddedPostgres startPostgres(Path dataDirectory, boolean durable, int port, boolean stopAtExit)
       throws IOException {
     String onOff = durable ? "on" : "off";

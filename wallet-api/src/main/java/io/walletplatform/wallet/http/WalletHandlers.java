@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.UUID;
 
 /** One handler per operationId of {@code wallet-api.yaml}. */
@@ -161,7 +162,7 @@ public final class WalletHandlers {
     WalletRepository.PageQuery query = new WalletRepository.PageQuery(period.from(), period.to(), cursor, limit,
         operationFilter(ctx));
     Responses.replyText(ctx, 200, service.listOperations(Principal.of(ctx), walletId, query).map(page -> {
-      java.util.StringJoiner items = new java.util.StringJoiner(",", "[", "]");
+      StringJoiner items = new StringJoiner(",", "[", "]");
       page.items().forEach(operation -> items.add(operation.encode()));
       String next = page.items().size() == limit && page.last() != null
           ? Cursors.encode(page.last()[0], page.last()[1]) : null;

@@ -12,7 +12,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.metrics.MetricsOptions;
 import io.vertx.core.net.SocketAddress;
-import io.vertx.core.spi.VertxMetricsFactory;
 import io.vertx.core.spi.metrics.HttpServerMetrics;
 import io.vertx.core.spi.metrics.VertxMetrics;
 import io.vertx.core.spi.observability.HttpRequest;
@@ -49,7 +48,7 @@ import java.util.concurrent.atomic.LongAdder;
  * platform uses are cached: with a socket-level label ({@code local}, {@code remote}),
  * a path or route label or custom request tags the stock metrics are used as they are.
  */
-public final class CachedHttpServerMetrics implements VertxMetricsFactory {
+public final class CachedHttpServerMetrics extends MicrometerMetricsFactory {
 
   /** HTTP's own methods; any other a client sends is counted as {@code _OTHER} (OpenTelemetry's name for it). */
   private static final Set<HttpMethod> KNOWN = Set.copyOf(HttpMethod.values());
@@ -62,6 +61,7 @@ public final class CachedHttpServerMetrics implements VertxMetricsFactory {
   private final MeterRegistry registry;
 
   public CachedHttpServerMetrics(MeterRegistry registry) {
+    super(registry);
     this.registry = registry;
   }
 
@@ -81,21 +81,6 @@ public final class CachedHttpServerMetrics implements VertxMetricsFactory {
         : new VertxMetricsImpl(options, backend, gauges);
     metrics.init();
     return metrics;
-  }
-
-  @Override
-  public MetricsOptions newOptions(MetricsOptions options) {
-    return new MicrometerMetricsFactory(registry).newOptions(options);
-  }
-
-  @Override
-  public MetricsOptions newOptions() {
-    return new MicrometerMetricsFactory(registry).newOptions();
-  }
-
-  @Override
-  public MetricsOptions newOptions(io.vertx.core.json.JsonObject json) {
-    return new MicrometerMetricsFactory(registry).newOptions(json);
   }
 
   /** Creates the HTTP servers' metrics over one set of meters per process, shared by every server. */

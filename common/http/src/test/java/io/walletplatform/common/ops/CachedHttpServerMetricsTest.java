@@ -20,16 +20,19 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -42,8 +45,12 @@ class CachedHttpServerMetricsTest {
 
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
-  /** A Vert.x under {@code factory} with a server: GET /ok 200, POST /echo 201 with the body, /wait held, else 404. */
-  private record Served(Vertx vertx, PrometheusMeterRegistry registry, int port, List<Promise<Void>> held) {
+  /**
+   * A Vert.x under {@code factory} with a server: GET /ok 200, POST /echo 201 with the body, /wait held, else 404.
+   * Each request's path goes to {@code begun} as it arrives; a held request's answer to {@code held}.
+   */
+  private record Served(Vertx vertx, PrometheusMeterRegistry registry, int port, BlockingQueue<String> begun,
+                        BlockingQueue<Promise<Void>> held) {
 
     static Served start(Function<PrometheusMeterRegistry, VertxMetricsFactory> factory) throws Exception {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -53,8 +60,10 @@ class CachedHttpServerMetricsTest {
           .setEnabled(true);
       Vertx vertx = Vertx.builder().withMetrics(factory.apply(registry))
           .with(new VertxOptions().setMetricsOptions(metrics)).build();
-      List<Promise<Void>> held = new CopyOnWriteArrayList<>();
+      BlockingQueue<String> begun = new LinkedBlockingQueue<>();
+      BlockingQueue<Promise<Void>> held = new LinkedBlockingQueue<>();
       HttpServer server = await(vertx.createHttpServer().requestHandler(request -> {
+        begun.add(request.path());
         switch (request.path()) {
           case "/ok" -> request.response().end("fine");
           case "/echo" -> request.body().onSuccess(body -> request.response().setStatusCode(201).end(body));
@@ -66,7 +75,7 @@ class CachedHttpServerMetricsTest {
           default -> request.response().setStatusCode(404).end("no such thing here");
         }
       }).listen(0, "127.0.0.1"));
-      return new Served(vertx, registry, server.actualPort(), held);
+      return new Served(vertx, registry, server.actualPort(), begun, held);
     }
 
     HttpResponse<String> send(String method, String path, String body) throws Exception {
@@ -116,25 +125,38 @@ class CachedHttpServerMetricsTest {
         throw new IllegalStateException(e);
       }
     });
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (served.held().isEmpty() && System.currentTimeMillis() < deadline) {
-      Thread.sleep(10);
-    }
+    Promise<Void> answer = served.held().poll(10, TimeUnit.SECONDS);
+    assertNotNull(answer, "the held request arrived");
     assertEquals(1.0, served.active(), "a request being answered is active");
-    served.held().get(0).complete();
+    answer.complete();
     assertEquals(202, waiting.get(10, TimeUnit.SECONDS).statusCode());
 
+    served.begun().clear();
     try (Socket socket = new Socket("127.0.0.1", served.port())) {  // a body promised and never sent, then gone
       OutputStream out = socket.getOutputStream();
       out.write("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nshort".getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      Thread.sleep(200);
+      assertEquals("/echo", served.begun().poll(10, TimeUnit.SECONDS), "the server has the request");
     }
-    deadline = System.currentTimeMillis() + 10_000;
-    while (served.active() != 0.0 && System.currentTimeMillis() < deadline) {
-      Thread.sleep(10);
-    }
+    until(served.vertx(), () -> served.active() == 0.0);
     assertEquals(0.0, served.active(), "nothing is active once every request has been answered or dropped");
+  }
+
+  /** Waits, up to 10 s, until the condition holds, checking it on a timer of {@code vertx} (no thread sleeps). */
+  private static void until(Vertx vertx, BooleanSupplier condition) throws Exception {
+    CompletableFuture<Void> holds = new CompletableFuture<>();
+    long timer = vertx.setPeriodic(0, 10, id -> {
+      if (condition.getAsBoolean()) {
+        holds.complete(null);
+      }
+    });
+    try {
+      holds.get(10, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      // the assertion after the wait says what did not happen
+    } finally {
+      vertx.cancelTimer(timer);
+    }
   }
 
   @Test
@@ -143,8 +165,7 @@ class CachedHttpServerMetricsTest {
     Served cached = Served.start(CachedHttpServerMetrics::new);
     try {
       traffic(stock);
-      traffic(cached);
-      Thread.sleep(200);  // the dropped connection's close reaches both servers' metrics
+      traffic(cached);  // each waited until its dropped connection had reached its metrics
       String expected = stock.series();
       assertTrue(expected.contains("vertx_http_server_requests_total{code=\"404\",method=\"PUT\"} 1.0"), expected);
       assertTrue(expected.contains("vertx_http_server_request_bytes_sum{method=\"POST\"}"), expected);
