@@ -14,8 +14,7 @@ data=$(mktemp -d)
 source "$here/platform.sh"
 BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:-} -agentpath:$library" start_platform "$jar" "$out.platform.log"
 token=$(dev_token)
-wallet=$(curl -s -X POST "localhost:$port/api/v1/wallets" -H "Authorization: Bearer $token" \
-  -H 'content-type: application/json' -d '{}' | sed 's/.*"walletId":"\([^"]*\)".*/\1/')
+wallet=$(empty_wallet "$token")
 wrk -t2 -c64 -d15s -s "$here/hot-wallet.lua" "http://127.0.0.1:$port" -- "$wallet" "$token" 1000 > /dev/null
 run=2000
 for method in "$@"; do

@@ -33,8 +33,7 @@ for round in $(seq "$rounds"); do
   data=$(mktemp -d)
   start_platform "$jar" "$out/platform-$round.log"
   token=$(dev_token)
-  wallet=$(curl -s -X POST "localhost:$port/api/v1/wallets" -H "Authorization: Bearer $token" \
-    -H 'content-type: application/json' -d '{}' | sed 's/.*"walletId":"\([^"]*\)".*/\1/')
+  wallet=$(empty_wallet "$token")
   wrk -t2 -c64 -d"${WARM:-30}s" -s "$here/hot-wallet.lua" "http://127.0.0.1:$port" -- "$wallet" "$token" 1000 > /dev/null
   "$here/threads.sh" "$pid" "$seconds" > "$out/threads-$round.txt" &  # where the platform's CPU goes
   threads=$!

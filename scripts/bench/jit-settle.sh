@@ -12,8 +12,7 @@ data=$(mktemp -d)
 source "$here/platform.sh"
 start_platform "$jar" "$out.platform.log"
 token=$(dev_token)
-wallet=$(curl -s -X POST "localhost:$port/api/v1/wallets" -H "Authorization: Bearer $token" \
-  -H 'content-type: application/json' -d '{}' | sed 's/.*"walletId":"\([^"]*\)".*/\1/')
+wallet=$(empty_wallet "$token")
 wrk -t2 -c64 -d"${seconds}s" -s "$here/hot-wallet.lua" "http://127.0.0.1:$port" -- "$wallet" "$token" 1000 > "$out.wrk" &
 load=$!
 for at in $(seq 0 10 $((seconds - 10))); do

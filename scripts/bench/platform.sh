@@ -54,3 +54,9 @@ print(f"{sys.argv[2]}: accepted {r['acceptedPerSecond']:.0f}/s, applied/settled 
       f" errors {r['errorsByCode']}, audit {'clean' if r['auditClean'] else 'FAILED'}")
 PY
 }
+
+# empty_wallet TOKEN: creates an empty wallet on the platform at $port as TOKEN's principal and prints its id.
+empty_wallet() {
+  curl -s -X POST "localhost:$port/api/v1/wallets" -H "Authorization: Bearer $1" \
+    -H 'content-type: application/json' -d '{}' | sed 's/.*"walletId":"\([^"]*\)".*/\1/'
+}

@@ -26,8 +26,7 @@ source "$here/platform.sh"
 BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:-} -agentpath:$library -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints" \
   start_platform "$jar" "$out/$name-platform.log"
 token=$(dev_token)
-wallet=$(curl -s -X POST "localhost:$port/api/v1/wallets" -H "Authorization: Bearer $token" \
-  -H 'content-type: application/json' -d '{}' | sed 's/.*"walletId":"\([^"]*\)".*/\1/')
+wallet=$(empty_wallet "$token")
 wrk -t2 -c64 -d"${WARM:-30}s" -s "$here/hot-wallet.lua" "http://127.0.0.1:$port" -- "$wallet" "$token" 1000 > /dev/null
 profile() {  # profile EVENT RUN: SECONDS of load under the profiler's EVENT
   # (the options quoted: unquoted, jcmd would take their name=value pairs as its own arguments)
