@@ -70,6 +70,10 @@ class AdmissionTest {
   }
 
   private static Deployment deploy(int backlog, long maxWaitMs, int queuePerLoop) {
+    return deploy(backlog, maxWaitMs, queuePerLoop, authentication);
+  }
+
+  private static Deployment deploy(int backlog, long maxWaitMs, int queuePerLoop, Authentication authentication) {
     String topic = "wallet.operations.admission-" + UUID.randomUUID();
     Config changed = config.with("WALLET_OPERATIONS_TOPIC", topic).with("WALLET_SHED_LAG_RECORDS", "0")
         .with("WALLET_SHED_LAG_MS", "0").with("WALLET_SHED_CHECK_INTERVAL_MS", "100")
@@ -387,6 +391,20 @@ class AdmissionTest {
     assertTrue(forbidden.status().startsWith("HTTP/1.1 403"), "the operation's scopes are checked before the body too: "
         + forbidden.status());
     assertTrue(forbidden.closed());
+  }
+
+  @Test
+  void aRequestOverItsPrincipalsRateIsAnsweredFromItsHeadersWithoutReadingItsBody() throws Exception {
+    // One write a second, a burst of one: the wallet's creation takes it, the next write is over the rate.
+    Authentication limited = Tokens.authentication(vertx, config.with("RATE_LIMIT_PER_PRINCIPAL_PER_S", "1")
+        .with("RATE_LIMIT_BURST", "1"));
+    String bearer = Tokens.user(limited);
+    Deployment deployment = deploy(0, 2_000, 10_000, limited).as(bearer);
+    UUID walletId = deployment.wallet();
+    String head = depositBody(walletId, UUID.randomUUID()) + " ".repeat(4_500);
+    SlowRequest over = SlowRequest.send(deployment.port(), bearer, 60_000, head);
+    assertTrue(over.status().startsWith("HTTP/1.1 429"), "the rate is checked before the body: " + over.status());
+    assertTrue(over.closed(), "the connection closes instead of reading 55 KB more");
   }
 
   @Test

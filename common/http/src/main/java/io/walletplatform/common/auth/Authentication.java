@@ -101,12 +101,6 @@ public final class Authentication {
   public static final PlatformHandler WELL_FORMED = Authentication::requireWellFormed;
 
   private static void requireWellFormed(RoutingContext ctx) {
-    if (ctx.user() != null) {
-      // A bearer handler verified this request's token already, after this check ran on its route: an
-      // API operation is checked on its token-first route and again by the contract router's root.
-      ctx.next();
-      return;
-    }
     String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     if (authorization != null && !isBearerJwt(authorization)) {
       ctx.fail(ProblemException.unauthenticated("the Authorization header is not a bearer JWT", CHALLENGE));
