@@ -30,11 +30,11 @@ public final class Launcher {
 
   private static final Logger log = LoggerFactory.getLogger(Launcher.class);
 
-  /** The bounds of a stop. */
-  public record Settings(Duration shutdownGrace, Duration shutdownTimeout) {
+  /** The bounds of a stop, and the sockets' transport ({@link NetworkTransport}). */
+  public record Settings(Duration shutdownGrace, Duration shutdownTimeout, NetworkTransport transport) {
     public static Settings from(Config config) {
       return new Settings(config.getMillis("SHUTDOWN_GRACE_MS", 0, 0, 120_000),
-          config.getMillis("SHUTDOWN_TIMEOUT_MS", 30_000, 1_000, 600_000));
+          config.getMillis("SHUTDOWN_TIMEOUT_MS", 30_000, 1_000, 600_000), NetworkTransport.from(config));
     }
   }
 
@@ -51,7 +51,10 @@ public final class Launcher {
                                    Runnable afterStop) {
     Settings settings = Settings.from(config);
     Tracing tracing = Tracing.fromConfig(config, name);
-    ServiceRuntime runtime = ServiceRuntime.create(tracing);
+    io.vertx.core.transport.Transport transport = settings.transport().resolve();
+    ServiceRuntime runtime = ServiceRuntime.create(tracing, transport);
+    log.info("{}: network transport {} (NETWORK_TRANSPORT={})", name, transport.name(),
+        settings.transport().name().toLowerCase(java.util.Locale.ROOT));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(name, runtime, settings, afterStop), name + "-stop"));
     Future<?> started;
     try {

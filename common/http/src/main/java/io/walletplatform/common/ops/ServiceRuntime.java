@@ -18,12 +18,12 @@ import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
  */
 public record ServiceRuntime(Vertx vertx, PrometheusMeterRegistry registry, Readiness readiness, Tracing tracing) {
 
-  /** Without tracing. */
+  /** Without tracing, on the transport {@code NETWORK_TRANSPORT=auto} picks. */
   public static ServiceRuntime create() {
-    return create(Tracing.OFF);
+    return create(Tracing.OFF, NetworkTransport.AUTO.resolve());
   }
 
-  public static ServiceRuntime create(Tracing tracing) {
+  public static ServiceRuntime create(Tracing tracing, io.vertx.core.transport.Transport transport) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
@@ -35,6 +35,7 @@ public record ServiceRuntime(Vertx vertx, PrometheusMeterRegistry registry, Read
       options.setTracingOptions(new OpenTelemetryOptions());
       builder.withTracer(new OpenTelemetryTracingFactory(tracing.openTelemetry()));
     }
+    builder.withTransport(transport);
     Vertx vertx = builder.with(options).build();
     tracing.register(vertx);
     Readiness readiness = Readiness.of(vertx);
