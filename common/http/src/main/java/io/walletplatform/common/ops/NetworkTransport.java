@@ -13,7 +13,7 @@ import java.util.Locale;
  * <ul>
  *   <li>{@code auto} (the default): Linux's io_uring when the kernel offers it, Java NIO otherwise
  *       (io_uring disabled by {@code kernel.io_uring_disabled}, a seccomp profile refusing it, another
- *       operating system or CPU);</li>
+ *       operating system or CPU: the jar carries Netty's x86-64 Linux library only);</li>
  *   <li>{@code io_uring}: io_uring or no start at all;</li>
  *   <li>{@code nio}: Java NIO.</li>
  * </ul>

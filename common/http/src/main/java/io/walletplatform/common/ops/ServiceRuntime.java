@@ -18,9 +18,9 @@ import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
  */
 public record ServiceRuntime(Vertx vertx, PrometheusMeterRegistry registry, Readiness readiness, Tracing tracing) {
 
-  /** Without tracing, on the transport {@code NETWORK_TRANSPORT=auto} picks. */
+  /** Without tracing, on the transport the environment's {@code NETWORK_TRANSPORT} picks (auto when unset). */
   public static ServiceRuntime create() {
-    return create(Tracing.OFF, NetworkTransport.AUTO.resolve());
+    return create(Tracing.OFF, NetworkTransport.from(io.walletplatform.common.config.Config.fromEnvironment()).resolve());
   }
 
   public static ServiceRuntime create(Tracing tracing, io.vertx.core.transport.Transport transport) {
