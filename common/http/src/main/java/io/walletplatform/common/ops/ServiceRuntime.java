@@ -20,7 +20,12 @@ public record ServiceRuntime(Vertx vertx, PrometheusMeterRegistry registry, Read
 
   /** Without tracing, on the transport the environment's {@code NETWORK_TRANSPORT} picks (auto when unset). */
   public static ServiceRuntime create() {
-    return create(Tracing.OFF, NetworkTransport.from(io.walletplatform.common.config.Config.fromEnvironment()).resolve());
+    return create(Tracing.OFF);
+  }
+
+  /** On the transport the environment's {@code NETWORK_TRANSPORT} picks (auto when unset). */
+  public static ServiceRuntime create(Tracing tracing) {
+    return create(tracing, NetworkTransport.from(io.walletplatform.common.config.Config.fromEnvironment()).resolve());
   }
 
   public static ServiceRuntime create(Tracing tracing, io.vertx.core.transport.Transport transport) {
