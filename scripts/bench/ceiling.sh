@@ -8,7 +8,8 @@
 # /proc (wrk-cpu.sh). Prints each run and the ratios platform / ceiling, which carry across machines
 # whose speed moves ~3x between days; the medians are the figure. The platform's CPU by thread group
 # over each measured run goes to OUT/threads-ROUND.txt (threads.sh); the ratio is printed again without the
-# embedded broker's request threads (data-plane-kafka-*), for a deployment whose broker runs elsewhere.
+# embedded broker's request threads (data-plane-kafka-*), for a deployment whose broker runs elsewhere. Its heap
+# allocation per operation over the same window, by thread group, goes to OUT/alloc-ROUND.txt (alloc.sh, JFR).
 # Usage: [WARM=SECONDS] scripts/bench/ceiling.sh PLATFORM_JAR LOAD_TESTER_JAR OUT [ROUNDS] [SECONDS]
 set -euo pipefail
 command -v wrk > /dev/null || { sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
@@ -37,9 +38,11 @@ for round in $(seq "$rounds"); do
   wrk -t2 -c64 -d"${WARM:-30}s" -s "$here/hot-wallet.lua" "http://127.0.0.1:$port" -- "$wallet" "$token" 1000 > /dev/null
   "$here/threads.sh" "$pid" "$seconds" > "$out/threads-$round.txt" &  # where the platform's CPU goes
   threads=$!
+  "$here/alloc.sh" "$pid" "$seconds" > "$out/alloc-$round.txt" &  # and its heap allocation
+  allocation=$!
   platform=$("$here/wrk-cpu.sh" -t2 -c64 -d"${seconds}s" -s "$here/hot-wallet.lua" "http://127.0.0.1:$port" \
     -- "$wallet" "$token" "$((2000 + round))")
-  wait $threads || true
+  wait $threads || true; wait $allocation || true
   kill $pid; wait $pid 2>/dev/null || true; rm -rf "$data"; trap - EXIT
   line "platform-$round" "$platform" | tee -a "$out/runs.txt"
 done
@@ -65,6 +68,12 @@ jit = []  # the JIT compiler threads' share of the JVM's CPU in each measured wi
 for i in range(1, len(plat) + 1):
     m = re.search(r"CN CompilerThre\s+[0-9.]+ s\s+([0-9.]+) %", open(f"{sys.argv[2]}/threads-{i}.txt").read())
     jit.append(float(m.group(1)) if m else 0.0)
+allocated = []  # the platform's heap allocation per operation over the measured window, from JFR (alloc.sh)
+for i, p in enumerate(plat, 1):
+    m = re.search(r"allocated: .*?\((\d+) B\)", open(f"{sys.argv[2]}/alloc-{i}.txt").read())
+    allocated.append(int(m.group(1)) / (float(p[1]) * float(sys.argv[3])) if m else 0.0)
+print(f"platform heap allocation per operation: {', '.join(f'{a:,.0f} B' for a in allocated)} "
+      f"(median {statistics.median(allocated):,.0f} B; by thread group in OUT/alloc-N.txt)")
 print(f"JIT compiler threads, share of the JVM's CPU: {', '.join(f'{j:.1f} %' for j in jit)}"
       + (" (above 10 %: compilation is in the figure; WARM=90 measures the platform settled)" if max(jit) > 10 else ""))
 PY
