@@ -100,7 +100,7 @@ public record ApiContract(String name, OpenAPIContract contract, Buffer document
 
   /**
    * The root handlers of an API's router run on its own paths only: the APIs are mounted ahead of the
-   * process's other routes (HttpFront), and a token request's form, say, is not an API body.
+   * process's other routes (HttpFront), and a token request's Basic credentials, say, are not an API's bearer token.
    */
   private static PlatformHandler onApiPaths(Handler<RoutingContext> handler) {
     return ctx -> {

@@ -1,6 +1,5 @@
 package io.walletplatform.common.ops;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -74,7 +73,7 @@ class NetworkTransportTest {
         assertEquals("echo " + "x".repeat(100_000), answer, setting.name());
         client.close().await(10, TimeUnit.SECONDS);
       } finally {
-        Future.await(vertx.close());
+        vertx.close().await(10, TimeUnit.SECONDS);
       }
     }
   }
