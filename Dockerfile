@@ -29,5 +29,5 @@ RUN useradd --system --uid 10001 app \
 # A named volume mounted there starts with this ownership: the development issuer keeps its keys in it.
 USER app
 COPY --from=build /app.jar /app/app.jar
-ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+UseParallelGC"
+ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+UseParallelGC -XX:+UseTransparentHugePages"
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/app.jar \"$@\"", "--"]

@@ -2,7 +2,8 @@
 #
 # start_platform JAR LOG [NAME=VALUE...] starts the platform jar
 # on the fresh data directory $data, port $port, the shared test secret $secret, per-principal
-# limit raised (so that one principal's hot wallet runs unlimited), -Xmx512m and the parallel collector, with
+# limit raised (so that one principal's hot wallet runs unlimited), -Xmx512m, the parallel collector and
+# transparent huge pages (README's command), with
 # any extra settings given, and the JVM options in $BENCH_JAVA_OPTS (e.g. -XX:TieredStopAtLevel=1; a
 # collector named there replaces it: -XX:+UseShenandoahGC for the figures before 2026-12-06 afternoon);
 # waits for /health; stops it and removes $data when the script exits.
@@ -17,8 +18,12 @@ start_platform() {
   # Shenandoah) unless BENCH_JAVA_OPTS names one of its own (-XX:+UseShenandoahGC for older figures).
   local gc=-XX:+UseParallelGC
   [[ "${BENCH_JAVA_OPTS:-}" =~ -XX:\+Use[A-Za-z0-9]+GC ]] && gc=
+  # Huge pages as README's command and the images ask for them (#33, 2026-12-07), unless BENCH_JAVA_OPTS says
+  # otherwise (-XX:-UseTransparentHugePages for figures before that).
+  local pages=-XX:+UseTransparentHugePages
+  [[ "${BENCH_JAVA_OPTS:-}" =~ UseTransparentHugePages ]] && pages=
   env "$@" RATE_LIMIT_PER_PRINCIPAL_PER_S=10000000 RATE_LIMIT_READS_PER_PRINCIPAL_PER_S=10000000 "$secret_variable=$secret" PLATFORM_PORT="$port" \
-    EMBEDDED_DATA_DIR="$data" java -Xmx512m $gc ${BENCH_JAVA_OPTS:-} -jar "$jar" > "$log" 2>&1 &
+    EMBEDDED_DATA_DIR="$data" java -Xmx512m $gc $pages ${BENCH_JAVA_OPTS:-} -jar "$jar" > "$log" 2>&1 &
   pid=$!
   # (|| true: under set -e a kill of a jar already stopped (1), or the wait for it (143), would end the script
   # with that status before the clean-up.)
