@@ -400,6 +400,13 @@ class WalletApiTest {
     assertEquals(202, first.statusCode());
     assertEquals(202, replay.statusCode());
     assertEquals(first.bodyAsJsonObject().getString("acceptedAt"), replay.bodyAsJsonObject().getString("acceptedAt"));
+    // After the 202 the claim is marked accepted: kept for the idempotency window, not the accepting one.
+    OperationGuard guard = new OperationGuard(redis, RedisSettings.from(config).keyPrefix(), Duration.ofMinutes(1),
+        Duration.ofHours(1));
+    Await.until("the claim is marked accepted", Duration.ofSeconds(10), () -> {
+      OperationGuard.Claim claim = Await.result(guard.find(operationId));
+      return claim != null && claim.accepted();
+    });
 
     String otherAmount = body.replace("\"amount\":2", "\"amount\":3");
     assertProblem(post("/api/v1/wallet", otherAmount), 422, "IDEMPOTENCY_KEY_REUSED", null);
