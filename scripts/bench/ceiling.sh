@@ -9,7 +9,7 @@
 # whose speed moves ~3x between days; the medians are the figure. The platform's CPU by thread group
 # over each measured run goes to OUT/threads-ROUND.txt (threads.sh); the ratio is printed again without the
 # embedded broker's request threads (data-plane-kafka-*), for a deployment whose broker runs elsewhere. Its heap
-# allocation per operation over the same window, by thread group, goes to OUT/alloc-ROUND.txt (alloc.sh, JFR).
+# allocation per operation over the same window, by thread group, goes to OUT/alloc-ROUND.txt (alloc.sh: the JVM's per-thread counters).
 # Usage: [WARM=SECONDS] scripts/bench/ceiling.sh PLATFORM_JAR LOAD_TESTER_JAR OUT [ROUNDS] [SECONDS]
 set -euo pipefail
 command -v wrk > /dev/null || { sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
@@ -68,7 +68,7 @@ jit = []  # the JIT compiler threads' share of the JVM's CPU in each measured wi
 for i in range(1, len(plat) + 1):
     m = re.search(r"CN CompilerThre\s+[0-9.]+ s\s+([0-9.]+) %", open(f"{sys.argv[2]}/threads-{i}.txt").read())
     jit.append(float(m.group(1)) if m else 0.0)
-allocated = []  # the platform's heap allocation per operation over the measured window, from JFR (alloc.sh)
+allocated = []  # the platform's heap allocation per operation over the measured window (alloc.sh)
 for i, p in enumerate(plat, 1):
     m = re.search(r"allocated: .*?\((\d+) B\)", open(f"{sys.argv[2]}/alloc-{i}.txt").read())
     allocated.append(int(m.group(1)) / (float(p[1]) * float(sys.argv[3])) if m else 0.0)
