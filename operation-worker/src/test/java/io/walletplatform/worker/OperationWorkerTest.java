@@ -32,6 +32,12 @@ import io.walletplatform.infra.testing.Await;
 import io.walletplatform.infra.testing.IsolatedConfig;
 import io.walletplatform.migrations.Migrations;
 import io.walletplatform.common.faults.Faults;
+import io.walletplatform.common.webhooks.WebhookInterest;
+import io.walletplatform.worker.db.LedgerRepository;
+import io.walletplatform.worker.domain.BalanceMonitors;
+import io.walletplatform.worker.domain.PendingOperation;
+import io.walletplatform.worker.domain.WalletEvents;
+import io.walletplatform.worker.domain.WalletLedger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -216,6 +222,50 @@ class OperationWorkerTest {
     awaitOperations(pool, walletId, 2);
     assertEquals(2, operations(pool, walletId).size());
     assertEquals(501, balance(pool, walletId));
+  }
+
+  /**
+   * The ledger inserts a batch without first reading which of its operations were recorded before; the
+   * unique operationId refuses one that was, the transaction rolls back, and the batch is decided again
+   * knowing it: nothing of the refused attempt stays, a repeat is skipped, a reuse recorded, the rest applied
+   * in the batch's order. The next batch of the same kind is decided the same way.
+   */
+  @Test
+  void aBatchWithAnOperationRecordedBeforeIsDecidedAgainKnowingIt() {
+    WebhookInterest interest = Await.result(WebhookInterest.start(vertx, settings.kafka(),
+        settings.events().interestTopic()));
+    LedgerRepository repository = new LedgerRepository();
+    WalletLedger ledger = new WalletLedger(pool, repository,
+        new WalletEvents(interest, settings.events().topic(), repository),
+        new BalanceMonitors(repository, interest, settings.events().topic()));
+    UUID walletId = createWallet(pool, 0);
+    WalletOperationEvent first = event(walletId, OperationType.DEPOSIT, 100);
+    WalletLedger.BatchResult applied = Await.result(ledger.apply(List.of(new PendingOperation(first, 0, 0))));
+    assertEquals(1, applied.applied().size());
+
+    for (int round = 1; round <= 2; round++) {
+      // A batch of new operations only: inserted at the first attempt (after a conflict, read first: none found).
+      WalletLedger.BatchResult clean = Await.result(ledger.apply(List.of(
+          new PendingOperation(event(walletId, OperationType.DEPOSIT, 1), 0, round * 10L))));
+      assertEquals(List.of(1, false), List.of(clean.applied().size(), clean.decidedAgain()), "round " + round);
+
+      WalletOperationEvent before = event(walletId, OperationType.DEPOSIT, 10);
+      WalletOperationEvent reused = new WalletOperationEvent(first.operationId(), walletId, OperationType.DEPOSIT,
+          Money.ofMinor(999), Timestamps.now(), "worker-test");
+      WalletOperationEvent after = event(walletId, OperationType.WITHDRAW, 5);
+      WalletLedger.BatchResult again = Await.result(ledger.apply(List.of(
+          new PendingOperation(before, 0, round * 10L + 1), new PendingOperation(first, 0, round * 10L + 2),
+          new PendingOperation(reused, 0, round * 10L + 3), new PendingOperation(after, 0, round * 10L + 4))));
+      assertTrue(again.decidedAgain(), "round " + round + ": the insert met the operation recorded before");
+      assertEquals(2, again.applied().size(), "round " + round);
+      assertEquals(1, again.duplicates(), "round " + round);
+      assertEquals(List.of(reused), again.reuses().stream().map(PendingOperation::event).toList());
+    }
+    List<Row> rows = operations(pool, walletId);
+    assertEquals(List.of(100L, 101L, 111L, 106L, 107L, 117L, 112L),
+        rows.stream().map(row -> row.getLong("balance_after_minor")).toList(), "one row each, in the batches' order");
+    assertEquals(112, balance(pool, walletId));
+    assertEquals(100, rows.get(0).getLong("amount_minor"), "the first record of the id keeps its row");
   }
 
   @Test

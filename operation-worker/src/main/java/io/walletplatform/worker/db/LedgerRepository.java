@@ -1,10 +1,12 @@
 package io.walletplatform.worker.db;
 
+import io.walletplatform.common.db.SqlStates;
 import io.walletplatform.common.util.Enums;
 import io.walletplatform.worker.domain.InvariantViolation;
 import io.walletplatform.common.wallet.HoldStatus;
 import io.walletplatform.common.wallet.FailureReason;
 import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -85,6 +87,15 @@ public final class LedgerRepository {
   public Future<java.time.Instant> processedAt(SqlClient tx, UUID operationId) {
     return tx.preparedQuery(LedgerSql.PROCESSED_AT).execute(Tuple.of(operationId))
         .map(rows -> rows.iterator().next().getOffsetDateTime("processed_at").toInstant());
+  }
+
+  /**
+   * Whether a batch's insert failed because one of its operations was recorded before (its operationId's
+   * unique constraint): the transaction rolled back, and the batch must be decided again knowing which.
+   */
+  public static boolean isRecordedBefore(Throwable error) {
+    return SqlStates.isUniqueViolation(error)
+        && LedgerSql.OPERATION_ID_UNIQUE.equals(((PgException) error).getConstraint());
   }
 
   /** The operations among the ids that were applied before, with what they were. */

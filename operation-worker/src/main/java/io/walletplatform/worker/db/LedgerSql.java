@@ -58,29 +58,36 @@ final class LedgerSql {
                            $8::text[])
       ON CONFLICT DO NOTHING""";
 
+  /** The unique constraint on wallet_operations.operation_id: an operation is recorded once, ever. */
+  static final String OPERATION_ID_UNIQUE = "wallet_operations_operation_id_key";
+
   /**
-   * ORDER BY ordinality makes the identity column follow the Kafka order of the batch. processed_at is
-   * one instant per batch, read after its wallets were locked: within a wallet it never goes back, so
-   * (processed_at, id) orders a wallet's history as it was applied.
+   * The arrays unnested side by side in the select list (PostgreSQL's ProjectSet: no tuplestore per array,
+   * as unnest in FROM materialises every one of them); ORDER BY their subscript makes the identity column
+   * follow the Kafka order of the batch. processed_at is one instant per batch (an InitPlan, evaluated
+   * once), read after its wallets were locked: within a wallet it never goes back, so (processed_at, id)
+   * orders a wallet's history as it was applied.
    */
   static final String INSERT_OPERATIONS = """
-      WITH clock AS MATERIALIZED (SELECT clock_timestamp() AS processed_at)
       INSERT INTO wallet_operations (operation_id, wallet_id, operation_type, amount_minor, status, failure_reason,
                                      balance_after_minor, held_after_minor, version_after, accepted_at, processed_at,
                                      kafka_partition, kafka_offset, requested_by, to_wallet_id, hold_id, expires_at,
                                      to_balance_after_minor, to_held_after_minor, to_version_after, metadata)
       SELECT o.operation_id, o.wallet_id, o.operation_type, o.amount_minor, o.status, o.failure_reason,
-             o.balance_after_minor, o.held_after_minor, o.version_after, o.accepted_at, clock.processed_at,
+             o.balance_after_minor, o.held_after_minor, o.version_after, o.accepted_at, (SELECT clock_timestamp()),
              o.kafka_partition, o.kafka_offset, o.requested_by, o.to_wallet_id, o.hold_id, o.expires_at,
              o.to_balance_after_minor, o.to_held_after_minor, o.to_version_after, o.metadata::jsonb
-        FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::bigint[],
-                    $8::bigint[], $9::bigint[], $10::timestamptz[], $11::int[], $12::bigint[], $13::text[],
-                    $14::uuid[], $15::uuid[], $16::timestamptz[], $17::bigint[], $18::bigint[], $19::bigint[], $20::text[])
-             WITH ORDINALITY AS o(operation_id, wallet_id, operation_type, amount_minor, status, failure_reason,
-                                  balance_after_minor, held_after_minor, version_after, accepted_at, kafka_partition,
-                                  kafka_offset, requested_by, to_wallet_id, hold_id, expires_at, to_balance_after_minor,
-                                  to_held_after_minor, to_version_after, metadata, ordinal)
-             CROSS JOIN clock
+        FROM (SELECT unnest($1::uuid[]) AS operation_id, unnest($2::uuid[]) AS wallet_id,
+                     unnest($3::text[]) AS operation_type, unnest($4::bigint[]) AS amount_minor,
+                     unnest($5::text[]) AS status, unnest($6::text[]) AS failure_reason,
+                     unnest($7::bigint[]) AS balance_after_minor, unnest($8::bigint[]) AS held_after_minor,
+                     unnest($9::bigint[]) AS version_after, unnest($10::timestamptz[]) AS accepted_at,
+                     unnest($11::int[]) AS kafka_partition, unnest($12::bigint[]) AS kafka_offset,
+                     unnest($13::text[]) AS requested_by, unnest($14::uuid[]) AS to_wallet_id,
+                     unnest($15::uuid[]) AS hold_id, unnest($16::timestamptz[]) AS expires_at,
+                     unnest($17::bigint[]) AS to_balance_after_minor, unnest($18::bigint[]) AS to_held_after_minor,
+                     unnest($19::bigint[]) AS to_version_after, unnest($20::text[]) AS metadata,
+                     generate_subscripts($1::uuid[], 1) AS ordinal) AS o
        ORDER BY o.ordinal""";
 
   /**

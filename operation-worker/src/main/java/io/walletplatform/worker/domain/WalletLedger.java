@@ -50,16 +50,25 @@ public final class WalletLedger {
 
   /**
    * What a committed batch did: the outcomes written and every wallet it locked as committed,
-   * changed or not (a batch of duplicates after a crash still refreshes the cache it may have missed).
+   * changed or not (a batch of duplicates after a crash still refreshes the cache it may have missed),
+   * and whether it was decided again (its first attempt met an operation recorded before).
    */
   public record BatchResult(List<AppliedOperation> applied, int duplicates, List<PendingOperation> reuses,
-                            List<WalletSnapshot> wallets) {
+                            List<WalletSnapshot> wallets, boolean decidedAgain) {
   }
 
   private final Pool pool;
   private final LedgerRepository repository;
   private final WalletEvents events;
   private final BalanceMonitors monitors;
+  /**
+   * Whether the next batch reads which of its operations were recorded before, instead of inserting
+   * them straight away: only after an insert met one (a redelivery after a crash, a second submission
+   * of an id), until a batch finds none. Nearly every batch has none, and that read was an index probe
+   * per operation. Shared by the batches of every partition of the verticle; a stale read only costs
+   * one attempt more or one read more.
+   */
+  private volatile boolean lookFirst;
 
   public WalletLedger(Pool pool, LedgerRepository repository, WalletEvents events, BalanceMonitors monitors) {
     this.pool = pool;
@@ -70,7 +79,7 @@ public final class WalletLedger {
 
   public Future<BatchResult> apply(List<PendingOperation> batch) {
     if (batch.isEmpty()) {
-      return Future.succeededFuture(new BatchResult(List.of(), 0, List.of(), List.of()));
+      return Future.succeededFuture(new BatchResult(List.of(), 0, List.of(), List.of(), false));
     }
     Set<UUID> walletIds = new LinkedHashSet<>();
     List<UUID> operationIds = new ArrayList<>(batch.size());
@@ -86,10 +95,35 @@ public final class WalletLedger {
       }
       operationIds.add(event.operationId());
     }
+    if (lookFirst) {
+      return attempt(batch, walletIds, operationIds, holdIds, true);
+    }
+    return attempt(batch, walletIds, operationIds, holdIds, false).recover(error -> {
+      if (!LedgerRepository.isRecordedBefore(error)) {
+        return Future.failedFuture(error);
+      }
+      // One of them was recorded before (a redelivery, a second submission): nothing of this attempt was
+      // committed; again, looking first, and so on until a batch finds none.
+      lookFirst = true;
+      return attempt(batch, walletIds, operationIds, holdIds, true)
+          .map(result -> new BatchResult(result.applied(), result.duplicates(), result.reuses(), result.wallets(), true));
+    });
+  }
+
+  /**
+   * One transaction over the batch. Looking first, the operations recorded before are read and skipped (or
+   * recorded as reuses); not looking, the batch is decided as if none were, and the unique operationId
+   * refuses the insert (the transaction rolls back, {@link LedgerRepository#isRecordedBefore}) if one was.
+   */
+  private Future<BatchResult> attempt(List<PendingOperation> batch, Set<UUID> walletIds, List<UUID> operationIds,
+                                      List<UUID> holdIds, boolean looking) {
     return pool.withTransaction(tx -> repository.lockWallets(tx, walletIds)
         .compose(locked -> {
           Map<UUID, WalletSnapshot> wallets = locked.wallets();
-          return repository.findApplied(tx, operationIds)
+          Future<Map<UUID, Fingerprint>> recordedBefore = !looking ? Future.succeededFuture(Map.of())
+              : repository.findApplied(tx, operationIds)
+                  .andThen(found -> lookFirst = found.failed() || !found.result().isEmpty());
+          return recordedBefore
             .compose(alreadyApplied -> repository.findHolds(tx, holdIds).compose(holds -> {
               Decision decision;
               try {
@@ -109,7 +143,7 @@ public final class WalletLedger {
                           : Future.failedFuture(violation(new InvariantViolation("held is not the sum of the "
                               + "ACTIVE holds of wallets " + unbalanced)))))
                   .map(updated -> new BatchResult(decision.applied, decision.duplicates, decision.reuses,
-                      lockedAsCommitted(wallets, updated)));
+                      lockedAsCommitted(wallets, updated), false));
             }));
         }));
   }

@@ -89,6 +89,7 @@ public final class OperationConsumerVerticle extends VerticleBase {
   private Counter failed;
   private Counter duplicates;
   private Counter reuses;
+  private Counter decidedAgain;
   private Counter transactions;
   private DistributionSummary batchSizes;
   private Timer acceptToApplied;
@@ -111,6 +112,10 @@ public final class OperationConsumerVerticle extends VerticleBase {
         .description("Operations skipped because they were applied before").register(registry);
     reuses = Counter.builder("worker_operation_id_reuses")
         .description("Records whose operationId was applied before with another wallet, type or amount").register(registry);
+    decidedAgain = Counter.builder("worker_batches_decided_again")
+        .description("Batches whose insert met an operation recorded before (a redelivery, an id submitted twice): "
+            + "rolled back and decided again after reading which")
+        .tag("consumer", Integer.toString(index)).register(registry);
     transactions = Counter.builder("worker_batch_transactions")
         .description("Committed batch transactions; each wallet lives on one consumer")
         .tag("consumer", Integer.toString(index)).register(registry);
@@ -184,6 +189,9 @@ public final class OperationConsumerVerticle extends VerticleBase {
         }
         duplicates.increment(result.duplicates());
         reuses.increment(result.reuses().size());
+        if (result.decidedAgain()) {
+          decidedAgain.increment();
+        }
         return faults.reach("worker.after-commit").compose(ignored -> refreshCache(result.wallets()));
       });
     }
