@@ -14,6 +14,10 @@ import io.walletplatform.platform.PlatformSettings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -23,8 +27,17 @@ import java.time.Duration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The load tester against a real platform: clean runs pass their audit, and a tampered balance fails it. */
+/**
+ * The load tester against a real platform: clean runs pass their audit, and a tampered balance fails it.
+ * The runs mostly wait (a few seconds at 20-200 requests/s, then the audit), so they run side by side
+ * (junit-platform.properties); those that tamper with what every run since their start created, read
+ * System.out, or run a closed loop as fast as the platform answers run alone ({@link #LEDGER} written).
+ */
+@Execution(ExecutionMode.CONCURRENT)
 class LoadTesterTest {
+
+  /** The platform's data as the runs see it: read by every run, written (tampered with) by some. */
+  private static final String LEDGER = "ledger";
 
   private static ServiceRuntime runtime;
   private static PlatformSettings settings;
@@ -69,6 +82,7 @@ class LoadTesterTest {
   }
 
   @Test
+  @ResourceLock(value = LEDGER, mode = ResourceAccessMode.READ)
   void aWalletRunWithDuplicatesPassesItsAuditAndWritesItsReports(@TempDir Path out) throws Exception {
     int exit = LoadTesterMain.run(new String[] {"wallet", "--url", url, "--shared-secret", Tokens.DEV_SECRET, "--wallets", "3", "--rate", "50", "--duration", "3s",
         "--warmup", "1s", "--duplicates", "0.1", "--out", out.toString()});
@@ -87,6 +101,7 @@ class LoadTesterTest {
   }
 
   @Test
+  @ResourceLock(value = LEDGER, mode = ResourceAccessMode.READ_WRITE)
   void aClosedLoopRunKeepsItsConnectionsBusyAndReportsCpuPerRequest(@TempDir Path out) throws Exception {
     int exit = LoadTesterMain.run(new String[] {"wallet", "--url", url, "--shared-secret", Tokens.DEV_SECRET, "--wallets", "2",
         "--model", "closed", "--connections", "4", "--duration", "3s", "--warmup", "1s", "--out", out.toString()});
@@ -104,6 +119,7 @@ class LoadTesterTest {
   }
 
   @Test
+  @ResourceLock(value = LEDGER, mode = ResourceAccessMode.READ)
   void theHttpScenarioSendsOneRequestOverAndOverWithoutAnAudit(@TempDir Path out) throws Exception {
     int exit = LoadTesterMain.run(new String[] {"http", "--url", url, "--method", "GET", "--path", "/health", "--rate", "40",
         "--duration", "2s", "--warmup", "0s", "--out", out.toString()});
@@ -116,6 +132,7 @@ class LoadTesterTest {
   }
 
   @Test
+  @ResourceLock(value = LEDGER, mode = ResourceAccessMode.READ)
   void aTotalsAuditChecksVersionsAndBalancesWithoutKeepingEachOperation(@TempDir Path out) throws Exception {
     int exit = LoadTesterMain.run(new String[] {"wallet", "--url", url, "--shared-secret", Tokens.DEV_SECRET, "--wallets", "2",
         "--rate", "40", "--duration", "2s", "--warmup", "1s", "--deposit-ratio", "1", "--min-amount", "0.01",
@@ -131,6 +148,7 @@ class LoadTesterTest {
   }
 
   @Test
+  @ResourceLock(value = LEDGER, mode = ResourceAccessMode.READ_WRITE)
   void aTotalsAuditFailsWhenABalanceWasTamperedWith(@TempDir Path out) throws Exception {
     // 0.02 and a version behind the API's back: one version more than the accepted operations, and a
     // balance 0.01 off what that many deposits of 0.01 explain.
@@ -148,6 +166,7 @@ class LoadTesterTest {
 
   /** Exchange transactions under load (issue #31): each asset conserved, no partial transaction, some failing. */
   @Test
+  @ResourceLock(value = LEDGER, mode = ResourceAccessMode.READ)
   void anExchangeRunConservesEachAssetWithNoPartialTransaction(@TempDir Path out) throws Exception {
     int exit = LoadTesterMain.run(new String[] {"exchange", "--url", url, "--shared-secret", Tokens.DEV_SECRET,
         "--customers", "4", "--rate", "40", "--duration", "2s", "--warmup", "0s", "--initial-balance", "60",
@@ -162,6 +181,7 @@ class LoadTesterTest {
 
   /** Random 3-posting transactions between a few wallets (the benchmark's shape): every one whole, USD conserved. */
   @Test
+  @ResourceLock(value = LEDGER, mode = ResourceAccessMode.READ)
   void aTransactionsRunSettlesEveryTransactionWhole(@TempDir Path out) throws Exception {
     int exit = LoadTesterMain.run(new String[] {"transactions", "--url", url, "--shared-secret", Tokens.DEV_SECRET,
         "--wallets", "5", "--postings", "3", "--rate", "30", "--duration", "2s", "--warmup", "0s",
@@ -175,6 +195,7 @@ class LoadTesterTest {
   }
 
   @Test
+  @ResourceLock(value = LEDGER, mode = ResourceAccessMode.READ)
   void aMixedRunOfEveryTypeAuditsClean(@TempDir Path out) throws Exception {
     int exit = LoadTesterMain.run(new String[] {"mixed", "--url", url, "--shared-secret", Tokens.DEV_SECRET,
         "--wallets", "6", "--principals", "3", "--rate", "200", "--duration", "2s", "--warmup", "0s",
@@ -191,6 +212,7 @@ class LoadTesterTest {
   }
 
   @Test
+  @ResourceLock(value = LEDGER, mode = ResourceAccessMode.READ_WRITE)
   void aMixedRunFailsItsAuditWhenMoneyAppearsFromNowhere(@TempDir Path out) throws Exception {
     Pool pool = PgPools.create(runtime.vertx(), settings.wallet().pg(), "tamper-mixed");
     long timer = tamperOnce(pool, "UPDATE wallets SET balance_minor = balance_minor + 1, version = version + 1"
@@ -205,11 +227,13 @@ class LoadTesterTest {
   }
 
   @Test
+  @ResourceLock(value = LEDGER, mode = ResourceAccessMode.READ)
   void anUnknownModelIsAUsageError(@TempDir Path out) throws Exception {
     assertEquals(2, LoadTesterMain.run(new String[] {"wallet", "--url", url, "--model", "half-open", "--out", out.toString()}));
   }
 
   @Test
+  @ResourceLock(value = LEDGER, mode = ResourceAccessMode.READ)
   void aRunGivenOneTokenActsAsThatPrincipalAlone(@TempDir Path out) throws Exception {
     int exit = LoadTesterMain.run(new String[] {"wallet", "--url", url, "--token", token, "--wallets", "2", "--rate", "20",
         "--duration", "1s", "--warmup", "0s", "--out", out.toString()});
@@ -219,6 +243,7 @@ class LoadTesterTest {
   }
 
   @Test
+  @ResourceLock(value = LEDGER, mode = ResourceAccessMode.READ_WRITE)
   void aRunPrintsAProgressLineAsItGoes(@TempDir Path out) throws Exception {
     java.io.PrintStream original = System.out;
     java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
@@ -239,6 +264,7 @@ class LoadTesterTest {
   }
 
   @Test
+  @ResourceLock(value = LEDGER, mode = ResourceAccessMode.READ)
   void anOrdersRunPassesItsAudit(@TempDir Path out) throws Exception {
     int exit = LoadTesterMain.run(new String[] {"orders", "--url", url, "--shared-secret", Tokens.DEV_SECRET, "--users", "4", "--rate", "40", "--deposit-rate", "4",
         "--duration", "3s", "--warmup", "1s", "--initial-balance", "20", "--amount", "1.00", "--refund-ratio", "0.3",
@@ -252,6 +278,7 @@ class LoadTesterTest {
   }
 
   @Test
+  @ResourceLock(value = LEDGER, mode = ResourceAccessMode.READ_WRITE)
   void theAuditFailsWhenAStoredBalanceWasTamperedWith(@TempDir Path out) throws Exception {
     // Every wallet the run creates gets 1000.00 more behind the API's back once it exists.
     Pool pool = PgPools.create(runtime.vertx(), settings.wallet().pg(), "tamper");
@@ -271,6 +298,7 @@ class LoadTesterTest {
    * operator would: with the admin's credentials, so that they may fund their accounts.
    */
   @Test
+  @ResourceLock(value = LEDGER, mode = ResourceAccessMode.READ)
   void withoutASecretARunRegistersItsOwnClients(@TempDir Path out) throws Exception {
     int exit = LoadTesterMain.run(new String[] {"orders", "--url", url, "--users", "2", "--rate", "10", "--deposit-rate", "0",
         "--duration", "1s", "--warmup", "0s", "--initial-balance", "100", "--out", out.toString(),
@@ -281,6 +309,7 @@ class LoadTesterTest {
   }
 
   @Test
+  @ResourceLock(value = LEDGER, mode = ResourceAccessMode.READ_WRITE)
   void theOrdersAuditFailsOnAnOrderNobodyPlaced(@TempDir Path out) throws Exception {
     // Once the run's users have orders, each gets one more FAILED order written behind the API's back:
     // nothing went unanswered, so the audit has no request to explain it with.
