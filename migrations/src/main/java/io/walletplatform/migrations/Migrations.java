@@ -20,7 +20,11 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.function.UnaryOperator;
 import java.util.Map;
 import java.util.Properties;
 
@@ -66,6 +70,12 @@ public final class Migrations {
 
   /** Blocking form, for tools and tests that are not on an event loop. */
   public static void migrate(PgSettings settings, String changelog) throws Exception {
+    migrate(settings, changelog, UnaryOperator.identity());
+  }
+
+  /** @param seenByLiquibase wraps the connection Liquibase is given (a test cuts it off at a chosen moment) */
+  static void migrate(PgSettings settings, String changelog, UnaryOperator<Connection> seenByLiquibase)
+      throws Exception {
     createDatabaseIfMissing(settings);
     try (Connection connection = DriverManager.getConnection(settings.jdbcUrl(), credentials(settings))) {
       // Processes that start together (a service and its workers) would race on Liquibase's own
@@ -75,7 +85,7 @@ public final class Migrations {
       }
       releaseStaleChangelogLock(connection, settings);
       Database database = DatabaseFactory.getInstance()
-          .findCorrectDatabaseImplementation(new JdbcConnection(connection));
+          .findCorrectDatabaseImplementation(new JdbcConnection(seenByLiquibase.apply(oneTransaction(connection))));
       Map<String, Object> scope = Map.of(
           Scope.Attr.resourceAccessor.name(), new ClassLoaderResourceAccessor(Migrations.class.getClassLoader()),
           Scope.Attr.ui.name(), new LoggerUIService());
@@ -83,8 +93,54 @@ public final class Migrations {
           .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
           .addArgumentValue(UpdateCommandStep.CHANGELOG_FILE_ARG, changelog)
           .execute());
+      connection.commit();
     }
     log.info("database {} is at the newest schema of {}", settings.database(), changelog);
+  }
+
+  /**
+   * The connection as Liquibase is given it, inside one transaction that the caller commits at the end, so
+   * that every changeset and the row recording it in databasechangelog commit together, once. Liquibase
+   * commits a changeset and then records it: a migrator killed between the two left a change applied and
+   * unrecorded, and every later start failed on it ("column ... already exists") until someone repaired the
+   * database by hand. Its commits become savepoints and its rollbacks go back to the last one (it probes for
+   * its own tables with queries that fail, then rolls back); its close does nothing. PostgreSQL's DDL is
+   * transactional, and no changeset of the platform needs to run outside a transaction (none is
+   * {@code runInTransaction: false}, none creates an index CONCURRENTLY).
+   */
+  private static Connection oneTransaction(Connection connection) throws SQLException {
+    connection.setAutoCommit(false);
+    Savepoint[] last = {connection.setSavepoint()};
+    return (Connection) Proxy.newProxyInstance(Migrations.class.getClassLoader(), new Class<?>[] {Connection.class},
+        (proxy, method, args) -> {
+          boolean bare = args == null || args.length == 0;
+          switch (method.getName()) {
+            case "commit" -> {
+              connection.releaseSavepoint(last[0]);
+              last[0] = connection.setSavepoint();
+              return null;
+            }
+            case "rollback" -> {
+              if (bare) {
+                connection.rollback(last[0]);
+                return null;
+              }
+            }
+            case "close", "setAutoCommit" -> {
+              return null;  // the caller commits, or closes the session without committing
+            }
+            case "getAutoCommit" -> {
+              return false;
+            }
+            default -> {
+            }
+          }
+          try {
+            return method.invoke(connection, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
   }
 
   /**

@@ -14,6 +14,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MigrationsTest {
 
@@ -57,6 +58,57 @@ class MigrationsTest {
       lock.next();
       assertEquals(false, lock.getBoolean(1), "released after the migration");
     }
+  }
+
+  /**
+   * Liquibase commits a changeset, then records it in databasechangelog: a migrator killed between the two
+   * (a worker SIGKILLed while it migrated the issuer's database, in WorkerCrashTest) left a change applied
+   * and unrecorded, and every later start failed on it ("column ... already exists"). Here the migrator's
+   * connection is cut right after its Nth commit, for every N up to the last, each time on a fresh
+   * database; the next migration must complete it.
+   */
+  @Test
+  void aMigratorCutOffRightAfterAnyOfItsCommitsLeavesADatabaseTheNextMigrationCompletes() throws Exception {
+    int commits = 0;
+    for (int cutAfter = 1; ; cutAfter++) {
+      PgSettings settings = PgSettings.from(IsolatedConfig.create("cut-" + cutAfter), "AUTH_DB_NAME", "auth");
+      int[] seen = new int[1];
+      int n = cutAfter;
+      try {
+        Migrations.migrate(settings, Migrations.AUTH, connection -> cutOffAfterCommit(connection, n, seen));
+      } catch (Exception cut) {
+        // The cut, as intended: what it left is checked below.
+      }
+      Migrations.migrate(settings, Migrations.AUTH);
+      assertEquals(List.of("001-clients", "002-client-scopes", "003-revoked-tokens"), appliedChangesets(settings),
+          "after a migrator cut off at its commit " + n);
+      if (seen[0] < n) {
+        commits = seen[0];
+        break;  // it committed fewer times than that: every point was tried
+      }
+    }
+    assertTrue(commits >= 1, "the migration committed at least once: " + commits);
+  }
+
+  /**
+   * The connection as a migrator sees it, cut off (its socket closed, as a SIGKILL would leave it) right after
+   * the commit numbered {@code cutAfter}; {@code seen[0]} counts the commits.
+   */
+  private static Connection cutOffAfterCommit(Connection connection, int cutAfter, int[] seen) {
+    return (Connection) java.lang.reflect.Proxy.newProxyInstance(MigrationsTest.class.getClassLoader(),
+        new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+          Object result;
+          try {
+            result = method.invoke(connection, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+          if (method.getName().equals("commit") && ++seen[0] == cutAfter) {
+            connection.abort(Runnable::run);
+            throw new java.sql.SQLException("cut off after commit " + cutAfter);
+          }
+          return result;
+        });
   }
 
   @Test
