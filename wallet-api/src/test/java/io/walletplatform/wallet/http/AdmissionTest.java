@@ -294,9 +294,15 @@ class AdmissionTest {
     assertNull(Admission.operationIdIn(Buffer.buffer("{\"operationId\":\"" + id + "")), "cut short");
   }
 
+  /**
+   * Admitted at its floor (100/s), with a wait of at most 1 s: a flood that waited for tokens would take 3.3 s
+   * with the principal's own requests, and two thirds of it would be answered 503 after its second; every one
+   * of it is a 401, whatever the machine's speed (a bound on the flood's duration failed once, at 2.6 s for 300
+   * refusals, on a test JVM starved of CPU).
+   */
   @Test
   void anAnonymousOrForgedFloodNeverTakesAPlaceAndIsAnsweredAtOnce() {
-    Deployment deployment = deploy(1_100, 10_000);
+    Deployment deployment = deploy(1_100, 1_000);
     Await.until("admission throttles to its floor", Duration.ofSeconds(20),
         () -> deployment.gauge("wallet_admission_rate") == 100);
     UUID walletId = deployment.wallet();
@@ -304,7 +310,6 @@ class AdmissionTest {
     Deployment malformed = deployment.as("not-a-token");
     List<Future<HttpResponse<Buffer>>> flood = new ArrayList<>();
     List<Future<HttpResponse<Buffer>>> real = new ArrayList<>();
-    long startNanos = System.nanoTime();
     for (int i = 0; i < 300; i++) {
       flood.add((i % 2 == 0 ? forged : malformed).deposit(walletId, UUID.randomUUID()));
       if (i % 10 == 0) {
@@ -312,7 +317,6 @@ class AdmissionTest {
       }
     }
     Await.result(Future.join(flood));
-    double floodSeconds = (System.nanoTime() - startNanos) / 1e9;
     Await.result(Future.all(real));
     for (Future<HttpResponse<Buffer>> answer : flood) {
       assertProblem(answer.result(), 401, "UNAUTHENTICATED", null);
@@ -322,7 +326,6 @@ class AdmissionTest {
     }
     assertTrue(deployment.counter("wallet_admission_held") <= real.size(),
         "only the principal's own requests waited: " + deployment.counter("wallet_admission_held"));
-    assertTrue(floodSeconds < 2, "300 refusals at 100 admissions/s did not wait for a token: " + floodSeconds + " s");
   }
 
   @Test
