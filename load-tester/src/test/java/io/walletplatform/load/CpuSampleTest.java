@@ -1,6 +1,7 @@
 package io.walletplatform.load;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import java.nio.charset.StandardCharsets;
 
@@ -8,7 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Process names for the CPU table, and samples of this machine's real /proc. */
+/**
+ * Process names for the CPU table, and samples of this machine's real /proc. Alone in its JVM
+ * ({@link Isolated}): it counts this process's CPU, which LoadTesterTest's platform, started beside it,
+ * would add to (junit-platform.properties lets that class run beside others).
+ */
+@Isolated
 class CpuSampleTest {
 
   private static byte[] cmdline(String... args) {

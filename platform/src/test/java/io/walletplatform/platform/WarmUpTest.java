@@ -133,7 +133,9 @@ class WarmUpTest {
         new WarmUp.Settings(Duration.ofSeconds(2), Duration.ZERO, 10_000_000, 16), true), Duration.ofSeconds(30));
     long tookMs = Duration.ofNanos(System.nanoTime() - began).toMillis();
     assertTrue(bounded.submitted() > 0, "submitted: " + bounded);
-    assertTrue(tookMs <= 2_500, "a 2 s warm-up took " + tookMs + " ms: " + bounded);
+    // Without the bound it would run for minutes; 2 s more leaves room for the requests in flight at the bound
+    // to be answered on a test JVM starved of CPU, not for another warm-up.
+    assertTrue(tookMs <= 4_000, "a 2 s warm-up took " + tookMs + " ms: " + bounded);
   }
 
   @Test
