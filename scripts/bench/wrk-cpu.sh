@@ -6,19 +6,9 @@
 set -euo pipefail
 command -v wrk > /dev/null || { sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get install -y -qq wrk > /dev/null; }  # a fresh machine has no wrk
-# Every process's utime + stime. Not one awk over /proc/[0-9]*/stat: mawk stops at the first process that
-# exits between the glob and its read (threads.sh, run beside this by ceiling.sh, starts and ends hundreds),
-# and every process after it then counted its whole lifetime as used in the window (a hot wallet read
-# 28,847 µs of CPU per request).
+# Every process's utime + stime now: pid, name, ticks (procs.sh).
 ticks() {
-  python3 -c '
-import glob
-for path in glob.glob("/proc/[0-9]*/stat"):
-    try:
-        fields = open(path).read().rsplit(") ", 1)[1].split()
-    except (OSError, IndexError):
-        continue
-    print(path, int(fields[11]) + int(fields[12]))'
+  "$(dirname "$0")/procs.sh" --snapshot
 }
 hz=$(getconf CLK_TCK)
 before=$(mktemp); after=$(mktemp); times=$(mktemp)
@@ -27,7 +17,7 @@ ticks > "$before"
 out=$(/usr/bin/time -o "$times" -f "%U %S" wrk "$@")
 ticks > "$after"
 echo "$out"
-others=$(awk 'NR == FNR {seen[$1] = $2; next} {used += $2 - ($1 in seen ? seen[$1] : 0)} END {print used}' "$before" "$after")
+others=$(awk 'NR == FNR {seen[$1] = $3; next} {used += $3 - ($1 in seen ? seen[$1] : 0)} END {print used}' "$before" "$after")
 requests=$(echo "$out" | awk '/requests in/{print $1}')
 errors=$(echo "$out" | awk '/Non-2xx/{print $NF}')
 read -r wrk_user wrk_sys < "$times"
