@@ -73,7 +73,7 @@ class OperationGuardTest {
     throw new AssertionError(field + " not in INFO");
   }
 
-  /** Claims and marks accepted {@code count} operations, as the accept path does, 500 at a time. */
+  /** Claims {@code count} operations, as the accept path does, 500 at a time. */
   private static void accept(OperationGuard guard, int count) {
     for (int done = 0; done < count; done += 500) {
       Promise<Void> accepted = Promise.promise();
@@ -82,9 +82,9 @@ class OperationGuardTest {
         List<Future<Void>> batch = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
           UUID operationId = UUID.randomUUID();
-          Claim claim = new Claim(false, UUID.randomUUID(), OperationType.DEPOSIT, Money.ofMinor(1 + i), Instant.now(),
+          Claim claim = new Claim(UUID.randomUUID(), OperationType.DEPOSIT, Money.ofMinor(1 + i), Instant.now(),
               null);
-          batch.add(guard.tryClaim(operationId, claim).compose(owned -> owned ? guard.markAccepted(operationId, claim)
+          batch.add(guard.tryClaim(operationId, claim).compose(owned -> owned ? Future.<Void>succeededFuture()
               : Future.failedFuture("claim " + operationId + " was not taken")));
         }
         Future.all(batch).<Void>mapEmpty().onComplete(accepted);
@@ -106,15 +106,23 @@ class OperationGuardTest {
     UUID operationId = UUID.randomUUID();
     UUID walletId = UUID.randomUUID();
     Instant acceptedAt = Instant.parse("2026-12-01T10:15:30.123Z");
-    Claim claim = new Claim(false, walletId, OperationType.WITHDRAW, Money.ofMinor(Long.MAX_VALUE), acceptedAt, null);
+    Claim claim = new Claim(walletId, OperationType.WITHDRAW, Money.ofMinor(Long.MAX_VALUE), acceptedAt, null);
     assertTrue(Await.result(guard.tryClaim(operationId, claim)));
     assertEquals(claim, Await.result(guard.find(operationId)));
-    Await.result(guard.markAccepted(operationId, claim));
-    assertEquals(claim.asAccepted(), Await.result(guard.find(operationId)));
+    // Written once, for the idempotency window (#33), not for the producing window.
+    long ttlMs = Await.result(redis.send(Request.cmd(Command.PTTL).arg(OperationGuard.claimKey("size:", operationId))))
+        .toLong();
+    assertTrue(ttlMs > Duration.ofMinutes(59).toMillis(), "claimed for " + ttlMs + " ms");
+    // A claim marked accepted by a wallet-api from before (bit 0 of its first byte) reads as the same claim.
+    byte[] key = OperationGuard.claimKey("size:", operationId);
+    byte[] marked = Await.result(redis.send(Request.cmd(Command.GET).arg(key))).toBytes();
+    marked[0] |= 1;
+    Await.result(redis.send(Request.cmd(Command.SET).arg(key).arg(marked)));
+    assertEquals(claim, Await.result(guard.find(operationId)));
 
     // An admin's submission for someone else's wallet keeps the admin's sub after the fixed part.
     UUID byAdmin = UUID.randomUUID();
-    Claim adminClaim = new Claim(false, walletId, OperationType.DEPOSIT, Money.ofMinor(5), acceptedAt, "admin-ä-1");
+    Claim adminClaim = new Claim(walletId, OperationType.DEPOSIT, Money.ofMinor(5), acceptedAt, "admin-ä-1");
     assertTrue(Await.result(guard.tryClaim(byAdmin, adminClaim)));
     Claim read = Await.result(guard.find(byAdmin));
     assertEquals(adminClaim, read);
@@ -124,17 +132,30 @@ class OperationGuardTest {
     // Metadata travels between the fixed part and the sub; other metadata is another request.
     UUID withMetadata = UUID.randomUUID();
     io.vertx.core.json.JsonObject metadata = new io.vertx.core.json.JsonObject().put("order", "A-17 ü").put("x", "");
-    Claim tagged = new Claim(false, walletId, OperationType.HOLD, Money.ofMinor(7), acceptedAt, "admin-ä-1",
+    Claim tagged = new Claim(walletId, OperationType.HOLD, Money.ofMinor(7), acceptedAt, "admin-ä-1",
         null, acceptedAt.plusSeconds(60), metadata);
     assertTrue(Await.result(guard.tryClaim(withMetadata, tagged)));
     Claim readTagged = Await.result(guard.find(withMetadata));
     assertEquals(tagged, readTagged);
     assertEquals("admin-ä-1", readTagged.requestedBy("owner"));
     assertTrue(readTagged.sameRequest(tagged));
-    assertFalse(readTagged.sameRequest(new Claim(false, walletId, OperationType.HOLD, Money.ofMinor(7), acceptedAt,
+    assertFalse(readTagged.sameRequest(new Claim(walletId, OperationType.HOLD, Money.ofMinor(7), acceptedAt,
         "admin-ä-1", null, acceptedAt.plusSeconds(60), metadata.copy().put("x", "y"))));
-    assertFalse(claim.sameRequest(new Claim(false, walletId, OperationType.WITHDRAW, Money.ofMinor(Long.MAX_VALUE),
+    assertFalse(claim.sameRequest(new Claim(walletId, OperationType.WITHDRAW, Money.ofMinor(Long.MAX_VALUE),
         acceptedAt, null, null, null, metadata)));
+  }
+
+  /** A claim does not say whether its record reached the log; its age says whether it may still be on its way. */
+  @Test
+  void aClaimMayBeProducingOnlyWithinItsProducingWindow() {
+    OperationGuard guard = new OperationGuard(coalesced, "window:", Duration.ofSeconds(12), Duration.ofHours(1));
+    Instant now = Instant.now();
+    java.util.function.Function<Instant, Claim> claimedAt = at -> new Claim(UUID.randomUUID(), OperationType.DEPOSIT,
+        Money.ofMinor(1), at, null);
+    assertTrue(guard.mayBeProducing(claimedAt.apply(now)));
+    assertTrue(guard.mayBeProducing(claimedAt.apply(now.minusSeconds(10))));
+    assertFalse(guard.mayBeProducing(claimedAt.apply(now.minusSeconds(13))));
+    assertFalse(guard.mayBeProducing(claimedAt.apply(now.minus(Duration.ofHours(1)))));
   }
 
   @Test

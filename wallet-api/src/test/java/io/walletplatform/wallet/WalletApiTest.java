@@ -400,13 +400,10 @@ class WalletApiTest {
     assertEquals(202, first.statusCode());
     assertEquals(202, replay.statusCode());
     assertEquals(first.bodyAsJsonObject().getString("acceptedAt"), replay.bodyAsJsonObject().getString("acceptedAt"));
-    // After the 202 the claim is marked accepted: kept for the idempotency window, not the accepting one.
-    OperationGuard guard = new OperationGuard(redis, RedisSettings.from(config).keyPrefix(), Duration.ofMinutes(1),
-        Duration.ofHours(1));
-    Await.until("the claim is marked accepted", Duration.ofSeconds(10), () -> {
-      OperationGuard.Claim claim = Await.result(guard.find(operationId));
-      return claim != null && claim.accepted();
-    });
+    // The claim is written once, for the idempotency window (one hour here), not for the producing window.
+    long ttlMs = Await.result(redis.send(Request.cmd(Command.PTTL)
+        .arg(OperationGuard.claimKey(RedisSettings.from(config).keyPrefix(), operationId)))).toLong();
+    assertTrue(ttlMs > Duration.ofMinutes(59).toMillis(), "claimed for " + ttlMs + " ms");
 
     String otherAmount = body.replace("\"amount\":2", "\"amount\":3");
     assertProblem(post("/api/v1/wallet", otherAmount), 422, "IDEMPOTENCY_KEY_REUSED", null);
@@ -636,18 +633,91 @@ class WalletApiTest {
   }
 
   @Test
-  void aClaimStillAcceptingAfterIts202ReadsAsPending() {
+  void aClaimWithinItsProducingWindowReadsAsPending() {
     UUID walletId = createWallet("1");
     UUID operationId = UUID.randomUUID();
-    // What a wallet-api leaves when Kafka acknowledged the record but marking the claim ACCEPTED failed.
+    // What a wallet-api leaves while its record is on its way to the log (or when it died right then).
     OperationGuard guard = new OperationGuard(redis, RedisSettings.from(config).keyPrefix(), Duration.ofMinutes(1),
         Duration.ofMinutes(1));
-    assertTrue(Await.result(guard.tryClaim(operationId, new OperationGuard.Claim(false, walletId, OperationType.DEPOSIT,
+    assertTrue(Await.result(guard.tryClaim(operationId, new OperationGuard.Claim(walletId, OperationType.DEPOSIT,
         Money.ofMinor(250), java.time.Instant.now(), null))));
     HttpResponse<Buffer> read = get("/api/v1/wallets/" + walletId + "/operations/" + operationId);
     assertEquals(200, read.statusCode(), read.bodyAsString());
     assertEquals("PENDING", read.bodyAsJsonObject().getString("status"));
     assertTrue(read.bodyAsString().contains("\"amount\":2.50"), read.bodyAsString());
+  }
+
+  /**
+   * What a wallet-api leaves when it died between its claim and its produce: a claim and no record.
+   * Past its producing window it reads PENDING only while the worker may still apply it (it has not
+   * applied everything accepted before), then 404; the client's retry produces the record then and
+   * there, from the claim (#33: claims are written once, never marked after the broker's answer).
+   */
+  @Test
+  void aClaimWhoseAccepterDiedBeforeItsProduceReads404OnceTheWorkerHasCaughtUpAndARetryProducesIt() {
+    String group = "died-" + UUID.randomUUID();
+    String topic = "wallet.operations.died-" + UUID.randomUUID();
+    Config died = config.with("WORKER_GROUP_ID", group).with("WALLET_OPERATIONS_TOPIC", topic);
+    WalletApiSettings diedSettings = WalletApiSettings.from(died);
+    Await.result(KafkaClients.ensureTopics(vertx, diedSettings.kafka(), List.of(topic)));
+    WebClient api = deployWith(died);
+    UUID walletId = createWallet("1");
+    UUID operationId = UUID.randomUUID();
+    java.time.Instant claimedAt = java.time.Instant.now().minus(Duration.ofMinutes(5)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    OperationGuard guard = new OperationGuard(redis, RedisSettings.from(config).keyPrefix(), Duration.ofSeconds(12),
+        Duration.ofHours(1));
+    assertTrue(Await.result(guard.tryClaim(operationId, new OperationGuard.Claim(walletId, OperationType.DEPOSIT,
+        Money.ofMinor(250), claimedAt, null))));
+    String path = "/api/v1/wallets/" + walletId + "/operations/" + operationId;
+    java.util.function.Function<String, HttpResponse<Buffer>> submit = body -> Await.result(api.post("/api/v1/wallet")
+        .putHeader("content-type", "application/json").sendBuffer(Buffer.buffer(body)));
+
+    // Another operation waits to be applied: the claimed one could be in the log before it.
+    assertEquals(202, submit.apply("{\"walletId\":\"" + walletId + "\",\"operationType\":\"DEPOSIT\",\"amount\":1}")
+        .statusCode());
+    HttpResponse<Buffer> waiting = Await.result(api.get(path).send());
+    assertEquals(200, waiting.statusCode(), waiting.bodyAsString());
+    assertEquals("PENDING", waiting.bodyAsJsonObject().getString("status"));
+
+    // The worker has applied everything in the log, and nothing with this id: it never reached the log.
+    commitEndOffsets(diedSettings, group, topic);
+    assertProblem(Await.result(api.get(path).send()), 404, "OPERATION_NOT_FOUND", null);
+    assertEquals(0, recordsOf(diedSettings, topic, operationId), "nothing with its id in the log");
+
+    // The client that got no answer retries: accepted at once, its record produced from the claim.
+    HttpResponse<Buffer> retried = submit.apply("{\"walletId\":\"" + walletId + "\",\"operationType\":\"DEPOSIT\","
+        + "\"amount\":2.50,\"operationId\":\"" + operationId + "\"}");
+    assertEquals(202, retried.statusCode(), retried.bodyAsString());
+    assertEquals("PENDING", retried.bodyAsJsonObject().getString("status"));
+    assertEquals(claimedAt, java.time.Instant.parse(retried.bodyAsJsonObject().getString("acceptedAt")));
+    assertEquals(1, recordsOf(diedSettings, topic, operationId), "its record is in the log once");
+    HttpResponse<Buffer> again = Await.result(api.get(path).send());
+    assertEquals(200, again.statusCode(), again.bodyAsString());
+    assertEquals("PENDING", again.bodyAsJsonObject().getString("status"), "waiting to be applied again");
+  }
+
+  /** How many records of the topic carry this operationId. */
+  private static int recordsOf(WalletApiSettings settings, String topic, UUID operationId) {
+    java.util.Properties properties = new java.util.Properties();
+    properties.put("bootstrap.servers", settings.kafka().bootstrapServers());
+    properties.put("key.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName());
+    properties.put("value.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName());
+    try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(properties)) {
+      List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+          .map(info -> new org.apache.kafka.common.TopicPartition(topic, info.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      var ends = consumer.endOffsets(partitions);
+      int found = 0;
+      while (partitions.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
+        for (var record : consumer.poll(Duration.ofMillis(500))) {
+          if (record.value().contains(operationId.toString())) {
+            found++;
+          }
+        }
+      }
+      return found;
+    }
   }
 
   /**

@@ -60,7 +60,6 @@ public final class WalletService {
    */
   public static final int OWNERS_REMEMBERED = 1_000_000;
   private static final String NO_OWNER = "";
-  private static final long DUPLICATE_POLL_MS = 10;
   /** How long a GET of an operationId without a claim waits for the worker to catch up before a 503. */
   private static final long UNKNOWN_OPERATION_WAIT_MS = 2_000;
 
@@ -232,7 +231,7 @@ public final class WalletService {
             return Future.failedFuture(DomainError.unavailable("operation-worker is " + lag.reason() + "; retry later", 1));
           }
           String other = principal.subject().equals(ref.owner()) ? null : principal.subject();
-          OperationGuard.Claim claim = new OperationGuard.Claim(false, request.walletId(), request.type(), amount,
+          OperationGuard.Claim claim = new OperationGuard.Claim(request.walletId(), request.type(), amount,
               Timestamps.now(), other, request.toWalletId() != null ? request.toWalletId() : request.holdId(),
               request.expiresAt(), request.metadata());
           return acceptOnce(operationId, claim, ref, deadline, traceparent);
@@ -273,40 +272,38 @@ public final class WalletService {
           return released.compose(ignored -> Future.failedFuture(DomainError.unavailable(
               "operation log unavailable; retry with the same operationId", 2)));
         })
-        .compose(metadata -> {
+        .map(metadata -> {
           accepted.increment();
-          // Durable in Kafka from here on: a failure to mark the claim only shortens its life.
-          return claimed ? guard.markAccepted(operationId, claim).otherwiseEmpty() : Future.<Void>succeededFuture();
-        })
-        .map(ignored -> claim.pending(operationId, requestedBy, ref.asset()));
+          return claim.pending(operationId, requestedBy, ref.asset());
+        });
   }
 
-  /** Someone claimed this operationId before: a replay, a conflicting reuse, or a race with an accept in flight. */
+  /**
+   * Someone claimed this operationId before: a replay, a conflicting reuse, or a race with an accept
+   * in flight. The claim does not say whether its record reached the log, so an identical request the
+   * worker has not decided yet produces the record again (from the claim: the same acceptedAt) and
+   * answers 202 once the broker has it: the worker applies the first copy and skips the others. A
+   * replay never waits for another request's produce, and one whose first attempt died between its
+   * claim and its produce is accepted now, not after the claim expires.
+   */
   private Future<OperationView> existing(UUID operationId, OperationGuard.Claim request, WalletRef ref, long deadline,
                                          String traceparent) {
     return guard.find(operationId).recover(error -> Future.failedFuture(
         DomainError.unavailable("operation store unavailable", 1))).compose(current -> {
       if (current == null) {
         // The earlier claim was released or expired: compete for the id again.
+        if (System.currentTimeMillis() > deadline) {
+          return Future.failedFuture(DomainError.unavailable("operation " + operationId + " is still being accepted", 1));
+        }
         return acceptOnce(operationId, request, ref, deadline, traceparent);
       }
       if (!current.sameRequest(request)) {
         return Future.failedFuture(reused(operationId));
       }
-      if (current.accepted()) {
-        return currentState(operationId, current, ref);
-      }
-      if (System.currentTimeMillis() > deadline) {
-        return Future.failedFuture(DomainError.unavailable("operation " + operationId + " is still being accepted", 1));
-      }
-      return vertx.timer(DUPLICATE_POLL_MS).compose(ignored -> existing(operationId, request, ref, deadline, traceparent));
+      return finalState(current.walletId(), ref.asset(), operationId, current).compose(done -> done != null
+          ? published(done)
+          : produce(operationId, current, ref, false, traceparent));
     });
-  }
-
-  private Future<OperationView> currentState(UUID operationId, OperationGuard.Claim claim, WalletRef ref) {
-    return finalState(claim.walletId(), ref.asset(), operationId, claim).compose(done -> done != null
-        ? published(done)
-        : Future.succeededFuture(claim.pending(operationId, claim.requestedBy(ref.owner()), ref.asset())));
   }
 
   /**
@@ -329,8 +326,8 @@ public final class WalletService {
 
   /**
    * An operation of a wallet the principal may see; anyone else's is OPERATION_NOT_FOUND, like an
-   * unknown id. An accepted operation never reads as not found: a claim (accepted, or still
-   * accepting after its 202) reads as PENDING; without a claim (Redis unavailable at accept time,
+   * unknown id. An accepted operation never reads as not found: a claim reads as PENDING (past its
+   * producing window, only while the worker may still apply it); without a claim (Redis unavailable at accept time,
    * evicted, or down now) OPERATION_NOT_FOUND is answered only once the worker has applied every
    * operation accepted before this request and PostgreSQL still has none; otherwise 503 with
    * Retry-After: nobody can say yet.
@@ -348,8 +345,10 @@ public final class WalletService {
                   "the state of operation " + operationId + " cannot be read now; retry later", 1)))
               .compose(claim -> {
                 if (claim != null && claim.walletId().equals(walletId)) {
-                  return Future.succeededFuture(claim.pending(operationId,
-                      claim.requestedBy(ref.owner().isEmpty() ? null : ref.owner()), ref.asset()));
+                  OperationView pending = claim.pending(operationId,
+                      claim.requestedBy(ref.owner().isEmpty() ? null : ref.owner()), ref.asset());
+                  return guard.mayBeProducing(claim) ? Future.succeededFuture(pending)
+                      : pendingUnlessNeverLogged(walletId, ref.asset(), operationId, pending);
                 }
                 if (claim != null) {
                   return Future.failedFuture(operationNotFound(walletId, operationId));
@@ -357,6 +356,21 @@ public final class WalletService {
                 return notFoundOnceApplied(walletId, ref.asset(), operationId);
               });
         }));
+  }
+
+  /**
+   * A claim older than its producing window, and nothing applied: its record reached the log before
+   * now or never will. PENDING while the worker has not applied everything accepted before now (it may
+   * be among it); once it has, what it decided, or 404 when it decided nothing: the accept that
+   * claimed the id failed or died before its record reached the log (a replay would produce it).
+   */
+  private Future<OperationView> pendingUnlessNeverLogged(UUID walletId, Asset asset, UUID operationId,
+                                                         OperationView pending) {
+    return lag.appliedEverythingAcceptedBefore(UNKNOWN_OPERATION_WAIT_MS).compose(appliedAll -> !appliedAll
+        ? Future.succeededFuture(pending)
+        : finalState(walletId, asset, operationId, null).compose(done -> done != null
+            ? published(done)
+            : Future.failedFuture(operationNotFound(walletId, operationId))));
   }
 
   /** No claim: not found only if the worker has caught up with everything accepted before now and still nothing. */

@@ -16,14 +16,17 @@ import java.util.UUID;
 
 /**
  * Claims an operationId in Redis ({@code SET NX}) before it is produced, so that concurrent and
- * repeated submissions of one id are told apart from new ones without touching PostgreSQL.
- * A claim is ACCEPTING while its record is being produced (short expiry: a crashed accepter
- * frees it) and ACCEPTED once the broker acknowledged it (kept for the guard TTL: the idempotency
- * window).
+ * repeated submissions of one id are told apart from new ones without touching PostgreSQL. A claim
+ * is written once, for the idempotency window (#33: one Redis command per operation, not a claim
+ * and a mark). It does not say whether its record reached the log: while it is younger than the
+ * producing window the record may still be in flight; after that it either landed or never will
+ * (its accepter failed or died). So a replay never waits on a claim: it produces the record again
+ * (the worker applies an operationId at most once), and a GET of an old claim the worker has not
+ * applied asks whether the worker has caught up before it answers PENDING or 404.
  *
  * <p>Claims are what fills Redis (one per accepted operation for the whole window), so they are
  * binary and small: the key is the prefix, {@code o:} and the 16 bytes of the operationId; the value
- * is 33 bytes (state and type, wallet id, amount, acceptedAt), short enough for Redis's embedded
+ * is 33 bytes (flags and type, wallet id, amount, acceptedAt), short enough for Redis's embedded
  * string encoding. Who submitted it is the wallet's owner, not stored, except when an admin submitted
  * it for someone else's wallet: then the admin's sub follows, in UTF-8. An operation with metadata
  * carries it too (its JSON, after a two-byte length, before the sub): only those pay for it. Redis evicts them under memory pressure ({@code allkeys-lru}), which only narrows
@@ -33,16 +36,19 @@ public final class OperationGuard {
 
   /**
    * What a claim holds: the request's fingerprint (wallet, type, amount, and the transfer's
-   * destination or the hold a CAPTURE or VOID names), a HOLD's expiresAt, when it was accepted, how
-   * far it got, who submitted it when that was not the wallet's owner ({@code null}: the owner), and
-   * the metadata attached ({@code null}: none; part of the fingerprint).
+   * destination or the hold a CAPTURE or VOID names), a HOLD's expiresAt, when it was accepted, who
+   * submitted it when that was not the wallet's owner ({@code null}: the owner), and the metadata
+   * attached ({@code null}: none; part of the fingerprint).
    */
-  public record Claim(boolean accepted, UUID walletId, OperationType operationType, Money amount,
+  public record Claim(UUID walletId, OperationType operationType, Money amount,
                       Instant acceptedAt, String requestedByOther, UUID relatedId, Instant expiresAt,
                       io.vertx.core.json.JsonObject metadata) {
 
     private static final int FIXED_BYTES = 33;
-    private static final int ACCEPTED_BIT = 1;
+    /**
+     * Bit 0 was "marked accepted" until claims were written once (#33); claims written before still
+     * carry it, and it is ignored.
+     */
     /** Bits 1 to 3: the type's ordinal (DEPOSIT 0, WITHDRAW 1: the encoding before the other types existed). */
     private static final int TYPE_SHIFT = 1;
     private static final int TYPE_MASK = 0b1110;
@@ -55,9 +61,9 @@ public final class OperationGuard {
     private static final OperationType[] TYPES = OperationType.values();
 
     /** A DEPOSIT or WITHDRAW. */
-    public Claim(boolean accepted, UUID walletId, OperationType operationType, Money amount, Instant acceptedAt,
+    public Claim(UUID walletId, OperationType operationType, Money amount, Instant acceptedAt,
                  String requestedByOther) {
-      this(accepted, walletId, operationType, amount, acceptedAt, requestedByOther, null, null, null);
+      this(walletId, operationType, amount, acceptedAt, requestedByOther, null, null, null);
     }
 
     /** The operation as it stands until operation-worker has applied it. */
@@ -76,7 +82,7 @@ public final class OperationGuard {
       }
       ByteBuffer buffer = ByteBuffer.allocate(FIXED_BYTES + (relatedId == null ? 0 : 16)
           + (expiresAt == null ? 0 : 8) + (attached == null ? 0 : 2 + attached.length) + requester.length);
-      buffer.put((byte) ((accepted ? ACCEPTED_BIT : 0) | (operationType.ordinal() << TYPE_SHIFT)
+      buffer.put((byte) ((operationType.ordinal() << TYPE_SHIFT)
           | (relatedId == null ? 0 : RELATED_BIT) | (expiresAt == null ? 0 : EXPIRES_BIT)
           | (attached == null ? 0 : METADATA_BIT)));
       buffer.putLong(walletId.getMostSignificantBits()).putLong(walletId.getLeastSignificantBits());
@@ -116,13 +122,8 @@ public final class OperationGuard {
         buffer.position(buffer.position() + length);
       }
       int rest = buffer.remaining();
-      return new Claim((flags & ACCEPTED_BIT) != 0, walletId, TYPES[ordinal], amount, acceptedAt,
+      return new Claim(walletId, TYPES[ordinal], amount, acceptedAt,
           rest == 0 ? null : new String(value, buffer.position(), rest, StandardCharsets.UTF_8), relatedId, expiresAt,
-          metadata);
-    }
-
-    public Claim asAccepted() {
-      return new Claim(true, walletId, operationType, amount, acceptedAt, requestedByOther, relatedId, expiresAt,
           metadata);
     }
 
@@ -167,14 +168,27 @@ public final class OperationGuard {
 
   private final Redis redis;
   private final String keyPrefix;
-  private final Duration acceptingTtl;
-  private final Duration acceptedTtl;
+  private final Duration producingWindow;
+  private final Duration ttl;
 
-  public OperationGuard(Redis redis, String keyPrefix, Duration acceptingTtl, Duration acceptedTtl) {
+  /**
+   * @param producingWindow how long after its acceptedAt a claim's record may still be on its way to
+   *                        the log (the producer's send timeout and a margin)
+   * @param ttl             how long a claim is kept: the idempotency window
+   */
+  public OperationGuard(Redis redis, String keyPrefix, Duration producingWindow, Duration ttl) {
     this.redis = redis;
     this.keyPrefix = keyPrefix;
-    this.acceptingTtl = acceptingTtl;
-    this.acceptedTtl = acceptedTtl;
+    this.producingWindow = producingWindow;
+    this.ttl = ttl;
+  }
+
+  /**
+   * True while the claim's record may still be on its way to the log: it was claimed less than the
+   * producing window ago (by this process's clock, which wrote it, or another wallet-api's).
+   */
+  public boolean mayBeProducing(Claim claim) {
+    return claim.acceptedAt().toEpochMilli() + producingWindow.toMillis() > System.currentTimeMillis();
   }
 
   private byte[] key(UUID operationId) {
@@ -191,7 +205,7 @@ public final class OperationGuard {
   /** True when this caller now owns the id; false when someone claimed it before. */
   public Future<Boolean> tryClaim(UUID operationId, Claim claim) {
     return redis.send(Request.cmd(Command.SET).arg(key(operationId)).arg(claim.encode()).arg("NX")
-            .arg("PX").arg(acceptingTtl.toMillis()))
+            .arg("PX").arg(ttl.toMillis()))
         .map(response -> response != null);
   }
 
@@ -199,11 +213,6 @@ public final class OperationGuard {
   public Future<Claim> find(UUID operationId) {
     return redis.send(Request.cmd(Command.GET).arg(key(operationId)))
         .map(response -> response == null ? null : Claim.decode(response.toBytes()));
-  }
-
-  public Future<Void> markAccepted(UUID operationId, Claim claim) {
-    return redis.send(Request.cmd(Command.SET).arg(key(operationId)).arg(claim.asAccepted().encode()).arg("XX")
-        .arg("PX").arg(acceptedTtl.toMillis())).mapEmpty();
   }
 
   /** Gives the id back after a failed produce, only if the claim is still the caller's own. */
