@@ -94,7 +94,7 @@ public final class WalletApi implements ApiModule {
     EventLoopProducer<String, String> sender = new EventLoopProducer<>(vertx, producer.unwrap(),
         settings.kafka().sendTimeout());
     KafkaAdminClient admin = KafkaProbe.admin(vertx, settings.kafka());
-    // The accept path's claims and marks, and the balance reads, one round trip per event-loop turn.
+    // The accept path's claims and the balance reads, one round trip per event-loop turn.
     CoalescingRedis coalesced = new CoalescingRedis(redis, 256, registry, "wallet-api");
     WalletCache cache = new WalletCache(coalesced, settings.redis().keyPrefix(), settings.cacheTtl());
     OperationGuard guard = new OperationGuard(coalesced, settings.redis().keyPrefix(),

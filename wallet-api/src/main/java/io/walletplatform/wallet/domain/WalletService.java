@@ -348,37 +348,29 @@ public final class WalletService {
                   OperationView pending = claim.pending(operationId,
                       claim.requestedBy(ref.owner().isEmpty() ? null : ref.owner()), ref.asset());
                   return guard.mayBeProducing(claim) ? Future.succeededFuture(pending)
-                      : pendingUnlessNeverLogged(walletId, ref.asset(), operationId, pending);
+                      : notFoundOnceApplied(walletId, ref.asset(), operationId, pending);
                 }
                 if (claim != null) {
                   return Future.failedFuture(operationNotFound(walletId, operationId));
                 }
-                return notFoundOnceApplied(walletId, ref.asset(), operationId);
+                return notFoundOnceApplied(walletId, ref.asset(), operationId, null);
               });
         }));
   }
 
   /**
-   * A claim older than its producing window, and nothing applied: its record reached the log before
-   * now or never will. PENDING while the worker has not applied everything accepted before now (it may
-   * be among it); once it has, what it decided, or 404 when it decided nothing: the accept that
-   * claimed the id failed or died before its record reached the log (a replay would produce it).
+   * Nothing applied, and no claim, or one older than its producing window (its record reached the log
+   * before now or never will): not found only once the worker has applied everything accepted before
+   * now and still decided nothing (the accept that claimed the id failed or died before its record
+   * reached the log: a replay would produce it). Until then {@code whileBehind}, the claim's PENDING,
+   * or without a claim ({@code null}) 503 with Retry-After: nobody can say yet.
    */
-  private Future<OperationView> pendingUnlessNeverLogged(UUID walletId, Asset asset, UUID operationId,
-                                                         OperationView pending) {
-    return lag.appliedEverythingAcceptedBefore(UNKNOWN_OPERATION_WAIT_MS).compose(appliedAll -> !appliedAll
-        ? Future.succeededFuture(pending)
-        : finalState(walletId, asset, operationId, null).compose(done -> done != null
-            ? published(done)
-            : Future.failedFuture(operationNotFound(walletId, operationId))));
-  }
-
-  /** No claim: not found only if the worker has caught up with everything accepted before now and still nothing. */
-  private Future<OperationView> notFoundOnceApplied(UUID walletId, Asset asset, UUID operationId) {
+  private Future<OperationView> notFoundOnceApplied(UUID walletId, Asset asset, UUID operationId,
+                                                    OperationView whileBehind) {
     return lag.appliedEverythingAcceptedBefore(UNKNOWN_OPERATION_WAIT_MS).compose(appliedAll -> {
       if (!appliedAll) {
-        return Future.failedFuture(DomainError.unavailable(
-            "operation " + operationId + " may still be waiting to be applied; retry later", 1));
+        return whileBehind != null ? Future.succeededFuture(whileBehind) : Future.failedFuture(
+            DomainError.unavailable("operation " + operationId + " may still be waiting to be applied; retry later", 1));
       }
       return finalState(walletId, asset, operationId, null).compose(done -> done != null
           ? published(done)

@@ -19,8 +19,8 @@ import java.util.List;
  * A Redis client that sends the commands one event-loop thread issues within one turn of its loop
  * as one pipelined {@link Redis#batch batch}: one pooled connection, one write and one read of the
  * replies for all of them, instead of a pool lease, a write and a read each. Under load the
- * commands of the requests that one wake-up of the loop read (claims) or that one Kafka acknowledgement
- * completed (marks) go together; alone, a command waits only for the end of the current turn.
+ * commands of the requests that one wake-up of the loop read (their claims) go together; alone, a
+ * command waits only for the end of the current turn.
  *
  * <p>Each caller gets its own reply. The commands of one batch run in the order issued; separate
  * batches go on different pooled connections and may run in any order, as separate commands
