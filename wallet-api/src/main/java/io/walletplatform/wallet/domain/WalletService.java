@@ -64,7 +64,6 @@ public final class WalletService {
   private static final long UNKNOWN_OPERATION_WAIT_MS = 2_000;
 
   private final LruMap<UUID, WalletRef> owners;
-  private final Vertx vertx;
   private final String defaultAsset;
   private final Tracing tracing;
   private final Pool pool;
@@ -89,7 +88,6 @@ public final class WalletService {
                        String defaultAsset) {
     this.defaultAsset = defaultAsset;
     this.owners = owners;
-    this.vertx = vertx;
     this.tracing = Tracing.of(vertx);
     this.pool = pool;
     this.repository = repository;

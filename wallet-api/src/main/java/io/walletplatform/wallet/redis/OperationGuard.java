@@ -46,10 +46,10 @@ public final class OperationGuard {
 
     private static final int FIXED_BYTES = 33;
     /**
-     * Bit 0 was "marked accepted" until claims were written once (#33); claims written before still
-     * carry it, and it is ignored.
+     * Bits 1 to 3: the type's ordinal (DEPOSIT 0, WITHDRAW 1: the encoding before the other types existed).
+     * Bit 0 was "marked accepted" until claims were written once (#33); claims written before still carry
+     * it, and it is ignored.
      */
-    /** Bits 1 to 3: the type's ordinal (DEPOSIT 0, WITHDRAW 1: the encoding before the other types existed). */
     private static final int TYPE_SHIFT = 1;
     private static final int TYPE_MASK = 0b1110;
     private static final int RELATED_BIT = 16;
