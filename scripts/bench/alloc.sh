@@ -6,30 +6,48 @@
 # the bytes per request. A thread that ends inside the window is missed; one that starts inside it counts from
 # zero. (Not JFR: starting a recording in a running platform cut its hot-wallet rate from ~8,400/s to ~650/s
 # over the next 15 s, 2026-12-07.)
+# A snapshot starts two JVMs (jstat, jcmd: ~1 CPU-s together), so ceiling.sh takes them outside its measured
+# window, in two steps: --snapshot PID > FILE before the window and after it, then --report BEFORE AFTER [REQUESTS]
+# (the window: between the two snapshots' ends).
 # Usage: scripts/bench/alloc.sh PID SECONDS [REQUESTS]
+#        scripts/bench/alloc.sh --snapshot PID
+#        scripts/bench/alloc.sh --report BEFORE AFTER [REQUESTS]
 set -euo pipefail
-pid=$1; seconds=$2; requests=${3:-0}
-before=$(mktemp); after=$(mktemp)
-trap 'rm -f "$before" "$after"' EXIT
-snap() { jstat -gc "$pid" | tr -s ' ' | sed 's/^ //' | paste -sd '|'; jcmd "$pid" Thread.print -e | grep -E '^"[^"]*" #[0-9]+ .*allocated='; }
-snap > "$before"
-sleep "$seconds"
-snap > "$after"
-python3 - "$before" "$after" "$seconds" "$requests" <<'PY'
+snap() {
+  jstat -gc "$1" | tr -s ' ' | sed 's/^ //' | paste -sd '|'; jcmd "$1" Thread.print -e | grep -E '^"[^"]*" #[0-9]+ .*allocated='
+  echo "time $(date +%s.%N)"
+}
+if [ "${1:-}" = --snapshot ]; then
+  snap "$2"
+  exit 0
+fi
+if [ "${1:-}" = --report ]; then
+  before=$2; after=$3; requests=${4:-0}
+else
+  pid=$1; seconds=$2; requests=${3:-0}
+  before=$(mktemp); after=$(mktemp)
+  trap 'rm -f "$before" "$after"' EXIT
+  snap "$pid" > "$before"
+  sleep "$seconds"
+  snap "$pid" > "$after"
+fi
+python3 - "$before" "$after" "$requests" <<'PY'
 import re, sys
 UNIT = {"B": 1, "K": 2**10, "M": 2**20, "G": 2**30}
 def read(path):
     lines = open(path).read().splitlines()
     header, values = lines[0].split("|")  # jstat -gc: its header and its line of figures
     gc = {k: float(v) for k, v in zip(header.split(), values.split()) if v != "-"}
-    threads = {}
+    threads, at = {}, 0.0
     for line in lines[1:]:
+        if line.startswith("time "):
+            at = float(line.split()[1])
         m = re.match(r'^"(.*)" #(\d+) .*allocated=(\d+)([BKMG])', line)
         if m:
             threads[m.group(2)] = (m.group(1), int(m.group(3)) * UNIT[m.group(4)])
-    return gc, threads
-(gc0, before), (gc1, after) = read(sys.argv[1]), read(sys.argv[2])
-seconds, requests = float(sys.argv[3]), int(sys.argv[4])
+    return gc, threads, at
+(gc0, before, start), (gc1, after, end) = read(sys.argv[1]), read(sys.argv[2])
+seconds, requests = end - start, int(sys.argv[3])
 groups = {}
 for tid, (name, allocated) in after.items():
     key = re.sub(r"\d+", "N", name)

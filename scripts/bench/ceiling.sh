@@ -7,7 +7,8 @@
 # spends a tenth to a third of its CPU compiling, which the summary prints for each round; WARM=90 measures it settled). CPU per request is every process's, from
 # /proc (wrk-cpu.sh). Prints each run and the ratios platform / ceiling, which carry across machines
 # whose speed moves ~3x between days; the medians are the figure. The platform's CPU by thread group
-# over each measured run goes to OUT/threads-ROUND.txt (threads.sh); the ratio is printed again without the
+# over each measured run goes to OUT/threads-ROUND.txt (threads.sh, snapshots just before and after the run, none
+# inside it); the ratio is printed again without the
 # embedded broker's request threads (data-plane-kafka-*), for a deployment whose broker runs elsewhere. Its heap
 # allocation per operation over the same window, by thread group, goes to OUT/alloc-ROUND.txt (alloc.sh: the JVM's per-thread counters).
 # Usage: [WARM=SECONDS] scripts/bench/ceiling.sh PLATFORM_JAR LOAD_TESTER_JAR OUT [ROUNDS] [SECONDS]
@@ -36,13 +37,17 @@ for round in $(seq "$rounds"); do
   token=$(dev_token)
   wallet=$(empty_wallet "$token")
   wrk -t2 -c64 -d"${WARM:-30}s" -s "$here/hot-wallet.lua" "http://127.0.0.1:$port" -- "$wallet" "$token" 1000 > /dev/null
-  "$here/threads.sh" "$pid" "$seconds" > "$out/threads-$round.txt" &  # where the platform's CPU goes
-  threads=$!
-  "$here/alloc.sh" "$pid" "$seconds" > "$out/alloc-$round.txt" &  # and its heap allocation
-  allocation=$!
+  # Where the platform's CPU goes and its heap allocation: snapshots just before and just after the measured
+  # window, none inside it (the NullServer's window has no observer either; until 2026-12-07 they ran inside
+  # the platform's: ~5 CPU-s of cat, awk, jstat and jcmd in its first seconds, taken from the platform).
+  "$here/alloc.sh" --snapshot "$pid" > "$out/alloc-$round.before"
+  "$here/threads.sh" --snapshot "$pid" > "$out/threads-$round.before"
   platform=$("$here/wrk-cpu.sh" -t2 -c64 -d"${seconds}s" -s "$here/hot-wallet.lua" "http://127.0.0.1:$port" \
     -- "$wallet" "$token" "$((2000 + round))")
-  wait $threads || true; wait $allocation || true
+  "$here/threads.sh" --snapshot "$pid" > "$out/threads-$round.after"
+  "$here/alloc.sh" --snapshot "$pid" > "$out/alloc-$round.after"
+  "$here/threads.sh" --report "$out/threads-$round.before" "$out/threads-$round.after" > "$out/threads-$round.txt"
+  "$here/alloc.sh" --report "$out/alloc-$round.before" "$out/alloc-$round.after" > "$out/alloc-$round.txt"
   kill $pid; wait $pid 2>/dev/null || true; rm -rf "$data"; trap - EXIT
   line "platform-$round" "$platform" | tee -a "$out/runs.txt"
 done

@@ -8,7 +8,7 @@
 #        scripts/bench/procs.sh --snapshot   (one line per process now: pid, name, CPU ticks; wrk-cpu.sh reads it)
 set -euo pipefail
 # In Python, not one awk over /proc/[0-9]*/stat: mawk stops at the first process that exits between the glob and
-# its read (threads.sh, run beside wrk-cpu.sh by ceiling.sh, starts and ends hundreds), and every process after it
+# its read (threads.sh, then run beside wrk-cpu.sh by ceiling.sh, started and ended hundreds), and every process after it
 # then counted its whole lifetime as used in the window (a hot wallet read 28,847 µs of CPU per request).
 snap() {
   python3 -c '
