@@ -8,7 +8,7 @@
 # over the next 15 s, 2026-12-07.)
 # A snapshot starts two JVMs (jstat, jcmd: ~1 CPU-s together), so ceiling.sh takes them outside its measured
 # window, in two steps: --snapshot PID > FILE before the window and after it, then --report BEFORE AFTER [REQUESTS]
-# (the window: between the two snapshots' ends).
+# (the window: between the two snapshots' ends; window.sh).
 # Usage: scripts/bench/alloc.sh PID SECONDS [REQUESTS]
 #        scripts/bench/alloc.sh --snapshot PID
 #        scripts/bench/alloc.sh --report BEFORE AFTER [REQUESTS]
@@ -17,21 +17,8 @@ snap() {
   jstat -gc "$1" | tr -s ' ' | sed 's/^ //' | paste -sd '|'; jcmd "$1" Thread.print -e | grep -E '^"[^"]*" #[0-9]+ .*allocated='
   echo "time $(date +%s.%N)"
 }
-if [ "${1:-}" = --snapshot ]; then
-  snap "$2"
-  exit 0
-fi
-if [ "${1:-}" = --report ]; then
-  before=$2; after=$3; requests=${4:-0}
-else
-  pid=$1; seconds=$2; requests=${3:-0}
-  before=$(mktemp); after=$(mktemp)
-  trap 'rm -f "$before" "$after"' EXIT
-  snap "$pid" > "$before"
-  sleep "$seconds"
-  snap "$pid" > "$after"
-fi
-python3 - "$before" "$after" "$requests" <<'PY'
+source "$(dirname "$0")/window.sh"  # sets before, after, count
+python3 - "$before" "$after" "$count" <<'PY'
 import re, sys
 UNIT = {"B": 1, "K": 2**10, "M": 2**20, "G": 2**30}
 def read(path):

@@ -4,32 +4,40 @@
 # end of SECONDS, groups threads by name with their numbers removed (as threads.sh), prints the busiest
 # groups; with OPERATIONS, switches per 1,000 operations too. On a virtual machine every sleep and wake-up
 # pays the hypervisor (pvm_irq_enable in a profile), so this counts what a hand-off between threads costs.
+# A snapshot is one Python process (as threads.sh's); --snapshot / --report as threads.sh (window.sh).
 # Usage: scripts/bench/switches.sh PID SECONDS [OPERATIONS]
+#        scripts/bench/switches.sh --snapshot PID
+#        scripts/bench/switches.sh --report BEFORE AFTER [OPERATIONS]
 set -euo pipefail
-pid=$1; seconds=$2; operations=${3:-0}
-snap() {
-  for t in /proc/"$pid"/task/*; do
-    name=$(sed -E 's/[-#]?[0-9]+$//; s/[0-9]+/N/g' "$t/comm" 2>/dev/null) || continue
-    awk -v n="$name" '/^voluntary_ctxt/ {v = $2} /^nonvoluntary_ctxt/ {nv = $2} END {print n "\t" v "\t" nv}' \
-      "$t/status" 2>/dev/null || true
-  done
+snap() {  # one line per thread: group name, voluntary, involuntary switches; the first line: the time
+  python3 - "$1" <<'PY'
+import glob, re, sys, time
+print(f"time\t{time.time():.3f}\t0")
+for task in glob.glob(f"/proc/{sys.argv[1]}/task/*"):
+    try:
+        name = open(f"{task}/comm").read().strip()
+        status = dict(line.split(":", 1) for line in open(f"{task}/status") if ":" in line)
+    except OSError:
+        continue
+    group = re.sub(r"[0-9]+", "N", re.sub(r"[-#]?[0-9]+$", "", name))
+    print(f"{group}\t{status['voluntary_ctxt_switches'].strip()}\t{status['nonvoluntary_ctxt_switches'].strip()}")
+PY
 }
-before=$(mktemp); after=$(mktemp)
-trap 'rm -f "$before" "$after"' EXIT
-snap > "$before"
-sleep "$seconds"
-snap > "$after"
-python3 - "$before" "$after" "$seconds" "$operations" <<'PY'
+source "$(dirname "$0")/window.sh"  # sets before, after, count
+python3 - "$before" "$after" "$count" <<'PY'
 import sys
 from collections import defaultdict
 def read(path):
-    groups = defaultdict(lambda: [0, 0])
+    groups, at = defaultdict(lambda: [0, 0]), 0.0
     for line in open(path):
         name, voluntary, involuntary = line.rstrip("\n").split("\t")
-        groups[name][0] += int(voluntary or 0); groups[name][1] += int(involuntary or 0)
-    return groups
-before, after = read(sys.argv[1]), read(sys.argv[2])
-seconds, operations = float(sys.argv[3]), float(sys.argv[4])
+        if name == "time":
+            at = float(voluntary)
+            continue
+        groups[name][0] += int(voluntary); groups[name][1] += int(involuntary)
+    return groups, at
+(before, start), (after, end) = read(sys.argv[1]), read(sys.argv[2])
+seconds, operations = end - start, float(sys.argv[3])
 rows = sorted(((n, after[n][0] - before.get(n, [0, 0])[0], after[n][1] - before.get(n, [0, 0])[1]) for n in after),
               key=lambda r: -(r[1] + r[2]))
 total = sum(r[1] + r[2] for r in rows)

@@ -4,7 +4,7 @@
 # their numbers removed: vert.x-eventloop-thread-3 -> vert.x-eventloop-thread-N), the CPU-seconds
 # used and the share of the JVM. Add REQUESTS to get CPU µs per request as well.
 # Or in two steps, so that a measured window holds no snapshot (ceiling.sh): --snapshot PID > FILE before
-# it and after it, then --report BEFORE AFTER [REQUESTS] (the window: between the two snapshots).
+# it and after it, then --report BEFORE AFTER [REQUESTS] (the window: between the two snapshots; window.sh).
 # A snapshot is one Python process reading every thread (~0.4 CPU-s); it was a cat and an awk per thread (~200
 # threads: ~4 CPU-s and ~4 s per snapshot, the first inside ceiling.sh's measured window until #33, 2026-12-07).
 # Usage: scripts/bench/threads.sh PID SECONDS [REQUESTS]
@@ -24,21 +24,8 @@ for task in glob.glob(f"/proc/{sys.argv[1]}/task/*"):
     print(f"{task.rsplit('/', 1)[1]}\t{name}\t{int(fields[11]) + int(fields[12])}")
 PY
 }
-if [ "${1:-}" = --snapshot ]; then
-  snap "$2"
-  exit 0
-fi
-if [ "${1:-}" = --report ]; then
-  before=$2; after=$3; requests=${4:-0}
-else
-  pid=$1; seconds=$2; requests=${3:-0}
-  before=$(mktemp); after=$(mktemp)
-  trap 'rm -f "$before" "$after"' EXIT
-  snap "$pid" > "$before"
-  sleep "$seconds"
-  snap "$pid" > "$after"
-fi
-python3 - "$before" "$after" "$(getconf CLK_TCK)" "$requests" <<'PY'
+source "$(dirname "$0")/window.sh"  # sets before, after, count
+python3 - "$before" "$after" "$(getconf CLK_TCK)" "$count" <<'PY'
 import re, sys
 def read(p):
     out, at = {}, 0.0
