@@ -4,7 +4,7 @@
 # one wallet with a bearer token) first against the load tester's NullServer (a bare Vert.x server
 # answering 202: the best any HTTP service can do here), with nothing else running, then against the
 # platform on one hot wallet (fresh data, warmed WARM seconds, 30 by default: a platform 30-60 s old still
-# spends a tenth to a third of its CPU compiling, which the summary prints for each round; WARM=90 measures it settled). CPU per request is every process's, from
+# spends a tenth to a third of its CPU compiling, which the summary prints for each round; WARM=90 measures it settled: 3-6 %, the share it keeps under this load for minutes, docs/benchmarks.md). CPU per request is every process's, from
 # /proc (wrk-cpu.sh). Prints each run and the ratios platform / ceiling, which carry across machines
 # whose speed moves ~3x between days; the medians are the figure. The platform's CPU by thread group
 # over each measured run goes to OUT/threads-ROUND.txt (threads.sh, snapshots just before and after the run, none
