@@ -1,27 +1,27 @@
 #!/usr/bin/env bash
-# A/B of two platform configurations under the ceiling's wrk command (#33, docs/benchmarks.md): ROUNDS rounds,
-# each starting A and B in turn (the order alternating from round to round) on fresh data, warming one hot
-# wallet 45 s, then measuring two 20-s windows with wrk-cpu.sh. Per window: operations/s, every process's CPU
-# per operation, the platform JVM's CPU per operation (threads.sh) and its context switches per 1,000
-# operations (switches.sh), both from snapshots taken just before and just after the window, none inside it.
-# A side is JAR, JAR|JAVA_OPTS or JAR|JAVA_OPTS|NAME=VALUE... (settings of that side only). The medians of
-# each side close the output. ab.sh does the same with the load tester (and its audit) instead of wrk.
-# Usage: scripts/bench/pairs.sh LABEL_A SIDE_A LABEL_B SIDE_B OUT [ROUNDS]
-#   e.g. scripts/bench/pairs.sh adaptive platform.jar pooled 'platform.jar|-Dio.netty.allocator.type=pooled' out 3
+# A/B of two platform jars under the ceiling's wrk command (#33, docs/benchmarks.md): ROUNDS rounds, each
+# starting A and B in turn (the order alternating from round to round) on fresh data, warming one hot wallet
+# 45 s, then measuring two 20-s windows with wrk-cpu.sh. Per window: operations/s, every process's CPU per
+# operation, the platform JVM's CPU per operation (threads.sh) and its context switches per 1,000 operations
+# (switches.sh), both from snapshots taken just before and just after the window, none inside it. The medians
+# of each side close the output. ab.sh does the same with the load tester (and its audit) instead of wrk, and
+# takes one side's settings and JVM options the same way.
+# Usage: [A_ENV='NAME=VALUE ...'] [B_ENV='NAME=VALUE ...'] [A_JAVA_OPTS='...'] [B_JAVA_OPTS='...']
+#        scripts/bench/pairs.sh PLATFORM_JAR_A PLATFORM_JAR_B OUT [ROUNDS]
+#   e.g. B_JAVA_OPTS=-Dio.netty.allocator.type=pooled scripts/bench/pairs.sh platform.jar platform.jar out 3
 set -euo pipefail
 command -v wrk > /dev/null || { sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get install -y -qq wrk > /dev/null; }  # a fresh machine has no wrk
 here=$(cd "$(dirname "$0")" && pwd)
-out=$(realpath -m "$5"); rounds=${6:-3}
+a=$(realpath "$1"); b=$(realpath "$2"); out=$(realpath -m "$3"); rounds=${4:-3}
 port=18181; secret=bench-secret
 mkdir -p "$out"
 source "$here/platform.sh"
-measure() {  # measure LABEL SIDE
-  local label=$1 jar options settings window
-  IFS='|' read -r jar options settings <<< "$2"
+measure() {  # measure LABEL JAR [NAME=VALUE...]  (JVM options in BENCH_JAVA_OPTS, as start_platform takes them)
+  local label=$1 jar=$2 window
+  shift 2
   data=$(mktemp -d)
-  # shellcheck disable=SC2086  # the settings are NAME=VALUE words
-  BENCH_JAVA_OPTS="$options" start_platform "$(realpath "$jar")" "$out/$label.log" $settings
+  start_platform "$jar" "$out/$label-$round.log" "$@"
   local token wallet
   token=$(dev_token); wallet=$(empty_wallet "$token")
   wrk -t2 -c64 -d45s -s "$here/hot-wallet.lua" "http://127.0.0.1:$port" -- "$wallet" "$token" 1000 > /dev/null
@@ -44,7 +44,11 @@ measure() {  # measure LABEL SIDE
 }
 : > "$out/windows.txt"
 for round in $(seq "$rounds"); do
-  if [ $((round % 2)) -eq 1 ]; then measure "$1" "$2"; measure "$3" "$4"; else measure "$3" "$4"; measure "$1" "$2"; fi
+  # shellcheck disable=SC2086 # the extra settings are words on purpose
+  if (( round % 2 )); then BENCH_JAVA_OPTS=${A_JAVA_OPTS:-} measure A "$a" ${A_ENV:-}
+    BENCH_JAVA_OPTS=${B_JAVA_OPTS:-} measure B "$b" ${B_ENV:-}
+  else BENCH_JAVA_OPTS=${B_JAVA_OPTS:-} measure B "$b" ${B_ENV:-}
+    BENCH_JAVA_OPTS=${A_JAVA_OPTS:-} measure A "$a" ${A_ENV:-}; fi
 done
 python3 - "$out/windows.txt" <<'PY'
 import collections, statistics, sys
